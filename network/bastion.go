@@ -1,0 +1,138 @@
+package network
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AL2023ARM64Parameter is the public SSM parameter that names the latest Amazon Linux 2023
+// arm64 AMI in every region.
+const AL2023ARM64Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+
+// BastionArgs configures a Bastion.
+type BastionArgs struct {
+	// InstanceType is an arm64 instance type. Optional. Defaults to "t4g.nano".
+	InstanceType string
+	// SubnetID is where the bastion runs: a private app subnet, or a public subnet when Public
+	// is set. Required.
+	SubnetID pulumi.StringInput
+	// SecurityGroupID is the bastion security group from the network's firewall. Required.
+	SecurityGroupID pulumi.StringInput
+	// Public gives the bastion a public IPv4 address, for SSH from admin networks. Optional.
+	// Defaults to false: the bastion is reached through SSM Session Manager only.
+	Public bool
+	// Partition is the AWS partition ("aws") for managed policy ARNs. Required.
+	Partition string
+}
+
+// Bastion is the administrators' way into the VPC: an SSM-managed Amazon Linux 2023 instance.
+type Bastion struct {
+	pulumi.ResourceState
+
+	InstanceID pulumi.StringOutput `pulumi:"instanceId"`
+	// PublicIP is the bastion's public address, or "" for a private bastion.
+	PublicIP  pulumi.StringOutput `pulumi:"publicIp"`
+	PrivateIP pulumi.StringOutput `pulumi:"privateIp"`
+}
+
+// NewBastion registers the bastion, its instance role and instance profile.
+func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pulumi.ResourceOption) (*Bastion, error) {
+	if args == nil || args.SubnetID == nil || args.SecurityGroupID == nil || args.Partition == "" {
+		return nil, errors.New("bastion: subnet, security group and partition are required")
+	}
+	instanceType := args.InstanceType
+	if instanceType == "" {
+		instanceType = "t4g.nano"
+	}
+	b := &Bastion{}
+	if err := ctx.RegisterComponentResource("webstack:network:Bastion", name, b, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(b)
+
+	ami, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: AL2023ARM64Parameter}, pulumi.Parent(b))
+	if err != nil {
+		return nil, fmt.Errorf("bastion: ami parameter %s: %w", AL2023ARM64Parameter, err)
+	}
+
+	trust, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": "ec2.amazonaws.com"},
+			"Action":    "sts:AssumeRole",
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Description:      pulumi.String("Bastion host: Systems Manager access only"),
+		AssumeRolePolicy: pulumi.String(string(trust)),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("bastion: role: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", args.Partition),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("bastion: ssm policy: %w", err)
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
+		Role: role.Name,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("bastion: instance profile: %w", err)
+	}
+
+	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
+		Ami:                      pulumi.String(ami.Value),
+		InstanceType:             pulumi.String(instanceType),
+		SubnetId:                 args.SubnetID,
+		VpcSecurityGroupIds:      pulumi.StringArray{args.SecurityGroupID},
+		IamInstanceProfile:       profile.Name,
+		AssociatePublicIpAddress: pulumi.Bool(args.Public),
+		// IMDSv2 only (EC2.8); one hop, as nothing containerised runs here.
+		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
+			Encrypted:           pulumi.Bool(true),
+			VolumeType:          pulumi.String("gp3"),
+			VolumeSize:          pulumi.Int(8),
+			DeleteOnTermination: pulumi.Bool(true),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-bastion", ctx.Project(), ctx.Stack())},
+	}, parent,
+		// A newer AMI in the SSM parameter must not replace the bastion on an unrelated `up`;
+		// replace it deliberately with `pulumi up --replace <urn>`.
+		pulumi.IgnoreChanges([]string{"ami"}))
+	if err != nil {
+		return nil, fmt.Errorf("bastion: instance: %w", err)
+	}
+
+	b.InstanceID = instance.ID().ToStringOutput()
+	b.PrivateIP = instance.PrivateIp
+	if args.Public {
+		b.PublicIP = instance.PublicIp
+	} else {
+		b.PublicIP = pulumi.String("").ToStringOutput()
+	}
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{
+		"instanceId": b.InstanceID,
+		"publicIp":   b.PublicIP,
+		"privateIp":  b.PrivateIP,
+	}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

@@ -1,0 +1,191 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// FirewallArgs describes the ports and outside peers of the traffic matrix.
+type FirewallArgs struct {
+	// PublicPorts are the ALB listener ports open to the internet. Optional. Defaults to 80
+	// and 443.
+	PublicPorts []int
+	// AppPort is the port the application listens on, reached by the ALB. Required.
+	AppPort int
+	// DatabasePort is the MySQL port, reached by the app and the bastion. Required.
+	DatabasePort int
+	// CachePort is the Redis port, reached by the app. Required.
+	CachePort int
+	// TestListenerPort is the ALB test listener's port, open only to TestListenerCIDRs.
+	// Optional; 0 means no test listener.
+	TestListenerPort int
+	// TestListenerCIDRs are the deploy networks that may reach the test listener.
+	TestListenerCIDRs []string
+	// AdminCIDRs may reach the bastion over SSH. Optional; empty means no SSH ingress at all
+	// (the bastion is reached through SSM Session Manager).
+	AdminCIDRs []string
+}
+
+func (f *FirewallArgs) validate() error {
+	var errs []error
+	for _, p := range append(append([]int{}, f.PublicPorts...), f.AppPort, f.DatabasePort, f.CachePort) {
+		if p < 1 || p > 65535 {
+			errs = append(errs, fmt.Errorf("firewall: port %d out of range 1..65535", p))
+		}
+	}
+	if f.TestListenerPort != 0 && len(f.TestListenerCIDRs) == 0 {
+		errs = append(errs, errors.New("firewall: a test listener needs at least one CIDR"))
+	}
+	for _, c := range append(append([]string{}, f.TestListenerCIDRs...), f.AdminCIDRs...) {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("firewall: cidr %q: %w", c, err))
+		} else if p.Bits() == 0 {
+			errs = append(errs, fmt.Errorf("firewall: cidr %q opens an administrative port to the whole internet", c))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SecurityGroups holds the ID of every tier's security group.
+type SecurityGroups struct {
+	ALB, App, Bastion, Database, Cache, Endpoints pulumi.StringOutput
+}
+
+// peer is one end of a flow: a security group of ours, or an outside CIDR.
+type peer struct {
+	name string
+	sg   *ec2.SecurityGroup
+	cidr string
+}
+
+// flow is one allowed connection: from may open TCP connections to port on to. A flow between
+// two security groups becomes an egress rule on from and an ingress rule on to, each
+// referencing the other group; a flow from a CIDR becomes an ingress rule only, a flow to a
+// CIDR an egress rule only.
+type flow struct {
+	from, to peer
+	port     int
+	why      string
+}
+
+// newFirewall registers the security groups of every tier and the rules between them. The
+// flows below are the whole traffic matrix of a stack: nothing else is allowed in or out.
+func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, opts ...pulumi.ResourceOption) (SecurityGroups, error) {
+	f := a.Firewall
+	group := func(role, desc string) (*ec2.SecurityGroup, error) {
+		return ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s-sg", name, role), &ec2.SecurityGroupArgs{
+			VpcId:       v.ID(),
+			Description: pulumi.String(desc),
+			// Groups reference each other; revoking rules first lets them be deleted in any order.
+			RevokeRulesOnDelete: pulumi.Bool(true),
+			Tags:                pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), role)},
+		}, opts...)
+	}
+	roles := []struct{ role, desc string }{
+		{"alb", "Application load balancer"},
+		{"app", "WAS fleet (blue and green)"},
+		{"bastion", "Bastion host"},
+		{"db", "RDS MySQL"},
+		{"cache", "ElastiCache Redis"},
+		{"endpoints", "VPC interface endpoints"},
+	}
+	sg := map[string]*ec2.SecurityGroup{}
+	for _, r := range roles {
+		g, err := group(r.role, r.desc)
+		if err != nil {
+			return SecurityGroups{}, fmt.Errorf("%s security group: %w", r.role, err)
+		}
+		sg[r.role] = g
+	}
+	alb, app, bastion := peer{"alb", sg["alb"], ""}, peer{"app", sg["app"], ""}, peer{"bastion", sg["bastion"], ""}
+	db, cache, endpoints := peer{"db", sg["db"], ""}, peer{"cache", sg["cache"], ""}, peer{"endpoints", sg["endpoints"], ""}
+	internet := peer{name: "internet", cidr: "0.0.0.0/0"}
+
+	publicPorts := f.PublicPorts
+	if publicPorts == nil {
+		publicPorts = []int{80, 443}
+	}
+	var flows []flow
+	for _, p := range publicPorts {
+		flows = append(flows, flow{internet, alb, p, "viewers to the ALB production listener"})
+	}
+	if f.TestListenerPort != 0 {
+		for i, c := range f.TestListenerCIDRs {
+			flows = append(flows, flow{peer{name: fmt.Sprintf("deploy%d", i), cidr: c}, alb, f.TestListenerPort, "deploy network to the ALB test listener"})
+		}
+	}
+	flows = append(flows,
+		flow{alb, app, f.AppPort, "ALB to the application (traffic and health checks)"},
+		flow{app, db, f.DatabasePort, "application to MySQL"},
+		flow{bastion, db, f.DatabasePort, "bastion to MySQL (port forwarding for admins)"},
+		flow{app, cache, f.CachePort, "application to Redis"},
+		flow{app, internet, 443, "application to AWS APIs, ECR and package repositories over HTTPS"},
+		flow{bastion, internet, 443, "bastion to Systems Manager and package repositories over HTTPS"},
+	)
+	for i, c := range f.AdminCIDRs {
+		flows = append(flows, flow{peer{name: fmt.Sprintf("admin%d", i), cidr: c}, bastion, 22, "admin network to the bastion over SSH"})
+	}
+	if a.InterfaceEndpoints {
+		flows = append(flows,
+			flow{app, endpoints, 443, "application to VPC interface endpoints"},
+			flow{bastion, endpoints, 443, "bastion to VPC interface endpoints"},
+		)
+	}
+
+	for _, fl := range flows {
+		if err := fl.register(ctx, name, opts...); err != nil {
+			return SecurityGroups{}, err
+		}
+	}
+	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
+	return SecurityGroups{
+		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
+		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"),
+	}, nil
+}
+
+func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) error {
+	if fl.to.sg != nil {
+		args := &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: fl.to.sg.ID(),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(fl.port),
+			ToPort:          pulumi.Int(fl.port),
+			Description:     pulumi.Sprintf("allow %s from %s on %d: %s", fl.to.name, fl.from.name, fl.port, fl.why),
+		}
+		if fl.from.sg != nil {
+			args.ReferencedSecurityGroupId = fl.from.sg.ID()
+		} else {
+			args.CidrIpv4 = pulumi.String(fl.from.cidr)
+		}
+		rn := fmt.Sprintf("%s-%s-from-%s-%d", name, fl.to.name, fl.from.name, fl.port)
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, rn, args, opts...); err != nil {
+			return fmt.Errorf("ingress rule %s: %w", rn, err)
+		}
+	}
+	if fl.from.sg != nil {
+		args := &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: fl.from.sg.ID(),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(fl.port),
+			ToPort:          pulumi.Int(fl.port),
+			Description:     pulumi.Sprintf("allow %s to %s on %d: %s", fl.from.name, fl.to.name, fl.port, fl.why),
+		}
+		if fl.to.sg != nil {
+			args.ReferencedSecurityGroupId = fl.to.sg.ID()
+		} else {
+			args.CidrIpv4 = pulumi.String(fl.to.cidr)
+		}
+		rn := fmt.Sprintf("%s-%s-to-%s-%d", name, fl.from.name, fl.to.name, fl.port)
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, rn, args, opts...); err != nil {
+			return fmt.Errorf("egress rule %s: %w", rn, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Namespace is the project's config namespace: every webstack key is written
+// `webstack:<key>` in Pulumi.<stack>.yaml.
+const Namespace = "webstack"
+
+// DefaultRegion is used when the stack file does not set aws:region.
+const DefaultRegion = "ap-northeast-2"
+
+// Config is the whole typed configuration of one stack, parsed once from the stack's config
+// and validated before any resource is registered.
+type Config struct {
+	// Project and Stack name the Pulumi project and stack; File is the stack file that holds
+	// the config ("Pulumi.<stack>.yaml"), named in every error.
+	Project, Stack, File string
+	// Region is aws:region.
+	Region string
+
+	Network NetworkConfig `key:"network"`
+	Bastion BastionConfig `key:"bastion"`
+}
+
+// NetworkConfig is `webstack:network`.
+type NetworkConfig struct {
+	// CIDR is the VPC's IPv4 range, a private (RFC 1918 or RFC 6598) block from /16 to /23.
+	CIDR string `key:"cidr"`
+	// AZCount is how many availability zones every tier spans: at least 2.
+	AZCount int `key:"azCount"`
+	// NATGateways is perAz (one NAT gateway per AZ), single, or none.
+	NATGateways string `key:"natGateways"`
+	// FlowLogs turns VPC flow logs to CloudWatch Logs on or off.
+	FlowLogs bool `key:"flowLogs"`
+	// FlowLogRetentionDays is how long flow logs are kept; a value CloudWatch Logs accepts.
+	FlowLogRetentionDays int `key:"flowLogRetentionDays"`
+	// InterfaceEndpoints adds VPC interface endpoints (SSM, EC2, ECR, Secrets Manager, CloudWatch
+	// Logs, KMS) in the app subnets, so that instances reach those services without the NAT.
+	InterfaceEndpoints bool `key:"interfaceEndpoints"`
+}
+
+// BastionConfig is `webstack:bastion`.
+type BastionConfig struct {
+	// InstanceType is the bastion's EC2 instance type; it must be an arm64 (Graviton) type.
+	InstanceType string `key:"instanceType"`
+	// AllowedCIDRs are the admin networks allowed to SSH to a public bastion. Empty (the
+	// default) keeps the bastion private, reached only through SSM Session Manager.
+	AllowedCIDRs []string `key:"allowedCidrs"`
+}
+
+// NAT gateway modes of NetworkConfig.NATGateways.
+const (
+	NATPerAZ  = "perAz"
+	NATSingle = "single"
+	NATNone   = "none"
+)
+
+// DefaultConfig returns the defaults that apply where a stack file is silent: reliable and
+// private first, cheaper only where a stack file says so.
+func DefaultConfig() Config {
+	return Config{
+		Region: DefaultRegion,
+		Network: NetworkConfig{
+			CIDR:                 "10.0.0.0/16",
+			AZCount:              2,
+			NATGateways:          NATPerAZ,
+			FlowLogs:             true,
+			FlowLogRetentionDays: 365,
+		},
+		Bastion: BastionConfig{
+			InstanceType: "t4g.nano",
+			AllowedCIDRs: []string{},
+		},
+	}
+}
+
+// sections lists the structured keys under the namespace and where each one is bound.
+func (c *Config) sections() map[string]any {
+	return map[string]any{
+		"network": &c.Network,
+		"bastion": &c.Bastion,
+	}
+}
+
+// KnownKeys returns every full config key webstack reads, sorted.
+func KnownKeys() []string {
+	c := DefaultConfig()
+	keys := []string{"aws:region"}
+	for name := range c.sections() {
+		keys = append(keys, Namespace+":"+name)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// LoadConfig parses and validates a stack's config. values holds the raw config as Pulumi
+// hands it to programs: full keys ("webstack:network") to strings, structured values as JSON.
+// All problems are returned together, each naming the stack file, the full key and the value.
+func LoadConfig(project, stack string, values map[string]string) (*Config, error) {
+	c := DefaultConfig()
+	c.Project, c.Stack, c.File = project, stack, fmt.Sprintf("Pulumi.%s.yaml", stack)
+	p := &problems{file: c.File}
+
+	sections := c.sections()
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var known []string
+	for name := range sections {
+		known = append(known, name)
+	}
+	sort.Strings(known)
+	for _, full := range names {
+		raw := values[full]
+		ns, name, _ := strings.Cut(full, ":")
+		switch {
+		case full == "aws:region":
+			c.Region = raw
+		case ns != Namespace:
+			// Other namespaces (aws:*, pulumi:*) belong to providers and the engine.
+		case sections[name] != nil:
+			v, err := decodeJSON(raw)
+			if err != nil {
+				p.add(full, "%q is not valid structured config: %v", raw, err)
+				continue
+			}
+			bind(p, full, v, sections[name])
+		default:
+			p.add(full, "unknown key%s", suggest(name, known))
+		}
+	}
+	c.validate(p)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$`)
+
+func (c *Config) validate(p *problems) {
+	if !regionPattern.MatchString(c.Region) {
+		p.add("aws:region", "%s is not an AWS region name (e.g. %q)", quote(c.Region), DefaultRegion)
+	}
+	c.Network.validate(p, Namespace+":network")
+	c.Bastion.validate(p, Namespace+":bastion")
+}
+
+// Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free
+// to grow), and each block into MaxAZs equal subnets, one per AZ.
+const (
+	tierBits = 2
+	azBits   = 3
+	// MaxAZs is the most AZs a stack can span: the subnets reserve one slot per possible AZ.
+	MaxAZs = 1 << azBits
+	// minVPCPrefix and maxVPCPrefix bound the VPC size: AWS accepts /16 to /28 VPCs and /28 is
+	// the smallest subnet, so with 5 bits of carving the smallest VPC is a /23.
+	minVPCPrefix = 16
+	maxVPCPrefix = 28 - tierBits - azBits
+)
+
+// privateRanges are the address blocks a VPC may use: RFC 1918 and RFC 6598 space. A VPC in
+// public address space would shadow real internet addresses for everything inside it.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+}
+
+// flowLogRetentions are the retention periods CloudWatch Logs accepts.
+var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+func (n *NetworkConfig) validate(p *problems, key string) {
+	prefix, err := netip.ParsePrefix(n.CIDR)
+	switch {
+	case err != nil || !prefix.Addr().Is4():
+		p.add(key+".cidr", "%s is not a valid IPv4 CIDR", quote(n.CIDR))
+	case prefix.Masked() != prefix:
+		p.add(key+".cidr", "%s has host bits set; the network address is %q", quote(n.CIDR), prefix.Masked().String())
+	case prefix.Bits() < minVPCPrefix:
+		p.add(key+".cidr", "%s is larger than AWS allows for a VPC (/%d at most)", quote(n.CIDR), minVPCPrefix)
+	case prefix.Bits() > maxVPCPrefix:
+		p.add(key+".cidr", "%s is too small for the subnets asked for: three tiers of up to %d AZs need at least a /%d", quote(n.CIDR), MaxAZs, maxVPCPrefix)
+	case !insideAny(prefix, privateRanges):
+		p.add(key+".cidr", "%s is not in private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)", quote(n.CIDR))
+	}
+	if n.AZCount < 2 || n.AZCount > MaxAZs {
+		p.add(key+".azCount", "%d must be between 2 and %d: every tier spans at least two availability zones", n.AZCount, MaxAZs)
+	}
+	switch n.NATGateways {
+	case NATPerAZ, NATSingle:
+	case NATNone:
+		if !n.InterfaceEndpoints {
+			p.add(key+".natGateways", "%s leaves the app subnets without a way to reach SSM, ECR and Secrets Manager; also set %s.interfaceEndpoints: true", quote(n.NATGateways), key)
+		}
+	default:
+		p.add(key+".natGateways", "%s must be one of %q, %q or %q", quote(n.NATGateways), NATPerAZ, NATSingle, NATNone)
+	}
+	if !slices.Contains(logRetentions, n.FlowLogRetentionDays) {
+		p.add(key+".flowLogRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", n.FlowLogRetentionDays, joinInts(logRetentions))
+	}
+}
+
+// armFamily matches Graviton instance families (t4g, m7g, c7gn, r6gd, ...) and a1.
+var armFamily = regexp.MustCompile(`^([a-z]+[0-9]+g[a-z]*|a1)\.[a-z0-9]+$`)
+
+func (b *BastionConfig) validate(p *problems, key string) {
+	if !armFamily.MatchString(b.InstanceType) {
+		p.add(key+".instanceType", "%s is not an arm64 (Graviton) instance type such as \"t4g.nano\"; the bastion runs Amazon Linux 2023 for arm64", quote(b.InstanceType))
+	}
+	validateAdminCIDRs(p, key+".allowedCidrs", b.AllowedCIDRs)
+}
+
+// validateAdminCIDRs checks a list of networks that may reach an administrative port: each
+// must be a valid CIDR and none may be the whole internet.
+func validateAdminCIDRs(p *problems, key string, cidrs []string) {
+	seen := map[string]bool{}
+	for i, c := range cidrs {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		prefix, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil:
+			p.add(k, "%s is not a valid CIDR", quote(c))
+		case prefix.Bits() == 0:
+			p.add(k, "%s would open the port to the whole internet; list your admin networks instead", quote(c))
+		case prefix.Masked() != prefix:
+			p.add(k, "%s has host bits set; the network address is %q", quote(c), prefix.Masked().String())
+		case seen[prefix.String()]:
+			p.add(k, "%s is listed twice", quote(c))
+		default:
+			seen[prefix.String()] = true
+		}
+	}
+}
+
+func insideAny(p netip.Prefix, blocks []netip.Prefix) bool {
+	for _, b := range blocks {
+		if b.Bits() <= p.Bits() && b.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func joinInts(list []int) string {
+	s := make([]string, len(list))
+	for i, v := range list {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, ", ")
+}
+
+// configKeysJSON is the form in which the engine hands all config to a program
+// (the PULUMI_CONFIG environment variable): a JSON object of full keys to strings.
+func parseConfigJSON(raw string) (map[string]string, error) {
+	values := map[string]string{}
+	if raw == "" {
+		return values, nil
+	}
+	if err := json.Unmarshal([]byte(raw), &values); err != nil {
+		return nil, err
+	}
+	return values, nil
+}

@@ -1,0 +1,18 @@
+package stack
+
+// Stack output names: the contract with deploy jobs (`pulumi stack output --json`). The README
+// documents each one; renaming one breaks every job that reads it.
+const (
+	OutVpcID             = "vpcId"
+	OutPublicSubnetIDs   = "publicSubnetIds"
+	OutAppSubnetIDs      = "appSubnetIds"
+	OutDataSubnetIDs     = "dataSubnetIds"
+	OutBastionInstanceID = "bastionInstanceId"
+	OutBastionPublicIP   = "bastionPublicIp"
+)
+
+// OutputNames lists every stack output the program exports, in documentation order.
+var OutputNames = []string{
+	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
+	OutBastionInstanceID, OutBastionPublicIP,
+}

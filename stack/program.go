@@ -1,0 +1,178 @@
+// Package stack wires webstack's tiers into one Pulumi program: it reads and validates the
+// stack's config, looks up the account and region, creates the AWS provider with the default
+// tags, registers the tiers and exports the stack outputs. `pulumi up`, the offline plan
+// (cmd/plan) and the tests all run this same code.
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/network"
+)
+
+// Program is webstack's pulumi.RunFunc.
+func Program(ctx *pulumi.Context) error {
+	values, err := configFromEnv(ctx)
+	if err != nil {
+		return err
+	}
+	return Run(ctx, values)
+}
+
+// configFromEnv returns the stack's whole config. The Go language host hands every key to the
+// program in PULUMI_CONFIG, which lets unknown keys be reported; where it is absent (inline
+// programs), the keys webstack knows are read through the context.
+func configFromEnv(ctx *pulumi.Context) (map[string]string, error) {
+	if raw, ok := os.LookupEnv(pulumi.EnvConfig); ok {
+		values, err := parseConfigJSON(raw)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", pulumi.EnvConfig, err)
+		}
+		return values, nil
+	}
+	values := map[string]string{}
+	for _, k := range KnownKeys() {
+		if v, ok := ctx.GetConfig(k); ok {
+			values[k] = v
+		}
+	}
+	return values, nil
+}
+
+// Run registers the whole stack from the given config values (full keys to raw strings, as
+// the engine passes them). Bad config is rejected before any resource is registered.
+func Run(ctx *pulumi.Context, values map[string]string) error {
+	cfg, err := LoadConfig(ctx.Project(), ctx.Stack(), values)
+	if err != nil {
+		return err
+	}
+	_, err = build(ctx, cfg)
+	return err
+}
+
+// deployment is what build registered, for the outputs.
+type deployment struct {
+	outputs map[string]pulumi.Input
+}
+
+func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
+	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region: pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{
+			Tags: pulumi.ToStringMap(DefaultTags(cfg)),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aws provider: %w", err)
+	}
+	withProvider := pulumi.Provider(provider)
+
+	// Region facts are looked up before anything else is registered: an azCount the region
+	// cannot satisfy is a config error like any other.
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, withProvider)
+	if err != nil {
+		return nil, fmt.Errorf("looking up availability zones: %w", err)
+	}
+	azs := append([]string(nil), zones.Names...)
+	sort.Strings(azs)
+	if cfg.Network.AZCount > len(azs) {
+		return nil, &configError{File: cfg.File, Key: Namespace + ":network.azCount",
+			Msg: fmt.Sprintf("%d is more than the %d availability zones %s has (%v)", cfg.Network.AZCount, len(azs), cfg.Region, azs)}
+	}
+	azs = azs[:cfg.Network.AZCount]
+	identity, err := aws.GetCallerIdentity(ctx, nil, withProvider)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the account: %w", err)
+	}
+	partition, err := aws.GetPartition(ctx, nil, withProvider)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the partition: %w", err)
+	}
+
+	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
+		CIDR:                 cfg.Network.CIDR,
+		AZs:                  azs,
+		NATGateways:          cfg.Network.NATGateways,
+		FlowLogs:             cfg.Network.FlowLogs,
+		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
+		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
+		Region:               cfg.Region,
+		AccountID:            identity.AccountId,
+		Partition:            partition.Partition,
+		Firewall: network.FirewallArgs{
+			PublicPorts:  []int{80, 443},
+			AppPort:      8080,
+			DatabasePort: 3306,
+			CachePort:    6379,
+			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
+		},
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	public := len(cfg.Bastion.AllowedCIDRs) > 0
+	bastionSubnets := net.AppSubnetIDs
+	if public {
+		bastionSubnets = net.PublicSubnetIDs
+	}
+	bastion, err := network.NewBastion(ctx, "bastion", &network.BastionArgs{
+		InstanceType:    cfg.Bastion.InstanceType,
+		SubnetID:        bastionSubnets.Index(pulumi.Int(0)),
+		SecurityGroupID: net.SecurityGroups.Bastion,
+		Public:          public,
+		Partition:       partition.Partition,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	d := &deployment{outputs: map[string]pulumi.Input{
+		OutVpcID:             net.VpcID,
+		OutPublicSubnetIDs:   net.PublicSubnetIDs,
+		OutAppSubnetIDs:      net.AppSubnetIDs,
+		OutDataSubnetIDs:     net.DataSubnetIDs,
+		OutBastionInstanceID: bastion.InstanceID,
+		OutBastionPublicIP:   bastion.PublicIP,
+	}}
+	if err := d.export(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// export exports every output, refusing an output the contract does not name (or one it
+// names that is missing), so that the README's table and the program cannot drift apart.
+func (d *deployment) export(ctx *pulumi.Context) error {
+	var errs []error
+	for _, name := range OutputNames {
+		v, ok := d.outputs[name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("stack output %q is in the contract but not built", name))
+			continue
+		}
+		ctx.Export(name, v)
+	}
+	for name := range d.outputs {
+		if !slices.Contains(OutputNames, name) {
+			errs = append(errs, fmt.Errorf("stack output %q is built but not in the contract (stack/outputs.go)", name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DefaultTags are the tags the AWS provider puts on every resource it creates.
+func DefaultTags(cfg *Config) map[string]string {
+	return map[string]string{
+		"Project":     cfg.Project,
+		"Environment": cfg.Stack,
+		"ManagedBy":   "pulumi",
+	}
+}
