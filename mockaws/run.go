@@ -2,9 +2,11 @@ package mockaws
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -53,10 +55,14 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 		if err := program(ctx); err != nil {
 			return err
 		}
+		// Wait for every export to resolve before the run ends: not dry-run, so all are known.
+		var wg sync.WaitGroup
 		for name, v := range ctx.GetCurrentExportMap() {
 			o := pulumi.ToOutput(v)
 			secret := pulumi.IsSecret(o)
+			wg.Add(1)
 			o.ApplyT(func(x any) any {
+				defer wg.Done()
 				mu.Lock()
 				defer mu.Unlock()
 				if secret {
@@ -67,7 +73,14 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 				return nil
 			})
 		}
-		return nil
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+			return nil
+		case <-time.After(2 * time.Minute):
+			return errors.New("mockaws: stack outputs did not resolve (an output failed or is unknown)")
+		}
 	}, pulumi.WithMocks(project, stack, e), func(info *pulumi.RunInfo) {
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunJSON(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-s", "prod", "-format", "json", "-C", "../.."}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var doc struct {
+		Stack     string           `json:"stack"`
+		Resources []map[string]any `json:"resources"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	nats := 0
+	for _, r := range doc.Resources {
+		if r["type"] == "aws:ec2/natGateway:NatGateway" {
+			nats++
+		}
+	}
+	if doc.Stack != "prod" || nats != 3 {
+		t.Errorf("prod plan: stack %q with %d NAT gateways, want 3", doc.Stack, nats)
+	}
+}
+
+func TestRunUsageAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.bad.yaml"), []byte("config:\n  webstack:network:\n    azCount: one\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{}, 2, "usage: plan -s STACK"},
+		{[]string{"-s", "dev", "-format", "yaml", "-C", "../.."}, 2, `unknown format "yaml"`},
+		{[]string{"-s", "bad", "-C", dir}, 1, `Pulumi.bad.yaml: webstack:network.azCount: "one" must be a whole number`},
+		{[]string{"-s", "dev", "-check", "-C", "../.."}, 0, ""},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(tt.args, &out, &errOut)
+		if code != tt.code || !strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("plan %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errOut.String(), tt.code, tt.want)
+		}
+		if code != 0 && out.Len() != 0 {
+			t.Errorf("plan %v: failed but printed to stdout: %q", tt.args, out.String())
+		}
+	}
+}

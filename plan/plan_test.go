@@ -1,0 +1,164 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestJSONContract(t *testing.T) {
+	for _, stack := range []string{"prod", "dev", "test"} {
+		p, _, err := Run("..", stack)
+		if err != nil {
+			t.Fatalf("%s: %v", stack, err)
+		}
+		var buf bytes.Buffer
+		if err := p.JSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%s: output is not JSON: %v", stack, err)
+		}
+		for _, k := range []string{"project", "stack", "resources", "outputs", "checks"} {
+			if _, ok := doc[k]; !ok {
+				t.Errorf("%s: top-level key %q missing", stack, k)
+			}
+		}
+		if doc["project"] != "webstack" || doc["stack"] != stack {
+			t.Errorf("%s: project/stack = %v/%v", stack, doc["project"], doc["stack"])
+		}
+		if _, ok := doc["checks"].([]any); !ok {
+			t.Errorf("%s: checks is %T, want an array", stack, doc["checks"])
+		}
+		urns := map[string]bool{}
+		for _, r := range doc["resources"].([]any) {
+			urns[r.(map[string]any)["urn"].(string)] = true
+		}
+		for _, raw := range doc["resources"].([]any) {
+			r := raw.(map[string]any)
+			for _, k := range []string{"urn", "type", "name", "custom", "parent", "dependencies", "protect", "inputs", "id", "state"} {
+				if _, ok := r[k]; !ok {
+					t.Errorf("%s: resource %v lacks %q", stack, r["urn"], k)
+				}
+			}
+			if parent := r["parent"].(string); parent != "" && !urns[parent] {
+				t.Errorf("%s: %s has parent %s, which is not in the plan", stack, r["urn"], parent)
+			}
+			for _, d := range r["dependencies"].([]any) {
+				if !urns[d.(string)] {
+					t.Errorf("%s: %s depends on %s, which is not in the plan", stack, r["urn"], d)
+				}
+			}
+			if r["custom"] == true && r["id"] == "" {
+				t.Errorf("%s: custom resource %s has no id", stack, r["urn"])
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	render := func() []byte {
+		p, _, err := Run("..", "prod")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := p.JSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Text(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	a, b := render(), render()
+	if !bytes.Equal(a, b) {
+		t.Error("two plans of the same files differ")
+	}
+}
+
+func TestTextView(t *testing.T) {
+	p, _, err := Run("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := p.Text(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"webstack plan: project webstack, stack dev",
+		"├─ net webstack:network:Network",
+		"net-vpc aws:ec2/vpc:Vpc  cidrBlock=10.20.0.0/16",
+		"Counts by type",
+		"     6  aws:ec2/subnet:Subnet",
+		"Outputs",
+		"vpcId",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text view lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSecretsNeverPrinted: a secret config value is read as [secret] and never decrypted, and
+// a secret input shows as [secret] in both views.
+func TestSecretsNeverPrinted(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	stackFile, err := os.ReadFile("../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A secure value the plan cannot (and must not) decrypt.
+	stackFile = append(stackFile, []byte("  aws:secretKey:\n    secure: AAABAHNlY3JldC12YWx1ZS1oZXJl\n")...)
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), stackFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sf, err := Load(dir, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sf.Values["aws:secretKey"] != "[secret]" {
+		t.Errorf("secure config value read as %q, want [secret]", sf.Values["aws:secretKey"])
+	}
+	if len(sf.SecretKeys) != 1 || sf.SecretKeys[0] != "aws:secretKey" {
+		t.Errorf("secret keys = %v", sf.SecretKeys)
+	}
+}
+
+func TestConfigErrorNamesFileKeyAndValue(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	bad := "config:\n  webstack:network:\n    cidr: 10.0.0.0/33\n"
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Run(dir, "dev")
+	want := `Pulumi.dev.yaml: webstack:network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR`
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want exactly %q", err, want)
+	}
+}
+
+func TestMissingStackFile(t *testing.T) {
+	if _, _, err := Run("..", "nosuchstack"); err == nil || !strings.Contains(err.Error(), "Pulumi.nosuchstack.yaml") {
+		t.Errorf("missing stack file: error %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
