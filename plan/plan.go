@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/mockaws"
+	"github.com/webstack/webstack/policy"
 	"github.com/webstack/webstack/stack"
 )
 
@@ -21,6 +22,9 @@ type Plan struct {
 	Resources []Resource     `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
 	Checks    []Check        `json:"checks"`
+	// ChecksNotApplicable lists the built-in checks that found no resource of their types in
+	// the stack: they neither passed nor failed.
+	ChecksNotApplicable []string `json:"checksNotApplicable"`
 }
 
 // Resource is one registered resource.
@@ -37,7 +41,8 @@ type Resource struct {
 	State        map[string]any `json:"state"`
 }
 
-// Check is the result of one built-in check on one resource.
+// Check is the result of one built-in check on one resource. Passed is false for a failure and
+// for an exception; Exception names the config key that deliberately relaxed the control.
 type Check struct {
 	ID        string `json:"id"`
 	Title     string `json:"title"`
@@ -71,12 +76,46 @@ func RunFiles(sf *StackFiles) (*Plan, *mockaws.Result, error) {
 	if err != nil {
 		return nil, nil, unwrapRunError(err)
 	}
-	return FromResult(res), res, nil
+	cfg, err := stack.LoadConfig(sf.Project, sf.Stack, sf.Values)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := FromResult(res)
+	p.SetChecks(policy.Evaluate(res, cfg.CheckOptions()))
+	return p, res, nil
+}
+
+// SetChecks fills the plan's checks from a policy report, in the report's order (check ID,
+// then resource URN).
+func (p *Plan) SetChecks(rep *policy.Report) {
+	p.Checks = make([]Check, 0, len(rep.Results))
+	for _, r := range rep.Results {
+		p.Checks = append(p.Checks, Check{
+			ID:        r.Check.ID,
+			Title:     r.Check.Title,
+			Resource:  r.Resource,
+			Passed:    r.Status == policy.Passed,
+			Message:   r.Message,
+			Exception: r.Exception,
+		})
+	}
+	p.ChecksNotApplicable = append([]string{}, rep.NotApplicable...)
+}
+
+// FailedChecks returns the checks that failed without an exception.
+func (p *Plan) FailedChecks() []Check {
+	var out []Check
+	for _, c := range p.Checks {
+		if !c.Passed && c.Exception == "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // FromResult converts a mock run into the plan contract.
 func FromResult(res *mockaws.Result) *Plan {
-	p := &Plan{Project: res.Project, Stack: res.Stack, Outputs: res.Outputs, Checks: []Check{}}
+	p := &Plan{Project: res.Project, Stack: res.Stack, Outputs: res.Outputs, Checks: []Check{}, ChecksNotApplicable: []string{}}
 	if p.Outputs == nil {
 		p.Outputs = map[string]any{}
 	}

@@ -110,10 +110,22 @@ func (p *Plan) Text(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-26s %s\n", n, compact(p.Outputs[n]))
 	}
 
-	b.WriteString("\nChecks\n")
-	if len(p.Checks) == 0 {
-		b.WriteString("  no built-in checks yet\n")
+	passed, failed, exceptions := 0, 0, 0
+	for _, c := range p.Checks {
+		switch {
+		case c.Exception != "":
+			exceptions++
+		case !c.Passed:
+			failed++
+		default:
+			passed++
+		}
 	}
+	fmt.Fprintf(&b, "\nChecks: %d passed, %d failed, %d exceptions", passed, failed, exceptions)
+	if len(p.ChecksNotApplicable) > 0 {
+		fmt.Fprintf(&b, "; %d checks not applicable (no resource of their types)", len(p.ChecksNotApplicable))
+	}
+	b.WriteString("\n")
 	for _, c := range p.Checks {
 		status := "PASS"
 		switch {
@@ -122,7 +134,10 @@ func (p *Plan) Text(w io.Writer) error {
 		case !c.Passed:
 			status = "FAIL"
 		}
-		fmt.Fprintf(&b, "  %-9s %-16s %s: %s\n", status, c.ID, c.Title, c.Message)
+		fmt.Fprintf(&b, "  %-9s %-26s %s\n", status, c.ID, c.Message)
+	}
+	if len(p.ChecksNotApplicable) > 0 {
+		b.WriteString("  not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

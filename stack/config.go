@@ -28,6 +28,7 @@ type Config struct {
 
 	Network NetworkConfig `key:"network"`
 	Bastion BastionConfig `key:"bastion"`
+	Checks  ChecksConfig  `key:"checks"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -79,6 +80,7 @@ func DefaultConfig() Config {
 			InstanceType: "t4g.nano",
 			AllowedCIDRs: []string{},
 		},
+		Checks: ChecksConfig{Profile: "production", Waive: map[string]string{}},
 	}
 }
 
@@ -87,6 +89,7 @@ func (c *Config) sections() map[string]any {
 	return map[string]any{
 		"network": &c.Network,
 		"bastion": &c.Bastion,
+		"checks":  &c.Checks,
 	}
 }
 
@@ -154,6 +157,7 @@ func (c *Config) validate(p *problems) {
 	}
 	c.Network.validate(p, Namespace+":network")
 	c.Bastion.validate(p, Namespace+":bastion")
+	c.Checks.validate(p, Namespace+":checks")
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

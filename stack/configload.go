@@ -137,6 +137,26 @@ func bindValue(p *problems, key string, v any, dst reflect.Value) {
 			bindValue(p, fmt.Sprintf("%s[%d]", key, i), item, out.Index(i))
 		}
 		dst.Set(out)
+	case reflect.Map:
+		// String-keyed maps (e.g. webstack:checks.waive): each entry is bound like a field, so
+		// that a bad value is reported under its full key.
+		obj, ok := v.(map[string]any)
+		if !ok || dst.Type().Key().Kind() != reflect.String {
+			p.add(key, "%s must be an object", quote(v))
+			return
+		}
+		names := make([]string, 0, len(obj))
+		for name := range obj {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		out := reflect.MakeMapWithSize(dst.Type(), len(obj))
+		for _, name := range names {
+			elem := reflect.New(dst.Type().Elem()).Elem()
+			bindValue(p, key+"."+name, obj[name], elem)
+			out.SetMapIndex(reflect.ValueOf(name).Convert(dst.Type().Key()), elem)
+		}
+		dst.Set(out)
 	default:
 		// A programming error, not a user error: every config field type is handled above.
 		p.add(key, "internal error: unsupported config field type %s", dst.Type())

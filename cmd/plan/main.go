@@ -6,6 +6,8 @@
 //
 //	go run ./cmd/plan -s dev                # text
 //	go run ./cmd/plan -s prod -format json  # the JSON contract of DESIGN.md
+//	go run ./cmd/plan -s prod -check        # exit 3 when a built-in check fails
+//	go run ./cmd/plan -list-checks          # the built-in checks as a Markdown table
 //
 // It reads Pulumi.yaml and Pulumi.<stack>.yaml from the working directory (or -C DIR). A config
 // error exits 1 with the message on stderr; with -check, a failed check exits 3.
@@ -18,6 +20,7 @@ import (
 	"os"
 
 	"github.com/webstack/webstack/plan"
+	"github.com/webstack/webstack/policy"
 )
 
 func main() {
@@ -30,14 +33,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stackName := fs.String("s", "", "stack `name` (reads Pulumi.<name>.yaml); required")
 	format := fs.String("format", "text", "output `format`: text or json")
 	dir := fs.String("C", ".", "project `directory` holding Pulumi.yaml")
-	check := fs.Bool("check", false, "exit 3 when a built-in check fails")
+	check := fs.Bool("check", false, "exit 3 when a built-in check fails (exceptions do not fail)")
+	listChecks := fs.Bool("list-checks", false, "print the built-in checks as a Markdown table and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json] [-check] [-C DIR]\n\n")
+		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json] [-check] [-C DIR]\n       plan -list-checks\n\n")
 		fmt.Fprintf(stderr, "Shows what `pulumi up -s STACK` would register, offline, against a mock AWS.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *listChecks && fs.NArg() == 0 {
+		_, err := io.WriteString(stdout, policy.MarkdownTable())
+		if err != nil {
+			return 1
+		}
+		return 0
 	}
 	if *stackName == "" || fs.NArg() > 0 {
 		fs.Usage()
@@ -63,10 +74,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *check {
-		for _, c := range p.Checks {
-			if !c.Passed && c.Exception == "" {
-				return 3
+		if failed := p.FailedChecks(); len(failed) > 0 {
+			for _, c := range failed {
+				fmt.Fprintf(stderr, "plan: check %s failed: %s\n", c.ID, c.Message)
 			}
+			return 3
 		}
 	}
 	return 0

@@ -1,0 +1,232 @@
+package policy
+
+import (
+	"testing"
+)
+
+// TestCompliantStackPasses is every check's positive test: on a stack built to comply, every
+// check judges at least one resource and none fails.
+func TestCompliantStackPasses(t *testing.T) {
+	rep := Evaluate(result(t, compliant()), Options{})
+	if len(rep.NotApplicable) > 0 {
+		t.Errorf("checks with nothing to judge in the compliant fixture: %v", rep.NotApplicable)
+	}
+	passed := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status != Passed {
+			t.Errorf("%s on %s: %s: %s", r.Check.ID, r.Name, r.Status, r.Message)
+		}
+		passed[r.Check.ID] = true
+	}
+	for _, id := range IDs() {
+		if !passed[id] {
+			t.Errorf("check %s has no passing result on the compliant fixture", id)
+		}
+	}
+}
+
+// negative is one violation: break the compliant fixture, and the check must fail on the
+// resource with exactly this message (after "<name> (<type>): ").
+type negative struct {
+	check, resource string
+	breakIt         func(t *testing.T, fxs []*fx) []*fx
+	msg             string
+}
+
+// to returns a breakIt that sets one input.
+func to(name, path string, v any) func(*testing.T, []*fx) []*fx {
+	return func(t *testing.T, fxs []*fx) []*fx { set(t, fxs, name, path, v); return fxs }
+}
+
+// drop returns a breakIt that removes fixtures.
+func drop(names ...string) func(*testing.T, []*fx) []*fx {
+	return func(t *testing.T, fxs []*fx) []*fx { return without(fxs, names...) }
+}
+
+var negatives = []negative{
+	// VPC
+	{"EC2.2", "vpc", drop("vpc-default-sg"), `no aws:ec2/defaultSecurityGroup:DefaultSecurityGroup adopts the VPC's default security group, which keeps AWS's allow-all rules`},
+	{"EC2.2", "vpc", to("vpc-default-sg", "ingress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "self": true}}),
+		`default security group vpc-default-sg has 1 ingress rule(s): [{"fromPort":0,"protocol":"-1","self":true,"toPort":0}]`},
+	{"EC2.6", "vpc", drop("flow-log"), `no aws:ec2/flowLog:FlowLog has vpcId = "vpc-1"`},
+	{"EC2.6", "vpc", to("flow-log", "trafficType", "ACCEPT"), `flow log flow-log: trafficType is "ACCEPT", want "ALL" or "REJECT"`},
+	{"EC2.6", "vpc", to("flow-log", "iamRoleArn", nil), `flow log flow-log: logDestinationType is "cloud-watch-logs" but iamRoleArn is not set`},
+	{"EC2.10", "vpc", drop("ep-ec2"), `no aws:ec2/vpcEndpoint:VpcEndpoint with vpcEndpointType "Interface" and serviceName "com.amazonaws.<region>.ec2" has vpcId = "vpc-1"`},
+	{"EC2.10", "vpc", to("ep-ec2", "privateDnsEnabled", false), `the ec2 endpoint is not a usable interface endpoint: ep-ec2 has privateDnsEnabled is false`},
+	{"EC2.55", "vpc", to("ep-ecr-api", "vpcEndpointType", "Gateway"), `the ecr.api endpoint is not a usable interface endpoint: ep-ecr-api has vpcEndpointType is "Gateway"`},
+	{"EC2.56", "vpc", drop("ep-ecr-dkr"), `no aws:ec2/vpcEndpoint:VpcEndpoint with vpcEndpointType "Interface" and serviceName "com.amazonaws.<region>.ecr.dkr" has vpcId = "vpc-1"`},
+	{"EC2.57", "vpc", drop("ep-ssm"), `no aws:ec2/vpcEndpoint:VpcEndpoint with vpcEndpointType "Interface" and serviceName "com.amazonaws.<region>.ssm" has vpcId = "vpc-1"`},
+	{"EC2.15", "public-a", to("public-a", "mapPublicIpOnLaunch", true), `mapPublicIpOnLaunch is true; instances launched here get a public IPv4 address`},
+	{"EC2.18", "alb-from-internet-443", to("alb-from-internet-443", "fromPort", 0.0), `opens ports 0-443 to 0.0.0.0/0; only ports 80, 443 may be open to the internet`},
+	{"EC2.18", "app-from-alb", to("app-from-alb", "cidrIpv6", "::/0"), `opens port 8080 to ::/0; only ports 80, 443 may be open to the internet`},
+	{"EC2.19", "alb-from-internet-443", to("alb-from-internet-443", "ipProtocol", "-1"), `opens all ports (protocol "-1") to 0.0.0.0/0, including high-risk port 20`},
+	{"EC2.19", "app-from-alb", to("app-from-alb", "cidrIpv4", "0.0.0.0/0"), `opens port 8080 to 0.0.0.0/0, including high-risk port 8080`},
+	{"EC2.21", "nacl-ssh-admin", to("nacl-ssh-admin", "cidrBlock", "0.0.0.0/0"), `allows ingress from 0.0.0.0/0 on protocol "tcp" ports 22-22, including port 22`},
+	{"REL10-BP01/subnets", "vpc", to("app-b", "availabilityZone", "az-a"), `Tier "app" subnets are all in az-a; every tier needs at least two availability zones`},
+	{"REL10-BP01/nat", "app-a-rt", to("app-a-rta", "subnetId", "subnet-ab"), `routes subnet app-b in az-b through NAT gateway nat-a in az-a; losing az-a cuts az-b's egress`},
+
+	// EC2 and launch templates
+	{"EC2.3", "bastion", to("bastion", "rootBlockDevice.encrypted", false), `rootBlockDevice.encrypted is false, want true`},
+	{"EC2.3", "bastion", to("bastion", "ebsBlockDevices", []any{map[string]any{"deviceName": "/dev/sdf"}}), `ebsBlockDevices[0].encrypted is not set, want true`},
+	{"EC2.8", "bastion", to("bastion", "metadataOptions.httpTokens", "optional"), `metadataOptions.httpTokens is "optional", want "required" (the SDK default "optional" allows IMDSv1)`},
+	{"EC2.9", "bastion", to("bastion", "associatePublicIpAddress", true), `associatePublicIpAddress is true`},
+	{"EC2.9", "bastion", func(t *testing.T, fxs []*fx) []*fx {
+		set(t, fxs, "bastion", "associatePublicIpAddress", nil)
+		set(t, fxs, "app-a", "mapPublicIpOnLaunch", true)
+		return fxs
+	}, `associatePublicIpAddress is not set and subnet app-a has mapPublicIpOnLaunch = true`},
+	{"EC2.170", "lt", to("lt", "metadataOptions", nil), `metadataOptions.httpTokens is not set, want "required" (the SDK default "optional" allows IMDSv1)`},
+	{"EC2.181", "lt", to("lt", "blockDeviceMappings.0.ebs.encrypted", "false"), `blockDeviceMappings[0].ebs.encrypted is "false", want "true"`},
+	{"EC2.181", "lt", to("lt", "blockDeviceMappings", nil), `blockDeviceMappings is not set, so the root volume keeps the AMI's unencrypted setting; set blockDeviceMappings[].ebs.encrypted = "true"`},
+	{"EC2.25", "lt", to("lt", "networkInterfaces.0.associatePublicIpAddress", "true"), `networkInterfaces[0].associatePublicIpAddress is "true"`},
+	{"AutoScaling.4", "lt", to("lt", "metadataOptions.httpPutResponseHopLimit", 2.0), `metadataOptions.httpPutResponseHopLimit is 2; containers on a bridge network can then reach the instance role's credentials`},
+	{"SSM.1", "bastion", drop("role-ssm"), `role role (through instance profile profile) has no AmazonSSMManagedInstanceCore attachment`},
+	{"SSM.1", "lt", to("lt", "iamInstanceProfile", nil), `iamInstanceProfile.arn is not set: without an instance role the SSM agent cannot register`},
+	{"SSM.1", "bastion", to("bastion", "iamInstanceProfile", "elsewhere"), `iamInstanceProfile is "elsewhere", not an instance profile of this stack`},
+
+	// Auto Scaling
+	{"AutoScaling.1", "asg", to("asg", "healthCheckType", "EC2"), `healthCheckType is "EC2", want "ELB": instances failing the target group's health check are never replaced`},
+	{"AutoScaling.2", "asg", to("asg", "vpcZoneIdentifiers", []any{"subnet-aa"}), `vpcZoneIdentifiers ["subnet-aa"] cover 1 availability zone(s) (az-a); want at least 2`},
+	{"AutoScaling.3", "asg", to("lt", "metadataOptions.httpTokens", "optional"), `launch template lt (launchTemplate.id ("lt-1")): metadataOptions.httpTokens is "optional", want "required"`},
+	{"AutoScaling.3", "asg", to("asg", "launchTemplate.id", "lt-elsewhere"), `launchTemplate.id ("lt-elsewhere") does not name a launch template of this stack`},
+	{"AutoScaling.9", "asg", to("asg", "launchConfiguration", "old-lc"), `launchConfiguration is "old-lc"; use launchTemplate`},
+	{"AutoScaling.9", "asg", to("asg", "launchTemplate", nil), `neither launchTemplate nor mixedInstancesPolicy.launchTemplate is set`},
+
+	// Load balancers
+	{"ELB.1", "http", to("http", "defaultActions.0.type", "forward"), `port 80 HTTP listener: defaultActions[0].type is "forward", want "redirect" to HTTPS`},
+	{"ELB.1", "http", to("http", "defaultActions.0.redirect.protocol", "HTTP"), `port 80 HTTP listener: defaultActions[0].redirect.protocol is "HTTP", want "HTTPS"`},
+	{"ELB.17", "https", to("https", "sslPolicy", nil), `sslPolicy is not set (not set means the SDK default "ELBSecurityPolicy-2016-08"); want e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06"`},
+	{"ELB.17", "https", to("https", "sslPolicy", "ELBSecurityPolicy-TLS13-1-0-2021-06"), `sslPolicy is "ELBSecurityPolicy-TLS13-1-0-2021-06" (not set means the SDK default "ELBSecurityPolicy-2016-08"); want e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06"`},
+	{"ELB.4", "alb", to("alb", "dropInvalidHeaderFields", nil), `dropInvalidHeaderFields is not set, want true (the default is false)`},
+	{"ELB.12", "alb", to("alb", "desyncMitigationMode", "monitor"), `desyncMitigationMode is "monitor", want "defensive" or "strictest"`},
+	{"ELB.5", "alb", to("alb", "accessLogs.enabled", nil), `accessLogs.enabled is not set and accessLogs.bucket is "logs"; enabled defaults to false even with a bucket`},
+	{"ELB.6", "alb", to("alb", "enableDeletionProtection", false), `enableDeletionProtection is false, want true`},
+	{"ELB.13", "alb", to("alb", "subnets", []any{"subnet-pa"}), `subnets ["subnet-pa"] are in 1 availability zone(s) (az-a); want at least 2`},
+	{"REL11-BP01/health-check", "tg-blue", to("tg-blue", "healthCheck.enabled", false), `healthCheck.enabled is false`},
+	{"REL11-BP01/health-check", "tg-blue", to("tg-blue", "healthCheck.path", nil), `healthCheck.path is not set and healthCheck.matcher is "200"; set both so that a release is judged by the application's own health endpoint`},
+
+	// RDS
+	{"RDS.2", "db", to("db", "publiclyAccessible", true), `publiclyAccessible is true`},
+	{"RDS.3", "db", to("db", "storageEncrypted", nil), `storageEncrypted is not set, want true`},
+	{"RDS.3", "db-replica", to("db", "storageEncrypted", false), `storageEncrypted is not set, want true`},
+	{"RDS.5", "db", to("db", "multiAz", false), `multiAz is false, want true`},
+	{"RDS.6", "db", to("db", "monitoringInterval", 0.0), `monitoringInterval is 0 and monitoringRoleArn is "arn:role/mon"; want an interval > 0 with a role`},
+	{"RDS.8", "db-replica", to("db-replica", "deletionProtection", nil), `deletionProtection is not set, want true`},
+	{"RDS.9", "db", to("db", "enabledCloudwatchLogsExports", []any{"error", "slowquery"}), `enabledCloudwatchLogsExports is ["error","slowquery"], missing ["audit","general"]`},
+	{"RDS.10", "db", to("db", "iamDatabaseAuthenticationEnabled", false), `iamDatabaseAuthenticationEnabled is false, want true`},
+	{"RDS.11", "db", to("db", "backupRetentionPeriod", 1.0), `backupRetentionPeriod is 1 (not set means 0: no backups), want 7 to 35`},
+	{"RDS.13", "db", to("db", "autoMinorVersionUpgrade", false), `autoMinorVersionUpgrade is false, want true`},
+	{"RDS.17", "db", to("db", "copyTagsToSnapshot", nil), `copyTagsToSnapshot is not set, want true`},
+	{"RDS.18", "db", to("db", "dbSubnetGroupName", nil), `dbSubnetGroupName is not set; the instance would land in the default VPC`},
+	{"RDS.23", "db", to("db", "port", 3306.0), `port is 3306; the mysql default is 3306`},
+	{"RDS.23", "db-replica", to("db-replica", "port", nil), `port is not set; the mysql default is 3306`},
+	{"RDS.25", "db", to("db", "username", "admin"), `username is "admin"; use a name that is not the engine's default`},
+	{"REL09-BP03/final-snapshot", "db", to("db", "skipFinalSnapshot", true), `skipFinalSnapshot is true and finalSnapshotIdentifier is "db-final"; want false and a name`},
+	{"REL09-BP03/final-snapshot", "db", to("db", "deleteAutomatedBackups", true), `deleteAutomatedBackups is true, want false`},
+	{"REL10-BP01/replica", "db", drop("db-replica"), `no aws:rds/instance:Instance has replicateSourceDb naming this instance`},
+	{"REL10-BP01/replica", "db", to("db", "availabilityZone", "az-b"), `every read replica is in the primary's availability zone "az-b": db-replica in az-b`},
+
+	// ElastiCache
+	{"ElastiCache.1", "redis", to("redis", "snapshotRetentionLimit", nil), `snapshotRetentionLimit is not set (not set means 0: no backups), want at least 1`},
+	{"ElastiCache.2", "redis", to("redis", "autoMinorVersionUpgrade", false), `autoMinorVersionUpgrade is false, want true`},
+	{"ElastiCache.3", "redis", to("redis", "automaticFailoverEnabled", false), `automaticFailoverEnabled is false, want true (with multiAzEnabled and at least 2 cache clusters)`},
+	{"ElastiCache.3", "redis", to("redis", "numCacheClusters", 1.0), `numCacheClusters is 1 and replicasPerNodeGroup is not set; failover needs a replica`},
+	{"ElastiCache.4", "redis", to("redis", "atRestEncryptionEnabled", nil), `atRestEncryptionEnabled is not set, want true (the redis default is false)`},
+	{"ElastiCache.5", "redis", to("redis", "transitEncryptionEnabled", false), `transitEncryptionEnabled is false, want true`},
+	{"ElastiCache.5", "redis", to("redis", "transitEncryptionMode", "preferred"), `transitEncryptionMode is "preferred": clients may still connect in clear text; want "required"`},
+	{"ElastiCache.6", "redis", to("redis", "authToken", nil), `authToken is not set and userGroupIds is not set: any client in the security group can connect`},
+	{"ElastiCache.7", "redis", to("redis", "subnetGroupName", "default"), `subnetGroupName is "default", want the stack's own subnet group in the data subnets`},
+
+	// S3
+	{"S3.8", "site", drop("site-pab"), `no aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock has bucket = "site-bucket"`},
+	{"S3.8", "site", to("site-pab", "restrictPublicBuckets", false), `public access block site-pab: restrictPublicBuckets is false, want true`},
+	{"S3.2", "site-policy", to("site-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})),
+		`policy statement 0 allows Principal "*" ["s3:GetObject"] without a condition`},
+	{"S3.5", "site", to("site-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": "d"}}})),
+		`bucket policy site-policy has no Deny statement with Condition Bool aws:SecureTransport = "false"`},
+	{"S3.5", "site", drop("site-policy"), `no aws:s3/bucketPolicy:BucketPolicy has bucket = "site-bucket", so nothing denies aws:SecureTransport = false`},
+	{"S3.12", "site", to("site-ownership", "rule.objectOwnership", "ObjectWriter"), `ownership controls site-ownership: rule.objectOwnership is "ObjectWriter", want "BucketOwnerEnforced"`},
+	{"S3.9", "site", drop("site-logging"), `no aws:s3/bucketLoggingV2:BucketLoggingV2 has bucket = "site-bucket"`},
+	{"S3.13", "site", to("site-lifecycle", "rules.0.status", "Disabled"), `lifecycle configuration site-lifecycle has no rule with status "Enabled": rules is [{"id":"old","status":"Disabled"}]`},
+	{"S3.14", "site", to("site-versioning", "versioningConfiguration.status", "Suspended"), `versioning site-versioning: versioningConfiguration.status is "Suspended", want "Enabled"`},
+	{"webstack/s3-encryption", "site", drop("site-sse"), `no aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 has bucket = "site-bucket"`},
+
+	// CloudFront
+	{"CloudFront.1", "cdn", to("cdn", "defaultRootObject", nil), `defaultRootObject is not set, want e.g. "index.html"`},
+	{"CloudFront.3", "cdn", to("cdn", "orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"), `orderedCacheBehaviors[0].viewerProtocolPolicy is "allow-all", want "redirect-to-https" or "https-only"`},
+	{"CloudFront.4", "cdn", to("cdn", "originGroups", nil), `originGroups is not set`},
+	{"CloudFront.5", "cdn", to("cdn", "loggingConfig", nil), `loggingConfig.bucket is not set`},
+	{"CloudFront.6", "cdn", to("cdn", "webAclId", nil), `webAclId is not set, want a WAFv2 web ACL ARN (scope CLOUDFRONT)`},
+	{"CloudFront.7", "cdn", to("cdn", "viewerCertificate", map[string]any{"cloudfrontDefaultCertificate": true}),
+		`viewerCertificate.cloudfrontDefaultCertificate is true and viewerCertificate.acmCertificateArn is not set; want an ACM certificate (us-east-1) and aliases`},
+	{"CloudFront.8", "cdn", to("cdn", "viewerCertificate.sslSupportMethod", "vip"), `viewerCertificate.sslSupportMethod is "vip", want "sni-only"`},
+	{"CloudFront.9", "cdn", to("cdn", "origins.1.customOriginConfig.originProtocolPolicy", "http-only"), `origins[1].customOriginConfig.originProtocolPolicy is "http-only", want "https-only"`},
+	{"CloudFront.10", "cdn", to("cdn", "origins.1.customOriginConfig.originSslProtocols", []any{"TLSv1", "TLSv1.2"}),
+		`origins[1].customOriginConfig.originSslProtocols is ["TLSv1","TLSv1.2"], which includes "TLSv1"; want ["TLSv1.2"]`},
+	{"CloudFront.12", "cdn", to("cdn", "origins.0.domainName", "gone.s3.r.amazonaws.com"), `origins[0].domainName is "gone.s3.r.amazonaws.com", which is not the bucketRegionalDomainName of a bucket in this stack`},
+	{"CloudFront.13", "cdn", to("cdn", "origins.0.originAccessControlId", nil), `origins[0] ("site-bucket.s3.r.amazonaws.com"): originAccessControlId is not set`},
+	{"CloudFront.15", "cdn", to("cdn", "viewerCertificate.minimumProtocolVersion", "TLSv1.2_2019"), `viewerCertificate.minimumProtocolVersion is "TLSv1.2_2019" (not set means "TLSv1"), want "TLSv1.2_2021"`},
+
+	// IAM, monitoring, ACM, Pulumi
+	{"IAM.1", "app-policy", to("app-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})), `policy statement 0 allows Action "*" on Resource "*"`},
+	{"IAM.1", "role-ssm", to("role-ssm", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"), `policyArn is "arn:aws:iam::aws:policy/AdministratorAccess"`},
+	{"IAM.21", "role", to("role", "inlinePolicies.0.policy", policyJSON(map[string]any{"Sid": "Logs", "Effect": "Allow", "Action": "logs:*", "Resource": "*"})),
+		`inlinePolicies[0].policy statement 0 ("Logs") allows "logs:*"`},
+	{"CloudWatch.15", "alb-5xx", to("alb-5xx", "alarmActions", nil), `alarmActions is not set: nobody is told when it fires`},
+	{"CloudWatch.17", "alb-5xx", to("alb-5xx", "actionsEnabled", false), `actionsEnabled is false, want true`},
+	{"CloudWatch.16", "app-logs", to("app-logs", "retentionInDays", 30.0), `retentionInDays is 30, want at least 365`},
+	{"CloudWatch.16", "app-logs", to("app-logs", "retentionInDays", nil), `retentionInDays is not set: logs would be kept forever; webstack wants an explicit retention of at least 365`},
+	{"SNS.1", "alerts", to("alerts", "kmsMasterKeyId", "alias/aws/sns"), `kmsMasterKeyId is "alias/aws/sns": CloudWatch cannot publish to a topic under the AWS managed key; use a kms.Key whose policy allows cloudwatch.amazonaws.com`},
+	{"SNS.4", "alerts-policy", to("alerts-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "*"}, "Action": "sns:Publish", "Resource": "*"})),
+		`policy statement 0 allows Principal "*" ["sns:Publish"] without a condition`},
+	{"ACM.1", "cert", to("cert", "validationMethod", "EMAIL"), `validationMethod is "EMAIL", want "DNS" so that ACM renews it without anyone`},
+	{"ACM.2", "cert", to("cert", "keyAlgorithm", "RSA_1024"), `keyAlgorithm is "RSA_1024", want RSA_2048 or stronger`},
+	{"webstack/protect", "redis", func(t *testing.T, fxs []*fx) []*fx {
+		for _, f := range fxs {
+			if f.name == "redis" {
+				f.protect = false
+			}
+		}
+		return fxs
+	}, "resource options protect and retainOnDelete are both false: `pulumi destroy` or a replacement deletes its data"},
+}
+
+// TestChecksFail is every check's negative test: one violation each, with the exact message.
+func TestChecksFail(t *testing.T) {
+	for _, n := range negatives {
+		t.Run(n.check+"/"+n.msg[:min(len(n.msg), 30)], func(t *testing.T) {
+			fxs := n.breakIt(t, compliant())
+			rep := Evaluate(result(t, fxs), Options{})
+			var found *Result
+			for i, r := range rep.Results {
+				if r.Check.ID == n.check && r.Name == n.resource {
+					found = &rep.Results[i]
+				}
+			}
+			if found == nil {
+				t.Fatalf("%s judged no resource named %q", n.check, n.resource)
+			}
+			want := n.resource + " (" + found.Type + "): " + n.msg
+			if found.Status != Failed || found.Message != want {
+				t.Errorf("%s on %s:\n got %s: %s\nwant failed: %s", n.check, n.resource, found.Status, found.Message, want)
+			}
+		})
+	}
+}
+
+// TestEveryCheckHasANegativeTest keeps the table above complete as checks are added.
+func TestEveryCheckHasANegativeTest(t *testing.T) {
+	covered := map[string]bool{}
+	for _, n := range negatives {
+		if Lookup(n.check) == nil {
+			t.Errorf("negative test for unknown check %q", n.check)
+		}
+		covered[n.check] = true
+	}
+	for _, id := range IDs() {
+		if !covered[id] {
+			t.Errorf("check %s has no negative test in negatives", id)
+		}
+	}
+}

@@ -1,0 +1,212 @@
+package policy
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+// fx is a synthetic resource: what a program would have registered, built directly.
+type fx struct {
+	typ, name, id string
+	in            map[string]any
+	state         map[string]any
+	protect       bool
+}
+
+// policyJSON renders a policy document as the JSON text programs register.
+func policyJSON(statements ...map[string]any) string {
+	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// compliant returns a small stack in which every check has a resource to judge and every
+// resource complies. Negative tests break one field of it.
+func compliant() []*fx {
+	sslDeny := map[string]any{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::site/*",
+		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}
+	oac := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
+		"Resource": "arn:aws:s3:::site/*", "Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/d"}}}
+	return []*fx{
+		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
+		{typ: tDefaultSG, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
+		{typ: tSubnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
+		{typ: tSubnet, name: "public-b", id: "subnet-pb", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
+		{typ: tSubnet, name: "app-a", id: "subnet-aa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "tags": map[string]any{"Tier": "app"}}},
+		{typ: tSubnet, name: "app-b", id: "subnet-ab", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "tags": map[string]any{"Tier": "app"}}},
+		{typ: tFlowLog, name: "flow-log", in: map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs", "iamRoleArn": "arn:aws:iam::1:role/fl"}},
+		{typ: tVpcEndpoint, name: "ep-ec2", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ec2", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: tVpcEndpoint, name: "ep-ecr-api", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.api", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: tVpcEndpoint, name: "ep-ecr-dkr", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.dkr", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: tVpcEndpoint, name: "ep-ssm", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ssm", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: tNatGateway, name: "nat-a", id: "nat-1", in: map[string]any{"subnetId": "subnet-pa"}},
+		{typ: tRouteTable, name: "app-a-rt", id: "rtb-a", in: map[string]any{"vpcId": "vpc-1"}},
+		{typ: tRoute, name: "app-a-default", in: map[string]any{"routeTableId": "rtb-a", "destinationCidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}},
+		{typ: tRouteTableAssoc, name: "app-a-rta", in: map[string]any{"routeTableId": "rtb-a", "subnetId": "subnet-aa"}},
+		{typ: tIngressRule, name: "alb-from-internet-443", in: map[string]any{"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}},
+		{typ: tIngressRule, name: "app-from-alb", in: map[string]any{"referencedSecurityGroupId": "sg-alb", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0}},
+		{typ: tNetworkACLRule, name: "nacl-ssh-admin", in: map[string]any{"egress": false, "ruleAction": "allow", "cidrBlock": "10.0.0.0/8", "protocol": "tcp", "fromPort": 22.0, "toPort": 22.0}},
+
+		{typ: tRole, name: "role", in: map[string]any{"assumeRolePolicy": policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+			"inlinePolicies": []any{map[string]any{"name": "read", "policy": policyJSON(map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})}}},
+			state: map[string]any{"name": "role-1234"}},
+		{typ: tRolePolicyAttach, name: "role-ssm", in: map[string]any{"role": "role-1234", "policyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
+		{typ: tInstanceProfile, name: "profile", in: map[string]any{"role": "role-1234"}, state: map[string]any{"name": "profile-1234"}},
+		{typ: tPolicy, name: "app-policy", in: map[string]any{"policy": policyJSON(map[string]any{"Effect": "Allow", "Action": []any{"logs:PutLogEvents", "ssm:GetParameter"}, "Resource": "*"})}},
+		{typ: tRolePolicy, name: "role-inline", in: map[string]any{"role": "role-1234", "policy": policyJSON(map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:r:1:key/k"})}},
+		{typ: tInstance, name: "bastion", in: map[string]any{"subnetId": "subnet-aa", "associatePublicIpAddress": false, "iamInstanceProfile": "profile-1234",
+			"metadataOptions": map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
+			"rootBlockDevice": map[string]any{"encrypted": true}}},
+		{typ: tLaunchTemplate, name: "lt", id: "lt-1", in: map[string]any{
+			"iamInstanceProfile":  map[string]any{"name": "profile-1234"},
+			"metadataOptions":     map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
+			"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": "true", "volumeSize": 20.0}}},
+			"networkInterfaces":   []any{map[string]any{"associatePublicIpAddress": "false"}}}},
+		{typ: tASG, name: "asg", in: map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "$Latest"}, "vpcZoneIdentifiers": []any{"subnet-aa", "subnet-ab"},
+			"healthCheckType": "ELB", "targetGroupArns": []any{"arn:tg-blue"}}},
+
+		{typ: tLB, name: "alb", in: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-pa", "subnet-pb"}, "dropInvalidHeaderFields": true,
+			"desyncMitigationMode": "defensive", "enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "logs", "enabled": true}}},
+		{typ: tListener, name: "http", in: map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect",
+			"redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}}}},
+		{typ: tListener, name: "https", in: map[string]any{"port": 443.0, "protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": "arn:cert",
+			"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg-blue"}}}},
+		{typ: tTargetGroup, name: "tg-blue", id: "arn:tg-blue", in: map[string]any{"port": 8080.0, "healthCheck": map[string]any{"enabled": true, "path": "/health", "matcher": "200"}}},
+
+		{typ: tDBInstance, name: "db", id: "db-1", protect: true, in: map[string]any{"engine": "mysql", "identifier": "webstack-db", "publiclyAccessible": false, "storageEncrypted": true,
+			"multiAz": true, "monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true,
+			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "iamDatabaseAuthenticationEnabled": true,
+			"backupRetentionPeriod": 7.0, "copyTagsToSnapshot": true, "dbSubnetGroupName": "db-subnets", "port": 3307.0, "username": "webstack_admin",
+			"skipFinalSnapshot": false, "finalSnapshotIdentifier": "db-final"}},
+		{typ: tDBInstance, name: "db-replica", protect: true, in: map[string]any{"replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
+			"monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true, "iamDatabaseAuthenticationEnabled": true,
+			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "copyTagsToSnapshot": true, "port": 3307.0, "skipFinalSnapshot": true}},
+		{typ: tReplicationGroup, name: "redis", protect: true, in: map[string]any{"engine": "redis", "snapshotRetentionLimit": 1.0, "automaticFailoverEnabled": true,
+			"multiAzEnabled": true, "numCacheClusters": 2.0, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "transitEncryptionMode": "required",
+			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}},
+
+		{typ: tBucketV2, name: "site", id: "site-bucket", protect: true, in: map[string]any{}, state: map[string]any{"bucket": "site-bucket", "bucketRegionalDomainName": "site-bucket.s3.r.amazonaws.com"}},
+		{typ: tBucketPAB, name: "site-pab", in: map[string]any{"bucket": "site-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
+		{typ: tBucketPolicy, name: "site-policy", in: map[string]any{"bucket": "site-bucket", "policy": policyJSON(sslDeny, oac)}},
+		{typ: tBucketOwnership, name: "site-ownership", in: map[string]any{"bucket": "site-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
+		{typ: tBucketLogging, name: "site-logging", in: map[string]any{"bucket": "site-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
+		{typ: tBucketLifecycle, name: "site-lifecycle", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
+		{typ: tBucketVersioning, name: "site-versioning", in: map[string]any{"bucket": "site-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
+		{typ: tBucketSSE, name: "site-sse", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}},
+
+		{typ: tDistribution, name: "cdn", in: map[string]any{"defaultRootObject": "index.html",
+			"defaultCacheBehavior":  map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "s3"},
+			"orderedCacheBehaviors": []any{map[string]any{"pathPattern": "/api/*", "viewerProtocolPolicy": "https-only", "targetOriginId": "alb"}},
+			"origins": []any{
+				map[string]any{"originId": "s3", "domainName": "site-bucket.s3.r.amazonaws.com", "originAccessControlId": "oac-1"},
+				map[string]any{"originId": "alb", "domainName": "api.example.com", "customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1.2"}, "httpPort": 80.0, "httpsPort": 443.0}},
+			},
+			"originGroups":      []any{map[string]any{"originId": "group", "members": []any{map[string]any{"originId": "s3"}, map[string]any{"originId": "s3-replica"}}}},
+			"loggingConfig":     map[string]any{"bucket": "logs-bucket.s3.amazonaws.com"},
+			"webAclId":          "arn:aws:wafv2:us-east-1:1:global/webacl/w",
+			"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"}}},
+
+		{typ: tLogGroup, name: "app-logs", in: map[string]any{"retentionInDays": 365.0}},
+		{typ: tMetricAlarm, name: "alb-5xx", in: map[string]any{"alarmActions": []any{"arn:topic"}, "actionsEnabled": true}},
+		{typ: tTopic, name: "alerts", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}},
+		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"policy": policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			"Action": "sns:Publish", "Resource": "arn:topic", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "1"}}})}},
+		{typ: tCertificate, name: "cert", in: map[string]any{"domainName": "example.com", "validationMethod": "DNS", "keyAlgorithm": "RSA_2048"}},
+	}
+}
+
+// result builds a mock result from synthetic resources.
+func result(t testing.TB, fxs []*fx) *mockaws.Result {
+	t.Helper()
+	res := &mockaws.Result{Project: "webstack", Stack: "t"}
+	for _, f := range fxs {
+		id := f.id
+		if id == "" {
+			id = f.name + "-id"
+		}
+		state := map[string]any{"arn": "arn:" + id}
+		for k, v := range f.state {
+			state[k] = v
+		}
+		res.Resources = append(res.Resources, &mockaws.Resource{
+			URN:     "urn:pulumi:t::webstack::" + f.typ + "::" + f.name,
+			Type:    f.typ,
+			Name:    f.name,
+			Custom:  true,
+			ID:      id,
+			Protect: f.protect,
+			Inputs:  resource.NewPropertyMapFromMap(f.in),
+			State:   resource.NewPropertyMapFromMap(state),
+		})
+	}
+	sort.Slice(res.Resources, func(i, j int) bool { return res.Resources[i].URN < res.Resources[j].URN })
+	return res
+}
+
+// set changes one input of the named fixture at a dotted path ("origins.1.customOriginConfig.x");
+// a nil value deletes the input.
+func set(t testing.TB, fxs []*fx, name, path string, v any) {
+	t.Helper()
+	for _, f := range fxs {
+		if f.name != name {
+			continue
+		}
+		parts := strings.Split(path, ".")
+		var cur any = f.in
+		for i, p := range parts {
+			last := i == len(parts)-1
+			switch c := cur.(type) {
+			case map[string]any:
+				if last {
+					if v == nil {
+						delete(c, p)
+					} else {
+						c[p] = v
+					}
+					return
+				}
+				if c[p] == nil {
+					c[p] = map[string]any{}
+				}
+				cur = c[p]
+			case []any:
+				n, err := strconv.Atoi(p)
+				if err != nil || n >= len(c) {
+					t.Fatalf("fixture %s: bad index %q in %s", name, p, path)
+				}
+				if last {
+					c[n] = v
+					return
+				}
+				cur = c[n]
+			default:
+				t.Fatalf("fixture %s: %s is not an object or list at %q", name, path, p)
+			}
+		}
+	}
+	t.Fatalf("no fixture named %q", name)
+}
+
+// without returns the fixtures minus the named ones.
+func without(fxs []*fx, names ...string) []*fx {
+	var out []*fx
+	for _, f := range fxs {
+		drop := false
+		for _, n := range names {
+			drop = drop || f.name == n
+		}
+		if !drop {
+			out = append(out, f)
+		}
+	}
+	return out
+}

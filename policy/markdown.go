@@ -1,0 +1,26 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MarkdownTable renders the catalog of checks as the Markdown table docs/checks.md and the
+// README carry (`go run ./cmd/plan -list-checks` prints it; a test keeps the docs current).
+func MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| ID | Standard | Title | Severity | Scope | Resource types |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for _, c := range Checks() {
+		scope := "every stack"
+		if c.Scope == ProductionOnly {
+			scope = "production"
+		}
+		types := make([]string, len(c.Types))
+		for i, t := range c.Types {
+			types[i] = "`" + t + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", c.ID, c.Standard, strings.ReplaceAll(c.Title, "|", "\\|"), c.Severity, scope, strings.Join(types, ", "))
+	}
+	return b.String()
+}
