@@ -28,6 +28,9 @@ type Config struct {
 
 	Network NetworkConfig `key:"network"`
 	Bastion BastionConfig `key:"bastion"`
+	// Database and Cache are the data tier (stack/config_data.go).
+	Database DatabaseConfig `key:"database"`
+	Cache    CacheConfig    `key:"cache"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -79,14 +82,18 @@ func DefaultConfig() Config {
 			InstanceType: "t4g.nano",
 			AllowedCIDRs: []string{},
 		},
+		Database: DefaultDatabaseConfig(),
+		Cache:    DefaultCacheConfig(),
 	}
 }
 
 // sections lists the structured keys under the namespace and where each one is bound.
 func (c *Config) sections() map[string]any {
 	return map[string]any{
-		"network": &c.Network,
-		"bastion": &c.Bastion,
+		"network":  &c.Network,
+		"bastion":  &c.Bastion,
+		"database": &c.Database,
+		"cache":    &c.Cache,
 	}
 }
 
@@ -154,6 +161,9 @@ func (c *Config) validate(p *problems) {
 	}
 	c.Network.validate(p, Namespace+":network")
 	c.Bastion.validate(p, Namespace+":bastion")
+	c.Database.validate(p, Namespace+":database")
+	c.Cache.validate(p, Namespace+":cache")
+	c.validateDataCrossSection(p)
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free
