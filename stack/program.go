@@ -60,6 +60,8 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 // deployment is what build registered, for the outputs.
 type deployment struct {
 	outputs map[string]pulumi.Input
+	// data is the data tier, whose AppEnvironment and ReadableSecretARNs the compute tier takes.
+	data *dataTier
 }
 
 func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
@@ -147,6 +149,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutBastionInstanceID: bastion.InstanceID,
 		OutBastionPublicIP:   bastion.PublicIP,
 	}}
+	d.data = dataTier
 	dataTier.addOutputs(d.outputs)
 	if err := d.export(ctx); err != nil {
 		return nil, err
