@@ -130,6 +130,7 @@ const (
 	minRDSPort         = 1150 // RDS for MySQL accepts 1150-65535
 	minDBWindowMinutes = 30
 	minCacheWindowMins = 60
+	minAuditPatch      = 28 // MARIADB_AUDIT_PLUGIN is available from MySQL 8.0.28
 )
 
 // monitoringIntervals are the enhanced monitoring intervals RDS accepts.
@@ -205,8 +206,10 @@ func validateTier(p *problems, key, tier string) {
 
 func (d *DatabaseConfig) validate(p *problems, key string) {
 	validateTier(p, key+".tier", d.Tier)
-	if !mysqlVersion.MatchString(d.EngineVersion) {
+	if m := mysqlVersion.FindStringSubmatch(d.EngineVersion); m == nil {
 		p.add(key+".engineVersion", "%s is not a MySQL 8.0 version such as \"8.0\" or \"8.0.40\"", quote(d.EngineVersion))
+	} else if patch, _ := strconv.Atoi(strings.TrimPrefix(m[1], ".")); m[1] != "" && patch < minAuditPatch {
+		p.add(key+".engineVersion", "%s is older than 8.0.%d, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)", quote(d.EngineVersion), minAuditPatch)
 	}
 	for _, f := range []struct{ name, class string }{{"instanceClass", d.InstanceClass}, {"replicaInstanceClass", d.ReplicaInstanceClass}} {
 		switch {

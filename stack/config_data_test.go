@@ -92,6 +92,8 @@ func TestDataConfigRejects(t *testing.T) {
 			db + `tier: "prod" must be "production" or "development"`},
 		{"engine version", map[string]any{"engineVersion": "5.7"}, nil,
 			db + `engineVersion: "5.7" is not a MySQL 8.0 version such as "8.0" or "8.0.40"`},
+		{"engine version without the audit plugin", map[string]any{"engineVersion": "8.0.25"}, nil,
+			db + `engineVersion: "8.0.25" is older than 8.0.28, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)`},
 		{"class family", map[string]any{"instanceClass": "m7g.large"}, nil,
 			db + `instanceClass: "m7g.large" is not an RDS instance class such as "db.m7g.large"`},
 		{"cache class as replica class", map[string]any{"replicaInstanceClass": "cache.m7g.large"}, nil,
