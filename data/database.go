@@ -76,6 +76,10 @@ type DatabaseArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the database security group. Required.
 	SecurityGroupID pulumi.StringInput
+	// EventTopicARN is the SNS topic that receives the instances' maintenance, configuration
+	// and failure events (RDS.20) and the parameter group's changes (RDS.21). Optional; nil
+	// creates no event subscriptions.
+	EventTopicARN pulumi.StringInput
 }
 
 var rdsIdentifier = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
@@ -310,6 +314,16 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		}
 		readers = append(readers, r)
 		db.ReplicaAZs = append(db.ReplicaAZs, az)
+	}
+
+	if a.EventTopicARN != nil {
+		ids := pulumi.StringArray{writer.Identifier}
+		for _, r := range readers {
+			ids = append(ids, r.Identifier)
+		}
+		if err := newEventSubscriptions(ctx, name, a.EventTopicARN, ids, params.Name, parent); err != nil {
+			return nil, fmt.Errorf("data: database: %w", err)
+		}
 	}
 
 	db.WriterAddress = writer.Address

@@ -258,6 +258,25 @@ func TestDatabaseDevelopmentShape(t *testing.T) {
 	}
 }
 
+func TestDatabaseEventSubscriptions(t *testing.T) {
+	res := runDatabase(t, prodDatabaseArgs())
+	if n := len(res.ByType("aws:rds/eventSubscription:EventSubscription")); n != 0 {
+		t.Errorf("%d event subscriptions without a topic, want 0", n)
+	}
+	a := prodDatabaseArgs()
+	a.EventTopicARN = pulumi.String("arn:aws:sns:ap-northeast-2:123456789012:alerts")
+	res = runDatabase(t, a)
+	inst := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-instance-events")
+	want(t, inst, "db-instance", "sourceType")
+	want(t, inst, []any{"webstack-test-db", "webstack-test-db-replica-1"}, "sourceIds")
+	want(t, inst, []any{"maintenance", "configuration change", "failure"}, "eventCategories")
+	want(t, inst, "arn:aws:sns:ap-northeast-2:123456789012:alerts", "snsTopic")
+	pg := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-parameter-events")
+	want(t, pg, "db-parameter-group", "sourceType")
+	want(t, pg, []any{mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params").Output("name")}, "sourceIds")
+	want(t, pg, []any{"configuration change"}, "eventCategories")
+}
+
 func TestDatabaseArgsRejected(t *testing.T) {
 	for name, change := range map[string]func(a *DatabaseArgs){
 		"no replicas":          func(a *DatabaseArgs) { a.Replicas = 0 },
