@@ -39,6 +39,13 @@ var keySettings = map[string][]string{
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
 	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
+	// Data tier.
+	"aws:rds/instance:Instance":                         {"identifier", "instanceClass", "multiAz", "availabilityZone", "replicateSourceDb", "storageEncrypted", "manageMasterUserPassword", "backupRetentionPeriod", "deletionProtection", "port"},
+	"aws:rds/parameterGroup:ParameterGroup":             {"family"},
+	"aws:rds/optionGroup:OptionGroup":                   {"engineName", "majorEngineVersion"},
+	"aws:elasticache/replicationGroup:ReplicationGroup": {"engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "multiAzEnabled", "atRestEncryptionEnabled", "transitEncryptionMode", "authToken"},
+	"aws:secretsmanager/secretVersion:SecretVersion":    {"secretString"},
+	"random:index/randomPassword:RandomPassword":        {"length"},
 }
 
 // Text writes the human view: the resource tree with key settings, counts by type, the

@@ -29,6 +29,9 @@ type Config struct {
 	Network NetworkConfig `key:"network"`
 	Bastion BastionConfig `key:"bastion"`
 	Checks  ChecksConfig  `key:"checks"`
+	// Database and Cache are the data tier (stack/config_data.go).
+	Database DatabaseConfig `key:"database"`
+	Cache    CacheConfig    `key:"cache"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -80,16 +83,22 @@ func DefaultConfig() Config {
 			InstanceType: "t4g.nano",
 			AllowedCIDRs: []string{},
 		},
-		Checks: ChecksConfig{Profile: "production", Waive: map[string]string{}},
+		Checks:   ChecksConfig{Profile: "production", Waive: map[string]string{}},
+		Database: DefaultDatabaseConfig(),
+		Cache:    DefaultCacheConfig(),
 	}
 }
 
 // sections lists the structured keys under the namespace and where each one is bound.
 func (c *Config) sections() map[string]any {
 	return map[string]any{
-		"network": &c.Network,
-		"bastion": &c.Bastion,
-		"checks":  &c.Checks,
+		"network":  &c.Network,
+		"bastion":  &c.Bastion,
+		"checks":   &c.Checks,
+		"network":  &c.Network,
+		"bastion":  &c.Bastion,
+		"database": &c.Database,
+		"cache":    &c.Cache,
 	}
 }
 
@@ -158,6 +167,9 @@ func (c *Config) validate(p *problems) {
 	c.Network.validate(p, Namespace+":network")
 	c.Bastion.validate(p, Namespace+":bastion")
 	c.Checks.validate(p, Namespace+":checks")
+	c.Database.validate(p, Namespace+":database")
+	c.Cache.validate(p, Namespace+":cache")
+	c.validateDataCrossSection(p)
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

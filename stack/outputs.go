@@ -9,10 +9,22 @@ const (
 	OutDataSubnetIDs     = "dataSubnetIds"
 	OutBastionInstanceID = "bastionInstanceId"
 	OutBastionPublicIP   = "bastionPublicIp"
+
+	// Data tier (docs/data.md). Endpoints are DNS names without the port; no output holds a
+	// secret value, only the ARNs of the secrets.
+	OutDBWriterEndpoint     = "dbWriterEndpoint"
+	OutDBReaderEndpoints    = "dbReaderEndpoints"
+	OutDBPort               = "dbPort"
+	OutDBSecretARN          = "dbSecretArn"
+	OutRedisPrimaryEndpoint = "redisPrimaryEndpoint"
+	OutRedisReaderEndpoint  = "redisReaderEndpoint"
+	OutRedisAuthSecretARN   = "redisAuthSecretArn"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
 var OutputNames = []string{
 	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
 	OutBastionInstanceID, OutBastionPublicIP,
+	OutDBWriterEndpoint, OutDBReaderEndpoints, OutDBPort, OutDBSecretARN,
+	OutRedisPrimaryEndpoint, OutRedisReaderEndpoint, OutRedisAuthSecretARN,
 }

@@ -60,6 +60,8 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 // deployment is what build registered, for the outputs.
 type deployment struct {
 	outputs map[string]pulumi.Input
+	// data is the data tier, whose AppEnvironment and ReadableSecretARNs the compute tier takes.
+	data *dataTier
 }
 
 func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
@@ -109,8 +111,8 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		Firewall: network.FirewallArgs{
 			PublicPorts:  []int{80, 443},
 			AppPort:      8080,
-			DatabasePort: 3306,
-			CachePort:    6379,
+			DatabasePort: cfg.Database.Port,
+			CachePort:    cfg.Cache.Port,
 			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
 		},
 	}, withProvider)
@@ -134,6 +136,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
+	dataTier, err := buildData(ctx, cfg, net, partition.Partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	d := &deployment{outputs: map[string]pulumi.Input{
 		OutVpcID:             net.VpcID,
 		OutPublicSubnetIDs:   net.PublicSubnetIDs,
@@ -142,6 +149,8 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutBastionInstanceID: bastion.InstanceID,
 		OutBastionPublicIP:   bastion.PublicIP,
 	}}
+	d.data = dataTier
+	dataTier.addOutputs(d.outputs)
 	if err := d.export(ctx); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,213 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// CacheArgs configures a Cache.
+type CacheArgs struct {
+	// ReplicationGroupID is the replication group's ID. Required; 1 to 40 lowercase letters,
+	// digits and single hyphens, starting with a letter.
+	ReplicationGroupID string
+	// Engine is "redis" or "valkey". Optional. Defaults to "redis".
+	Engine string
+	// EngineVersion is major.minor, e.g. "7.1". Required.
+	EngineVersion string
+	// NodeType is the node type, e.g. "cache.t4g.small". Required.
+	NodeType string
+	// Nodes is the number of cache clusters: one primary and Nodes-1 replicas. Required; 1 to 6.
+	Nodes int
+	// MultiAZ turns on automatic failover and Multi-AZ. Requires Nodes >= 2. Optional.
+	// Defaults to false.
+	MultiAZ bool
+	// SnapshotRetentionDays is how long daily snapshots are kept. Required; 1 to 35.
+	SnapshotRetentionDays int
+	// SnapshotWindow ("hh:mm-hh:mm") and MaintenanceWindow ("ddd:hh:mm-ddd:hh:mm") are UTC
+	// and must not overlap. Required.
+	SnapshotWindow, MaintenanceWindow string
+	// Port is the port the nodes listen on. Optional. Defaults to 6379.
+	Port int
+	// LogRetentionDays is the slow log's retention in CloudWatch Logs. Required.
+	LogRetentionDays int
+	// Protect sets Pulumi's protect option on the replication group. Optional. Defaults to false.
+	Protect bool
+	// AZs are the data subnets' availability zones; nodes are spread over them in order, the
+	// primary in AZs[0]. Required.
+	AZs []string
+	// SubnetIDs are the data subnets. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the cache security group. Required.
+	SecurityGroupID pulumi.StringInput
+}
+
+var replicationGroupID = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,39}$`)
+
+func (a *CacheArgs) withDefaults() CacheArgs {
+	out := *a
+	if out.Engine == "" {
+		out.Engine = "redis"
+	}
+	if out.Port == 0 {
+		out.Port = 6379
+	}
+	return out
+}
+
+func (a *CacheArgs) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !replicationGroupID.MatchString(a.ReplicationGroupID) || len(a.ReplicationGroupID) > 40 {
+		bad("replication group id %q must be 1 to 40 lowercase letters, digits and single hyphens, starting with a letter", a.ReplicationGroupID)
+	}
+	if a.Engine != "redis" && a.Engine != "valkey" {
+		bad("engine %q is not redis or valkey", a.Engine)
+	}
+	if a.EngineVersion == "" || a.NodeType == "" {
+		bad("engine version and node type are required")
+	}
+	if a.Nodes < 1 || a.Nodes > 6 {
+		bad("%d nodes: must be 1 to 6", a.Nodes)
+	}
+	// AutomaticFailoverEnabled needs more than one cluster and MultiAzEnabled needs automatic
+	// failover (gotcha 2).
+	if a.MultiAZ && a.Nodes < 2 {
+		bad("multi-AZ with %d node: automatic failover needs at least 2", a.Nodes)
+	}
+	if a.SnapshotRetentionDays < 1 || a.SnapshotRetentionDays > 35 {
+		bad("snapshot retention %d days: must be 1 to 35", a.SnapshotRetentionDays)
+	}
+	if a.SnapshotWindow == "" || a.MaintenanceWindow == "" {
+		bad("snapshot and maintenance windows are required")
+	}
+	if a.LogRetentionDays <= 0 {
+		bad("log retention %d days: required", a.LogRetentionDays)
+	}
+	if len(a.AZs) == 0 || (a.MultiAZ && len(a.AZs) < 2) {
+		bad("%d availability zones given: need at least %d", len(a.AZs), map[bool]int{true: 2, false: 1}[a.MultiAZ])
+	}
+	if a.SubnetIDs == nil || a.SecurityGroupID == nil {
+		bad("subnet IDs and security group ID are required")
+	}
+	return errors.Join(errs...)
+}
+
+// Cache is the ElastiCache replication group (cluster mode disabled: one shard, a primary and
+// replicas), encrypted at rest and in transit, with an AUTH token kept in Secrets Manager.
+type Cache struct {
+	pulumi.ResourceState
+
+	// NodeAZs are the preferred AZs of the cache clusters, the primary first.
+	NodeAZs []string
+
+	// PrimaryEndpoint is the DNS name that always points at the current primary (writes);
+	// ReaderEndpoint spreads connections over the replicas (reads).
+	PrimaryEndpoint pulumi.StringOutput `pulumi:"primaryEndpoint"`
+	ReaderEndpoint  pulumi.StringOutput `pulumi:"readerEndpoint"`
+	// Port is the port the nodes listen on (TLS only).
+	Port pulumi.IntOutput `pulumi:"port"`
+	// AuthSecretARN is the ARN of the Secrets Manager secret whose value is the AUTH token.
+	AuthSecretARN pulumi.StringOutput `pulumi:"authSecretArn"`
+	// ReplicationGroupID and ARN identify the group.
+	ReplicationGroupID pulumi.StringOutput `pulumi:"replicationGroupId"`
+	ARN                pulumi.StringOutput `pulumi:"arn"`
+}
+
+// NewCache registers the replication group, its subnet group, slow log and AUTH token.
+func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.ResourceOption) (*Cache, error) {
+	if args == nil {
+		return nil, errors.New("data: cache args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("data: cache %s: %w", name, err)
+	}
+	c := &Cache{}
+	if err := ctx.RegisterComponentResource("webstack:data:Cache", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	subnets, err := elasticache.NewSubnetGroup(ctx, name+"-subnets", &elasticache.SubnetGroupArgs{
+		Description: pulumi.Sprintf("%s data subnets", a.ReplicationGroupID),
+		SubnetIds:   a.SubnetIDs,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: cache subnet group: %w", err)
+	}
+	token, err := newAuthToken(ctx, name, a.ReplicationGroupID, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: cache: %w", err)
+	}
+	slowLog, err := newLogGroup(ctx, name+"-slow-log", fmt.Sprintf("/aws/elasticache/%s/slow-log", a.ReplicationGroupID), a.LogRetentionDays, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: cache: %w", err)
+	}
+
+	for i := 0; i < a.Nodes; i++ {
+		c.NodeAZs = append(c.NodeAZs, a.AZs[i%len(a.AZs)])
+	}
+	rg, err := elasticache.NewReplicationGroup(ctx, name+"-group", &elasticache.ReplicationGroupArgs{
+		ReplicationGroupId: pulumi.String(a.ReplicationGroupID),
+		Description:        pulumi.Sprintf("%s %s for the WAS fleet", a.ReplicationGroupID, a.Engine),
+		Engine:             pulumi.String(a.Engine),
+		EngineVersion:      pulumi.String(a.EngineVersion),
+		NodeType:           pulumi.String(a.NodeType),
+		NumCacheClusters:   pulumi.Int(a.Nodes),
+		Port:               pulumi.Int(a.Port),
+		SubnetGroupName:    subnets.Name,
+		SecurityGroupIds:   pulumi.StringArray{a.SecurityGroupID},
+		// ElastiCache.4/.5/.6: encrypted at rest (off by default for redis), TLS only, AUTH.
+		AtRestEncryptionEnabled:  pulumi.Bool(true),
+		TransitEncryptionEnabled: pulumi.Bool(true),
+		TransitEncryptionMode:    pulumi.String("required"),
+		AuthToken:                token.token,
+		// ROTATE keeps the old token valid next to the new one until SET, so a rotation
+		// does not cut off instances still holding the old token.
+		AuthTokenUpdateStrategy:  pulumi.String("ROTATE"),
+		AutomaticFailoverEnabled: pulumi.Bool(a.MultiAZ),
+		MultiAzEnabled:           pulumi.Bool(a.MultiAZ),
+		PreferredCacheClusterAzs: pulumi.ToStringArray(c.NodeAZs),
+		SnapshotRetentionLimit:   pulumi.Int(a.SnapshotRetentionDays),
+		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
+		MaintenanceWindow:        pulumi.String(a.MaintenanceWindow),
+		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+		LogDeliveryConfigurations: elasticache.ReplicationGroupLogDeliveryConfigurationArray{
+			elasticache.ReplicationGroupLogDeliveryConfigurationArgs{
+				Destination:     slowLog.Name,
+				DestinationType: pulumi.String("cloudwatch-logs"),
+				LogFormat:       pulumi.String("json"),
+				LogType:         pulumi.String("slow-log"),
+			},
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(a.ReplicationGroupID)},
+	}, parent, pulumi.Protect(a.Protect))
+	if err != nil {
+		return nil, fmt.Errorf("data: cache replication group: %w", err)
+	}
+
+	c.PrimaryEndpoint = rg.PrimaryEndpointAddress
+	c.ReaderEndpoint = rg.ReaderEndpointAddress
+	c.Port = rg.Port.ApplyT(func(p *int) int {
+		if p == nil {
+			return a.Port
+		}
+		return *p
+	}).(pulumi.IntOutput)
+	c.AuthSecretARN = token.secret.Arn
+	c.ReplicationGroupID = rg.ReplicationGroupId
+	c.ARN = rg.Arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"primaryEndpoint": c.PrimaryEndpoint,
+		"readerEndpoint":  c.ReaderEndpoint,
+		"port":            c.Port,
+		"authSecretArn":   c.AuthSecretARN,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,361 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// MySQLLogExports are the MySQL logs every instance exports to CloudWatch Logs (RDS.9).
+var MySQLLogExports = []string{"audit", "error", "general", "slowquery"}
+
+// MonitoringIntervals are the enhanced monitoring intervals RDS accepts, in seconds.
+var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
+
+// DatabaseArgs configures a Database.
+type DatabaseArgs struct {
+	// Identifier is the writer's RDS identifier; replicas are "<Identifier>-replica-<n>".
+	// Required; lowercase letters, digits and single hyphens, starting with a letter.
+	Identifier string
+	// EngineVersion is the MySQL 8.0 version ("8.0" or "8.0.40"). Optional. Defaults to "8.0".
+	EngineVersion string
+	// InstanceClass is the writer's class. Required.
+	InstanceClass string
+	// ReplicaInstanceClass is each replica's class. Optional. Defaults to InstanceClass.
+	ReplicaInstanceClass string
+	// AllocatedStorage is the initial gp3 storage in GiB. Required.
+	AllocatedStorage int
+	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB. Required; more than
+	// AllocatedStorage.
+	MaxAllocatedStorage int
+	// MultiAZ gives the writer a standby in another AZ. When false, the writer is pinned to
+	// AZs[0]. Optional. Defaults to false.
+	MultiAZ bool
+	// Replicas is how many read replicas to create. Required; at least 1.
+	Replicas int
+	// BackupRetentionDays is how long automated backups are kept. Required; 1 to 35 (replicas
+	// need backups on their source).
+	BackupRetentionDays int
+	// BackupWindow ("hh:mm-hh:mm") and MaintenanceWindow ("ddd:hh:mm-ddd:hh:mm") are UTC and
+	// must not overlap. Required.
+	BackupWindow, MaintenanceWindow string
+	// DeletionProtection turns on RDS deletion protection on every instance. Optional.
+	// Defaults to false.
+	DeletionProtection bool
+	// FinalSnapshot keeps a snapshot "<Identifier>-final" when the writer is deleted. Optional.
+	// Defaults to false.
+	FinalSnapshot bool
+	// Protect sets Pulumi's protect option on the writer and the replicas. Optional. Defaults
+	// to false.
+	Protect bool
+	// Port is the MySQL port. Required.
+	Port int
+	// Username is the master user name. Required.
+	Username string
+	// DBName is the database created on the writer. Optional. Defaults to "app".
+	DBName string
+	// LogRetentionDays is the retention of the exported logs. Required.
+	LogRetentionDays int
+	// PerformanceInsights turns on Performance Insights (7 days, free tier). Optional. Defaults
+	// to false.
+	PerformanceInsights bool
+	// MonitoringInterval is the enhanced monitoring interval in seconds; 0 turns it off.
+	// Optional. Defaults to 0.
+	MonitoringInterval int
+	// Partition is the AWS partition, for the enhanced monitoring policy ARN. Required when
+	// MonitoringInterval > 0.
+	Partition string
+	// AZs are the availability zones of the data subnets, index-aligned with SubnetIDs.
+	// Required; at least 2, so that replicas sit outside AZs[0].
+	AZs []string
+	// SubnetIDs are the data subnets. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the database security group. Required.
+	SecurityGroupID pulumi.StringInput
+	// EventTopicARN is the SNS topic that receives the instances' maintenance, configuration
+	// and failure events (RDS.20) and the parameter group's changes (RDS.21). Optional; nil
+	// creates no event subscriptions.
+	EventTopicARN pulumi.StringInput
+}
+
+var rdsIdentifier = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
+
+func (a *DatabaseArgs) withDefaults() DatabaseArgs {
+	out := *a
+	if out.EngineVersion == "" {
+		out.EngineVersion = "8.0"
+	}
+	if out.ReplicaInstanceClass == "" {
+		out.ReplicaInstanceClass = out.InstanceClass
+	}
+	if out.DBName == "" {
+		out.DBName = "app"
+	}
+	return out
+}
+
+func (a *DatabaseArgs) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !rdsIdentifier.MatchString(a.Identifier) || len(a.Identifier)+len("-replica-9") > 63 {
+		bad("identifier %q must be lowercase letters, digits and single hyphens, start with a letter and leave room for \"-replica-N\" within 63 characters", a.Identifier)
+	}
+	if a.InstanceClass == "" {
+		bad("instance class is required")
+	}
+	if a.AllocatedStorage <= 0 || a.MaxAllocatedStorage <= a.AllocatedStorage {
+		bad("storage %d GiB with autoscaling ceiling %d GiB: both are required and the ceiling must be larger", a.AllocatedStorage, a.MaxAllocatedStorage)
+	}
+	if a.Replicas < 1 {
+		bad("%d replicas: at least 1 is required", a.Replicas)
+	}
+	if a.BackupRetentionDays < 1 || a.BackupRetentionDays > 35 {
+		bad("backup retention %d days: must be 1 to 35, a replica's source needs backups", a.BackupRetentionDays)
+	}
+	if a.BackupWindow == "" || a.MaintenanceWindow == "" {
+		bad("backup and maintenance windows are required")
+	}
+	if a.Port < 1150 || a.Port > 65535 {
+		bad("port %d out of range 1150..65535", a.Port)
+	}
+	if a.Username == "" {
+		bad("username is required")
+	}
+	if a.LogRetentionDays <= 0 {
+		bad("log retention %d days: required", a.LogRetentionDays)
+	}
+	if !slices.Contains(MonitoringIntervals, a.MonitoringInterval) {
+		bad("monitoring interval %d is not one of %v", a.MonitoringInterval, MonitoringIntervals)
+	}
+	if a.MonitoringInterval > 0 && a.Partition == "" {
+		bad("partition is required for enhanced monitoring")
+	}
+	if len(a.AZs) < 2 {
+		bad("%d availability zones given: replicas need an AZ other than the writer's, so at least 2", len(a.AZs))
+	}
+	if a.SubnetIDs == nil || a.SecurityGroupID == nil {
+		bad("subnet IDs and security group ID are required")
+	}
+	return errors.Join(errs...)
+}
+
+// Database is the RDS MySQL writer with its read replicas.
+type Database struct {
+	pulumi.ResourceState
+
+	// ReplicaAZs are the availability zones the replicas are pinned to, in replica order.
+	ReplicaAZs []string
+
+	// WriterAddress is the writer's DNS name; WriterEndpoint is "address:port".
+	WriterAddress  pulumi.StringOutput `pulumi:"writerAddress"`
+	WriterEndpoint pulumi.StringOutput `pulumi:"writerEndpoint"`
+	// ReaderAddresses are the replicas' DNS names; ReaderEndpoints are "address:port".
+	ReaderAddresses pulumi.StringArrayOutput `pulumi:"readerAddresses"`
+	ReaderEndpoints pulumi.StringArrayOutput `pulumi:"readerEndpoints"`
+	// Port is the MySQL port of every instance.
+	Port pulumi.IntOutput `pulumi:"port"`
+	// DBName is the database created on the writer; Username is the master user's name.
+	DBName   pulumi.StringOutput `pulumi:"dbName"`
+	Username pulumi.StringOutput `pulumi:"username"`
+	// MasterSecretARN is the ARN of the RDS-managed Secrets Manager secret holding the master
+	// user's credentials (encrypted with the account's aws/secretsmanager key).
+	MasterSecretARN pulumi.StringOutput `pulumi:"masterSecretArn"`
+	// WriterARN and WriterIdentifier identify the writer.
+	WriterARN        pulumi.StringOutput `pulumi:"writerArn"`
+	WriterIdentifier pulumi.StringOutput `pulumi:"writerIdentifier"`
+}
+
+// NewDatabase registers the RDS MySQL writer, its read replicas and what they need.
+func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	if args == nil {
+		return nil, errors.New("data: database args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("data: database %s: %w", name, err)
+	}
+	db := &Database{}
+	if err := ctx.RegisterComponentResource("webstack:data:Database", name, db, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(db)
+
+	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
+		Description: pulumi.Sprintf("%s data subnets", a.Identifier),
+		SubnetIds:   a.SubnetIDs,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database subnet group: %w", err)
+	}
+	params, err := newParameterGroup(ctx, name, a.Identifier, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
+	}
+	options, err := newOptionGroup(ctx, name, a.Identifier, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
+	}
+	var monitoringRoleARN pulumi.StringPtrInput
+	var monitoringDeps []pulumi.Resource
+	if a.MonitoringInterval > 0 {
+		role, attachment, err := newMonitoringRole(ctx, name, a.Partition, parent)
+		if err != nil {
+			return nil, fmt.Errorf("data: database: %w", err)
+		}
+		monitoringRoleARN = role.Arn
+		monitoringDeps = append(monitoringDeps, attachment)
+	}
+
+	// Settings every instance shares, writer and replicas alike.
+	common := func(identifier, class string, logGroups []pulumi.Resource) (*rds.InstanceArgs, []pulumi.ResourceOption) {
+		ia := &rds.InstanceArgs{
+			Identifier:                       pulumi.String(identifier),
+			InstanceClass:                    pulumi.String(class),
+			StorageType:                      pulumi.String("gp3"),
+			StorageEncrypted:                 pulumi.Bool(true),
+			MaxAllocatedStorage:              pulumi.Int(a.MaxAllocatedStorage),
+			Port:                             pulumi.Int(a.Port),
+			VpcSecurityGroupIds:              pulumi.StringArray{a.SecurityGroupID},
+			PubliclyAccessible:               pulumi.Bool(false),
+			ParameterGroupName:               params.Name,
+			OptionGroupName:                  options.Name,
+			EnabledCloudwatchLogsExports:     pulumi.ToStringArray(MySQLLogExports),
+			IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+			PerformanceInsightsEnabled:       pulumi.Bool(a.PerformanceInsights),
+			MonitoringInterval:               pulumi.Int(a.MonitoringInterval),
+			MonitoringRoleArn:                monitoringRoleARN,
+			CopyTagsToSnapshot:               pulumi.Bool(true),
+			AutoMinorVersionUpgrade:          pulumi.Bool(true),
+			AllowMajorVersionUpgrade:         pulumi.Bool(false),
+			BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
+			BackupWindow:                     pulumi.String(a.BackupWindow),
+			MaintenanceWindow:                pulumi.String(a.MaintenanceWindow),
+			DeletionProtection:               pulumi.Bool(a.DeletionProtection),
+			Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
+		}
+		if a.PerformanceInsights {
+			ia.PerformanceInsightsRetentionPeriod = pulumi.Int(7)
+		}
+		deps := append(append([]pulumi.Resource{}, logGroups...), monitoringDeps...)
+		return ia, []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(deps)}
+	}
+	logGroups := func(role, identifier string) ([]pulumi.Resource, error) {
+		var out []pulumi.Resource
+		for _, log := range MySQLLogExports {
+			lg, err := newLogGroup(ctx, fmt.Sprintf("%s-%s-%s-logs", name, role, log),
+				fmt.Sprintf("/aws/rds/instance/%s/%s", identifier, log), a.LogRetentionDays, parent)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lg)
+		}
+		return out, nil
+	}
+
+	// Writer.
+	writerLogs, err := logGroups("primary", a.Identifier)
+	if err != nil {
+		return nil, fmt.Errorf("data: database primary: %w", err)
+	}
+	wa, wopts := common(a.Identifier, a.InstanceClass, writerLogs)
+	wa.Engine = pulumi.String("mysql")
+	wa.EngineVersion = pulumi.String(a.EngineVersion)
+	wa.AllocatedStorage = pulumi.Int(a.AllocatedStorage)
+	wa.DbName = pulumi.String(a.DBName)
+	wa.Username = pulumi.String(a.Username)
+	// RDS generates the master password and keeps it in Secrets Manager: it is never in the
+	// program, the config or the state (gotcha 6: no Password alongside).
+	wa.ManageMasterUserPassword = pulumi.Bool(true)
+	wa.DbSubnetGroupName = subnets.Name
+	wa.MultiAz = pulumi.Bool(a.MultiAZ)
+	if !a.MultiAZ {
+		// A single-AZ writer is pinned so that the replicas can be placed elsewhere; a
+		// Multi-AZ writer must not name an AZ (gotcha 4).
+		wa.AvailabilityZone = pulumi.String(a.AZs[0])
+	}
+	wa.SkipFinalSnapshot = pulumi.Bool(!a.FinalSnapshot)
+	if a.FinalSnapshot {
+		wa.FinalSnapshotIdentifier = pulumi.String(a.Identifier + "-final")
+	}
+	wa.DeleteAutomatedBackups = pulumi.Bool(false)
+	writer, err := rds.NewInstance(ctx, name+"-primary", wa, wopts...)
+	if err != nil {
+		return nil, fmt.Errorf("data: database primary: %w", err)
+	}
+
+	// Read replicas, never in the writer's preferred AZ (AZs[0]).
+	var readers []*rds.Instance
+	for i := 0; i < a.Replicas; i++ {
+		az := a.AZs[1+i%(len(a.AZs)-1)]
+		identifier := fmt.Sprintf("%s-replica-%d", a.Identifier, i+1)
+		role := fmt.Sprintf("replica-%d", i+1)
+		lgs, err := logGroups(role, identifier)
+		if err != nil {
+			return nil, fmt.Errorf("data: database %s: %w", role, err)
+		}
+		ra, ropts := common(identifier, a.ReplicaInstanceClass, lgs)
+		// Same region, no DbSubnetGroupName: the source's identifier is the reference and
+		// the replica joins the source's subnet group (gotcha 3; with a subnet group it
+		// would have to be the ARN). Engine, storage size, user, password and database name
+		// come from the source.
+		ra.ReplicateSourceDb = writer.Identifier
+		ra.AvailabilityZone = pulumi.String(az)
+		ra.MultiAz = pulumi.Bool(false)
+		// A replica may never name a final snapshot (gotcha 3); the writer has the data.
+		ra.SkipFinalSnapshot = pulumi.Bool(true)
+		ra.DeleteAutomatedBackups = pulumi.Bool(true)
+		r, err := rds.NewInstance(ctx, fmt.Sprintf("%s-%s", name, role), ra, ropts...)
+		if err != nil {
+			return nil, fmt.Errorf("data: database %s: %w", role, err)
+		}
+		readers = append(readers, r)
+		db.ReplicaAZs = append(db.ReplicaAZs, az)
+	}
+
+	if a.EventTopicARN != nil {
+		ids := pulumi.StringArray{writer.Identifier}
+		for _, r := range readers {
+			ids = append(ids, r.Identifier)
+		}
+		if err := newEventSubscriptions(ctx, name, a.EventTopicARN, ids, params.Name, parent); err != nil {
+			return nil, fmt.Errorf("data: database: %w", err)
+		}
+	}
+
+	db.WriterAddress = writer.Address
+	db.WriterEndpoint = writer.Endpoint
+	db.WriterARN = writer.Arn
+	db.WriterIdentifier = writer.Identifier
+	db.Port = writer.Port
+	db.DBName = writer.DbName
+	db.Username = writer.Username
+	addresses, endpoints := pulumi.StringArray{}, pulumi.StringArray{}
+	for _, r := range readers {
+		addresses = append(addresses, r.Address)
+		endpoints = append(endpoints, r.Endpoint)
+	}
+	db.ReaderAddresses = addresses.ToStringArrayOutput()
+	db.ReaderEndpoints = endpoints.ToStringArrayOutput()
+	db.MasterSecretARN = writer.MasterUserSecrets.ApplyT(func(s []rds.InstanceMasterUserSecret) string {
+		if len(s) == 0 || s[0].SecretArn == nil {
+			return ""
+		}
+		return *s[0].SecretArn
+	}).(pulumi.StringOutput)
+
+	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
+		"writerAddress":   db.WriterAddress,
+		"writerEndpoint":  db.WriterEndpoint,
+		"readerAddresses": db.ReaderAddresses,
+		"readerEndpoints": db.ReaderEndpoints,
+		"port":            db.Port,
+		"masterSecretArn": db.MasterSecretARN,
+	}); err != nil {
+		return nil, err
+	}
+	return db, nil
+}

@@ -1,0 +1,302 @@
+package data
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+const (
+	rdsInstance = "aws:rds/instance:Instance"
+	logGroup    = "aws:cloudwatch/logGroup:LogGroup"
+)
+
+var testAZs = []string{"ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"}
+
+// run runs program under the mock engine and fails the test on error.
+func run(t *testing.T, program pulumi.RunFunc) *mockaws.Result {
+	t.Helper()
+	res, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, program)
+	if err != nil {
+		t.Fatalf("program failed: %v", err)
+	}
+	return res
+}
+
+// prodDatabaseArgs are production-shaped minimal args.
+func prodDatabaseArgs() *DatabaseArgs {
+	return &DatabaseArgs{
+		Identifier:          "webstack-test-db",
+		InstanceClass:       "db.m7g.large",
+		AllocatedStorage:    100,
+		MaxAllocatedStorage: 500,
+		MultiAZ:             true,
+		Replicas:            1,
+		BackupRetentionDays: 14,
+		BackupWindow:        "17:00-18:00",
+		MaintenanceWindow:   "sat:19:00-sat:20:00",
+		DeletionProtection:  true,
+		FinalSnapshot:       true,
+		Protect:             true,
+		Port:                3307,
+		Username:            "webstack_admin",
+		LogRetentionDays:    365,
+		PerformanceInsights: true,
+		MonitoringInterval:  60,
+		Partition:           "aws",
+		AZs:                 testAZs,
+		SubnetIDs:           pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
+		SecurityGroupID:     pulumi.String("sg-db"),
+	}
+}
+
+func runDatabase(t *testing.T, args *DatabaseArgs) *mockaws.Result {
+	t.Helper()
+	return run(t, func(ctx *pulumi.Context) error {
+		db, err := NewDatabase(ctx, "db", args)
+		if err != nil {
+			return err
+		}
+		ctx.Export("writer", db.WriterAddress)
+		ctx.Export("readers", db.ReaderAddresses)
+		ctx.Export("port", db.Port)
+		ctx.Export("secret", db.MasterSecretARN)
+		return nil
+	})
+}
+
+// want fails the test unless the resource's input at path equals v.
+func want(t *testing.T, r *mockaws.Resource, v any, path ...any) {
+	t.Helper()
+	got := r.Input(path...)
+	if n, ok := v.(int); ok {
+		v = float64(n)
+	}
+	if !reflect.DeepEqual(got, v) {
+		t.Errorf("%s %s: input %v = %#v, want %#v", r.Type, r.Name, path, got, v)
+	}
+}
+
+func mustFind(t *testing.T, res *mockaws.Result, typ, name string) *mockaws.Resource {
+	t.Helper()
+	r := res.Find(typ, name)
+	if r == nil {
+		var names []string
+		for _, x := range res.ByType(typ) {
+			names = append(names, x.Name)
+		}
+		t.Fatalf("no %s named %q (have %v)", typ, name, names)
+	}
+	return r
+}
+
+func TestDatabaseProductionShape(t *testing.T) {
+	res := runDatabase(t, prodDatabaseArgs())
+	if n := len(res.ByType(rdsInstance)); n != 2 {
+		t.Fatalf("%d RDS instances, want a writer and 1 replica", n)
+	}
+	comp := mustFind(t, res, "webstack:data:Database", "db")
+	w := mustFind(t, res, rdsInstance, "db-primary")
+	r := mustFind(t, res, rdsInstance, "db-replica-1")
+
+	for _, inst := range []*mockaws.Resource{w, r} {
+		if inst.Parent != comp.URN {
+			t.Errorf("%s: parent %q, want the Database component", inst.Name, inst.Parent)
+		}
+		if !inst.Protect {
+			t.Errorf("%s: protect is off; Protect: true must reach every instance", inst.Name)
+		}
+		want(t, inst, "gp3", "storageType")
+		want(t, inst, true, "storageEncrypted")
+		want(t, inst, 500, "maxAllocatedStorage")
+		want(t, inst, false, "publiclyAccessible")
+		want(t, inst, true, "iamDatabaseAuthenticationEnabled")
+		want(t, inst, true, "copyTagsToSnapshot")
+		want(t, inst, true, "autoMinorVersionUpgrade")
+		want(t, inst, true, "performanceInsightsEnabled")
+		want(t, inst, 60, "monitoringInterval")
+		want(t, inst, 3307, "port")
+		want(t, inst, 14, "backupRetentionPeriod")
+		want(t, inst, "17:00-18:00", "backupWindow")
+		want(t, inst, "sat:19:00-sat:20:00", "maintenanceWindow")
+		want(t, inst, true, "deletionProtection")
+		want(t, inst, []any{"audit", "error", "general", "slowquery"}, "enabledCloudwatchLogsExports")
+		want(t, inst, []any{"sg-db"}, "vpcSecurityGroupIds")
+		if inst.Input("monitoringRoleArn") == nil || inst.Input("parameterGroupName") == nil || inst.Input("optionGroupName") == nil {
+			t.Errorf("%s: monitoringRoleArn, parameterGroupName and optionGroupName must all be set", inst.Name)
+		}
+	}
+
+	// Writer: Multi-AZ without a pinned AZ (gotcha 4), managed password only (gotcha 6), a
+	// final snapshot and kept automated backups (gotcha 5, REL09-BP03).
+	want(t, w, "webstack-test-db", "identifier")
+	want(t, w, "mysql", "engine")
+	want(t, w, "8.0", "engineVersion")
+	want(t, w, 100, "allocatedStorage")
+	want(t, w, true, "multiAz")
+	want(t, w, nil, "availabilityZone")
+	want(t, w, true, "manageMasterUserPassword")
+	want(t, w, nil, "password")
+	want(t, w, "webstack_admin", "username")
+	want(t, w, "app", "dbName")
+	want(t, w, false, "skipFinalSnapshot")
+	want(t, w, "webstack-test-db-final", "finalSnapshotIdentifier")
+	want(t, w, false, "deleteAutomatedBackups")
+	if w.Input("dbSubnetGroupName") == nil {
+		t.Errorf("writer: no dbSubnetGroupName; it must be in the data subnets (RDS.18)")
+	}
+
+	// Replica: source by identifier and no subnet group (gotcha 3), pinned outside the
+	// writer's preferred AZ, nothing a replica may not set.
+	want(t, r, "webstack-test-db-replica-1", "identifier")
+	want(t, r, "webstack-test-db", "replicateSourceDb")
+	want(t, r, nil, "dbSubnetGroupName")
+	want(t, r, "ap-northeast-2b", "availabilityZone")
+	want(t, r, false, "multiAz")
+	want(t, r, true, "skipFinalSnapshot")
+	for _, key := range []string{"username", "dbName", "password", "manageMasterUserPassword", "finalSnapshotIdentifier", "engine", "allocatedStorage"} {
+		if v := r.Input(key); v != nil {
+			t.Errorf("replica: %s = %v; a replica takes it from its source or may not set it", key, v)
+		}
+	}
+
+	// Every instance has its four log groups, created before it so that RDS does not create
+	// them without retention.
+	for inst, id := range map[*mockaws.Resource]string{w: "webstack-test-db", r: "webstack-test-db-replica-1"} {
+		for _, log := range MySQLLogExports {
+			var lg *mockaws.Resource
+			for _, g := range res.ByType(logGroup) {
+				if g.Input("name") == fmt.Sprintf("/aws/rds/instance/%s/%s", id, log) {
+					lg = g
+				}
+			}
+			if lg == nil {
+				t.Errorf("%s: no log group /aws/rds/instance/%s/%s", inst.Name, id, log)
+				continue
+			}
+			want(t, lg, 365, "retentionInDays")
+			if !slices.Contains(inst.Dependencies, lg.URN) {
+				t.Errorf("%s does not depend on its log group %s", inst.Name, lg.Name)
+			}
+		}
+	}
+
+	pg := mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params")
+	want(t, pg, "mysql8.0", "family")
+	params := map[string]any{}
+	for _, p := range pg.Input("parameters").([]any) {
+		m := p.(map[string]any)
+		params[m["name"].(string)] = m["value"]
+	}
+	for k, v := range map[string]string{"character_set_server": "utf8mb4", "require_secure_transport": "1",
+		"slow_query_log": "1", "general_log": "1", "log_output": "FILE"} {
+		if params[k] != v {
+			t.Errorf("parameter group: %s = %v, want %q", k, params[k], v)
+		}
+	}
+	og := mustFind(t, res, "aws:rds/optionGroup:OptionGroup", "db-options")
+	want(t, og, "mysql", "engineName")
+	want(t, og, "8.0", "majorEngineVersion")
+	want(t, og, "MARIADB_AUDIT_PLUGIN", "options", 0, "optionName")
+	sg := mustFind(t, res, "aws:rds/subnetGroup:SubnetGroup", "db-subnets")
+	want(t, sg, []any{"subnet-a", "subnet-b", "subnet-c"}, "subnetIds")
+
+	role := mustFind(t, res, "aws:iam/role:Role", "db-monitoring-role")
+	if s, _ := role.Input("assumeRolePolicy").(string); !strings.Contains(s, `"monitoring.rds.amazonaws.com"`) {
+		t.Errorf("monitoring role trust policy %q does not trust monitoring.rds.amazonaws.com", s)
+	}
+	att := mustFind(t, res, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring-policy")
+	want(t, att, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", "policyArn")
+
+	if s, _ := res.Outputs["secret"].(string); !strings.HasPrefix(s, "arn:aws:secretsmanager:") {
+		t.Errorf("MasterSecretARN = %v, want the writer's masterUserSecrets[0].secretArn", res.Outputs["secret"])
+	}
+	if readers, _ := res.Outputs["readers"].([]any); len(readers) != 1 {
+		t.Errorf("ReaderAddresses = %v, want one per replica", res.Outputs["readers"])
+	}
+	if res.Outputs["port"] != float64(3307) {
+		t.Errorf("Port = %v, want 3307", res.Outputs["port"])
+	}
+}
+
+func TestDatabaseDevelopmentShape(t *testing.T) {
+	a := prodDatabaseArgs()
+	a.MultiAZ, a.DeletionProtection, a.FinalSnapshot, a.Protect = false, false, false, false
+	a.MonitoringInterval, a.PerformanceInsights, a.AZs = 0, false, testAZs[:2]
+	a.Replicas = 2
+	res := runDatabase(t, a)
+	w := mustFind(t, res, rdsInstance, "db-primary")
+	want(t, w, false, "multiAz")
+	want(t, w, "ap-northeast-2a", "availabilityZone")
+	want(t, w, true, "skipFinalSnapshot")
+	want(t, w, nil, "finalSnapshotIdentifier")
+	want(t, w, false, "deletionProtection")
+	want(t, w, nil, "monitoringRoleArn")
+	want(t, w, nil, "performanceInsightsRetentionPeriod")
+	for i := 1; i <= 2; i++ {
+		r := mustFind(t, res, rdsInstance, fmt.Sprintf("db-replica-%d", i))
+		// With two AZs every replica goes to the one the writer is not pinned to.
+		want(t, r, "ap-northeast-2b", "availabilityZone")
+		if r.Protect {
+			t.Errorf("%s: protected although Protect is false", r.Name)
+		}
+	}
+	if w.Protect {
+		t.Errorf("writer protected although Protect is false")
+	}
+	if n := len(res.ByType("aws:iam/role:Role")); n != 0 {
+		t.Errorf("%d IAM roles without enhanced monitoring, want 0", n)
+	}
+	if n := len(res.ByType(logGroup)); n != 12 {
+		t.Errorf("%d log groups, want 4 per instance (12)", n)
+	}
+}
+
+func TestDatabaseEventSubscriptions(t *testing.T) {
+	res := runDatabase(t, prodDatabaseArgs())
+	if n := len(res.ByType("aws:rds/eventSubscription:EventSubscription")); n != 0 {
+		t.Errorf("%d event subscriptions without a topic, want 0", n)
+	}
+	a := prodDatabaseArgs()
+	a.EventTopicARN = pulumi.String("arn:aws:sns:ap-northeast-2:123456789012:alerts")
+	res = runDatabase(t, a)
+	inst := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-instance-events")
+	want(t, inst, "db-instance", "sourceType")
+	want(t, inst, []any{"webstack-test-db", "webstack-test-db-replica-1"}, "sourceIds")
+	want(t, inst, []any{"maintenance", "configuration change", "failure"}, "eventCategories")
+	want(t, inst, "arn:aws:sns:ap-northeast-2:123456789012:alerts", "snsTopic")
+	pg := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-parameter-events")
+	want(t, pg, "db-parameter-group", "sourceType")
+	want(t, pg, []any{mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params").Output("name")}, "sourceIds")
+	want(t, pg, []any{"configuration change"}, "eventCategories")
+}
+
+func TestDatabaseArgsRejected(t *testing.T) {
+	for name, change := range map[string]func(a *DatabaseArgs){
+		"no replicas":          func(a *DatabaseArgs) { a.Replicas = 0 },
+		"one AZ":               func(a *DatabaseArgs) { a.AZs = testAZs[:1] },
+		"no backups":           func(a *DatabaseArgs) { a.BackupRetentionDays = 0 },
+		"bad monitoring":       func(a *DatabaseArgs) { a.MonitoringInterval = 20 },
+		"no ceiling":           func(a *DatabaseArgs) { a.MaxAllocatedStorage = a.AllocatedStorage },
+		"identifier uppercase": func(a *DatabaseArgs) { a.Identifier = "Webstack" },
+		"no security group":    func(a *DatabaseArgs) { a.SecurityGroupID = nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := prodDatabaseArgs()
+			change(a)
+			_, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+				_, err := NewDatabase(ctx, "db", a)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), "data: database db:") {
+				t.Fatalf("args accepted or error without context: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,415 @@
+package stack
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Data tiers of DatabaseConfig.Tier and CacheConfig.Tier. A production tier refuses the
+// relaxations a throw-away stack may make (no deletion protection, short backups, a single AZ,
+// no `protect`) unless the section's `exceptions` object names the relaxation with a reason.
+const (
+	TierProduction  = "production"
+	TierDevelopment = "development"
+)
+
+// DatabaseConfig is `webstack:database`: the RDS MySQL writer and its read replicas.
+type DatabaseConfig struct {
+	// Tier is "production" (the default) or "development"; see TierProduction.
+	Tier string `key:"tier"`
+	// EngineVersion is a MySQL 8.0 version: "8.0" (the newest 8.0 minor, kept current by auto
+	// minor version upgrades) or a full "8.0.40".
+	EngineVersion string `key:"engineVersion"`
+	// InstanceClass is the writer's RDS class (db.<family>.<size>).
+	InstanceClass string `key:"instanceClass"`
+	// ReplicaInstanceClass is each read replica's RDS class.
+	ReplicaInstanceClass string `key:"replicaInstanceClass"`
+	// AllocatedStorage is the initial gp3 storage in GiB (20 to 65536).
+	AllocatedStorage int `key:"allocatedStorage"`
+	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB: at least 10% above
+	// AllocatedStorage (RDS refuses a smaller threshold), at most 65536.
+	MaxAllocatedStorage int `key:"maxAllocatedStorage"`
+	// MultiAZ gives the writer a synchronous standby in another AZ (RDS.5).
+	MultiAZ bool `key:"multiAz"`
+	// Replicas is how many read replicas follow the writer (1 to 5).
+	Replicas int `key:"replicas"`
+	// BackupRetentionDays is how long automated backups are kept (1 to 35; 7+ in production).
+	BackupRetentionDays int `key:"backupRetentionDays"`
+	// BackupWindow is the daily UTC backup window, "hh:mm-hh:mm", at least 30 minutes, not
+	// overlapping MaintenanceWindow.
+	BackupWindow string `key:"backupWindow"`
+	// MaintenanceWindow is the weekly UTC maintenance window, "ddd:hh:mm-ddd:hh:mm", at least
+	// 30 minutes.
+	MaintenanceWindow string `key:"maintenanceWindow"`
+	// DeletionProtection makes RDS refuse to delete the writer and replicas (RDS.8).
+	DeletionProtection bool `key:"deletionProtection"`
+	// FinalSnapshot takes a snapshot of the writer when it is deleted.
+	FinalSnapshot bool `key:"finalSnapshot"`
+	// Protect sets Pulumi's `protect` option on the writer and replicas: `pulumi destroy`
+	// refuses until it is lifted.
+	Protect bool `key:"protect"`
+	// Port is the MySQL port; not the engine default 3306 (RDS.23).
+	Port int `key:"port"`
+	// Username is the master user name; not an engine default such as "admin" (RDS.25).
+	Username string `key:"username"`
+	// DBName is the database created on the writer.
+	DBName string `key:"dbName"`
+	// LogRetentionDays is how long the exported MySQL logs are kept in CloudWatch Logs.
+	LogRetentionDays int `key:"logRetentionDays"`
+	// PerformanceInsights turns Performance Insights on; the t-class micro and small sizes do
+	// not support it.
+	PerformanceInsights bool `key:"performanceInsights"`
+	// MonitoringInterval is the enhanced monitoring interval in seconds (0 turns it off).
+	MonitoringInterval int `key:"monitoringInterval"`
+	// Exceptions name the production relaxations this stack deliberately makes.
+	Exceptions DatabaseExceptions `key:"exceptions"`
+}
+
+// DatabaseExceptions lets a production-tier stack relax one rule each. A non-empty value is
+// the reason, recorded in the stack file and reported by the checks under the full key (e.g.
+// `webstack:database.exceptions.deletionProtection`).
+type DatabaseExceptions struct {
+	DeletionProtection string `key:"deletionProtection"`
+	BackupRetention    string `key:"backupRetention"`
+	MultiAZ            string `key:"multiAz"`
+	FinalSnapshot      string `key:"finalSnapshot"`
+	Protect            string `key:"protect"`
+	EnhancedMonitoring string `key:"enhancedMonitoring"`
+}
+
+// CacheConfig is `webstack:cache`: the ElastiCache replication group.
+type CacheConfig struct {
+	// Tier is "production" (the default) or "development"; see TierProduction.
+	Tier string `key:"tier"`
+	// Engine is "redis" or "valkey".
+	Engine string `key:"engine"`
+	// EngineVersion is major.minor: redis 6.2, 7.0 or 7.1; valkey 7.2 or later.
+	EngineVersion string `key:"engineVersion"`
+	// NodeType is the ElastiCache node type (cache.<family>.<size>).
+	NodeType string `key:"nodeType"`
+	// Nodes is how many cache clusters the group has: one primary and Nodes-1 replicas (1 to 6).
+	Nodes int `key:"nodes"`
+	// MultiAZ turns on automatic failover and Multi-AZ; it needs at least 2 nodes.
+	MultiAZ bool `key:"multiAz"`
+	// SnapshotRetentionDays is how long daily snapshots are kept (1 to 35, ElastiCache.1).
+	SnapshotRetentionDays int `key:"snapshotRetentionDays"`
+	// SnapshotWindow is the daily UTC snapshot window, "hh:mm-hh:mm", at least 60 minutes, not
+	// overlapping MaintenanceWindow.
+	SnapshotWindow string `key:"snapshotWindow"`
+	// MaintenanceWindow is the weekly UTC maintenance window, "ddd:hh:mm-ddd:hh:mm", at least
+	// 60 minutes.
+	MaintenanceWindow string `key:"maintenanceWindow"`
+	// Port is the port the nodes listen on.
+	Port int `key:"port"`
+	// LogRetentionDays is how long the slow log is kept in CloudWatch Logs.
+	LogRetentionDays int `key:"logRetentionDays"`
+	// Protect sets Pulumi's `protect` option on the replication group.
+	Protect bool `key:"protect"`
+	// Exceptions name the production relaxations this stack deliberately makes.
+	Exceptions CacheExceptions `key:"exceptions"`
+}
+
+// CacheExceptions lets a production-tier stack relax one rule each; see DatabaseExceptions.
+type CacheExceptions struct {
+	MultiAZ string `key:"multiAz"`
+	Protect string `key:"protect"`
+}
+
+// Database and cache limits.
+const (
+	minDBStorage       = 20 // gp3 minimum for MySQL
+	maxDBStorage       = 65536
+	maxDBReplicas      = 5
+	minProdBackupDays  = 7
+	maxBackupDays      = 35
+	maxCacheNodes      = 6 // one primary and up to five replicas
+	defaultMySQLPort   = 3306
+	minRDSPort         = 1150 // RDS for MySQL accepts 1150-65535
+	minDBWindowMinutes = 30
+	minCacheWindowMins = 60
+	minAuditPatch      = 28 // MARIADB_AUDIT_PLUGIN is available from MySQL 8.0.28
+)
+
+// monitoringIntervals are the enhanced monitoring intervals RDS accepts.
+var monitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
+
+// reservedDBUsers are user names RDS.25 or MySQL reject as the master user.
+var reservedDBUsers = []string{"admin", "root", "mysql", "rdsadmin", "rdsrepladmin", "mysql.sys", "mysql.session", "mysql.infoschema"}
+
+var (
+	mysqlVersion  = regexp.MustCompile(`^8\.0(\.[0-9]+)?$`)
+	rdsClass      = regexp.MustCompile(`^db\.[a-z][a-z0-9-]*\.[0-9]*(nano|micro|small|medium|large|xlarge|metal)(-[0-9a-z.]+)?$`)
+	noPIClass     = regexp.MustCompile(`^db\.t[0-9]+g?\.(micro|small)$`)
+	cacheNodeType = regexp.MustCompile(`^cache\.[a-z][a-z0-9-]*\.[0-9]*(micro|small|medium|large|xlarge)$`)
+	mysqlUser     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
+	mysqlDBName   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+	majorMinor    = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
+)
+
+// redisVersions are the Redis OSS versions ElastiCache offers with TLS, AUTH and in-place
+// transit encryption changes (6.2 and later).
+var redisVersions = []string{"6.2", "7.0", "7.1"}
+
+// DefaultDatabaseConfig is the production-grade default of `webstack:database`.
+func DefaultDatabaseConfig() DatabaseConfig {
+	return DatabaseConfig{
+		Tier:                 TierProduction,
+		EngineVersion:        "8.0",
+		InstanceClass:        "db.m7g.large",
+		ReplicaInstanceClass: "db.m7g.large",
+		AllocatedStorage:     50,
+		MaxAllocatedStorage:  200,
+		MultiAZ:              true,
+		Replicas:             1,
+		BackupRetentionDays:  14,
+		// 02:00-03:00 KST daily; maintenance Sunday 04:00-05:00 KST.
+		BackupWindow:        "17:00-18:00",
+		MaintenanceWindow:   "sat:19:00-sat:20:00",
+		DeletionProtection:  true,
+		FinalSnapshot:       true,
+		Protect:             true,
+		Port:                3307,
+		Username:            "webstack_admin",
+		DBName:              "app",
+		LogRetentionDays:    365,
+		PerformanceInsights: true,
+		MonitoringInterval:  60,
+	}
+}
+
+// DefaultCacheConfig is the production-grade default of `webstack:cache`.
+func DefaultCacheConfig() CacheConfig {
+	return CacheConfig{
+		Tier:                  TierProduction,
+		Engine:                "redis",
+		EngineVersion:         "7.1",
+		NodeType:              "cache.m7g.large",
+		Nodes:                 2,
+		MultiAZ:               true,
+		SnapshotRetentionDays: 7,
+		SnapshotWindow:        "18:00-19:00",
+		MaintenanceWindow:     "sat:20:00-sat:21:00",
+		Port:                  6379,
+		LogRetentionDays:      365,
+		Protect:               true,
+	}
+}
+
+func validateTier(p *problems, key, tier string) {
+	if tier != TierProduction && tier != TierDevelopment {
+		p.add(key, "%s must be %q or %q", quote(tier), TierProduction, TierDevelopment)
+	}
+}
+
+func (d *DatabaseConfig) validate(p *problems, key string) {
+	validateTier(p, key+".tier", d.Tier)
+	if m := mysqlVersion.FindStringSubmatch(d.EngineVersion); m == nil {
+		p.add(key+".engineVersion", "%s is not a MySQL 8.0 version such as \"8.0\" or \"8.0.40\"", quote(d.EngineVersion))
+	} else if patch, _ := strconv.Atoi(strings.TrimPrefix(m[1], ".")); m[1] != "" && patch < minAuditPatch {
+		p.add(key+".engineVersion", "%s is older than 8.0.%d, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)", quote(d.EngineVersion), minAuditPatch)
+	}
+	for _, f := range []struct{ name, class string }{{"instanceClass", d.InstanceClass}, {"replicaInstanceClass", d.ReplicaInstanceClass}} {
+		switch {
+		case !rdsClass.MatchString(f.class):
+			p.add(key+"."+f.name, "%s is not an RDS instance class such as \"db.m7g.large\"", quote(f.class))
+		case d.PerformanceInsights && noPIClass.MatchString(f.class):
+			p.add(key+"."+f.name, "%s does not support Performance Insights; use a larger class or set %s.performanceInsights: false", quote(f.class), key)
+		}
+	}
+	if d.AllocatedStorage < minDBStorage || d.AllocatedStorage > maxDBStorage {
+		p.add(key+".allocatedStorage", "%d must be between %d and %d GiB", d.AllocatedStorage, minDBStorage, maxDBStorage)
+	}
+	// RDS wants the autoscaling threshold at least 10% above the allocated storage.
+	if floor := (d.AllocatedStorage*11 + 9) / 10; d.MaxAllocatedStorage < floor || d.MaxAllocatedStorage > maxDBStorage {
+		p.add(key+".maxAllocatedStorage", "%d must be at least 10%% above allocatedStorage (%d, so %d or more) and at most %d GiB", d.MaxAllocatedStorage, d.AllocatedStorage, floor, maxDBStorage)
+	}
+	if d.Replicas < 1 || d.Replicas > maxDBReplicas {
+		p.add(key+".replicas", "%d must be between 1 and %d", d.Replicas, maxDBReplicas)
+	}
+	// Every stack has replicas, and a MySQL replica's source needs automated backups.
+	if d.BackupRetentionDays < 1 || d.BackupRetentionDays > maxBackupDays {
+		p.add(key+".backupRetentionDays", "%d must be between 1 and %d: a MySQL read replica needs backups on its source", d.BackupRetentionDays, maxBackupDays)
+	}
+	backup, bErr := parseDailyWindow(d.BackupWindow)
+	if bErr != nil {
+		p.add(key+".backupWindow", "%s %v", quote(d.BackupWindow), bErr)
+	} else if backup.minutes() < minDBWindowMinutes {
+		p.add(key+".backupWindow", "%s must be at least %d minutes long", quote(d.BackupWindow), minDBWindowMinutes)
+	}
+	maint, mErr := parseWeeklyWindow(d.MaintenanceWindow)
+	if mErr != nil {
+		p.add(key+".maintenanceWindow", "%s %v", quote(d.MaintenanceWindow), mErr)
+	} else if maint.minutes() < minDBWindowMinutes {
+		p.add(key+".maintenanceWindow", "%s must be at least %d minutes long", quote(d.MaintenanceWindow), minDBWindowMinutes)
+	}
+	if bErr == nil && mErr == nil && backup.overlaps(maint) {
+		p.add(key+".backupWindow", "%s overlaps %s.maintenanceWindow %s", quote(d.BackupWindow), key, quote(d.MaintenanceWindow))
+	}
+	switch {
+	case d.Port == defaultMySQLPort:
+		p.add(key+".port", "%d is MySQL's default port; pick another (RDS.23), e.g. 3307", d.Port)
+	case d.Port < minRDSPort || d.Port > 65535:
+		p.add(key+".port", "%d must be between %d and 65535", d.Port, minRDSPort)
+	}
+	switch {
+	case !mysqlUser.MatchString(d.Username):
+		p.add(key+".username", "%s must be 1 to 16 letters, digits or underscores, starting with a letter", quote(d.Username))
+	case slices.Contains(reservedDBUsers, strings.ToLower(d.Username)):
+		p.add(key+".username", "%s is a default or reserved user name; pick a custom one (RDS.25)", quote(d.Username))
+	}
+	if !mysqlDBName.MatchString(d.DBName) {
+		p.add(key+".dbName", "%s must be 1 to 64 letters, digits or underscores, starting with a letter", quote(d.DBName))
+	}
+	if !slices.Contains(logRetentions, d.LogRetentionDays) {
+		p.add(key+".logRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", d.LogRetentionDays, joinInts(logRetentions))
+	}
+	if !slices.Contains(monitoringIntervals, d.MonitoringInterval) {
+		p.add(key+".monitoringInterval", "%d must be one of %s seconds", d.MonitoringInterval, joinInts(monitoringIntervals))
+	}
+
+	if d.Tier != TierProduction {
+		return
+	}
+	ex := key + ".exceptions."
+	need := func(relaxed bool, field, exception, format string, args ...any) {
+		if relaxed && d.exception(exception) == "" {
+			p.add(key+"."+field, format+"; a production tier needs %s%s set to the reason", append(args, ex, exception)...)
+		}
+	}
+	need(!d.DeletionProtection, "deletionProtection", "deletionProtection", "false turns off deletion protection (RDS.8)")
+	need(d.BackupRetentionDays >= 1 && d.BackupRetentionDays < minProdBackupDays, "backupRetentionDays", "backupRetention", "%d keeps backups for less than %d days (RDS.11)", d.BackupRetentionDays, minProdBackupDays)
+	need(!d.MultiAZ, "multiAz", "multiAz", "false leaves the writer in a single AZ (RDS.5)")
+	need(!d.FinalSnapshot, "finalSnapshot", "finalSnapshot", "false deletes the writer without a final snapshot")
+	need(!d.Protect, "protect", "protect", "false lets `pulumi destroy` delete the database")
+	need(d.MonitoringInterval == 0, "monitoringInterval", "enhancedMonitoring", "0 turns off enhanced monitoring (RDS.6)")
+}
+
+func (d *DatabaseConfig) exception(name string) string {
+	return map[string]string{
+		"deletionProtection": d.Exceptions.DeletionProtection,
+		"backupRetention":    d.Exceptions.BackupRetention,
+		"multiAz":            d.Exceptions.MultiAZ,
+		"finalSnapshot":      d.Exceptions.FinalSnapshot,
+		"protect":            d.Exceptions.Protect,
+		"enhancedMonitoring": d.Exceptions.EnhancedMonitoring,
+	}[name]
+}
+
+func (c *CacheConfig) validate(p *problems, key string) {
+	validateTier(p, key+".tier", c.Tier)
+	switch c.Engine {
+	case "redis":
+		if !slices.Contains(redisVersions, c.EngineVersion) {
+			p.add(key+".engineVersion", "%s is not a redis version ElastiCache offers with TLS and AUTH (%s)", quote(c.EngineVersion), strings.Join(redisVersions, ", "))
+		}
+	case "valkey":
+		m := majorMinor.FindStringSubmatch(c.EngineVersion)
+		if major, _ := strconv.Atoi(safeIndex(m, 1)); m == nil || major < 7 || (major == 7 && m[2] != "2") {
+			p.add(key+".engineVersion", "%s is not a valkey version such as \"7.2\" or \"8.0\"", quote(c.EngineVersion))
+		}
+	default:
+		p.add(key+".engine", "%s must be \"redis\" or \"valkey\"", quote(c.Engine))
+	}
+	if !cacheNodeType.MatchString(c.NodeType) || strings.HasPrefix(c.NodeType, "cache.t1.") {
+		p.add(key+".nodeType", "%s is not an ElastiCache node type such as \"cache.t4g.small\"", quote(c.NodeType))
+	}
+	if c.Nodes < 1 || c.Nodes > maxCacheNodes {
+		p.add(key+".nodes", "%d must be between 1 and %d (one primary and up to %d replicas)", c.Nodes, maxCacheNodes, maxCacheNodes-1)
+	}
+	if c.MultiAZ && c.Nodes == 1 {
+		p.add(key+".multiAz", "true needs at least 2 nodes for automatic failover; set %s.nodes to 2 or more", key)
+	}
+	if c.SnapshotRetentionDays < 1 || c.SnapshotRetentionDays > maxBackupDays {
+		p.add(key+".snapshotRetentionDays", "%d must be between 1 and %d (ElastiCache.1)", c.SnapshotRetentionDays, maxBackupDays)
+	}
+	snap, sErr := parseDailyWindow(c.SnapshotWindow)
+	if sErr != nil {
+		p.add(key+".snapshotWindow", "%s %v", quote(c.SnapshotWindow), sErr)
+	} else if snap.minutes() < minCacheWindowMins {
+		p.add(key+".snapshotWindow", "%s must be at least %d minutes long", quote(c.SnapshotWindow), minCacheWindowMins)
+	}
+	maint, mErr := parseWeeklyWindow(c.MaintenanceWindow)
+	if mErr != nil {
+		p.add(key+".maintenanceWindow", "%s %v", quote(c.MaintenanceWindow), mErr)
+	} else if maint.minutes() < minCacheWindowMins {
+		p.add(key+".maintenanceWindow", "%s must be at least %d minutes long", quote(c.MaintenanceWindow), minCacheWindowMins)
+	}
+	if sErr == nil && mErr == nil && snap.overlaps(maint) {
+		p.add(key+".snapshotWindow", "%s overlaps %s.maintenanceWindow %s", quote(c.SnapshotWindow), key, quote(c.MaintenanceWindow))
+	}
+	if c.Port < 1024 || c.Port > 65535 {
+		p.add(key+".port", "%d must be between 1024 and 65535", c.Port)
+	}
+	if !slices.Contains(logRetentions, c.LogRetentionDays) {
+		p.add(key+".logRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", c.LogRetentionDays, joinInts(logRetentions))
+	}
+
+	if c.Tier != TierProduction {
+		return
+	}
+	ex := key + ".exceptions."
+	if !c.MultiAZ && c.Exceptions.MultiAZ == "" {
+		p.add(key+".multiAz", "false leaves the cache without automatic failover (ElastiCache.3); a production tier needs %smultiAz set to the reason", ex)
+	}
+	if !c.Protect && c.Exceptions.Protect == "" {
+		p.add(key+".protect", "false lets `pulumi destroy` delete the cache; a production tier needs %sprotect set to the reason", ex)
+	}
+}
+
+// validateDataCrossSection checks the rules that span the data sections and the network.
+func (c *Config) validateDataCrossSection(p *problems) {
+	if c.Database.Port == c.Cache.Port {
+		p.add(Namespace+":cache.port", "%d is also %s:database.port; the two tiers need different ports", c.Cache.Port, Namespace)
+	}
+	if c.Cache.Nodes > 1 && c.Cache.MultiAZ && c.Network.AZCount < 2 {
+		p.add(Namespace+":cache.multiAz", "true needs %s:network.azCount of 2 or more", Namespace)
+	}
+}
+
+func safeIndex(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+// Relaxation is one data-tier control a stack deliberately relaxes, with the config key that
+// relaxed it: the built-in checks report these as exceptions rather than passes.
+type Relaxation struct {
+	// Control is the CONTROLS.md ID, e.g. "RDS.8".
+	Control string
+	// Key is the full config key that relaxed it, e.g. "webstack:database.deletionProtection"
+	// on a development tier or "webstack:database.exceptions.deletionProtection" on production.
+	Key string
+	// Reason is the exception's text on a production tier; empty on a development tier.
+	Reason string
+}
+
+// DataRelaxations lists the data-tier controls this stack's config relaxes.
+func (c *Config) DataRelaxations() []Relaxation {
+	var out []Relaxation
+	d, cc := &c.Database, &c.Cache
+	add := func(relaxed bool, control, section, field, exception, reason string, prod bool) {
+		if !relaxed {
+			return
+		}
+		key := fmt.Sprintf("%s:%s.%s", Namespace, section, field)
+		if prod {
+			key = fmt.Sprintf("%s:%s.exceptions.%s", Namespace, section, exception)
+		}
+		out = append(out, Relaxation{Control: control, Key: key, Reason: reason})
+	}
+	dp, cp := d.Tier == TierProduction, cc.Tier == TierProduction
+	add(!d.DeletionProtection, "RDS.8", "database", "deletionProtection", "deletionProtection", d.Exceptions.DeletionProtection, dp)
+	add(d.BackupRetentionDays < minProdBackupDays, "RDS.11", "database", "backupRetentionDays", "backupRetention", d.Exceptions.BackupRetention, dp)
+	add(!d.MultiAZ, "RDS.5", "database", "multiAz", "multiAz", d.Exceptions.MultiAZ, dp)
+	add(!d.FinalSnapshot, "REL09-BP03", "database", "finalSnapshot", "finalSnapshot", d.Exceptions.FinalSnapshot, dp)
+	add(d.MonitoringInterval == 0, "RDS.6", "database", "monitoringInterval", "enhancedMonitoring", d.Exceptions.EnhancedMonitoring, dp)
+	add(!d.Protect, "Pulumi", "database", "protect", "protect", d.Exceptions.Protect, dp)
+	add(!cc.MultiAZ, "ElastiCache.3", "cache", "multiAz", "multiAz", cc.Exceptions.MultiAZ, cp)
+	add(!cc.Protect, "Pulumi", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
+	return out
+}

@@ -1,0 +1,138 @@
+package stack
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/data"
+	"github.com/webstack/webstack/network"
+)
+
+// dataTier is what the data tier registered: the database and the cache, and what the WAS
+// fleet needs from them.
+type dataTier struct {
+	Database *data.Database
+	Cache    *data.Cache
+}
+
+// Environment variable names the WAS fleet receives the data tier under (docs/data.md).
+const (
+	EnvDBWriterHost       = "DB_WRITER_HOST"
+	EnvDBReaderHost       = "DB_READER_HOST"
+	EnvDBReaderHosts      = "DB_READER_HOSTS"
+	EnvDBPort             = "DB_PORT"
+	EnvDBName             = "DB_NAME"
+	EnvDBSecretARN        = "DB_SECRET_ARN"
+	EnvRedisHost          = "REDIS_HOST"
+	EnvRedisReaderHost    = "REDIS_READER_HOST"
+	EnvRedisPort          = "REDIS_PORT"
+	EnvRedisTLS           = "REDIS_TLS"
+	EnvRedisAuthSecretARN = "REDIS_AUTH_SECRET_ARN"
+)
+
+var nonName = regexp.MustCompile(`[^a-z0-9]+`)
+
+// resourceBaseName turns project and stack into "<project>-<stack>" as AWS identifiers accept
+// it: lowercase letters, digits and single hyphens.
+func resourceBaseName(project, stack string) string {
+	s := nonName.ReplaceAllString(strings.ToLower(project+"-"+stack), "-")
+	return strings.Trim(s, "-")
+}
+
+// buildData registers the RDS database and the ElastiCache replication group in the data
+// subnets, behind the security groups the network tier made for them.
+func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition string, opts ...pulumi.ResourceOption) (*dataTier, error) {
+	base := resourceBaseName(cfg.Project, cfg.Stack)
+	d, c := cfg.Database, cfg.Cache
+	db, err := data.NewDatabase(ctx, "db", &data.DatabaseArgs{
+		Identifier:           base + "-db",
+		EngineVersion:        d.EngineVersion,
+		InstanceClass:        d.InstanceClass,
+		ReplicaInstanceClass: d.ReplicaInstanceClass,
+		AllocatedStorage:     d.AllocatedStorage,
+		MaxAllocatedStorage:  d.MaxAllocatedStorage,
+		MultiAZ:              d.MultiAZ,
+		Replicas:             d.Replicas,
+		BackupRetentionDays:  d.BackupRetentionDays,
+		BackupWindow:         d.BackupWindow,
+		MaintenanceWindow:    d.MaintenanceWindow,
+		DeletionProtection:   d.DeletionProtection,
+		FinalSnapshot:        d.FinalSnapshot,
+		Protect:              d.Protect,
+		Port:                 d.Port,
+		Username:             d.Username,
+		DBName:               d.DBName,
+		LogRetentionDays:     d.LogRetentionDays,
+		PerformanceInsights:  d.PerformanceInsights,
+		MonitoringInterval:   d.MonitoringInterval,
+		Partition:            partition,
+		AZs:                  net.AZs,
+		SubnetIDs:            net.DataSubnetIDs,
+		SecurityGroupID:      net.SecurityGroups.Database,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := data.NewCache(ctx, "cache", &data.CacheArgs{
+		ReplicationGroupID:    base + "-cache",
+		Engine:                c.Engine,
+		EngineVersion:         c.EngineVersion,
+		NodeType:              c.NodeType,
+		Nodes:                 c.Nodes,
+		MultiAZ:               c.MultiAZ,
+		SnapshotRetentionDays: c.SnapshotRetentionDays,
+		SnapshotWindow:        c.SnapshotWindow,
+		MaintenanceWindow:     c.MaintenanceWindow,
+		Port:                  c.Port,
+		LogRetentionDays:      c.LogRetentionDays,
+		Protect:               c.Protect,
+		AZs:                   net.AZs,
+		SubnetIDs:             net.DataSubnetIDs,
+		SecurityGroupID:       net.SecurityGroups.Cache,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &dataTier{Database: db, Cache: cache}, nil
+}
+
+// AppEnvironment is what the WAS fleet's containers receive: where the data tier is and which
+// secrets hold its credentials. No secret value is in it, only ARNs; nothing in it depends on
+// the app's version or color.
+func (t *dataTier) AppEnvironment() pulumi.StringMap {
+	db, c := t.Database, t.Cache
+	return pulumi.StringMap{
+		EnvDBWriterHost:       db.WriterAddress,
+		EnvDBReaderHost:       db.ReaderAddresses.Index(pulumi.Int(0)),
+		EnvDBReaderHosts:      db.ReaderAddresses.ApplyT(func(a []string) string { return strings.Join(a, ",") }).(pulumi.StringOutput),
+		EnvDBPort:             db.Port.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		EnvDBName:             db.DBName,
+		EnvDBSecretARN:        db.MasterSecretARN,
+		EnvRedisHost:          c.PrimaryEndpoint,
+		EnvRedisReaderHost:    c.ReaderEndpoint,
+		EnvRedisPort:          c.Port.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		EnvRedisTLS:           pulumi.String("true"),
+		EnvRedisAuthSecretARN: c.AuthSecretARN,
+	}
+}
+
+// ReadableSecretARNs are exactly the secrets the WAS instance role may read. Both are
+// encrypted with the account's aws/secretsmanager key, whose key policy lets Secrets Manager
+// decrypt for any principal the IAM policy allows, so no KMS statement is needed.
+func (t *dataTier) ReadableSecretARNs() pulumi.StringArray {
+	return pulumi.StringArray{t.Database.MasterSecretARN, t.Cache.AuthSecretARN}
+}
+
+// addOutputs adds the data tier's stack outputs.
+func (t *dataTier) addOutputs(out map[string]pulumi.Input) {
+	out[OutDBWriterEndpoint] = t.Database.WriterAddress
+	out[OutDBReaderEndpoints] = t.Database.ReaderAddresses
+	out[OutDBPort] = t.Database.Port
+	out[OutDBSecretARN] = t.Database.MasterSecretARN
+	out[OutRedisPrimaryEndpoint] = t.Cache.PrimaryEndpoint
+	out[OutRedisReaderEndpoint] = t.Cache.ReaderEndpoint
+	out[OutRedisAuthSecretARN] = t.Cache.AuthSecretARN
+}

@@ -1,0 +1,67 @@
+package stack
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+// TestAppEnvironment: the WAS fleet gets every data endpoint and exactly the two secret ARNs,
+// never a secret value.
+func TestAppEnvironment(t *testing.T) {
+	var env pulumi.StringMap
+	var arns pulumi.StringArray
+	res, err := mockaws.Run("webstack", "dev", mockaws.Options{Region: DefaultRegion}, func(ctx *pulumi.Context) error {
+		cfg, err := LoadConfig("webstack", "dev", map[string]string{})
+		if err != nil {
+			return err
+		}
+		d, err := build(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		env, arns = d.data.AppEnvironment(), d.data.ReadableSecretARNs()
+		ctx.Export("env", env)
+		ctx.Export("arns", arns)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := res.Outputs["env"].(map[string]any)
+	want := map[string]string{
+		EnvDBWriterHost:       res.Outputs[OutDBWriterEndpoint].(string),
+		EnvDBReaderHost:       res.Outputs[OutDBReaderEndpoints].([]any)[0].(string),
+		EnvDBReaderHosts:      res.Outputs[OutDBReaderEndpoints].([]any)[0].(string),
+		EnvDBPort:             "3307",
+		EnvDBName:             "app",
+		EnvDBSecretARN:        res.Outputs[OutDBSecretARN].(string),
+		EnvRedisHost:          res.Outputs[OutRedisPrimaryEndpoint].(string),
+		EnvRedisReaderHost:    res.Outputs[OutRedisReaderEndpoint].(string),
+		EnvRedisPort:          "6379",
+		EnvRedisTLS:           "true",
+		EnvRedisAuthSecretARN: res.Outputs[OutRedisAuthSecretARN].(string),
+	}
+	if len(got) != len(want) {
+		t.Errorf("environment has %d variables, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("environment %s = %v, want %q", k, got[k], v)
+		}
+	}
+	gotARNs, _ := res.Outputs["arns"].([]any)
+	wantARNs := []any{res.Outputs[OutDBSecretARN], res.Outputs[OutRedisAuthSecretARN]}
+	if !slices.Equal(gotARNs, wantARNs) {
+		t.Errorf("readable secret ARNs = %v, want exactly %v", gotARNs, wantARNs)
+	}
+	for _, a := range gotARNs {
+		if s, _ := a.(string); !strings.HasPrefix(s, "arn:aws:secretsmanager:") {
+			t.Errorf("readable secret %v is not a Secrets Manager ARN", a)
+		}
+	}
+}
