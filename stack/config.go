@@ -95,8 +95,6 @@ func (c *Config) sections() map[string]any {
 		"network":  &c.Network,
 		"bastion":  &c.Bastion,
 		"checks":   &c.Checks,
-		"network":  &c.Network,
-		"bastion":  &c.Bastion,
 		"database": &c.Database,
 		"cache":    &c.Cache,
 	}

@@ -84,3 +84,4 @@ func TestCheckOptions(t *testing.T) {
 		}
 	}
 }
+

@@ -379,8 +379,10 @@ func safeIndex(s []string, i int) string {
 // Relaxation is one data-tier control a stack deliberately relaxes, with the config key that
 // relaxed it: the built-in checks report these as exceptions rather than passes.
 type Relaxation struct {
-	// Control is the CONTROLS.md ID, e.g. "RDS.8".
+	// Control is the built-in check's ID (policy package), e.g. "RDS.8".
 	Control string
+	// Type is the resource type the relaxation applies to.
+	Type string
 	// Key is the full config key that relaxed it, e.g. "webstack:database.deletionProtection"
 	// on a development tier or "webstack:database.exceptions.deletionProtection" on production.
 	Key string
@@ -396,20 +398,24 @@ func (c *Config) DataRelaxations() []Relaxation {
 		if !relaxed {
 			return
 		}
+		typ := "aws:rds/instance:Instance"
+		if section == "cache" {
+			typ = "aws:elasticache/replicationGroup:ReplicationGroup"
+		}
 		key := fmt.Sprintf("%s:%s.%s", Namespace, section, field)
 		if prod {
 			key = fmt.Sprintf("%s:%s.exceptions.%s", Namespace, section, exception)
 		}
-		out = append(out, Relaxation{Control: control, Key: key, Reason: reason})
+		out = append(out, Relaxation{Control: control, Type: typ, Key: key, Reason: reason})
 	}
 	dp, cp := d.Tier == TierProduction, cc.Tier == TierProduction
 	add(!d.DeletionProtection, "RDS.8", "database", "deletionProtection", "deletionProtection", d.Exceptions.DeletionProtection, dp)
 	add(d.BackupRetentionDays < minProdBackupDays, "RDS.11", "database", "backupRetentionDays", "backupRetention", d.Exceptions.BackupRetention, dp)
 	add(!d.MultiAZ, "RDS.5", "database", "multiAz", "multiAz", d.Exceptions.MultiAZ, dp)
-	add(!d.FinalSnapshot, "REL09-BP03", "database", "finalSnapshot", "finalSnapshot", d.Exceptions.FinalSnapshot, dp)
+	add(!d.FinalSnapshot, "REL09-BP03/final-snapshot", "database", "finalSnapshot", "finalSnapshot", d.Exceptions.FinalSnapshot, dp)
 	add(d.MonitoringInterval == 0, "RDS.6", "database", "monitoringInterval", "enhancedMonitoring", d.Exceptions.EnhancedMonitoring, dp)
-	add(!d.Protect, "Pulumi", "database", "protect", "protect", d.Exceptions.Protect, dp)
+	add(!d.Protect, "webstack/protect", "database", "protect", "protect", d.Exceptions.Protect, dp)
 	add(!cc.MultiAZ, "ElastiCache.3", "cache", "multiAz", "multiAz", cc.Exceptions.MultiAZ, cp)
-	add(!cc.Protect, "Pulumi", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
+	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
 	return out
 }

@@ -11,17 +11,6 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-// runStack runs the real program on a real stack file from the repository root.
-func runStack(t *testing.T, name string) *mockaws.Result {
-	t.Helper()
-	_, res, err := plan.Run("..", name)
-	if err != nil {
-		t.Fatalf("stack %s: %v", name, err)
-	}
-	return res
-}
-
-var stacks = []string{"prod", "dev", "test"}
 
 // TestStackShapes pins what DESIGN.md asks of each stack's network.
 func TestStackShapes(t *testing.T) {
@@ -37,7 +26,7 @@ func TestStackShapes(t *testing.T) {
 		{"test", 2, 1, 1, true, 90},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
-			res := runStack(t, tt.stack)
+			_, res := runStack(t, tt.stack)
 			c := res.Counts()
 			if c["aws:ec2/subnet:Subnet"] != 3*tt.azs {
 				t.Errorf("%s: %d subnets, want %d (three tiers over %d AZs)", tt.stack, c["aws:ec2/subnet:Subnet"], 3*tt.azs, tt.azs)
@@ -71,7 +60,7 @@ func TestStackShapes(t *testing.T) {
 // database or cache port, in any stack.
 func TestNoInternetOnAdminOrDataPorts(t *testing.T) {
 	for _, name := range stacks {
-		res := runStack(t, name)
+		_, res := runStack(t, name)
 		for _, r := range res.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
 			cidr4, _ := r.Input("cidrIpv4").(string)
 			cidr6, _ := r.Input("cidrIpv6").(string)
@@ -91,7 +80,7 @@ func TestNoInternetOnAdminOrDataPorts(t *testing.T) {
 
 func TestOutputsContract(t *testing.T) {
 	for _, name := range stacks {
-		res := runStack(t, name)
+		_, res := runStack(t, name)
 		for _, out := range stack.OutputNames {
 			v, ok := res.Outputs[out]
 			if !ok {
@@ -120,7 +109,7 @@ func TestOutputsContract(t *testing.T) {
 // provider, whose default tags give it Project, Environment and ManagedBy.
 func TestEveryResourceUsesTheTaggedProvider(t *testing.T) {
 	for _, name := range stacks {
-		res := runStack(t, name)
+		_, res := runStack(t, name)
 		providers := res.ByType("pulumi:providers:aws")
 		if len(providers) == 0 {
 			t.Fatalf("%s: no explicit aws provider", name)
