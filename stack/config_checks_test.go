@@ -84,4 +84,3 @@ func TestCheckOptions(t *testing.T) {
 		}
 	}
 }
-

@@ -11,7 +11,6 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-
 // TestStackShapes pins what DESIGN.md asks of each stack's network.
 func TestStackShapes(t *testing.T) {
 	for _, tt := range []struct {
