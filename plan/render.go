@@ -39,6 +39,13 @@ var keySettings = map[string][]string{
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
 	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
+	"aws:lb/loadBalancer:LoadBalancer":                          {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout"},
+	"aws:lb/targetGroup:TargetGroup":                            {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
+	"aws:lb/listener:Listener":                                  {"port", "protocol", "sslPolicy", "defaultActions"},
+	"aws:lb/listenerRule:ListenerRule":                          {"priority", "actions"},
+	"aws:ec2/launchTemplate:LaunchTemplate":                     {"imageId", "instanceType", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit", "blockDeviceMappings"},
+	"aws:autoscaling/group:Group":                               {"minSize", "desiredCapacity", "maxSize", "healthCheckType", "waitForElbCapacity"},
+	"aws:ecr/repository:Repository":                             {"name", "imageTagMutability", "imageScanningConfiguration.scanOnPush"},
 }
 
 // Text writes the human view: the resource tree with key settings, counts by type, the

@@ -28,6 +28,7 @@ type Config struct {
 
 	Network NetworkConfig `key:"network"`
 	Bastion BastionConfig `key:"bastion"`
+	App     AppConfig     `key:"app"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -79,6 +80,7 @@ func DefaultConfig() Config {
 			InstanceType: "t4g.nano",
 			AllowedCIDRs: []string{},
 		},
+		App: defaultAppConfig(),
 	}
 }
 
@@ -87,6 +89,7 @@ func (c *Config) sections() map[string]any {
 	return map[string]any{
 		"network": &c.Network,
 		"bastion": &c.Bastion,
+		"app":     &c.App,
 	}
 }
 
@@ -154,6 +157,7 @@ func (c *Config) validate(p *problems) {
 	}
 	c.Network.validate(p, Namespace+":network")
 	c.Bastion.validate(p, Namespace+":bastion")
+	c.App.validate(p, Namespace+":app")
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

@@ -9,10 +9,28 @@ const (
 	OutDataSubnetIDs     = "dataSubnetIds"
 	OutBastionInstanceID = "bastionInstanceId"
 	OutBastionPublicIP   = "bastionPublicIp"
+
+	OutALBDNSName            = "albDnsName"
+	OutALBARN                = "albArn"
+	OutProductionListenerARN = "productionListenerArn"
+	OutTestListenerARN       = "testListenerArn"
+	OutTestURL               = "testUrl"
+	OutBlueTargetGroupARN    = "blueTargetGroupArn"
+	OutGreenTargetGroupARN   = "greenTargetGroupArn"
+	OutBlueASGName           = "blueAsgName"
+	OutGreenASGName          = "greenAsgName"
+	OutActiveColor           = "activeColor"
+	OutIdleColor             = "idleColor"
+	OutBlueVersion           = "blueVersion"
+	OutGreenVersion          = "greenVersion"
+	OutECRRepositoryURL      = "ecrRepositoryUrl"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
 var OutputNames = []string{
 	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
 	OutBastionInstanceID, OutBastionPublicIP,
+	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
+	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
+	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 }

@@ -108,10 +108,13 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		Partition:            partition.Partition,
 		Firewall: network.FirewallArgs{
 			PublicPorts:  []int{80, 443},
-			AppPort:      8080,
+			AppPort:      cfg.App.Port,
 			DatabasePort: 3306,
 			CachePort:    6379,
 			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
+			// The test listener's port is open only to the deploy networks.
+			TestListenerPort:  cfg.App.TestListenerPort,
+			TestListenerCIDRs: cfg.App.TestListenerCIDRs,
 		},
 	}, withProvider)
 	if err != nil {
@@ -134,6 +137,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
+	app, err := newCompute(ctx, cfg, net, partition.Partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	d := &deployment{outputs: map[string]pulumi.Input{
 		OutVpcID:             net.VpcID,
 		OutPublicSubnetIDs:   net.PublicSubnetIDs,
@@ -142,6 +150,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutBastionInstanceID: bastion.InstanceID,
 		OutBastionPublicIP:   bastion.PublicIP,
 	}}
+	for k, v := range computeOutputs(cfg, app) {
+		d.outputs[k] = v
+	}
 	if err := d.export(ctx); err != nil {
 		return nil, err
 	}
