@@ -1,13 +1,14 @@
 package mockaws
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // Secret is how a secret value is shown anywhere outside the engine.
@@ -45,28 +46,12 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	if opts.AZCount > 0 {
 		e.AZCount = opts.AZCount
 	}
-	var (
-		mu      sync.Mutex
-		outputs = map[string]any{}
-	)
+	var exports map[string]pulumi.Input
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {
 			return err
 		}
-		for name, v := range ctx.GetCurrentExportMap() {
-			o := pulumi.ToOutput(v)
-			secret := pulumi.IsSecret(o)
-			o.ApplyT(func(x any) any {
-				mu.Lock()
-				defer mu.Unlock()
-				if secret {
-					outputs[name] = Secret
-				} else {
-					outputs[name] = plainGo(x)
-				}
-				return nil
-			})
-		}
+		exports = ctx.GetCurrentExportMap()
 		return nil
 	}, pulumi.WithMocks(project, stack, e), func(info *pulumi.RunInfo) {
 		info.Config = opts.Config
@@ -75,8 +60,22 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	// Awaited after the run, not with ApplyT inside it: RunErr does not wait for applies on
+	// outputs made from plain values (pulumi.String), so those exports went missing at random.
+	outputs := map[string]any{}
+	for name, v := range exports {
+		r, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(v))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("stack output %s: %w", name, err)
+		case r.Secret:
+			outputs[name] = Secret
+		case !r.Known:
+			outputs[name] = Unknown
+		default:
+			outputs[name] = plainGo(r.Value)
+		}
+	}
 	return &Result{
 		Project:   project,
 		Stack:     stack,
