@@ -213,6 +213,9 @@ func (a *AppConfig) validateColor(p *problems, key, color string) bool {
 		ok = false
 	}
 	switch {
+	case hasProblem(p, key+".version"):
+		// Already reported while binding (e.g. a number instead of a string).
+		ok = false
 	case c.Version == "" && (c.DesiredCapacity > 0 || c.MinSize > 0):
 		p.add(key+".version", "\"\" is empty but %s runs instances (desiredCapacity %d); set the image tag it runs, e.g. \"1.4.2\"", key, c.DesiredCapacity)
 		ok = false
@@ -221,6 +224,17 @@ func (a *AppConfig) validateColor(p *problems, key, color string) bool {
 		ok = false
 	}
 	return ok
+}
+
+// hasProblem reports whether a problem was already recorded for key, so that a value the
+// binder rejected is not reported a second time by a rule that sees its default.
+func hasProblem(p *problems, key string) bool {
+	for _, err := range p.errs {
+		if ce, ok := err.(*configError); ok && ce.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // validateDeployCIDRs checks the networks allowed to reach the test listener: at least one,
