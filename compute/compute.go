@@ -25,8 +25,9 @@ type ComputeArgs struct {
 	// the fleet. Required.
 	ALBSecurityGroupID pulumi.StringInput
 	AppSecurityGroupID pulumi.StringInput
-	// Region and Partition locate the stack. Required.
-	Region, Partition string
+	// Region and Partition locate the stack. Required. AccountID is required with
+	// AccessLogs.
+	Region, Partition, AccountID string
 
 	// RepositoryName names the ECR repository. Required.
 	RepositoryName string
@@ -41,6 +42,9 @@ type ComputeArgs struct {
 	IdleTimeout         int
 	DeletionProtection  bool
 	TestListenerPort    int
+	// AccessLogs and AccessLogRetentionDays are as in LoadBalancerArgs.
+	AccessLogs             bool
+	AccessLogRetentionDays int
 
 	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
 	InstanceType           string
@@ -125,20 +129,24 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		return nil, err
 	}
 	alb, err := NewLoadBalancer(ctx, name+"-alb", &LoadBalancerArgs{
-		VpcID:               args.VpcID,
-		SubnetIDs:           args.PublicSubnetIDs,
-		SecurityGroupID:     args.ALBSecurityGroupID,
-		Port:                args.Port,
-		HealthCheckPath:     args.HealthCheckPath,
-		DeregistrationDelay: args.DeregistrationDelay,
-		IdleTimeout:         args.IdleTimeout,
-		DeletionProtection:  args.DeletionProtection,
-		ActiveColor:         args.ActiveColor,
-		CanaryWeight:        args.CanaryWeight,
-		TestListenerPort:    args.TestListenerPort,
-		CertificateArn:      args.CertificateArn,
-		OriginHeaderName:    args.OriginHeaderName,
-		OriginHeaderValue:   args.OriginHeaderValue,
+		VpcID:                  args.VpcID,
+		SubnetIDs:              args.PublicSubnetIDs,
+		SecurityGroupID:        args.ALBSecurityGroupID,
+		Port:                   args.Port,
+		HealthCheckPath:        args.HealthCheckPath,
+		DeregistrationDelay:    args.DeregistrationDelay,
+		IdleTimeout:            args.IdleTimeout,
+		DeletionProtection:     args.DeletionProtection,
+		AccessLogs:             args.AccessLogs,
+		AccessLogRetentionDays: args.AccessLogRetentionDays,
+		AccountID:              args.AccountID,
+		Partition:              args.Partition,
+		ActiveColor:            args.ActiveColor,
+		CanaryWeight:           args.CanaryWeight,
+		TestListenerPort:       args.TestListenerPort,
+		CertificateArn:         args.CertificateArn,
+		OriginHeaderName:       args.OriginHeaderName,
+		OriginHeaderValue:      args.OriginHeaderValue,
 	}, parent)
 	if err != nil {
 		return nil, err

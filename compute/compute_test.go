@@ -409,3 +409,49 @@ func TestArgsValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadBalancerAccessLogs(t *testing.T) {
+	args := minimalCompute()
+	args.AccessLogs = true
+	args.AccountID = mockaws.AccountID
+	args.DeletionProtection = true
+	res := runCompute(t, args)
+
+	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
+	expect(t, bucket, false, "forceDestroy")
+	pab := must(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "app-alb-logs-public-access")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		expect(t, pab, true, k)
+	}
+	expect(t, must(t, res, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "app-alb-logs-ownership"),
+		"BucketOwnerEnforced", "rule", "objectOwnership")
+	// Only SSE-S3 works for ALB access logs.
+	expect(t, must(t, res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "app-alb-logs-encryption"),
+		"AES256", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+	expect(t, must(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "app-alb-logs-lifecycle"),
+		90, "rules", 0, "expiration", "days")
+
+	alb := must(t, res, tLB, "app-alb-lb")
+	expect(t, alb, true, "accessLogs", "enabled")
+	expect(t, alb, bucket.ID, "accessLogs", "bucket")
+	expect(t, alb, AccessLogPrefix, "accessLogs", "prefix")
+	policy := must(t, res, "aws:s3/bucketPolicy:BucketPolicy", "app-alb-logs-policy")
+	dependsOnPolicy := false
+	for _, d := range alb.Dependencies {
+		dependsOnPolicy = dependsOnPolicy || d == policy.URN
+	}
+	if !dependsOnPolicy {
+		t.Error("the ALB must be created after the log bucket policy, or AWS refuses to turn logging on")
+	}
+	doc := policy.Input("policy").(string)
+	for _, want := range []string{
+		`"AWS":"arn:aws:iam::600734575887:root"`,
+		`"Service":"logdelivery.elasticloadbalancing.amazonaws.com"`,
+		`"Resource":"arn:aws:s3:::` + bucket.ID + `/alb/AWSLogs/123456789012/*"`,
+		`"aws:SecureTransport":"false"`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("log bucket policy lacks %s: %s", want, doc)
+		}
+	}
+}

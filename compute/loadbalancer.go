@@ -41,9 +41,16 @@ type LoadBalancerArgs struct {
 	DeregistrationDelay int
 	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
 	IdleTimeout int
-	// DeletionProtection turns on the ALB's deletion protection (ELB.6). Optional. Defaults
-	// to false.
+	// DeletionProtection turns on the ALB's deletion protection (ELB.6) and keeps a non-empty
+	// access log bucket from being deleted. Optional. Defaults to false.
 	DeletionProtection bool
+	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
+	// Defaults to false.
+	AccessLogs bool
+	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
+	AccessLogRetentionDays int
+	// AccountID and Partition locate the log bucket's policy. Required with AccessLogs.
+	AccountID, Partition string
 
 	// ActiveColor is the color the production listener forwards to. Required.
 	ActiveColor Color
@@ -77,6 +84,9 @@ func (a *LoadBalancerArgs) withDefaults() LoadBalancerArgs {
 	if out.IdleTimeout == 0 {
 		out.IdleTimeout = 60
 	}
+	if out.AccessLogRetentionDays == 0 {
+		out.AccessLogRetentionDays = 90
+	}
 	return out
 }
 
@@ -107,6 +117,12 @@ func (a *LoadBalancerArgs) validate() error {
 	}
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		errs = append(errs, fmt.Errorf("idle timeout %d out of range 1..4000", a.IdleTimeout))
+	}
+	if a.AccessLogs && (a.AccountID == "" || a.Partition == "") {
+		errs = append(errs, errors.New("access logs need the account id and partition"))
+	}
+	if a.AccessLogRetentionDays < 1 {
+		errs = append(errs, fmt.Errorf("access log retention %d must be at least 1 day", a.AccessLogRetentionDays))
 	}
 	if (a.OriginHeaderName == "") != (a.OriginHeaderValue == nil) {
 		errs = append(errs, errors.New("origin header name and value must be set together"))
@@ -159,6 +175,21 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	}
 	parent := pulumi.Parent(l)
 
+	var accessLogs *lb.LoadBalancerAccessLogsArgs
+	albOpts := []pulumi.ResourceOption{parent}
+	if a.AccessLogs {
+		logs, err := newAccessLogBucket(ctx, name+"-logs", &a, parent)
+		if err != nil {
+			return nil, err
+		}
+		accessLogs = &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.name,
+			Enabled: pulumi.Bool(true),
+			Prefix:  pulumi.String(AccessLogPrefix),
+		}
+		// AWS checks that it may write to the bucket when logging is turned on.
+		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
+	}
 	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("application"),
 		Internal:         pulumi.Bool(false),
@@ -175,8 +206,9 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.
 		IdleTimeout:             pulumi.Int(a.IdleTimeout),
 		XffHeaderProcessingMode: pulumi.String("append"),
+		AccessLogs:              accessLogs,
 		Tags:                    pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb", ctx.Project(), ctx.Stack())},
-	}, parent)
+	}, albOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("compute: load balancer: %w", err)
 	}

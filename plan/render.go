@@ -39,7 +39,7 @@ var keySettings = map[string][]string{
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
 	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
-	"aws:lb/loadBalancer:LoadBalancer":                          {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout"},
+	"aws:lb/loadBalancer:LoadBalancer":                          {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout", "accessLogs.enabled"},
 	"aws:lb/targetGroup:TargetGroup":                            {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
 	"aws:lb/listener:Listener":                                  {"port", "protocol", "sslPolicy", "defaultActions"},
 	"aws:lb/listenerRule:ListenerRule":                          {"priority", "actions"},

@@ -290,6 +290,10 @@ func TestStackFilesCompute(t *testing.T) {
 			if got := alb.Input("enableDeletionProtection"); got != w.protection {
 				t.Errorf("ALB enableDeletionProtection = %v, want %v", got, w.protection)
 			}
+			// Access logs (ELB.5) are a prod control; dev and test leave them off.
+			if got := alb.Input("accessLogs", "enabled") == true; got != (stack == "prod") {
+				t.Errorf("ALB access logs enabled = %v, want %v", got, stack == "prod")
+			}
 			for _, color := range []string{"blue", "green"} {
 				lt := res.Find("aws:ec2/launchTemplate:LaunchTemplate", "app-"+color+"-lt")
 				if lt.Input("metadataOptions", "httpTokens") != "required" || lt.Input("blockDeviceMappings", 0, "ebs", "encrypted") != "true" {

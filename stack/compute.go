@@ -13,7 +13,7 @@ import (
 // newCompute wires the compute tier from webstack:app and the network tier. The edge tier's
 // hooks (CertificateArn, OriginHeaderName/Value) and the data tier's (Environment,
 // ReadableSecretARNs) are left nil until those tiers are wired.
-func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, partition string, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
+func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, accountID, partition string, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
 	app := cfg.App
 	color := func(c ColorConfig) compute.ColorArgs {
 		return compute.ColorArgs{Version: c.Version, MinSize: c.MinSize, DesiredCapacity: c.DesiredCapacity, MaxSize: c.MaxSize}
@@ -26,6 +26,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, partitio
 		AppSecurityGroupID:     net.SecurityGroups.App,
 		Region:                 cfg.Region,
 		Partition:              partition,
+		AccountID:              accountID,
 		RepositoryName:         strings.ToLower(fmt.Sprintf("%s-%s", cfg.Project, cfg.Stack)),
 		ImageRetentionCount:    app.ImageRetentionCount,
 		Port:                   app.Port,
@@ -33,6 +34,8 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, partitio
 		DeregistrationDelay:    app.DeregistrationDelay,
 		IdleTimeout:            app.IdleTimeout,
 		DeletionProtection:     app.DeletionProtection,
+		AccessLogs:             app.AccessLogs,
+		AccessLogRetentionDays: app.AccessLogRetentionDays,
 		TestListenerPort:       app.TestListenerPort,
 		InstanceType:           app.InstanceType,
 		Profile:                cfg.AppProfile(),

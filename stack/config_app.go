@@ -34,6 +34,10 @@ type AppConfig struct {
 	// DeletionProtection turns on the ALB's deletion protection and keeps the ECR repository
 	// from being deleted while it holds images.
 	DeletionProtection bool `key:"deletionProtection"`
+	// AccessLogs writes the ALB's access logs to an S3 bucket of the stack (ELB.5).
+	AccessLogs bool `key:"accessLogs"`
+	// AccessLogRetentionDays is how long access logs are kept.
+	AccessLogRetentionDays int `key:"accessLogRetentionDays"`
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
 	// new instance while it boots, installs Docker and starts the application.
 	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
@@ -102,6 +106,8 @@ func defaultAppConfig() AppConfig {
 		DeregistrationDelay:    30,
 		MinActiveCapacity:      1,
 		DeletionProtection:     false,
+		AccessLogs:             false,
+		AccessLogRetentionDays: 90,
 		HealthCheckGracePeriod: 240,
 		IdleTimeout:            60,
 		ImageRetentionCount:    30,
@@ -154,6 +160,9 @@ func (a *AppConfig) validate(p *problems, key string) {
 	}
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		p.add(key+".idleTimeout", "%d must be between 1 and 4000 seconds (what an ALB accepts)", a.IdleTimeout)
+	}
+	if a.AccessLogRetentionDays < 1 || a.AccessLogRetentionDays > 3650 {
+		p.add(key+".accessLogRetentionDays", "%d must be between 1 and 3650 days", a.AccessLogRetentionDays)
 	}
 	if a.ImageRetentionCount < 1 || a.ImageRetentionCount > 1000 {
 		p.add(key+".imageRetentionCount", "%d must be between 1 and 1000 images", a.ImageRetentionCount)

@@ -110,6 +110,8 @@ func TestAppConfigRules(t *testing.T) {
 			f + `.healthCheckGracePeriod: -1 must be between 0 and 7200 seconds`},
 		{"idle timeout", set("idleTimeout", 0),
 			f + `.idleTimeout: 0 must be between 1 and 4000 seconds (what an ALB accepts)`},
+		{"access log retention", set("accessLogRetentionDays", 0),
+			f + `.accessLogRetentionDays: 0 must be between 1 and 3650 days`},
 		{"image retention", set("imageRetentionCount", 0),
 			f + `.imageRetentionCount: 0 must be between 1 and 1000 images`},
 		{"profile", set("profile", "prod profile"),

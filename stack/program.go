@@ -137,7 +137,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
-	app, err := newCompute(ctx, cfg, net, partition.Partition, withProvider)
+	app, err := newCompute(ctx, cfg, net, identity.AccountId, partition.Partition, withProvider)
 	if err != nil {
 		return nil, err
 	}
