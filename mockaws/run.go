@@ -1,15 +1,14 @@
 package mockaws
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
-	"sync"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
 // Secret is how a secret value is shown anywhere outside the engine.
@@ -47,40 +46,13 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	if opts.AZCount > 0 {
 		e.AZCount = opts.AZCount
 	}
-	var (
-		mu      sync.Mutex
-		outputs = map[string]any{}
-	)
+	var exports map[string]pulumi.Input
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {
 			return err
 		}
-		// Wait for every export to resolve before the run ends: not dry-run, so all are known.
-		var wg sync.WaitGroup
-		for name, v := range ctx.GetCurrentExportMap() {
-			o := pulumi.ToOutput(v)
-			secret := pulumi.IsSecret(o)
-			wg.Add(1)
-			o.ApplyT(func(x any) any {
-				defer wg.Done()
-				mu.Lock()
-				defer mu.Unlock()
-				if secret {
-					outputs[name] = Secret
-				} else {
-					outputs[name] = plainGo(x)
-				}
-				return nil
-			})
-		}
-		done := make(chan struct{})
-		go func() { wg.Wait(); close(done) }()
-		select {
-		case <-done:
-			return nil
-		case <-time.After(2 * time.Minute):
-			return errors.New("mockaws: stack outputs did not resolve (an output failed or is unknown)")
-		}
+		exports = ctx.GetCurrentExportMap()
+		return nil
 	}, pulumi.WithMocks(project, stack, e), func(info *pulumi.RunInfo) {
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys
@@ -88,8 +60,22 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	// Awaited after the run, not with ApplyT inside it: RunErr does not wait for applies on
+	// outputs made from plain values (pulumi.String), so those exports went missing at random.
+	outputs := map[string]any{}
+	for name, v := range exports {
+		r, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(v))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("stack output %s: %w", name, err)
+		case r.Secret:
+			outputs[name] = Secret
+		case !r.Known:
+			outputs[name] = Unknown
+		default:
+			outputs[name] = plainGo(r.Value)
+		}
+	}
 	return &Result{
 		Project:   project,
 		Stack:     stack,

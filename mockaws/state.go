@@ -29,10 +29,10 @@ var idPrefixes = merge(map[string]string{
 	"aws:ec2/flowLog:FlowLog":                                   "fl-",
 	"aws:ec2/instance:Instance":                                 "i-",
 	"aws:ec2/launchTemplate:LaunchTemplate":                     "lt-",
-}, dataIDPrefixes)
+}, dataIDPrefixes, computeIDPrefixes)
 
 // stateFuncs hold the computed attributes per type; each tier's file contributes its own map.
-var stateFuncs = merge(networkStates, dataStates)
+var stateFuncs = merge(networkStates, dataStates, computeStates)
 
 func merge[V any](maps ...map[string]V) map[string]V {
 	out := map[string]V{}

@@ -46,6 +46,13 @@ var keySettings = map[string][]string{
 	"aws:elasticache/replicationGroup:ReplicationGroup": {"engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "multiAzEnabled", "atRestEncryptionEnabled", "transitEncryptionMode", "authToken"},
 	"aws:secretsmanager/secretVersion:SecretVersion":    {"secretString"},
 	"random:index/randomPassword:RandomPassword":        {"length"},
+	"aws:lb/loadBalancer:LoadBalancer":                  {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout", "accessLogs.enabled"},
+	"aws:lb/targetGroup:TargetGroup":                    {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
+	"aws:lb/listener:Listener":                          {"port", "protocol", "sslPolicy", "defaultActions"},
+	"aws:lb/listenerRule:ListenerRule":                  {"priority", "actions"},
+	"aws:ec2/launchTemplate:LaunchTemplate":             {"imageId", "instanceType", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit", "blockDeviceMappings"},
+	"aws:autoscaling/group:Group":                       {"minSize", "desiredCapacity", "maxSize", "healthCheckType", "waitForElbCapacity"},
+	"aws:ecr/repository:Repository":                     {"name", "imageTagMutability", "imageScanningConfiguration.scanOnPush"},
 }
 
 // Text writes the human view: the resource tree with key settings, counts by type, the

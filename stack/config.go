@@ -32,6 +32,7 @@ type Config struct {
 	// Database and Cache are the data tier (stack/config_data.go).
 	Database DatabaseConfig `key:"database"`
 	Cache    CacheConfig    `key:"cache"`
+	App      AppConfig      `key:"app"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -86,6 +87,7 @@ func DefaultConfig() Config {
 		Checks:   ChecksConfig{Profile: "production", Waive: map[string]string{}},
 		Database: DefaultDatabaseConfig(),
 		Cache:    DefaultCacheConfig(),
+		App:      defaultAppConfig(),
 	}
 }
 
@@ -97,6 +99,7 @@ func (c *Config) sections() map[string]any {
 		"checks":   &c.Checks,
 		"database": &c.Database,
 		"cache":    &c.Cache,
+		"app":      &c.App,
 	}
 }
 
@@ -168,6 +171,7 @@ func (c *Config) validate(p *problems) {
 	c.Database.validate(p, Namespace+":database")
 	c.Cache.validate(p, Namespace+":cache")
 	c.validateDataCrossSection(p)
+	c.App.validate(p, Namespace+":app")
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

@@ -38,6 +38,7 @@ func TestCheckOptions(t *testing.T) {
 		"webstack:checks":  `{"profile": "nonproduction", "waive": {"CloudFront.4": "no second origin yet"}}`,
 		"webstack:network": `{"natGateways": "single", "flowLogRetentionDays": 30, "interfaceEndpoints": false}`,
 		"webstack:bastion": `{"allowedCidrs": ["203.0.113.0/24"]}`,
+		"webstack:app":     minimalApp,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +70,7 @@ func TestCheckOptions(t *testing.T) {
 		t.Errorf("flow logs are on, yet EC2.6 is relaxed")
 	}
 
-	strict, err := LoadConfig("webstack", "prod", map[string]string{})
+	strict, err := LoadConfig("webstack", "prod", map[string]string{"webstack:app": minimalApp})
 	if err != nil {
 		t.Fatal(err)
 	}

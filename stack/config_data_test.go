@@ -31,7 +31,7 @@ func prodCache() map[string]any {
 
 func dataValues(t *testing.T, db, cache map[string]any) map[string]string {
 	t.Helper()
-	values := map[string]string{"aws:region": "ap-northeast-2"}
+	values := map[string]string{"aws:region": "ap-northeast-2", "webstack:app": minimalApp}
 	for key, v := range map[string]map[string]any{"webstack:database": db, "webstack:cache": cache} {
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -5,12 +5,17 @@ import (
 	"testing"
 )
 
+// minimalApp is the least webstack:app a stack must set: the image version of the live color
+// and the deploy networks allowed to reach the test listener have no sensible defaults.
+const minimalApp = `{"testListenerCidrs":["203.0.113.0/24"],"blue":{"version":"1.0.0"}}`
+
 // validDev is a complete, valid config in the form the engine hands it to the program.
 func validDev() map[string]string {
 	return map[string]string{
 		"aws:region":       "ap-northeast-2",
 		"webstack:network": `{"cidr":"10.20.0.0/16","azCount":2,"natGateways":"single","flowLogs":true,"flowLogRetentionDays":30,"interfaceEndpoints":false}`,
 		"webstack:bastion": `{"instanceType":"t4g.nano","allowedCidrs":[]}`,
+		"webstack:app":     minimalApp,
 	}
 }
 
@@ -28,9 +33,9 @@ func TestLoadConfigValid(t *testing.T) {
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
-	cfg, err := LoadConfig("webstack", "dev", map[string]string{})
+	cfg, err := LoadConfig("webstack", "dev", map[string]string{"webstack:app": minimalApp})
 	if err != nil {
-		t.Fatalf("empty config rejected: %v", err)
+		t.Fatalf("minimal config rejected: %v", err)
 	}
 	want := DefaultConfig()
 	if cfg.Region != DefaultRegion || cfg.Network.NATGateways != NATPerAZ || !cfg.Network.FlowLogs ||
@@ -38,7 +43,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 	// A partial object keeps the defaults of the keys it does not set.
-	cfg, err = LoadConfig("webstack", "dev", map[string]string{"webstack:network": `{"azCount":3}`})
+	cfg, err = LoadConfig("webstack", "dev", map[string]string{"webstack:network": `{"azCount":3}`, "webstack:app": minimalApp})
 	if err != nil {
 		t.Fatal(err)
 	}

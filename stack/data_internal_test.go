@@ -16,7 +16,7 @@ func TestAppEnvironment(t *testing.T) {
 	var env pulumi.StringMap
 	var arns pulumi.StringArray
 	res, err := mockaws.Run("webstack", "dev", mockaws.Options{Region: DefaultRegion}, func(ctx *pulumi.Context) error {
-		cfg, err := LoadConfig("webstack", "dev", map[string]string{})
+		cfg, err := LoadConfig("webstack", "dev", map[string]string{"webstack:app": minimalApp})
 		if err != nil {
 			return err
 		}

@@ -12,13 +12,27 @@ const (
 
 	// Data tier (docs/data.md). Endpoints are DNS names without the port; no output holds a
 	// secret value, only the ARNs of the secrets.
-	OutDBWriterEndpoint     = "dbWriterEndpoint"
-	OutDBReaderEndpoints    = "dbReaderEndpoints"
-	OutDBPort               = "dbPort"
-	OutDBSecretARN          = "dbSecretArn"
-	OutRedisPrimaryEndpoint = "redisPrimaryEndpoint"
-	OutRedisReaderEndpoint  = "redisReaderEndpoint"
-	OutRedisAuthSecretARN   = "redisAuthSecretArn"
+	OutDBWriterEndpoint      = "dbWriterEndpoint"
+	OutDBReaderEndpoints     = "dbReaderEndpoints"
+	OutDBPort                = "dbPort"
+	OutDBSecretARN           = "dbSecretArn"
+	OutRedisPrimaryEndpoint  = "redisPrimaryEndpoint"
+	OutRedisReaderEndpoint   = "redisReaderEndpoint"
+	OutRedisAuthSecretARN    = "redisAuthSecretArn"
+	OutALBDNSName            = "albDnsName"
+	OutALBARN                = "albArn"
+	OutProductionListenerARN = "productionListenerArn"
+	OutTestListenerARN       = "testListenerArn"
+	OutTestURL               = "testUrl"
+	OutBlueTargetGroupARN    = "blueTargetGroupArn"
+	OutGreenTargetGroupARN   = "greenTargetGroupArn"
+	OutBlueASGName           = "blueAsgName"
+	OutGreenASGName          = "greenAsgName"
+	OutActiveColor           = "activeColor"
+	OutIdleColor             = "idleColor"
+	OutBlueVersion           = "blueVersion"
+	OutGreenVersion          = "greenVersion"
+	OutECRRepositoryURL      = "ecrRepositoryUrl"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -27,4 +41,7 @@ var OutputNames = []string{
 	OutBastionInstanceID, OutBastionPublicIP,
 	OutDBWriterEndpoint, OutDBReaderEndpoints, OutDBPort, OutDBSecretARN,
 	OutRedisPrimaryEndpoint, OutRedisReaderEndpoint, OutRedisAuthSecretARN,
+	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
+	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
+	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 }

@@ -110,10 +110,13 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		Partition:            partition.Partition,
 		Firewall: network.FirewallArgs{
 			PublicPorts:  []int{80, 443},
-			AppPort:      8080,
+			AppPort:      cfg.App.Port,
 			DatabasePort: cfg.Database.Port,
 			CachePort:    cfg.Cache.Port,
 			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
+			// The test listener's port is open only to the deploy networks.
+			TestListenerPort:  cfg.App.TestListenerPort,
+			TestListenerCIDRs: cfg.App.TestListenerCIDRs,
 		},
 	}, withProvider)
 	if err != nil {
@@ -140,6 +143,10 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	app, err := newCompute(ctx, cfg, net, dataTier, identity.AccountId, partition.Partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
 
 	d := &deployment{outputs: map[string]pulumi.Input{
 		OutVpcID:             net.VpcID,
@@ -151,6 +158,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)
+	for k, v := range computeOutputs(cfg, app) {
+		d.outputs[k] = v
+	}
 	if err := d.export(ctx); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,110 @@
+package compute
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AccessLogPrefix is the key prefix of the ALB's access logs in their bucket.
+const AccessLogPrefix = "alb"
+
+// accessLogBucket is the S3 bucket the ALB writes its access logs to (ELB.5).
+type accessLogBucket struct {
+	name   pulumi.StringOutput
+	policy *s3.BucketPolicy
+}
+
+// newAccessLogBucket registers a private, SSE-S3 encrypted bucket whose policy lets Elastic
+// Load Balancing write the ALB's logs, and whose lifecycle expires them. Only SSE-S3 works for
+// ALB access logs (CONTROLS gotcha 12), so the bucket does not use KMS.
+func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*accessLogBucket, error) {
+	wrap := func(what string, err error) error { return fmt.Errorf("compute: access log %s: %w", what, err) }
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		ForceDestroy: pulumi.Bool(!a.DeletionProtection),
+		Tags:         pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb-logs", ctx.Project(), ctx.Stack())},
+	}, parent)
+	if err != nil {
+		return nil, wrap("bucket", err)
+	}
+	// A BucketV2's ID is its name.
+	bucketName := bucket.ID().ToStringOutput()
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucketName,
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent); err != nil {
+		return nil, wrap("public access block", err)
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucketName,
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent); err != nil {
+		return nil, wrap("ownership controls", err)
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucketName,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
+			&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+				ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+					SseAlgorithm: pulumi.String("AES256"),
+				},
+			},
+		},
+	}, parent); err != nil {
+		return nil, wrap("encryption", err)
+	}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: bucketName,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{
+			&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id:         pulumi.String("expire-access-logs"),
+				Status:     pulumi.String("Enabled"),
+				Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(AccessLogPrefix + "/")},
+				Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(a.AccessLogRetentionDays)},
+				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+					DaysAfterInitiation: pulumi.Int(1),
+				},
+			},
+		},
+	}, parent); err != nil {
+		return nil, wrap("lifecycle", err)
+	}
+
+	// Regions older than August 2022 deliver as the regional ELB account, newer ones as the
+	// log delivery service; granting both keeps the policy right in either kind of region.
+	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, parent)
+	if err != nil {
+		return nil, wrap("elb service account", err)
+	}
+	policy := bucketName.ApplyT(func(b string) (string, error) {
+		bucketARN := fmt.Sprintf("arn:%s:s3:::%s", a.Partition, b)
+		logs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, AccessLogPrefix, a.AccountID)
+		doc, err := json.Marshal(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []map[string]any{
+				{"Sid": "ElbAccount", "Effect": "Allow", "Principal": map[string]any{"AWS": elbAccount.Arn},
+					"Action": "s3:PutObject", "Resource": logs},
+				{"Sid": "ElbLogDelivery", "Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+					"Action": "s3:PutObject", "Resource": logs},
+				{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+					"Resource":  []string{bucketARN, bucketARN + "/*"},
+					"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}},
+			},
+		})
+		return string(doc), err
+	}).(pulumi.StringOutput)
+	bp, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: bucketName,
+		Policy: policy,
+	}, parent)
+	if err != nil {
+		return nil, wrap("bucket policy", err)
+	}
+	return &accessLogBucket{name: bucketName, policy: bp}, nil
+}

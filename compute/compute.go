@@ -1,0 +1,200 @@
+package compute
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ColorArgs is one color's version and capacity.
+type ColorArgs struct {
+	// Version is the image tag the color runs; empty for a color never deployed.
+	Version string
+	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group.
+	MinSize, DesiredCapacity, MaxSize int
+}
+
+// ComputeArgs configures the compute tier.
+type ComputeArgs struct {
+	// VpcID, PublicSubnetIDs and AppSubnetIDs come from the network tier. Required.
+	VpcID           pulumi.StringInput
+	PublicSubnetIDs pulumi.StringArrayInput
+	AppSubnetIDs    pulumi.StringArrayInput
+	// ALBSecurityGroupID and AppSecurityGroupID are the network tier's groups for the ALB and
+	// the fleet. Required.
+	ALBSecurityGroupID pulumi.StringInput
+	AppSecurityGroupID pulumi.StringInput
+	// Region and Partition locate the stack. Required. AccountID is required with
+	// AccessLogs.
+	Region, Partition, AccountID string
+
+	// RepositoryName names the ECR repository. Required.
+	RepositoryName string
+	// ImageRetentionCount is how many images the repository keeps. Optional. Defaults to 30.
+	ImageRetentionCount int
+
+	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DeletionProtection are as in
+	// LoadBalancerArgs; TestListenerPort too (required).
+	Port                int
+	HealthCheckPath     string
+	DeregistrationDelay int
+	IdleTimeout         int
+	DeletionProtection  bool
+	TestListenerPort    int
+	// AccessLogs and AccessLogRetentionDays are as in LoadBalancerArgs.
+	AccessLogs             bool
+	AccessLogRetentionDays int
+
+	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
+	InstanceType           string
+	Profile                string
+	HealthCheckGracePeriod int
+
+	// ActiveColor is the live color; CanaryWeight the percentage sent to the other one.
+	ActiveColor  Color
+	CanaryWeight int
+	// Blue and Green are the colors' versions and capacities.
+	Blue, Green ColorArgs
+	// Tags are propagated to the fleets' instances. Optional.
+	Tags map[string]string
+
+	// CertificateArn, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
+	// LoadBalancerArgs. Optional.
+	CertificateArn    pulumi.StringInput
+	OriginHeaderName  string
+	OriginHeaderValue pulumi.StringInput
+
+	// Environment (extra container environment, non-secret values only) and
+	// ReadableSecretARNs (secrets the instance role may read) are the data tier's hooks; see
+	// FleetArgs and InstanceRoleArgs. Optional.
+	Environment        pulumi.StringMapInput
+	ReadableSecretARNs pulumi.StringArrayInput
+}
+
+// Color returns the args of color c.
+func (a *ComputeArgs) Color(c Color) ColorArgs {
+	if c == Green {
+		return a.Green
+	}
+	return a.Blue
+}
+
+// Compute is the application tier: ECR repository, instance role, load balancer and one fleet
+// per color.
+type Compute struct {
+	pulumi.ResourceState
+
+	Repository   *Repository      `pulumi:"-"`
+	InstanceRole *InstanceRole    `pulumi:"-"`
+	LoadBalancer *LoadBalancer    `pulumi:"-"`
+	Fleets       map[Color]*Fleet `pulumi:"-"`
+
+	RepositoryURL pulumi.StringOutput `pulumi:"repositoryUrl"`
+	ALBDNSName    pulumi.StringOutput `pulumi:"albDnsName"`
+	ALBARN        pulumi.StringOutput `pulumi:"albArn"`
+	TestURL       pulumi.StringOutput `pulumi:"testUrl"`
+}
+
+// NewCompute registers the compute tier.
+func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pulumi.ResourceOption) (*Compute, error) {
+	if args == nil {
+		return nil, errors.New("compute: args are required")
+	}
+	if args.Region == "" || args.Partition == "" {
+		return nil, errors.New("compute: region and partition are required")
+	}
+	if err := args.ActiveColor.validate(); err != nil {
+		return nil, fmt.Errorf("compute: active %w", err)
+	}
+	c := &Compute{Fleets: map[Color]*Fleet{}}
+	if err := ctx.RegisterComponentResource("webstack:compute:Compute", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	repo, err := NewRepository(ctx, name+"-ecr", &RepositoryArgs{
+		Name:        args.RepositoryName,
+		KeepImages:  args.ImageRetentionCount,
+		ForceDelete: !args.DeletionProtection,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	role, err := NewInstanceRole(ctx, name+"-instance", &InstanceRoleArgs{
+		Partition:          args.Partition,
+		ReadableSecretARNs: args.ReadableSecretARNs,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	alb, err := NewLoadBalancer(ctx, name+"-alb", &LoadBalancerArgs{
+		VpcID:                  args.VpcID,
+		SubnetIDs:              args.PublicSubnetIDs,
+		SecurityGroupID:        args.ALBSecurityGroupID,
+		Port:                   args.Port,
+		HealthCheckPath:        args.HealthCheckPath,
+		DeregistrationDelay:    args.DeregistrationDelay,
+		IdleTimeout:            args.IdleTimeout,
+		DeletionProtection:     args.DeletionProtection,
+		AccessLogs:             args.AccessLogs,
+		AccessLogRetentionDays: args.AccessLogRetentionDays,
+		AccountID:              args.AccountID,
+		Partition:              args.Partition,
+		ActiveColor:            args.ActiveColor,
+		CanaryWeight:           args.CanaryWeight,
+		TestListenerPort:       args.TestListenerPort,
+		CertificateArn:         args.CertificateArn,
+		OriginHeaderName:       args.OriginHeaderName,
+		OriginHeaderValue:      args.OriginHeaderValue,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	idleTimeout := args.IdleTimeout
+	if idleTimeout == 0 {
+		idleTimeout = 60
+	}
+	for _, color := range Colors {
+		ca := args.Color(color)
+		fleet, err := NewFleet(ctx, fmt.Sprintf("%s-%s", name, color), &FleetArgs{
+			Color:                  color,
+			Version:                ca.Version,
+			MinSize:                ca.MinSize,
+			DesiredCapacity:        ca.DesiredCapacity,
+			MaxSize:                ca.MaxSize,
+			InstanceType:           args.InstanceType,
+			SubnetIDs:              args.AppSubnetIDs,
+			SecurityGroupID:        args.AppSecurityGroupID,
+			TargetGroupARN:         alb.TargetGroupARN(color),
+			InstanceProfileARN:     role.ProfileARN,
+			RepositoryURL:          repo.URL,
+			Region:                 args.Region,
+			Port:                   args.Port,
+			Profile:                args.Profile,
+			KeepAliveTimeout:       idleTimeout + 15,
+			HealthCheckGracePeriod: args.HealthCheckGracePeriod,
+			Environment:            args.Environment,
+			Tags:                   args.Tags,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		c.Fleets[color] = fleet
+	}
+
+	c.Repository, c.InstanceRole, c.LoadBalancer = repo, role, alb
+	c.RepositoryURL = repo.URL
+	c.ALBDNSName = alb.DNSName
+	c.ALBARN = alb.ARN
+	c.TestURL = alb.TestURL
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"repositoryUrl": c.RepositoryURL,
+		"albDnsName":    c.ALBDNSName,
+		"albArn":        c.ALBARN,
+		"testUrl":       c.TestURL,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,457 @@
+package compute
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+const (
+	tLB     = "aws:lb/loadBalancer:LoadBalancer"
+	tTG     = "aws:lb/targetGroup:TargetGroup"
+	tLst    = "aws:lb/listener:Listener"
+	tRule   = "aws:lb/listenerRule:ListenerRule"
+	tLT     = "aws:ec2/launchTemplate:LaunchTemplate"
+	tASG    = "aws:autoscaling/group:Group"
+	tRepo   = "aws:ecr/repository:Repository"
+	tLCP    = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	tRole   = "aws:iam/role:Role"
+	tRPA    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	tRP     = "aws:iam/rolePolicy:RolePolicy"
+	tProf   = "aws:iam/instanceProfile:InstanceProfile"
+	region  = "ap-northeast-2"
+	project = "webstack"
+)
+
+func run(t *testing.T, program pulumi.RunFunc) *mockaws.Result {
+	t.Helper()
+	res, err := mockaws.Run(project, "unit", mockaws.Options{Region: region}, program)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return res
+}
+
+func minimalCompute() *ComputeArgs {
+	return &ComputeArgs{
+		VpcID:              pulumi.String("vpc-1"),
+		PublicSubnetIDs:    pulumi.ToStringArray([]string{"subnet-p1", "subnet-p2"}),
+		AppSubnetIDs:       pulumi.ToStringArray([]string{"subnet-a1", "subnet-a2"}),
+		ALBSecurityGroupID: pulumi.String("sg-alb"),
+		AppSecurityGroupID: pulumi.String("sg-app"),
+		Region:             region,
+		Partition:          "aws",
+		RepositoryName:     "webstack-unit",
+		Port:               8080,
+		TestListenerPort:   9000,
+		ActiveColor:        Blue,
+		Blue:               ColorArgs{Version: "1.4.2", MinSize: 2, DesiredCapacity: 2, MaxSize: 4},
+		Green:              ColorArgs{MaxSize: 4},
+	}
+}
+
+func runCompute(t *testing.T, args *ComputeArgs) *mockaws.Result {
+	t.Helper()
+	return run(t, func(ctx *pulumi.Context) error {
+		_, err := NewCompute(ctx, "app", args)
+		return err
+	})
+}
+
+func must(t *testing.T, res *mockaws.Result, typ, name string) *mockaws.Resource {
+	t.Helper()
+	r := res.Find(typ, name)
+	if r == nil {
+		t.Fatalf("no %s %q registered", typ, name)
+	}
+	return r
+}
+
+func expect(t *testing.T, r *mockaws.Resource, want any, path ...any) {
+	t.Helper()
+	got := r.Input(path...)
+	if n, ok := want.(int); ok {
+		want = float64(n)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s %s: input %v = %#v, want %#v", r.Type, r.Name, path, got, want)
+	}
+}
+
+func TestComputeCounts(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	want := map[string]int{
+		tLB: 1, tTG: 2, tLst: 2, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 3, tProf: 1,
+		"webstack:compute:Compute": 1, "webstack:compute:LoadBalancer": 1, "webstack:compute:Fleet": 2,
+		"webstack:compute:Repository": 1, "webstack:compute:InstanceRole": 1,
+	}
+	got := res.Counts()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("resource counts = %v, want %v", got, want)
+	}
+	// Every child is parented to a component, never to the stack.
+	for _, r := range res.Resources {
+		if r.Type == "webstack:compute:Compute" {
+			continue
+		}
+		if !strings.Contains(r.Parent, "webstack:compute:") {
+			t.Errorf("%s %s has parent %q, want a compute component", r.Type, r.Name, r.Parent)
+		}
+	}
+}
+
+func TestLoadBalancer(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	alb := must(t, res, tLB, "app-alb-lb")
+	expect(t, alb, "application", "loadBalancerType")
+	expect(t, alb, false, "internal")
+	expect(t, alb, true, "dropInvalidHeaderFields")
+	expect(t, alb, "defensive", "desyncMitigationMode")
+	expect(t, alb, false, "enableDeletionProtection")
+	expect(t, alb, true, "enableHttp2")
+	expect(t, alb, 60, "idleTimeout")
+	expect(t, alb, []any{"subnet-p1", "subnet-p2"}, "subnets")
+	expect(t, alb, []any{"sg-alb"}, "securityGroups")
+
+	for _, c := range Colors {
+		tg := must(t, res, tTG, "app-alb-"+string(c)+"-tg")
+		expect(t, tg, 8080, "port")
+		expect(t, tg, "HTTP", "protocol")
+		expect(t, tg, "vpc-1", "vpcId")
+		expect(t, tg, 0, "deregistrationDelay")
+		expect(t, tg, "/actuator/health", "healthCheck", "path")
+		expect(t, tg, "200", "healthCheck", "matcher")
+		expect(t, tg, 5, "healthCheck", "interval")
+		expect(t, tg, 2, "healthCheck", "healthyThreshold")
+		expect(t, tg, string(c), "tags", "Color")
+	}
+	// Healthy within about 20 s of the application answering: at most one interval until
+	// the first check, then HealthyThreshold passing checks.
+	if worst := HealthCheckInterval * (HealthyThreshold + 1); worst > 20 {
+		t.Errorf("a new target needs up to %d s to become healthy, want <= 20", worst)
+	}
+
+	blueTG := must(t, res, tTG, "app-alb-blue-tg").Output("arn")
+	greenTG := must(t, res, tTG, "app-alb-green-tg").Output("arn")
+	prod := must(t, res, tLst, "app-alb-production")
+	expect(t, prod, 80, "port")
+	expect(t, prod, "HTTP", "protocol")
+	expect(t, prod, "forward", "defaultActions", 0, "type")
+	expect(t, prod, blueTG, "defaultActions", 0, "targetGroupArn")
+	test := must(t, res, tLst, "app-alb-test")
+	expect(t, test, 9000, "port")
+	expect(t, test, greenTG, "defaultActions", 0, "targetGroupArn")
+}
+
+func TestLoadBalancerCanary(t *testing.T) {
+	args := minimalCompute()
+	args.Green = ColorArgs{Version: "1.5.0", MinSize: 1, DesiredCapacity: 1, MaxSize: 4}
+	args.CanaryWeight = 10
+	res := runCompute(t, args)
+	prod := must(t, res, tLst, "app-alb-production")
+	groups, _ := prod.Input("defaultActions", 0, "forward", "targetGroups").([]any)
+	if len(groups) != 2 {
+		t.Fatalf("production listener forwards to %d target groups, want 2: %v", len(groups), prod.Input("defaultActions"))
+	}
+	weights := map[any]float64{}
+	sum := 0.0
+	for _, g := range groups {
+		m := g.(map[string]any)
+		weights[m["arn"]] = m["weight"].(float64)
+		sum += m["weight"].(float64)
+	}
+	if sum != 100 {
+		t.Errorf("canary weights sum to %v, want 100", sum)
+	}
+	if w := weights[must(t, res, tTG, "app-alb-green-tg").Output("arn")]; w != 10 {
+		t.Errorf("idle color weight = %v, want 10", w)
+	}
+	expect(t, prod, true, "defaultActions", 0, "forward", "stickiness", "enabled")
+}
+
+func TestWeights(t *testing.T) {
+	for _, active := range Colors {
+		for canary := 0; canary <= 100; canary++ {
+			w := Weights(active, canary)
+			if w[Blue]+w[Green] != 100 || w[active.Other()] != canary {
+				t.Fatalf("Weights(%s, %d) = %v", active, canary, w)
+			}
+		}
+	}
+}
+
+// TestLoadBalancerEdgeHooks covers the edge tier's arguments: HTTPS with the TLS 1.3 policy,
+// a redirect from port 80, and the origin-header gate with its forwarding rule.
+func TestLoadBalancerEdgeHooks(t *testing.T) {
+	args := minimalCompute()
+	args.CertificateArn = pulumi.String("arn:aws:acm:ap-northeast-2:123456789012:certificate/abc")
+	args.OriginHeaderName = "X-Origin-Verify"
+	args.OriginHeaderValue = pulumi.ToSecret(pulumi.String("s3cr3t-value")).(pulumi.StringOutput)
+	res := runCompute(t, args)
+
+	prod := must(t, res, tLst, "app-alb-production")
+	expect(t, prod, 443, "port")
+	expect(t, prod, "HTTPS", "protocol")
+	expect(t, prod, TLSPolicy, "sslPolicy")
+	expect(t, prod, "fixed-response", "defaultActions", 0, "type")
+	expect(t, prod, "403", "defaultActions", 0, "fixedResponse", "statusCode")
+	test := must(t, res, tLst, "app-alb-test")
+	expect(t, test, "HTTPS", "protocol")
+	expect(t, test, TLSPolicy, "sslPolicy")
+	redirect := must(t, res, tLst, "app-alb-http-redirect")
+	expect(t, redirect, 80, "port")
+	expect(t, redirect, "redirect", "defaultActions", 0, "type")
+	expect(t, redirect, "HTTPS", "defaultActions", 0, "redirect", "protocol")
+
+	rule := must(t, res, tRule, "app-alb-origin")
+	expect(t, rule, OriginRulePriority, "priority")
+	expect(t, rule, "X-Origin-Verify", "conditions", 0, "httpHeader", "httpHeaderName")
+	expect(t, rule, mockaws.Secret, "conditions", 0, "httpHeader", "values", 0)
+	expect(t, rule, must(t, res, tTG, "app-alb-blue-tg").Output("arn"), "actions", 0, "targetGroupArn")
+	if b, _ := json.Marshal(mockaws.PlainMap(rule.Inputs)); strings.Contains(string(b), "s3cr3t") {
+		t.Errorf("origin header value appears in clear in the rule's inputs: %s", b)
+	}
+
+	// A flip behind CloudFront changes the rule only: the listeners keep the 403 default.
+	flipped := *args
+	flipped.ActiveColor = Green
+	flipped.Green = ColorArgs{Version: "1.5.0", MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	after := runCompute(t, &flipped)
+	if got := must(t, after, tRule, "app-alb-origin").Input("actions", 0, "targetGroupArn"); got != must(t, after, tTG, "app-alb-green-tg").Output("arn") {
+		t.Errorf("after the flip the origin rule forwards to %v, want the green target group", got)
+	}
+	if !reflect.DeepEqual(prod.Input("defaultActions"), must(t, after, tLst, "app-alb-production").Input("defaultActions")) {
+		t.Error("a flip behind CloudFront changed the production listener's default action; only the rule should change")
+	}
+}
+
+func TestLoadBalancerDeletionProtection(t *testing.T) {
+	args := minimalCompute()
+	args.DeletionProtection = true
+	res := runCompute(t, args)
+	expect(t, must(t, res, tLB, "app-alb-lb"), true, "enableDeletionProtection")
+	expect(t, must(t, res, tRepo, "app-ecr-repository"), false, "forceDelete")
+}
+
+func TestFleet(t *testing.T) {
+	args := minimalCompute()
+	args.Tags = map[string]string{"Project": "webstack", "Environment": "unit"}
+	res := runCompute(t, args)
+	for _, c := range Colors {
+		lt := must(t, res, tLT, "app-"+string(c)+"-lt")
+		expect(t, lt, "resolve:ssm:"+AL2023ARM64Parameter, "imageId")
+		expect(t, lt, "t4g.small", "instanceType")
+		expect(t, lt, "required", "metadataOptions", "httpTokens")
+		expect(t, lt, 1, "metadataOptions", "httpPutResponseHopLimit")
+		expect(t, lt, "true", "blockDeviceMappings", 0, "ebs", "encrypted")
+		expect(t, lt, "gp3", "blockDeviceMappings", 0, "ebs", "volumeType")
+		expect(t, lt, []any{"sg-app"}, "vpcSecurityGroupIds")
+		if lt.Input("networkInterfaces") != nil {
+			t.Errorf("%s: network interfaces set; instances must get no public IP", lt.Name)
+		}
+
+		asg := must(t, res, tASG, "app-"+string(c)+"-asg")
+		expect(t, asg, []any{"subnet-a1", "subnet-a2"}, "vpcZoneIdentifiers")
+		expect(t, asg, "ELB", "healthCheckType")
+		expect(t, asg, 240, "healthCheckGracePeriod")
+		expect(t, asg, []any{must(t, res, tTG, "app-alb-"+string(c)+"-tg").Output("arn")}, "targetGroupArns")
+		expect(t, asg, lt.ID, "launchTemplate", "id")
+		expect(t, asg, "Rolling", "instanceRefresh", "strategy")
+		expect(t, asg, 100, "instanceRefresh", "preferences", "minHealthyPercentage")
+		if asg.Input("availabilityZones") != nil {
+			t.Errorf("%s: availabilityZones conflicts with vpcZoneIdentifiers", asg.Name)
+		}
+		tags := map[string]any{}
+		for _, tag := range asg.Input("tags").([]any) {
+			m := tag.(map[string]any)
+			if m["propagateAtLaunch"] != true {
+				t.Errorf("%s: tag %v is not propagated to instances", asg.Name, m["key"])
+			}
+			tags[m["key"].(string)] = m["value"]
+		}
+		want := map[string]any{"Color": string(c), "Version": args.Color(c).Version, "Project": "webstack", "Environment": "unit",
+			"Name": "webstack-unit-app-" + string(c)}
+		if !reflect.DeepEqual(tags, want) {
+			t.Errorf("%s: tags = %v, want %v", asg.Name, tags, want)
+		}
+	}
+	blue := must(t, res, tASG, "app-blue-asg")
+	expect(t, blue, 2, "minSize")
+	expect(t, blue, 2, "desiredCapacity")
+	expect(t, blue, 4, "maxSize")
+	expect(t, blue, 2, "waitForElbCapacity")
+
+	ud, err := base64.StdEncoding.DecodeString(must(t, res, tLT, "app-blue-lt").Input("userData").(string))
+	if err != nil {
+		t.Fatalf("user data is not base64: %v", err)
+	}
+	for _, want := range []string{"webstack-unit:1.4.2", "--network host", "APP_COLOR=blue"} {
+		if !strings.Contains(string(ud), want) {
+			t.Errorf("blue user data lacks %q", want)
+		}
+	}
+}
+
+func TestInstanceRole(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	var arns []string
+	for _, a := range res.ByType(tRPA) {
+		arns = append(arns, a.Input("policyArn").(string))
+	}
+	want := []string{
+		"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+	}
+	for _, w := range want {
+		found := false
+		for _, a := range arns {
+			found = found || a == w
+		}
+		if !found {
+			t.Errorf("instance role lacks %s (has %v)", w, arns)
+		}
+	}
+	if n := len(res.ByType(tRP)); n != 0 {
+		t.Errorf("%d inline policies without ReadableSecretARNs, want 0", n)
+	}
+
+	args := minimalCompute()
+	secrets := []string{"arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbC", "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:redis-DeF"}
+	args.ReadableSecretARNs = pulumi.ToStringArray(secrets)
+	args.Environment = pulumi.StringMap{"DB_SECRET_ARN": pulumi.String(secrets[0])}
+	res = runCompute(t, args)
+	policy := must(t, res, tRP, "app-instance-secrets")
+	var doc struct {
+		Statement []struct {
+			Effect   string
+			Action   any
+			Resource []string
+		}
+	}
+	if err := json.Unmarshal([]byte(policy.Input("policy").(string)), &doc); err != nil {
+		t.Fatalf("secrets policy: %v", err)
+	}
+	if len(doc.Statement) != 1 || doc.Statement[0].Action != "secretsmanager:GetSecretValue" || !reflect.DeepEqual(doc.Statement[0].Resource, secrets) {
+		t.Errorf("secrets policy = %+v, want GetSecretValue on exactly %v", doc, secrets)
+	}
+	ud, _ := base64.StdEncoding.DecodeString(must(t, res, tLT, "app-blue-lt").Input("userData").(string))
+	if !strings.Contains(string(ud), "\nDB_SECRET_ARN="+secrets[0]+"\n") {
+		t.Error("extra environment is missing from the user data")
+	}
+}
+
+func TestSecretsPolicyRejectsWildcards(t *testing.T) {
+	for _, arns := range [][]string{nil, {"arn:aws:secretsmanager:ap-northeast-2:1:secret:*"}, {"db-secret"}} {
+		if _, err := secretsPolicy(arns); err == nil {
+			t.Errorf("secretsPolicy(%q) accepted", arns)
+		}
+	}
+}
+
+func TestRepository(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	repo := must(t, res, tRepo, "app-ecr-repository")
+	expect(t, repo, "webstack-unit", "name")
+	expect(t, repo, "IMMUTABLE", "imageTagMutability")
+	expect(t, repo, true, "imageScanningConfiguration", "scanOnPush")
+	expect(t, repo, "KMS", "encryptionConfigurations", 0, "encryptionType")
+	expect(t, repo, true, "forceDelete")
+
+	var policy struct {
+		Rules []struct {
+			Selection struct {
+				TagStatus   string
+				CountType   string
+				CountNumber int
+			}
+		}
+	}
+	lcp := must(t, res, tLCP, "app-ecr-lifecycle")
+	if err := json.Unmarshal([]byte(lcp.Input("policy").(string)), &policy); err != nil {
+		t.Fatalf("lifecycle policy: %v", err)
+	}
+	last := policy.Rules[len(policy.Rules)-1].Selection
+	if last.TagStatus != "any" || last.CountType != "imageCountMoreThan" || last.CountNumber != 30 {
+		t.Errorf("lifecycle policy's last rule = %+v, want keep the newest 30 images", last)
+	}
+}
+
+func TestArgsValidation(t *testing.T) {
+	for name, mutate := range map[string]func(a *ComputeArgs){
+		"bad color":          func(a *ComputeArgs) { a.ActiveColor = "red" },
+		"canary over 100":    func(a *ComputeArgs) { a.CanaryWeight = 101 },
+		"test port 443":      func(a *ComputeArgs) { a.TestListenerPort = 443 },
+		"header without val": func(a *ComputeArgs) { a.OriginHeaderName = "X-Origin-Verify" },
+		"bad header name":    func(a *ComputeArgs) { a.OriginHeaderName = "X Origin"; a.OriginHeaderValue = pulumi.String("v") },
+		"capacity, no version": func(a *ComputeArgs) {
+			a.Green = ColorArgs{MinSize: 1, DesiredCapacity: 1, MaxSize: 1}
+		},
+		"min above desired": func(a *ComputeArgs) { a.Blue.MinSize = 3 },
+		"repository name":   func(a *ComputeArgs) { a.RepositoryName = "Webstack_Prod!" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := minimalCompute()
+			mutate(args)
+			_, err := mockaws.Run(project, "unit", mockaws.Options{Region: region}, func(ctx *pulumi.Context) error {
+				_, err := NewCompute(ctx, "app", args)
+				return err
+			})
+			if err == nil {
+				t.Error("NewCompute accepted the args")
+			}
+		})
+	}
+}
+
+func TestLoadBalancerAccessLogs(t *testing.T) {
+	args := minimalCompute()
+	args.AccessLogs = true
+	args.AccountID = mockaws.AccountID
+	args.DeletionProtection = true
+	res := runCompute(t, args)
+
+	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
+	expect(t, bucket, false, "forceDestroy")
+	pab := must(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "app-alb-logs-public-access")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		expect(t, pab, true, k)
+	}
+	expect(t, must(t, res, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "app-alb-logs-ownership"),
+		"BucketOwnerEnforced", "rule", "objectOwnership")
+	// Only SSE-S3 works for ALB access logs.
+	expect(t, must(t, res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "app-alb-logs-encryption"),
+		"AES256", "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+	expect(t, must(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "app-alb-logs-lifecycle"),
+		90, "rules", 0, "expiration", "days")
+
+	alb := must(t, res, tLB, "app-alb-lb")
+	expect(t, alb, true, "accessLogs", "enabled")
+	expect(t, alb, bucket.ID, "accessLogs", "bucket")
+	expect(t, alb, AccessLogPrefix, "accessLogs", "prefix")
+	policy := must(t, res, "aws:s3/bucketPolicy:BucketPolicy", "app-alb-logs-policy")
+	dependsOnPolicy := false
+	for _, d := range alb.Dependencies {
+		dependsOnPolicy = dependsOnPolicy || d == policy.URN
+	}
+	if !dependsOnPolicy {
+		t.Error("the ALB must be created after the log bucket policy, or AWS refuses to turn logging on")
+	}
+	doc := policy.Input("policy").(string)
+	for _, want := range []string{
+		`"AWS":"arn:aws:iam::600734575887:root"`,
+		`"Service":"logdelivery.elasticloadbalancing.amazonaws.com"`,
+		`"Resource":"arn:aws:s3:::` + bucket.ID + `/alb/AWSLogs/123456789012/*"`,
+		`"aws:SecureTransport":"false"`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("log bucket policy lacks %s: %s", want, doc)
+		}
+	}
+}

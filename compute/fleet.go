@@ -1,0 +1,276 @@
+package compute
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AL2023ARM64Parameter is the public SSM parameter naming the latest Amazon Linux 2023 arm64
+// AMI. The launch template refers to it as "resolve:ssm:<parameter>", which EC2 resolves when
+// it launches an instance: a newer AMI changes no input, so it never rolls a running color;
+// instances launched later (scale-out, replacement, the next release) get it.
+const AL2023ARM64Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+
+// Fleet sizing and timing defaults.
+const (
+	// RootVolumeSize is the root volume in GiB: the OS, Docker and a few image versions.
+	RootVolumeSize = 20
+	// CapacityTimeout is how long `pulumi up` waits for a color's instances to pass the ALB
+	// health check before it fails.
+	CapacityTimeout = "15m"
+	// InstanceWarmup is how long (seconds) an instance refresh waits after a new instance is
+	// healthy before it counts it and moves on.
+	InstanceWarmup = 30
+)
+
+// FleetArgs configures a Fleet.
+type FleetArgs struct {
+	// Color is the fleet's color. Required.
+	Color Color
+	// Version is the image tag the fleet runs. Required when DesiredCapacity or MinSize is
+	// above 0; empty for a color that has never been deployed.
+	Version string
+	// MinSize, DesiredCapacity and MaxSize size the Auto Scaling group:
+	// 0 <= MinSize <= DesiredCapacity <= MaxSize. Optional. Default to 0 (an empty fleet).
+	MinSize, DesiredCapacity, MaxSize int
+	// InstanceType is an arm64 instance type. Optional. Defaults to "t4g.small".
+	InstanceType string
+	// SubnetIDs are the private app subnets, one per AZ. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the app security group from the network tier. Required.
+	SecurityGroupID pulumi.StringInput
+	// TargetGroupARN is this color's target group (never the other color's). Required.
+	TargetGroupARN pulumi.StringInput
+	// InstanceProfileARN is the instance profile of the fleet's role. Required.
+	InstanceProfileARN pulumi.StringInput
+	// RepositoryURL is the ECR repository of the image. Required.
+	RepositoryURL pulumi.StringInput
+	// Region is the stack's region, for the ECR login. Required.
+	Region string
+	// Port is the application's port. Required.
+	Port int
+	// Profile is the application's active profile. Optional.
+	Profile string
+	// KeepAliveTimeout is the application server's keep-alive timeout in seconds. Optional.
+	// Defaults to 75 (above the ALB's default idle timeout of 60).
+	KeepAliveTimeout int
+	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores ALB health after a
+	// launch. Optional. Defaults to 240.
+	HealthCheckGracePeriod int
+	// Environment is extra container environment (non-secret values only). Optional.
+	// Defaults to none.
+	Environment pulumi.StringMapInput
+	// Tags are put on the Auto Scaling group and propagated to its instances (the provider's
+	// default tags do not reach instances an Auto Scaling group launches). Optional.
+	Tags map[string]string
+}
+
+func (a *FleetArgs) withDefaults() FleetArgs {
+	out := *a
+	if out.InstanceType == "" {
+		out.InstanceType = "t4g.small"
+	}
+	if out.KeepAliveTimeout == 0 {
+		out.KeepAliveTimeout = 75
+	}
+	if out.HealthCheckGracePeriod == 0 {
+		out.HealthCheckGracePeriod = 240
+	}
+	return out
+}
+
+func (a *FleetArgs) validate() error {
+	var errs []error
+	if err := a.Color.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if a.SubnetIDs == nil || a.SecurityGroupID == nil || a.TargetGroupARN == nil || a.InstanceProfileARN == nil || a.RepositoryURL == nil {
+		errs = append(errs, errors.New("subnets, security group, target group, instance profile and repository are required"))
+	}
+	if a.Region == "" {
+		errs = append(errs, errors.New("region is required"))
+	}
+	if a.Port < 1 || a.Port > 65535 {
+		errs = append(errs, fmt.Errorf("port %d out of range 1..65535", a.Port))
+	}
+	if a.MinSize < 0 || a.DesiredCapacity < a.MinSize || a.MaxSize < a.DesiredCapacity {
+		errs = append(errs, fmt.Errorf("sizes min %d, desired %d, max %d do not satisfy 0 <= min <= desired <= max", a.MinSize, a.DesiredCapacity, a.MaxSize))
+	}
+	if a.Version == "" && a.DesiredCapacity > 0 {
+		errs = append(errs, fmt.Errorf("desired capacity %d needs a version", a.DesiredCapacity))
+	}
+	return errors.Join(errs...)
+}
+
+// Fleet is one color's WAS fleet: a launch template and an Auto Scaling group attached to the
+// color's target group.
+type Fleet struct {
+	pulumi.ResourceState
+
+	ASGName          pulumi.StringOutput `pulumi:"asgName"`
+	ASGARN           pulumi.StringOutput `pulumi:"asgArn"`
+	LaunchTemplateID pulumi.StringOutput `pulumi:"launchTemplateId"`
+}
+
+// NewFleet registers the color's launch template and Auto Scaling group.
+func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.ResourceOption) (*Fleet, error) {
+	if args == nil {
+		return nil, errors.New("compute: fleet: args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("compute: fleet %s: %w", name, err)
+	}
+	f := &Fleet{}
+	if err := ctx.RegisterComponentResource("webstack:compute:Fleet", name, f, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(f)
+	color := string(a.Color)
+	instanceName := fmt.Sprintf("%s-%s-app-%s", ctx.Project(), ctx.Stack(), color)
+
+	env := pulumi.StringMap{}.ToStringMapOutput()
+	if a.Environment != nil {
+		env = a.Environment.ToStringMapOutput()
+	}
+	userData := pulumi.All(a.RepositoryURL, env).ApplyT(func(v []any) (string, error) {
+		script, err := UserData{
+			Color:            a.Color,
+			Version:          a.Version,
+			Repository:       v[0].(string),
+			Region:           a.Region,
+			Port:             a.Port,
+			Profile:          a.Profile,
+			KeepAliveTimeout: a.KeepAliveTimeout,
+			Environment:      v[1].(map[string]string),
+		}.Render()
+		if err != nil {
+			return "", fmt.Errorf("compute: fleet %s: user data: %w", name, err)
+		}
+		return base64.StdEncoding.EncodeToString([]byte(script)), nil
+	}).(pulumi.StringOutput)
+
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
+		Description:          pulumi.Sprintf("webstack %s fleet", color),
+		ImageId:              pulumi.String("resolve:ssm:" + AL2023ARM64Parameter),
+		InstanceType:         pulumi.String(a.InstanceType),
+		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: a.InstanceProfileARN},
+		VpcSecurityGroupIds:  pulumi.StringArray{a.SecurityGroupID},
+		UserData:             userData,
+		UpdateDefaultVersion: pulumi.Bool(true),
+		// IMDSv2 only, one hop (EC2.170, AutoScaling.3/.4): the container runs with host
+		// networking, so it needs no second hop to reach the instance role's credentials.
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+			InstanceMetadataTags:    pulumi.String("disabled"),
+		},
+		// Encrypted gp3 root volume (EC2.3, EC2.181); the launch template takes strings here.
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
+			&ec2.LaunchTemplateBlockDeviceMappingArgs{
+				DeviceName: pulumi.String("/dev/xvda"),
+				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+					VolumeSize:          pulumi.Int(RootVolumeSize),
+					VolumeType:          pulumi.String("gp3"),
+					Encrypted:           pulumi.String("true"),
+					DeleteOnTermination: pulumi.String("true"),
+				},
+			},
+		},
+		// No NetworkInterfaces block: instances get no public address (EC2.25) and land in
+		// the private subnets the Auto Scaling group names.
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			&ec2.LaunchTemplateTagSpecificationArgs{
+				ResourceType: pulumi.String("volume"),
+				Tags:         pulumi.ToStringMap(withTags(a.Tags, "Name", instanceName, "Color", color)),
+			},
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(instanceName), "Color": pulumi.String(color)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: fleet %s: launch template: %w", name, err)
+	}
+
+	var tags autoscaling.GroupTagArray
+	all := withTags(a.Tags, "Name", instanceName, "Color", color, "Version", a.Version)
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tags = append(tags, &autoscaling.GroupTagArgs{
+			Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true),
+		})
+	}
+
+	asg, err := autoscaling.NewGroup(ctx, name+"-asg", &autoscaling.GroupArgs{
+		VpcZoneIdentifiers: a.SubnetIDs,
+		MinSize:            pulumi.Int(a.MinSize),
+		MaxSize:            pulumi.Int(a.MaxSize),
+		DesiredCapacity:    pulumi.Int(a.DesiredCapacity),
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: pulumi.Sprintf("%d", lt.LatestVersion),
+		},
+		// The ALB's verdict replaces instances whose application is down, not only dead VMs
+		// (AutoScaling.1); the grace period covers boot, Docker and application start.
+		TargetGroupArns:        pulumi.StringArray{a.TargetGroupARN},
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(a.HealthCheckGracePeriod),
+		// `pulumi up` returns only when this many instances pass the ALB health check.
+		WaitForElbCapacity:     pulumi.Int(a.DesiredCapacity),
+		WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
+		// A new launch template version (a new version of the app, on this color only) rolls
+		// the color: new instances first, old ones removed once the new ones are healthy.
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(100),
+				MaxHealthyPercentage: pulumi.Int(200),
+				InstanceWarmup:       pulumi.Sprintf("%d", InstanceWarmup),
+				SkipMatching:         pulumi.Bool(true),
+			},
+		},
+		TerminationPolicies: pulumi.StringArray{pulumi.String("OldestLaunchTemplate"), pulumi.String("OldestInstance")},
+		EnabledMetrics: pulumi.StringArray{
+			pulumi.String("GroupMinSize"), pulumi.String("GroupMaxSize"), pulumi.String("GroupDesiredCapacity"),
+			pulumi.String("GroupInServiceInstances"), pulumi.String("GroupTotalInstances"),
+		},
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: fleet %s: auto scaling group: %w", name, err)
+	}
+
+	f.ASGName = asg.Name
+	f.ASGARN = asg.Arn
+	f.LaunchTemplateID = lt.ID().ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"asgName":          f.ASGName,
+		"asgArn":           f.ASGARN,
+		"launchTemplateId": f.LaunchTemplateID,
+	}); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// withTags returns base plus the given key/value pairs (which win).
+func withTags(base map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}

@@ -1,0 +1,128 @@
+package compute
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// InstanceRoleArgs configures an InstanceRole.
+type InstanceRoleArgs struct {
+	// Partition is the AWS partition ("aws") for managed policy ARNs. Required.
+	Partition string
+	// ReadableSecretARNs are the Secrets Manager secrets the application may read
+	// (secretsmanager:GetSecretValue on exactly these ARNs). Optional. Defaults to none: nil
+	// registers no secrets policy. When set, it must resolve to at least one ARN, none
+	// containing a wildcard.
+	ReadableSecretARNs pulumi.StringArrayInput
+}
+
+// ManagedPolicies are the AWS managed policies the fleet's instance role carries: Systems
+// Manager (Session Manager instead of SSH, SSM.1), pulling from ECR, and the CloudWatch agent.
+var ManagedPolicies = []struct{ Role, Name string }{
+	{"ssm", "AmazonSSMManagedInstanceCore"},
+	{"ecr", "AmazonEC2ContainerRegistryReadOnly"},
+	{"cloudwatch", "CloudWatchAgentServerPolicy"},
+}
+
+// InstanceRole is the IAM role and instance profile shared by both colors' instances. It
+// depends on nothing color- or version-specific, so releases never touch it.
+type InstanceRole struct {
+	pulumi.ResourceState
+
+	RoleARN    pulumi.StringOutput `pulumi:"roleArn"`
+	RoleName   pulumi.StringOutput `pulumi:"roleName"`
+	ProfileARN pulumi.StringOutput `pulumi:"profileArn"`
+}
+
+// NewInstanceRole registers the role, its policies and the instance profile.
+func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, opts ...pulumi.ResourceOption) (*InstanceRole, error) {
+	if args == nil || args.Partition == "" {
+		return nil, errors.New("compute: instance role: partition is required")
+	}
+	ir := &InstanceRole{}
+	if err := ctx.RegisterComponentResource("webstack:compute:InstanceRole", name, ir, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(ir)
+
+	trust, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect":    "Allow",
+			"Principal": map[string]any{"Service": "ec2.amazonaws.com"},
+			"Action":    "sts:AssumeRole",
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Description:      pulumi.String("WAS fleet (blue and green): SSM, ECR pull, CloudWatch agent, the app's secrets"),
+		AssumeRolePolicy: pulumi.String(string(trust)),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: instance role: %w", err)
+	}
+	for _, p := range ManagedPolicies {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+p.Role, &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/%s", args.Partition, p.Name),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role policy %s: %w", p.Name, err)
+		}
+	}
+	if args.ReadableSecretARNs != nil {
+		policy := args.ReadableSecretARNs.ToStringArrayOutput().ApplyT(secretsPolicy).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, name+"-secrets", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: policy,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role secrets policy: %w", err)
+		}
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
+		Role: role.Name,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: instance profile: %w", err)
+	}
+
+	ir.RoleARN = role.Arn
+	ir.RoleName = role.Name
+	ir.ProfileARN = profile.Arn
+	if err := ctx.RegisterResourceOutputs(ir, pulumi.Map{
+		"roleArn":    ir.RoleARN,
+		"roleName":   ir.RoleName,
+		"profileArn": ir.ProfileARN,
+	}); err != nil {
+		return nil, err
+	}
+	return ir, nil
+}
+
+// secretsPolicy allows reading exactly the given secrets.
+func secretsPolicy(arns []string) (string, error) {
+	if len(arns) == 0 {
+		return "", errors.New("compute: instance role: ReadableSecretARNs resolved to no ARN; pass nil for no secrets")
+	}
+	for _, a := range arns {
+		if !strings.HasPrefix(a, "arn:") || strings.ContainsAny(a, "*?") {
+			return "", fmt.Errorf("compute: instance role: readable secret %q is not a secret ARN without wildcards", a)
+		}
+	}
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid":      "ReadApplicationSecrets",
+			"Effect":   "Allow",
+			"Action":   "secretsmanager:GetSecretValue",
+			"Resource": arns,
+		}},
+	})
+	return string(b), err
+}

@@ -1,0 +1,269 @@
+package compute
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TLSPolicy is the security policy of every HTTPS listener: TLS 1.3 and 1.2 only (ELB.17).
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// Health check timing: a target is checked every HealthCheckInterval seconds and becomes
+// healthy after HealthyThreshold successes, so a new instance takes traffic 10 to 15 seconds
+// after the application first answers (AWS's defaults take up to 150 s). Two failures (10 s)
+// take a target out.
+const (
+	HealthCheckInterval = 5
+	HealthCheckTimeout  = 4
+	HealthyThreshold    = 2
+	UnhealthyThreshold  = 2
+)
+
+// LoadBalancerArgs configures a LoadBalancer.
+type LoadBalancerArgs struct {
+	// VpcID is the VPC of the target groups. Required.
+	VpcID pulumi.StringInput
+	// SubnetIDs are the public subnets, one per AZ, at least two. Required.
+	SubnetIDs pulumi.StringArrayInput
+	// SecurityGroupID is the ALB's security group from the network tier. Required.
+	SecurityGroupID pulumi.StringInput
+	// Port is the application's port on the instances. Required.
+	Port int
+	// HealthCheckPath is the path the health check requests; it must answer 200. Optional.
+	// Defaults to "/actuator/health".
+	HealthCheckPath string
+	// DeregistrationDelay is how long (seconds) a leaving target drains. Optional. Defaults
+	// to 0 (no draining); the stack passes webstack:app.deregistrationDelay (default 30).
+	DeregistrationDelay int
+	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
+	IdleTimeout int
+	// DeletionProtection turns on the ALB's deletion protection (ELB.6) and keeps a non-empty
+	// access log bucket from being deleted. Optional. Defaults to false.
+	DeletionProtection bool
+	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
+	// Defaults to false.
+	AccessLogs bool
+	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
+	AccessLogRetentionDays int
+	// AccountID and Partition locate the log bucket's policy. Required with AccessLogs.
+	AccountID, Partition string
+
+	// ActiveColor is the color the production listener forwards to. Required.
+	ActiveColor Color
+	// CanaryWeight is the percentage (0 to 100) of production traffic forwarded to the other
+	// color. Optional. Defaults to 0: everything goes to ActiveColor.
+	CanaryWeight int
+	// TestListenerPort is the port of the test listener, which forwards to the idle color.
+	// Required.
+	TestListenerPort int
+
+	// CertificateArn is an ACM certificate for the ALB (edge tier). Optional. Defaults to
+	// none: the production listener is HTTP on port 80. When set, the production listener is
+	// HTTPS on 443 with TLSPolicy, port 80 redirects to it and the test listener is HTTPS too.
+	CertificateArn pulumi.StringInput
+	// OriginHeaderName and OriginHeaderValue (a secret) make the production listener answer
+	// 403 to any request without that header, which only CloudFront adds (edge tier); a
+	// listener rule forwards requests that carry it. Optional. Defaults to none: the listener
+	// forwards every request. Set both or neither.
+	OriginHeaderName  string
+	OriginHeaderValue pulumi.StringInput
+}
+
+// headerName is an HTTP header field name (a token), as an ALB http-header condition takes it.
+var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
+
+func (a *LoadBalancerArgs) withDefaults() LoadBalancerArgs {
+	out := *a
+	if out.HealthCheckPath == "" {
+		out.HealthCheckPath = "/actuator/health"
+	}
+	if out.IdleTimeout == 0 {
+		out.IdleTimeout = 60
+	}
+	if out.AccessLogRetentionDays == 0 {
+		out.AccessLogRetentionDays = 90
+	}
+	return out
+}
+
+func (a *LoadBalancerArgs) validate() error {
+	var errs []error
+	if a.VpcID == nil || a.SubnetIDs == nil || a.SecurityGroupID == nil {
+		errs = append(errs, errors.New("vpc, subnets and security group are required"))
+	}
+	for _, p := range []struct {
+		what string
+		port int
+	}{{"application port", a.Port}, {"test listener port", a.TestListenerPort}} {
+		if p.port < 1 || p.port > 65535 {
+			errs = append(errs, fmt.Errorf("%s %d out of range 1..65535", p.what, p.port))
+		}
+	}
+	if a.TestListenerPort == 80 || a.TestListenerPort == 443 {
+		errs = append(errs, fmt.Errorf("test listener port %d collides with a production listener", a.TestListenerPort))
+	}
+	if err := a.ActiveColor.validate(); err != nil {
+		errs = append(errs, fmt.Errorf("active %w", err))
+	}
+	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
+		errs = append(errs, fmt.Errorf("canary weight %d out of range 0..100", a.CanaryWeight))
+	}
+	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
+		errs = append(errs, fmt.Errorf("deregistration delay %d out of range 0..3600", a.DeregistrationDelay))
+	}
+	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
+		errs = append(errs, fmt.Errorf("idle timeout %d out of range 1..4000", a.IdleTimeout))
+	}
+	if a.AccessLogs && (a.AccountID == "" || a.Partition == "") {
+		errs = append(errs, errors.New("access logs need the account id and partition"))
+	}
+	if a.AccessLogRetentionDays < 1 {
+		errs = append(errs, fmt.Errorf("access log retention %d must be at least 1 day", a.AccessLogRetentionDays))
+	}
+	if (a.OriginHeaderName == "") != (a.OriginHeaderValue == nil) {
+		errs = append(errs, errors.New("origin header name and value must be set together"))
+	} else if a.OriginHeaderName != "" && !headerName.MatchString(a.OriginHeaderName) {
+		errs = append(errs, fmt.Errorf("origin header name %q is not an HTTP header name of at most 40 characters", a.OriginHeaderName))
+	}
+	return errors.Join(errs...)
+}
+
+// LoadBalancer is the internet-facing Application Load Balancer with the blue and green
+// target groups and the production and test listeners.
+type LoadBalancer struct {
+	pulumi.ResourceState
+
+	ARN     pulumi.StringOutput `pulumi:"arn"`
+	DNSName pulumi.StringOutput `pulumi:"dnsName"`
+	ZoneID  pulumi.StringOutput `pulumi:"zoneId"`
+	// BlueTargetGroupARN and GreenTargetGroupARN are the colors' target groups.
+	BlueTargetGroupARN  pulumi.StringOutput `pulumi:"blueTargetGroupArn"`
+	GreenTargetGroupARN pulumi.StringOutput `pulumi:"greenTargetGroupArn"`
+	// ProductionListenerARN is the listener viewers (or CloudFront) reach.
+	ProductionListenerARN pulumi.StringOutput `pulumi:"productionListenerArn"`
+	// TestListenerARN is the listener that forwards to the idle color.
+	TestListenerARN pulumi.StringOutput `pulumi:"testListenerArn"`
+	// TestURL is the idle color's base URL through the test listener, e.g.
+	// "http://app-alb-lb-1234.ap-northeast-2.elb.amazonaws.com:9000".
+	TestURL pulumi.StringOutput `pulumi:"testUrl"`
+}
+
+// TargetGroupARN returns the target group of color c.
+func (l *LoadBalancer) TargetGroupARN(c Color) pulumi.StringOutput {
+	if c == Green {
+		return l.GreenTargetGroupARN
+	}
+	return l.BlueTargetGroupARN
+}
+
+// NewLoadBalancer registers the ALB, its two target groups and its listeners.
+func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
+	if args == nil {
+		return nil, errors.New("compute: load balancer: args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("compute: load balancer: %w", err)
+	}
+	l := &LoadBalancer{}
+	if err := ctx.RegisterComponentResource("webstack:compute:LoadBalancer", name, l, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(l)
+
+	var accessLogs *lb.LoadBalancerAccessLogsArgs
+	albOpts := []pulumi.ResourceOption{parent}
+	if a.AccessLogs {
+		logs, err := newAccessLogBucket(ctx, name+"-logs", &a, parent)
+		if err != nil {
+			return nil, err
+		}
+		accessLogs = &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.name,
+			Enabled: pulumi.Bool(true),
+			Prefix:  pulumi.String(AccessLogPrefix),
+		}
+		// AWS checks that it may write to the bucket when logging is turned on.
+		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
+	}
+	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
+		LoadBalancerType: pulumi.String("application"),
+		Internal:         pulumi.Bool(false),
+		Subnets:          a.SubnetIDs,
+		SecurityGroups:   pulumi.StringArray{a.SecurityGroupID},
+		IpAddressType:    pulumi.String("ipv4"),
+		// Malformed headers never reach the application (ELB.4); requests that could smuggle
+		// a second request past it are closed (ELB.12, AWS's recommended mode).
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("defensive"),
+		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
+		EnableHttp2:              pulumi.Bool(true),
+		// The application's keep-alive timeout must exceed this (the fleet's user data sets
+		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.
+		IdleTimeout:             pulumi.Int(a.IdleTimeout),
+		XffHeaderProcessingMode: pulumi.String("append"),
+		AccessLogs:              accessLogs,
+		Tags:                    pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb", ctx.Project(), ctx.Stack())},
+	}, albOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("compute: load balancer: %w", err)
+	}
+
+	tgs := map[Color]*lb.TargetGroup{}
+	for _, c := range Colors {
+		tg, err := lb.NewTargetGroup(ctx, fmt.Sprintf("%s-%s-tg", name, c), &lb.TargetGroupArgs{
+			VpcId:               a.VpcID,
+			TargetType:          pulumi.String("instance"),
+			Protocol:            pulumi.String("HTTP"),
+			ProtocolVersion:     pulumi.String("HTTP1"),
+			Port:                pulumi.Int(a.Port),
+			DeregistrationDelay: pulumi.Int(a.DeregistrationDelay),
+			HealthCheck: &lb.TargetGroupHealthCheckArgs{
+				Enabled:            pulumi.Bool(true),
+				Protocol:           pulumi.String("HTTP"),
+				Port:               pulumi.String("traffic-port"),
+				Path:               pulumi.String(a.HealthCheckPath),
+				Matcher:            pulumi.String("200"),
+				Interval:           pulumi.Int(HealthCheckInterval),
+				Timeout:            pulumi.Int(HealthCheckTimeout),
+				HealthyThreshold:   pulumi.Int(HealthyThreshold),
+				UnhealthyThreshold: pulumi.Int(UnhealthyThreshold),
+			},
+			Tags: pulumi.StringMap{
+				"Name":  pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), c),
+				"Color": pulumi.String(string(c)),
+			},
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("compute: target group %s: %w", c, err)
+		}
+		tgs[c] = tg
+	}
+	l.ARN = alb.Arn
+	l.DNSName = alb.DnsName
+	l.ZoneID = alb.ZoneId
+	l.BlueTargetGroupARN = tgs[Blue].Arn
+	l.GreenTargetGroupARN = tgs[Green].Arn
+
+	if err := l.listeners(ctx, name, alb, &a, parent); err != nil {
+		return nil, err
+	}
+
+	if err := ctx.RegisterResourceOutputs(l, pulumi.Map{
+		"arn":                   l.ARN,
+		"dnsName":               l.DNSName,
+		"zoneId":                l.ZoneID,
+		"blueTargetGroupArn":    l.BlueTargetGroupARN,
+		"greenTargetGroupArn":   l.GreenTargetGroupARN,
+		"productionListenerArn": l.ProductionListenerARN,
+		"testListenerArn":       l.TestListenerARN,
+		"testUrl":               l.TestURL,
+	}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}

@@ -1,0 +1,110 @@
+package compute
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func goldenUserData() UserData {
+	return UserData{
+		Color:            Green,
+		Version:          "1.5.0",
+		Repository:       "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-prod",
+		Region:           "ap-northeast-2",
+		Port:             8080,
+		Profile:          "prod",
+		KeepAliveTimeout: 75,
+		Environment: map[string]string{
+			"DB_WRITER_ENDPOINT": "webstack-prod.cluster-abc.ap-northeast-2.rds.amazonaws.com:3306",
+			"DB_SECRET_ARN":      "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbCdEf",
+			"REDIS_ENDPOINT":     "master.webstack-prod.abc.apne2.cache.amazonaws.com:6379",
+		},
+	}
+}
+
+func TestUserDataGolden(t *testing.T) {
+	cases := map[string]UserData{
+		"userdata.golden": goldenUserData(),
+		"userdata-empty.golden": {
+			Color: Blue, Repository: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-dev",
+			Region: "ap-northeast-2", Port: 8080,
+		},
+	}
+	for file, u := range cases {
+		t.Run(file, func(t *testing.T) {
+			got, err := u.Render()
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			path := filepath.Join("testdata", file)
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./compute -run TestUserDataGolden -update` to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("user data differs from %s (rerun with -update if the change is intended):\n%s", path, got)
+			}
+		})
+	}
+}
+
+func TestUserDataContent(t *testing.T) {
+	got, err := goldenUserData().Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"dnf install -y docker",
+		"aws ecr get-login-password --region ap-northeast-2 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com\n",
+		"--network host",
+		"Restart=always",
+		"123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-prod:1.5.0",
+		"\nSERVER_PORT=8080\n",
+		"\nSPRING_PROFILES_ACTIVE=prod\n",
+		"\nAPP_COLOR=green\n",
+		"\nDB_SECRET_ARN=arn:aws:secretsmanager:",
+		"systemctl enable --now webstack-app.service",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("user data lacks %q", want)
+		}
+	}
+	empty, err := UserData{Color: Blue, Repository: "r.example/x", Region: "r", Port: 1}.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(empty, "docker run") || !strings.Contains(empty, "exit 1") {
+		t.Errorf("user data of a color without a version must refuse to start, got:\n%s", empty)
+	}
+}
+
+func TestUserDataRejectsBadEnvironment(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"bad name":         {"DB-HOST": "x"},
+		"builtin":          {"SERVER_PORT": "9090"},
+		"newline in value": {"DB_HOST": "a\nSERVER_PORT=1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := goldenUserData()
+			u.Environment = env
+			if _, err := u.Render(); err == nil {
+				t.Errorf("Render accepted environment %q", env)
+			}
+		})
+	}
+	u := goldenUserData()
+	u.Repository = "no-registry"
+	if _, err := u.Render(); err == nil {
+		t.Error("Render accepted a repository URL without a registry host")
+	}
+}

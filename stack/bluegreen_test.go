@@ -1,0 +1,336 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/webstack/webstack/mockaws"
+	"github.com/webstack/webstack/plan"
+)
+
+// The blue/green invariants of DESIGN.md, held by running the whole program on the real
+// Pulumi.prod.yaml twice, with two values of webstack:app, and comparing what it registers.
+
+const (
+	typeListener     = "aws:lb/listener:Listener"
+	typeListenerRule = "aws:lb/listenerRule:ListenerRule"
+	typeTargetGroup  = "aws:lb/targetGroup:TargetGroup"
+)
+
+// runApp runs stack's files with webstack:app changed by mutate.
+func runApp(t *testing.T, stack string, mutate func(app map[string]any)) *mockaws.Result {
+	t.Helper()
+	sf, err := plan.Load("..", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app map[string]any
+	if err := json.Unmarshal([]byte(sf.Values["webstack:app"]), &app); err != nil {
+		t.Fatalf("webstack:app in Pulumi.%s.yaml: %v", stack, err)
+	}
+	if mutate != nil {
+		mutate(app)
+	}
+	raw, err := json.Marshal(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]string{}
+	for k, v := range sf.Values {
+		values[k] = v
+	}
+	values["webstack:app"] = string(raw)
+	copy := *sf
+	copy.Values = values
+	_, res, err := plan.RunFiles(&copy)
+	if err != nil {
+		t.Fatalf("run with webstack:app %s: %v", raw, err)
+	}
+	return res
+}
+
+// fleet sets a color's version and capacity.
+func fleet(color, version string, min, desired, max int) func(map[string]any) {
+	return func(app map[string]any) {
+		app[color] = map[string]any{"version": version, "minSize": min, "desiredCapacity": desired, "maxSize": max}
+	}
+}
+
+func set(key string, value any) func(map[string]any) {
+	return func(app map[string]any) { app[key] = value }
+}
+
+func all(fs ...func(map[string]any)) func(map[string]any) {
+	return func(app map[string]any) {
+		for _, f := range fs {
+			f(app)
+		}
+	}
+}
+
+// changes compares two runs by URN: resources only in before, only in after, and those in
+// both whose inputs or dependencies differ.
+type changes struct {
+	removed, added []string
+	changed        []*mockaws.Resource
+}
+
+func diff(before, after *mockaws.Result) changes {
+	var c changes
+	old := map[string]*mockaws.Resource{}
+	for _, r := range before.Resources {
+		old[r.URN] = r
+	}
+	for _, r := range after.Resources {
+		o, ok := old[r.URN]
+		if !ok {
+			c.added = append(c.added, r.URN)
+			continue
+		}
+		delete(old, r.URN)
+		if !reflect.DeepEqual(mockaws.PlainMap(o.Inputs), mockaws.PlainMap(r.Inputs)) ||
+			!reflect.DeepEqual(o.Dependencies, r.Dependencies) || o.Parent != r.Parent {
+			c.changed = append(c.changed, r)
+		}
+	}
+	for urn := range old {
+		c.removed = append(c.removed, urn)
+	}
+	sort.Strings(c.removed)
+	return c
+}
+
+func (c changes) names() []string {
+	var out []string
+	for _, r := range c.changed {
+		out = append(out, r.Type+" "+r.Name)
+	}
+	return out
+}
+
+func (c changes) requireNoAddOrRemove(t *testing.T) {
+	t.Helper()
+	if len(c.added) > 0 || len(c.removed) > 0 {
+		t.Errorf("resources added %v, removed %v; want none", c.added, c.removed)
+	}
+}
+
+// underComponent reports whether r is the component named name or one of its descendants.
+func underComponent(res *mockaws.Result, r *mockaws.Resource, typ, name string) bool {
+	for r != nil {
+		if r.Type == typ && r.Name == name {
+			return true
+		}
+		r = res.ByURN(r.Parent)
+	}
+	return false
+}
+
+var (
+	greenDeployed = fleet("green", "1.5.0", 2, 2, 4)
+	flipToGreen   = set("activeColor", "green")
+)
+
+func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
+	cases := map[string]struct{ before, after func(map[string]any) }{
+		"deploy a version to the empty idle color": {nil, greenDeployed},
+		"new version on the warm idle color":       {greenDeployed, fleet("green", "1.5.1", 2, 2, 4)},
+		"scale the idle color to zero":             {greenDeployed, fleet("green", "1.5.0", 0, 0, 4)},
+		"idle blue behind a live green": {
+			all(greenDeployed, flipToGreen),
+			all(greenDeployed, flipToGreen, fleet("blue", "1.6.0", 2, 2, 4)),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			before, after := runApp(t, "prod", tc.before), runApp(t, "prod", tc.after)
+			c := diff(before, after)
+			c.requireNoAddOrRemove(t)
+			if len(c.changed) == 0 {
+				t.Fatal("nothing changed; the test compares nothing")
+			}
+			idle := "app-green"
+			if strings.Contains(name, "idle blue") {
+				idle = "app-blue"
+			}
+			for _, r := range c.changed {
+				if !underComponent(after, r, "webstack:compute:Fleet", idle) {
+					t.Errorf("%s %s changed; only the idle fleet %s may (changed: %v)", r.Type, r.Name, idle, c.names())
+				}
+			}
+		})
+	}
+}
+
+func TestFlipChangesOnlyListeners(t *testing.T) {
+	cases := map[string]struct{ before, after func(map[string]any) }{
+		"flip blue to green": {greenDeployed, all(greenDeployed, flipToGreen)},
+		"roll back":          {all(greenDeployed, flipToGreen), greenDeployed},
+		"canary step":        {greenDeployed, all(greenDeployed, set("canaryWeight", 10))},
+		"canary to flip":     {all(greenDeployed, set("canaryWeight", 10)), all(greenDeployed, flipToGreen)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			before, after := runApp(t, "prod", tc.before), runApp(t, "prod", tc.after)
+			c := diff(before, after)
+			c.requireNoAddOrRemove(t)
+			if len(c.changed) == 0 {
+				t.Fatal("nothing changed; the test compares nothing")
+			}
+			for _, r := range c.changed {
+				if r.Type != typeListener && r.Type != typeListenerRule {
+					t.Errorf("%s %s changed; a flip or canary step may change only listeners and listener rules (changed: %v)", r.Type, r.Name, c.names())
+				}
+			}
+		})
+	}
+
+	// After the flip, production reaches green and the test listener blue.
+	res := runApp(t, "prod", all(greenDeployed, flipToGreen))
+	tg := func(color string) any { return res.Find(typeTargetGroup, "app-alb-"+color+"-tg").Output("arn") }
+	if got := res.Find(typeListener, "app-alb-production").Input("defaultActions", 0, "targetGroupArn"); got != tg("green") {
+		t.Errorf("production listener forwards to %v, want green's target group %v", got, tg("green"))
+	}
+	if got := res.Find(typeListener, "app-alb-test").Input("defaultActions", 0, "targetGroupArn"); got != tg("blue") {
+		t.Errorf("test listener forwards to %v, want blue's target group %v", got, tg("blue"))
+	}
+	if res.Outputs["activeColor"] != "green" || res.Outputs["idleColor"] != "blue" {
+		t.Errorf("outputs activeColor/idleColor = %v/%v, want green/blue", res.Outputs["activeColor"], res.Outputs["idleColor"])
+	}
+}
+
+func TestCanaryWeightsSumTo100(t *testing.T) {
+	for _, weight := range []int{1, 10, 50, 99, 100} {
+		for _, active := range []string{"blue", "green"} {
+			res := runApp(t, "prod", all(greenDeployed, set("activeColor", active), set("canaryWeight", weight)))
+			groups, _ := res.Find(typeListener, "app-alb-production").Input("defaultActions", 0, "forward", "targetGroups").([]any)
+			if len(groups) != 2 {
+				t.Fatalf("canary %d: production listener forwards to %d target groups, want a weighted forward to 2", weight, len(groups))
+			}
+			idle := "green"
+			if active == "green" {
+				idle = "blue"
+			}
+			idleARN := res.Find(typeTargetGroup, "app-alb-"+idle+"-tg").Output("arn")
+			sum, idleWeight := 0.0, -1.0
+			for _, g := range groups {
+				m := g.(map[string]any)
+				sum += m["weight"].(float64)
+				if m["arn"] == idleARN {
+					idleWeight = m["weight"].(float64)
+				}
+			}
+			if sum != 100 || idleWeight != float64(weight) {
+				t.Errorf("active %s, canary %d: weights sum to %v with %v on the idle color, want 100 and %d", active, weight, sum, idleWeight, weight)
+			}
+		}
+	}
+}
+
+// TestOnlyComputeDependsOnReleaseState: versions, colors and canary weights reach nothing
+// outside the compute tier (network, bastion, provider, and the data tier once it exists).
+func TestOnlyComputeDependsOnReleaseState(t *testing.T) {
+	base := runApp(t, "prod", nil)
+	for name, mutate := range map[string]func(map[string]any){
+		"versions": all(fleet("blue", "2.0.0", 2, 2, 4), fleet("green", "2.0.1", 2, 2, 4)),
+		"flip":     all(greenDeployed, flipToGreen),
+		"canary":   all(greenDeployed, set("canaryWeight", 25)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			after := runApp(t, "prod", mutate)
+			c := diff(base, after)
+			c.requireNoAddOrRemove(t)
+			for _, r := range c.changed {
+				if !underComponent(after, r, "webstack:compute:Compute", "app") {
+					t.Errorf("%s %s changed with the release state; only the compute tier may", r.Type, r.Name)
+				}
+			}
+			for _, r := range after.Resources {
+				if underComponent(after, r, "webstack:network:Network", "net") {
+					for _, dep := range r.Dependencies {
+						if strings.Contains(dep, "webstack:compute:") {
+							t.Errorf("network resource %s depends on compute resource %s", r.Name, dep)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestStackFilesCompute checks the compute tier each real stack file builds.
+func TestStackFilesCompute(t *testing.T) {
+	want := map[string]struct {
+		minActive  int
+		protection bool
+	}{"prod": {2, true}, "dev": {1, false}, "test": {2, false}}
+	for stack, w := range want {
+		t.Run(stack, func(t *testing.T) {
+			_, res, err := plan.Run("..", stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := res.Counts()
+			for typ, n := range map[string]int{
+				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 2, typeListener: 2,
+				"aws:ec2/launchTemplate:LaunchTemplate": 2, "aws:autoscaling/group:Group": 2,
+				"aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+			} {
+				if counts[typ] != n {
+					t.Errorf("%d %s, want %d", counts[typ], typ, n)
+				}
+			}
+			alb := res.Find("aws:lb/loadBalancer:LoadBalancer", "app-alb-lb")
+			if got := alb.Input("subnets"); !reflect.DeepEqual(got, res.Outputs["publicSubnetIds"]) {
+				t.Errorf("ALB subnets %v, want every public subnet %v", got, res.Outputs["publicSubnetIds"])
+			}
+			if got := alb.Input("enableDeletionProtection"); got != w.protection {
+				t.Errorf("ALB enableDeletionProtection = %v, want %v", got, w.protection)
+			}
+			// Access logs (ELB.5) are a prod control; dev and test leave them off.
+			if got := alb.Input("accessLogs", "enabled") == true; got != (stack == "prod") {
+				t.Errorf("ALB access logs enabled = %v, want %v", got, stack == "prod")
+			}
+			for _, color := range []string{"blue", "green"} {
+				lt := res.Find("aws:ec2/launchTemplate:LaunchTemplate", "app-"+color+"-lt")
+				if lt.Input("metadataOptions", "httpTokens") != "required" || lt.Input("blockDeviceMappings", 0, "ebs", "encrypted") != "true" {
+					t.Errorf("%s: IMDSv2 %v, encrypted %v; want required and \"true\"", lt.Name,
+						lt.Input("metadataOptions", "httpTokens"), lt.Input("blockDeviceMappings", 0, "ebs", "encrypted"))
+				}
+				asg := res.Find("aws:autoscaling/group:Group", "app-"+color+"-asg")
+				if asg.Input("healthCheckType") != "ELB" {
+					t.Errorf("%s: healthCheckType %v, want ELB", asg.Name, asg.Input("healthCheckType"))
+				}
+				if got := asg.Input("vpcZoneIdentifiers"); !reflect.DeepEqual(got, res.Outputs["appSubnetIds"]) {
+					t.Errorf("%s: subnets %v, want every app subnet %v", asg.Name, got, res.Outputs["appSubnetIds"])
+				}
+			}
+			active := res.Outputs["activeColor"].(string)
+			if got := res.Find("aws:autoscaling/group:Group", "app-"+active+"-asg").Input("minSize"); got != float64(w.minActive) {
+				t.Errorf("active color %s minSize = %v, want %d", active, got, w.minActive)
+			}
+			if got := res.Find("aws:ecr/repository:Repository", "app-ecr-repository").Input("imageTagMutability"); got != "IMMUTABLE" {
+				t.Errorf("ECR imageTagMutability = %v, want IMMUTABLE", got)
+			}
+			for _, out := range []string{"albDnsName", "albArn", "productionListenerArn", "testListenerArn", "testUrl",
+				"blueTargetGroupArn", "greenTargetGroupArn", "blueAsgName", "greenAsgName", "activeColor", "idleColor",
+				"blueVersion", "greenVersion", "ecrRepositoryUrl"} {
+				if _, ok := res.Outputs[out]; !ok {
+					t.Errorf("output %s missing", out)
+				}
+			}
+			if url, _ := res.Outputs["testUrl"].(string); !strings.HasPrefix(url, "http://") || !strings.HasSuffix(url, ":9000") {
+				t.Errorf("testUrl = %q, want http://<alb>:9000", url)
+			}
+			// The deploy networks, and only they, reach the test listener.
+			for _, r := range res.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+				if r.Input("fromPort") == 9000.0 && (r.Input("cidrIpv4") == "0.0.0.0/0" || r.Input("cidrIpv4") == nil) {
+					t.Errorf("%s opens the test listener to %v", r.Name, r.Input("cidrIpv4"))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,273 @@
+package stack
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+)
+
+// AppConfig is `webstack:app`: the application tier (ALB, blue and green fleets, ECR) and the
+// blue/green release state. A release is a sequence of changes to this object plus `pulumi up`
+// (see docs/compute.md); the release tool (cmd/deploy) writes activeColor, canaryWeight and
+// each color's version and capacity with `pulumi config set --path`, so those key names are a
+// contract.
+type AppConfig struct {
+	// Port is the TCP port the application listens on, on the instance (host networking).
+	Port int `key:"port"`
+	// HealthCheckPath is the path the ALB health check requests; it must answer 200.
+	HealthCheckPath string `key:"healthCheckPath"`
+	// InstanceType is the fleet's EC2 instance type; an arm64 (Graviton) type.
+	InstanceType string `key:"instanceType"`
+	// ActiveColor is the color that serves production traffic: blue or green.
+	ActiveColor string `key:"activeColor"`
+	// CanaryWeight is the percentage (0 to 100) of production traffic sent to the idle color.
+	CanaryWeight int `key:"canaryWeight"`
+	// TestListenerPort is the ALB port of the test listener, which forwards to the idle color.
+	TestListenerPort int `key:"testListenerPort"`
+	// TestListenerCIDRs are the deploy networks allowed to reach the test listener.
+	TestListenerCIDRs []string `key:"testListenerCidrs"`
+	// DeregistrationDelay is how long (seconds) the ALB drains a target before removing it.
+	DeregistrationDelay int `key:"deregistrationDelay"`
+	// MinActiveCapacity is the fewest instances the active color may be configured with
+	// (its minSize): 2 in prod, so that the live fleet survives an instance or AZ loss.
+	MinActiveCapacity int `key:"minActiveCapacity"`
+	// DeletionProtection turns on the ALB's deletion protection and keeps the ECR repository
+	// from being deleted while it holds images.
+	DeletionProtection bool `key:"deletionProtection"`
+	// AccessLogs writes the ALB's access logs to an S3 bucket of the stack (ELB.5).
+	AccessLogs bool `key:"accessLogs"`
+	// AccessLogRetentionDays is how long access logs are kept.
+	AccessLogRetentionDays int `key:"accessLogRetentionDays"`
+	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
+	// new instance while it boots, installs Docker and starts the application.
+	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
+	// IdleTimeout is the ALB's connection idle timeout in seconds.
+	IdleTimeout int `key:"idleTimeout"`
+	// ImageRetentionCount is how many images the ECR lifecycle policy keeps.
+	ImageRetentionCount int `key:"imageRetentionCount"`
+	// Profile is the application's active profile (SPRING_PROFILES_ACTIVE); empty means the
+	// stack name.
+	Profile string `key:"profile"`
+	// Blue and Green are the two fleets.
+	Blue  ColorConfig `key:"blue"`
+	Green ColorConfig `key:"green"`
+}
+
+// ColorConfig is one color's fleet: `webstack:app.blue` or `webstack:app.green`.
+type ColorConfig struct {
+	// Version is the image tag the color runs, a string ("1.4.2"); empty for a color that
+	// has never been deployed (it then must have no capacity).
+	Version string `key:"version"`
+	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group.
+	MinSize         int `key:"minSize"`
+	DesiredCapacity int `key:"desiredCapacity"`
+	MaxSize         int `key:"maxSize"`
+}
+
+// The two colors of a blue/green deployment.
+const (
+	ColorBlue  = "blue"
+	ColorGreen = "green"
+)
+
+// IdleColor returns the color that is not active.
+func (a *AppConfig) IdleColor() string {
+	if a.ActiveColor == ColorGreen {
+		return ColorBlue
+	}
+	return ColorGreen
+}
+
+// Color returns the config of color c.
+func (a *AppConfig) Color(c string) ColorConfig {
+	if c == ColorGreen {
+		return a.Green
+	}
+	return a.Blue
+}
+
+// AppProfile returns the application's active profile: the configured one, else the stack name.
+func (c *Config) AppProfile() string {
+	if c.App.Profile != "" {
+		return c.App.Profile
+	}
+	return c.Stack
+}
+
+func defaultAppConfig() AppConfig {
+	return AppConfig{
+		Port:                   8080,
+		HealthCheckPath:        "/actuator/health",
+		InstanceType:           "t4g.small",
+		ActiveColor:            ColorBlue,
+		CanaryWeight:           0,
+		TestListenerPort:       9000,
+		TestListenerCIDRs:      []string{},
+		DeregistrationDelay:    30,
+		MinActiveCapacity:      1,
+		DeletionProtection:     false,
+		AccessLogs:             false,
+		AccessLogRetentionDays: 90,
+		HealthCheckGracePeriod: 240,
+		IdleTimeout:            60,
+		ImageRetentionCount:    30,
+		Blue:                   ColorConfig{MinSize: 1, DesiredCapacity: 1, MaxSize: 2},
+		Green:                  ColorConfig{MinSize: 0, DesiredCapacity: 0, MaxSize: 2},
+	}
+}
+
+// productionPorts are the ALB's production listener ports (HTTP, and HTTPS once the edge tier
+// brings a certificate); the test listener needs a port of its own.
+var productionPorts = []int{80, 443}
+
+var (
+	// imageTag is the syntax of a container image tag, which is what a version becomes.
+	imageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	// healthCheckPathPattern is what the ALB accepts as a health check path.
+	healthCheckPathPattern = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`)
+	// profilePattern is a comma-separated list of profile names.
+	profilePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$`)
+)
+
+func (a *AppConfig) validate(p *problems, key string) {
+	validPort := func(k string, port int) bool {
+		if port < 1 || port > 65535 {
+			p.add(k, "%d is not a TCP port (1 to 65535)", port)
+			return false
+		}
+		return true
+	}
+	validPort(key+".port", a.Port)
+	if validPort(key+".testListenerPort", a.TestListenerPort) {
+		for _, prod := range productionPorts {
+			if a.TestListenerPort == prod {
+				p.add(key+".testListenerPort", "%d is a production listener port (80, 443); the test listener needs a port of its own, e.g. 9000", a.TestListenerPort)
+			}
+		}
+	}
+	if !healthCheckPathPattern.MatchString(a.HealthCheckPath) || len(a.HealthCheckPath) > 1024 {
+		p.add(key+".healthCheckPath", "%s must be an absolute URL path such as \"/actuator/health\" (no query, no spaces, at most 1024 characters)", quote(a.HealthCheckPath))
+	}
+	if !armFamily.MatchString(a.InstanceType) {
+		p.add(key+".instanceType", "%s is not an arm64 (Graviton) instance type such as \"t4g.small\"; the fleet runs Amazon Linux 2023 for arm64", quote(a.InstanceType))
+	}
+	validateDeployCIDRs(p, key+".testListenerCidrs", a.TestListenerCIDRs)
+	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
+		p.add(key+".deregistrationDelay", "%d must be between 0 and 3600 seconds", a.DeregistrationDelay)
+	}
+	if a.HealthCheckGracePeriod < 0 || a.HealthCheckGracePeriod > 7200 {
+		p.add(key+".healthCheckGracePeriod", "%d must be between 0 and 7200 seconds", a.HealthCheckGracePeriod)
+	}
+	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
+		p.add(key+".idleTimeout", "%d must be between 1 and 4000 seconds (what an ALB accepts)", a.IdleTimeout)
+	}
+	if a.AccessLogRetentionDays < 1 || a.AccessLogRetentionDays > 3650 {
+		p.add(key+".accessLogRetentionDays", "%d must be between 1 and 3650 days", a.AccessLogRetentionDays)
+	}
+	if a.ImageRetentionCount < 1 || a.ImageRetentionCount > 1000 {
+		p.add(key+".imageRetentionCount", "%d must be between 1 and 1000 images", a.ImageRetentionCount)
+	}
+	if a.Profile != "" && !profilePattern.MatchString(a.Profile) {
+		p.add(key+".profile", "%s must be one or more profile names separated by commas (letters, digits, '_', '-')", quote(a.Profile))
+	}
+	if a.MinActiveCapacity < 1 {
+		p.add(key+".minActiveCapacity", "%d must be at least 1: the active color always serves production traffic", a.MinActiveCapacity)
+	}
+
+	colorsValid := true
+	for _, c := range []string{ColorBlue, ColorGreen} {
+		if !a.validateColor(p, key, c) {
+			colorsValid = false
+		}
+	}
+
+	activeValid := a.ActiveColor == ColorBlue || a.ActiveColor == ColorGreen
+	if !activeValid {
+		p.add(key+".activeColor", "%s must be %q or %q", quote(a.ActiveColor), ColorBlue, ColorGreen)
+	}
+	canaryValid := a.CanaryWeight >= 0 && a.CanaryWeight <= 100
+	if !canaryValid {
+		p.add(key+".canaryWeight", "%d must be between 0 and 100 (the percentage of production traffic sent to the idle color)", a.CanaryWeight)
+	}
+	if !activeValid || !colorsValid {
+		// The rules below compare the colors; they would only repeat the problems above.
+		return
+	}
+	active, idle := a.ActiveColor, a.IdleColor()
+	if a.MinActiveCapacity >= 1 && a.Color(active).MinSize < a.MinActiveCapacity {
+		p.add(fmt.Sprintf("%s.%s.minSize", key, active), "%d is below minActiveCapacity %d: the active color %q must keep at least %d instance(s)",
+			a.Color(active).MinSize, a.MinActiveCapacity, active, a.MinActiveCapacity)
+	}
+	if canaryValid && a.CanaryWeight > 0 && a.Color(idle).DesiredCapacity == 0 {
+		p.add(key+".canaryWeight", "%d sends production traffic to the idle color %q, which has no instances (%s.%s.desiredCapacity is 0)",
+			a.CanaryWeight, idle, key, idle)
+	}
+}
+
+// validateColor checks one color's version and sizes and reports whether they are usable.
+func (a *AppConfig) validateColor(p *problems, key, color string) bool {
+	c := a.Color(color)
+	key = key + "." + color
+	ok := true
+	if c.MinSize < 0 {
+		p.add(key+".minSize", "%d must not be negative", c.MinSize)
+		ok = false
+	}
+	if c.DesiredCapacity < c.MinSize {
+		p.add(key+".desiredCapacity", "%d is below minSize %d (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)", c.DesiredCapacity, c.MinSize)
+		ok = false
+	}
+	if c.MaxSize < c.DesiredCapacity {
+		p.add(key+".maxSize", "%d is below desiredCapacity %d (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)", c.MaxSize, c.DesiredCapacity)
+		ok = false
+	}
+	switch {
+	case hasProblem(p, key+".version"):
+		// Already reported while binding (e.g. a number instead of a string).
+		ok = false
+	case c.Version == "" && (c.DesiredCapacity > 0 || c.MinSize > 0):
+		p.add(key+".version", "\"\" is empty but %s runs instances (desiredCapacity %d); set the image tag it runs, e.g. \"1.4.2\"", key, c.DesiredCapacity)
+		ok = false
+	case c.Version != "" && !imageTag.MatchString(c.Version):
+		p.add(key+".version", "%s is not a valid image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')", quote(c.Version))
+		ok = false
+	}
+	return ok
+}
+
+// hasProblem reports whether a problem was already recorded for key, so that a value the
+// binder rejected is not reported a second time by a rule that sees its default.
+func hasProblem(p *problems, key string) bool {
+	for _, err := range p.errs {
+		if ce, ok := err.(*configError); ok && ce.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// validateDeployCIDRs checks the networks allowed to reach the test listener: at least one,
+// each a valid CIDR, none the whole internet (IPv4 or IPv6), no duplicates.
+func validateDeployCIDRs(p *problems, key string, cidrs []string) {
+	if len(cidrs) == 0 {
+		p.add(key, "[] must list at least one deploy network (CIDR) allowed to reach the test listener")
+		return
+	}
+	seen := map[string]bool{}
+	for i, c := range cidrs {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		prefix, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil:
+			p.add(k, "%s is not a valid CIDR", quote(c))
+		case prefix.Bits() == 0:
+			p.add(k, "%s would open the test listener to the whole internet; list your deploy networks instead", quote(c))
+		case prefix.Masked() != prefix:
+			p.add(k, "%s has host bits set; the network address is %q", quote(c), prefix.Masked().String())
+		case seen[prefix.String()]:
+			p.add(k, "%s is listed twice", quote(c))
+		default:
+			seen[prefix.String()] = true
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package stack
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// validApp is a webstack:app object that passes every rule.
+func validApp() map[string]any {
+	return map[string]any{
+		"port":                8080,
+		"healthCheckPath":     "/actuator/health",
+		"instanceType":        "t4g.small",
+		"activeColor":         "blue",
+		"canaryWeight":        0,
+		"testListenerPort":    9000,
+		"testListenerCidrs":   []any{"203.0.113.0/24"},
+		"deregistrationDelay": 30,
+		"minActiveCapacity":   2,
+		"blue":                map[string]any{"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
+		"green":               map[string]any{"version": "", "minSize": 0, "desiredCapacity": 0, "maxSize": 4},
+	}
+}
+
+func loadApp(t *testing.T, app map[string]any) (*Config, error) {
+	t.Helper()
+	raw, err := json.Marshal(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return LoadConfig("webstack", "prod", map[string]string{"webstack:app": string(raw)})
+}
+
+func TestAppConfigValid(t *testing.T) {
+	cfg, err := loadApp(t, validApp())
+	if err != nil {
+		t.Fatalf("valid app config rejected: %v", err)
+	}
+	if cfg.App.IdleColor() != "green" || cfg.App.Blue.Version != "1.4.2" || cfg.App.IdleTimeout != 60 || cfg.AppProfile() != "prod" {
+		t.Errorf("parsed app config = %+v", cfg.App)
+	}
+	// A canary with an idle color that has capacity, and a flip, are fine.
+	app := validApp()
+	app["green"] = map[string]any{"version": "1.5.0", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+	app["canaryWeight"] = 10
+	if _, err := loadApp(t, app); err != nil {
+		t.Errorf("canary rejected: %v", err)
+	}
+	app["activeColor"] = "green"
+	app["canaryWeight"] = 0
+	if _, err := loadApp(t, app); err != nil {
+		t.Errorf("flip rejected: %v", err)
+	}
+}
+
+// TestAppConfigRules breaks one rule per case and expects exactly its message.
+func TestAppConfigRules(t *testing.T) {
+	set := func(kv ...any) func(map[string]any) {
+		return func(app map[string]any) {
+			for i := 0; i+1 < len(kv); i += 2 {
+				app[kv[i].(string)] = kv[i+1]
+			}
+		}
+	}
+	color := func(c string, kv ...any) func(map[string]any) {
+		return func(app map[string]any) {
+			m := app[c].(map[string]any)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+		}
+	}
+	const f = "Pulumi.prod.yaml: webstack:app"
+	cases := []struct {
+		name   string
+		mutate func(map[string]any)
+		want   string
+	}{
+		{"active color name", set("activeColor", "purple"),
+			f + `.activeColor: "purple" must be "blue" or "green"`},
+		{"canary range", set("canaryWeight", 101),
+			f + `.canaryWeight: 101 must be between 0 and 100 (the percentage of production traffic sent to the idle color)`},
+		{"canary needs idle capacity", set("canaryWeight", 10),
+			f + `.canaryWeight: 10 sends production traffic to the idle color "green", which has no instances (webstack:app.green.desiredCapacity is 0)`},
+		{"port range", set("port", 70000),
+			f + `.port: 70000 is not a TCP port (1 to 65535)`},
+		{"test port range", set("testListenerPort", 0),
+			f + `.testListenerPort: 0 is not a TCP port (1 to 65535)`},
+		{"test port distinct from production", set("testListenerPort", 443),
+			f + `.testListenerPort: 443 is a production listener port (80, 443); the test listener needs a port of its own, e.g. 9000`},
+		{"health check path", set("healthCheckPath", "actuator/health"),
+			f + `.healthCheckPath: "actuator/health" must be an absolute URL path such as "/actuator/health" (no query, no spaces, at most 1024 characters)`},
+		{"instance type arm64", set("instanceType", "t3.small"),
+			f + `.instanceType: "t3.small" is not an arm64 (Graviton) instance type such as "t4g.small"; the fleet runs Amazon Linux 2023 for arm64`},
+		{"test cidrs required", set("testListenerCidrs", []any{}),
+			f + `.testListenerCidrs: [] must list at least one deploy network (CIDR) allowed to reach the test listener`},
+		{"test cidr whole internet", set("testListenerCidrs", []any{"0.0.0.0/0"}),
+			f + `.testListenerCidrs[0]: "0.0.0.0/0" would open the test listener to the whole internet; list your deploy networks instead`},
+		{"test cidr whole internet v6", set("testListenerCidrs", []any{"203.0.113.0/24", "::/0"}),
+			f + `.testListenerCidrs[1]: "::/0" would open the test listener to the whole internet; list your deploy networks instead`},
+		{"test cidr invalid", set("testListenerCidrs", []any{"203.0.113.0/33"}),
+			f + `.testListenerCidrs[0]: "203.0.113.0/33" is not a valid CIDR`},
+		{"test cidr host bits", set("testListenerCidrs", []any{"203.0.113.7/24"}),
+			f + `.testListenerCidrs[0]: "203.0.113.7/24" has host bits set; the network address is "203.0.113.0/24"`},
+		{"test cidr duplicate", set("testListenerCidrs", []any{"203.0.113.0/24", "203.0.113.0/24"}),
+			f + `.testListenerCidrs[1]: "203.0.113.0/24" is listed twice`},
+		{"deregistration delay", set("deregistrationDelay", 4000),
+			f + `.deregistrationDelay: 4000 must be between 0 and 3600 seconds`},
+		{"grace period", set("healthCheckGracePeriod", -1),
+			f + `.healthCheckGracePeriod: -1 must be between 0 and 7200 seconds`},
+		{"idle timeout", set("idleTimeout", 0),
+			f + `.idleTimeout: 0 must be between 1 and 4000 seconds (what an ALB accepts)`},
+		{"access log retention", set("accessLogRetentionDays", 0),
+			f + `.accessLogRetentionDays: 0 must be between 1 and 3650 days`},
+		{"image retention", set("imageRetentionCount", 0),
+			f + `.imageRetentionCount: 0 must be between 1 and 1000 images`},
+		{"profile", set("profile", "prod profile"),
+			f + `.profile: "prod profile" must be one or more profile names separated by commas (letters, digits, '_', '-')`},
+		{"min active capacity", set("minActiveCapacity", 0),
+			f + `.minActiveCapacity: 0 must be at least 1: the active color always serves production traffic`},
+		{"active color capacity (prod: 2)", color("blue", "minSize", 1),
+			f + `.blue.minSize: 1 is below minActiveCapacity 2: the active color "blue" must keep at least 2 instance(s)`},
+		{"negative min", color("green", "minSize", -1),
+			f + `.green.minSize: -1 must not be negative`},
+		{"min above desired", color("blue", "minSize", 3),
+			f + `.blue.desiredCapacity: 2 is below minSize 3 (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)`},
+		{"desired above max", color("blue", "desiredCapacity", 5),
+			f + `.blue.maxSize: 4 is below desiredCapacity 5 (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)`},
+		{"capacity needs a version", color("green", "desiredCapacity", 1),
+			f + `.green.version: "" is empty but webstack:app.green runs instances (desiredCapacity 1); set the image tag it runs, e.g. "1.4.2"`},
+		{"version is an image tag", color("blue", "version", "1.4.2 beta"),
+			f + `.blue.version: "1.4.2 beta" is not a valid image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')`},
+		{"version must be a string", color("blue", "version", 1.5),
+			f + `.blue.version: 1.5 must be a string (put it in quotes)`},
+		{"unknown key", set("testListenerCidr", []any{}),
+			f + `.testListenerCidr: unknown key (did you mean "testListenerCidrs"?)`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := validApp()
+			tc.mutate(app)
+			_, err := loadApp(t, app)
+			if err == nil {
+				t.Fatalf("accepted %v", app)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("error =\n  %s\nwant\n  %s", err, tc.want)
+			}
+		})
+	}
+}
