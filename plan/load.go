@@ -1,0 +1,86 @@
+// Package plan runs webstack's real program against the recording mock engine and renders
+// what `pulumi up` would register: as text, as the JSON contract of DESIGN.md, or as a
+// diagram. It reads Pulumi.yaml and Pulumi.<stack>.yaml with the Pulumi SDK's own loaders, so
+// the config the program sees is the config the CLI would hand it.
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// StackFiles is the config of one stack as read from its files.
+type StackFiles struct {
+	Project string
+	Stack   string
+	// Values maps full config keys to raw values (structured values as JSON); secrets read
+	// as "[secret]" since the plan never decrypts them.
+	Values map[string]string
+	// SecretKeys lists the keys whose values are secrets.
+	SecretKeys []string
+}
+
+// Load reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml.
+func Load(dir, stack string) (*StackFiles, error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("Pulumi.%s.yaml", stack))
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("stack %q: %w", stack, err)
+	}
+	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: colors.Never})
+	ps, err := workspace.LoadProjectStack(sink, project, path)
+	if err != nil {
+		return nil, err
+	}
+	decrypted, err := ps.Config.Decrypt(config.NewBlindingDecrypter())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	sf := &StackFiles{Project: string(project.Name), Stack: stack, Values: map[string]string{}}
+	for k, v := range decrypted {
+		sf.Values[k.String()] = v
+	}
+	for _, k := range ps.Config.SecureKeys() {
+		sf.SecretKeys = append(sf.SecretKeys, k.String())
+	}
+	sort.Strings(sf.SecretKeys)
+
+	// Project-level defaults apply where the stack file is silent, as the CLI applies them.
+	for name, decl := range project.Config {
+		key := name
+		if _, err := config.ParseKey(name); err != nil {
+			key = string(project.Name) + ":" + name
+		}
+		if _, set := sf.Values[key]; set {
+			continue
+		}
+		v := decl.Value
+		if v == nil {
+			v = decl.Default
+		}
+		if v == nil {
+			continue
+		}
+		if s, ok := v.(string); ok {
+			sf.Values[key] = s
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("Pulumi.yaml: config %s: %w", name, err)
+		}
+		sf.Values[key] = string(b)
+	}
+	return sf, nil
+}

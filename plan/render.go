@@ -1,0 +1,166 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// JSON writes the plan as one indented JSON object. Map keys are sorted and resources are in
+// URN order, so the same files always give byte-identical output.
+func (p *Plan) JSON(w io.Writer) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// keySettings names, per resource type, the inputs the text view shows beside a resource.
+// Types without an entry show their name only; the JSON view always has every input.
+var keySettings = map[string][]string{
+	"pulumi:providers:aws":                                      {"region"},
+	"aws:ec2/vpc:Vpc":                                           {"cidrBlock", "enableDnsHostnames"},
+	"aws:ec2/subnet:Subnet":                                     {"availabilityZone", "cidrBlock", "mapPublicIpOnLaunch", "tags.Tier"},
+	"aws:ec2/natGateway:NatGateway":                             {"subnetId"},
+	"aws:ec2/route:Route":                                       {"destinationCidrBlock", "gatewayId", "natGatewayId"},
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           {"serviceName", "vpcEndpointType"},
+	"aws:ec2/flowLog:FlowLog":                                   {"trafficType", "logDestinationType"},
+	"aws:cloudwatch/logGroup:LogGroup":                          {"retentionInDays"},
+	"aws:ec2/securityGroup:SecurityGroup":                       {"description"},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
+	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
+}
+
+// Text writes the human view: the resource tree with key settings, counts by type, the
+// outputs and the checks.
+func (p *Plan) Text(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "webstack plan: project %s, stack %s\n", p.Project, p.Stack)
+	fmt.Fprintf(&b, "What `pulumi up -s %s` would register, run offline against a mock AWS.\n\n", p.Stack)
+
+	children := map[string][]Resource{}
+	for _, r := range p.Resources {
+		children[r.Parent] = append(children[r.Parent], r)
+	}
+	for k := range children {
+		sort.SliceStable(children[k], func(i, j int) bool {
+			a, c := children[k][i], children[k][j]
+			if a.Custom != c.Custom {
+				return !a.Custom // components first
+			}
+			if a.Type != c.Type {
+				return a.Type < c.Type
+			}
+			return a.Name < c.Name
+		})
+	}
+	fmt.Fprintf(&b, "Resources (%d)\n", len(p.Resources))
+	var walk func(parent, indent string)
+	walk = func(parent, indent string) {
+		list := children[parent]
+		for i, r := range list {
+			branch, next := "├─ ", "│  "
+			if i == len(list)-1 {
+				branch, next = "└─ ", "   "
+			}
+			fmt.Fprintf(&b, "%s%s%s %s", indent, branch, r.Name, r.Type)
+			if r.Protect {
+				b.WriteString(" [protected]")
+			}
+			if s := settings(r); s != "" {
+				b.WriteString("  " + s)
+			}
+			b.WriteByte('\n')
+			walk(r.URN, indent+next)
+		}
+	}
+	walk("", "")
+
+	counts := map[string]int{}
+	for _, r := range p.Resources {
+		counts[r.Type]++
+	}
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	b.WriteString("\nCounts by type\n")
+	for _, t := range types {
+		fmt.Fprintf(&b, "  %4d  %s\n", counts[t], t)
+	}
+
+	b.WriteString("\nOutputs\n")
+	names := make([]string, 0, len(p.Outputs))
+	for n := range p.Outputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %-26s %s\n", n, compact(p.Outputs[n]))
+	}
+
+	b.WriteString("\nChecks\n")
+	if len(p.Checks) == 0 {
+		b.WriteString("  no built-in checks yet\n")
+	}
+	for _, c := range p.Checks {
+		status := "PASS"
+		switch {
+		case c.Exception != "":
+			status = "EXCEPTION"
+		case !c.Passed:
+			status = "FAIL"
+		}
+		fmt.Fprintf(&b, "  %-9s %-16s %s: %s\n", status, c.ID, c.Title, c.Message)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// settings renders the key settings of a resource as k=v pairs.
+func settings(r Resource) string {
+	var parts []string
+	for _, path := range keySettings[r.Type] {
+		v := lookup(r.Inputs, strings.Split(path, "."))
+		if v == nil {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s=%s", path, compact(v)))
+	}
+	return strings.Join(parts, " ")
+}
+
+func lookup(m map[string]any, path []string) any {
+	var v any = m
+	for _, k := range path {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = mm[k]
+	}
+	return v
+}
+
+// compact renders a value on one line: strings bare, everything else as JSON.
+func compact(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
