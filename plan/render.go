@@ -39,6 +39,19 @@ var keySettings = map[string][]string{
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
 	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
+
+	"aws:s3/bucketV2:BucketV2":                                                                   {"bucketPrefix", "forceDestroy"},
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     {"rule.objectOwnership"},
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"},
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {"rules"},
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {"versioningConfiguration.status"},
+	"aws:cloudfront/originAccessControl:OriginAccessControl":                                     {"originAccessControlOriginType", "signingBehavior", "signingProtocol"},
+	"aws:cloudfront/function:Function":                                                           {"runtime", "publish"},
+	"aws:cloudfront/distribution:Distribution":                                                   {"aliases", "defaultRootObject", "priceClass", "httpVersion", "isIpv6Enabled", "viewerCertificate.minimumProtocolVersion", "webAclId"},
+	"aws:acm/certificate:Certificate":                                                            {"domainName", "validationMethod", "keyAlgorithm"},
+	"aws:route53/record:Record":                                                                  {"name", "type"},
+	"aws:wafv2/webAcl:WebAcl":                                                                    {"scope"},
+	"random:index/randomPassword:RandomPassword":                                                 {"length", "special"},
 }
 
 // Text writes the human view: the resource tree with key settings, counts by type, the

@@ -28,6 +28,7 @@ type Config struct {
 
 	Network NetworkConfig `key:"network"`
 	Bastion BastionConfig `key:"bastion"`
+	Edge    EdgeConfig    `key:"edge"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -79,6 +80,7 @@ func DefaultConfig() Config {
 			InstanceType: "t4g.nano",
 			AllowedCIDRs: []string{},
 		},
+		Edge: defaultEdgeConfig(),
 	}
 }
 
@@ -87,6 +89,7 @@ func (c *Config) sections() map[string]any {
 	return map[string]any{
 		"network": &c.Network,
 		"bastion": &c.Bastion,
+		"edge":    &c.Edge,
 	}
 }
 
@@ -154,6 +157,7 @@ func (c *Config) validate(p *problems) {
 	}
 	c.Network.validate(p, Namespace+":network")
 	c.Bastion.validate(p, Namespace+":bastion")
+	c.Edge.validate(p, Namespace+":edge")
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

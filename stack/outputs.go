@@ -9,10 +9,17 @@ const (
 	OutDataSubnetIDs     = "dataSubnetIds"
 	OutBastionInstanceID = "bastionInstanceId"
 	OutBastionPublicIP   = "bastionPublicIp"
+
+	OutFrontendBucketName       = "frontendBucketName"
+	OutCloudfrontDistributionID = "cloudfrontDistributionId"
+	OutCloudfrontDomainName     = "cloudfrontDomainName"
+	OutSiteURL                  = "siteUrl"
+	OutAPIURL                   = "apiUrl"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
 var OutputNames = []string{
 	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
 	OutBastionInstanceID, OutBastionPublicIP,
+	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/network"
 )
 
@@ -96,6 +97,17 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, fmt.Errorf("looking up the partition: %w", err)
 	}
 
+	// The edge tier's origin side comes first: the ALB's production port, and (with compute)
+	// the listener's certificate and secret header, follow from it.
+	origin, err := edge.NewOrigin(ctx, "origin", &edge.OriginArgs{
+		Domain:         cfg.Edge.Domain,
+		HostedZoneName: cfg.Edge.HostedZoneName,
+		HostedZoneID:   cfg.Edge.HostedZoneID,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
 		CIDR:                 cfg.Network.CIDR,
 		AZs:                  azs,
@@ -107,11 +119,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		AccountID:            identity.AccountId,
 		Partition:            partition.Partition,
 		Firewall: network.FirewallArgs{
-			PublicPorts:  []int{80, 443},
-			AppPort:      8080,
-			DatabasePort: 3306,
-			CachePort:    6379,
-			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
+			ProductionPort: origin.ListenerPort,
+			AppPort:        8080,
+			DatabasePort:   3306,
+			CachePort:      6379,
+			AdminCIDRs:     cfg.Bastion.AllowedCIDRs,
 		},
 	}, withProvider)
 	if err != nil {
@@ -134,6 +146,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
+	site, err := buildEdge(ctx, cfg, origin, placeholderALB(cfg), withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	d := &deployment{outputs: map[string]pulumi.Input{
 		OutVpcID:             net.VpcID,
 		OutPublicSubnetIDs:   net.PublicSubnetIDs,
@@ -141,6 +158,12 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutDataSubnetIDs:     net.DataSubnetIDs,
 		OutBastionInstanceID: bastion.InstanceID,
 		OutBastionPublicIP:   bastion.PublicIP,
+
+		OutFrontendBucketName:       site.BucketName,
+		OutCloudfrontDistributionID: site.DistributionID,
+		OutCloudfrontDomainName:     site.DomainName,
+		OutSiteURL:                  site.SiteURL,
+		OutAPIURL:                   site.APIURL,
 	}}
 	if err := d.export(ctx); err != nil {
 		return nil, err
