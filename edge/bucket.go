@@ -176,10 +176,25 @@ func FrontendBucketPolicy(bucketArn, distributionArn string) (string, error) {
 	return string(b), err
 }
 
-// LogBucketPolicy is the log bucket's policy: TLS only. CloudFront's log delivery writes
-// through the bucket ACL, not the policy.
-func LogBucketPolicy(bucketArn string) (string, error) {
-	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{denyInsecureTransport(bucketArn)}})
+// s3AccessLogPrefix is where the frontend bucket's server access logs go in the log bucket.
+const s3AccessLogPrefix = "s3-access/site/"
+
+// LogBucketPolicy is the log bucket's policy: S3 server access logs of the frontend bucket
+// (and of no other bucket) may be written under s3AccessLogPrefix, and nothing reaches the
+// bucket without TLS. CloudFront's log delivery writes through the bucket ACL, not the
+// policy.
+func LogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
+		{
+			Sid:       "AllowS3ServerAccessLogs",
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": "logging.s3.amazonaws.com"},
+			Action:    "s3:PutObject",
+			Resource:  bucketArn + "/" + s3AccessLogPrefix + "*",
+			Condition: map[string]map[string]string{"ArnLike": {"aws:SourceArn": siteBucketArn}},
+		},
+		denyInsecureTransport(bucketArn),
+	}})
 	return string(b), err
 }
 

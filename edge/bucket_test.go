@@ -82,15 +82,21 @@ func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketArn stri
 }
 
 func TestLogBucketPolicy(t *testing.T) {
-	raw, err := LogBucketPolicy(testBucketArn)
+	const logArn = "arn:aws:s3:::webstack-prod-cflogs-abc"
+	raw, err := LogBucketPolicy(logArn, testBucketArn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := decodePolicy(t, raw)
-	if len(doc.Statement) != 1 || doc.Statement[0].Effect != "Deny" {
-		t.Fatalf("log bucket policy should only deny insecure transport:\n%s", raw)
+	if len(doc.Statement) != 2 || doc.Statement[0].Effect != "Allow" || doc.Statement[1].Effect != "Deny" {
+		t.Fatalf("log bucket policy should allow S3 access logs and deny insecure transport:\n%s", raw)
 	}
-	assertDenyInsecureTransport(t, doc.Statement[0], testBucketArn)
+	a := doc.Statement[0]
+	if p, _ := a.Principal.(map[string]any); p["Service"] != "logging.s3.amazonaws.com" || a.Action != "s3:PutObject" ||
+		a.Resource != logArn+"/s3-access/site/*" || a.Condition["ArnLike"]["aws:SourceArn"] != testBucketArn {
+		t.Errorf("access-log statement %+v, want logging.s3.amazonaws.com PutObject under s3-access/site/ from the frontend bucket only", a)
+	}
+	assertDenyInsecureTransport(t, doc.Statement[1], logArn)
 }
 
 func TestBucketPrefix(t *testing.T) {

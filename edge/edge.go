@@ -197,6 +197,14 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	}
 	e.BucketName = site.bucket.Bucket
 	e.BucketArn = site.bucket.Arn
+	// Object events to EventBridge (S3.11): uploads and deletions are visible to rules
+	// (audit, cache invalidation) at no cost until a rule uses them.
+	if _, err := s3.NewBucketNotification(ctx, name+"-site-events", &s3.BucketNotificationArgs{
+		Bucket:      site.bucket.ID(),
+		Eventbridge: pulumi.Bool(true),
+	}, parent...); err != nil {
+		return nil, fmt.Errorf("edge: frontend bucket notifications: %w", err)
+	}
 
 	oac, err := cloudfront.NewOriginAccessControl(ctx, name+"-oac", &cloudfront.OriginAccessControlArgs{
 		Description:                   pulumi.Sprintf("%s-%s frontend bucket", ctx.Project(), ctx.Stack()),
@@ -217,7 +225,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
 		}
-		logs, err := newLogBucket(ctx, name+"-logs", owner.Id, a.LogRetentionDays, a.Protect, parent...)
+		logs, err := newLogBucket(ctx, name+"-logs", owner.Id, site.bucket, a.LogRetentionDays, a.Protect, parent...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}

@@ -154,6 +154,9 @@ func TestFrontendBucket(t *testing.T) {
 		if got := find(t, res, tOwnership, "edge-site-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerEnforced" {
 			t.Errorf("site bucket ownership %v, want BucketOwnerEnforced (S3.12)", got)
 		}
+		if got := find(t, res, "aws:s3/bucketNotification:BucketNotification", "edge-site-events").Input("eventbridge"); got != true {
+			t.Errorf("site bucket EventBridge notifications %v, want true (S3.11)", got)
+		}
 		pab := find(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-site-public-access-block")
 		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 			if pab.Input(k) != true {
@@ -487,6 +490,10 @@ func TestLogs(t *testing.T) {
 	lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-logs-lifecycle")
 	if got := lc.Input("rules", 0, "expiration", "days"); got != 365.0 {
 		t.Errorf("log expiry %v days, want 365", got)
+	}
+	al := find(t, res, "aws:s3/bucketLoggingV2:BucketLoggingV2", "edge-logs-site-access-logs")
+	if al.Input("bucket") != find(t, res, tBucket, "edge-site").ID || al.Input("targetBucket") != logs.ID || al.Input("targetPrefix") != "s3-access/site/" {
+		t.Errorf("frontend bucket access logging %v, want it in the log bucket under s3-access/site/ (S3.9)", al.Inputs)
 	}
 	d := find(t, res, tDistribution, "edge-cdn")
 	if got := d.Input("loggingConfig", "bucket"); got != logs.Output("bucketDomainName") {

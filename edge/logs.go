@@ -15,7 +15,10 @@ import (
 //
 // ownerID is the account's canonical user ID (s3.GetCanonicalUserId), which keeps
 // FULL_CONTROL.
-func newLogBucket(ctx *pulumi.Context, name, ownerID string, retentionDays int, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
+//
+// The frontend bucket's server access logs (S3.9) go to the same bucket under
+// s3AccessLogPrefix; site is the frontend bucket.
+func newLogBucket(ctx *pulumi.Context, name, ownerID string, site *s3.BucketV2, retentionDays int, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
 	b, err := newPrivateBucket(ctx, name, bucketArgs{
 		role:      "cflogs",
 		ownership: "BucketOwnerPreferred",
@@ -58,7 +61,9 @@ func newLogBucket(ctx *pulumi.Context, name, ownerID string, retentionDays int, 
 	if err != nil {
 		return nil, fmt.Errorf("log bucket acl: %w", err)
 	}
-	policy := b.bucket.Arn.ApplyT(LogBucketPolicy).(pulumi.StringOutput)
+	policy := pulumi.All(b.bucket.Arn, site.Arn).ApplyT(func(v []any) (string, error) {
+		return LogBucketPolicy(v[0].(string), v[1].(string))
+	}).(pulumi.StringOutput)
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: b.bucket.ID(),
 		Policy: policy,
@@ -67,5 +72,12 @@ func newLogBucket(ctx *pulumi.Context, name, ownerID string, retentionDays int, 
 		return nil, fmt.Errorf("log bucket policy: %w", err)
 	}
 	b.ready = append(b.ready, acl, pol)
+	if _, err := s3.NewBucketLoggingV2(ctx, name+"-site-access-logs", &s3.BucketLoggingV2Args{
+		Bucket:       site.ID(),
+		TargetBucket: b.bucket.ID(),
+		TargetPrefix: pulumi.String(s3AccessLogPrefix),
+	}, withOpts(opts, pulumi.DependsOn(b.ready))...); err != nil {
+		return nil, fmt.Errorf("frontend bucket access logging: %w", err)
+	}
 	return b, nil
 }

@@ -44,6 +44,8 @@ var keySettings = map[string][]string{
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     {"rule.objectOwnership"},
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"},
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {"rules"},
+	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     {"targetPrefix"},
+	"aws:s3/bucketNotification:BucketNotification":                                               {"eventbridge"},
 	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {"versioningConfiguration.status"},
 	"aws:cloudfront/originAccessControl:OriginAccessControl":                                     {"originAccessControlOriginType", "signingBehavior", "signingProtocol"},
 	"aws:cloudfront/function:Function":                                                           {"runtime", "publish"},
