@@ -57,13 +57,13 @@ var edgeStates = map[string]stateFunc{
 		s["liveStageEtag"] = s["etag"]
 	},
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": func(e *Engine, r *Resource, s resource.PropertyMap) {
-		r.ID = uuid(r.URN)
+		r.ID = edgeUUID(r.URN)
 		delete(s, "arn")
 		s["etag"] = resource.NewProperty("E" + strings.ToUpper(hash(r.URN+"e", 13)))
 	},
 	"aws:acm/certificate:Certificate": func(e *Engine, r *Resource, s resource.PropertyMap) {
 		region := e.providerRegion(r.Provider)
-		r.ID = fmt.Sprintf("arn:%s:acm:%s:%s:certificate/%s", Partition, region, AccountID, uuid(r.URN))
+		r.ID = fmt.Sprintf("arn:%s:acm:%s:%s:certificate/%s", Partition, region, AccountID, edgeUUID(r.URN))
 		s["arn"] = resource.NewProperty(r.ID)
 		domain := str(s, "domainName")
 		token := hash(r.URN+"v", 32)
@@ -94,32 +94,15 @@ var edgeStates = map[string]stateFunc{
 		if str(s, "scope") == "CLOUDFRONT" {
 			scope = "global"
 		}
-		r.ID = uuid(r.URN)
+		r.ID = edgeUUID(r.URN)
 		s["arn"] = resource.NewProperty(fmt.Sprintf("arn:%s:wafv2:%s:%s:%s/webacl/%s/%s", Partition, e.providerRegion(r.Provider), AccountID, scope, name, r.ID))
 		s["capacity"] = resource.NewProperty(1200.0)
-		s["lockToken"] = resource.NewProperty(uuid(r.URN + "lock"))
-	},
-	"random:index/randomPassword:RandomPassword": func(e *Engine, r *Resource, s resource.PropertyMap) {
-		r.ID = "none" // what the random provider uses
-		delete(s, "arn")
-		n := 16
-		if v, ok := s["length"]; ok {
-			if u, ok := unwrap(v); ok && u.IsNumber() {
-				n = int(u.NumberValue())
-			}
-		}
-		// Deterministic, long enough, and obviously not a real secret.
-		var b strings.Builder
-		for b.Len() < n {
-			b.WriteString(hash(r.URN+fmt.Sprint(b.Len()), 64))
-		}
-		s["result"] = resource.MakeSecret(resource.NewProperty(b.String()[:n]))
-		s["bcryptHash"] = resource.MakeSecret(resource.NewProperty("$2a$10$" + hash(r.URN+"bcrypt", 53)))
+		s["lockToken"] = resource.NewProperty(edgeUUID(r.URN + "lock"))
 	},
 }
 
-// uuid returns a stable UUID-shaped string derived from s.
-func uuid(s string) string {
+// edgeUUID returns a stable UUID-shaped string derived from s.
+func edgeUUID(s string) string {
 	h := hash(s, 32)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
