@@ -65,7 +65,7 @@ var functions = merge(map[string]function{
 			"insecureValue": resource.NewProperty(value),
 		}, nil
 	},
-}, computeFunctions)
+}, computeFunctions, edgeFunctions)
 
 // regionCode abbreviates a region for AZ IDs: "ap-northeast-2" -> "apne2".
 func regionCode(region string) string {

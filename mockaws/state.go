@@ -32,7 +32,7 @@ var idPrefixes = merge(map[string]string{
 }, dataIDPrefixes, computeIDPrefixes)
 
 // stateFuncs hold the computed attributes per type; each tier's file contributes its own map.
-var stateFuncs = merge(networkStates, dataStates, computeStates)
+var stateFuncs = merge(networkStates, dataStates, computeStates, edgeStates)
 
 func merge[V any](maps ...map[string]V) map[string]V {
 	out := map[string]V{}
@@ -82,7 +82,7 @@ func (e *Engine) state(r *Resource) (resource.PropertyMap, error) {
 
 // defaultTags returns the default tags of the provider a resource uses.
 func (e *Engine) defaultTags(providerRef string) resource.PropertyMap {
-	urn, _, _ := strings.Cut(providerRef, "::")
+	urn := providerURN(providerRef)
 	out := resource.PropertyMap{}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -117,6 +117,15 @@ func (e *Engine) defaultTags(providerRef string) resource.PropertyMap {
 		break
 	}
 	return out
+}
+
+// providerURN returns the URN of a provider reference "<urn>::<id>". URNs contain "::"
+// themselves, so the ID is what follows the last one.
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		return ref[:i]
+	}
+	return ref
 }
 
 // unwrap returns the plain value inside secret and output wrappers.

@@ -10,11 +10,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// CloudFrontOriginFacingPrefixList is the AWS managed prefix list of CloudFront's
+// origin-facing addresses: the only sources the ALB's production listener admits.
+const CloudFrontOriginFacingPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
+
 // FirewallArgs describes the ports and outside peers of the traffic matrix.
 type FirewallArgs struct {
-	// PublicPorts are the ALB listener ports open to the internet. Optional. Defaults to 80
-	// and 443.
-	PublicPorts []int
+	// ProductionPort is the ALB production listener's port: 80 when CloudFront reaches the ALB
+	// over HTTP (no custom domain), 443 when it uses HTTPS. Required. Only CloudFront's
+	// origin-facing addresses (CloudFrontOriginFacingPrefixList) may connect to it; the ALB
+	// is never open to 0.0.0.0/0. One port only: the prefix list counts as about 55 rules
+	// against the security group's default quota of 60 inbound rules.
+	ProductionPort int
 	// AppPort is the port the application listens on, reached by the ALB. Required.
 	AppPort int
 	// DatabasePort is the MySQL port, reached by the app and the bastion. Required.
@@ -33,7 +40,10 @@ type FirewallArgs struct {
 
 func (f *FirewallArgs) validate() error {
 	var errs []error
-	for _, p := range append(append([]int{}, f.PublicPorts...), f.AppPort, f.DatabasePort, f.CachePort) {
+	if f.ProductionPort == 0 {
+		errs = append(errs, errors.New("firewall: the production listener port is required"))
+	}
+	for _, p := range []int{f.ProductionPort, f.AppPort, f.DatabasePort, f.CachePort} {
 		if p < 1 || p > 65535 {
 			errs = append(errs, fmt.Errorf("firewall: port %d out of range 1..65535", p))
 		}
@@ -57,17 +67,19 @@ type SecurityGroups struct {
 	ALB, App, Bastion, Database, Cache, Endpoints pulumi.StringOutput
 }
 
-// peer is one end of a flow: a security group of ours, or an outside CIDR.
+// peer is one end of a flow: a security group of ours, an outside CIDR, or a managed prefix
+// list.
 type peer struct {
-	name string
-	sg   *ec2.SecurityGroup
-	cidr string
+	name       string
+	sg         *ec2.SecurityGroup
+	cidr       string
+	prefixList pulumi.StringInput
 }
 
 // flow is one allowed connection: from may open TCP connections to port on to. A flow between
 // two security groups becomes an egress rule on from and an ingress rule on to, each
-// referencing the other group; a flow from a CIDR becomes an ingress rule only, a flow to a
-// CIDR an egress rule only.
+// referencing the other group; a flow from a CIDR or prefix list becomes an ingress rule
+// only, a flow to one an egress rule only.
 type flow struct {
 	from, to peer
 	port     int
@@ -76,7 +88,8 @@ type flow struct {
 
 // newFirewall registers the security groups of every tier and the rules between them. The
 // flows below are the whole traffic matrix of a stack: nothing else is allowed in or out.
-func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, opts ...pulumi.ResourceOption) (SecurityGroups, error) {
+// cloudFrontPrefixList is the ID of CloudFrontOriginFacingPrefixList in the region.
+func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, error) {
 	f := a.Firewall
 	group := func(role, desc string) (*ec2.SecurityGroup, error) {
 		return ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s-sg", name, role), &ec2.SecurityGroupArgs{
@@ -103,17 +116,13 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, o
 		}
 		sg[r.role] = g
 	}
-	alb, app, bastion := peer{"alb", sg["alb"], ""}, peer{"app", sg["app"], ""}, peer{"bastion", sg["bastion"], ""}
-	db, cache, endpoints := peer{"db", sg["db"], ""}, peer{"cache", sg["cache"], ""}, peer{"endpoints", sg["endpoints"], ""}
+	alb, app, bastion := peer{name: "alb", sg: sg["alb"]}, peer{name: "app", sg: sg["app"]}, peer{name: "bastion", sg: sg["bastion"]}
+	db, cache, endpoints := peer{name: "db", sg: sg["db"]}, peer{name: "cache", sg: sg["cache"]}, peer{name: "endpoints", sg: sg["endpoints"]}
 	internet := peer{name: "internet", cidr: "0.0.0.0/0"}
 
-	publicPorts := f.PublicPorts
-	if publicPorts == nil {
-		publicPorts = []int{80, 443}
-	}
-	var flows []flow
-	for _, p := range publicPorts {
-		flows = append(flows, flow{internet, alb, p, "viewers to the ALB production listener"})
+	cloudFront := peer{name: "cloudfront", prefixList: pulumi.String(cloudFrontPrefixList)}
+	flows := []flow{
+		{cloudFront, alb, f.ProductionPort, "CloudFront origin-facing servers to the ALB production listener (viewers come only through CloudFront)"},
 	}
 	if f.TestListenerPort != 0 {
 		for i, c := range f.TestListenerCIDRs {
@@ -159,9 +168,12 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			ToPort:          pulumi.Int(fl.port),
 			Description:     pulumi.Sprintf("allow %s from %s on %d: %s", fl.to.name, fl.from.name, fl.port, fl.why),
 		}
-		if fl.from.sg != nil {
+		switch {
+		case fl.from.sg != nil:
 			args.ReferencedSecurityGroupId = fl.from.sg.ID()
-		} else {
+		case fl.from.prefixList != nil:
+			args.PrefixListId = fl.from.prefixList
+		default:
 			args.CidrIpv4 = pulumi.String(fl.from.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-from-%s-%d", name, fl.to.name, fl.from.name, fl.port)
@@ -177,9 +189,12 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			ToPort:          pulumi.Int(fl.port),
 			Description:     pulumi.Sprintf("allow %s to %s on %d: %s", fl.from.name, fl.to.name, fl.port, fl.why),
 		}
-		if fl.to.sg != nil {
+		switch {
+		case fl.to.sg != nil:
 			args.ReferencedSecurityGroupId = fl.to.sg.ID()
-		} else {
+		case fl.to.prefixList != nil:
+			args.PrefixListId = fl.to.prefixList
+		default:
 			args.CidrIpv4 = pulumi.String(fl.to.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-to-%s-%d", name, fl.from.name, fl.to.name, fl.port)

@@ -289,7 +289,14 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, fmt.Errorf("network: s3 gateway endpoint: %w", err)
 	}
 
-	sgs, err := newFirewall(ctx, name, vpc, &a, parent)
+	// The ALB admits its production port only from CloudFront's origin-facing addresses.
+	cloudFront, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{
+		Name: pulumi.StringRef(CloudFrontOriginFacingPrefixList),
+	}, pulumi.Parent(n))
+	if err != nil {
+		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
+	}
+	sgs, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}

@@ -45,7 +45,7 @@ var keySettings = map[string][]string{
 	"aws:rds/optionGroup:OptionGroup":                   {"engineName", "majorEngineVersion"},
 	"aws:elasticache/replicationGroup:ReplicationGroup": {"engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "multiAzEnabled", "atRestEncryptionEnabled", "transitEncryptionMode", "authToken"},
 	"aws:secretsmanager/secretVersion:SecretVersion":    {"secretString"},
-	"random:index/randomPassword:RandomPassword":        {"length"},
+	"random:index/randomPassword:RandomPassword":        {"length", "special"},
 	"aws:lb/loadBalancer:LoadBalancer":                  {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout", "accessLogs.enabled"},
 	"aws:lb/targetGroup:TargetGroup":                    {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
 	"aws:lb/listener:Listener":                          {"port", "protocol", "sslPolicy", "defaultActions"},
@@ -53,6 +53,20 @@ var keySettings = map[string][]string{
 	"aws:ec2/launchTemplate:LaunchTemplate":             {"imageId", "instanceType", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit", "blockDeviceMappings"},
 	"aws:autoscaling/group:Group":                       {"minSize", "desiredCapacity", "maxSize", "healthCheckType", "waitForElbCapacity"},
 	"aws:ecr/repository:Repository":                     {"name", "imageTagMutability", "imageScanningConfiguration.scanOnPush"},
+
+	"aws:s3/bucketV2:BucketV2":                                                                   {"bucketPrefix", "forceDestroy"},
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     {"rule.objectOwnership"},
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"},
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {"rules"},
+	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     {"targetPrefix"},
+	"aws:s3/bucketNotification:BucketNotification":                                               {"eventbridge"},
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {"versioningConfiguration.status"},
+	"aws:cloudfront/originAccessControl:OriginAccessControl":                                     {"originAccessControlOriginType", "signingBehavior", "signingProtocol"},
+	"aws:cloudfront/function:Function":                                                           {"runtime", "publish"},
+	"aws:cloudfront/distribution:Distribution":                                                   {"aliases", "defaultRootObject", "priceClass", "httpVersion", "isIpv6Enabled", "viewerCertificate.minimumProtocolVersion", "webAclId"},
+	"aws:acm/certificate:Certificate":                                                            {"domainName", "validationMethod", "keyAlgorithm"},
+	"aws:route53/record:Record":                                                                  {"name", "type"},
+	"aws:wafv2/webAcl:WebAcl":                                                                    {"scope"},
 }
 
 // Text writes the human view: the resource tree with key settings, counts by type, the

@@ -7,18 +7,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/network"
 )
 
-// newCompute wires the compute tier from webstack:app, the network tier and the data tier: the
-// fleet's containers get the data endpoints and secret ARNs as environment, and the instance
-// role may read exactly those two secrets.
-func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, accountID, partition string, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
+// newCompute wires the compute tier from webstack:app, the network, data and edge tiers: the
+// fleet's containers get the data endpoints and secret ARNs as environment, the instance role
+// may read exactly those two secrets, and the production listener forwards only requests that
+// carry CloudFront's secret origin header (over HTTPS with the origin certificate when a
+// domain is configured).
+func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, accountID, partition string, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
 	app := cfg.App
 	color := func(c ColorConfig) compute.ColorArgs {
 		return compute.ColorArgs{Version: c.Version, MinSize: c.MinSize, DesiredCapacity: c.DesiredCapacity, MaxSize: c.MaxSize}
 	}
-	return compute.NewCompute(ctx, "app", &compute.ComputeArgs{
+	args := &compute.ComputeArgs{
 		VpcID:                  net.VpcID,
 		PublicSubnetIDs:        net.PublicSubnetIDs,
 		AppSubnetIDs:           net.AppSubnetIDs,
@@ -47,7 +50,14 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		Tags:                   DefaultTags(cfg),
 		Environment:            db.AppEnvironment(),
 		ReadableSecretARNs:     db.ReadableSecretARNs(),
-	}, opts...)
+		OriginHeaderName:       origin.HeaderName,
+		OriginHeaderValue:      origin.HeaderValue,
+	}
+	// A plain config value decides whether the listeners are HTTPS, never an Output.
+	if cfg.Edge.Domain != "" {
+		args.CertificateArn = origin.CertificateArn
+	}
+	return compute.NewCompute(ctx, "app", args, opts...)
 }
 
 // computeOutputs are the compute tier's stack outputs: what deploy jobs read to push images,

@@ -33,6 +33,7 @@ type Config struct {
 	Database DatabaseConfig `key:"database"`
 	Cache    CacheConfig    `key:"cache"`
 	App      AppConfig      `key:"app"`
+	Edge     EdgeConfig     `key:"edge"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -88,6 +89,7 @@ func DefaultConfig() Config {
 		Database: DefaultDatabaseConfig(),
 		Cache:    DefaultCacheConfig(),
 		App:      defaultAppConfig(),
+		Edge:     defaultEdgeConfig(),
 	}
 }
 
@@ -100,6 +102,7 @@ func (c *Config) sections() map[string]any {
 		"database": &c.Database,
 		"cache":    &c.Cache,
 		"app":      &c.App,
+		"edge":     &c.Edge,
 	}
 }
 
@@ -172,6 +175,7 @@ func (c *Config) validate(p *problems) {
 	c.Cache.validate(p, Namespace+":cache")
 	c.validateDataCrossSection(p)
 	c.App.validate(p, Namespace+":app")
+	c.Edge.validate(p, Namespace+":edge")
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free

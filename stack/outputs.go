@@ -12,27 +12,32 @@ const (
 
 	// Data tier (docs/data.md). Endpoints are DNS names without the port; no output holds a
 	// secret value, only the ARNs of the secrets.
-	OutDBWriterEndpoint      = "dbWriterEndpoint"
-	OutDBReaderEndpoints     = "dbReaderEndpoints"
-	OutDBPort                = "dbPort"
-	OutDBSecretARN           = "dbSecretArn"
-	OutRedisPrimaryEndpoint  = "redisPrimaryEndpoint"
-	OutRedisReaderEndpoint   = "redisReaderEndpoint"
-	OutRedisAuthSecretARN    = "redisAuthSecretArn"
-	OutALBDNSName            = "albDnsName"
-	OutALBARN                = "albArn"
-	OutProductionListenerARN = "productionListenerArn"
-	OutTestListenerARN       = "testListenerArn"
-	OutTestURL               = "testUrl"
-	OutBlueTargetGroupARN    = "blueTargetGroupArn"
-	OutGreenTargetGroupARN   = "greenTargetGroupArn"
-	OutBlueASGName           = "blueAsgName"
-	OutGreenASGName          = "greenAsgName"
-	OutActiveColor           = "activeColor"
-	OutIdleColor             = "idleColor"
-	OutBlueVersion           = "blueVersion"
-	OutGreenVersion          = "greenVersion"
-	OutECRRepositoryURL      = "ecrRepositoryUrl"
+	OutDBWriterEndpoint         = "dbWriterEndpoint"
+	OutDBReaderEndpoints        = "dbReaderEndpoints"
+	OutDBPort                   = "dbPort"
+	OutDBSecretARN              = "dbSecretArn"
+	OutRedisPrimaryEndpoint     = "redisPrimaryEndpoint"
+	OutRedisReaderEndpoint      = "redisReaderEndpoint"
+	OutRedisAuthSecretARN       = "redisAuthSecretArn"
+	OutALBDNSName               = "albDnsName"
+	OutALBARN                   = "albArn"
+	OutProductionListenerARN    = "productionListenerArn"
+	OutTestListenerARN          = "testListenerArn"
+	OutTestURL                  = "testUrl"
+	OutBlueTargetGroupARN       = "blueTargetGroupArn"
+	OutGreenTargetGroupARN      = "greenTargetGroupArn"
+	OutBlueASGName              = "blueAsgName"
+	OutGreenASGName             = "greenAsgName"
+	OutActiveColor              = "activeColor"
+	OutIdleColor                = "idleColor"
+	OutBlueVersion              = "blueVersion"
+	OutGreenVersion             = "greenVersion"
+	OutECRRepositoryURL         = "ecrRepositoryUrl"
+	OutFrontendBucketName       = "frontendBucketName"
+	OutCloudfrontDistributionID = "cloudfrontDistributionId"
+	OutCloudfrontDomainName     = "cloudfrontDomainName"
+	OutSiteURL                  = "siteUrl"
+	OutAPIURL                   = "apiUrl"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -44,4 +49,5 @@ var OutputNames = []string{
 	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
+	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/network"
 )
 
@@ -98,6 +99,17 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, fmt.Errorf("looking up the partition: %w", err)
 	}
 
+	// The edge tier's origin side comes first: the ALB's production port, and (with compute)
+	// the listener's certificate and secret header, follow from it.
+	origin, err := edge.NewOrigin(ctx, "origin", &edge.OriginArgs{
+		Domain:         cfg.Edge.Domain,
+		HostedZoneName: cfg.Edge.HostedZoneName,
+		HostedZoneID:   cfg.Edge.HostedZoneID,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
 		CIDR:                 cfg.Network.CIDR,
 		AZs:                  azs,
@@ -109,11 +121,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		AccountID:            identity.AccountId,
 		Partition:            partition.Partition,
 		Firewall: network.FirewallArgs{
-			PublicPorts:  []int{80, 443},
-			AppPort:      cfg.App.Port,
-			DatabasePort: cfg.Database.Port,
-			CachePort:    cfg.Cache.Port,
-			AdminCIDRs:   cfg.Bastion.AllowedCIDRs,
+			ProductionPort: origin.ListenerPort,
+			AppPort:        cfg.App.Port,
+			DatabasePort:   cfg.Database.Port,
+			CachePort:      cfg.Cache.Port,
+			AdminCIDRs:     cfg.Bastion.AllowedCIDRs,
 			// The test listener's port is open only to the deploy networks.
 			TestListenerPort:  cfg.App.TestListenerPort,
 			TestListenerCIDRs: cfg.App.TestListenerCIDRs,
@@ -143,7 +155,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	app, err := newCompute(ctx, cfg, net, dataTier, identity.AccountId, partition.Partition, withProvider)
+	app, err := newCompute(ctx, cfg, net, dataTier, origin, identity.AccountId, partition.Partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	site, err := buildEdge(ctx, cfg, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +171,12 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutDataSubnetIDs:     net.DataSubnetIDs,
 		OutBastionInstanceID: bastion.InstanceID,
 		OutBastionPublicIP:   bastion.PublicIP,
+
+		OutFrontendBucketName:       site.BucketName,
+		OutCloudfrontDistributionID: site.DistributionID,
+		OutCloudfrontDomainName:     site.DomainName,
+		OutSiteURL:                  site.SiteURL,
+		OutAPIURL:                   site.APIURL,
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

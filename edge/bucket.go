@@ -1,0 +1,204 @@
+package edge
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// bucketArgs shape one private bucket.
+type bucketArgs struct {
+	// role names the bucket ("site", "logs").
+	role string
+	// ownership is BucketOwnerEnforced (ACLs disabled, S3.12) except for the CloudFront log
+	// bucket, which needs ACLs (BucketOwnerPreferred).
+	ownership string
+	// versioning turns object versioning on.
+	versioning bool
+	// lifecycle are the bucket's lifecycle rules (S3.13).
+	lifecycle s3.BucketLifecycleConfigurationV2RuleArray
+	protect   bool
+}
+
+// privateBucket is a BucketV2 with its separate configuration resources (gotcha 20).
+type privateBucket struct {
+	bucket *s3.BucketV2
+	// ready are the resources that must exist before the bucket is used or gets a policy.
+	ready []pulumi.Resource
+}
+
+// newPrivateBucket registers a bucket that nobody outside the account can reach: ownership
+// controls, all four public access blocks (S3.8), SSE-S3 encryption, versioning when asked,
+// lifecycle rules. AES256 rather than KMS: CloudFront standard logs cannot be delivered to a
+// KMS-encrypted bucket without a key policy for the log delivery service, and OAC reads of a
+// KMS-encrypted object need one for CloudFront; SSE-S3 needs neither.
+func newPrivateBucket(ctx *pulumi.Context, name string, a bucketArgs, opts ...pulumi.ResourceOption) (*privateBucket, error) {
+	prefix := bucketPrefix(ctx.Project(), ctx.Stack(), a.role)
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		BucketPrefix: pulumi.String(prefix),
+		// A protected stack keeps its objects; an unprotected one (dev) can be destroyed
+		// without emptying the bucket by hand first.
+		ForceDestroy: pulumi.Bool(!a.protect),
+		Tags:         pulumi.StringMap{"Name": pulumi.String(prefix[:len(prefix)-1])},
+	}, withOpts(opts, pulumi.Protect(a.protect))...)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s: %w", a.role, err)
+	}
+	child := opts
+	b := &privateBucket{bucket: bucket}
+
+	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String(a.ownership)},
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s ownership controls: %w", a.role, err)
+	}
+	block, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s public access block: %w", a.role, err)
+	}
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.ID(),
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("AES256"),
+			},
+		}},
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("bucket %s encryption: %w", a.role, err)
+	}
+	b.ready = append(b.ready, ownership, block, sse)
+	if a.versioning {
+		v, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+			Bucket: bucket.ID(),
+			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
+				Status: pulumi.String("Enabled"),
+			},
+		}, child...)
+		if err != nil {
+			return nil, fmt.Errorf("bucket %s versioning: %w", a.role, err)
+		}
+		b.ready = append(b.ready, v)
+	}
+	if len(a.lifecycle) > 0 {
+		// Lifecycle rules on noncurrent versions need versioning configured first.
+		lc, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+			Bucket: bucket.ID(),
+			Rules:  a.lifecycle,
+		}, withOpts(child, pulumi.DependsOn(b.ready))...)
+		if err != nil {
+			return nil, fmt.Errorf("bucket %s lifecycle: %w", a.role, err)
+		}
+		b.ready = append(b.ready, lc)
+	}
+	return b, nil
+}
+
+// bucketPrefix is "<project>-<stack>-<role>-", lower case and short enough to leave S3 room
+// for the unique suffix it appends (bucket names are at most 63 characters).
+func bucketPrefix(project, stack, role string) string {
+	p := sanitizeBucketName(fmt.Sprintf("%s-%s-%s", project, stack, role))
+	if len(p) > 36 {
+		p = p[:36]
+	}
+	return p + "-"
+}
+
+func sanitizeBucketName(s string) string {
+	out := make([]byte, 0, len(s))
+	for _, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+			out = append(out, c)
+		case c >= 'A' && c <= 'Z':
+			out = append(out, c+'a'-'A')
+		default:
+			out = append(out, '-')
+		}
+	}
+	return string(out)
+}
+
+// policyDocument is an IAM policy document.
+type policyDocument struct {
+	Version   string            `json:"Version"`
+	Statement []policyStatement `json:"Statement"`
+}
+
+type policyStatement struct {
+	Sid       string                       `json:"Sid"`
+	Effect    string                       `json:"Effect"`
+	Principal any                          `json:"Principal"`
+	Action    any                          `json:"Action"`
+	Resource  any                          `json:"Resource"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// denyInsecureTransport is the statement of every bucket policy here (S3.5): no request
+// without TLS, whoever makes it.
+func denyInsecureTransport(bucketArn string) policyStatement {
+	return policyStatement{
+		Sid:       "DenyInsecureTransport",
+		Effect:    "Deny",
+		Principal: "*",
+		Action:    "s3:*",
+		Resource:  []string{bucketArn, bucketArn + "/*"},
+		Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "false"}},
+	}
+}
+
+// FrontendBucketPolicy is the frontend bucket's policy: CloudFront may read objects, and only
+// on behalf of this one distribution (its origin access control signs the requests); nothing
+// reaches the bucket without TLS. No other principal is allowed anything (gotcha 17).
+func FrontendBucketPolicy(bucketArn, distributionArn string) (string, error) {
+	doc := policyDocument{Version: "2012-10-17", Statement: []policyStatement{
+		{
+			Sid:       "AllowCloudFrontReadThroughOAC",
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": "cloudfront.amazonaws.com"},
+			Action:    "s3:GetObject",
+			Resource:  bucketArn + "/*",
+			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionArn}},
+		},
+		denyInsecureTransport(bucketArn),
+	}}
+	b, err := json.Marshal(doc)
+	return string(b), err
+}
+
+// s3AccessLogPrefix is where the frontend bucket's server access logs go in the log bucket.
+const s3AccessLogPrefix = "s3-access/site/"
+
+// LogBucketPolicy is the log bucket's policy: S3 server access logs of the frontend bucket
+// (and of no other bucket) may be written under s3AccessLogPrefix, and nothing reaches the
+// bucket without TLS. CloudFront's log delivery writes through the bucket ACL, not the
+// policy.
+func LogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
+		{
+			Sid:       "AllowS3ServerAccessLogs",
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": "logging.s3.amazonaws.com"},
+			Action:    "s3:PutObject",
+			Resource:  bucketArn + "/" + s3AccessLogPrefix + "*",
+			Condition: map[string]map[string]string{"ArnLike": {"aws:SourceArn": siteBucketArn}},
+		},
+		denyInsecureTransport(bucketArn),
+	}})
+	return string(b), err
+}
+
+// withOpts returns opts followed by more, without sharing opts' backing array.
+func withOpts(opts []pulumi.ResourceOption, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(append([]pulumi.ResourceOption(nil), opts...), more...)
+}

@@ -1,0 +1,117 @@
+package edge
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const (
+	testBucketArn = "arn:aws:s3:::webstack-prod-site-abc"
+	testDistArn   = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"
+)
+
+func decodePolicy(t *testing.T, raw string) policyDocument {
+	t.Helper()
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatalf("policy is not JSON: %v\n%s", err, raw)
+	}
+	return doc
+}
+
+func TestFrontendBucketPolicy(t *testing.T) {
+	raw, err := FrontendBucketPolicy(testBucketArn, testDistArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decodePolicy(t, raw)
+	if doc.Version != "2012-10-17" || len(doc.Statement) != 2 {
+		t.Fatalf("policy: version %q with %d statements, want 2012-10-17 with 2:\n%s", doc.Version, len(doc.Statement), raw)
+	}
+	var allows, denies []policyStatement
+	for _, s := range doc.Statement {
+		switch s.Effect {
+		case "Allow":
+			allows = append(allows, s)
+		case "Deny":
+			denies = append(denies, s)
+		default:
+			t.Errorf("statement %s: effect %q", s.Sid, s.Effect)
+		}
+	}
+	// Only CloudFront, only reads, only for this distribution.
+	if len(allows) != 1 {
+		t.Fatalf("%d allow statements, want 1 (CloudFront only):\n%s", len(allows), raw)
+	}
+	a := allows[0]
+	if p, ok := a.Principal.(map[string]any); !ok || len(p) != 1 || p["Service"] != "cloudfront.amazonaws.com" {
+		t.Errorf("allow principal %v, want only {Service: cloudfront.amazonaws.com}", a.Principal)
+	}
+	if a.Action != "s3:GetObject" {
+		t.Errorf("allow action %v, want s3:GetObject only", a.Action)
+	}
+	if a.Resource != testBucketArn+"/*" {
+		t.Errorf("allow resource %v, want the bucket's objects %s/*", a.Resource, testBucketArn)
+	}
+	if got := a.Condition["StringEquals"]["AWS:SourceArn"]; got != testDistArn || len(a.Condition) != 1 {
+		t.Errorf("allow condition %v, want only StringEquals AWS:SourceArn = %s", a.Condition, testDistArn)
+	}
+	// TLS only, for everyone, on the bucket and its objects.
+	if len(denies) != 1 {
+		t.Fatalf("%d deny statements, want 1 (insecure transport):\n%s", len(denies), raw)
+	}
+	assertDenyInsecureTransport(t, denies[0], testBucketArn)
+	if strings.Contains(raw, "s3:PutObject") || strings.Contains(raw, "s3:DeleteObject") {
+		t.Errorf("policy grants writes:\n%s", raw)
+	}
+}
+
+func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketArn string) {
+	t.Helper()
+	if d.Principal != "*" || d.Action != "s3:*" {
+		t.Errorf("deny statement principal %v action %v, want * and s3:*", d.Principal, d.Action)
+	}
+	res, _ := d.Resource.([]any)
+	if len(res) != 2 || res[0] != bucketArn || res[1] != bucketArn+"/*" {
+		t.Errorf("deny resources %v, want the bucket and its objects", d.Resource)
+	}
+	if got := d.Condition["Bool"]["aws:SecureTransport"]; got != "false" {
+		t.Errorf("deny condition %v, want Bool aws:SecureTransport = false", d.Condition)
+	}
+}
+
+func TestLogBucketPolicy(t *testing.T) {
+	const logArn = "arn:aws:s3:::webstack-prod-cflogs-abc"
+	raw, err := LogBucketPolicy(logArn, testBucketArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decodePolicy(t, raw)
+	if len(doc.Statement) != 2 || doc.Statement[0].Effect != "Allow" || doc.Statement[1].Effect != "Deny" {
+		t.Fatalf("log bucket policy should allow S3 access logs and deny insecure transport:\n%s", raw)
+	}
+	a := doc.Statement[0]
+	if p, _ := a.Principal.(map[string]any); p["Service"] != "logging.s3.amazonaws.com" || a.Action != "s3:PutObject" ||
+		a.Resource != logArn+"/s3-access/site/*" || a.Condition["ArnLike"]["aws:SourceArn"] != testBucketArn {
+		t.Errorf("access-log statement %+v, want logging.s3.amazonaws.com PutObject under s3-access/site/ from the frontend bucket only", a)
+	}
+	assertDenyInsecureTransport(t, doc.Statement[1], logArn)
+}
+
+func TestBucketPrefix(t *testing.T) {
+	for _, tc := range []struct{ project, stack, role, want string }{
+		{"webstack", "prod", "site", "webstack-prod-site-"},
+		{"WebStack", "Dev_1", "cflogs", "webstack-dev-1-cflogs-"},
+		{"a-very-long-project-name", "a-very-long-stack-name", "cflogs", "a-very-long-project-name-a-very-long-"},
+	} {
+		got := bucketPrefix(tc.project, tc.stack, tc.role)
+		if got != tc.want {
+			t.Errorf("bucketPrefix(%q, %q, %q) = %q, want %q", tc.project, tc.stack, tc.role, got, tc.want)
+		}
+		// S3 appends 26 characters; bucket names are at most 63.
+		if len(got)+26 > 63 {
+			t.Errorf("bucketPrefix(%q, %q, %q) = %q leaves no room for S3's suffix", tc.project, tc.stack, tc.role, got)
+		}
+	}
+}

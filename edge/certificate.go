@@ -1,0 +1,49 @@
+package edge
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// newValidatedCertificate requests an ACM certificate for one host name, validated by DNS in
+// the zone (ACM.1: DNS-validated certificates renew themselves), with an RSA 2048 key (ACM.2).
+// certOpts place the certificate and its validation (for CloudFront: the us-east-1
+// provider); recordOpts place the validation record. It returns the certificate's ARN from
+// the CertificateValidation, so that users of the ARN wait until the certificate is issued.
+func newValidatedCertificate(ctx *pulumi.Context, name, host string, zoneID pulumi.StringInput, certOpts []pulumi.ResourceOption, recordOpts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	cert, err := acm.NewCertificate(ctx, name+"-cert", &acm.CertificateArgs{
+		DomainName:       pulumi.String(host),
+		ValidationMethod: pulumi.String("DNS"),
+		KeyAlgorithm:     pulumi.String("RSA_2048"),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(host)},
+	}, certOpts...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("certificate for %s: %w", host, err)
+	}
+	// One host name, no alternative names: exactly one validation option.
+	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
+	record, err := route53.NewRecord(ctx, name+"-cert-validation", &route53.RecordArgs{
+		ZoneId:  zoneID,
+		Name:    option.ResourceRecordName().Elem(),
+		Type:    option.ResourceRecordType().Elem(),
+		Records: pulumi.StringArray{option.ResourceRecordValue().Elem()},
+		Ttl:     pulumi.Int(300),
+		// The validation record of a host name is the same for every certificate ACM issues
+		// for it: a re-created certificate takes the record over instead of failing.
+		AllowOverwrite: pulumi.Bool(true),
+	}, recordOpts...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("validation record for %s: %w", host, err)
+	}
+	validation, err := acm.NewCertificateValidation(ctx, name+"-cert-validated", &acm.CertificateValidationArgs{
+		CertificateArn:        cert.Arn,
+		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+	}, certOpts...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("validation of %s: %w", host, err)
+	}
+	return validation.CertificateArn, nil
+}

@@ -1,0 +1,582 @@
+package edge
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+// Fake ALB inputs: the edge tier takes the ALB as plain inputs, so the component is tested
+// without the compute tier.
+const (
+	fakeALBDnsName = "webstack-test-alb-123456.ap-northeast-2.elb.amazonaws.com"
+	fakeALBZoneID  = "ZWKZPGTI48KDX"
+)
+
+// shape is one stack shape of the edge tier.
+type shape struct {
+	domain, zoneName, zoneID string
+	waf, logs, versioning    bool
+	protect                  bool
+}
+
+// runEdge registers an Origin and an Edge of the given shape under the mock engine, the way
+// the wiring does: regional provider on both components, us-east-1 provider passed in.
+func runEdge(t *testing.T, s shape) (*mockaws.Result, error) {
+	t.Helper()
+	return mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		tags := pulumi.StringMap{"Project": pulumi.String("webstack"), "Environment": pulumi.String("test"), "ManagedBy": pulumi.String("pulumi")}
+		regional, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("ap-northeast-2"), DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: tags}})
+		if err != nil {
+			return err
+		}
+		global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1"), DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: tags}})
+		if err != nil {
+			return err
+		}
+		origin, err := NewOrigin(ctx, "origin", &OriginArgs{Domain: s.domain, HostedZoneName: s.zoneName, HostedZoneID: s.zoneID}, pulumi.Provider(regional))
+		if err != nil {
+			return err
+		}
+		args := &EdgeArgs{
+			Origin:         origin,
+			ALBDnsName:     pulumi.String(fakeALBDnsName),
+			ALBZoneID:      pulumi.String(fakeALBZoneID),
+			GlobalProvider: global,
+			WAF:            s.waf,
+			Logs:           s.logs,
+			Versioning:     s.versioning,
+			Protect:        s.protect,
+		}
+		if s.domain == "" {
+			args.ALBDomainName = pulumi.String(fakeALBDnsName)
+		}
+		_, err = NewEdge(ctx, "edge", args, pulumi.Provider(regional))
+		return err
+	})
+}
+
+func mustRun(t *testing.T, s shape) *mockaws.Result {
+	t.Helper()
+	res, err := runEdge(t, s)
+	if err != nil {
+		t.Fatalf("shape %+v: %v", s, err)
+	}
+	return res
+}
+
+func find(t *testing.T, res *mockaws.Result, typ, name string) *mockaws.Resource {
+	t.Helper()
+	r := res.Find(typ, name)
+	if r == nil {
+		t.Fatalf("no %s %q registered", typ, name)
+	}
+	return r
+}
+
+func count(res *mockaws.Result, typ string) int { return len(res.ByType(typ)) }
+
+const (
+	tDistribution = "aws:cloudfront/distribution:Distribution"
+	tBucket       = "aws:s3/bucketV2:BucketV2"
+	tRecord       = "aws:route53/record:Record"
+	tCert         = "aws:acm/certificate:Certificate"
+	tCertValid    = "aws:acm/certificateValidation:CertificateValidation"
+	tWebACL       = "aws:wafv2/webAcl:WebAcl"
+	tPolicy       = "aws:s3/bucketPolicy:BucketPolicy"
+	tOwnership    = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	tACL          = "aws:s3/bucketAclV2:BucketAclV2"
+)
+
+// TestEdgeShapes registers every stack shape and checks which resources exist.
+func TestEdgeShapes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    shape
+		want map[string]int
+	}{
+		{"default domain, no WAF, no logs", shape{}, map[string]int{
+			tDistribution: 1, tBucket: 1, tRecord: 0, tCert: 0, tCertValid: 0, tWebACL: 0, tPolicy: 1, tACL: 0,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 0,
+		}},
+		{"default domain, WAF and logs", shape{waf: true, logs: true, versioning: true}, map[string]int{
+			tDistribution: 1, tBucket: 2, tRecord: 0, tCert: 0, tWebACL: 1, tPolicy: 2, tACL: 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
+		}},
+		// Records: two certificate validations, origin.<domain>, and A + AAAA for the site.
+		{"custom domain by zone name, no WAF", shape{domain: "www.example.com", zoneName: "example.com"}, map[string]int{
+			tDistribution: 1, tBucket: 1, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 0,
+		}},
+		{"custom domain by zone id, WAF and logs", shape{domain: "app.example.org", zoneID: "Z0123456789ABC", waf: true, logs: true}, map[string]int{
+			tDistribution: 1, tBucket: 2, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 1, tACL: 1,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := mustRun(t, tc.s)
+			for typ, n := range tc.want {
+				if got := count(res, typ); got != n {
+					t.Errorf("%d %s, want %d", got, typ, n)
+				}
+			}
+			// Every child is parented to a component of the tier.
+			for _, r := range res.Resources {
+				if r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") &&
+					!strings.Contains(r.Parent, "webstack:edge:Edge::edge") && !strings.Contains(r.Parent, "webstack:edge:Origin::origin") {
+					t.Errorf("%s %q has parent %q, not the edge or origin component", r.Type, r.Name, r.Parent)
+				}
+			}
+		})
+	}
+}
+
+// TestFrontendBucket checks the private bucket's separate V2 resources (gotcha 20).
+func TestFrontendBucket(t *testing.T) {
+	for _, versioning := range []bool{false, true} {
+		res := mustRun(t, shape{versioning: versioning, protect: versioning})
+		b := find(t, res, tBucket, "edge-site")
+		if b.Protect != versioning {
+			t.Errorf("versioning=%v: bucket protect %v, want it to follow Protect", versioning, b.Protect)
+		}
+		if got := b.Input("forceDestroy"); got != !versioning {
+			t.Errorf("bucket forceDestroy %v, want %v (the opposite of protect)", got, !versioning)
+		}
+		for _, key := range []string{"acl", "versioning", "serverSideEncryptionConfiguration", "policy", "website", "lifecycleRules", "loggings"} {
+			if v := b.Input(key); v != nil {
+				t.Errorf("bucket sets deprecated inline %s = %v; use the separate V2 resource", key, v)
+			}
+		}
+		if got := find(t, res, tOwnership, "edge-site-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerEnforced" {
+			t.Errorf("site bucket ownership %v, want BucketOwnerEnforced (S3.12)", got)
+		}
+		if got := find(t, res, "aws:s3/bucketNotification:BucketNotification", "edge-site-events").Input("eventbridge"); got != true {
+			t.Errorf("site bucket EventBridge notifications %v, want true (S3.11)", got)
+		}
+		pab := find(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-site-public-access-block")
+		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+			if pab.Input(k) != true {
+				t.Errorf("public access block %s = %v, want true (S3.8)", k, pab.Input(k))
+			}
+		}
+		sse := find(t, res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "edge-site-encryption")
+		if got := sse.Input("rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"); got != "AES256" {
+			t.Errorf("site bucket encryption %v, want AES256", got)
+		}
+		lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-site-lifecycle")
+		if got := lc.Input("rules", 0, "noncurrentVersionExpiration", "noncurrentDays"); got != 30.0 {
+			t.Errorf("noncurrent version expiry %v, want 30 days", got)
+		}
+		v := res.Find("aws:s3/bucketVersioningV2:BucketVersioningV2", "edge-site-versioning")
+		if (v != nil) != versioning {
+			t.Errorf("versioning=%v but versioning resource present=%v", versioning, v != nil)
+		}
+		if v != nil && v.Input("versioningConfiguration", "status") != "Enabled" {
+			t.Errorf("versioning status %v, want Enabled", v.Input("versioningConfiguration", "status"))
+		}
+	}
+}
+
+// TestBucketPolicyAfterDistribution checks gotcha 17: the policy names the distribution's ARN
+// and is created after it.
+func TestBucketPolicyAfterDistribution(t *testing.T) {
+	res := mustRun(t, shape{})
+	dist := find(t, res, tDistribution, "edge-cdn")
+	pol := find(t, res, tPolicy, "edge-site-policy")
+	if !contains(pol.Dependencies, dist.URN) {
+		t.Errorf("bucket policy does not depend on the distribution; dependencies: %v", pol.Dependencies)
+	}
+	raw, _ := pol.Input("policy").(string)
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		t.Fatalf("policy %q: %v", raw, err)
+	}
+	arn := dist.Output("arn")
+	if got := doc.Statement[0].Condition["StringEquals"]["AWS:SourceArn"]; got != arn {
+		t.Errorf("policy SourceArn %q, want the distribution's ARN %v", got, arn)
+	}
+	if !strings.Contains(raw, `"Principal":{"Service":"cloudfront.amazonaws.com"}`) || !strings.Contains(raw, `"aws:SecureTransport":"false"`) {
+		t.Errorf("policy lacks the CloudFront allow or the TLS deny: %s", raw)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDistribution checks the distribution every stack gets.
+func TestDistribution(t *testing.T) {
+	res := mustRun(t, shape{})
+	d := find(t, res, tDistribution, "edge-cdn")
+	for path, want := range map[string]any{
+		"defaultRootObject": "index.html",
+		"httpVersion":       "http2and3",
+		"isIpv6Enabled":     true,
+		"priceClass":        PriceClass100,
+		"enabled":           true,
+	} {
+		if got := d.Input(path); got != want {
+			t.Errorf("distribution %s = %v, want %v", path, got, want)
+		}
+	}
+	if v := d.Input("customErrorResponses"); v != nil {
+		t.Errorf("distribution has customErrorResponses %v; they would rewrite API errors (gotcha 25)", v)
+	}
+
+	// Origins: the bucket through OAC (no OAI), the ALB with the secret header.
+	oac := find(t, res, "aws:cloudfront/originAccessControl:OriginAccessControl", "edge-oac")
+	for k, want := range map[string]string{"originAccessControlOriginType": "s3", "signingBehavior": "always", "signingProtocol": "sigv4"} {
+		if got := oac.Input(k); got != want {
+			t.Errorf("origin access control %s = %v, want %s", k, got, want)
+		}
+	}
+	bucket := find(t, res, tBucket, "edge-site")
+	s3o := originByID(t, d, siteOriginID)
+	if s3o["domainName"] != bucket.Output("bucketRegionalDomainName") {
+		t.Errorf("bucket origin domain %v, want the bucket's regional domain name %v", s3o["domainName"], bucket.Output("bucketRegionalDomainName"))
+	}
+	if s3o["originAccessControlId"] != oac.ID {
+		t.Errorf("bucket origin OAC %v, want %s", s3o["originAccessControlId"], oac.ID)
+	}
+	if oai, ok := s3o["s3OriginConfig"]; ok {
+		t.Errorf("bucket origin sets s3OriginConfig %v; with OAC it must be omitted (gotcha 17)", oai)
+	}
+	api := originByID(t, d, apiOriginID)
+	if api["domainName"] != fakeALBDnsName {
+		t.Errorf("api origin domain %v, want the ALB's %s", api["domainName"], fakeALBDnsName)
+	}
+	coc, _ := api["customOriginConfig"].(map[string]any)
+	if coc["originProtocolPolicy"] != OriginHTTPOnly {
+		t.Errorf("api origin protocol %v without a domain, want %s", coc["originProtocolPolicy"], OriginHTTPOnly)
+	}
+	hdrs, _ := api["customHeaders"].([]any)
+	if len(hdrs) != 1 {
+		t.Fatalf("api origin custom headers %v, want the secret origin header", api["customHeaders"])
+	}
+	h := hdrs[0].(map[string]any)
+	if h["name"] != OriginHeaderName || h["value"] != mockaws.Secret {
+		t.Errorf("api origin header %v, want %s = %s", h, OriginHeaderName, mockaws.Secret)
+	}
+
+	// Default behavior: the bucket, cached, compressed, HTTPS, the SPA router on viewer requests.
+	fn := find(t, res, "aws:cloudfront/function:Function", "edge-spa-router")
+	if fn.Input("runtime") != "cloudfront-js-2.0" || fn.Input("code") != SPARouterJS || fn.Input("publish") != true {
+		t.Errorf("spa router function runtime %v publish %v, code embedded %v", fn.Input("runtime"), fn.Input("publish"), fn.Input("code") == SPARouterJS)
+	}
+	headers := find(t, res, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers")
+	def := map[string]any{
+		"targetOriginId":          siteOriginID,
+		"viewerProtocolPolicy":    "redirect-to-https",
+		"compress":                true,
+		"cachePolicyId":           CachingOptimizedPolicyID,
+		"responseHeadersPolicyId": headers.ID,
+	}
+	for k, want := range def {
+		if got := d.Input("defaultCacheBehavior", k); got != want {
+			t.Errorf("default behavior %s = %v, want %v", k, got, want)
+		}
+	}
+	if got := d.Input("defaultCacheBehavior", "functionAssociations", 0); fmt.Sprint(got) != fmt.Sprint(map[string]any{"eventType": "viewer-request", "functionArn": fn.Output("arn")}) {
+		t.Errorf("default behavior function association %v, want the spa router on viewer-request", got)
+	}
+
+	// The API behavior: the ALB, nothing cached, everything but Host forwarded, all methods.
+	beh, _ := d.Input("orderedCacheBehaviors").([]any)
+	if len(beh) != 1 {
+		t.Fatalf("ordered cache behaviors %v, want exactly the API behavior", beh)
+	}
+	b := beh[0].(map[string]any)
+	for k, want := range map[string]any{
+		"pathPattern":             DefaultAPIPathPattern,
+		"targetOriginId":          apiOriginID,
+		"viewerProtocolPolicy":    "redirect-to-https",
+		"cachePolicyId":           CachingDisabledPolicyID,
+		"originRequestPolicyId":   AllViewerExceptHostHeaderPolicyID,
+		"responseHeadersPolicyId": headers.ID,
+	} {
+		if b[k] != want {
+			t.Errorf("api behavior %s = %v, want %v", k, b[k], want)
+		}
+	}
+	if got := fmt.Sprint(b["allowedMethods"]); got != "[GET HEAD OPTIONS PUT POST PATCH DELETE]" {
+		t.Errorf("api behavior methods %s, want all seven", got)
+	}
+	if _, ok := b["functionAssociations"]; ok {
+		t.Errorf("api behavior has function associations %v; API paths must never be rewritten", b["functionAssociations"])
+	}
+
+	// No domain: the default certificate, no aliases, no WAF, no logs.
+	if d.Input("viewerCertificate", "cloudfrontDefaultCertificate") != true || d.Input("aliases") != nil {
+		t.Errorf("without a domain: viewer certificate %v aliases %v, want the default certificate and no aliases", d.Input("viewerCertificate"), d.Input("aliases"))
+	}
+	if d.Input("webAclId") != nil || d.Input("loggingConfig") != nil {
+		t.Errorf("without WAF and logs: webAclId %v loggingConfig %v", d.Input("webAclId"), d.Input("loggingConfig"))
+	}
+}
+
+func originByID(t *testing.T, d *mockaws.Resource, id string) map[string]any {
+	t.Helper()
+	origins, _ := d.Input("origins").([]any)
+	for _, o := range origins {
+		if m, ok := o.(map[string]any); ok && m["originId"] == id {
+			return m
+		}
+	}
+	t.Fatalf("distribution has no origin %q: %v", id, origins)
+	return nil
+}
+
+// TestSecurityHeaders checks the response headers policy.
+func TestSecurityHeaders(t *testing.T) {
+	res := mustRun(t, shape{})
+	p := find(t, res, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers")
+	for _, tc := range []struct {
+		path []any
+		want any
+	}{
+		{[]any{"securityHeadersConfig", "strictTransportSecurity", "accessControlMaxAgeSec"}, float64(hstsMaxAge)},
+		{[]any{"securityHeadersConfig", "strictTransportSecurity", "includeSubdomains"}, true},
+		{[]any{"securityHeadersConfig", "strictTransportSecurity", "override"}, true},
+		{[]any{"securityHeadersConfig", "contentTypeOptions", "override"}, true},
+		{[]any{"securityHeadersConfig", "frameOptions", "frameOption"}, "DENY"},
+		{[]any{"securityHeadersConfig", "referrerPolicy", "referrerPolicy"}, "strict-origin-when-cross-origin"},
+		{[]any{"securityHeadersConfig", "contentSecurityPolicy", "contentSecurityPolicy"}, DefaultContentSecurityPolicy},
+	} {
+		if got := p.Input(tc.path...); got != tc.want {
+			t.Errorf("response headers policy %v = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+	for _, directive := range []string{"default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "connect-src 'self'"} {
+		if !strings.Contains(DefaultContentSecurityPolicy, directive) {
+			t.Errorf("default CSP lacks %q", directive)
+		}
+	}
+	if strings.Contains(DefaultContentSecurityPolicy, "script-src 'self' 'unsafe-inline'") || strings.Contains(DefaultContentSecurityPolicy, "unsafe-eval") {
+		t.Errorf("default CSP allows inline or eval'd scripts: %s", DefaultContentSecurityPolicy)
+	}
+}
+
+// TestCustomDomain checks certificates, records, TLS settings and the HTTPS origin.
+func TestCustomDomain(t *testing.T) {
+	res := mustRun(t, shape{domain: "www.example.com", zoneName: "example.com"})
+	global := find(t, res, "pulumi:providers:aws", "aws-us-east-1")
+	regional := find(t, res, "pulumi:providers:aws", "aws")
+
+	viewer := find(t, res, tCert, "edge-viewer-cert")
+	originCert := find(t, res, tCert, "origin-cert")
+	for _, c := range []struct {
+		r        *mockaws.Resource
+		domain   string
+		provider *mockaws.Resource
+	}{{viewer, "www.example.com", global}, {originCert, "origin.www.example.com", regional}} {
+		if c.r.Input("domainName") != c.domain || c.r.Input("validationMethod") != "DNS" || c.r.Input("keyAlgorithm") != "RSA_2048" {
+			t.Errorf("certificate %s: domain %v validation %v key %v, want %s, DNS, RSA_2048", c.r.Name, c.r.Input("domainName"), c.r.Input("validationMethod"), c.r.Input("keyAlgorithm"), c.domain)
+		}
+		if !strings.HasPrefix(c.r.Provider, c.provider.URN+"::") {
+			t.Errorf("certificate %s uses provider %q, want %s", c.r.Name, c.r.Provider, c.provider.Name)
+		}
+	}
+	if !strings.HasPrefix(find(t, res, tCertValid, "edge-viewer-cert-validated").Provider, global.URN+"::") {
+		t.Errorf("the CloudFront certificate's validation is not in us-east-1")
+	}
+	for _, name := range []string{"edge-viewer-cert-validation", "origin-cert-validation"} {
+		r := find(t, res, tRecord, name)
+		if r.Input("type") != "CNAME" || !strings.HasSuffix(fmt.Sprint(r.Input("name")), "example.com.") {
+			t.Errorf("validation record %s: %v %v", name, r.Input("type"), r.Input("name"))
+		}
+	}
+
+	d := find(t, res, tDistribution, "edge-cdn")
+	vc := find(t, res, tCertValid, "edge-viewer-cert-validated")
+	for k, want := range map[string]any{
+		"acmCertificateArn":      vc.Output("certificateArn"),
+		"sslSupportMethod":       "sni-only",
+		"minimumProtocolVersion": "TLSv1.2_2021",
+	} {
+		if got := d.Input("viewerCertificate", k); got != want {
+			t.Errorf("viewer certificate %s = %v, want %v", k, got, want)
+		}
+	}
+	if d.Input("viewerCertificate", "cloudfrontDefaultCertificate") == true {
+		t.Errorf("custom domain still uses the default certificate")
+	}
+	if fmt.Sprint(d.Input("aliases")) != "[www.example.com]" {
+		t.Errorf("aliases %v, want [www.example.com]", d.Input("aliases"))
+	}
+	api := originByID(t, d, apiOriginID)
+	coc, _ := api["customOriginConfig"].(map[string]any)
+	if api["domainName"] != "origin.www.example.com" || coc["originProtocolPolicy"] != OriginHTTPSOnly || fmt.Sprint(coc["originSslProtocols"]) != "[TLSv1.2]" {
+		t.Errorf("api origin %v %v, want origin.www.example.com over https-only TLSv1.2", api["domainName"], coc)
+	}
+
+	// Alias records: the site to the distribution (A and AAAA), origin.<domain> to the ALB.
+	for _, tc := range []struct{ name, host, typ, target, zone string }{
+		{"edge-site-record-a", "www.example.com", "A", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
+		{"edge-site-record-aaaa", "www.example.com", "AAAA", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
+		{"edge-origin-record", "origin.www.example.com", "A", fakeALBDnsName, fakeALBZoneID},
+	} {
+		r := find(t, res, tRecord, tc.name)
+		if r.Input("name") != tc.host || r.Input("type") != tc.typ || r.Input("aliases", 0, "name") != tc.target || r.Input("aliases", 0, "zoneId") != tc.zone {
+			t.Errorf("record %s: %v %v -> %v in %v, want %s %s -> %s in %s", tc.name, r.Input("name"), r.Input("type"), r.Input("aliases", 0, "name"), r.Input("aliases", 0, "zoneId"), tc.host, tc.typ, tc.target, tc.zone)
+		}
+	}
+}
+
+// TestWAF checks the web ACL and its attachment.
+func TestWAF(t *testing.T) {
+	res := mustRun(t, shape{waf: true})
+	acl := find(t, res, tWebACL, "edge-waf")
+	global := find(t, res, "pulumi:providers:aws", "aws-us-east-1")
+	if acl.Input("scope") != "CLOUDFRONT" || !strings.HasPrefix(acl.Provider, global.URN+"::") {
+		t.Errorf("web acl scope %v provider %q, want CLOUDFRONT in us-east-1", acl.Input("scope"), acl.Provider)
+	}
+	rules, _ := acl.Input("rules").([]any)
+	var names []string
+	for _, r := range rules {
+		m := r.(map[string]any)
+		names = append(names, fmt.Sprint(m["name"]))
+		vc, _ := m["visibilityConfig"].(map[string]any)
+		if vc["cloudwatchMetricsEnabled"] != true || vc["sampledRequestsEnabled"] != true {
+			t.Errorf("rule %v: visibility %v, want metrics and sampled requests", m["name"], vc)
+		}
+	}
+	want := "[AWSManagedRulesCommonRuleSet AWSManagedRulesKnownBadInputsRuleSet AWSManagedRulesAmazonIpReputationList RateLimitPerIP]"
+	if fmt.Sprint(names) != want {
+		t.Errorf("web acl rules %v, want %s", names, want)
+	}
+	if got := acl.Input("rules", 3, "statement", "rateBasedStatement", "limit"); got != 2000.0 {
+		t.Errorf("rate limit %v, want the default 2000", got)
+	}
+	if got := acl.Input("rules", 3, "action", "block"); got == nil {
+		t.Errorf("the rate-based rule does not block")
+	}
+	if acl.Input("visibilityConfig", "cloudwatchMetricsEnabled") != true || acl.Input("visibilityConfig", "sampledRequestsEnabled") != true {
+		t.Errorf("web acl visibility %v", acl.Input("visibilityConfig"))
+	}
+	d := find(t, res, tDistribution, "edge-cdn")
+	if d.Input("webAclId") != acl.Output("arn") {
+		t.Errorf("distribution webAclId %v, want the web ACL's ARN %v", d.Input("webAclId"), acl.Output("arn"))
+	}
+}
+
+// TestLogs checks gotcha 18: the log bucket is the only one with ACLs.
+func TestLogs(t *testing.T) {
+	res := mustRun(t, shape{logs: true})
+	logs := find(t, res, tBucket, "edge-logs")
+	if got := find(t, res, tOwnership, "edge-logs-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerPreferred" {
+		t.Errorf("log bucket ownership %v, want BucketOwnerPreferred (CloudFront standard logs use ACLs)", got)
+	}
+	if got := find(t, res, tOwnership, "edge-site-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerEnforced" {
+		t.Errorf("site bucket ownership %v: the ACL exception is for the log bucket only", got)
+	}
+	acl := find(t, res, tACL, "edge-logs-acl")
+	grants := fmt.Sprint(acl.Input("accessControlPolicy", "grants"))
+	if !strings.Contains(grants, cloudFrontLogDeliveryCanonicalID) || !strings.Contains(grants, mockaws.CanonicalUserID) {
+		t.Errorf("log bucket ACL grants %s, want FULL_CONTROL for the owner and awslogsdelivery", grants)
+	}
+	pab := find(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-logs-public-access-block")
+	if pab.Input("blockPublicAcls") != true || pab.Input("restrictPublicBuckets") != true {
+		t.Errorf("log bucket public access block %v", pab.Inputs)
+	}
+	lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-logs-lifecycle")
+	if got := lc.Input("rules", 0, "expiration", "days"); got != 365.0 {
+		t.Errorf("log expiry %v days, want 365", got)
+	}
+	al := find(t, res, "aws:s3/bucketLoggingV2:BucketLoggingV2", "edge-logs-site-access-logs")
+	if al.Input("bucket") != find(t, res, tBucket, "edge-site").ID || al.Input("targetBucket") != logs.ID || al.Input("targetPrefix") != "s3-access/site/" {
+		t.Errorf("frontend bucket access logging %v, want it in the log bucket under s3-access/site/ (S3.9)", al.Inputs)
+	}
+	d := find(t, res, tDistribution, "edge-cdn")
+	if got := d.Input("loggingConfig", "bucket"); got != logs.Output("bucketDomainName") {
+		t.Errorf("logging bucket %v, want the log bucket's domain name %v", got, logs.Output("bucketDomainName"))
+	}
+	if !contains(d.Dependencies, acl.URN) {
+		t.Errorf("distribution does not wait for the log bucket ACL")
+	}
+}
+
+// TestOriginSecret checks that the header value is a secret everywhere and never shows in
+// plain data.
+func TestOriginSecret(t *testing.T) {
+	res := mustRun(t, shape{domain: "www.example.com", zoneName: "example.com"})
+	pw := find(t, res, "random:index/randomPassword:RandomPassword", "origin-header")
+	if pw.Input("length") != 48.0 || pw.Input("special") != false {
+		t.Errorf("secret length %v special %v, want 48 letters and digits", pw.Input("length"), pw.Input("special"))
+	}
+	value, ok := pw.State["result"]
+	if !ok || !value.IsSecret() {
+		t.Fatalf("random password result is not a secret: %v", value)
+	}
+	clear := value.SecretValue().Element.StringValue()
+	for _, r := range res.Resources {
+		b, _ := json.Marshal(mockaws.PlainMap(r.Inputs))
+		s, _ := json.Marshal(mockaws.PlainMap(r.State))
+		if strings.Contains(string(b)+string(s), clear) {
+			t.Errorf("%s %q shows the origin secret in clear", r.Type, r.Name)
+		}
+	}
+	d := find(t, res, tDistribution, "edge-cdn")
+	api := d.Inputs["origins"].ArrayValue()[1].ObjectValue()
+	header := api["customHeaders"].ArrayValue()[0].ObjectValue()["value"]
+	if !header.IsSecret() && !(header.IsOutput() && header.OutputValue().Secret) {
+		t.Errorf("the distribution's origin header value is not a secret input: %v", header)
+	}
+}
+
+// TestEdgeArgsErrors checks that bad args fail before anything is registered.
+func TestEdgeArgsErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    shape
+		mod  func(*EdgeArgs)
+		want string
+	}{
+		{"https without domain", shape{}, func(a *EdgeArgs) { a.OriginProtocol = OriginHTTPSOnly }, `origin protocol "https-only" does not match`},
+		{"no alb", shape{}, func(a *EdgeArgs) { a.ALBDomainName = nil }, "alb domain name is required"},
+		{"no us-east-1 provider", shape{waf: true}, func(a *EdgeArgs) { a.GlobalProvider = nil }, "us-east-1 provider is required"},
+		{"bad price class", shape{}, func(a *EdgeArgs) { a.PriceClass = "PriceClass_50" }, `price class "PriceClass_50"`},
+		{"catch-all api pattern", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/*" }, `api path pattern "/*"`},
+		{"domain without alb zone", shape{domain: "www.example.com", zoneName: "example.com"}, func(a *EdgeArgs) { a.ALBZoneID = nil }, "alb dns name and zone id are required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+				global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+				if err != nil {
+					return err
+				}
+				origin, err := NewOrigin(ctx, "origin", &OriginArgs{Domain: tc.s.domain, HostedZoneName: tc.s.zoneName})
+				if err != nil {
+					return err
+				}
+				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDnsName), ALBDnsName: pulumi.String(fakeALBDnsName),
+					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, WAF: tc.s.waf}
+				tc.mod(a)
+				_, err = NewEdge(ctx, "edge", a)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := NewOrigin(nil, "origin", &OriginArgs{Domain: "www.example.com"}); err == nil || !strings.Contains(err.Error(), "exactly one of a hosted zone") {
+		t.Errorf("origin with a domain and no zone: %v", err)
+	}
+}
+
+func TestAPIBasePath(t *testing.T) {
+	for pattern, want := range map[string]string{"/api/*": "/api", "/api/v1/*": "/api/v1", "/backend/*": "/backend"} {
+		if got := APIBasePath(pattern); got != want {
+			t.Errorf("APIBasePath(%q) = %q, want %q", pattern, got, want)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+package stack
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/webstack/webstack/edge"
+)
+
+// EdgeConfig is `webstack:edge`: the frontend bucket, the CloudFront distribution in front of
+// the SPA and the API, the optional custom domain, the WAF and the access logs.
+type EdgeConfig struct {
+	// Domain is the site's host name (e.g. "www.example.com"). Empty (the default) serves the
+	// site on the distribution's *.cloudfront.net name, and CloudFront then reaches the ALB over
+	// plain HTTP. When set, hostedZoneName or hostedZoneId names the Route 53 public zone that
+	// holds it.
+	Domain string `key:"domain"`
+	// HostedZoneName is the Route 53 public hosted zone the domain lives in ("example.com").
+	HostedZoneName string `key:"hostedZoneName"`
+	// HostedZoneID is the ID of that zone ("Z0123456789ABCDEFGHIJ"), instead of its name.
+	HostedZoneID string `key:"hostedZoneId"`
+	// PriceClass is the CloudFront price class: PriceClass_100, PriceClass_200 or PriceClass_All.
+	PriceClass string `key:"priceClass"`
+	// APIPathPattern is the path pattern routed to the ALB, "/<prefix>/*".
+	APIPathPattern string `key:"apiPathPattern"`
+	// WAF attaches a WAFv2 web ACL (AWS managed rules plus a rate limit) to the distribution.
+	WAF bool `key:"waf"`
+	// WAFRateLimit is how many requests one IP may send in 5 minutes before the WAF blocks it.
+	WAFRateLimit int `key:"wafRateLimit"`
+	// Logs turns CloudFront standard access logs to a dedicated S3 bucket on or off.
+	Logs bool `key:"logs"`
+	// LogRetentionDays is how long access logs are kept before the bucket's lifecycle deletes them.
+	LogRetentionDays int `key:"logRetentionDays"`
+	// Versioning keeps previous versions of the frontend's objects (rollback of a bad upload).
+	Versioning bool `key:"versioning"`
+	// NoncurrentVersionDays is how long a replaced or deleted object version is kept.
+	NoncurrentVersionDays int `key:"noncurrentVersionDays"`
+	// Protect marks the frontend and log buckets `protect` and refuses to delete non-empty
+	// buckets; false lets `pulumi destroy` empty and delete them.
+	Protect bool `key:"protect"`
+	// ContentSecurityPolicy is the Content-Security-Policy header CloudFront adds to every
+	// response.
+	ContentSecurityPolicy string `key:"contentSecurityPolicy"`
+}
+
+// defaultEdgeConfig is secure by default: WAF and logs on, versioned bucket, prices of the
+// cheapest class (North America, Europe, Israel) that still serves everyone.
+func defaultEdgeConfig() EdgeConfig {
+	return EdgeConfig{
+		PriceClass:            edge.PriceClass100,
+		APIPathPattern:        edge.DefaultAPIPathPattern,
+		WAF:                   true,
+		WAFRateLimit:          2000,
+		Logs:                  true,
+		LogRetentionDays:      365,
+		Versioning:            true,
+		NoncurrentVersionDays: 30,
+		ContentSecurityPolicy: edge.DefaultContentSecurityPolicy,
+	}
+}
+
+var (
+	// dnsLabel is one label of a host name: letters, digits and inner hyphens, 1 to 63 long.
+	dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	// hostedZoneID is a Route 53 hosted zone ID.
+	hostedZoneID = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	// apiPathPattern is "/<segment>[/<segment>...]/*": a fixed prefix, so that the API behavior
+	// can never swallow the SPA's paths and the API's base URL follows from it.
+	apiPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)
+)
+
+// validDNSName reports whether name is a fully qualified host name of at least two labels
+// (lower case, no trailing dot, no wildcard).
+func validDNSName(name string) bool {
+	if len(name) > 253 {
+		return false
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if !dnsLabel.MatchString(l) {
+			return false
+		}
+	}
+	// The top-level domain is never all digits (that would be an IP address).
+	return strings.IndexFunc(labels[len(labels)-1], unicode.IsLetter) >= 0
+}
+
+func (e *EdgeConfig) validate(p *problems, key string) {
+	switch {
+	case e.Domain == "":
+		if e.HostedZoneName != "" {
+			p.add(key+".hostedZoneName", "%s has no effect without %s.domain; set the domain or remove the zone", quote(e.HostedZoneName), key)
+		}
+		if e.HostedZoneID != "" {
+			p.add(key+".hostedZoneId", "%s has no effect without %s.domain; set the domain or remove the zone", quote(e.HostedZoneID), key)
+		}
+	case !validDNSName(e.Domain):
+		p.add(key+".domain", "%s is not a valid DNS name such as \"www.example.com\" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)", quote(e.Domain))
+	case len(edge.OriginHostName(e.Domain)) > 64:
+		// ACM limits a certificate's domain name to 64 characters, and the origin certificate
+		// is for "origin.<domain>".
+		p.add(key+".domain", "%s is too long: the origin certificate's name %q must fit ACM's 64 characters", quote(e.Domain), edge.OriginHostName(e.Domain))
+	case e.HostedZoneName == "" && e.HostedZoneID == "":
+		p.add(key+".domain", "%s needs the Route 53 zone that holds it: set %s.hostedZoneName (e.g. %q) or %s.hostedZoneId", quote(e.Domain), key, parentDomain(e.Domain), key)
+	case e.HostedZoneName != "" && e.HostedZoneID != "":
+		p.add(key+".hostedZoneId", "%s and %s.hostedZoneName %s are both set; set only one", quote(e.HostedZoneID), key, quote(e.HostedZoneName))
+	case e.HostedZoneName != "" && !validDNSName(e.HostedZoneName):
+		p.add(key+".hostedZoneName", "%s is not a valid DNS name such as \"example.com\" (no trailing dot)", quote(e.HostedZoneName))
+	case e.HostedZoneName != "" && e.Domain != e.HostedZoneName && !strings.HasSuffix(e.Domain, "."+e.HostedZoneName):
+		p.add(key+".hostedZoneName", "%s does not contain %s.domain %s", quote(e.HostedZoneName), key, quote(e.Domain))
+	case e.HostedZoneID != "" && !hostedZoneID.MatchString(e.HostedZoneID):
+		p.add(key+".hostedZoneId", "%s is not a Route 53 hosted zone ID such as \"Z0123456789ABCDEFGHIJ\"", quote(e.HostedZoneID))
+	}
+	if !slices.Contains(edge.PriceClasses, e.PriceClass) {
+		p.add(key+".priceClass", "%s is not a CloudFront price class (%s)", quote(e.PriceClass), strings.Join(edge.PriceClasses, ", "))
+	}
+	switch {
+	case !apiPathPattern.MatchString(e.APIPathPattern):
+		p.add(key+".apiPathPattern", "%s must be a fixed path prefix followed by \"/*\", such as %q", quote(e.APIPathPattern), edge.DefaultAPIPathPattern)
+	case len(e.APIPathPattern) > 255:
+		p.add(key+".apiPathPattern", "%s is longer than CloudFront's 255 characters", quote(e.APIPathPattern))
+	}
+	// AWS WAF accepts rate limits from 10 to 2,000,000,000 requests per evaluation window.
+	if e.WAFRateLimit < 10 || e.WAFRateLimit > 2_000_000_000 {
+		p.add(key+".wafRateLimit", "%d must be between 10 and 2000000000 requests per IP per 5 minutes", e.WAFRateLimit)
+	}
+	if e.LogRetentionDays < 1 {
+		p.add(key+".logRetentionDays", "%d must be at least 1 day", e.LogRetentionDays)
+	}
+	if e.NoncurrentVersionDays < 1 {
+		p.add(key+".noncurrentVersionDays", "%d must be at least 1 day", e.NoncurrentVersionDays)
+	}
+	switch {
+	case strings.TrimSpace(e.ContentSecurityPolicy) == "":
+		p.add(key+".contentSecurityPolicy", "%s must not be empty: the SPA needs a Content-Security-Policy", quote(e.ContentSecurityPolicy))
+	case strings.IndexFunc(e.ContentSecurityPolicy, unicode.IsControl) >= 0:
+		p.add(key+".contentSecurityPolicy", "%s contains a control character (newline or tab); write the policy on one line", quote(e.ContentSecurityPolicy))
+	case len(e.ContentSecurityPolicy) > 1783:
+		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most 1783", len(e.ContentSecurityPolicy))
+	}
+}
+
+// parentDomain is the name minus its first label, as a hint for the zone.
+func parentDomain(name string) string {
+	if _, rest, ok := strings.Cut(name, "."); ok && strings.Contains(rest, ".") {
+		return rest
+	}
+	return name
+}

@@ -1,0 +1,88 @@
+package stack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// loadEdge loads a prod config whose webstack:edge section is edge (JSON).
+func loadEdge(edge string) (*Config, error) {
+	return LoadConfig("webstack", "prod", map[string]string{"webstack:edge": edge})
+}
+
+func TestEdgeConfigErrors(t *testing.T) {
+	const f = "Pulumi.prod.yaml: webstack:edge."
+	for _, tc := range []struct{ edge, want string }{
+		// A domain needs its zone, exactly one way.
+		{`{"domain":"www.example.com"}`, f + `domain: "www.example.com" needs the Route 53 zone that holds it: set webstack:edge.hostedZoneName (e.g. "example.com") or webstack:edge.hostedZoneId`},
+		{`{"domain":"www.example.com","hostedZoneName":"example.com","hostedZoneId":"Z123ABC"}`, f + `hostedZoneId: "Z123ABC" and webstack:edge.hostedZoneName "example.com" are both set; set only one`},
+		{`{"hostedZoneName":"example.com"}`, f + `hostedZoneName: "example.com" has no effect without webstack:edge.domain; set the domain or remove the zone`},
+		{`{"hostedZoneId":"Z123ABC"}`, f + `hostedZoneId: "Z123ABC" has no effect without webstack:edge.domain; set the domain or remove the zone`},
+		{`{"domain":"www.example.com","hostedZoneName":"example.org"}`, f + `hostedZoneName: "example.org" does not contain webstack:edge.domain "www.example.com"`},
+		{`{"domain":"www.example.com","hostedZoneName":"example.com."}`, f + `hostedZoneName: "example.com." is not a valid DNS name such as "example.com" (no trailing dot)`},
+		{`{"domain":"www.example.com","hostedZoneId":"z-123"}`, f + `hostedZoneId: "z-123" is not a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"`},
+		// The domain is a valid DNS name.
+		{`{"domain":"https://www.example.com","hostedZoneName":"example.com"}`, f + `domain: "https://www.example.com" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"*.example.com","hostedZoneName":"example.com"}`, f + `domain: "*.example.com" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"localhost","hostedZoneName":"example.com"}`, f + `domain: "localhost" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"WWW.Example.com","hostedZoneName":"example.com"}`, f + `domain: "WWW.Example.com" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"-bad.example.com","hostedZoneName":"example.com"}`, f + `domain: "-bad.example.com" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"10.0.0.1","hostedZoneName":"example.com"}`, f + `domain: "10.0.0.1" is not a valid DNS name such as "www.example.com" (lower-case labels of letters, digits and hyphens, no trailing dot or wildcard)`},
+		{`{"domain":"` + strings.Repeat("a", 50) + `.example.com","hostedZoneName":"example.com"}`, f + `domain: "` + strings.Repeat("a", 50) + `.example.com" is too long: the origin certificate's name "origin.` + strings.Repeat("a", 50) + `.example.com" must fit ACM's 64 characters`},
+		// A price class CloudFront knows.
+		{`{"priceClass":"PriceClass_300"}`, f + `priceClass: "PriceClass_300" is not a CloudFront price class (PriceClass_100, PriceClass_200, PriceClass_All)`},
+		{`{"priceClass":"all"}`, f + `priceClass: "all" is not a CloudFront price class (PriceClass_100, PriceClass_200, PriceClass_All)`},
+		// A sane API path pattern.
+		{`{"apiPathPattern":"/*"}`, f + `apiPathPattern: "/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		{`{"apiPathPattern":"*"}`, f + `apiPathPattern: "*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		{`{"apiPathPattern":"api/*"}`, f + `apiPathPattern: "api/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		{`{"apiPathPattern":"/api"}`, f + `apiPathPattern: "/api" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		{`{"apiPathPattern":"/api*/*"}`, f + `apiPathPattern: "/api*/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		// Numbers in range.
+		{`{"wafRateLimit":5}`, f + `wafRateLimit: 5 must be between 10 and 2000000000 requests per IP per 5 minutes`},
+		{`{"logRetentionDays":0}`, f + `logRetentionDays: 0 must be at least 1 day`},
+		{`{"noncurrentVersionDays":-1}`, f + `noncurrentVersionDays: -1 must be at least 1 day`},
+		{`{"contentSecurityPolicy":" "}`, f + `contentSecurityPolicy: " " must not be empty: the SPA needs a Content-Security-Policy`},
+		{`{"contentSecurityPolicy":"default-src 'self';\nscript-src 'self'"}`, f + `contentSecurityPolicy: "default-src 'self';\nscript-src 'self'" contains a control character (newline or tab); write the policy on one line`},
+		// Types and keys, through the shared binder.
+		{`{"waf":"yes"}`, f + `waf: "yes" must be true or false`},
+		{`{"domian":"www.example.com"}`, f + `domian: unknown key (did you mean "domain"?)`},
+	} {
+		_, err := loadEdge(tc.edge)
+		if err == nil {
+			t.Errorf("webstack:edge %s: no error, want %q", tc.edge, tc.want)
+			continue
+		}
+		if got := err.Error(); got != tc.want {
+			t.Errorf("webstack:edge %s:\n got  %s\n want %s", tc.edge, got, tc.want)
+		}
+	}
+}
+
+func TestEdgeConfigValid(t *testing.T) {
+	for _, edge := range []string{
+		`{}`,
+		`{"domain":"www.example.com","hostedZoneName":"example.com"}`,
+		`{"domain":"example.com","hostedZoneName":"example.com"}`,
+		`{"domain":"shop.eu.example.co.uk","hostedZoneId":"Z0123456789ABCDEFGHIJ"}`,
+		`{"priceClass":"PriceClass_All","apiPathPattern":"/api/v1/*","waf":false,"logs":false}`,
+	} {
+		if _, err := loadEdge(edge); err != nil {
+			t.Errorf("webstack:edge %s: %v", edge, err)
+		}
+	}
+}
+
+func TestEdgeConfigDefaults(t *testing.T) {
+	c, err := loadEdge(`{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(c.Edge)
+	e := c.Edge
+	if e.Domain != "" || e.PriceClass != "PriceClass_100" || e.APIPathPattern != "/api/*" || !e.WAF || !e.Logs ||
+		!e.Versioning || e.WAFRateLimit != 2000 || e.LogRetentionDays != 365 || e.NoncurrentVersionDays != 30 || e.Protect {
+		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected", got)
+	}
+}

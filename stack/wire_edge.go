@@ -1,0 +1,63 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/edge"
+)
+
+// albAddress is what the edge tier needs from the compute tier's ALB.
+type albAddress struct {
+	// DNSName and ZoneID are the ALB's DNS name and canonical hosted zone ID.
+	DNSName, ZoneID pulumi.StringInput
+}
+
+// buildEdge registers the edge tier: the us-east-1 provider it needs for the CloudFront
+// certificate and the WAF, then the bucket, distribution and records in front of the ALB.
+// withProvider is the stack's regional provider.
+func buildEdge(ctx *pulumi.Context, cfg *Config, origin *edge.Origin, alb albAddress, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
+	var global *aws.Provider
+	if cfg.Edge.Domain != "" || cfg.Edge.WAF {
+		// CloudFront takes certificates and WAF web ACLs only from us-east-1 (gotcha 15).
+		var err error
+		global, err = aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{
+			Region: pulumi.String("us-east-1"),
+			DefaultTags: &aws.ProviderDefaultTagsArgs{
+				Tags: pulumi.ToStringMap(DefaultTags(cfg)),
+			},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("aws us-east-1 provider: %w", err)
+		}
+	}
+	albDomainName := alb.DNSName
+	if origin.HostName != "" {
+		// With a domain CloudFront connects to origin.<domain>, the name the ALB's
+		// certificate covers.
+		albDomainName = pulumi.String(origin.HostName)
+	}
+	args := &edge.EdgeArgs{
+		Origin:                origin,
+		ALBDomainName:         albDomainName,
+		OriginProtocol:        origin.Protocol,
+		ALBDnsName:            alb.DNSName,
+		ALBZoneID:             alb.ZoneID,
+		PriceClass:            cfg.Edge.PriceClass,
+		APIPathPattern:        cfg.Edge.APIPathPattern,
+		ContentSecurityPolicy: cfg.Edge.ContentSecurityPolicy,
+		WAF:                   cfg.Edge.WAF,
+		WAFRateLimit:          cfg.Edge.WAFRateLimit,
+		Logs:                  cfg.Edge.Logs,
+		LogRetentionDays:      cfg.Edge.LogRetentionDays,
+		Versioning:            cfg.Edge.Versioning,
+		NoncurrentVersionDays: cfg.Edge.NoncurrentVersionDays,
+		Protect:               cfg.Edge.Protect,
+	}
+	if global != nil {
+		args.GlobalProvider = global
+	}
+	return edge.NewEdge(ctx, "edge", args, withProvider)
+}
