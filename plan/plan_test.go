@@ -135,11 +135,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestConfigErrorNamesFileKeyAndValue(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, "../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
-	bad := "config:\n  webstack:network:\n    cidr: 10.0.0.0/33\n"
+	dev, err := os.ReadFile("../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(dev), "cidr: 10.20.0.0/16", "cidr: 10.0.0.0/33", 1)
+	if bad == string(dev) {
+		t.Fatal("Pulumi.dev.yaml no longer sets cidr: 10.20.0.0/16; update this test")
+	}
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(bad), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := Run(dir, "dev")
+	_, _, err = Run(dir, "dev")
 	want := `Pulumi.dev.yaml: webstack:network.cidr: "10.0.0.0/33" is not a valid IPv4 CIDR`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want exactly %q", err, want)
