@@ -41,8 +41,11 @@ func (f *fakeStack) SetApp(_ context.Context, a App) error {
 	return nil
 }
 
-func (f *fakeStack) Up(context.Context) error {
+func (f *fakeStack) Up(ctx context.Context) error {
 	f.ups++
+	if err := ctx.Err(); err != nil { // the real engine stops on a cancelled context too
+		return err
+	}
 	if f.upErr != nil {
 		if err := f.upErr(f.cfg, f.ups); err != nil {
 			f.events = append(f.events, "up failed")

@@ -43,9 +43,13 @@ func (p HTTPProber) Probe(ctx context.Context, url string) error {
 	var last error
 	for {
 		attempts++
-		last = get(ctx, client, url)
-		if last == nil {
+		err := get(ctx, client, url)
+		if err == nil {
 			return nil
+		}
+		// An attempt cut short by the deadline says less than the answer before it.
+		if last == nil || ctx.Err() == nil {
+			last = err
 		}
 		select {
 		case <-ctx.Done():

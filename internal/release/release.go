@@ -381,8 +381,10 @@ func (r *Releaser) verifyProduction(ctx context.Context, want Color, path string
 	return u, r.Probe.Probe(ctx, u)
 }
 
-// restore brings the stack back to prev after a failure before the flip.
+// restore brings the stack back to prev after a failure before the flip. It runs even when
+// ctx was cancelled (an interrupt, a cancelled CI job): stopping half-way is the worse state.
 func (r *Releaser) restore(ctx context.Context, op, step string, cause error, prev App) error {
+	ctx = context.WithoutCancel(ctx)
 	f := &Failure{Op: op, Step: step, Err: cause}
 	if errors.Is(cause, ErrConcurrentUpdate) {
 		f.State = r.keepApplied(ctx, "the refused update changed nothing")
@@ -402,7 +404,9 @@ func (r *Releaser) restore(ctx context.Context, op, step string, cause error, pr
 
 // flipBack makes live the active color again after a failure at or after the flip. The new
 // color keeps its version and capacity so the failure can be inspected; retire scales it down.
+// Like restore, it runs even when ctx was cancelled.
 func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, live Color) error {
+	ctx = context.WithoutCancel(ctx)
 	f := &Failure{Op: op, Step: step, Err: cause}
 	if errors.Is(cause, ErrConcurrentUpdate) {
 		f.State = r.keepApplied(ctx, "the refused update changed nothing, production was not switched")

@@ -197,6 +197,24 @@ func TestReleaseVerifyFailureFlipsBack(t *testing.T) {
 	}
 }
 
+func TestReleaseInterruptedStillRestores(t *testing.T) {
+	h := newHarness(liveBlue())
+	ctx, cancel := context.WithCancel(context.Background())
+	h.probe.fail = func(url string) error {
+		cancel() // Ctrl-C during the smoke test
+		return context.Canceled
+	}
+	h.stack.upErr = func(App, int) error { return nil }
+	_, err := h.r.Release(ctx, Options{Version: "1.5.0"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the interruption", err)
+	}
+	sameRelease(t, h.stack.deployed, liveBlue())
+	if h.stack.ups != 2 {
+		t.Errorf("ups = %d, want 2 (deploy, restore despite the interrupt)", h.stack.ups)
+	}
+}
+
 func TestReleaseRestoreFailureSaysStateIsUnknown(t *testing.T) {
 	h := newHarness(liveBlue())
 	h.stack.upErr = func(App, int) error { return errors.New("provider crashed") }
