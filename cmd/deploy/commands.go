@@ -131,7 +131,7 @@ func run(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "deploy %s: %v\nrun `deploy -h` for usage\n", cmd, err)
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "deploy %s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "deploy: %v\n", err)
 		return 1
 	}
 }

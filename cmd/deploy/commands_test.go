@@ -134,7 +134,7 @@ func TestReleaseFailureExitsOneWithState(t *testing.T) {
 	m := newMem(t)
 	m.failUp = errors.New("pulumi up: exit status 255")
 	code, _, errOut := runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q")
-	if code != 1 || !strings.Contains(errOut, `deploy release: release "1.5.0" to stack "prod" failed while deploying 1.5.0 to green`) ||
+	if code != 1 || !strings.Contains(errOut, `deploy: release "1.5.0" to stack "prod" failed while deploying 1.5.0 to green`) ||
 		!strings.Contains(errOut, "stack state: restoring the previous config failed too") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
