@@ -1,0 +1,315 @@
+// Package release drives webstack's blue/green releases: a release is a sequence of changes to
+// the stack config object webstack:app followed by `pulumi up`, with smoke tests, optional
+// canary steps, a flip of the active color and automatic recovery when a step fails.
+//
+// The package talks to the stack through the small Stack interface, so the state machine is
+// tested with a fake stack; AutoStack implements it on Pulumi's Automation API.
+package release
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+)
+
+// AppKey is the stack config key of the release model (DESIGN.md "Blue/green release model").
+const AppKey = "webstack:app"
+
+// Color is one of the two WAS fleets.
+type Color string
+
+// The two colors.
+const (
+	Blue  Color = "blue"
+	Green Color = "green"
+)
+
+// Other returns the color that is not c.
+func (c Color) Other() Color {
+	if c == Blue {
+		return Green
+	}
+	return Blue
+}
+
+// Capacity is the Auto Scaling size of one color.
+type Capacity struct {
+	Min     int `json:"minSize"`
+	Desired int `json:"desiredCapacity"`
+	Max     int `json:"maxSize"`
+}
+
+// IsZero reports whether the color runs no instances.
+func (c Capacity) IsZero() bool { return c.Desired == 0 && c.Min == 0 }
+
+// String formats the capacity as min/desired/max.
+func (c Capacity) String() string { return fmt.Sprintf("%d/%d/%d", c.Min, c.Desired, c.Max) }
+
+// Fleet is what one color runs: an application version and a capacity.
+type Fleet struct {
+	Version  string   `json:"version"`
+	Capacity Capacity `json:"capacity"`
+}
+
+// String describes the fleet for progress messages.
+func (f Fleet) String() string {
+	v := f.Version
+	if v == "" {
+		v = "(none)"
+	}
+	return fmt.Sprintf("version %s, capacity %s (min/desired/max)", v, f.Capacity)
+}
+
+// App is the release-relevant part of the webstack:app config object. Fields the release tool
+// does not manage (port, health check path, instance type ...) are kept untouched in raw and
+// written back as they were.
+type App struct {
+	Active       Color
+	CanaryWeight int
+	Blue         Fleet
+	Green        Fleet
+
+	raw map[string]any
+}
+
+// Fleet returns the fleet of color c.
+func (a App) Fleet(c Color) Fleet {
+	if c == Green {
+		return a.Green
+	}
+	return a.Blue
+}
+
+// SetFleet replaces the fleet of color c.
+func (a *App) SetFleet(c Color, f Fleet) {
+	if c == Green {
+		a.Green = f
+	} else {
+		a.Blue = f
+	}
+}
+
+// Idle returns the color that does not serve production (except a canary share).
+func (a App) Idle() Color { return a.Active.Other() }
+
+// ParseApp reads the JSON form of webstack:app, as `pulumi config get webstack:app` prints it.
+// Capacities must be integers and versions strings; every problem is reported.
+func ParseApp(data []byte) (App, error) {
+	var raw map[string]any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return App{}, fmt.Errorf("%s: not a config object: %w", AppKey, err)
+	}
+	if raw == nil {
+		return App{}, fmt.Errorf("%s: not a config object: %q", AppKey, string(data))
+	}
+	a := App{raw: raw}
+	var errs []error
+	switch v := raw["activeColor"].(type) {
+	case string:
+		a.Active = Color(v)
+		if a.Active != Blue && a.Active != Green {
+			errs = append(errs, fmt.Errorf("%s.activeColor: %q is not blue or green", AppKey, v))
+		}
+	case nil:
+		errs = append(errs, fmt.Errorf("%s.activeColor is not set", AppKey))
+	default:
+		errs = append(errs, fmt.Errorf("%s.activeColor: %v is not blue or green", AppKey, v))
+	}
+	if w, ok := raw["canaryWeight"]; ok {
+		n, err := intValue(AppKey+".canaryWeight", w)
+		errs = append(errs, err)
+		a.CanaryWeight = n
+	}
+	for _, c := range []Color{Blue, Green} {
+		f, err := parseFleet(c, raw[string(c)])
+		errs = append(errs, err)
+		a.SetFleet(c, f)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return App{}, err
+	}
+	return a, nil
+}
+
+func parseFleet(c Color, v any) (Fleet, error) {
+	key := AppKey + "." + string(c)
+	if v == nil {
+		return Fleet{}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Fleet{}, fmt.Errorf("%s: %v is not an object", key, v)
+	}
+	var f Fleet
+	var errs []error
+	switch ver := m["version"].(type) {
+	case nil:
+	case string:
+		f.Version = ver
+	default:
+		errs = append(errs, fmt.Errorf("%s.version: %v is a %T, not a string (quote it in the stack file)", key, ver, ver))
+	}
+	for _, field := range []struct {
+		name string
+		dst  *int
+	}{{"minSize", &f.Capacity.Min}, {"desiredCapacity", &f.Capacity.Desired}, {"maxSize", &f.Capacity.Max}} {
+		if x, ok := m[field.name]; ok {
+			n, err := intValue(key+"."+field.name, x)
+			errs = append(errs, err)
+			*field.dst = n
+		}
+	}
+	return f, errors.Join(errs...)
+}
+
+func intValue(key string, v any) (int, error) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := strconv.ParseInt(string(n), 10, 32)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %q is not an integer", key, n.String())
+		}
+		return int(i), nil
+	case float64:
+		if n != math.Trunc(n) {
+			return 0, fmt.Errorf("%s: %v is not an integer", key, n)
+		}
+		return int(n), nil
+	case int:
+		return n, nil
+	default:
+		return 0, fmt.Errorf("%s: %v is not an integer", key, v)
+	}
+}
+
+// Object returns webstack:app as a config object: the fields the tool does not manage as they
+// were read, the managed ones from a.
+func (a App) Object() map[string]any {
+	obj := maps.Clone(a.raw)
+	if obj == nil {
+		obj = map[string]any{}
+	}
+	obj["activeColor"] = string(a.Active)
+	obj["canaryWeight"] = a.CanaryWeight
+	for _, c := range []Color{Blue, Green} {
+		fleet := map[string]any{}
+		if old, ok := obj[string(c)].(map[string]any); ok {
+			fleet = maps.Clone(old)
+		}
+		f := a.Fleet(c)
+		fleet["version"] = f.Version
+		fleet["minSize"] = f.Capacity.Min
+		fleet["desiredCapacity"] = f.Capacity.Desired
+		fleet["maxSize"] = f.Capacity.Max
+		obj[string(c)] = fleet
+	}
+	return obj
+}
+
+// Validate checks the invariants the program also enforces, so that the tool refuses a change
+// before it reaches `pulumi up`.
+func (a App) Validate() error {
+	var errs []error
+	for _, c := range []Color{Blue, Green} {
+		f := a.Fleet(c)
+		key := AppKey + "." + string(c)
+		if f.Capacity.Min < 0 || f.Capacity.Min > f.Capacity.Desired || f.Capacity.Desired > f.Capacity.Max {
+			errs = append(errs, fmt.Errorf("%s: capacity %s must satisfy 0 <= minSize <= desiredCapacity <= maxSize", key, f.Capacity))
+		}
+		if !f.Capacity.IsZero() && f.Version == "" {
+			errs = append(errs, fmt.Errorf("%s: has capacity %s but no version", key, f.Capacity))
+		}
+	}
+	if a.Fleet(a.Active).Capacity.Desired == 0 {
+		errs = append(errs, fmt.Errorf("%s.activeColor: active color %q has no capacity", AppKey, a.Active))
+	}
+	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
+		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d is not between 0 and 100", AppKey, a.CanaryWeight))
+	}
+	if a.CanaryWeight > 0 && a.Fleet(a.Idle()).Capacity.Desired == 0 {
+		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d needs capacity on idle color %q", AppKey, a.CanaryWeight, a.Idle()))
+	}
+	return errors.Join(errs...)
+}
+
+// tagPattern is the syntax of a container image tag, which is what a version becomes.
+var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
+// ValidateVersion checks that v can be used as an application version (an image tag).
+func ValidateVersion(v string) error {
+	if v == "" {
+		return errors.New("version is empty")
+	}
+	if !tagPattern.MatchString(v) {
+		return fmt.Errorf("version %q is not a valid image tag (letters, digits, '_', '.', '-'; at most 128)", v)
+	}
+	// `pulumi config set --path` would store these as a number or a boolean. This tool writes
+	// the object with types intact, but a later hand edit would not, so refuse them outright.
+	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return fmt.Errorf("version %q is purely numeric; path config would store it as a number: use e.g. %q", v, v+".0.0")
+	}
+	if v == "true" || v == "false" {
+		return fmt.Errorf("version %q would be stored as a boolean", v)
+	}
+	return nil
+}
+
+// Change is one config value that differs between two App values.
+type Change struct {
+	Key      string // full path, e.g. webstack:app.green.version
+	Old, New any
+}
+
+// String formats the change as `key: old -> new`.
+func (c Change) String() string {
+	return fmt.Sprintf("%s: %s -> %s", c.Key, formatValue(c.Old), formatValue(c.New))
+}
+
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(unset)"
+	case string:
+		return strconv.Quote(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// Diff lists the managed values that differ between from and to, in a stable order.
+func Diff(from, to App) []Change {
+	var out []Change
+	add := func(key string, o, n any) {
+		if o != n {
+			out = append(out, Change{Key: AppKey + "." + key, Old: o, New: n})
+		}
+	}
+	add("activeColor", string(from.Active), string(to.Active))
+	add("canaryWeight", from.CanaryWeight, to.CanaryWeight)
+	for _, c := range []Color{Blue, Green} {
+		f, t := from.Fleet(c), to.Fleet(c)
+		add(string(c)+".version", f.Version, t.Version)
+		add(string(c)+".minSize", f.Capacity.Min, t.Capacity.Min)
+		add(string(c)+".desiredCapacity", f.Capacity.Desired, t.Capacity.Desired)
+		add(string(c)+".maxSize", f.Capacity.Max, t.Capacity.Max)
+	}
+	return out
+}
+
+// Keys returns the keys of the changes, for tests and summaries.
+func Keys(cs []Change) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.Key)
+	}
+	slices.Sort(out)
+	return out
+}

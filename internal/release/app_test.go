@@ -1,0 +1,109 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestParseAppRejectsBadValues(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"blue": {}}`, "webstack:app.activeColor is not set"},
+		{`{"activeColor": "red"}`, `webstack:app.activeColor: "red" is not blue or green`},
+		{`{"activeColor": "blue", "blue": {"version": 150}}`, "webstack:app.blue.version: 150 is a json.Number, not a string"},
+		{`{"activeColor": "blue", "green": {"minSize": 1.5}}`, `webstack:app.green.minSize: "1.5" is not an integer`},
+		{`{"activeColor": "blue", "green": {"maxSize": "4"}}`, "webstack:app.green.maxSize: 4 is not an integer"},
+		{`{"activeColor": "blue", "canaryWeight": true}`, "webstack:app.canaryWeight: true is not an integer"},
+		{`"blue"`, "not a config object"},
+	} {
+		_, err := ParseApp([]byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseApp(%s) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestParseAppReportsAllProblems(t *testing.T) {
+	_, err := ParseApp([]byte(`{"activeColor": "red", "blue": {"version": 1}, "green": {"maxSize": "x"}}`))
+	if err == nil || strings.Count(err.Error(), "\n") != 2 {
+		t.Errorf("want 3 problems, got %v", err)
+	}
+}
+
+func TestObjectRoundTrip(t *testing.T) {
+	a := liveBlue()
+	b, err := json.Marshal(a.Object())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseApp(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRelease(t, back, a)
+	if !strings.Contains(string(b), `"deregistrationDelay":30`) || !strings.Contains(string(b), `"version":"1.4.2"`) {
+		t.Errorf("object = %s", b)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		mut  func(*App)
+		want string
+	}{
+		{func(a *App) { a.Green = fleet("", 1, 1, 4) }, "webstack:app.green: has capacity 1/1/4 but no version"},
+		{func(a *App) { a.Active = Green }, `active color "green" has no capacity`},
+		{func(a *App) { a.CanaryWeight = 10 }, `needs capacity on idle color "green"`},
+		{func(a *App) { a.CanaryWeight = 101 }, "101 is not between 0 and 100"},
+		{func(a *App) { a.Blue.Capacity.Desired = 5 }, "0 <= minSize <= desiredCapacity <= maxSize"},
+	} {
+		a := liveBlue()
+		tc.mut(&a)
+		if err := a.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Validate() = %v, want %q", Describe(a), err, tc.want)
+		}
+	}
+	if err := liveBlue().Validate(); err != nil {
+		t.Errorf("valid config: %v", err)
+	}
+}
+
+func TestHTTPProberRetriesUntilHealthy(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 3 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"UP"}`))
+	}))
+	defer srv.Close()
+	p := HTTPProber{Timeout: 5 * time.Second, Interval: 10 * time.Millisecond}
+	if err := p.Probe(context.Background(), srv.URL+"/actuator/health"); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 3 {
+		t.Errorf("requests = %d, want 3", n.Load())
+	}
+}
+
+func TestHTTPProberGivesUpAtDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	p := HTTPProber{Timeout: 200 * time.Millisecond, Interval: 20 * time.Millisecond}
+	start := time.Now()
+	err := p.Probe(context.Background(), srv.URL+"/health")
+	if err == nil || !strings.Contains(err.Error(), "500 Internal Server Error") || !strings.Contains(err.Error(), "no healthy answer") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s, deadline was 200ms", d)
+	}
+}

@@ -1,0 +1,121 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+)
+
+// AutoStack implements Stack with Pulumi's Automation API.
+type AutoStack struct {
+	// Stack is the selected stack. Required.
+	Stack auto.Stack
+	// Progress receives the engine's progress output of each `up`. Optional.
+	Progress io.Writer
+}
+
+// Name returns the stack name.
+func (s *AutoStack) Name() string { return s.Stack.Name() }
+
+// App reads webstack:app with `pulumi config get --path webstack:app`.
+func (s *AutoStack) App(ctx context.Context) (App, error) {
+	v, err := s.Stack.GetConfigWithOptions(ctx, AppKey, &auto.ConfigOptions{Path: true})
+	if err != nil {
+		return App{}, fmt.Errorf("pulumi config get %s: %w", AppKey, shortError(err))
+	}
+	if v.Secret {
+		return App{}, fmt.Errorf("%s is a secret; the release settings must be plain config", AppKey)
+	}
+	return ParseApp([]byte(v.Value))
+}
+
+// configValueJSON is one entry of `pulumi config --json`, the format `config set-all --json`
+// reads.
+type configValueJSON struct {
+	Value       string `json:"value"`
+	ObjectValue any    `json:"objectValue"`
+	Secret      bool   `json:"secret"`
+}
+
+// SetApp writes the whole webstack:app object with `pulumi config set-all --json`, which keeps
+// value types exactly: a version stays a string even when it looks like a number, unlike
+// `pulumi config set --path`.
+func (s *AutoStack) SetApp(ctx context.Context, app App) error {
+	obj := app.Object()
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", AppKey, err)
+	}
+	doc, err := json.Marshal(map[string]configValueJSON{AppKey: {Value: string(raw), ObjectValue: obj}})
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", AppKey, err)
+	}
+	if err := s.Stack.SetAllConfigJson(ctx, string(doc), nil); err != nil {
+		return fmt.Errorf("pulumi config set-all %s: %w", AppKey, shortError(err))
+	}
+	return nil
+}
+
+// Up runs `pulumi up` and marks a refusal because of the stack lock with ErrConcurrentUpdate.
+func (s *AutoStack) Up(ctx context.Context) error {
+	opts := []optup.Option{}
+	if s.Progress != nil {
+		opts = append(opts, optup.ProgressStreams(s.Progress), optup.ErrorProgressStreams(s.Progress))
+	}
+	_, err := s.Stack.Up(ctx, opts...)
+	if err == nil {
+		return nil
+	}
+	if auto.IsConcurrentUpdateError(err) {
+		return fmt.Errorf("%w: %v", ErrConcurrentUpdate, shortError(err))
+	}
+	return shortError(err)
+}
+
+// Outputs returns the outputs of the last update; secret outputs are replaced by "[secret]".
+func (s *AutoStack) Outputs(ctx context.Context) (Outputs, error) {
+	m, err := s.Stack.Outputs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pulumi stack output: %w", shortError(err))
+	}
+	out := Outputs{}
+	for k, v := range m {
+		if v.Secret {
+			out[k] = "[secret]"
+			continue
+		}
+		out[k] = v.Value
+	}
+	return out, nil
+}
+
+// shortError keeps an Automation API error readable: its first line and the CLI's stderr,
+// without the full stdout (the progress was already streamed).
+func shortError(err error) error {
+	msg := err.Error()
+	first, rest, _ := strings.Cut(msg, "\n")
+	_, stderr, ok := strings.Cut(rest, "stderr: ")
+	if !ok {
+		return err
+	}
+	stderr = strings.TrimSpace(stderr)
+	if stderr == "" {
+		return &wrapped{msg: first, err: err}
+	}
+	return &wrapped{msg: first + ": " + stderr, err: err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }
+
+var _ Stack = (*AutoStack)(nil)
