@@ -12,21 +12,31 @@ import (
 // AccessLogPrefix is the key prefix of the ALB's access logs in their bucket.
 const AccessLogPrefix = "alb"
 
+// AccessLogNoncurrentDays is how long (days) the versioned access log bucket keeps a log
+// object's version after it expired or was deleted.
+const AccessLogNoncurrentDays = 7
+
 // accessLogBucket is the S3 bucket the ALB writes its access logs to (ELB.5).
 type accessLogBucket struct {
 	name   pulumi.StringOutput
 	policy *s3.BucketPolicy
 }
 
-// newAccessLogBucket registers a private, SSE-S3 encrypted bucket whose policy lets Elastic
-// Load Balancing write the ALB's logs, and whose lifecycle expires them. Only SSE-S3 works for
-// ALB access logs (CONTROLS gotcha 12), so the bucket does not use KMS.
+// newAccessLogBucket registers a private, SSE-S3 encrypted, versioned bucket whose policy lets
+// Elastic Load Balancing write the ALB's logs, and whose lifecycle expires them. Only SSE-S3
+// works for ALB access logs (CONTROLS gotcha 12), so the bucket does not use KMS.
+//
+// With deletion protection (the stack protects its ALB), the bucket is retainOnDelete: a
+// `pulumi destroy`, a replacement or turning access logs off leaves the bucket and its logs in
+// the account (audit evidence outlives the stack), and it refuses to be emptied by Pulumi.
+// Versioning (S3.14) keeps a deleted or expired log for AccessLogNoncurrentDays; logs are
+// written once and never overwritten, so it costs only those days of storage.
 func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*accessLogBucket, error) {
 	wrap := func(what string, err error) error { return fmt.Errorf("compute: access log %s: %w", what, err) }
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		ForceDestroy: pulumi.Bool(!a.DeletionProtection),
 		Tags:         pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb-logs", ctx.Project(), ctx.Stack())},
-	}, parent)
+	}, parent, pulumi.RetainOnDelete(a.DeletionProtection))
 	if err != nil {
 		return nil, wrap("bucket", err)
 	}
@@ -59,6 +69,16 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 	}, parent); err != nil {
 		return nil, wrap("encryption", err)
 	}
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket: bucketName,
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
+			Status: pulumi.String("Enabled"),
+		},
+	}, parent)
+	if err != nil {
+		return nil, wrap("versioning", err)
+	}
+	// Lifecycle rules on noncurrent versions need versioning configured first.
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: bucketName,
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{
@@ -67,12 +87,15 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 				Status:     pulumi.String("Enabled"),
 				Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String(AccessLogPrefix + "/")},
 				Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(a.AccessLogRetentionDays)},
+				NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+					NoncurrentDays: pulumi.Int(AccessLogNoncurrentDays),
+				},
 				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 					DaysAfterInitiation: pulumi.Int(1),
 				},
 			},
 		},
-	}, parent); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
 		return nil, wrap("lifecycle", err)
 	}
 

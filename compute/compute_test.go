@@ -419,6 +419,23 @@ func TestLoadBalancerAccessLogs(t *testing.T) {
 
 	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
 	expect(t, bucket, false, "forceDestroy")
+	// The stack protects its ALB, so the logs outlive a destroy (webstack/protect).
+	if !bucket.RetainOnDelete {
+		t.Error("app-alb-logs: retainOnDelete is false with deletion protection on, want true")
+	}
+	// Versioned (S3.14); the lifecycle expires noncurrent versions and waits for versioning.
+	versioning := must(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "app-alb-logs-versioning")
+	expect(t, versioning, bucket.ID, "bucket")
+	expect(t, versioning, "Enabled", "versioningConfiguration", "status")
+	lifecycle := must(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "app-alb-logs-lifecycle")
+	expect(t, lifecycle, AccessLogNoncurrentDays, "rules", 0, "noncurrentVersionExpiration", "noncurrentDays")
+	waits := false
+	for _, d := range lifecycle.Dependencies {
+		waits = waits || d == versioning.URN
+	}
+	if !waits {
+		t.Error("app-alb-logs-lifecycle does not depend on app-alb-logs-versioning")
+	}
 	pab := must(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "app-alb-logs-public-access")
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		expect(t, pab, true, k)

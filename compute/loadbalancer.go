@@ -41,8 +41,9 @@ type LoadBalancerArgs struct {
 	DeregistrationDelay int
 	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
 	IdleTimeout int
-	// DeletionProtection turns on the ALB's deletion protection (ELB.6) and keeps a non-empty
-	// access log bucket from being deleted. Optional. Defaults to false.
+	// DeletionProtection turns on the ALB's deletion protection (ELB.6), keeps a non-empty
+	// access log bucket from being deleted and makes that bucket retainOnDelete. Optional.
+	// Defaults to false.
 	DeletionProtection bool
 	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
 	// Defaults to false.
