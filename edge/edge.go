@@ -225,7 +225,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
 		}
-		logs, err := newLogBucket(ctx, name+"-logs", owner.Id, site.bucket, a.LogRetentionDays, a.Protect, parent...)
+		logs, err := newLogBucket(ctx, name+"-logs", owner.Id, site.bucket, a.LogRetentionDays, a.NoncurrentVersionDays, a.Protect, parent...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}

@@ -107,14 +107,16 @@ func TestEdgeShapes(t *testing.T) {
 		}},
 		{"default domain, WAF and logs", shape{waf: true, logs: true, versioning: true}, map[string]int{
 			tDistribution: 1, tBucket: 2, tRecord: 0, tCert: 0, tWebACL: 1, tPolicy: 2, tACL: 1,
-			"aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 2,
 		}},
 		// Records: two certificate validations, origin.<domain>, and A + AAAA for the site.
 		{"custom domain by zone name, no WAF", shape{domain: "www.example.com", zoneName: "example.com"}, map[string]int{
 			tDistribution: 1, tBucket: 1, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 0,
 		}},
+		// The log bucket is versioned even when the frontend bucket is not.
 		{"custom domain by zone id, WAF and logs", shape{domain: "app.example.org", zoneID: "Z0123456789ABC", waf: true, logs: true}, map[string]int{
 			tDistribution: 1, tBucket: 2, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 1, tACL: 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -490,6 +492,17 @@ func TestLogs(t *testing.T) {
 	lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-logs-lifecycle")
 	if got := lc.Input("rules", 0, "expiration", "days"); got != 365.0 {
 		t.Errorf("log expiry %v days, want 365", got)
+	}
+	// Versioned (S3.14) whatever the frontend bucket does; noncurrent versions expire.
+	v := find(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "edge-logs-versioning")
+	if v.Input("bucket") != logs.ID || v.Input("versioningConfiguration", "status") != "Enabled" {
+		t.Errorf("log bucket versioning %v, want Enabled on the log bucket", v.Inputs)
+	}
+	if got := lc.Input("rules", 0, "noncurrentVersionExpiration", "noncurrentDays"); got != 30.0 {
+		t.Errorf("log bucket noncurrent version expiry %v days, want 30", got)
+	}
+	if !contains(lc.Dependencies, v.URN) {
+		t.Errorf("log bucket lifecycle does not wait for versioning")
 	}
 	al := find(t, res, "aws:s3/bucketLoggingV2:BucketLoggingV2", "edge-logs-site-access-logs")
 	if al.Input("bucket") != find(t, res, tBucket, "edge-site").ID || al.Input("targetBucket") != logs.ID || al.Input("targetPrefix") != "s3-access/site/" {

@@ -13,24 +13,36 @@ import (
 // BucketOwnerPreferred still makes the bucket owner own every delivered object. Objects
 // expire after retentionDays.
 //
+// The bucket is always versioned (S3.14), so that a delivered log cannot be overwritten or
+// deleted without a trace for noncurrentDays. Log objects are written once and never replaced,
+// so the only noncurrent versions are those the expiry (or a deletion) leaves behind; they are
+// removed noncurrentDays later. With Expiration.Days set, S3 also removes the delete markers
+// that expiry leaves once they are the only version left.
+//
 // ownerID is the account's canonical user ID (s3.GetCanonicalUserId), which keeps
 // FULL_CONTROL.
 //
 // The frontend bucket's server access logs (S3.9) go to the same bucket under
 // s3AccessLogPrefix; site is the frontend bucket.
-func newLogBucket(ctx *pulumi.Context, name, ownerID string, site *s3.BucketV2, retentionDays int, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
+func newLogBucket(ctx *pulumi.Context, name, ownerID string, site *s3.BucketV2, retentionDays, noncurrentDays int, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
 	b, err := newPrivateBucket(ctx, name, bucketArgs{
-		role:      "cflogs",
-		ownership: "BucketOwnerPreferred",
-		lifecycle: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:         pulumi.String("expire-logs"),
-			Status:     pulumi.String("Enabled"),
-			Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
-			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(retentionDays)},
-			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
-				DaysAfterInitiation: pulumi.Int(1),
+		role:       "cflogs",
+		ownership:  "BucketOwnerPreferred",
+		versioning: true,
+		lifecycle: s3.BucketLifecycleConfigurationV2RuleArray{
+			&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id:         pulumi.String("expire-logs"),
+				Status:     pulumi.String("Enabled"),
+				Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+				Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(retentionDays)},
+				NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+					NoncurrentDays: pulumi.Int(noncurrentDays),
+				},
+				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+					DaysAfterInitiation: pulumi.Int(1),
+				},
 			},
-		}},
+		},
 		protect: protect,
 	}, opts...)
 	if err != nil {
