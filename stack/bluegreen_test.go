@@ -191,8 +191,8 @@ func TestFlipChangesOnlyListeners(t *testing.T) {
 	// After the flip, production reaches green and the test listener blue.
 	res := runApp(t, "prod", all(greenDeployed, flipToGreen))
 	tg := func(color string) any { return res.Find(typeTargetGroup, "app-alb-"+color+"-tg").Output("arn") }
-	if got := res.Find(typeListener, "app-alb-production").Input("defaultActions", 0, "targetGroupArn"); got != tg("green") {
-		t.Errorf("production listener forwards to %v, want green's target group %v", got, tg("green"))
+	if got := productionForward(t, res)["targetGroupArn"]; got != tg("green") {
+		t.Errorf("production listener's origin rule forwards to %v, want green's target group %v", got, tg("green"))
 	}
 	if got := res.Find(typeListener, "app-alb-test").Input("defaultActions", 0, "targetGroupArn"); got != tg("blue") {
 		t.Errorf("test listener forwards to %v, want blue's target group %v", got, tg("blue"))
@@ -206,7 +206,8 @@ func TestCanaryWeightsSumTo100(t *testing.T) {
 	for _, weight := range []int{1, 10, 50, 99, 100} {
 		for _, active := range []string{"blue", "green"} {
 			res := runApp(t, "prod", all(greenDeployed, set("activeColor", active), set("canaryWeight", weight)))
-			groups, _ := res.Find(typeListener, "app-alb-production").Input("defaultActions", 0, "forward", "targetGroups").([]any)
+			forward, _ := productionForward(t, res)["forward"].(map[string]any)
+			groups, _ := forward["targetGroups"].([]any)
 			if len(groups) != 2 {
 				t.Fatalf("canary %d: production listener forwards to %d target groups, want a weighted forward to 2", weight, len(groups))
 			}
@@ -228,6 +229,33 @@ func TestCanaryWeightsSumTo100(t *testing.T) {
 			}
 		}
 	}
+}
+
+// productionForward returns the action that forwards production traffic: behind CloudFront
+// (every stack) the production listener refuses everything by default (403) and its origin
+// rule, which admits only requests carrying the secret origin header, forwards to the live
+// color (weighted during a canary).
+func productionForward(t *testing.T, res *mockaws.Result) map[string]any {
+	t.Helper()
+	listener := res.Find(typeListener, "app-alb-production")
+	if listener == nil {
+		t.Fatal("no app-alb-production listener")
+	}
+	if got := listener.Input("defaultActions", 0, "fixedResponse", "statusCode"); got != "403" {
+		t.Errorf("production listener default action answers %v, want a fixed 403 for requests without the origin header", got)
+	}
+	rule := res.Find(typeListenerRule, "app-alb-origin")
+	if rule == nil {
+		t.Fatal("no app-alb-origin listener rule on the production listener")
+	}
+	if rule.Input("listenerArn") != listener.Output("arn") {
+		t.Errorf("app-alb-origin is on listener %v, want the production listener %v", rule.Input("listenerArn"), listener.Output("arn"))
+	}
+	action, _ := rule.Input("actions", 0).(map[string]any)
+	if action["type"] != "forward" {
+		t.Fatalf("app-alb-origin action %v, want a forward", action)
+	}
+	return action
 }
 
 // TestOnlyComputeDependsOnReleaseState: versions, colors and canary weights reach nothing
@@ -263,10 +291,14 @@ func TestOnlyComputeDependsOnReleaseState(t *testing.T) {
 
 // TestStackFilesCompute checks the compute tier each real stack file builds.
 func TestStackFilesCompute(t *testing.T) {
+	// prod has a domain: HTTPS listeners (production 443, test 9000) plus the port 80
+	// redirect. dev and test have none: HTTP production and test listeners.
 	want := map[string]struct {
 		minActive  int
 		protection bool
-	}{"prod": {2, true}, "dev": {1, false}, "test": {2, false}}
+		listeners  int
+		scheme     string
+	}{"prod": {2, true, 3, "https"}, "dev": {1, false, 2, "http"}, "test": {2, false, 2, "http"}}
 	for stack, w := range want {
 		t.Run(stack, func(t *testing.T) {
 			_, res, err := plan.Run("..", stack)
@@ -275,7 +307,7 @@ func TestStackFilesCompute(t *testing.T) {
 			}
 			counts := res.Counts()
 			for typ, n := range map[string]int{
-				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 2, typeListener: 2,
+				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 2, typeListener: w.listeners,
 				"aws:ec2/launchTemplate:LaunchTemplate": 2, "aws:autoscaling/group:Group": 2,
 				"aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
 			} {
@@ -322,8 +354,8 @@ func TestStackFilesCompute(t *testing.T) {
 					t.Errorf("output %s missing", out)
 				}
 			}
-			if url, _ := res.Outputs["testUrl"].(string); !strings.HasPrefix(url, "http://") || !strings.HasSuffix(url, ":9000") {
-				t.Errorf("testUrl = %q, want http://<alb>:9000", url)
+			if url, _ := res.Outputs["testUrl"].(string); !strings.HasPrefix(url, w.scheme+"://") || !strings.HasSuffix(url, ":9000") {
+				t.Errorf("testUrl = %q, want %s://<alb>:9000", url, w.scheme)
 			}
 			// The deploy networks, and only they, reach the test listener.
 			for _, r := range res.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {

@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// loadEdge loads a prod config whose webstack:edge section is edge (JSON).
+// loadEdge loads a prod config whose webstack:edge section is edge (JSON), with the least
+// webstack:app a stack must set.
 func loadEdge(edge string) (*Config, error) {
-	return LoadConfig("webstack", "prod", map[string]string{"webstack:edge": edge})
+	return LoadConfig("webstack", "prod", map[string]string{"webstack:edge": edge, "webstack:app": minimalApp})
 }
 
 func TestEdgeConfigErrors(t *testing.T) {
