@@ -73,6 +73,8 @@ func (c *Config) relaxations() []policy.Relaxation {
 	var out []policy.Relaxation
 	out = append(out, c.Network.relaxations()...)
 	out = append(out, c.Bastion.relaxations()...)
+	out = append(out, c.App.relaxations()...)
+	out = append(out, c.Edge.relaxations()...)
 	for _, r := range c.DataRelaxations() {
 		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Key: r.Key})
 	}

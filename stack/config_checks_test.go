@@ -1,6 +1,9 @@
 package stack
 
 import (
+	"encoding/json"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -74,14 +77,111 @@ func TestCheckOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The defaults are strict except interfaceEndpoints (default false), whose relaxations show.
+	// The defaults relax only through these keys: interfaceEndpoints, the ALB's access logs
+	// and deletion protection, and edge protect (all off by default), no domain, and the ACLs
+	// CloudFront's log bucket needs (logs are on by default).
 	o := strict.CheckOptions()
 	if o.Profile != policy.Production || len(o.Waivers) != 0 {
 		t.Errorf("defaults: profile %q, %d waivers; want production and none", o.Profile, len(o.Waivers))
 	}
+	defaultKeys := map[string]bool{
+		"webstack:network.interfaceEndpoints": true,
+		"webstack:app.accessLogs":             true,
+		"webstack:app.deletionProtection":     true,
+		"webstack:edge.domain":                true,
+		"webstack:edge.logs":                  true,
+		"webstack:edge.protect":               true,
+	}
 	for _, x := range o.Exceptions {
-		if x.Key != "webstack:network.interfaceEndpoints" {
+		if !defaultKeys[x.Key] {
 			t.Errorf("defaults relax %s by %s", x.Check, x.Key)
 		}
+	}
+}
+
+// TestEdgeAndAppRelaxations: each webstack:edge and webstack:app value that relaxes a
+// control registers exactly the scoped relaxations it should, and the strict value none.
+func TestEdgeAndAppRelaxations(t *testing.T) {
+	const (
+		dist     = "aws:cloudfront/distribution:Distribution"
+		bucket   = "aws:s3/bucketV2:BucketV2"
+		listener = "aws:lb/listener:Listener"
+		alb      = "aws:lb/loadBalancer:LoadBalancer"
+	)
+	// strictEdge and strictApp relax nothing except the log bucket's ACLs (logs on).
+	strictEdge := map[string]any{"domain": "www.example.com", "hostedZoneName": "example.com", "waf": true, "logs": true, "versioning": true, "protect": true}
+	strictApp := map[string]any{"testListenerCidrs": []string{"203.0.113.0/24"}, "blue": map[string]any{"version": "1.0.0"}, "accessLogs": true, "deletionProtection": true}
+	logACL := "S3.12 " + bucket + " edge-logs webstack:edge.logs"
+	for _, tc := range []struct {
+		section, key string
+		value        any
+		want         []string
+	}{
+		{"edge", "domain", "", []string{
+			"CloudFront.7 " + dist + " edge-cdn webstack:edge.domain",
+			"CloudFront.8 " + dist + " edge-cdn webstack:edge.domain",
+			"CloudFront.9 " + dist + " edge-cdn webstack:edge.domain",
+			"CloudFront.15 " + dist + " edge-cdn webstack:edge.domain",
+			"ELB.1 " + listener + " app-alb-production webstack:edge.domain",
+			"ELB.1 " + listener + " app-alb-test webstack:edge.domain",
+			logACL,
+		}},
+		{"edge", "logs", false, []string{
+			"CloudFront.5 " + dist + " edge-cdn webstack:edge.logs",
+			"S3.9 " + bucket + " edge-site webstack:edge.logs",
+		}},
+		{"edge", "waf", false, []string{"CloudFront.6 " + dist + " edge-cdn webstack:edge.waf", logACL}},
+		{"edge", "versioning", false, []string{"S3.14 " + bucket + " edge-site webstack:edge.versioning", logACL}},
+		{"edge", "protect", false, []string{
+			"webstack/protect " + bucket + " edge-site webstack:edge.protect",
+			"webstack/protect " + bucket + " edge-logs webstack:edge.protect",
+			logACL,
+		}},
+		{"app", "accessLogs", false, []string{"ELB.5 " + alb + " app-alb-lb webstack:app.accessLogs", logACL}},
+		{"app", "deletionProtection", false, []string{
+			"ELB.6 " + alb + " app-alb-lb webstack:app.deletionProtection",
+			"webstack/protect " + bucket + " app-alb-logs webstack:app.deletionProtection",
+			logACL,
+		}},
+		{"edge", "waf", true, []string{logACL}},
+	} {
+		t.Run(tc.section+"."+tc.key, func(t *testing.T) {
+			e, a := map[string]any{}, map[string]any{}
+			for k, v := range strictEdge {
+				e[k] = v
+			}
+			for k, v := range strictApp {
+				a[k] = v
+			}
+			map[string]map[string]any{"edge": e, "app": a}[tc.section][tc.key] = tc.value
+			if tc.section == "edge" && tc.key == "domain" {
+				delete(e, "hostedZoneName")
+			}
+			edgeJSON, _ := json.Marshal(e)
+			appJSON, _ := json.Marshal(a)
+			cfg, err := LoadConfig("webstack", "prod", map[string]string{
+				"webstack:network": `{"interfaceEndpoints": true}`,
+				"webstack:edge":    string(edgeJSON),
+				"webstack:app":     string(appJSON),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, x := range cfg.CheckOptions().Exceptions {
+				if policy.Lookup(x.Check) == nil {
+					t.Errorf("relaxation of unknown check %q", x.Check)
+				}
+				if strings.HasPrefix(x.Key, "webstack:edge.") || strings.HasPrefix(x.Key, "webstack:app.") {
+					got = append(got, strings.Join([]string{x.Check, x.Type, x.Name, x.Key}, " "))
+				}
+			}
+			sort.Strings(got)
+			want := append([]string(nil), tc.want...)
+			sort.Strings(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s.%s = %v relaxes\n  %s\nwant\n  %s", tc.section, tc.key, tc.value, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+		})
 	}
 }

@@ -1,0 +1,21 @@
+package stack
+
+import "github.com/webstack/webstack/policy"
+
+// relaxations lists the controls webstack:app deliberately relaxes, each scoped to the
+// resources the key governs.
+func (a *AppConfig) relaxations() []policy.Relaxation {
+	key := Namespace + ":app."
+	var out []policy.Relaxation
+	if !a.AccessLogs {
+		out = append(out, policy.Relaxation{Check: "ELB.5", Type: typeLoadBalancer, Name: albName, Key: key + "accessLogs"})
+	}
+	if !a.DeletionProtection {
+		// The ALB can be deleted, and its access log bucket (when there is one) is neither
+		// protected nor retained.
+		out = append(out,
+			policy.Relaxation{Check: "ELB.6", Type: typeLoadBalancer, Name: albName, Key: key + "deletionProtection"},
+			policy.Relaxation{Check: "webstack/protect", Type: typeBucketV2, Name: albLogBucket, Key: key + "deletionProtection"})
+	}
+	return out
+}
