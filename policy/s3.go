@@ -104,15 +104,18 @@ func init() {
 			ID: "S3.13", Title: "S3 buckets should have a lifecycle configuration",
 			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				for _, lc := range s.Referring(r, tBucketLifecycle, "bucket") {
+				configs := s.Referring(r, tBucketLifecycle, "bucket")
+				if len(configs) == 0 {
+					return bad("no %s has bucket = %s", tBucketLifecycle, show(bucketName(r)))
+				}
+				for _, lc := range configs {
 					for _, rule := range list(in(lc, "rules")) {
 						if str(obj(rule)["status"]) == "Enabled" {
 							return ok("lifecycle configuration %s has an enabled rule", lc.Name)
 						}
 					}
-					return bad("lifecycle configuration %s has no rule with status \"Enabled\": %s", lc.Name, field(lc, "rules"))
 				}
-				return bad("no %s has bucket = %s", tBucketLifecycle, show(bucketName(r)))
+				return bad("lifecycle configuration %s has no rule with status \"Enabled\": %s", configs[0].Name, field(configs[0], "rules"))
 			},
 		},
 		&Check{
