@@ -7,7 +7,7 @@
 #
 # Use from .ci/run (the two-line form keeps `set -e` effective on failure):
 #   WEBSTACK_PULUMI_ROOT=$(bash .ci/deploy-checks.sh)
-#   export WEBSTACK_PULUMI_ROOT PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+#   export WEBSTACK_PULUMI_ROOT
 #   go test ./...
 set -euo pipefail
 

@@ -154,11 +154,10 @@ func TestEngineReleaseFailedReleaseRollbackRetire(t *testing.T) {
 	servers := map[release.Color]*fleetServer{release.Blue: newFleetServer(t), release.Green: newFleetServer(t)}
 	prog := &standIn{servers: servers}
 	env := map[string]string{
-		"PULUMI_BACKEND_URL":                       "file://" + filepath.ToSlash(state),
-		"PULUMI_CONFIG_PASSPHRASE":                 "engine-test-only",
-		"PULUMI_HOME":                              filepath.Join(dir, "home"),
-		"PULUMI_SKIP_UPDATE_CHECK":                 "true",
-		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
+		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(state),
+		"PULUMI_CONFIG_PASSPHRASE": "engine-test-only",
+		"PULUMI_HOME":              filepath.Join(dir, "home"),
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
 	}
 	newStack := func() auto.Stack {
 		s, err := auto.UpsertStackInlineSource(ctx, "itest", "webstack", prog.program,
