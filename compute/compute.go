@@ -61,7 +61,9 @@ type ComputeArgs struct {
 
 	// CertificateArn, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
 	// LoadBalancerArgs. Optional.
-	CertificateArn    pulumi.StringInput
+	CertificateArn pulumi.StringInput
+	// HostName is the DNS name the certificate covers; see LoadBalancerArgs. Optional.
+	HostName          string
 	OriginHeaderName  string
 	OriginHeaderValue pulumi.StringInput
 
@@ -145,6 +147,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		CanaryWeight:           args.CanaryWeight,
 		TestListenerPort:       args.TestListenerPort,
 		CertificateArn:         args.CertificateArn,
+		HostName:               args.HostName,
 		OriginHeaderName:       args.OriginHeaderName,
 		OriginHeaderValue:      args.OriginHeaderValue,
 	}, parent)

@@ -126,7 +126,11 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 
 	l.ProductionListenerARN = production.Arn
 	l.TestListenerARN = test.Arn
-	l.TestURL = pulumi.Sprintf("%s://%s:%d", scheme, alb.DnsName, a.TestListenerPort)
+	host := alb.DnsName
+	if a.HostName != "" {
+		host = pulumi.String(a.HostName).ToStringOutput()
+	}
+	l.TestURL = pulumi.Sprintf("%s://%s:%d", scheme, host, a.TestListenerPort)
 	return nil
 }
 

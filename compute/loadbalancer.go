@@ -66,6 +66,10 @@ type LoadBalancerArgs struct {
 	// none: the production listener is HTTP on port 80. When set, the production listener is
 	// HTTPS on 443 with TLSPolicy, port 80 redirects to it and the test listener is HTTPS too.
 	CertificateArn pulumi.StringInput
+	// HostName is the name clients use for the ALB, the one CertificateArn covers (e.g.
+	// "origin.example.com"); testUrl is built on it. Optional. Defaults to the ALB's own DNS
+	// name, which no ACM certificate can cover.
+	HostName string
 	// OriginHeaderName and OriginHeaderValue (a secret) make the production listener answer
 	// 403 to any request without that header, which only CloudFront adds (edge tier); a
 	// listener rule forwards requests that carry it. Optional. Defaults to none: the listener

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -354,8 +355,14 @@ func TestStackFilesCompute(t *testing.T) {
 					t.Errorf("output %s missing", out)
 				}
 			}
-			if url, _ := res.Outputs["testUrl"].(string); !strings.HasPrefix(url, w.scheme+"://") || !strings.HasSuffix(url, ":9000") {
-				t.Errorf("testUrl = %q, want %s://<alb>:9000", url, w.scheme)
+			// With a certificate the test URL must use the name the certificate covers
+			// (origin.<domain>), not the ALB's own DNS name, or every smoke test fails TLS.
+			wantURL := fmt.Sprintf("http://%s:9000", res.Outputs["albDnsName"])
+			if w.scheme == "https" {
+				wantURL = "https://origin.www.example.com:9000"
+			}
+			if url := res.Outputs["testUrl"]; url != wantURL {
+				t.Errorf("testUrl = %v, want %s", url, wantURL)
 			}
 			// The deploy networks, and only they, reach the test listener.
 			for _, r := range res.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {

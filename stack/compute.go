@@ -56,6 +56,8 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 	// A plain config value decides whether the listeners are HTTPS, never an Output.
 	if cfg.Edge.Domain != "" {
 		args.CertificateArn = origin.CertificateArn
+		// The certificate names origin.<domain>, so smoke tests must use that name.
+		args.HostName = origin.HostName
 	}
 	return compute.NewCompute(ctx, "app", args, opts...)
 }
