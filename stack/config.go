@@ -247,6 +247,13 @@ func (b *BastionConfig) validate(p *problems, key string) {
 // validateAdminCIDRs checks a list of networks that may reach an administrative port: each
 // must be a valid CIDR and none may be the whole internet.
 func validateAdminCIDRs(p *problems, key string, cidrs []string) {
+	validateCIDRList(p, key, cidrs, "would open the port to the whole internet; list your admin networks instead")
+}
+
+// validateCIDRList checks a list of networks allowed to reach something: each a valid CIDR
+// without host bits, listed once, and never the whole IPv4 or IPv6 internet (wholeInternet
+// says why, after the value).
+func validateCIDRList(p *problems, key string, cidrs []string, wholeInternet string) {
 	seen := map[string]bool{}
 	for i, c := range cidrs {
 		k := fmt.Sprintf("%s[%d]", key, i)
@@ -255,7 +262,7 @@ func validateAdminCIDRs(p *problems, key string, cidrs []string) {
 		case err != nil:
 			p.add(k, "%s is not a valid CIDR", quote(c))
 		case prefix.Bits() == 0:
-			p.add(k, "%s would open the port to the whole internet; list your admin networks instead", quote(c))
+			p.add(k, "%s %s", quote(c), wholeInternet)
 		case prefix.Masked() != prefix:
 			p.add(k, "%s has host bits set; the network address is %q", quote(c), prefix.Masked().String())
 		case seen[prefix.String()]:

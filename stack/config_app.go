@@ -2,7 +2,6 @@ package stack
 
 import (
 	"fmt"
-	"net/netip"
 	"regexp"
 )
 
@@ -253,21 +252,5 @@ func validateDeployCIDRs(p *problems, key string, cidrs []string) {
 		p.add(key, "[] must list at least one deploy network (CIDR) allowed to reach the test listener")
 		return
 	}
-	seen := map[string]bool{}
-	for i, c := range cidrs {
-		k := fmt.Sprintf("%s[%d]", key, i)
-		prefix, err := netip.ParsePrefix(c)
-		switch {
-		case err != nil:
-			p.add(k, "%s is not a valid CIDR", quote(c))
-		case prefix.Bits() == 0:
-			p.add(k, "%s would open the test listener to the whole internet; list your deploy networks instead", quote(c))
-		case prefix.Masked() != prefix:
-			p.add(k, "%s has host bits set; the network address is %q", quote(c), prefix.Masked().String())
-		case seen[prefix.String()]:
-			p.add(k, "%s is listed twice", quote(c))
-		default:
-			seen[prefix.String()] = true
-		}
-	}
+	validateCIDRList(p, key, cidrs, "would open the test listener to the whole internet; list your deploy networks instead")
 }
