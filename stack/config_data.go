@@ -233,21 +233,7 @@ func (d *DatabaseConfig) validate(p *problems, key string) {
 	if d.BackupRetentionDays < 1 || d.BackupRetentionDays > maxBackupDays {
 		p.add(key+".backupRetentionDays", "%d must be between 1 and %d: a MySQL read replica needs backups on its source", d.BackupRetentionDays, maxBackupDays)
 	}
-	backup, bErr := parseDailyWindow(d.BackupWindow)
-	if bErr != nil {
-		p.add(key+".backupWindow", "%s %v", quote(d.BackupWindow), bErr)
-	} else if backup.minutes() < minDBWindowMinutes {
-		p.add(key+".backupWindow", "%s must be at least %d minutes long", quote(d.BackupWindow), minDBWindowMinutes)
-	}
-	maint, mErr := parseWeeklyWindow(d.MaintenanceWindow)
-	if mErr != nil {
-		p.add(key+".maintenanceWindow", "%s %v", quote(d.MaintenanceWindow), mErr)
-	} else if maint.minutes() < minDBWindowMinutes {
-		p.add(key+".maintenanceWindow", "%s must be at least %d minutes long", quote(d.MaintenanceWindow), minDBWindowMinutes)
-	}
-	if bErr == nil && mErr == nil && backup.overlaps(maint) {
-		p.add(key+".backupWindow", "%s overlaps %s.maintenanceWindow %s", quote(d.BackupWindow), key, quote(d.MaintenanceWindow))
-	}
+	validateWindows(p, key, "backupWindow", d.BackupWindow, d.MaintenanceWindow, minDBWindowMinutes)
 	switch {
 	case d.Port == defaultMySQLPort:
 		p.add(key+".port", "%d is MySQL's default port; pick another (RDS.23), e.g. 3307", d.Port)
@@ -325,21 +311,7 @@ func (c *CacheConfig) validate(p *problems, key string) {
 	if c.SnapshotRetentionDays < 1 || c.SnapshotRetentionDays > maxBackupDays {
 		p.add(key+".snapshotRetentionDays", "%d must be between 1 and %d (ElastiCache.1)", c.SnapshotRetentionDays, maxBackupDays)
 	}
-	snap, sErr := parseDailyWindow(c.SnapshotWindow)
-	if sErr != nil {
-		p.add(key+".snapshotWindow", "%s %v", quote(c.SnapshotWindow), sErr)
-	} else if snap.minutes() < minCacheWindowMins {
-		p.add(key+".snapshotWindow", "%s must be at least %d minutes long", quote(c.SnapshotWindow), minCacheWindowMins)
-	}
-	maint, mErr := parseWeeklyWindow(c.MaintenanceWindow)
-	if mErr != nil {
-		p.add(key+".maintenanceWindow", "%s %v", quote(c.MaintenanceWindow), mErr)
-	} else if maint.minutes() < minCacheWindowMins {
-		p.add(key+".maintenanceWindow", "%s must be at least %d minutes long", quote(c.MaintenanceWindow), minCacheWindowMins)
-	}
-	if sErr == nil && mErr == nil && snap.overlaps(maint) {
-		p.add(key+".snapshotWindow", "%s overlaps %s.maintenanceWindow %s", quote(c.SnapshotWindow), key, quote(c.MaintenanceWindow))
-	}
+	validateWindows(p, key, "snapshotWindow", c.SnapshotWindow, c.MaintenanceWindow, minCacheWindowMins)
 	if c.Port < 1024 || c.Port > 65535 {
 		p.add(key+".port", "%d must be between 1024 and 65535", c.Port)
 	}
@@ -418,4 +390,25 @@ func (c *Config) DataRelaxations() []Relaxation {
 	add(!cc.MultiAZ, "ElastiCache.3", "cache", "multiAz", "multiAz", cc.Exceptions.MultiAZ, cp)
 	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
 	return out
+}
+
+// validateWindows checks a section's daily window (backups or snapshots, under dailyKey) and
+// its weekly maintenanceWindow: each well formed and at least minMinutes long, and the two
+// never overlapping.
+func validateWindows(p *problems, key, dailyKey, daily, weekly string, minMinutes int) {
+	d, dErr := parseDailyWindow(daily)
+	if dErr != nil {
+		p.add(key+"."+dailyKey, "%s %v", quote(daily), dErr)
+	} else if d.minutes() < minMinutes {
+		p.add(key+"."+dailyKey, "%s must be at least %d minutes long", quote(daily), minMinutes)
+	}
+	w, wErr := parseWeeklyWindow(weekly)
+	if wErr != nil {
+		p.add(key+".maintenanceWindow", "%s %v", quote(weekly), wErr)
+	} else if w.minutes() < minMinutes {
+		p.add(key+".maintenanceWindow", "%s must be at least %d minutes long", quote(weekly), minMinutes)
+	}
+	if dErr == nil && wErr == nil && d.overlaps(w) {
+		p.add(key+"."+dailyKey, "%s overlaps %s.maintenanceWindow %s", quote(daily), key, quote(weekly))
+	}
 }
