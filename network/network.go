@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/internal/alarm"
 )
 
 // NAT gateway modes.
@@ -43,6 +45,8 @@ type NetworkArgs struct {
 	Region, AccountID, Partition string
 	// Firewall describes the ports and peers of the traffic matrix. Required.
 	Firewall FirewallArgs
+	// Alarms are the NAT gateways' alarms. Optional. Defaults to none.
+	Alarms AlarmArgs
 }
 
 func (a *NetworkArgs) withDefaults() NetworkArgs {
@@ -76,6 +80,12 @@ func (a *NetworkArgs) validate() error {
 		errs = append(errs, errors.New("region, account id and partition are required"))
 	}
 	errs = append(errs, a.Firewall.validate())
+	if a.Alarms.TopicARN != nil && a.Alarms.NamePrefix == "" {
+		errs = append(errs, errors.New("alarms need a name prefix"))
+	}
+	if a.Alarms.PortAllocationErrors < 0 {
+		errs = append(errs, fmt.Errorf("port allocation error threshold %d is negative", a.Alarms.PortAllocationErrors))
+	}
 	return errors.Join(errs...)
 }
 
@@ -88,6 +98,11 @@ type Network struct {
 	AZs []string
 	// NATGatewayCount is how many NAT gateways the network has.
 	NATGatewayCount int
+	// Alarms are the alarms the network registered (none without Alarms.TopicARN).
+	Alarms alarm.Set
+
+	// NATGatewayIDs are the NAT gateways, in AZ order.
+	NATGatewayIDs pulumi.StringArrayOutput `pulumi:"natGatewayIds"`
 
 	VpcID           pulumi.StringOutput      `pulumi:"vpcId"`
 	VpcCIDR         pulumi.StringOutput      `pulumi:"vpcCidr"`
@@ -229,6 +244,16 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		nats = append(nats, nat)
 	}
 	n.NATGatewayCount = len(nats)
+	natIDs := pulumi.StringArray{}
+	for _, nat := range nats {
+		natIDs = append(natIDs, nat.ID().ToStringOutput())
+	}
+	n.NATGatewayIDs = natIDs.ToStringArrayOutput()
+	if a.Alarms.TopicARN != nil {
+		if n.Alarms, err = natAlarms(ctx, name, &a.Alarms, a.AZs, nats, parent); err != nil {
+			return nil, fmt.Errorf("network: alarms: %w", err)
+		}
+	}
 
 	// App subnets: one route table per AZ, whose default route goes to the NAT gateway of the
 	// same AZ (perAz) or to the single NAT gateway; no default route without NAT.
@@ -329,6 +354,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		"publicSubnetIds": n.PublicSubnetIDs,
 		"appSubnetIds":    n.AppSubnetIDs,
 		"dataSubnetIds":   n.DataSubnetIDs,
+		"natGatewayIds":   n.NATGatewayIDs,
 	}); err != nil {
 		return nil, err
 	}
