@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/internal/alarm"
 )
 
 // CacheArgs configures a Cache.
@@ -43,6 +45,8 @@ type CacheArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the cache security group. Required.
 	SecurityGroupID pulumi.StringInput
+	// Alarms are the alarms on every node; see CacheAlarmArgs. Optional. Defaults to none.
+	Alarms CacheAlarmArgs
 }
 
 var replicationGroupID = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,39}$`)
@@ -93,6 +97,9 @@ func (a *CacheArgs) validate() error {
 	if a.SubnetIDs == nil || a.SecurityGroupID == nil {
 		bad("subnet IDs and security group ID are required")
 	}
+	if err := a.Alarms.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -103,6 +110,11 @@ type Cache struct {
 
 	// NodeAZs are the preferred AZs of the cache clusters, the primary first.
 	NodeAZs []string
+	// NodeIDs are the cache clusters' IDs (CacheNodeID), in NodeAZs order: their metrics'
+	// CacheClusterId dimension.
+	NodeIDs []string
+	// Alarms are the alarms the cache registered (none without Alarms.TopicARN).
+	Alarms alarm.Set
 
 	// PrimaryEndpoint is the DNS name that always points at the current primary (writes);
 	// ReaderEndpoint spreads connections over the replicas (reads).
@@ -150,6 +162,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 
 	for i := 0; i < a.Nodes; i++ {
 		c.NodeAZs = append(c.NodeAZs, a.AZs[i%len(a.AZs)])
+		c.NodeIDs = append(c.NodeIDs, CacheNodeID(a.ReplicationGroupID, i+1))
 	}
 	rg, err := elasticache.NewReplicationGroup(ctx, name+"-group", &elasticache.ReplicationGroupArgs{
 		ReplicationGroupId: pulumi.String(a.ReplicationGroupID),
@@ -188,6 +201,13 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 	}, parent, pulumi.Protect(a.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("data: cache replication group: %w", err)
+	}
+
+	if a.Alarms.TopicARN != nil {
+		// The nodes' metrics exist once the group does.
+		if c.Alarms, err = cacheAlarms(ctx, name, a.ReplicationGroupID, a.Nodes, &a.Alarms, parent, pulumi.DependsOn([]pulumi.Resource{rg})); err != nil {
+			return nil, fmt.Errorf("data: cache alarms: %w", err)
+		}
 	}
 
 	c.PrimaryEndpoint = rg.PrimaryEndpointAddress

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/internal/alarm"
 )
 
 // MySQLLogExports are the MySQL logs every instance exports to CloudWatch Logs (RDS.9).
@@ -80,6 +82,9 @@ type DatabaseArgs struct {
 	// and failure events (RDS.20) and the parameter group's changes (RDS.21). Optional; nil
 	// creates no event subscriptions.
 	EventTopicARN pulumi.StringInput
+	// Alarms are the alarms on every instance; see DatabaseAlarmArgs. Optional. Defaults to
+	// none.
+	Alarms DatabaseAlarmArgs
 }
 
 var rdsIdentifier = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
@@ -140,6 +145,9 @@ func (a *DatabaseArgs) validate() error {
 	if a.SubnetIDs == nil || a.SecurityGroupID == nil {
 		bad("subnet IDs and security group ID are required")
 	}
+	if err := a.Alarms.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -149,6 +157,11 @@ type Database struct {
 
 	// ReplicaAZs are the availability zones the replicas are pinned to, in replica order.
 	ReplicaAZs []string
+	// Identifiers are the RDS identifiers of the writer and then the replicas: their metrics'
+	// DBInstanceIdentifier dimension.
+	Identifiers []string
+	// Alarms are the alarms the database registered (none without Alarms.TopicARN).
+	Alarms alarm.Set
 
 	// WriterAddress is the writer's DNS name; WriterEndpoint is "address:port".
 	WriterAddress  pulumi.StringOutput `pulumi:"writerAddress"`
@@ -286,6 +299,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data: database primary: %w", err)
 	}
+	db.Identifiers = append(db.Identifiers, a.Identifier)
+	if err := db.addAlarms(ctx, name+"-primary", a.Identifier, false, &a.Alarms, parent); err != nil {
+		return nil, fmt.Errorf("data: database primary: %w", err)
+	}
 
 	// Read replicas, never in the writer's preferred AZ (AZs[0]).
 	var readers []*rds.Instance
@@ -314,6 +331,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		}
 		readers = append(readers, r)
 		db.ReplicaAZs = append(db.ReplicaAZs, az)
+		db.Identifiers = append(db.Identifiers, identifier)
+		if err := db.addAlarms(ctx, fmt.Sprintf("%s-%s", name, role), identifier, true, &a.Alarms, parent); err != nil {
+			return nil, fmt.Errorf("data: database %s: %w", role, err)
+		}
 	}
 
 	if a.EventTopicARN != nil {
@@ -358,4 +379,17 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	return db, nil
+}
+
+// addAlarms registers one instance's alarms, when the database has an alert topic.
+func (db *Database) addAlarms(ctx *pulumi.Context, name, identifier string, replica bool, a *DatabaseAlarmArgs, opts ...pulumi.ResourceOption) error {
+	if a.TopicARN == nil {
+		return nil
+	}
+	set, err := databaseAlarms(ctx, name, identifier, replica, a, opts...)
+	if err != nil {
+		return fmt.Errorf("alarms: %w", err)
+	}
+	db.Alarms = append(db.Alarms, set...)
+	return nil
 }
