@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -72,6 +73,14 @@ type ComputeArgs struct {
 	// FleetArgs and InstanceRoleArgs. Optional.
 	Environment        pulumi.StringMapInput
 	ReadableSecretARNs pulumi.StringArrayInput
+
+	// AppLogRetentionDays is the retention of the application's log group (AppLogGroupName),
+	// where both colors' containers write their output; a retention CloudWatch Logs accepts.
+	// Optional. Defaults to 365.
+	AppLogRetentionDays int
+	// Alarms are the load balancer's and the target groups' alarms; see AlarmArgs. Optional.
+	// Defaults to none.
+	Alarms AlarmArgs
 }
 
 // Color returns the args of color c.
@@ -87,10 +96,12 @@ func (a *ComputeArgs) Color(c Color) ColorArgs {
 type Compute struct {
 	pulumi.ResourceState
 
-	Repository   *Repository      `pulumi:"-"`
-	InstanceRole *InstanceRole    `pulumi:"-"`
-	LoadBalancer *LoadBalancer    `pulumi:"-"`
-	Fleets       map[Color]*Fleet `pulumi:"-"`
+	Repository *Repository `pulumi:"-"`
+	// LogGroup is the application's log group.
+	LogGroup     *cloudwatch.LogGroup `pulumi:"-"`
+	InstanceRole *InstanceRole        `pulumi:"-"`
+	LoadBalancer *LoadBalancer        `pulumi:"-"`
+	Fleets       map[Color]*Fleet     `pulumi:"-"`
 
 	RepositoryURL pulumi.StringOutput `pulumi:"repositoryUrl"`
 	ALBDNSName    pulumi.StringOutput `pulumi:"albDnsName"`
@@ -109,6 +120,13 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err := args.ActiveColor.validate(); err != nil {
 		return nil, fmt.Errorf("compute: active %w", err)
 	}
+	logRetention := args.AppLogRetentionDays
+	if logRetention == 0 {
+		logRetention = 365
+	}
+	if logRetention < 0 {
+		return nil, fmt.Errorf("compute: application log retention %d days is negative", logRetention)
+	}
 	c := &Compute{Fleets: map[Color]*Fleet{}}
 	if err := ctx.RegisterComponentResource("webstack:compute:Compute", name, c, opts...); err != nil {
 		return nil, err
@@ -123,9 +141,14 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	logs, err := newAppLogGroup(ctx, name+"-container-logs", logRetention, parent)
+	if err != nil {
+		return nil, err
+	}
 	role, err := NewInstanceRole(ctx, name+"-instance", &InstanceRoleArgs{
 		Partition:          args.Partition,
 		ReadableSecretARNs: args.ReadableSecretARNs,
+		LogGroupARN:        logs.Arn,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -150,6 +173,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		HostName:               args.HostName,
 		OriginHeaderName:       args.OriginHeaderName,
 		OriginHeaderValue:      args.OriginHeaderValue,
+		Alarms:                 args.Alarms,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -179,6 +203,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 			HealthCheckGracePeriod: args.HealthCheckGracePeriod,
 			Environment:            args.Environment,
 			Tags:                   args.Tags,
+			LogGroupName:           logs.Name,
 		}, parent)
 		if err != nil {
 			return nil, err
@@ -186,7 +211,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		c.Fleets[color] = fleet
 	}
 
-	c.Repository, c.InstanceRole, c.LoadBalancer = repo, role, alb
+	c.Repository, c.InstanceRole, c.LoadBalancer, c.LogGroup = repo, role, alb, logs
 	c.RepositoryURL = repo.URL
 	c.ALBDNSName = alb.DNSName
 	c.ALBARN = alb.ARN

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ const (
 	tRPA    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 	tRP     = "aws:iam/rolePolicy:RolePolicy"
 	tProf   = "aws:iam/instanceProfile:InstanceProfile"
+	tLogs   = "aws:cloudwatch/logGroup:LogGroup"
+	tAlarm  = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	region  = "ap-northeast-2"
 	project = "webstack"
 )
@@ -87,7 +90,7 @@ func expect(t *testing.T, r *mockaws.Resource, want any, path ...any) {
 func TestComputeCounts(t *testing.T) {
 	res := runCompute(t, minimalCompute())
 	want := map[string]int{
-		tLB: 1, tTG: 2, tLst: 2, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 3, tProf: 1,
+		tLB: 1, tTG: 2, tLst: 2, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 2, tRP: 1, tProf: 1, tLogs: 1,
 		"webstack:compute:Compute": 1, "webstack:compute:LoadBalancer": 1, "webstack:compute:Fleet": 2,
 		"webstack:compute:Repository": 1, "webstack:compute:InstanceRole": 1,
 	}
@@ -304,22 +307,37 @@ func TestInstanceRole(t *testing.T) {
 	for _, a := range res.ByType(tRPA) {
 		arns = append(arns, a.Input("policyArn").(string))
 	}
+	// Exactly SSM and ECR pull: no broad CloudWatch agent policy (its logs:PutLogEvents on
+	// "*"); the application's logs get a policy of their own, on one log group.
 	want := []string{
-		"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 	}
-	for _, w := range want {
-		found := false
-		for _, a := range arns {
-			found = found || a == w
-		}
-		if !found {
-			t.Errorf("instance role lacks %s (has %v)", w, arns)
+	sort.Strings(arns)
+	if !reflect.DeepEqual(arns, want) {
+		t.Errorf("instance role managed policies = %v, want exactly %v", arns, want)
+	}
+	if n := len(res.ByType(tRP)); n != 1 {
+		t.Errorf("%d inline policies without ReadableSecretARNs, want 1 (the logs policy)", n)
+	}
+	logs := must(t, res, tRP, "app-instance-logs")
+	group := must(t, res, tLogs, "app-container-logs").Output("arn").(string)
+	var logsDoc struct {
+		Statement []struct {
+			Effect   string
+			Action   []string
+			Resource []string
 		}
 	}
-	if n := len(res.ByType(tRP)); n != 0 {
-		t.Errorf("%d inline policies without ReadableSecretARNs, want 0", n)
+	if err := json.Unmarshal([]byte(logs.Input("policy").(string)), &logsDoc); err != nil {
+		t.Fatalf("logs policy: %v", err)
+	}
+	if len(logsDoc.Statement) != 1 || !reflect.DeepEqual(logsDoc.Statement[0].Resource, []string{group, group + ":log-stream:*"}) ||
+		!reflect.DeepEqual(logsDoc.Statement[0].Action, []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}) {
+		t.Errorf("logs policy = %+v, want stream writes on exactly %s", logsDoc, group)
+	}
+	if _, err := logsPolicy("arn:aws:logs:r:1:log-group:*"); err == nil {
+		t.Error("logsPolicy accepted a wildcard")
 	}
 
 	args := minimalCompute()

@@ -69,6 +69,9 @@ type FleetArgs struct {
 	// Tags are put on the Auto Scaling group and propagated to its instances (the provider's
 	// default tags do not reach instances an Auto Scaling group launches). Optional.
 	Tags map[string]string
+	// LogGroupName is the CloudWatch Logs group of the container's output. Optional. Defaults
+	// to none: the output stays in the instance's journal.
+	LogGroupName pulumi.StringInput
 }
 
 func (a *FleetArgs) withDefaults() FleetArgs {
@@ -139,7 +142,11 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 	if a.Environment != nil {
 		env = a.Environment.ToStringMapOutput()
 	}
-	userData := pulumi.All(a.RepositoryURL, env).ApplyT(func(v []any) (string, error) {
+	logGroup := pulumi.String("").ToStringOutput()
+	if a.LogGroupName != nil {
+		logGroup = a.LogGroupName.ToStringOutput()
+	}
+	userData := pulumi.All(a.RepositoryURL, env, logGroup).ApplyT(func(v []any) (string, error) {
 		script, err := UserData{
 			Color:            a.Color,
 			Version:          a.Version,
@@ -149,6 +156,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 			Profile:          a.Profile,
 			KeepAliveTimeout: a.KeepAliveTimeout,
 			Environment:      v[1].(map[string]string),
+			LogGroup:         v[2].(string),
 		}.Render()
 		if err != nil {
 			return "", fmt.Errorf("compute: fleet %s: user data: %w", name, err)

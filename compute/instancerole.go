@@ -19,14 +19,17 @@ type InstanceRoleArgs struct {
 	// registers no secrets policy. When set, it must resolve to at least one ARN, none
 	// containing a wildcard.
 	ReadableSecretARNs pulumi.StringArrayInput
+	// LogGroupARN is the CloudWatch Logs group the application's output is written to: the
+	// role may create streams in it and put events to them, nothing else in CloudWatch Logs.
+	// Optional. Defaults to none.
+	LogGroupARN pulumi.StringInput
 }
 
 // ManagedPolicies are the AWS managed policies the fleet's instance role carries: Systems
-// Manager (Session Manager instead of SSH, SSM.1), pulling from ECR, and the CloudWatch agent.
+// Manager (Session Manager instead of SSH, SSM.1) and pulling from ECR.
 var ManagedPolicies = []struct{ Role, Name string }{
 	{"ssm", "AmazonSSMManagedInstanceCore"},
 	{"ecr", "AmazonEC2ContainerRegistryReadOnly"},
-	{"cloudwatch", "CloudWatchAgentServerPolicy"},
 }
 
 // InstanceRole is the IAM role and instance profile shared by both colors' instances. It
@@ -62,7 +65,7 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Description:      pulumi.String("WAS fleet (blue and green): SSM, ECR pull, CloudWatch agent, the app's secrets"),
+		Description:      pulumi.String("WAS fleet (blue and green): SSM, ECR pull, the app's log group, the app's secrets"),
 		AssumeRolePolicy: pulumi.String(string(trust)),
 	}, parent)
 	if err != nil {
@@ -83,6 +86,15 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 			Policy: policy,
 		}, parent); err != nil {
 			return nil, fmt.Errorf("compute: instance role secrets policy: %w", err)
+		}
+	}
+	if args.LogGroupARN != nil {
+		policy := args.LogGroupARN.ToStringOutput().ApplyT(logsPolicy).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, name+"-logs", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: policy,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role logs policy: %w", err)
 		}
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
@@ -122,6 +134,24 @@ func secretsPolicy(arns []string) (string, error) {
 			"Effect":   "Allow",
 			"Action":   "secretsmanager:GetSecretValue",
 			"Resource": arns,
+		}},
+	})
+	return string(b), err
+}
+
+// logsPolicy allows writing the application's output to exactly one log group: Docker's awslogs
+// driver creates a stream per instance and puts events to it.
+func logsPolicy(groupARN string) (string, error) {
+	if !strings.HasPrefix(groupARN, "arn:") || strings.ContainsAny(groupARN, "*?") {
+		return "", fmt.Errorf("compute: instance role: log group %q is not a log group ARN without wildcards", groupARN)
+	}
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid":      "WriteApplicationLogs",
+			"Effect":   "Allow",
+			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			"Resource": []string{groupARN, groupARN + ":log-stream:*"},
 		}},
 	})
 	return string(b), err

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/internal/alarm"
 )
 
 // TLSPolicy is the security policy of every HTTPS listener: TLS 1.3 and 1.2 only (ELB.17).
@@ -76,6 +78,10 @@ type LoadBalancerArgs struct {
 	// forwards every request. Set both or neither.
 	OriginHeaderName  string
 	OriginHeaderValue pulumi.StringInput
+
+	// Alarms are the load balancer's and the target groups' alarms. Optional. Defaults to
+	// none.
+	Alarms AlarmArgs
 }
 
 // headerName is an HTTP header field name (a token), as an ALB http-header condition takes it.
@@ -134,6 +140,9 @@ func (a *LoadBalancerArgs) validate() error {
 	} else if a.OriginHeaderName != "" && !headerName.MatchString(a.OriginHeaderName) {
 		errs = append(errs, fmt.Errorf("origin header name %q is not an HTTP header name of at most 40 characters", a.OriginHeaderName))
 	}
+	if err := a.Alarms.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -155,6 +164,14 @@ type LoadBalancer struct {
 	// TestURL is the idle color's base URL through the test listener, e.g.
 	// "http://app-alb-lb-1234.ap-northeast-2.elb.amazonaws.com:9000".
 	TestURL pulumi.StringOutput `pulumi:"testUrl"`
+	// ARNSuffix is the ALB's ARN suffix ("app/<name>/<id>"), its metrics' LoadBalancer
+	// dimension.
+	ARNSuffix pulumi.StringOutput `pulumi:"arnSuffix"`
+	// TargetGroupARNSuffixes are the colors' target groups' ARN suffixes
+	// ("targetgroup/<name>/<id>"), their metrics' TargetGroup dimension.
+	TargetGroupARNSuffixes map[Color]pulumi.StringOutput `pulumi:"-"`
+	// Alarms are the alarms the load balancer registered (none without Alarms.TopicARN).
+	Alarms alarm.Set `pulumi:"-"`
 }
 
 // TargetGroupARN returns the target group of color c.
@@ -253,6 +270,16 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	l.ZoneID = alb.ZoneId
 	l.BlueTargetGroupARN = tgs[Blue].Arn
 	l.GreenTargetGroupARN = tgs[Green].Arn
+	l.ARNSuffix = alb.ArnSuffix
+	l.TargetGroupARNSuffixes = map[Color]pulumi.StringOutput{}
+	for c, tg := range tgs {
+		l.TargetGroupARNSuffixes[c] = tg.ArnSuffix
+	}
+	if a.Alarms.TopicARN != nil {
+		if l.Alarms, err = loadBalancerAlarms(ctx, name, &a.Alarms, alb, tgs, parent); err != nil {
+			return nil, fmt.Errorf("compute: load balancer: %w", err)
+		}
+	}
 
 	if err := l.listeners(ctx, name, alb, &a, parent); err != nil {
 		return nil, err

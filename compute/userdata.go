@@ -38,7 +38,14 @@ type UserData struct {
 	// Environment is extra container environment (the data tier's endpoints and secret ARNs).
 	// Optional. Names must not collide with BuiltinEnvironment.
 	Environment map[string]string
+	// LogGroup is the CloudWatch Logs group the container's output goes to, one stream per
+	// instance. Optional. Defaults to none: the output stays in the instance's journal.
+	LogGroup string
 }
+
+// logGroupName is what CloudWatch Logs accepts as a group name; nothing in it needs quoting
+// in the unit file.
+var logGroupName = regexp.MustCompile(`^[A-Za-z0-9_/.#-]{1,512}$`)
 
 // EnvVar is one variable of the container's environment.
 type EnvVar struct{ Name, Value string }
@@ -60,6 +67,9 @@ func (u UserData) Render() (string, error) {
 	env, err := u.environment()
 	if err != nil {
 		return "", err
+	}
+	if u.LogGroup != "" && !logGroupName.MatchString(u.LogGroup) {
+		return "", fmt.Errorf("log group %q is not a CloudWatch Logs group name", u.LogGroup)
 	}
 	registry, _, ok := strings.Cut(u.Repository, "/")
 	if !ok || registry == "" {

@@ -24,6 +24,7 @@ func goldenUserData() UserData {
 			"DB_SECRET_ARN":      "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbCdEf",
 			"REDIS_ENDPOINT":     "master.webstack-prod.abc.apne2.cache.amazonaws.com:6379",
 		},
+		LogGroup: "/webstack/prod/app",
 	}
 }
 

@@ -1,0 +1,138 @@
+package compute
+
+import (
+	"encoding/base64"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+const topic = "arn:aws:sns:ap-northeast-2:123456789012:webstack-unit-alerts"
+
+func alarmedCompute() *ComputeArgs {
+	args := minimalCompute()
+	args.Alarms = AlarmArgs{TopicARN: pulumi.String(topic), NamePrefix: "webstack-unit", ELB5xx: 10, Target5xx: 25, ResponseTimeP99Ms: 1500, UnhealthyHosts: 0}
+	return args
+}
+
+func TestAppLogs(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	group := must(t, res, tLogs, "app-container-logs")
+	expect(t, group, "/webstack/unit/app", "name")
+	expect(t, group, 365, "retentionInDays")
+	for _, color := range []string{"blue"} {
+		ud, err := base64.StdEncoding.DecodeString(must(t, res, tLT, "app-"+color+"-lt").Input("userData").(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			"--log-driver awslogs --log-opt awslogs-region=ap-northeast-2 --log-opt awslogs-group=/webstack/unit/app --log-opt awslogs-stream=" + color + "/${INSTANCE_ID}",
+			"--log-opt mode=non-blocking",
+			"EnvironmentFile=/etc/webstack/instance.env",
+			"http://169.254.169.254/latest/api/token",
+		} {
+			if !strings.Contains(string(ud), want) {
+				t.Errorf("%s user data lacks %q", color, want)
+			}
+		}
+		if strings.Contains(string(ud), "journald") {
+			t.Errorf("%s user data still sends the container's output to journald", color)
+		}
+	}
+
+	args := minimalCompute()
+	args.AppLogRetentionDays = 30
+	expect(t, must(t, runCompute(t, args), tLogs, "app-container-logs"), 30, "retentionInDays")
+
+	args.AppLogRetentionDays = -1
+	err := runErr(func(ctx *pulumi.Context) error { _, err := NewCompute(ctx, "app", args); return err })
+	if err == nil || !strings.Contains(err.Error(), "retention -1") {
+		t.Errorf("negative retention: err = %v", err)
+	}
+	if _, err := (UserData{Color: Blue, Version: "1", Repository: "r.example/x", Region: "r", Port: 1, LogGroup: "has space"}).Render(); err == nil {
+		t.Error("Render accepted a log group name with a space")
+	}
+}
+
+func runErr(program pulumi.RunFunc) error {
+	_, err := mockaws.Run(project, "unit", mockaws.Options{Region: region}, program)
+	return err
+}
+
+func TestLoadBalancerAlarms(t *testing.T) {
+	if n := len(runCompute(t, minimalCompute()).ByType(tAlarm)); n != 0 {
+		t.Errorf("%d alarms without an alert topic, want 0", n)
+	}
+	res := runCompute(t, alarmedCompute())
+	alb := must(t, res, tLB, "app-alb-lb")
+	lbSuffix := alb.Output("arnSuffix")
+	tgSuffix := func(c string) any { return must(t, res, tTG, "app-alb-"+c+"-tg").Output("arnSuffix") }
+	cases := []struct {
+		name, metric, stat, cmp string
+		threshold               float64
+		dims                    map[string]any
+	}{
+		{"app-alb-elb-5xx-alarm", "HTTPCode_ELB_5XX_Count", "Sum", "GreaterThanThreshold", 10, map[string]any{"LoadBalancer": lbSuffix}},
+		{"app-alb-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, map[string]any{"LoadBalancer": lbSuffix}},
+		{"app-alb-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, map[string]any{"LoadBalancer": lbSuffix}},
+		{"app-alb-blue-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, map[string]any{"LoadBalancer": lbSuffix, "TargetGroup": tgSuffix("blue")}},
+		{"app-alb-green-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, map[string]any{"LoadBalancer": lbSuffix, "TargetGroup": tgSuffix("green")}},
+	}
+	if n := len(res.ByType(tAlarm)); n != len(cases) {
+		t.Errorf("%d alarms, want %d", n, len(cases))
+	}
+	for _, c := range cases {
+		a := must(t, res, tAlarm, c.name)
+		expect(t, a, "AWS/ApplicationELB", "namespace")
+		expect(t, a, c.metric, "metricName")
+		expect(t, a, c.cmp, "comparisonOperator")
+		expect(t, a, c.threshold, "threshold")
+		expect(t, a, c.dims, "dimensions")
+		expect(t, a, []any{topic}, "alarmActions")
+		expect(t, a, []any{topic}, "okActions")
+		expect(t, a, true, "actionsEnabled")
+		expect(t, a, "notBreaching", "treatMissingData")
+		if c.stat != "" {
+			expect(t, a, c.stat, "statistic")
+		} else {
+			expect(t, a, "p99", "extendedStatistic")
+			expect(t, a, nil, "statistic")
+		}
+	}
+	expect(t, must(t, res, tAlarm, "app-alb-blue-unhealthy-hosts-alarm"), "webstack-unit-blue-unhealthy-hosts", "name")
+
+	// Flipping production and releasing to the idle color leave every alarm as it was.
+	flipped := alarmedCompute()
+	flipped.ActiveColor = Green
+	flipped.Green = ColorArgs{Version: "1.5.0", MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	res2 := runCompute(t, flipped)
+	for _, a := range res.ByType(tAlarm) {
+		b := res2.Find(tAlarm, a.Name)
+		if b == nil || !reflect.DeepEqual(mockaws.PlainMap(a.Inputs), mockaws.PlainMap(b.Inputs)) {
+			t.Errorf("alarm %s changes when production flips to green", a.Name)
+		}
+	}
+}
+
+func TestAlarmArgsValidation(t *testing.T) {
+	for name, mutate := range map[string]func(*AlarmArgs){
+		"no prefix":           func(a *AlarmArgs) { a.NamePrefix = "" },
+		"negative 5xx":        func(a *AlarmArgs) { a.ELB5xx = -1 },
+		"negative unhealthy":  func(a *AlarmArgs) { a.UnhealthyHosts = -1 },
+		"zero response time":  func(a *AlarmArgs) { a.ResponseTimeP99Ms = 0 },
+		"negative target 5xx": func(a *AlarmArgs) { a.Target5xx = -3 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := alarmedCompute()
+			mutate(&args.Alarms)
+			err := runErr(func(ctx *pulumi.Context) error { _, err := NewCompute(ctx, "app", args); return err })
+			if err == nil {
+				t.Errorf("%s: accepted %+v", name, args.Alarms)
+			}
+		})
+	}
+}
