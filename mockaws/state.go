@@ -32,7 +32,7 @@ var idPrefixes = merge(map[string]string{
 }, dataIDPrefixes, computeIDPrefixes)
 
 // stateFuncs hold the computed attributes per type; each tier's file contributes its own map.
-var stateFuncs = merge(networkStates, dataStates, computeStates, edgeStates)
+var stateFuncs = merge(networkStates, dataStates, computeStates, edgeStates, monitoringStates)
 
 func merge[V any](maps ...map[string]V) map[string]V {
 	out := map[string]V{}
