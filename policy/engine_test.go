@@ -45,6 +45,9 @@ func TestExceptions(t *testing.T) {
 			"webstack:database.deletionProtection", rds8 + " (relaxed by webstack:database.deletionProtection)"},
 		{"a tier key for another type does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", Type: tReplicationGroup, Key: "webstack:cache.x"}}}, "RDS.8", Failed, "", rds8},
 		{"a tier key for another resource does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", Name: "db-replica", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for resources of a name prefix applies", Options{Exceptions: []Relaxation{{Check: "RDS.8", NamePrefix: "d", Key: "webstack:database.x"}}}, "RDS.8", Exception,
+			"webstack:database.x", rds8 + " (relaxed by webstack:database.x)"},
+		{"a tier key for another name prefix does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", NamePrefix: "db-", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
 		{"a tier key for another check does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.5", Key: "webstack:database.multiAz"}}}, "RDS.8", Failed, "", rds8},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -36,7 +37,9 @@ func compliant() []*fx {
 		"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}
 	oac := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject",
 		"Resource": "arn:aws:s3:::site/*", "Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/d"}}}
-	return []*fx{
+	elbLogs := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
+		"Resource": "arn:aws:s3:::site-bucket/alb/AWSLogs/1/*"}
+	fxs := []*fx{
 		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
 		{typ: tDefaultSG, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
 		{typ: tSubnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
@@ -70,33 +73,41 @@ func compliant() []*fx {
 			"iamInstanceProfile":  map[string]any{"name": "profile-1234"},
 			"metadataOptions":     map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
 			"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": "true", "volumeSize": 20.0}}},
-			"networkInterfaces":   []any{map[string]any{"associatePublicIpAddress": "false"}}}},
+			"networkInterfaces":   []any{map[string]any{"associatePublicIpAddress": "false"}},
+			"userData":            userData("#!/bin/bash\ndocker run --rm --log-driver awslogs --log-opt awslogs-group=/webstack/t/app app:1\n")}},
 		{typ: tASG, name: "asg", in: map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "$Latest"}, "vpcZoneIdentifiers": []any{"subnet-aa", "subnet-ab"},
 			"healthCheckType": "ELB", "targetGroupArns": []any{"arn:tg-blue"}}},
 
 		{typ: tLB, name: "alb", in: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-pa", "subnet-pb"}, "dropInvalidHeaderFields": true,
-			"desyncMitigationMode": "defensive", "enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "logs", "enabled": true}}},
+			"desyncMitigationMode": "defensive", "enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "site-bucket", "enabled": true, "prefix": "alb"}},
+			state: map[string]any{"arnSuffix": "app/alb/1"}},
 		{typ: tListener, name: "http", in: map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect",
 			"redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}}}},
 		{typ: tListener, name: "https", in: map[string]any{"port": 443.0, "protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": "arn:cert",
 			"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg-blue"}}}},
-		{typ: tTargetGroup, name: "tg-blue", id: "arn:tg-blue", in: map[string]any{"port": 8080.0, "healthCheck": map[string]any{"enabled": true, "path": "/health", "matcher": "200"}}},
+		{typ: tTargetGroup, name: "tg-blue", id: "arn:tg-blue", in: map[string]any{"port": 8080.0, "healthCheck": map[string]any{"enabled": true, "path": "/health", "matcher": "200"}},
+			state: map[string]any{"arnSuffix": "targetgroup/blue/1"}},
 
 		{typ: tDBInstance, name: "db", id: "db-1", protect: true, in: map[string]any{"engine": "mysql", "identifier": "webstack-db", "publiclyAccessible": false, "storageEncrypted": true,
 			"multiAz": true, "monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "iamDatabaseAuthenticationEnabled": true,
 			"backupRetentionPeriod": 7.0, "copyTagsToSnapshot": true, "dbSubnetGroupName": "db-subnets", "port": 3307.0, "username": "webstack_admin",
 			"skipFinalSnapshot": false, "finalSnapshotIdentifier": "db-final"}},
-		{typ: tDBInstance, name: "db-replica", protect: true, in: map[string]any{"replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
+		{typ: tDBInstance, name: "db-replica", protect: true, in: map[string]any{"identifier": "webstack-db-replica-1", "replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
 			"monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true, "iamDatabaseAuthenticationEnabled": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "copyTagsToSnapshot": true, "port": 3307.0, "skipFinalSnapshot": true}},
 		{typ: tReplicationGroup, name: "redis", protect: true, in: map[string]any{"engine": "redis", "snapshotRetentionLimit": 1.0, "automaticFailoverEnabled": true,
 			"multiAzEnabled": true, "numCacheClusters": 2.0, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "transitEncryptionMode": "required",
-			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}},
+			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}, state: map[string]any{"memberClusters": []any{"redis-001", "redis-002"}}},
+		{typ: tParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.0"}, state: map[string]any{"name": "db-params"}},
+		{typ: tEventSubscription, name: "db-events", in: map[string]any{"snsTopic": "arn:topic", "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
+			"eventCategories": []any{"maintenance", "configuration change", "failure"}}},
+		{typ: tEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": "arn:topic", "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
+			"eventCategories": []any{"configuration change"}, "enabled": true}},
 
 		{typ: tBucketV2, name: "site", id: "site-bucket", protect: true, in: map[string]any{}, state: map[string]any{"bucket": "site-bucket", "bucketRegionalDomainName": "site-bucket.s3.r.amazonaws.com"}},
 		{typ: tBucketPAB, name: "site-pab", in: map[string]any{"bucket": "site-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
-		{typ: tBucketPolicy, name: "site-policy", in: map[string]any{"bucket": "site-bucket", "policy": policyJSON(sslDeny, oac)}},
+		{typ: tBucketPolicy, name: "site-policy", in: map[string]any{"bucket": "site-bucket", "policy": policyJSON(sslDeny, oac, elbLogs)}},
 		{typ: tBucketOwnership, name: "site-ownership", in: map[string]any{"bucket": "site-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
 		{typ: tBucketLogging, name: "site-logging", in: map[string]any{"bucket": "site-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
 		{typ: tBucketLifecycle, name: "site-lifecycle", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
@@ -115,14 +126,57 @@ func compliant() []*fx {
 			"webAclId":          "arn:aws:wafv2:us-east-1:1:global/webacl/w",
 			"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"}}},
 
-		{typ: tLogGroup, name: "app-logs", in: map[string]any{"retentionInDays": 365.0}},
-		{typ: tMetricAlarm, name: "alb-5xx", in: map[string]any{"alarmActions": []any{"arn:topic"}, "actionsEnabled": true}},
-		{typ: tTopic, name: "alerts", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}},
-		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"policy": policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
-			"Action": "sns:Publish", "Resource": "arn:topic", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "1"}}})}},
+		{typ: tLogGroup, name: "app-logs", in: map[string]any{"name": "/webstack/t/app", "retentionInDays": 365.0}},
+		{typ: tKMSKey, name: "alerts-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"))},
+			state: map[string]any{"arn": "arn:aws:kms:r:1:key/k"}},
+		{typ: tTopic, name: "alerts", id: "topic", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}},
+		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"arn": "arn:topic", "policy": policyJSON(publishersMay("sns:Publish"))}},
+		{typ: tTopicSubscription, name: "alerts-email", in: map[string]any{"topic": "arn:topic", "protocol": "email", "endpoint": "oncall@example.com"}},
 		{typ: tCertificate, name: "cert", in: map[string]any{"domainName": "example.com", "validationMethod": "DNS", "keyAlgorithm": "RSA_2048"}},
 	}
+	// An alarm on every metric REL06-BP01/alarms watches; "alb-5xx" is the one the
+	// CloudWatch.15 and .17 negatives break.
+	for _, a := range []struct{ name, ns, metric, dim, value string }{
+		{"alb-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", "app/alb/1"},
+		{"alb-target-5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", "app/alb/1"},
+		{"alb-latency", "AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/alb/1"},
+		{"tg-blue-unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", "targetgroup/blue/1"},
+		{"nat-a-ports", "AWS/NATGateway", "ErrorPortAllocation", "NatGatewayId", "nat-1"},
+		{"db-replica-replica-lag", "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", "webstack-db-replica-1"},
+	} {
+		fxs = append(fxs, alarmFx(a.name, a.ns, a.metric, a.dim, a.value))
+	}
+	for _, db := range []string{"db", "db-replica"} {
+		id := map[string]string{"db": "webstack-db", "db-replica": "webstack-db-replica-1"}[db]
+		for _, m := range []string{"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections"} {
+			fxs = append(fxs, alarmFx(db+"-"+m, "AWS/RDS", m, "DBInstanceIdentifier", id))
+		}
+	}
+	for _, node := range []string{"redis-001", "redis-002"} {
+		for m, suffix := range map[string]string{"EngineCPUUtilization": "cpu", "DatabaseMemoryUsagePercentage": "memory", "Evictions": "evictions"} {
+			fxs = append(fxs, alarmFx(node+"-"+suffix, "AWS/ElastiCache", m, "CacheClusterId", node))
+		}
+	}
+	return fxs
 }
+
+// The alert key's administrator statement, and a statement letting the services that notify
+// the alert topic do actions.
+var keyAdmin = map[string]any{"Sid": "Admin", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*", "Resource": "*"}
+
+func publishersMay(actions ...string) map[string]any {
+	return map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": []any{"cloudwatch.amazonaws.com", "events.rds.amazonaws.com"}},
+		"Action": actions, "Resource": "*", "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "1"}}}
+}
+
+// alarmFx is an alarm on one metric of one resource that notifies the alert topic.
+func alarmFx(name, namespace, metric, dimension, value string) *fx {
+	return &fx{typ: tMetricAlarm, name: name, in: map[string]any{"namespace": namespace, "metricName": metric,
+		"dimensions": map[string]any{dimension: value}, "alarmActions": []any{"arn:topic"}, "okActions": []any{"arn:topic"}, "actionsEnabled": true}}
+}
+
+// userData renders a launch template's user data as programs register it: base64.
+func userData(script string) string { return base64.StdEncoding.EncodeToString([]byte(script)) }
 
 // result builds a mock result from synthetic resources.
 func result(t testing.TB, fxs []*fx) *mockaws.Result {

@@ -14,6 +14,7 @@ package policy
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/webstack/webstack/mockaws"
 )
@@ -152,6 +153,9 @@ type Relaxation struct {
 	// Name limits the relaxation to the resource of that name. Optional: empty means every
 	// resource of Type.
 	Name string
+	// NamePrefix limits the relaxation to the resources whose names start with it (a tier's
+	// resources of one kind, e.g. "db-" for the database's log groups). Optional.
+	NamePrefix string
 	// Key is the full config key that relaxed the control
 	// ("webstack:database.deletionProtection"). Required.
 	Key string
@@ -282,7 +286,8 @@ func Evaluate(res *mockaws.Result, opts Options) *Report {
 // The most specific reason wins: a tier's key, then a waiver, then the profile.
 func relax(r *Result, opts Options) {
 	for _, x := range opts.Exceptions {
-		if x.Check == r.Check.ID && (x.Type == "" || x.Type == r.Type) && (x.Name == "" || x.Name == r.Name) && x.Key != "" {
+		if x.Check == r.Check.ID && (x.Type == "" || x.Type == r.Type) && (x.Name == "" || x.Name == r.Name) &&
+			strings.HasPrefix(r.Name, x.NamePrefix) && x.Key != "" {
 			r.Status, r.Exception = Exception, x.Key
 			r.Message += fmt.Sprintf(" (relaxed by %s)", x.Key)
 			return

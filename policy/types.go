@@ -47,6 +47,10 @@ const (
 	tTopic             = "aws:sns/topic:Topic"
 	tTopicPolicy       = "aws:sns/topicPolicy:TopicPolicy"
 	tCertificate       = "aws:acm/certificate:Certificate"
+	tKMSKey            = "aws:kms/key:Key"
+	tTopicSubscription = "aws:sns/topicSubscription:TopicSubscription"
+	tEventSubscription = "aws:rds/eventSubscription:EventSubscription"
+	tParameterGroup    = "aws:rds/parameterGroup:ParameterGroup"
 )
 
 var (

@@ -1,0 +1,386 @@
+package policy
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+// Alerting checks: RDS event subscriptions, the alert topic's key and subscribers, and the
+// alarms every watched resource needs.
+func init() {
+	register(
+		&Check{
+			ID: "RDS.20", Title: "RDS event subscriptions should notify of critical database instance events",
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				id := str(firstKnown(r.Output("identifier"), in(r, "identifier")))
+				return eventSubscription(s, "db-instance", id, []string{"maintenance", "configuration change", "failure"})
+			},
+		},
+		&Check{
+			ID: "RDS.21", Title: "RDS event subscriptions should notify of critical database parameter group events",
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tParameterGroup},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				name := str(firstKnown(r.Output("name"), in(r, "name")))
+				return eventSubscription(s, "db-parameter-group", name, []string{"configuration change"})
+			},
+		},
+		&Check{
+			ID: "KMS.4", Title: "KMS key rotation should be enabled",
+			Severity: Medium, Scope: AllStacks, Standard: NIST, Types: []string{tKMSKey},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				for _, f := range []string{"customerMasterKeySpec", "keySpec"} {
+					if spec := str(in(r, f)); spec != "" && spec != "SYMMETRIC_DEFAULT" {
+						return skip("%s keys cannot rotate automatically", spec)
+					}
+				}
+				if !isTrue(in(r, "enableKeyRotation")) {
+					return bad("%s, want true (the default is false)", field(r, "enableKeyRotation"))
+				}
+				return ok("%s", field(r, "enableKeyRotation"))
+			},
+		},
+		&Check{
+			ID: "webstack/alert-key", Title: "Services that notify an encrypted topic should be allowed to use its KMS key and to publish",
+			Severity: High, Scope: AllStacks, Standard: Webstack, Types: []string{tTopic},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				publishers := topicPublishers(s, r)
+				if len(publishers) == 0 {
+					return skip("nothing in the stack publishes to it")
+				}
+				keyRef := in(r, "kmsMasterKeyId")
+				key := s.Ref(keyRef, tKMSKey)
+				if key == nil {
+					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (gotcha 19: alarms deploy and deliver nothing)",
+						show(keyRef), strings.Join(publishers, " and "))
+				}
+				if !known(in(key, "policy")) {
+					return skip("key policy unknown until apply")
+				}
+				sts, err := parsePolicy(in(key, "policy"))
+				if err != nil {
+					return bad("key %s: %v", key.Name, err)
+				}
+				for _, svc := range publishers {
+					if !allows(sts, svc, "kms:Decrypt") || !allows(sts, svc, "kms:GenerateDataKey") {
+						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)", key.Name, svc)
+					}
+				}
+				for _, tp := range s.Referring(r, tTopicPolicy, "arn") {
+					if !known(in(tp, "policy")) {
+						return skip("topic policy unknown until apply")
+					}
+					sts, err := parsePolicy(in(tp, "policy"))
+					if err != nil {
+						return bad("topic policy %s: %v", tp.Name, err)
+					}
+					for _, svc := range publishers {
+						if !allows(sts, svc, "sns:Publish") {
+							return bad("topic policy %s does not allow %s sns:Publish", tp.Name, svc)
+						}
+					}
+				}
+				return ok("key %s and the topic policy let %s publish", key.Name, strings.Join(publishers, " and "))
+			},
+		},
+		&Check{
+			ID: "webstack/alert-subscribers", Title: "Alert topics should have a subscriber",
+			Severity: Medium, Scope: ProductionOnly, Standard: Webstack, Types: []string{tTopic},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if len(topicPublishers(s, r)) == 0 {
+					return skip("nothing in the stack publishes to it")
+				}
+				subs := s.Referring(r, tTopicSubscription, "topic")
+				if len(subs) == 0 {
+					return bad("no %s has topic = %s: alarms fire and nobody is told", tTopicSubscription, show(r.Output("arn")))
+				}
+				var to []string
+				for _, sub := range subs {
+					to = append(to, fmt.Sprintf("%s %s", str(in(sub, "protocol")), str(in(sub, "endpoint"))))
+				}
+				sort.Strings(to)
+				return ok("notifies %s", strings.Join(to, ", "))
+			},
+		},
+		&Check{
+			ID: "REL06-BP01/alarms", Title: "Load balancers, target groups, databases, cache nodes and NAT gateways should have their alarms",
+			Severity: Medium, Scope: AllStacks, Standard: WellArchitected,
+			Types: []string{tLB, tALB, tTargetGroup, tALBTargetGroup, tDBInstance, tReplicationGroup, tNatGateway},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				watched, err := watchedMetrics(r)
+				if err != nil {
+					return bad("%v", err)
+				}
+				var missing []string
+				for _, w := range watched {
+					if !hasAlarm(s, w) {
+						missing = append(missing, fmt.Sprintf("%s %s with %s = %q", w.namespace, w.metric, w.dimension, w.value))
+					}
+				}
+				if len(missing) > 0 {
+					return bad("no alarm with an action watches %s", strings.Join(missing, "; "))
+				}
+				var metrics []string
+				for _, w := range watched {
+					if !contains(metrics, w.metric) {
+						metrics = append(metrics, w.metric)
+					}
+				}
+				return ok("alarms watch %s", strings.Join(metrics, ", "))
+			},
+		},
+		&Check{
+			ID: "webstack/log-retention", Title: "CloudWatch log groups should have an explicit retention",
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tLogGroup},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if n, set := num(in(r, "retentionInDays")); !set || n <= 0 {
+					return bad("retentionInDays is %s: the logs would be kept (and billed) forever", show(in(r, "retentionInDays")))
+				}
+				return ok("%s", field(r, "retentionInDays"))
+			},
+		},
+		&Check{
+			ID: "webstack/alb-log-bucket", Title: "ALB access log buckets should use SSE-S3 and let Elastic Load Balancing write",
+			Severity: High, Scope: AllStacks, Standard: Webstack, Types: loadBalancerTypes,
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "accessLogs.enabled")) {
+					return skip("access logs are off")
+				}
+				bucket := s.Ref(in(r, "accessLogs.bucket"), bucketTypes...)
+				if bucket == nil {
+					return bad("%s, not a bucket of this stack", field(r, "accessLogs.bucket"))
+				}
+				for _, sse := range s.Referring(bucket, tBucketSSE, "bucket") {
+					for _, rule := range list(in(sse, "rules")) {
+						if alg := str(obj(obj(rule)["applyServerSideEncryptionByDefault"])["sseAlgorithm"]); alg != "AES256" {
+							return bad("bucket %s is encrypted with %q; ALB access logs are delivered only to SSE-S3 (AES256) buckets (gotcha 12)", bucket.Name, alg)
+						}
+					}
+				}
+				prefix := str(in(r, "accessLogs.prefix"))
+				for _, bp := range s.Referring(bucket, tBucketPolicy, "bucket") {
+					if !known(in(bp, "policy")) {
+						return skip("bucket policy unknown until apply")
+					}
+					sts, err := parsePolicy(in(bp, "policy"))
+					if err != nil {
+						return bad("bucket policy %s: %v", bp.Name, err)
+					}
+					for _, st := range sts {
+						if st.Effect == "Allow" && elbWriter(st) && (contains(st.Action, "s3:PutObject") || contains(st.Action, "s3:*")) && coversPrefix(st.Resource, prefix) {
+							return ok("bucket %s: SSE-S3, and %s lets Elastic Load Balancing put objects under %q", bucket.Name, bp.Name, prefix+"/")
+						}
+					}
+				}
+				return bad("no policy of bucket %s allows logdelivery.elasticloadbalancing.amazonaws.com or the regional ELB account s3:PutObject under %q: the ALB cannot deliver its logs", bucket.Name, prefix+"/")
+			},
+		},
+		&Check{
+			ID: "webstack/app-logs", Title: "Application containers should send their output to a CloudWatch Logs group of the stack",
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tLaunchTemplate},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				ud := in(r, "userData")
+				if !known(ud) || ud == nil {
+					return skip("no user data known at plan time")
+				}
+				script, err := base64.StdEncoding.DecodeString(str(ud))
+				if err != nil {
+					script = []byte(str(ud))
+				}
+				run := dockerRun.Find(script)
+				if run == nil {
+					return skip("runs no container")
+				}
+				if !strings.Contains(string(run), "--log-driver awslogs") {
+					return bad("the container's `docker run` has no --log-driver awslogs: its output stays on the instance and is lost with it")
+				}
+				m := awslogsGroup.FindSubmatch(run)
+				if m == nil {
+					return bad("the container logs with awslogs but names no awslogs-group")
+				}
+				group := s.Ref(string(m[1]), tLogGroup)
+				if group == nil {
+					return bad("awslogs-group %q is not a log group of this stack, so nothing sets its retention", m[1])
+				}
+				return ok("the container's output goes to %s (%s)", m[1], group.Name)
+			},
+		},
+	)
+}
+
+var (
+	dockerRun     = regexp.MustCompile(`(?m)docker run [^\n]*`)
+	awslogsGroup  = regexp.MustCompile(`--log-opt awslogs-group=(\S+)`)
+	elbAccountARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:root$`)
+)
+
+// firstKnown returns the first of the values that is set and known at plan time.
+func firstKnown(vs ...any) any {
+	for _, v := range vs {
+		if v != nil && known(v) {
+			return v
+		}
+	}
+	return nil
+}
+
+// eventSubscription judges whether an enabled RDS event subscription of sourceType that
+// notifies a topic covers the source (its sourceIds include it, or are empty: every source)
+// with every category in want (or all categories).
+func eventSubscription(s *Stack, sourceType, source string, want []string) Verdict {
+	var partial string
+	for _, sub := range s.ByType(tEventSubscription) {
+		ids := strs(in(sub, "sourceIds"))
+		if str(in(sub, "sourceType")) != sourceType || isFalse(in(sub, "enabled")) || str(in(sub, "snsTopic")) == "" || (len(ids) > 0 && !contains(ids, source)) {
+			continue
+		}
+		categories := strs(in(sub, "eventCategories"))
+		var missing []string
+		for _, c := range want {
+			if len(categories) > 0 && !contains(categories, c) {
+				missing = append(missing, c)
+			}
+		}
+		if len(missing) == 0 {
+			return ok("event subscription %s notifies %s of %s", sub.Name, show(in(sub, "snsTopic")), strings.Join(want, ", "))
+		}
+		partial = fmt.Sprintf("; event subscription %s lacks the categories %s", sub.Name, show(missing))
+	}
+	return bad("no enabled %s with sourceType %q covers %q with %s%s", tEventSubscription, sourceType, source, show(want), partial)
+}
+
+// topicPublishers returns the AWS services that publish to a topic in the stack: CloudWatch
+// for alarms whose actions name it, RDS for event subscriptions that notify it.
+func topicPublishers(s *Stack, topic *mockaws.Resource) []string {
+	arn := str(topic.Output("arn"))
+	var out []string
+	for _, a := range s.ByType(tMetricAlarm) {
+		if contains(append(strs(in(a, "alarmActions")), strs(in(a, "okActions"))...), arn) {
+			out = append(out, "cloudwatch.amazonaws.com")
+			break
+		}
+	}
+	for _, sub := range s.ByType(tEventSubscription) {
+		if str(in(sub, "snsTopic")) == arn {
+			out = append(out, "events.rds.amazonaws.com")
+			break
+		}
+	}
+	return out
+}
+
+// allows reports whether an Allow statement grants the service principal the action (exactly,
+// as a prefix with "*", or through "service:*").
+func allows(sts []statement, service, action string) bool {
+	svc := action[:strings.Index(action, ":")]
+	for _, st := range sts {
+		p := obj(st.Principal)
+		if st.Effect != "Allow" || !contains(strs(p["Service"]), service) {
+			continue
+		}
+		for _, a := range st.Action {
+			if a == action || a == svc+":*" || a == "*" || (strings.HasSuffix(a, "*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*"))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// elbWriter reports whether a statement's principal is how Elastic Load Balancing delivers
+// access logs: the log delivery service, or a regional ELB account.
+func elbWriter(st statement) bool {
+	p := obj(st.Principal)
+	if contains(strs(p["Service"]), "logdelivery.elasticloadbalancing.amazonaws.com") {
+		return true
+	}
+	for _, a := range strs(p["AWS"]) {
+		if elbAccountARN.MatchString(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversPrefix reports whether a statement's resources include the bucket's objects under the
+// log prefix.
+func coversPrefix(resources []string, prefix string) bool {
+	for _, r := range resources {
+		_, key, ok := strings.Cut(r, ":::")
+		if !ok {
+			continue
+		}
+		_, path, _ := strings.Cut(key, "/")
+		if path == "*" || (prefix != "" && strings.HasPrefix(path, prefix+"/")) || (prefix == "" && strings.HasPrefix(path, "AWSLogs/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// watched is one metric of one resource that needs an alarm.
+type watched struct {
+	namespace, metric, dimension, value string
+}
+
+// watchedMetrics lists the metrics of a resource that must have an alarm: what users notice
+// (errors, latency, lost capacity) and what is about to break (storage, memory, lag, ports).
+func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
+	each := func(ns, dim, value string, metrics ...string) []watched {
+		var out []watched
+		for _, m := range metrics {
+			out = append(out, watched{ns, m, dim, value})
+		}
+		return out
+	}
+	switch r.Type {
+	case tLB, tALB:
+		suffix := str(r.Output("arnSuffix"))
+		if suffix == "" {
+			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
+		}
+		return each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "TargetResponseTime"), nil
+	case tTargetGroup, tALBTargetGroup:
+		suffix := str(r.Output("arnSuffix"))
+		if suffix == "" {
+			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
+		}
+		return each("AWS/ApplicationELB", "TargetGroup", suffix, "UnHealthyHostCount"), nil
+	case tDBInstance:
+		id := str(firstKnown(r.Output("identifier"), in(r, "identifier")))
+		out := each("AWS/RDS", "DBInstanceIdentifier", id, "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections")
+		if str(in(r, "replicateSourceDb")) != "" {
+			out = append(out, each("AWS/RDS", "DBInstanceIdentifier", id, "ReplicaLag")...)
+		}
+		return out, nil
+	case tReplicationGroup:
+		nodes := strs(r.Output("memberClusters"))
+		if len(nodes) == 0 {
+			return nil, fmt.Errorf("memberClusters unknown: the nodes' metrics cannot be matched to alarms")
+		}
+		var out []watched
+		for _, n := range nodes {
+			out = append(out, each("AWS/ElastiCache", "CacheClusterId", n, "EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions")...)
+		}
+		return out, nil
+	case tNatGateway:
+		return each("AWS/NATGateway", "NatGatewayId", r.ID, "ErrorPortAllocation"), nil
+	}
+	return nil, fmt.Errorf("no alarms are defined for %s", r.Type)
+}
+
+// hasAlarm reports whether an alarm with an action watches the metric of the resource.
+func hasAlarm(s *Stack, w watched) bool {
+	for _, a := range s.ByType(tMetricAlarm) {
+		if str(in(a, "namespace")) == w.namespace && str(in(a, "metricName")) == w.metric &&
+			str(obj(in(a, "dimensions"))[w.dimension]) == w.value && len(list(in(a, "alarmActions"))) > 0 {
+			return true
+		}
+	}
+	return false
+}
