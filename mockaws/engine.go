@@ -102,6 +102,9 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		r.Aliases = len(rpc.GetAliases())
 	}
 	r.URN = e.urn(r.Parent, r.Type, r.Name)
+	if r.Custom && strings.HasPrefix(r.Type, "aws:") && awsTypes[r.Type] == nil {
+		return "", nil, fmt.Errorf("mockaws: resource type %s is not in awsTypes (mockaws/taggable.go); add it with its SDK type", r.Type)
+	}
 	if !r.Custom {
 		// Component resources have no provider state.
 		e.record(r)

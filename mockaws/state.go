@@ -67,10 +67,13 @@ func (e *Engine) state(r *Resource) (resource.PropertyMap, error) {
 	if _, ok := state["arn"]; !ok {
 		state["arn"] = resource.NewProperty(e.arn(module(r.Type), resourceKind(r.Type)+"/"+r.ID))
 	}
-	if tags, ok := state["tags"]; ok && tags.IsObject() {
+	if Taggable(r.Type) {
+		// The provider's default tags, then the resource's own (which win).
 		all := e.defaultTags(r.Provider)
-		for k, v := range tags.ObjectValue() {
-			all[k] = v
+		if tags, ok := state["tags"]; ok && tags.IsObject() {
+			for k, v := range tags.ObjectValue() {
+				all[k] = v
+			}
 		}
 		state["tagsAll"] = resource.NewProperty(all)
 	}

@@ -26,7 +26,7 @@ func (p *Plan) JSON(w io.Writer) error {
 // keySettings names, per resource type, the inputs the text view shows beside a resource.
 // Types without an entry show their name only; the JSON view always has every input.
 var keySettings = map[string][]string{
-	"pulumi:providers:aws":                                      {"region"},
+	"pulumi:providers:aws":                                      {"region", "defaultTags.tags"},
 	"aws:ec2/vpc:Vpc":                                           {"cidrBlock", "enableDnsHostnames"},
 	"aws:ec2/subnet:Subnet":                                     {"availabilityZone", "cidrBlock", "mapPublicIpOnLaunch", "tags.Tier"},
 	"aws:ec2/natGateway:NatGateway":                             {"subnetId"},
@@ -74,7 +74,13 @@ var keySettings = map[string][]string{
 func (p *Plan) Text(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "webstack plan: project %s, stack %s\n", p.Project, p.Stack)
-	fmt.Fprintf(&b, "What `pulumi up -s %s` would register, run offline against a mock AWS.\n\n", p.Stack)
+	fmt.Fprintf(&b, "What `pulumi up -s %s` would register, run offline against a mock AWS.\n", p.Stack)
+	for _, r := range p.Resources {
+		if tags := lookup(r.Inputs, []string{"defaultTags", "tags"}); r.Type == "pulumi:providers:aws" && tags != nil {
+			fmt.Fprintf(&b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
+		}
+	}
+	b.WriteString("\n")
 
 	children := map[string][]Resource{}
 	for _, r := range p.Resources {
