@@ -16,7 +16,7 @@ import (
 // may read exactly those two secrets, and the production listener forwards only requests that
 // carry CloudFront's secret origin header (over HTTPS with the origin certificate when a
 // domain is configured).
-func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, accountID, partition string, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
+func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, accountID, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
 	app := cfg.App
 	color := func(c ColorConfig) compute.ColorArgs {
 		return compute.ColorArgs{Version: c.Version, MinSize: c.MinSize, DesiredCapacity: c.DesiredCapacity, MaxSize: c.MaxSize}
@@ -52,6 +52,15 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		ReadableSecretARNs:     db.ReadableSecretARNs(),
 		OriginHeaderName:       origin.HeaderName,
 		OriginHeaderValue:      origin.HeaderValue,
+		AppLogRetentionDays:    app.LogRetentionDays,
+		Alarms: compute.AlarmArgs{
+			TopicARN:          alertTopic,
+			NamePrefix:        resourceBaseName(cfg.Project, cfg.Stack),
+			ELB5xx:            cfg.Alerts.ELB5xxCount,
+			Target5xx:         cfg.Alerts.Target5xxCount,
+			ResponseTimeP99Ms: cfg.Alerts.ResponseTimeP99Ms,
+			UnhealthyHosts:    cfg.Alerts.UnhealthyHosts,
+		},
 	}
 	// A plain config value decides whether the listeners are HTTPS, never an Output.
 	if cfg.Edge.Domain != "" {

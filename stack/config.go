@@ -34,6 +34,8 @@ type Config struct {
 	Cache    CacheConfig    `key:"cache"`
 	App      AppConfig      `key:"app"`
 	Edge     EdgeConfig     `key:"edge"`
+	// Alerts is who is paged and when (stack/config_alerts.go).
+	Alerts AlertsConfig `key:"alerts"`
 }
 
 // NetworkConfig is `webstack:network`.
@@ -90,6 +92,7 @@ func DefaultConfig() Config {
 		Cache:    DefaultCacheConfig(),
 		App:      defaultAppConfig(),
 		Edge:     defaultEdgeConfig(),
+		Alerts:   defaultAlertsConfig(),
 	}
 }
 
@@ -103,6 +106,7 @@ func (c *Config) sections() map[string]any {
 		"cache":    &c.Cache,
 		"app":      &c.App,
 		"edge":     &c.Edge,
+		"alerts":   &c.Alerts,
 	}
 }
 
@@ -176,6 +180,8 @@ func (c *Config) validate(p *problems) {
 	c.validateDataCrossSection(p)
 	c.App.validate(p, Namespace+":app")
 	c.Edge.validate(p, Namespace+":edge")
+	c.Alerts.validate(p, Namespace+":alerts")
+	c.validateAlertsCrossSection(p)
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free
@@ -200,7 +206,7 @@ var privateRanges = []netip.Prefix{
 	netip.MustParsePrefix("100.64.0.0/10"),
 }
 
-// flowLogRetentions are the retention periods CloudWatch Logs accepts.
+// logRetentions are the retention periods CloudWatch Logs accepts.
 var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 func (n *NetworkConfig) validate(p *problems, key string) {
@@ -229,8 +235,13 @@ func (n *NetworkConfig) validate(p *problems, key string) {
 	default:
 		p.add(key+".natGateways", "%s must be one of %q, %q or %q", quote(n.NATGateways), NATPerAZ, NATSingle, NATNone)
 	}
-	if !slices.Contains(logRetentions, n.FlowLogRetentionDays) {
-		p.add(key+".flowLogRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", n.FlowLogRetentionDays, joinInts(logRetentions))
+	validateLogRetention(p, key+".flowLogRetentionDays", n.FlowLogRetentionDays)
+}
+
+// validateLogRetention checks that days is a log group retention CloudWatch Logs accepts.
+func validateLogRetention(p *problems, key string, days int) {
+	if !slices.Contains(logRetentions, days) {
+		p.add(key, "%d is not a retention CloudWatch Logs accepts (%s)", days, joinInts(logRetentions))
 	}
 }
 

@@ -37,6 +37,9 @@ type AppConfig struct {
 	AccessLogs bool `key:"accessLogs"`
 	// AccessLogRetentionDays is how long access logs are kept.
 	AccessLogRetentionDays int `key:"accessLogRetentionDays"`
+	// LogRetentionDays is how long the application's output (both colors' containers) is
+	// kept in CloudWatch Logs; a retention CloudWatch Logs accepts.
+	LogRetentionDays int `key:"logRetentionDays"`
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
 	// new instance while it boots, installs Docker and starts the application.
 	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
@@ -107,6 +110,7 @@ func defaultAppConfig() AppConfig {
 		DeletionProtection:     false,
 		AccessLogs:             false,
 		AccessLogRetentionDays: 90,
+		LogRetentionDays:       365,
 		HealthCheckGracePeriod: 240,
 		IdleTimeout:            60,
 		ImageRetentionCount:    30,
@@ -163,6 +167,7 @@ func (a *AppConfig) validate(p *problems, key string) {
 	if a.AccessLogRetentionDays < 1 || a.AccessLogRetentionDays > 3650 {
 		p.add(key+".accessLogRetentionDays", "%d must be between 1 and 3650 days", a.AccessLogRetentionDays)
 	}
+	validateLogRetention(p, key+".logRetentionDays", a.LogRetentionDays)
 	if a.ImageRetentionCount < 1 || a.ImageRetentionCount > 1000 {
 		p.add(key+".imageRetentionCount", "%d must be between 1 and 1000 images", a.ImageRetentionCount)
 	}

@@ -75,6 +75,8 @@ func (c *Config) relaxations() []policy.Relaxation {
 	out = append(out, c.Bastion.relaxations()...)
 	out = append(out, c.App.relaxations()...)
 	out = append(out, c.Edge.relaxations()...)
+	out = append(out, c.Alerts.relaxations()...)
+	out = append(out, c.logRetentionRelaxations()...)
 	for _, r := range c.DataRelaxations() {
 		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Key: r.Key})
 	}
@@ -91,7 +93,7 @@ func (n *NetworkConfig) relaxations() []policy.Relaxation {
 		out = append(out, policy.Relaxation{Check: "EC2.6", Key: key + "flowLogs"})
 	}
 	if n.FlowLogRetentionDays < 365 {
-		out = append(out, policy.Relaxation{Check: "CloudWatch.16", Type: "aws:cloudwatch/logGroup:LogGroup", Name: "net-flow-logs", Key: key + "flowLogRetentionDays"})
+		out = append(out, policy.Relaxation{Check: "CloudWatch.16", Type: typeLogGroup, Name: "net-flow-logs", Key: key + "flowLogRetentionDays"})
 	}
 	if !n.InterfaceEndpoints {
 		for _, id := range []string{"EC2.10", "EC2.55", "EC2.56", "EC2.57"} {
@@ -107,4 +109,21 @@ func (b *BastionConfig) relaxations() []policy.Relaxation {
 	}
 	// A public bastion for SSH from admin networks has a public address by design (gotcha 22).
 	return []policy.Relaxation{{Check: "EC2.9", Type: "aws:ec2/instance:Instance", Name: "bastion", Key: Namespace + ":bastion.allowedCidrs"}}
+}
+
+// logRetentionRelaxations lists the log groups whose retention a stack file sets below the year
+// CloudWatch.16 asks for, each scoped to the log groups its key governs. (The flow logs' key is
+// in the network's relaxations.)
+func (c *Config) logRetentionRelaxations() []policy.Relaxation {
+	var out []policy.Relaxation
+	add := func(days int, relaxation policy.Relaxation) {
+		if days < 365 {
+			relaxation.Check, relaxation.Type = "CloudWatch.16", typeLogGroup
+			out = append(out, relaxation)
+		}
+	}
+	add(c.App.LogRetentionDays, policy.Relaxation{Name: appLogGroup, Key: Namespace + ":app.logRetentionDays"})
+	add(c.Database.LogRetentionDays, policy.Relaxation{NamePrefix: dbComponent + "-", Key: Namespace + ":database.logRetentionDays"})
+	add(c.Cache.LogRetentionDays, policy.Relaxation{NamePrefix: cacheComponent + "-", Key: Namespace + ":cache.logRetentionDays"})
+	return out
 }

@@ -249,9 +249,7 @@ func (d *DatabaseConfig) validate(p *problems, key string) {
 	if !mysqlDBName.MatchString(d.DBName) {
 		p.add(key+".dbName", "%s must be 1 to 64 letters, digits or underscores, starting with a letter", quote(d.DBName))
 	}
-	if !slices.Contains(logRetentions, d.LogRetentionDays) {
-		p.add(key+".logRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", d.LogRetentionDays, joinInts(logRetentions))
-	}
+	validateLogRetention(p, key+".logRetentionDays", d.LogRetentionDays)
 	if !slices.Contains(monitoringIntervals, d.MonitoringInterval) {
 		p.add(key+".monitoringInterval", "%d must be one of %s seconds", d.MonitoringInterval, joinInts(monitoringIntervals))
 	}
@@ -315,9 +313,7 @@ func (c *CacheConfig) validate(p *problems, key string) {
 	if c.Port < 1024 || c.Port > 65535 {
 		p.add(key+".port", "%d must be between 1024 and 65535", c.Port)
 	}
-	if !slices.Contains(logRetentions, c.LogRetentionDays) {
-		p.add(key+".logRetentionDays", "%d is not a retention CloudWatch Logs accepts (%s)", c.LogRetentionDays, joinInts(logRetentions))
-	}
+	validateLogRetention(p, key+".logRetentionDays", c.LogRetentionDays)
 
 	if c.Tier != TierProduction {
 		return

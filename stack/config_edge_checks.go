@@ -2,7 +2,7 @@ package stack
 
 import "github.com/webstack/webstack/policy"
 
-// Resource names and types the edge and compute tiers register, as the checks see them.
+// Resource names and types the tiers register, as the checks see them.
 const (
 	edgeDistribution = "edge-cdn"
 	edgeSiteBucket   = "edge-site"
@@ -11,11 +11,15 @@ const (
 	albListenerTest  = "app-alb-test"
 	albName          = "app-alb-lb"
 	albLogBucket     = "app-alb-logs"
+	appLogGroup      = "app-container-logs"
+	alertTopic       = "alerts-topic"
 
 	typeDistribution = "aws:cloudfront/distribution:Distribution"
 	typeBucketV2     = "aws:s3/bucketV2:BucketV2"
 	typeListener     = "aws:lb/listener:Listener"
 	typeLoadBalancer = "aws:lb/loadBalancer:LoadBalancer"
+	typeLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
+	typeTopic        = "aws:sns/topic:Topic"
 )
 
 // relaxations lists the controls webstack:edge deliberately relaxes, each scoped to the

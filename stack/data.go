@@ -33,6 +33,12 @@ const (
 	EnvRedisAuthSecretARN = "REDIS_AUTH_SECRET_ARN"
 )
 
+// Names of the data tier's components; their children's names start with them.
+const (
+	dbComponent    = "db"
+	cacheComponent = "cache"
+)
+
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)
 
 // resourceBaseName turns project and stack into "<project>-<stack>" as AWS identifiers accept
@@ -44,10 +50,10 @@ func resourceBaseName(project, stack string) string {
 
 // buildData registers the RDS database and the ElastiCache replication group in the data
 // subnets, behind the security groups the network tier made for them.
-func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition string, opts ...pulumi.ResourceOption) (*dataTier, error) {
+func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*dataTier, error) {
 	base := resourceBaseName(cfg.Project, cfg.Stack)
-	d, c := cfg.Database, cfg.Cache
-	db, err := data.NewDatabase(ctx, "db", &data.DatabaseArgs{
+	d, c, al := cfg.Database, cfg.Cache, cfg.Alerts
+	db, err := data.NewDatabase(ctx, dbComponent, &data.DatabaseArgs{
 		Identifier:           base + "-db",
 		EngineVersion:        d.EngineVersion,
 		InstanceClass:        d.InstanceClass,
@@ -72,11 +78,21 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		AZs:                  net.AZs,
 		SubnetIDs:            net.DataSubnetIDs,
 		SecurityGroupID:      net.SecurityGroups.Database,
+		// RDS.20/.21: instance and parameter group events go to the alert topic.
+		EventTopicARN: alertTopic,
+		Alarms: data.DatabaseAlarmArgs{
+			TopicARN:          alertTopic,
+			CPUPercent:        al.DBCPUPercent,
+			FreeStorageGiB:    al.DBFreeStorageGiB,
+			FreeableMemoryMiB: al.DBFreeableMemoryMiB,
+			Connections:       al.DBConnections,
+			ReplicaLagSeconds: al.DBReplicaLagSeconds,
+		},
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	cache, err := data.NewCache(ctx, "cache", &data.CacheArgs{
+	cache, err := data.NewCache(ctx, cacheComponent, &data.CacheArgs{
 		ReplicationGroupID:    base + "-cache",
 		Engine:                c.Engine,
 		EngineVersion:         c.EngineVersion,
@@ -92,6 +108,12 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		AZs:                   net.AZs,
 		SubnetIDs:             net.DataSubnetIDs,
 		SecurityGroupID:       net.SecurityGroups.Cache,
+		Alarms: data.CacheAlarmArgs{
+			TopicARN:      alertTopic,
+			CPUPercent:    al.CacheCPUPercent,
+			MemoryPercent: al.CacheMemoryPercent,
+			Evictions:     al.CacheEvictions,
+		},
 	}, opts...)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,10 @@ const (
 	OutCloudfrontDomainName     = "cloudfrontDomainName"
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
+
+	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
+	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
+	OutAlertTopicARN = "alertTopicArn"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -50,4 +54,5 @@ var OutputNames = []string{
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
+	OutAlertTopicARN,
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/edge"
+	"github.com/webstack/webstack/monitoring"
 	"github.com/webstack/webstack/network"
 )
 
@@ -99,6 +100,20 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, fmt.Errorf("looking up the partition: %w", err)
 	}
 
+	// The alert topic comes before the tiers: their alarms and the database's events notify it.
+	base := resourceBaseName(cfg.Project, cfg.Stack)
+	alerts, err := monitoring.NewAlerts(ctx, "alerts", &monitoring.AlertsArgs{
+		TopicName:   base + "-alerts",
+		DisplayName: fmt.Sprintf("%s %s alerts", cfg.Project, cfg.Stack),
+		Emails:      cfg.Alerts.Emails,
+		AccountID:   identity.AccountId,
+		Region:      cfg.Region,
+		Partition:   partition.Partition,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	// The edge tier's origin side comes first: the ALB's production port, and (with compute)
 	// the listener's certificate and secret header, follow from it.
 	origin, err := edge.NewOrigin(ctx, "origin", &edge.OriginArgs{
@@ -130,6 +145,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 			TestListenerPort:  cfg.App.TestListenerPort,
 			TestListenerCIDRs: cfg.App.TestListenerCIDRs,
 		},
+		Alarms: network.AlarmArgs{
+			TopicARN:             alerts.TopicARN,
+			NamePrefix:           base,
+			PortAllocationErrors: cfg.Alerts.NATPortAllocationErrors,
+		},
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -151,12 +171,15 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
-	dataTier, err := buildData(ctx, cfg, net, partition.Partition, withProvider)
+	dataTier, err := buildData(ctx, cfg, net, partition.Partition, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
-	app, err := newCompute(ctx, cfg, net, dataTier, origin, identity.AccountId, partition.Partition, withProvider)
+	app, err := newCompute(ctx, cfg, net, dataTier, origin, identity.AccountId, partition.Partition, alerts.TopicARN, withProvider)
 	if err != nil {
+		return nil, err
+	}
+	if err := buildDashboard(ctx, cfg, net, dataTier, app, withProvider); err != nil {
 		return nil, err
 	}
 	site, err := buildEdge(ctx, cfg, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
@@ -177,6 +200,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutCloudfrontDomainName:     site.DomainName,
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
+		OutAlertTopicARN:            alerts.TopicARN,
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

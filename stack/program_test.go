@@ -120,12 +120,40 @@ func TestEveryResourceUsesTheTaggedProvider(t *testing.T) {
 				}
 			}
 		}
+		tagged := 0
 		for _, r := range res.Resources {
 			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") || !strings.HasPrefix(r.Type, "aws:") {
 				continue
 			}
 			if !strings.Contains(r.Provider, "::pulumi:providers:aws::") {
 				t.Errorf("%s: %s %s uses the default provider (%q), which carries no default tags", name, r.Type, r.Name, r.Provider)
+			}
+			// What the provider reports: every resource that takes tags carries the three.
+			if mockaws.Taggable(r.Type) {
+				tagged++
+				for k, want := range map[string]string{"Project": "webstack", "Environment": name, "ManagedBy": "pulumi"} {
+					if got := r.Output("tagsAll", k); got != want {
+						t.Errorf("%s: %s %s tagsAll.%s = %v, want %q", name, r.Type, r.Name, k, got, want)
+					}
+				}
+			}
+		}
+		if tagged < 50 {
+			t.Errorf("%s: only %d resources take tags", name, tagged)
+		}
+		// Instances an Auto Scaling group launches get no default tags: the groups propagate them.
+		for _, asg := range res.ByType("aws:autoscaling/group:Group") {
+			got := map[string]any{}
+			for _, tag := range asg.Input("tags").([]any) {
+				tag := tag.(map[string]any)
+				if tag["propagateAtLaunch"] == true {
+					got[tag["key"].(string)] = tag["value"]
+				}
+			}
+			for k, want := range map[string]string{"Project": "webstack", "Environment": name, "ManagedBy": "pulumi"} {
+				if got[k] != want {
+					t.Errorf("%s: Auto Scaling group %s propagates %s = %v, want %q", name, asg.Name, k, got[k], want)
+				}
 			}
 		}
 	}

@@ -1,0 +1,148 @@
+package stack
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/webstack/webstack/policy"
+)
+
+// TestAlertsConfigRejects holds one bad webstack:alerts value per rule, each with the exact
+// message a user sees.
+func TestAlertsConfigRejects(t *testing.T) {
+	alerts := func(body string, extra ...string) map[string]string {
+		v := validDev()
+		v["webstack:alerts"] = body
+		for i := 0; i+1 < len(extra); i += 2 {
+			v[extra[i]] = extra[i+1]
+		}
+		return v
+	}
+	tests := []struct {
+		name   string
+		values map[string]string
+		want   string
+	}{
+		{"display name in an address", alerts(`{"emails":["On Call <oncall@example.com>"]}`),
+			`Pulumi.dev.yaml: webstack:alerts.emails[0]: "On Call <oncall@example.com>" is not a bare email address such as "oncall@example.com"`},
+		{"not an address", alerts(`{"emails":["oncall"]}`), `webstack:alerts.emails[0]: "oncall" is not a bare email address`},
+		{"address listed twice", alerts(`{"emails":["a@example.com","A@example.com"]}`), `webstack:alerts.emails[1]: "A@example.com" is listed twice`},
+		{"emails a string", alerts(`{"emails":"a@example.com"}`), `webstack:alerts.emails: "a@example.com" must be a list`},
+		{"negative 5xx", alerts(`{"elb5xxCount":-1}`), `webstack:alerts.elb5xxCount: -1 must not be negative (the alarm fires above it; 0 fires on the first one)`},
+		{"negative evictions", alerts(`{"cacheEvictions":-5}`), `webstack:alerts.cacheEvictions: -5 must not be negative`},
+		{"cpu over 99", alerts(`{"dbCpuPercent":100}`), `webstack:alerts.dbCpuPercent: 100 must be a percentage from 1 to 99`},
+		{"memory 0", alerts(`{"cacheMemoryPercent":0}`), `webstack:alerts.cacheMemoryPercent: 0 must be a percentage from 1 to 99`},
+		{"no connections", alerts(`{"dbConnections":0}`), `webstack:alerts.dbConnections: 0 must be at least 1 (connections)`},
+		{"no replica lag", alerts(`{"dbReplicaLagSeconds":0}`), `webstack:alerts.dbReplicaLagSeconds: 0 must be at least 1 (seconds)`},
+		{"latency a fraction", alerts(`{"responseTimeP99Ms":1.5}`), `webstack:alerts.responseTimeP99Ms: 1.5 must be a whole number`},
+		{"latency beyond the idle timeout", alerts(`{"responseTimeP99Ms":60000}`),
+			`webstack:alerts.responseTimeP99Ms: 60000 ms is not below webstack:app.idleTimeout (60 s): the load balancer closes a request before it is that slow`},
+		{"free storage beyond the disk", alerts(`{"dbFreeStorageGiB":20}`, "webstack:database", `{"allocatedStorage":20,"maxAllocatedStorage":50}`),
+			`webstack:alerts.dbFreeStorageGiB: 20 GiB is not below webstack:database.allocatedStorage (20 GiB): the alarm would fire from the start`},
+		{"typo", alerts(`{"email":["a@example.com"]}`), `webstack:alerts.email: unknown key (did you mean "emails"?)`},
+		{"app log retention", func() map[string]string {
+			v := validDev()
+			v["webstack:app"] = `{"testListenerCidrs":["203.0.113.0/24"],"blue":{"version":"1.0.0"},"logRetentionDays":45}`
+			return v
+		}(), `webstack:app.logRetentionDays: 45 is not a retention CloudWatch Logs accepts`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfig("webstack", "dev", tt.values)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("config %v:\n error %v\n does not contain %q", tt.values, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAlertsConfigDefaults(t *testing.T) {
+	cfg, err := LoadConfig("webstack", "dev", validDev())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Alerts, defaultAlertsConfig()) || cfg.Alerts.Emails != nil {
+		t.Errorf("alerts defaults not applied: %+v", cfg.Alerts)
+	}
+	if d := defaultAlertsConfig(); d.DBFreeStorageGiB >= DefaultDatabaseConfig().AllocatedStorage || d.ResponseTimeP99Ms >= defaultAppConfig().IdleTimeout*1000 {
+		t.Errorf("default thresholds contradict the default database and ALB: %+v", d)
+	}
+	cfg, err = LoadConfig("webstack", "dev", func() map[string]string {
+		v := validDev()
+		v["webstack:alerts"] = `{"emails":["oncall@example.com"],"dbConnections":45}`
+		return v
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Alerts.Emails) != 1 || cfg.Alerts.DBConnections != 45 || cfg.Alerts.DBCPUPercent != 80 {
+		t.Errorf("partial alerts lost defaults: %+v", cfg.Alerts)
+	}
+}
+
+// TestAlertSubscribersRelaxation: only an explicit `emails: []` relaxes the check; leaving the
+// key out does not, so a production stack that pages nobody fails.
+func TestAlertSubscribersRelaxation(t *testing.T) {
+	relaxed := func(values map[string]string) bool {
+		cfg, err := LoadConfig("webstack", "dev", values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range cfg.CheckOptions().Exceptions {
+			if x.Check == "webstack/alert-subscribers" {
+				if x.Key != "webstack:alerts.emails" || x.Name != alertTopic || x.Type != typeTopic {
+					t.Errorf("relaxation %+v", x)
+				}
+				return true
+			}
+		}
+		return false
+	}
+	with := func(body string) map[string]string { v := validDev(); v["webstack:alerts"] = body; return v }
+	if relaxed(validDev()) {
+		t.Error("no webstack:alerts at all relaxes webstack/alert-subscribers")
+	}
+	if relaxed(with(`{"dbConnections":45}`)) {
+		t.Error("alerts without an emails key relax webstack/alert-subscribers")
+	}
+	if !relaxed(with(`{"emails":[]}`)) {
+		t.Error("emails: [] does not relax webstack/alert-subscribers")
+	}
+	if relaxed(with(`{"emails":["a@example.com"]}`)) {
+		t.Error("a subscriber relaxes webstack/alert-subscribers")
+	}
+	if policy.Lookup("webstack/alert-subscribers") == nil {
+		t.Error("no check webstack/alert-subscribers")
+	}
+}
+
+// TestLogRetentionRelaxations: a retention under a year relaxes CloudWatch.16 on exactly the
+// log groups its key governs.
+func TestLogRetentionRelaxations(t *testing.T) {
+	cfg, err := LoadConfig("webstack", "dev", func() map[string]string {
+		v := validDev()
+		v["webstack:app"] = `{"testListenerCidrs":["203.0.113.0/24"],"blue":{"version":"1.0.0"},"logRetentionDays":30}`
+		v["webstack:database"] = `{"tier":"development","logRetentionDays":90,"deletionProtection":false,"finalSnapshot":false,"protect":false}`
+		return v
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]policy.Relaxation{}
+	for _, x := range cfg.logRetentionRelaxations() {
+		got[x.Key] = x
+	}
+	want := map[string]policy.Relaxation{
+		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: typeLogGroup, Name: appLogGroup, Key: "webstack:app.logRetentionDays"},
+		"webstack:database.logRetentionDays": {Check: "CloudWatch.16", Type: typeLogGroup, NamePrefix: "db-", Key: "webstack:database.logRetentionDays"},
+	}
+	if len(got) != len(want) {
+		t.Errorf("relaxations %v, want %v (the cache keeps 365 days)", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %+v, want %+v", k, got[k], w)
+		}
+	}
+}
