@@ -310,6 +310,9 @@ type Stack struct {
 	byRef map[string][]*mockaws.Resource
 }
 
+// NewStack indexes the resources of a run for lookups by reference, as the checks use it.
+func NewStack(res *mockaws.Result) *Stack { return newStack(res) }
+
 func newStack(res *mockaws.Result) *Stack {
 	s := &Stack{res: res, byRef: map[string][]*mockaws.Resource{}}
 	for _, r := range res.Resources {

@@ -1,0 +1,139 @@
+package resilience
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+// Resource type tokens the analysis reads.
+const (
+	typeSubnet           = "aws:ec2/subnet:Subnet"
+	typeRouteTable       = "aws:ec2/routeTable:RouteTable"
+	typeRoute            = "aws:ec2/route:Route"
+	typeRouteTableAssoc  = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	typeNatGateway       = "aws:ec2/natGateway:NatGateway"
+	typeVpcEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeInstance         = "aws:ec2/instance:Instance"
+	typeLoadBalancer     = "aws:lb/loadBalancer:LoadBalancer"
+	typeListener         = "aws:lb/listener:Listener"
+	typeListenerRule     = "aws:lb/listenerRule:ListenerRule"
+	typeTargetGroup      = "aws:lb/targetGroup:TargetGroup"
+	typeAutoScalingGroup = "aws:autoscaling/group:Group"
+	typeDBInstance       = "aws:rds/instance:Instance"
+	typeDBSubnetGroup    = "aws:rds/subnetGroup:SubnetGroup"
+	typeReplicationGroup = "aws:elasticache/replicationGroup:ReplicationGroup"
+	typeCacheSubnetGroup = "aws:elasticache/subnetGroup:SubnetGroup"
+)
+
+// str returns a value as a string, or "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// known reports whether a string value is known at plan time and not a secret.
+func known(s string) bool { return s != "" && s != mockaws.Unknown && s != mockaws.Secret }
+
+// num returns a value as a whole number.
+func num(v any) (int, bool) {
+	f, ok := v.(float64)
+	if !ok || f != math.Trunc(f) {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// isTrue reports whether a value is the boolean true.
+func isTrue(v any) bool {
+	b, _ := v.(bool)
+	return b
+}
+
+// list returns a value as a list (a lone value becomes a one-element list).
+func list(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return v
+	default:
+		return []any{v}
+	}
+}
+
+// obj returns a value as an object, or nil.
+func obj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// show renders a value found in a resource for an error message.
+func show(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "not set"
+	case string:
+		return fmt.Sprintf("%q", v)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		return string(b)
+	}
+}
+
+// distinct returns the distinct non-empty strings, sorted.
+func distinct(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// without returns the AZs other than lost.
+func without(azs []string, lost string) []string {
+	var out []string
+	for _, az := range azs {
+		if az != lost {
+			out = append(out, az)
+		}
+	}
+	return out
+}
+
+// and joins words for a sentence: "a", "a and b", "a, b and c".
+func and(words []string) string { return join(words, "and") }
+
+// or joins alternatives for a sentence: "a", "a or b", "a, b or c".
+func or(words []string) string { return join(words, "or") }
+
+func join(words []string, conj string) string {
+	switch len(words) {
+	case 0:
+		return "none"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " " + conj + " " + words[len(words)-1]
+}
+
+// plural renders a count with a noun: "1 instance", "2 instances".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ceilDiv is a / b rounded up, for b > 0.
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
