@@ -1,13 +1,15 @@
 // Command plan shows, without an AWS account or the Pulumi CLI, what `pulumi up` would build
 // for a stack: it runs the real webstack program against a mock AWS and prints the resources
-// with their key settings, counts by type, the stack outputs and the built-in checks.
+// with their key settings, counts by type, the stack outputs and the built-in checks, or
+// draws the stack's architecture as a Mermaid flowchart.
 //
 // Usage:
 //
-//	go run ./cmd/plan -s dev                # text
-//	go run ./cmd/plan -s prod -format json  # the JSON contract of DESIGN.md
-//	go run ./cmd/plan -s prod -check        # exit 3 when a built-in check fails
-//	go run ./cmd/plan -list-checks          # the built-in checks as a Markdown table
+//	go run ./cmd/plan -s dev                   # text
+//	go run ./cmd/plan -s prod -format json     # the JSON contract of DESIGN.md
+//	go run ./cmd/plan -s prod -format mermaid  # the architecture diagram (the README's)
+//	go run ./cmd/plan -s prod -check           # exit 3 when a built-in check fails
+//	go run ./cmd/plan -list-checks             # the built-in checks as a Markdown table
 //
 // It reads Pulumi.yaml and Pulumi.<stack>.yaml from the working directory (or -C DIR). A config
 // error exits 1 with the message on stderr; with -check, a failed check exits 3.
@@ -31,12 +33,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stackName := fs.String("s", "", "stack `name` (reads Pulumi.<name>.yaml); required")
-	format := fs.String("format", "text", "output `format`: text or json")
+	format := fs.String("format", "text", "output `format`: text, json or mermaid (the architecture diagram)")
 	dir := fs.String("C", ".", "project `directory` holding Pulumi.yaml")
 	check := fs.Bool("check", false, "exit 3 when a built-in check fails (exceptions do not fail)")
 	listChecks := fs.Bool("list-checks", false, "print the built-in checks as a Markdown table and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json] [-check] [-C DIR]\n       plan -list-checks\n\n")
+		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json|mermaid] [-check] [-C DIR]\n       plan -list-checks\n\n")
 		fmt.Fprintf(stderr, "Shows what `pulumi up -s STACK` would register, offline, against a mock AWS.\n\n")
 		fs.PrintDefaults()
 	}
@@ -54,8 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "plan: unknown format %q (text or json)\n", *format)
+	if *format != "text" && *format != "json" && *format != "mermaid" {
+		fmt.Fprintf(stderr, "plan: unknown format %q (text, json or mermaid)\n", *format)
 		return 2
 	}
 	p, _, err := plan.Run(*dir, *stackName)
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch *format {
 	case "json":
 		err = p.JSON(stdout)
+	case "mermaid":
+		err = p.Mermaid(stdout)
 	default:
 		err = p.Text(stdout)
 	}

@@ -34,6 +34,16 @@ func TestRunJSON(t *testing.T) {
 	}
 }
 
+func TestRunMermaid(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-s", "prod", "-format", "mermaid", "-C", "../.."}, &out, &errOut); code != 0 {
+		t.Fatalf("-s prod -format mermaid exited %d: %s", code, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "flowchart ") || !strings.Contains(out.String(), "blue/green switch") {
+		t.Errorf("-format mermaid printed no flowchart of the stack:\n%s", out.String())
+	}
+}
+
 func TestRunUsageAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	b, err := os.ReadFile("../../Pulumi.yaml")
