@@ -2,11 +2,10 @@ package plan
 
 import (
 	"errors"
-
-	"github.com/hashicorp/go-multierror"
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/go-multierror"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 

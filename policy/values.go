@@ -3,38 +3,25 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 
+	"github.com/webstack/webstack/internal/plain"
 	"github.com/webstack/webstack/mockaws"
+)
+
+// The plain-value readers the checks share with the AZ-loss analysis (package internal/plain).
+var (
+	str  = plain.Str
+	list = plain.List
+	strs = plain.Strs
+	obj  = plain.Obj
+	show = plain.Show
 )
 
 // in returns a resource's input at a dotted path ("metadataOptions.httpTokens"), as plain data;
 // nil when absent.
 func in(r *mockaws.Resource, path string) any {
 	return r.Input(anyPath(strings.Split(path, "."))...)
-}
-
-// show renders a value found in a resource for a message: strings quoted, absent values as
-// "not set", numbers without a spurious fraction.
-func show(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "not set"
-	case string:
-		return fmt.Sprintf("%q", v)
-	case float64:
-		if v == math.Trunc(v) {
-			return fmt.Sprintf("%d", int64(v))
-		}
-		return fmt.Sprint(v)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(b)
-	}
 }
 
 // field renders "path is value" for messages.
@@ -65,12 +52,6 @@ func isFalse(v any) bool {
 	return false
 }
 
-// str returns a value as a string, or "".
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
 // num returns a value as a number.
 func num(v any) (float64, bool) {
 	switch v := v.(type) {
@@ -85,35 +66,6 @@ func num(v any) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// list returns a value as a list (a lone value becomes a one-element list).
-func list(v any) []any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return v
-	default:
-		return []any{v}
-	}
-}
-
-// strs returns the strings of a list value.
-func strs(v any) []string {
-	var out []string
-	for _, x := range list(v) {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// obj returns a value as an object, or nil.
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
 }
 
 // known reports whether a value is known at plan time.

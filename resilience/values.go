@@ -1,12 +1,12 @@
 package resilience
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 
+	"github.com/webstack/webstack/internal/plain"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -30,11 +30,14 @@ const (
 	typeCacheSubnetGroup = "aws:elasticache/subnetGroup:SubnetGroup"
 )
 
-// str returns a value as a string, or "".
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
+// The plain-value readers the analysis shares with the built-in checks (package
+// internal/plain).
+var (
+	str  = plain.Str
+	list = plain.List
+	obj  = plain.Obj
+	show = plain.Show
+)
 
 // known reports whether a string value is known at plan time and not a secret.
 func known(s string) bool { return s != "" && s != mockaws.Unknown && s != mockaws.Secret }
@@ -52,40 +55,6 @@ func num(v any) (int, bool) {
 func isTrue(v any) bool {
 	b, _ := v.(bool)
 	return b
-}
-
-// list returns a value as a list (a lone value becomes a one-element list).
-func list(v any) []any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return v
-	default:
-		return []any{v}
-	}
-}
-
-// obj returns a value as an object, or nil.
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// show renders a value found in a resource for an error message.
-func show(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "not set"
-	case string:
-		return fmt.Sprintf("%q", v)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(b)
-	}
 }
 
 // distinct returns the distinct non-empty strings, sorted.
