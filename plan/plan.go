@@ -11,6 +11,7 @@ import (
 
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/policy"
+	"github.com/webstack/webstack/resilience"
 	"github.com/webstack/webstack/stack"
 )
 
@@ -24,6 +25,12 @@ type Plan struct {
 	// ChecksNotApplicable lists the built-in checks that found no resource of their types in
 	// the stack: they neither passed nor failed.
 	ChecksNotApplicable []string `json:"checksNotApplicable"`
+
+	// AZLoss is what losing each availability zone does to the stack (package resilience),
+	// shown in the text view; nil when the analysis could not run (AZLossErr says why). Not part
+	// of the JSON contract.
+	AZLoss    *resilience.Report `json:"-"`
+	AZLossErr error              `json:"-"`
 }
 
 // Resource is one registered resource.
@@ -81,6 +88,7 @@ func RunFiles(sf *StackFiles) (*Plan, *mockaws.Result, error) {
 	}
 	p := FromResult(res)
 	p.SetChecks(policy.Evaluate(res, cfg.CheckOptions()))
+	p.AZLoss, p.AZLossErr = resilience.Analyze(res)
 	return p, res, nil
 }
 

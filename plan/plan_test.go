@@ -169,3 +169,34 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestTextShowsTagsAndAZLoss: the text view names the default tags every taggable resource
+// gets and what losing an AZ does to the stack.
+func TestTextShowsTagsAndAZLoss(t *testing.T) {
+	for stack, want := range map[string][]string{
+		"prod": {`Default tags of provider aws (on every resource it creates that takes tags): {"Environment":"prod","ManagedBy":"pulumi","Project":"webstack"}`,
+			"AZ loss: Survives the loss of any one of its 3 AZs"},
+		"dev": {`"Environment":"dev"`, "AZ loss: 5 single points of failure", "  - cache is down without ap-northeast-2a: the cache is a single node in the lost AZ"},
+	} {
+		p, _, err := Run("..", stack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := p.Text(&buf); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%s text view lacks %q", stack, w)
+			}
+		}
+		var js bytes.Buffer
+		if err := p.JSON(&js); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(js.String(), "AZLoss") || strings.Contains(js.String(), `"azLoss"`) {
+			t.Errorf("%s: the AZ-loss analysis leaked into the JSON contract", stack)
+		}
+	}
+}

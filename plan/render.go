@@ -173,6 +173,16 @@ func (p *Plan) Text(w io.Writer) error {
 	if len(p.ChecksNotApplicable) > 0 {
 		b.WriteString("  not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
 	}
+
+	switch {
+	case p.AZLoss != nil:
+		fmt.Fprintf(&b, "\nAZ loss: %s\n", p.AZLoss.Summary())
+		for _, spof := range p.AZLoss.SinglePointsOfFailure() {
+			fmt.Fprintf(&b, "  - %s\n", spof)
+		}
+	case p.AZLossErr != nil:
+		fmt.Fprintf(&b, "\nAZ loss: not analysed: %v\n", p.AZLossErr)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

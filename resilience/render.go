@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// summary says in one sentence whether the stack survives the loss of any one AZ.
-func (r *Report) summary() string {
+// Summary says in one sentence whether the stack survives the loss of any one AZ.
+func (r *Report) Summary() string {
 	if spofs := r.SinglePointsOfFailure(); len(spofs) > 0 {
 		return fmt.Sprintf("%s of failure: losing one of its %s can leave a serving tier down or degraded.", plural(len(spofs), "single point"), plural(len(r.AZs), "AZ"))
 	}
@@ -25,7 +25,7 @@ func tierLabel(t Tier) string {
 // single points of failure.
 func (r *Report) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "AZ loss: %s\n", r.summary())
+	fmt.Fprintf(&b, "AZ loss: %s\n", r.Summary())
 	width := 0
 	for _, t := range r.Tiers() {
 		width = max(width, len(t))
@@ -50,7 +50,7 @@ func (r *Report) Text() string {
 // holds.
 func (r *Report) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", r.summary())
+	fmt.Fprintf(&b, "%s\n\n", r.Summary())
 	b.WriteString("| tier |")
 	for _, az := range r.AZs {
 		fmt.Fprintf(&b, " %s lost |", az)
