@@ -24,3 +24,18 @@ func MarkdownTable() string {
 	}
 	return b.String()
 }
+
+// MarkdownSummary renders the checks for the README: ID, where the control comes from, what a
+// passing resource looks like, and where it is required.
+func MarkdownSummary() string {
+	var b strings.Builder
+	b.WriteString("| ID | standard | what it checks | required in |\n|---|---|---|---|\n")
+	for _, c := range Checks() {
+		scope := "every stack"
+		if c.Scope == ProductionOnly {
+			scope = "production"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.ID, c.Standard, strings.ReplaceAll(c.Title, "|", "\\|"), scope)
+	}
+	return b.String()
+}

@@ -1,0 +1,129 @@
+package stack_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/webstack/webstack/mockaws"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated alarms table in README.md")
+
+const (
+	readme      = "../README.md"
+	alarmsBegin = "<!-- alarms: generated from prod's plan; `go test ./stack -run TestREADMEAlarms -update` rewrites it -->\n"
+	alarmsEnd   = "<!-- end of alarms -->\n"
+)
+
+// thresholdKeys names the webstack:alerts key that sets each metric's threshold.
+var thresholdKeys = map[string]string{
+	"HTTPCode_ELB_5XX_Count":        "elb5xxCount",
+	"HTTPCode_Target_5XX_Count":     "target5xxCount",
+	"TargetResponseTime":            "responseTimeP99Ms",
+	"UnHealthyHostCount":            "unhealthyHosts",
+	"CPUUtilization":                "dbCpuPercent",
+	"FreeStorageSpace":              "dbFreeStorageGiB",
+	"FreeableMemory":                "dbFreeableMemoryMiB",
+	"DatabaseConnections":           "dbConnections",
+	"ReplicaLag":                    "dbReplicaLagSeconds",
+	"EngineCPUUtilization":          "cacheCpuPercent",
+	"DatabaseMemoryUsagePercentage": "cacheMemoryPercent",
+	"Evictions":                     "cacheEvictions",
+	"ErrorPortAllocation":           "natPortAllocationErrors",
+}
+
+var comparisons = map[string]string{
+	"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<=",
+}
+
+// alarmsTable renders one row per kind of alarm in a stack: the metric, when it fires (with
+// the stack's threshold in the metric's unit), the config key of the threshold, and the alarms.
+func alarmsTable(t *testing.T, res *mockaws.Result) string {
+	type row struct{ metric, when, key string }
+	names := map[row][]string{}
+	var order []row
+	for _, a := range res.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		metric := a.Input("metricName").(string)
+		key, ok := thresholdKeys[metric]
+		if !ok {
+			t.Fatalf("alarm %s on %s: no webstack:alerts key known for its threshold; add it to thresholdKeys", a.Name, metric)
+		}
+		stat, _ := a.Input("statistic").(string)
+		if stat == "" {
+			stat = a.Input("extendedStatistic").(string)
+		}
+		period, periods, points := a.Input("period").(float64), a.Input("evaluationPeriods").(float64), a.Input("datapointsToAlarm").(float64)
+		window := fmt.Sprintf("%d of %d periods of %s", int(points), int(periods), minutes(period))
+		if points == 1 && periods == 1 {
+			window = "in " + minutes(period)
+		}
+		r := row{
+			metric: fmt.Sprintf("`%s` %s", a.Input("namespace"), metric),
+			when:   fmt.Sprintf("%s %s %s, %s", stat, comparisons[a.Input("comparisonOperator").(string)], threshold(metric, a.Input("threshold").(float64)), window),
+			key:    "`" + key + "`",
+		}
+		if _, seen := names[r]; !seen {
+			order = append(order, r)
+		}
+		names[r] = append(names[r], "`"+a.Input("name").(string)+"`")
+	}
+	var b strings.Builder
+	b.WriteString("| metric | fires when | threshold key (`webstack:alerts.`) | alarms in prod |\n|---|---|---|---|\n")
+	sort.SliceStable(order, func(i, j int) bool { return order[i].metric < order[j].metric })
+	for _, r := range order {
+		sort.Strings(names[r])
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.metric, r.when, r.key, strings.Join(names[r], ", "))
+	}
+	return b.String()
+}
+
+// threshold renders a threshold in the unit people think in.
+func threshold(metric string, v float64) string {
+	switch metric {
+	case "FreeStorageSpace":
+		return fmt.Sprintf("%g GiB", v/(1<<30))
+	case "FreeableMemory":
+		return fmt.Sprintf("%g MiB", v/(1<<20))
+	case "TargetResponseTime", "ReplicaLag":
+		return fmt.Sprintf("%g s", v)
+	case "CPUUtilization", "EngineCPUUtilization", "DatabaseMemoryUsagePercentage":
+		return fmt.Sprintf("%g%%", v)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+func minutes(seconds float64) string {
+	if seconds == 60 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", int(seconds)/60)
+}
+
+// TestREADMEAlarms keeps the README's table of alarms identical to what prod registers.
+func TestREADMEAlarms(t *testing.T) {
+	_, res := runStack(t, "prod")
+	raw, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	i, j := strings.Index(doc, alarmsBegin), strings.Index(doc, alarmsEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s: the alarms table must sit between the markers %q and %q", readme, alarmsBegin, alarmsEnd)
+	}
+	got, want := doc[i+len(alarmsBegin):j], alarmsTable(t, res)
+	if got == want {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(readme, []byte(doc[:i+len(alarmsBegin)]+want+doc[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the alarms table is stale: run `go test ./stack -run TestREADMEAlarms -update`\n got:\n%s\nwant:\n%s", readme, got, want)
+}
