@@ -24,8 +24,10 @@ type DatabaseAlarmArgs struct {
 	// exceed. Required with TopicARN; 1 to 100.
 	CPUPercent int
 	// FreeStorageGiB is the least free storage an instance may have. Storage autoscaling
-	// grows the volume when free space drops under 10%, so this fires when it cannot (at the
-	// ceiling, or within six hours of the last growth). Required with TopicARN; at least 1.
+	// grows the volume when free space drops under 10%; keep this below that (the stack's
+	// config requires it below 10% of the allocated storage), so that it fires only when the
+	// volume cannot grow (at maxAllocatedStorage, or within six hours of the last growth).
+	// Required with TopicARN; at least 1.
 	FreeStorageGiB int
 	// FreeableMemoryMiB is the least freeable memory an instance may have for 15 minutes.
 	// Required with TopicARN; at least 1.
@@ -80,8 +82,13 @@ func databaseAlarms(ctx *pulumi.Context, name, identifier string, replica bool, 
 			fmt.Sprintf("more than %d connections for 5 minutes, close to max_connections. Check the application's connection pools (both colors hold one while warm).", a.Connections)),
 	}
 	if replica {
-		specs = append(specs, gauge("replica-lag", "ReplicaLag", "Maximum", 60, 5, alarm.Above, float64(a.ReplicaLagSeconds),
-			fmt.Sprintf("more than %d s behind the writer for 5 minutes: reads from DB_READER_HOST return stale data. Check the writer's write load and the replica's CPU.", a.ReplicaLagSeconds)))
+		specs = append(specs,
+			gauge("replica-lag", "ReplicaLag", "Maximum", 60, 5, alarm.Above, float64(a.ReplicaLagSeconds),
+				fmt.Sprintf("more than %d s behind the writer for 5 minutes: reads from DB_READER_HOST return stale data. Check the writer's write load and the replica's CPU.", a.ReplicaLagSeconds)),
+			// RDS reports ReplicaLag -1 when replication has stopped, which no "lag above"
+			// alarm ever sees.
+			gauge("replication-stopped", "ReplicaLag", "Minimum", 60, 5, alarm.Below, 0,
+				"replication has stopped (ReplicaLag is -1) for 5 minutes: reads from DB_READER_HOST serve data that no longer changes. Check the replica's events (read replica category) and the MySQL error log."))
 	}
 	return register(ctx, name, specs, a.TopicARN, opts...)
 }

@@ -59,6 +59,8 @@ func TestDatabaseAlarms(t *testing.T) {
 		}
 		if id != "webstack-test-db" {
 			expected[id+"-replica-lag"] = want{"ReplicaLag", "Maximum", "GreaterThanThreshold", 60}
+			// ReplicaLag is -1 when replication has stopped.
+			expected[id+"-replication-stopped"] = want{"ReplicaLag", "Minimum", "LessThanThreshold", 0}
 		}
 	}
 	if len(alarms) != len(expected) {
@@ -67,7 +69,7 @@ func TestDatabaseAlarms(t *testing.T) {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		t.Errorf("alarms %v, want %d: 4 per instance and replica lag per replica", names, len(expected))
+		t.Errorf("alarms %v, want %d: 4 per instance, and replica lag and replication stopped per replica", names, len(expected))
 	}
 	for name, w := range expected {
 		al := alarms[name]

@@ -269,7 +269,7 @@ func TestDatabaseEventSubscriptions(t *testing.T) {
 	inst := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-instance-events")
 	want(t, inst, "db-instance", "sourceType")
 	want(t, inst, []any{"webstack-test-db", "webstack-test-db-replica-1"}, "sourceIds")
-	want(t, inst, []any{"maintenance", "configuration change", "failure"}, "eventCategories")
+	want(t, inst, []any{"availability", "configuration change", "failover", "failure", "low storage", "maintenance", "read replica"}, "eventCategories")
 	want(t, inst, "arn:aws:sns:ap-northeast-2:123456789012:alerts", "snsTopic")
 	pg := mustFind(t, res, "aws:rds/eventSubscription:EventSubscription", "db-parameter-events")
 	want(t, pg, "db-parameter-group", "sourceType")

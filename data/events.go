@@ -7,8 +7,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// InstanceEventCategories are the DB instance events RDS.20 asks to be notified of.
-var InstanceEventCategories = []string{"maintenance", "configuration change", "failure"}
+// InstanceEventCategories are the DB instance events the alert topic receives: the ones RDS.20
+// asks for (maintenance, configuration change, failure), and the ones that say an instance is
+// unavailable, failed over, running out of storage or has stopped replicating.
+var InstanceEventCategories = []string{"availability", "configuration change", "failover", "failure", "low storage", "maintenance", "read replica"}
 
 // newEventSubscriptions sends the critical events of the given instances (RDS.20) and of the
 // parameter group (RDS.21) to an SNS topic.

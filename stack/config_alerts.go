@@ -54,7 +54,8 @@ type AlertsConfig struct {
 
 // defaultAlertsConfig pages on what users notice (errors, slowness, lost capacity) and on what
 // is about to break (storage, memory, connections, lag), with no subscriber until a stack file
-// names one. The database thresholds fit the default db.m7g.large with 50 GiB.
+// names one. The database thresholds fit the default db.m7g.large with 50 GiB (free storage
+// at 4%: below where storage autoscaling starts).
 func defaultAlertsConfig() AlertsConfig {
 	return AlertsConfig{
 		ELB5xxCount:             10,
@@ -62,7 +63,7 @@ func defaultAlertsConfig() AlertsConfig {
 		ResponseTimeP99Ms:       2000,
 		UnhealthyHosts:          0,
 		DBCPUPercent:            80,
-		DBFreeStorageGiB:        5,
+		DBFreeStorageGiB:        2,
 		DBFreeableMemoryMiB:     512,
 		DBConnections:           500,
 		DBReplicaLagSeconds:     60,
@@ -128,12 +129,14 @@ func (a *AlertsConfig) validate(p *problems, key string) {
 // cannot have.
 func (c *Config) validateAlertsCrossSection(p *problems) {
 	key := Namespace + ":alerts"
-	if a := c.Alerts; a.ResponseTimeP99Ms >= 1 && c.App.IdleTimeout >= 1 && a.ResponseTimeP99Ms >= c.App.IdleTimeout*1000 {
+	if a := c.Alerts; a.ResponseTimeP99Ms >= 1 && !hasProblem(p, Namespace+":app.idleTimeout") && a.ResponseTimeP99Ms >= c.App.IdleTimeout*1000 {
 		p.add(key+".responseTimeP99Ms", "%d ms is not below %s:app.idleTimeout (%d s): the load balancer closes a request before it is that slow",
 			a.ResponseTimeP99Ms, Namespace, c.App.IdleTimeout)
 	}
-	if a := c.Alerts; a.DBFreeStorageGiB >= 1 && c.Database.AllocatedStorage > 0 && a.DBFreeStorageGiB >= c.Database.AllocatedStorage {
-		p.add(key+".dbFreeStorageGiB", "%d GiB is not below %s:database.allocatedStorage (%d GiB): the alarm would fire from the start",
+	// Storage autoscaling grows the volume when less than 10% is free; an alarm at or above
+	// that would page on every routine growth instead of when the volume cannot grow.
+	if a := c.Alerts; a.DBFreeStorageGiB >= 1 && !hasProblem(p, Namespace+":database.allocatedStorage") && a.DBFreeStorageGiB*10 >= c.Database.AllocatedStorage {
+		p.add(key+".dbFreeStorageGiB", "%d GiB is not below 10%% of %s:database.allocatedStorage (%d GiB): storage autoscaling starts there, so the alarm would page on every routine growth",
 			a.DBFreeStorageGiB, Namespace, c.Database.AllocatedStorage)
 	}
 }

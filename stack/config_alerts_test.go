@@ -38,8 +38,8 @@ func TestAlertsConfigRejects(t *testing.T) {
 		{"latency a fraction", alerts(`{"responseTimeP99Ms":1.5}`), `webstack:alerts.responseTimeP99Ms: 1.5 must be a whole number`},
 		{"latency beyond the idle timeout", alerts(`{"responseTimeP99Ms":60000}`),
 			`webstack:alerts.responseTimeP99Ms: 60000 ms is not below webstack:app.idleTimeout (60 s): the load balancer closes a request before it is that slow`},
-		{"free storage beyond the disk", alerts(`{"dbFreeStorageGiB":20}`, "webstack:database", `{"allocatedStorage":20,"maxAllocatedStorage":50}`),
-			`webstack:alerts.dbFreeStorageGiB: 20 GiB is not below webstack:database.allocatedStorage (20 GiB): the alarm would fire from the start`},
+		{"free storage where autoscaling starts", alerts(`{"dbFreeStorageGiB":2}`, "webstack:database", `{"allocatedStorage":20,"maxAllocatedStorage":50}`),
+			`webstack:alerts.dbFreeStorageGiB: 2 GiB is not below 10% of webstack:database.allocatedStorage (20 GiB): storage autoscaling starts there, so the alarm would page on every routine growth`},
 		{"typo", alerts(`{"email":["a@example.com"]}`), `webstack:alerts.email: unknown key (did you mean "emails"?)`},
 		{"app log retention", func() map[string]string {
 			v := validDev()
@@ -65,7 +65,7 @@ func TestAlertsConfigDefaults(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Alerts, defaultAlertsConfig()) || cfg.Alerts.Emails != nil {
 		t.Errorf("alerts defaults not applied: %+v", cfg.Alerts)
 	}
-	if d := defaultAlertsConfig(); d.DBFreeStorageGiB >= DefaultDatabaseConfig().AllocatedStorage || d.ResponseTimeP99Ms >= defaultAppConfig().IdleTimeout*1000 {
+	if d := defaultAlertsConfig(); d.DBFreeStorageGiB*10 >= DefaultDatabaseConfig().AllocatedStorage || d.ResponseTimeP99Ms >= defaultAppConfig().IdleTimeout*1000 {
 		t.Errorf("default thresholds contradict the default database and ALB: %+v", d)
 	}
 	cfg, err = LoadConfig("webstack", "dev", func() map[string]string {
