@@ -71,16 +71,21 @@ func TestLoadBalancerAlarms(t *testing.T) {
 	alb := must(t, res, tLB, "app-alb-lb")
 	lbSuffix := alb.Output("arnSuffix")
 	tgSuffix := func(c string) any { return must(t, res, tTG, "app-alb-"+c+"-tg").Output("arnSuffix") }
+	both := func(c string) map[string]any {
+		return map[string]any{"LoadBalancer": lbSuffix, "TargetGroup": tgSuffix(c)}
+	}
 	cases := []struct {
 		name, metric, stat, cmp string
 		threshold               float64
 		dims                    map[string]any
 	}{
 		{"app-alb-elb-5xx-alarm", "HTTPCode_ELB_5XX_Count", "Sum", "GreaterThanThreshold", 10, map[string]any{"LoadBalancer": lbSuffix}},
-		{"app-alb-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, map[string]any{"LoadBalancer": lbSuffix}},
-		{"app-alb-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, map[string]any{"LoadBalancer": lbSuffix}},
-		{"app-alb-blue-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, map[string]any{"LoadBalancer": lbSuffix, "TargetGroup": tgSuffix("blue")}},
-		{"app-alb-green-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, map[string]any{"LoadBalancer": lbSuffix, "TargetGroup": tgSuffix("green")}},
+		{"app-alb-blue-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, both("blue")},
+		{"app-alb-green-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, both("green")},
+		{"app-alb-blue-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, both("blue")},
+		{"app-alb-green-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, both("green")},
+		{"app-alb-blue-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("blue")},
+		{"app-alb-green-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("green")},
 	}
 	if n := len(res.ByType(tAlarm)); n != len(cases) {
 		t.Errorf("%d alarms, want %d", n, len(cases))

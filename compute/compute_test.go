@@ -333,7 +333,7 @@ func TestInstanceRole(t *testing.T) {
 		t.Fatalf("logs policy: %v", err)
 	}
 	if len(logsDoc.Statement) != 1 || !reflect.DeepEqual(logsDoc.Statement[0].Resource, []string{group, group + ":log-stream:*"}) ||
-		!reflect.DeepEqual(logsDoc.Statement[0].Action, []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}) {
+		!reflect.DeepEqual(logsDoc.Statement[0].Action, []string{"logs:CreateLogStream", "logs:PutLogEvents"}) {
 		t.Errorf("logs policy = %+v, want stream writes on exactly %s", logsDoc, group)
 	}
 	if _, err := logsPolicy("arn:aws:logs:r:1:log-group:*"); err == nil {

@@ -150,7 +150,7 @@ func logsPolicy(groupARN string) (string, error) {
 		"Statement": []map[string]any{{
 			"Sid":      "WriteApplicationLogs",
 			"Effect":   "Allow",
-			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			"Resource": []string{groupARN, groupARN + ":log-stream:*"},
 		}},
 	})

@@ -138,10 +138,11 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 		return nil, fmt.Errorf("monitoring: alerts: topic: %w", err)
 	}
 	policy := topic.Arn.ApplyT(func(arn string) (string, error) { return alertTopicPolicy(&a, arn) }).(pulumi.StringOutput)
-	if _, err := sns.NewTopicPolicy(ctx, name+"-topic-policy", &sns.TopicPolicyArgs{
+	topicPolicy, err := sns.NewTopicPolicy(ctx, name+"-topic-policy", &sns.TopicPolicyArgs{
 		Arn:    topic.Arn,
 		Policy: policy,
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, fmt.Errorf("monitoring: alerts: topic policy: %w", err)
 	}
 	for _, email := range a.Emails {
@@ -156,7 +157,9 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 		}
 	}
 
-	al.TopicARN = topic.Arn
+	// The ARN the tiers' alarms and event subscriptions take resolves only once the topic
+	// policy exists, so that nothing is created that could publish before it may.
+	al.TopicARN = pulumi.All(topic.Arn, topicPolicy.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	al.KeyARN = key.Arn
 	if err := ctx.RegisterResourceOutputs(al, pulumi.Map{
 		"topicArn": al.TopicARN,

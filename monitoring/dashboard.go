@@ -173,9 +173,10 @@ func (l *layout) body() (string, error) {
 	}
 
 	l.add(gridWidth, map[string]any{"type": "text", "properties": map[string]any{"markdown": fmt.Sprintf(
-		"## %s\nBlue and green are the two release colors; `pulumi stack output activeColor` says which one is live, "+
-			"the other answers only on the test listener. Every alarm below notifies the stack's alert topic "+
-			"(`pulumi stack output alertTopicArn`). See the README's operations section.", l.a.Name)}})
+		"## %s\nBlue and green are the two release colors; `pulumi stack output activeColor` says which one is live. "+
+			"The idle one answers on the test listener, and takes the canary's share of production during a canary. "+
+			"Every alarm below notifies the stack's alert topic (`pulumi stack output alertTopicArn`). "+
+			"See the README's operations section.", l.a.Name)}})
 
 	// Traffic per color.
 	l.graph(8, "Requests per color (per minute)", "Sum", 60, perColor("RequestCount", label(""))...)
