@@ -66,8 +66,9 @@ func init() {
 				if err != nil {
 					return bad("key %s: %v", key.Name, err)
 				}
+				account := arnAccount(r.Output("arn"))
 				for _, svc := range publishers {
-					if !allows(sts, svc, "kms:Decrypt") || !allows(sts, svc, "kms:GenerateDataKey") {
+					if !allows(sts, svc, "kms:Decrypt", account) || !allows(sts, svc, "kms:GenerateDataKey", account) {
 						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)", key.Name, svc)
 					}
 				}
@@ -80,7 +81,7 @@ func init() {
 						return bad("topic policy %s: %v", tp.Name, err)
 					}
 					for _, svc := range publishers {
-						if !allows(sts, svc, "sns:Publish") {
+						if !allows(sts, svc, "sns:Publish", account) {
 							return bad("topic policy %s does not allow %s sns:Publish", tp.Name, svc)
 						}
 					}
@@ -119,7 +120,7 @@ func init() {
 				var missing []string
 				for _, w := range watched {
 					if !hasAlarm(s, w) {
-						missing = append(missing, fmt.Sprintf("%s %s with %s = %q", w.namespace, w.metric, w.dimension, w.value))
+						missing = append(missing, w.String())
 					}
 				}
 				if len(missing) > 0 {
@@ -162,7 +163,7 @@ func init() {
 						}
 					}
 				}
-				prefix := str(in(r, "accessLogs.prefix"))
+				prefix, own := str(in(r, "accessLogs.prefix")), arnAccount(r.Output("arn"))
 				for _, bp := range s.Referring(bucket, tBucketPolicy, "bucket") {
 					if !known(in(bp, "policy")) {
 						return skip("bucket policy unknown until apply")
@@ -172,7 +173,7 @@ func init() {
 						return bad("bucket policy %s: %v", bp.Name, err)
 					}
 					for _, st := range sts {
-						if st.Effect == "Allow" && elbWriter(st) && (contains(st.Action, "s3:PutObject") || contains(st.Action, "s3:*")) && coversPrefix(st.Resource, prefix) {
+						if st.Effect == "Allow" && elbWriter(st, own) && (contains(st.Action, "s3:PutObject") || contains(st.Action, "s3:*")) && coversPrefix(st.Resource, prefix) {
 							return ok("bucket %s: SSE-S3, and %s lets Elastic Load Balancing put objects under %q", bucket.Name, bp.Name, prefix+"/")
 						}
 					}
@@ -217,6 +218,8 @@ var (
 	dockerRun     = regexp.MustCompile(`(?m)docker run [^\n]*`)
 	awslogsGroup  = regexp.MustCompile(`--log-opt awslogs-group=(\S+)`)
 	elbAccountARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:root$`)
+	// percentileStat is a percentile statistic of p90 or above.
+	percentileStat = regexp.MustCompile(`^p(9[0-9](\.[0-9]+)?|100)$`)
 )
 
 // firstKnown returns the first of the values that is set and known at plan time.
@@ -274,33 +277,67 @@ func topicPublishers(s *Stack, topic *mockaws.Resource) []string {
 	return out
 }
 
-// allows reports whether an Allow statement grants the service principal the action (exactly,
-// as a prefix with "*", or through "service:*").
-func allows(sts []statement, service, action string) bool {
+// allows reports whether the statements let the service principal do the action for the
+// account: an Allow names the service and the action (exactly, as a prefix with "*", or through
+// "service:*"), with no aws:SourceAccount condition naming another account; and no
+// unconditioned Deny takes it away.
+func allows(sts []statement, service, action, account string) bool {
 	svc := action[:strings.Index(action, ":")]
-	for _, st := range sts {
-		p := obj(st.Principal)
-		if st.Effect != "Allow" || !contains(strs(p["Service"]), service) {
-			continue
-		}
+	grants := func(st statement) bool {
 		for _, a := range st.Action {
 			if a == action || a == svc+":*" || a == "*" || (strings.HasSuffix(a, "*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*"))) {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	names := func(st statement) bool {
+		return st.publicPrincipal() || contains(strs(obj(st.Principal)["Service"]), service)
+	}
+	allowed := false
+	for _, st := range sts {
+		switch {
+		case st.Effect == "Deny" && len(st.Condition) == 0 && names(st) && grants(st):
+			return false
+		case st.Effect == "Allow" && contains(strs(obj(st.Principal)["Service"]), service) && grants(st) && forAccount(st, account):
+			allowed = true
+		}
+	}
+	return allowed
+}
+
+// forAccount reports whether a statement's aws:SourceAccount conditions, if any, include the
+// account (an unknown account matches).
+func forAccount(st statement, account string) bool {
+	for _, op := range []string{"StringEquals", "StringLike", "ArnEquals", "ArnLike"} {
+		for k, v := range obj(st.Condition[op]) {
+			if strings.EqualFold(k, "aws:SourceAccount") && account != "" && !contains(strs(v), account) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// arnAccount returns the account of an ARN ("arn:aws:sns:r:123456789012:t"), or "".
+func arnAccount(v any) string {
+	parts := strings.SplitN(str(v), ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }
 
 // elbWriter reports whether a statement's principal is how Elastic Load Balancing delivers
-// access logs: the log delivery service, or a regional ELB account.
-func elbWriter(st statement) bool {
+// access logs: the log delivery service, or a regional ELB account (an account's root that is
+// not the stack's own account, own).
+func elbWriter(st statement, own string) bool {
 	p := obj(st.Principal)
 	if contains(strs(p["Service"]), "logdelivery.elasticloadbalancing.amazonaws.com") {
 		return true
 	}
 	for _, a := range strs(p["AWS"]) {
-		if elbAccountARN.MatchString(a) {
+		if elbAccountARN.MatchString(a) && arnAccount(a) != own {
 			return true
 		}
 	}
@@ -323,9 +360,13 @@ func coversPrefix(resources []string, prefix string) bool {
 	return false
 }
 
-// watched is one metric of one resource that needs an alarm.
+// watched is one metric of one resource that needs an alarm: on the dimension with the value,
+// also carrying the dimension with (CloudWatch publishes some metrics only with both), and with
+// a percentile statistic where an average would hide the tail.
 type watched struct {
 	namespace, metric, dimension, value string
+	with                                string
+	percentile                          bool
 }
 
 // watchedMetrics lists the metrics of a resource that must have an alarm: what users notice
@@ -334,7 +375,7 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 	each := func(ns, dim, value string, metrics ...string) []watched {
 		var out []watched
 		for _, m := range metrics {
-			out = append(out, watched{ns, m, dim, value})
+			out = append(out, watched{namespace: ns, metric: m, dimension: dim, value: value})
 		}
 		return out
 	}
@@ -344,13 +385,20 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 		if suffix == "" {
 			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
 		}
-		return each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "TargetResponseTime"), nil
+		return each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count"), nil
 	case tTargetGroup, tALBTargetGroup:
 		suffix := str(r.Output("arnSuffix"))
 		if suffix == "" {
 			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
 		}
-		return each("AWS/ApplicationELB", "TargetGroup", suffix, "UnHealthyHostCount"), nil
+		// Target group metrics exist only with the LoadBalancer dimension too; latency wants its
+		// tail (p95, p99), not its average.
+		out := each("AWS/ApplicationELB", "TargetGroup", suffix, "UnHealthyHostCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime")
+		for i := range out {
+			out[i].with = "LoadBalancer"
+			out[i].percentile = out[i].metric == "TargetResponseTime"
+		}
+		return out, nil
 	case tDBInstance:
 		id := str(firstKnown(r.Output("identifier"), in(r, "identifier")))
 		out := each("AWS/RDS", "DBInstanceIdentifier", id, "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections")
@@ -377,10 +425,24 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 // hasAlarm reports whether an alarm with an action watches the metric of the resource.
 func hasAlarm(s *Stack, w watched) bool {
 	for _, a := range s.ByType(tMetricAlarm) {
-		if str(in(a, "namespace")) == w.namespace && str(in(a, "metricName")) == w.metric &&
-			str(obj(in(a, "dimensions"))[w.dimension]) == w.value && len(list(in(a, "alarmActions"))) > 0 {
+		dims := obj(in(a, "dimensions"))
+		if str(in(a, "namespace")) == w.namespace && str(in(a, "metricName")) == w.metric && str(dims[w.dimension]) == w.value &&
+			(w.with == "" || str(dims[w.with]) != "") && (!w.percentile || percentileStat.MatchString(str(in(a, "extendedStatistic")))) &&
+			len(list(in(a, "alarmActions"))) > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// String names the metric as a message shows it.
+func (w watched) String() string {
+	s := fmt.Sprintf("%s %s with %s = %q", w.namespace, w.metric, w.dimension, w.value)
+	if w.with != "" {
+		s += " and " + w.with
+	}
+	if w.percentile {
+		s += " (a percentile such as p99)"
+	}
+	return s
 }

@@ -194,17 +194,33 @@ var negatives = []negative{
 		`the policy of key alerts-key does not allow events.rds.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
 	{"webstack/alert-key", "alerts", to("alerts-key", "policy", policyJSON(keyAdmin, publishersMay("kms:Decrypt"))),
 		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
-	{"webstack/alert-key", "alerts", to("alerts-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": "arn:topic"})),
+	{"webstack/alert-key", "alerts", func(t *testing.T, fxs []*fx) []*fx {
+		grant := publishersMay("kms:Decrypt", "kms:GenerateDataKey*")
+		grant["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "2"}}
+		set(t, fxs, "alerts-key", "policy", policyJSON(keyAdmin, grant))
+		return fxs
+	}, `the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+	{"webstack/alert-key", "alerts", to("alerts-key", "policy", policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"),
+		map[string]any{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"})),
+		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+	{"webstack/alert-key", "alerts", to("alerts-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": fixtureTopic})),
 		`topic policy alerts-policy does not allow events.rds.amazonaws.com sns:Publish`},
-	{"webstack/alert-subscribers", "alerts", drop("alerts-email"), `no aws:sns/topicSubscription:TopicSubscription has topic = "arn:topic": alarms fire and nobody is told`},
+	{"webstack/alert-subscribers", "alerts", drop("alerts-email"), `no aws:sns/topicSubscription:TopicSubscription has topic = "arn:aws:sns:r:1:alerts": alarms fire and nobody is told`},
 	{"RDS.20", "db", drop("db-events"), `no enabled aws:rds/eventSubscription:EventSubscription with sourceType "db-instance" covers "webstack-db" with ["maintenance","configuration change","failure"]`},
 	{"RDS.20", "db-replica", to("db-events", "eventCategories", []any{"failure"}),
 		`no enabled aws:rds/eventSubscription:EventSubscription with sourceType "db-instance" covers "webstack-db-replica-1" with ["maintenance","configuration change","failure"]; event subscription db-events lacks the categories ["maintenance","configuration change"]`},
 	{"RDS.21", "db-params", to("pg-events", "enabled", false), `no enabled aws:rds/eventSubscription:EventSubscription with sourceType "db-parameter-group" covers "db-params" with ["configuration change"]`},
 	{"REL06-BP01/alarms", "db-replica", drop("db-replica-replica-lag"), `no alarm with an action watches AWS/RDS ReplicaLag with DBInstanceIdentifier = "webstack-db-replica-1"`},
 	{"REL06-BP01/alarms", "redis", to("redis-002-evictions", "dimensions.CacheClusterId", "redis-003"), `no alarm with an action watches AWS/ElastiCache Evictions with CacheClusterId = "redis-002"`},
-	{"REL06-BP01/alarms", "alb", to("alb-latency", "alarmActions", nil), `no alarm with an action watches AWS/ApplicationELB TargetResponseTime with LoadBalancer = "app/alb/1"`},
-	{"REL06-BP01/alarms", "tg-blue", drop("tg-blue-unhealthy"), `no alarm with an action watches AWS/ApplicationELB UnHealthyHostCount with TargetGroup = "targetgroup/blue/1"`},
+	{"REL06-BP01/alarms", "alb", to("alb-5xx", "alarmActions", nil), `no alarm with an action watches AWS/ApplicationELB HTTPCode_ELB_5XX_Count with LoadBalancer = "app/alb/1"`},
+	{"REL06-BP01/alarms", "tg-blue", drop("tg-blue-unhealthy"), `no alarm with an action watches AWS/ApplicationELB UnHealthyHostCount with TargetGroup = "targetgroup/blue/1" and LoadBalancer`},
+	{"REL06-BP01/alarms", "tg-blue", to("tg-blue-5xx", "dimensions.LoadBalancer", nil),
+		`no alarm with an action watches AWS/ApplicationELB HTTPCode_Target_5XX_Count with TargetGroup = "targetgroup/blue/1" and LoadBalancer`},
+	{"REL06-BP01/alarms", "tg-blue", func(t *testing.T, fxs []*fx) []*fx {
+		set(t, fxs, "tg-blue-latency", "extendedStatistic", nil)
+		set(t, fxs, "tg-blue-latency", "statistic", "Average")
+		return fxs
+	}, `no alarm with an action watches AWS/ApplicationELB TargetResponseTime with TargetGroup = "targetgroup/blue/1" and LoadBalancer (a percentile such as p99)`},
 	{"REL06-BP01/alarms", "nat-a", to("nat-a-ports", "namespace", "AWS/EC2"), `no alarm with an action watches AWS/NATGateway ErrorPortAllocation with NatGatewayId = "nat-1"`},
 	{"webstack/log-retention", "app-logs", to("app-logs", "retentionInDays", 0.0), `retentionInDays is 0: the logs would be kept (and billed) forever`},
 	{"webstack/alb-log-bucket", "alb", to("site-sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
@@ -213,6 +229,9 @@ var negatives = []negative{
 		"Action": "s3:PutObject", "Resource": "arn:aws:s3:::site-bucket/other/*"})),
 		`no policy of bucket site allows logdelivery.elasticloadbalancing.amazonaws.com or the regional ELB account s3:PutObject under "alb/": the ALB cannot deliver its logs`},
 	{"webstack/alb-log-bucket", "alb", to("alb", "accessLogs.bucket", "elsewhere"), `accessLogs.bucket is "elsewhere", not a bucket of this stack`},
+	{"webstack/alb-log-bucket", "alb", to("site-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:root"},
+		"Action": "s3:PutObject", "Resource": "arn:aws:s3:::site-bucket/alb/*"})),
+		`no policy of bucket site allows logdelivery.elasticloadbalancing.amazonaws.com or the regional ELB account s3:PutObject under "alb/": the ALB cannot deliver its logs`},
 	{"webstack/app-logs", "lt", to("lt", "userData", userData("docker run --log-driver journald app:1\n")),
 		"the container's `docker run` has no --log-driver awslogs: its output stays on the instance and is lost with it"},
 	{"webstack/app-logs", "lt", to("lt", "userData", userData("docker run --log-driver awslogs --log-opt awslogs-group=/elsewhere app:1\n")),

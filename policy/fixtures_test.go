@@ -80,7 +80,7 @@ func compliant() []*fx {
 
 		{typ: tLB, name: "alb", in: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-pa", "subnet-pb"}, "dropInvalidHeaderFields": true,
 			"desyncMitigationMode": "defensive", "enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "site-bucket", "enabled": true, "prefix": "alb"}},
-			state: map[string]any{"arnSuffix": "app/alb/1"}},
+			state: map[string]any{"arnSuffix": "app/alb/1", "arn": "arn:aws:elasticloadbalancing:r:111122223333:loadbalancer/app/alb/1"}},
 		{typ: tListener, name: "http", in: map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect",
 			"redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}}}},
 		{typ: tListener, name: "https", in: map[string]any{"port": 443.0, "protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": "arn:cert",
@@ -100,9 +100,9 @@ func compliant() []*fx {
 			"multiAzEnabled": true, "numCacheClusters": 2.0, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "transitEncryptionMode": "required",
 			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}, state: map[string]any{"memberClusters": []any{"redis-001", "redis-002"}}},
 		{typ: tParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.0"}, state: map[string]any{"name": "db-params"}},
-		{typ: tEventSubscription, name: "db-events", in: map[string]any{"snsTopic": "arn:topic", "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
+		{typ: tEventSubscription, name: "db-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
 			"eventCategories": []any{"maintenance", "configuration change", "failure"}}},
-		{typ: tEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": "arn:topic", "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
+		{typ: tEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
 			"eventCategories": []any{"configuration change"}, "enabled": true}},
 
 		{typ: tBucketV2, name: "site", id: "site-bucket", protect: true, in: map[string]any{}, state: map[string]any{"bucket": "site-bucket", "bucketRegionalDomainName": "site-bucket.s3.r.amazonaws.com"}},
@@ -129,36 +129,48 @@ func compliant() []*fx {
 		{typ: tLogGroup, name: "app-logs", in: map[string]any{"name": "/webstack/t/app", "retentionInDays": 365.0}},
 		{typ: tKMSKey, name: "alerts-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"))},
 			state: map[string]any{"arn": "arn:aws:kms:r:1:key/k"}},
-		{typ: tTopic, name: "alerts", id: "topic", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}},
-		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"arn": "arn:topic", "policy": policyJSON(publishersMay("sns:Publish"))}},
-		{typ: tTopicSubscription, name: "alerts-email", in: map[string]any{"topic": "arn:topic", "protocol": "email", "endpoint": "oncall@example.com"}},
+		{typ: tTopic, name: "alerts", id: "topic", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}, state: map[string]any{"arn": fixtureTopic}},
+		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"arn": fixtureTopic, "policy": policyJSON(publishersMay("sns:Publish"))}},
+		{typ: tTopicSubscription, name: "alerts-email", in: map[string]any{"topic": fixtureTopic, "protocol": "email", "endpoint": "oncall@example.com"}},
 		{typ: tCertificate, name: "cert", in: map[string]any{"domainName": "example.com", "validationMethod": "DNS", "keyAlgorithm": "RSA_2048"}},
 	}
 	// An alarm on every metric REL06-BP01/alarms watches; "alb-5xx" is the one the
 	// CloudWatch.15 and .17 negatives break.
-	for _, a := range []struct{ name, ns, metric, dim, value string }{
-		{"alb-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", "app/alb/1"},
-		{"alb-target-5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", "app/alb/1"},
-		{"alb-latency", "AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/alb/1"},
-		{"tg-blue-unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", "targetgroup/blue/1"},
-		{"nat-a-ports", "AWS/NATGateway", "ErrorPortAllocation", "NatGatewayId", "nat-1"},
-		{"db-replica-replica-lag", "AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", "webstack-db-replica-1"},
+	tg := map[string]any{"TargetGroup": "targetgroup/blue/1", "LoadBalancer": "app/alb/1"}
+	for _, a := range []struct {
+		name, ns, metric string
+		dims             map[string]any
+		percentile       string
+	}{
+		{"alb-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", map[string]any{"LoadBalancer": "app/alb/1"}, ""},
+		{"tg-blue-5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", tg, ""},
+		{"tg-blue-latency", "AWS/ApplicationELB", "TargetResponseTime", tg, "p99"},
+		{"tg-blue-unhealthy", "AWS/ApplicationELB", "UnHealthyHostCount", tg, ""},
+		{"nat-a-ports", "AWS/NATGateway", "ErrorPortAllocation", map[string]any{"NatGatewayId": "nat-1"}, ""},
+		{"db-replica-replica-lag", "AWS/RDS", "ReplicaLag", map[string]any{"DBInstanceIdentifier": "webstack-db-replica-1"}, ""},
 	} {
-		fxs = append(fxs, alarmFx(a.name, a.ns, a.metric, a.dim, a.value))
+		f := alarmFx(a.name, a.ns, a.metric, a.dims)
+		if a.percentile != "" {
+			f.in["extendedStatistic"] = a.percentile
+		}
+		fxs = append(fxs, f)
 	}
 	for _, db := range []string{"db", "db-replica"} {
 		id := map[string]string{"db": "webstack-db", "db-replica": "webstack-db-replica-1"}[db]
 		for _, m := range []string{"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections"} {
-			fxs = append(fxs, alarmFx(db+"-"+m, "AWS/RDS", m, "DBInstanceIdentifier", id))
+			fxs = append(fxs, alarmFx(db+"-"+m, "AWS/RDS", m, map[string]any{"DBInstanceIdentifier": id}))
 		}
 	}
 	for _, node := range []string{"redis-001", "redis-002"} {
 		for m, suffix := range map[string]string{"EngineCPUUtilization": "cpu", "DatabaseMemoryUsagePercentage": "memory", "Evictions": "evictions"} {
-			fxs = append(fxs, alarmFx(node+"-"+suffix, "AWS/ElastiCache", m, "CacheClusterId", node))
+			fxs = append(fxs, alarmFx(node+"-"+suffix, "AWS/ElastiCache", m, map[string]any{"CacheClusterId": node}))
 		}
 	}
 	return fxs
 }
+
+// fixtureTopic is the alert topic's ARN, in account 1 as the other fixtures.
+const fixtureTopic = "arn:aws:sns:r:1:alerts"
 
 // The alert key's administrator statement, and a statement letting the services that notify
 // the alert topic do actions.
@@ -170,9 +182,13 @@ func publishersMay(actions ...string) map[string]any {
 }
 
 // alarmFx is an alarm on one metric of one resource that notifies the alert topic.
-func alarmFx(name, namespace, metric, dimension, value string) *fx {
+func alarmFx(name, namespace, metric string, dims map[string]any) *fx {
+	copied := map[string]any{}
+	for k, v := range dims {
+		copied[k] = v
+	}
 	return &fx{typ: tMetricAlarm, name: name, in: map[string]any{"namespace": namespace, "metricName": metric,
-		"dimensions": map[string]any{dimension: value}, "alarmActions": []any{"arn:topic"}, "okActions": []any{"arn:topic"}, "actionsEnabled": true}}
+		"dimensions": copied, "alarmActions": []any{fixtureTopic}, "okActions": []any{fixtureTopic}, "actionsEnabled": true}}
 }
 
 // userData renders a launch template's user data as programs register it: base64.
