@@ -25,11 +25,11 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 		alarms int
 		emails []string
 	}{
-		// ALB 3 + 2 colors, writer 4 + replica 5, 2 cache nodes x 3, NAT per AZ.
-		{"prod", 5 + 9 + 6 + 3, []string{"oncall@example.com"}},
+		// ALB 1 + 3 per color, writer 4 + replica 6, 2 cache nodes x 3, NAT per AZ.
+		{"prod", 7 + 10 + 6 + 3, []string{"oncall@example.com"}},
 		// One cache node, one NAT gateway.
-		{"dev", 5 + 9 + 3 + 1, nil},
-		{"test", 5 + 9 + 6 + 1, nil},
+		{"dev", 7 + 10 + 3 + 1, nil},
+		{"test", 7 + 10 + 6 + 1, nil},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
 			_, res := runStack(t, tt.stack)
