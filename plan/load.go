@@ -84,3 +84,28 @@ func Load(dir, stack string) (*StackFiles, error) {
 	}
 	return sf, nil
 }
+
+// WithSection returns a copy of the files with the structured config section key (e.g.
+// "webstack:app") changed by mutate, as an edit of the stack file would change it; a section the
+// file does not set starts empty. Tests use it to vary a real stack file (the release tool's
+// changes to webstack:app, a tier losing its redundancy).
+func (sf *StackFiles) WithSection(key string, mutate func(section map[string]any)) (*StackFiles, error) {
+	section := map[string]any{}
+	if raw, ok := sf.Values[key]; ok {
+		if err := json.Unmarshal([]byte(raw), &section); err != nil {
+			return nil, fmt.Errorf("%s in Pulumi.%s.yaml: %w", key, sf.Stack, err)
+		}
+	}
+	mutate(section)
+	raw, err := json.Marshal(section)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	out := *sf
+	out.Values = make(map[string]string, len(sf.Values)+1)
+	for k, v := range sf.Values {
+		out.Values[k] = v
+	}
+	out.Values[key] = string(raw)
+	return &out, nil
+}

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"regexp"
@@ -321,21 +320,9 @@ func runStack(t *testing.T, stack string, mutate func(app map[string]any)) *Plan
 		t.Fatal(err)
 	}
 	if mutate != nil {
-		var app map[string]any
-		if err := json.Unmarshal([]byte(sf.Values["webstack:app"]), &app); err != nil {
-			t.Fatalf("webstack:app in Pulumi.%s.yaml: %v", stack, err)
-		}
-		mutate(app)
-		raw, err := json.Marshal(app)
-		if err != nil {
+		if sf, err = sf.WithSection("webstack:app", mutate); err != nil {
 			t.Fatal(err)
 		}
-		values := map[string]string{}
-		for k, v := range sf.Values {
-			values[k] = v
-		}
-		values["webstack:app"] = string(raw)
-		sf.Values = values
 	}
 	p, _, err := RunFiles(sf)
 	if err != nil {

@@ -200,3 +200,22 @@ func TestTextShowsTagsAndAZLoss(t *testing.T) {
 		}
 	}
 }
+
+func TestWithSection(t *testing.T) {
+	sf := &StackFiles{Stack: "s", Values: map[string]string{"webstack:app": `{"canaryWeight":0}`}}
+	varied, err := sf.WithSection("webstack:app", func(app map[string]any) { app["canaryWeight"] = 10 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if varied.Values["webstack:app"] != `{"canaryWeight":10}` || sf.Values["webstack:app"] != `{"canaryWeight":0}` {
+		t.Errorf("varied %q, original %q: want a changed copy and the original untouched", varied.Values["webstack:app"], sf.Values["webstack:app"])
+	}
+	fresh, err := sf.WithSection("webstack:alerts", func(a map[string]any) { a["emails"] = []string{} })
+	if err != nil || fresh.Values["webstack:alerts"] != `{"emails":[]}` {
+		t.Errorf("a section the file lacks: %q, %v", fresh.Values["webstack:alerts"], err)
+	}
+	bad := &StackFiles{Stack: "s", Values: map[string]string{"webstack:app": `"not an object"`}}
+	if _, err := bad.WithSection("webstack:app", func(map[string]any) {}); err == nil || !strings.Contains(err.Error(), "webstack:app in Pulumi.s.yaml") {
+		t.Errorf("a section that is not an object: %v", err)
+	}
+}

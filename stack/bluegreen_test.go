@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -28,25 +27,15 @@ func runApp(t *testing.T, stack string, mutate func(app map[string]any)) *mockaw
 	if err != nil {
 		t.Fatal(err)
 	}
-	var app map[string]any
-	if err := json.Unmarshal([]byte(sf.Values["webstack:app"]), &app); err != nil {
-		t.Fatalf("webstack:app in Pulumi.%s.yaml: %v", stack, err)
+	if mutate == nil {
+		mutate = func(map[string]any) {}
 	}
-	if mutate != nil {
-		mutate(app)
-	}
-	raw, err := json.Marshal(app)
+	varied, err := sf.WithSection("webstack:app", mutate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	values := map[string]string{}
-	for k, v := range sf.Values {
-		values[k] = v
-	}
-	values["webstack:app"] = string(raw)
-	copy := *sf
-	copy.Values = values
-	_, res, err := plan.RunFiles(&copy)
+	raw := varied.Values["webstack:app"]
+	_, res, err := plan.RunFiles(varied)
 	if err != nil {
 		t.Fatalf("run with webstack:app %s: %v", raw, err)
 	}
