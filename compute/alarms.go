@@ -54,11 +54,7 @@ func (a *AlarmArgs) validate() error {
 // release, 503s while it has no instances), which must not page production; and a canary's
 // errors then show on the alarms of the color they come from.
 func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.LoadBalancer, tgs map[Color]*lb.TargetGroup, opts ...pulumi.ResourceOption) (alarm.Set, error) {
-	type named struct {
-		resource string
-		spec     alarm.Spec
-	}
-	specs := []named{{"elb-5xx", alarm.Spec{
+	specs := []alarm.Named{{Suffix: "elb-5xx", Spec: alarm.Spec{
 		Name: a.NamePrefix + "-alb-elb-5xx",
 		Description: "The load balancer itself answered 5XX (502/503/504): no healthy target in the live color, targets " +
 			"refusing or timing out. Check the hosts-per-color graph and the live color's instances.",
@@ -70,7 +66,7 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 		dims := pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
 		color := func(suffix string) string { return fmt.Sprintf("%s-%s-%s", a.NamePrefix, c, suffix) }
 		specs = append(specs,
-			named{string(c) + "-target-5xx", alarm.Spec{
+			alarm.Named{Suffix: string(c) + "-target-5xx", Spec: alarm.Spec{
 				Name: color("target-5xx"),
 				Description: fmt.Sprintf("The application on %s answered more than %d 5XX in 5 minutes. If %s is live (or a canary), "+
 					"check the 5XX-per-color graph and the application's log streams %s/*; roll back if a release just reached it.", c, a.Target5xx, c, c),
@@ -78,7 +74,7 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 				Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
 				Comparison: alarm.Above, Threshold: float64(a.Target5xx), TreatMissingData: alarm.NotBreaching,
 			}},
-			named{string(c) + "-latency", alarm.Spec{
+			alarm.Named{Suffix: string(c) + "-latency", Spec: alarm.Spec{
 				Name: color("p99-latency"),
 				Description: fmt.Sprintf("The p99 response time of %s has been above %d ms for 10 minutes. Check the latency-per-color "+
 					"graph, then the database (CPU, connections) and the cache.", c, a.ResponseTimeP99Ms),
@@ -86,7 +82,7 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 				Statistic: "p99", Period: 300, EvaluationPeriods: 2, DatapointsToAlarm: 2,
 				Comparison: alarm.Above, Threshold: float64(a.ResponseTimeP99Ms) / 1000, TreatMissingData: alarm.NotBreaching,
 			}},
-			named{string(c) + "-unhealthy-hosts", alarm.Spec{
+			alarm.Named{Suffix: string(c) + "-unhealthy-hosts", Spec: alarm.Spec{
 				Name: color("unhealthy-hosts"),
 				Description: fmt.Sprintf("The %s target group has had more than %d unhealthy targets for 3 minutes. If %s is live, "+
 					"production is losing capacity; if it is idle, a release to it is failing its health check.", c, a.UnhealthyHosts, c),
@@ -95,13 +91,5 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 				Comparison: alarm.Above, Threshold: float64(a.UnhealthyHosts), TreatMissingData: alarm.NotBreaching,
 			}})
 	}
-	var set alarm.Set
-	for _, s := range specs {
-		al, err := alarm.New(ctx, fmt.Sprintf("%s-%s-alarm", name, s.resource), s.spec, a.TopicARN, opts...)
-		if err != nil {
-			return nil, err
-		}
-		set = append(set, al)
-	}
-	return set, nil
+	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
 }

@@ -63,15 +63,15 @@ func databaseAlarms(ctx *pulumi.Context, name, identifier string, replica bool, 
 	if replica {
 		role = "read replica"
 	}
-	gauge := func(suffix, metric, statistic string, period, periods int, cmp string, threshold float64, desc string) namedSpec {
-		return namedSpec{suffix, alarm.Spec{
+	gauge := func(suffix, metric, statistic string, period, periods int, cmp string, threshold float64, desc string) alarm.Named {
+		return alarm.Named{Suffix: suffix, Spec: alarm.Spec{
 			Name: identifier + "-" + suffix, Description: fmt.Sprintf("%s (%s): %s", identifier, role, desc),
 			Namespace: "AWS/RDS", Metric: metric, Dimensions: dims, Statistic: statistic,
 			Period: period, EvaluationPeriods: periods, DatapointsToAlarm: periods,
 			Comparison: cmp, Threshold: threshold, TreatMissingData: alarm.Missing,
 		}}
 	}
-	specs := []namedSpec{
+	specs := []alarm.Named{
 		gauge("cpu", "CPUUtilization", "Average", 300, 3, alarm.Above, float64(a.CPUPercent),
 			fmt.Sprintf("CPU above %d%% for 15 minutes. Check Performance Insights for the top SQL, and the slow query log.", a.CPUPercent)),
 		gauge("free-storage", "FreeStorageSpace", "Minimum", 300, 1, alarm.Below, float64(a.FreeStorageGiB)*gib,
@@ -90,26 +90,7 @@ func databaseAlarms(ctx *pulumi.Context, name, identifier string, replica bool, 
 			gauge("replication-stopped", "ReplicaLag", "Minimum", 60, 5, alarm.Below, 0,
 				"replication has stopped (ReplicaLag is -1) for 5 minutes: reads from DB_READER_HOST serve data that no longer changes. Check the replica's events (read replica category) and the MySQL error log."))
 	}
-	return register(ctx, name, specs, a.TopicARN, opts...)
-}
-
-// namedSpec is an alarm and the suffix of its resource name.
-type namedSpec struct {
-	suffix string
-	spec   alarm.Spec
-}
-
-// register registers the alarms, resource names "<name>-<suffix>-alarm".
-func register(ctx *pulumi.Context, name string, specs []namedSpec, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (alarm.Set, error) {
-	var set alarm.Set
-	for _, s := range specs {
-		al, err := alarm.New(ctx, fmt.Sprintf("%s-%s-alarm", name, s.suffix), s.spec, topicARN, opts...)
-		if err != nil {
-			return nil, err
-		}
-		set = append(set, al)
-	}
-	return set, nil
+	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
 }
 
 // CacheAlarmArgs configures the alarms on every cache node.
@@ -154,7 +135,7 @@ func CacheNodeID(replicationGroupID string, n int) string {
 // cacheAlarms registers engine CPU, memory and evictions alarms on every node: whichever node is
 // primary after a failover, its alarms stay in place.
 func cacheAlarms(ctx *pulumi.Context, name, groupID string, nodes int, a *CacheAlarmArgs, opts ...pulumi.ResourceOption) (alarm.Set, error) {
-	var specs []namedSpec
+	var specs []alarm.Named
 	for n := 1; n <= nodes; n++ {
 		node := CacheNodeID(groupID, n)
 		dims := pulumi.StringMap{"CacheClusterId": pulumi.String(node)}
@@ -170,8 +151,8 @@ func cacheAlarms(ctx *pulumi.Context, name, groupID string, nodes int, a *CacheA
 				Description: fmt.Sprintf("%s: more than %d keys evicted in 5 minutes for lack of memory; sessions or cached data are being dropped.", node, a.Evictions)},
 		} {
 			s.Namespace, s.Dimensions = "AWS/ElastiCache", dims
-			specs = append(specs, namedSpec{fmt.Sprintf("%03d-%s", n, strings.TrimPrefix(s.Name, node+"-")), s})
+			specs = append(specs, alarm.Named{Suffix: fmt.Sprintf("%03d-%s", n, strings.TrimPrefix(s.Name, node+"-")), Spec: s})
 		}
 	}
-	return register(ctx, name, specs, a.TopicARN, opts...)
+	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
 }

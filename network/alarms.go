@@ -23,9 +23,9 @@ type AlarmArgs struct {
 
 // natAlarms registers one ErrorPortAllocation alarm per NAT gateway.
 func natAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, azs []string, nats []*ec2.NatGateway, opts ...pulumi.ResourceOption) (alarm.Set, error) {
-	var set alarm.Set
+	var specs []alarm.Named
 	for i, nat := range nats {
-		al, err := alarm.New(ctx, fmt.Sprintf("%s-nat-%d-port-allocation-alarm", name, i), alarm.Spec{
+		specs = append(specs, alarm.Named{Suffix: fmt.Sprintf("nat-%d-port-allocation", i), Spec: alarm.Spec{
 			Name: fmt.Sprintf("%s-nat-%s-port-allocation", a.NamePrefix, azs[i]),
 			Description: fmt.Sprintf("The NAT gateway in %s could not allocate source ports: connections from the app subnets to the internet "+
 				"(AWS APIs, ECR, package mirrors) are failing. Look for one destination taking many connections (connection reuse, retries).", azs[i]),
@@ -39,11 +39,7 @@ func natAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, azs []string, nat
 			Comparison:        alarm.Above,
 			Threshold:         float64(a.PortAllocationErrors),
 			TreatMissingData:  alarm.NotBreaching,
-		}, a.TopicARN, opts...)
-		if err != nil {
-			return nil, fmt.Errorf("nat gateway %d: %w", i, err)
-		}
-		set = append(set, al)
+		}})
 	}
-	return set, nil
+	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
 }

@@ -148,6 +148,25 @@ func New(ctx *pulumi.Context, resourceName string, s Spec, topicARN pulumi.Strin
 	return a, nil
 }
 
+// Named is an alarm and the suffix of its Pulumi resource name.
+type Named struct {
+	Suffix string
+	Spec   Spec
+}
+
+// NewSet registers the alarms as resources "<name>-<suffix>-alarm", each notifying topicARN.
+func NewSet(ctx *pulumi.Context, name string, alarms []Named, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (Set, error) {
+	var set Set
+	for _, n := range alarms {
+		a, err := New(ctx, fmt.Sprintf("%s-%s-alarm", name, n.Suffix), n.Spec, topicARN, opts...)
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, a)
+	}
+	return set, nil
+}
+
 // Set collects the alarms a tier registered, for the dashboard's alarm widget.
 type Set []*cloudwatch.MetricAlarm
 
