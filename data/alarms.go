@@ -3,7 +3,6 @@ package data
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -139,19 +138,22 @@ func cacheAlarms(ctx *pulumi.Context, name, groupID string, nodes int, a *CacheA
 	for n := 1; n <= nodes; n++ {
 		node := CacheNodeID(groupID, n)
 		dims := pulumi.StringMap{"CacheClusterId": pulumi.String(node)}
-		for _, s := range []alarm.Spec{
-			{Name: node + "-engine-cpu", Metric: "EngineCPUUtilization", Statistic: "Average", Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+		for _, k := range []struct {
+			suffix string
+			spec   alarm.Spec
+		}{
+			{"engine-cpu", alarm.Spec{Metric: "EngineCPUUtilization", Statistic: "Average", Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3,
 				Comparison: alarm.Above, Threshold: float64(a.CPUPercent), TreatMissingData: alarm.Missing,
-				Description: fmt.Sprintf("%s: the Redis engine thread above %d%% CPU for 15 minutes; commands queue up. Check the slow log and for large keys or KEYS/SCAN patterns.", node, a.CPUPercent)},
-			{Name: node + "-memory", Metric: "DatabaseMemoryUsagePercentage", Statistic: "Average", Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+				Description: fmt.Sprintf("%s: the Redis engine thread above %d%% CPU for 15 minutes; commands queue up. Check the slow log and for large keys or KEYS/SCAN patterns.", node, a.CPUPercent)}},
+			{"memory", alarm.Spec{Metric: "DatabaseMemoryUsagePercentage", Statistic: "Average", Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3,
 				Comparison: alarm.Above, Threshold: float64(a.MemoryPercent), TreatMissingData: alarm.Missing,
-				Description: fmt.Sprintf("%s: more than %d%% of maxmemory used for 15 minutes; evictions follow. Check key TTLs, or move to a larger node type.", node, a.MemoryPercent)},
-			{Name: node + "-evictions", Metric: "Evictions", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
+				Description: fmt.Sprintf("%s: more than %d%% of maxmemory used for 15 minutes; evictions follow. Check key TTLs, or move to a larger node type.", node, a.MemoryPercent)}},
+			{"evictions", alarm.Spec{Metric: "Evictions", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
 				Comparison: alarm.Above, Threshold: float64(a.Evictions), TreatMissingData: alarm.NotBreaching,
-				Description: fmt.Sprintf("%s: more than %d keys evicted in 5 minutes for lack of memory; sessions or cached data are being dropped.", node, a.Evictions)},
+				Description: fmt.Sprintf("%s: more than %d keys evicted in 5 minutes for lack of memory; sessions or cached data are being dropped.", node, a.Evictions)}},
 		} {
-			s.Namespace, s.Dimensions = "AWS/ElastiCache", dims
-			specs = append(specs, alarm.Named{Suffix: fmt.Sprintf("%03d-%s", n, strings.TrimPrefix(s.Name, node+"-")), Spec: s})
+			k.spec.Name, k.spec.Namespace, k.spec.Dimensions = node+"-"+k.suffix, "AWS/ElastiCache", dims
+			specs = append(specs, alarm.Named{Suffix: fmt.Sprintf("%03d-%s", n, k.suffix), Spec: k.spec})
 		}
 	}
 	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
