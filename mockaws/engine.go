@@ -110,6 +110,10 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		e.record(r)
 		return "", resource.PropertyMap{}, nil
 	}
+	// AWS judges a resource before it creates anything: a refused one gets no ID and no state.
+	if err := e.CheckCreate(r); err != nil {
+		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
+	}
 	r.ID = e.physicalID(r)
 	state, err := e.state(r)
 	if err != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	Region string
 	// AZCount is how many AZs the region has. Optional. Defaults to 4.
 	AZCount int
+	// Update runs the program as `pulumi up` runs it (ctx.DryRun() false). Optional. Defaults
+	// to false: a run is a preview, as `pulumi preview` and the offline plan are.
+	Update bool
 }
 
 // Run runs program against a fresh engine and returns what it registered and exported.
@@ -56,6 +59,7 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	}, pulumi.WithMocks(project, stack, e), func(info *pulumi.RunInfo) {
 		info.Config = opts.Config
 		info.ConfigSecretKeys = opts.SecretKeys
+		info.DryRun = !opts.Update
 	})
 	if err != nil {
 		return nil, err

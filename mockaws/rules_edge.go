@@ -1,0 +1,4 @@
+package mockaws
+
+// edgeRules are the AWS rules of the edge tier's resource types (see Rule).
+var edgeRules = []Rule{}

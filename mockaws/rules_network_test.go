@@ -1,0 +1,3 @@
+package mockaws
+
+var networkRuleTests = []ruleTest{}
