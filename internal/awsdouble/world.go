@@ -118,21 +118,25 @@ func (w *World) create(ctx context.Context, body json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	ref, err := w.provider(req.Provider)
-	if err != nil {
-		return nil, err
-	}
 	typ, name := req.Type, req.Name
 	if typ == "" {
 		typ, name = urnType(req.URN), urnName(req.URN)
 	}
-	r := &mockaws.Resource{URN: req.URN, Type: typ, Name: name, Inputs: inputs, Provider: ref}
+	r := &mockaws.Resource{URN: req.URN, Type: typ, Name: name, Inputs: inputs}
+	w.mu.Lock()
+	ref, err := w.provider(req.Provider)
+	if err != nil {
+		w.mu.Unlock()
+		return nil, err
+	}
+	r.Provider = ref
 	id, state, err := w.Engine.Create(r)
+	w.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
+	// The simulation runs outside the lock: an Auto Scaling group waiting for its capacity
+	// does not hold up the other resources of the update.
 	if w.Hooks != nil {
 		if err := w.Hooks.Created(ctx, r); err != nil {
 			return nil, err
@@ -151,19 +155,23 @@ func (w *World) update(ctx context.Context, body json.RawMessage) (any, error) {
 		return nil, err
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if _, err := w.provider(req.Provider); err != nil {
+		w.mu.Unlock()
 		return nil, err
 	}
 	old := w.Engine.Find(req.URN)
 	if old == nil {
+		w.mu.Unlock()
 		return nil, fmt.Errorf("%s does not exist in the AWS double", req.URN)
 	}
 	r, err := w.Engine.Update(req.URN, inputs)
+	if err == nil {
+		bumpVersion(old, r)
+	}
+	w.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	bumpVersion(old, r)
 	if w.Hooks != nil {
 		if err := w.Hooks.Updated(ctx, old, r); err != nil {
 			return nil, err
@@ -190,12 +198,12 @@ func (w *World) delete(ctx context.Context, body json.RawMessage) (any, error) {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if r := w.Engine.Find(req.URN); r != nil && w.Hooks != nil {
 		w.Hooks.Deleted(ctx, r)
 	}
+	w.mu.Lock()
 	w.Engine.Delete(req.URN)
+	w.mu.Unlock()
 	return struct{}{}, nil
 }
 
