@@ -246,12 +246,50 @@ var negatives = []negative{
 	}, "resource options protect and retainOnDelete are both false: `pulumi destroy` or a replacement deletes its data"},
 }
 
+// optionNegatives are negative tests that need run options: the check judges what the config
+// declares, not only what was registered.
+var optionNegatives = []struct {
+	negative
+	opts Options
+}{
+	{negative{PlaceholdersCheckID, "aws", drop(),
+		`webstack:edge.hostedZoneName is "example.org", a domain reserved for documentation (RFC 2606): replace it with your own value before ` + "`pulumi up`" + ` (the README's "Deploying for real")`},
+		Options{Placeholders: []Placeholder{{Key: "webstack:edge.hostedZoneName", Value: "example.org", Why: "a domain reserved for documentation (RFC 2606)"}}}},
+	// The value is carried by a resource: the finding is on that resource.
+	{negative{PlaceholdersCheckID, "nacl-ssh-admin", to("nacl-ssh-admin", "cidrBlock", "198.51.100.0/24"),
+		`webstack:bastion.allowedCidrs[0] is "198.51.100.0/24", inside 198.51.100.0/24, an address range reserved for documentation: replace it with your own value before ` + "`pulumi up`" + ` (the README's "Deploying for real")`},
+		Options{Placeholders: []Placeholder{{Key: "webstack:bastion.allowedCidrs[0]", Value: "198.51.100.0/24", Why: "inside 198.51.100.0/24, an address range reserved for documentation"}}}},
+}
+
+// TestPlaceholdersExceptedOutsideProduction: a nonproduction stack reports a placeholder as an
+// exception naming the profile, not as a failure.
+func TestPlaceholdersExceptedOutsideProduction(t *testing.T) {
+	opts := optionNegatives[0].opts
+	opts.Profile = NonProduction
+	for _, r := range Evaluate(result(t, compliant()), opts).Results {
+		if r.Check.ID == PlaceholdersCheckID && (r.Status != Exception || r.Exception != ProfileKey) {
+			t.Errorf("nonproduction: %s on %s is %s (%s), want an exception naming %s", r.Check.ID, r.Name, r.Status, r.Exception, ProfileKey)
+		}
+	}
+}
+
 // TestChecksFail is every check's negative test: one violation each, with the exact message.
 func TestChecksFail(t *testing.T) {
+	all := make([]struct {
+		negative
+		opts Options
+	}, 0, len(negatives)+len(optionNegatives))
 	for _, n := range negatives {
+		all = append(all, struct {
+			negative
+			opts Options
+		}{n, Options{}})
+	}
+	all = append(all, optionNegatives...)
+	for _, n := range all {
 		t.Run(n.check+"/"+n.msg[:min(len(n.msg), 30)], func(t *testing.T) {
 			fxs := n.breakIt(t, compliant())
-			rep := Evaluate(result(t, fxs), Options{})
+			rep := Evaluate(result(t, fxs), n.opts)
 			var found *Result
 			for i, r := range rep.Results {
 				if r.Check.ID == n.check && r.Name == n.resource {
@@ -272,6 +310,9 @@ func TestChecksFail(t *testing.T) {
 // TestEveryCheckHasANegativeTest keeps the table above complete as checks are added.
 func TestEveryCheckHasANegativeTest(t *testing.T) {
 	covered := map[string]bool{}
+	for _, n := range optionNegatives {
+		covered[n.check] = true
+	}
 	for _, n := range negatives {
 		if Lookup(n.check) == nil {
 			t.Errorf("negative test for unknown check %q", n.check)

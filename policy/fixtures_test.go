@@ -40,6 +40,7 @@ func compliant() []*fx {
 	elbLogs := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
 		"Resource": "arn:aws:s3:::site-bucket/alb/AWSLogs/1/*"}
 	fxs := []*fx{
+		{typ: tProvider, name: "aws", in: map[string]any{"region": "ap-northeast-2"}},
 		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
 		{typ: tDefaultSG, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
 		{typ: tSubnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},

@@ -62,7 +62,7 @@ func (c *Config) CheckOptions() policy.Options {
 	for k, v := range c.Checks.Waive {
 		waivers[k] = v
 	}
-	return policy.Options{Profile: c.Checks.Profile, Waivers: waivers, Exceptions: c.relaxations()}
+	return policy.Options{Profile: c.Checks.Profile, Waivers: waivers, Exceptions: c.relaxations(), Placeholders: c.Placeholders()}
 }
 
 // relaxations lists the controls this stack's config deliberately relaxes, each with the key

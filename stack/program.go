@@ -55,6 +55,18 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 	if err != nil {
 		return err
 	}
+	// A documentation placeholder stops `pulumi up` of a production stack before anything is
+	// created; a preview warns about each (the offline plan fails webstack/placeholders).
+	if !ctx.DryRun() {
+		if err := cfg.placeholderError(); err != nil {
+			return err
+		}
+	}
+	for _, ph := range cfg.Placeholders() {
+		if err := ctx.Log.Warn(fmt.Sprintf("%s: %s: replace it before deploying", cfg.File, ph), nil); err != nil {
+			return err
+		}
+	}
 	_, err = build(ctx, cfg)
 	return err
 }
