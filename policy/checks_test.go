@@ -7,13 +7,17 @@ import (
 // TestCompliantStackPasses is every check's positive test: on a stack built to comply, every
 // check judges at least one resource and none fails.
 func TestCompliantStackPasses(t *testing.T) {
-	rep := Evaluate(result(t, compliant()), Options{})
+	rep := Evaluate(result(t, compliant()), Options{Exceptions: compliantExceptions})
 	if len(rep.NotApplicable) > 0 {
 		t.Errorf("checks with nothing to judge in the compliant fixture: %v", rep.NotApplicable)
 	}
 	passed := map[string]bool{}
 	for _, r := range rep.Results {
-		if r.Status != Passed {
+		declared := false
+		for _, x := range compliantExceptions {
+			declared = declared || (r.Check.ID == x.Check && r.Name == x.Name && r.Status == Exception)
+		}
+		if r.Status != Passed && !declared {
 			t.Errorf("%s on %s: %s: %s", r.Check.ID, r.Name, r.Status, r.Message)
 		}
 		passed[r.Check.ID] = true
@@ -155,10 +159,30 @@ var negatives = []negative{
 	{"S3.13", "site", to("site-lifecycle", "rules.0.status", "Disabled"), `lifecycle configuration site-lifecycle has no rule with status "Enabled": rules is [{"id":"old","status":"Disabled"}]`},
 	{"S3.14", "site", to("site-versioning", "versioningConfiguration.status", "Suspended"), `versioning site-versioning: versioningConfiguration.status is "Suspended", want "Enabled"`},
 	{"webstack/s3-encryption", "site", drop("site-sse"), `no aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 has bucket = "site-bucket"`},
+	{"S3.17", "assets", to("assets-sse", "rules.0.applyServerSideEncryptionByDefault", map[string]any{"sseAlgorithm": "AES256"}),
+		`encryption assets-sse: rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is "AES256", want "aws:kms" (or "aws:kms:dsse") with a customer managed key`},
+	{"S3.17", "assets", drop("assets-sse"), `no aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2 has bucket = "assets-bucket", so S3 applies SSE-S3`},
+	{"webstack/s3-kms-access", "assets", to("assets-key", "policy", policyJSON(keyAdmin)),
+		`the policy of key assets-key does not allow cloudfront.amazonaws.com kms:Decrypt for arn:aws:cloudfront::1:distribution/d: CloudFront is refused every object of the bucket (403)`},
+	{"webstack/s3-kms-access", "assets", to("assets-key", "policy", policyJSON(keyAdmin, oacDecrypt("arn:aws:cloudfront::1:distribution/other"))),
+		`the policy of key assets-key does not allow cloudfront.amazonaws.com kms:Decrypt for arn:aws:cloudfront::1:distribution/d: CloudFront is refused every object of the bucket (403)`},
+	{"webstack/s3-kms-access", "assets", to("assets-key", "policy", policyJSON(keyAdmin, oacDecrypt(fixtureCDN),
+		map[string]any{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"})),
+		`the policy of key assets-key does not allow cloudfront.amazonaws.com kms:Decrypt for arn:aws:cloudfront::1:distribution/d: CloudFront is refused every object of the bucket (403)`},
+	{"webstack/s3-kms-access", "assets", to("assets-sse", "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId", "alias/aws/s3"),
+		`kmsMasterKeyId is "alias/aws/s3", not a KMS key of this stack whose policy lets distribution cdn through OAC use it (an AWS managed key's policy cannot be changed)`},
+	{"webstack/s3-kms-access", "assets", to("cdn", "loggingConfig.bucket", "assets-bucket.s3.amazonaws.com"),
+		`the policy of key assets-key does not allow delivery.logs.amazonaws.com kms:GenerateDataKey: its standard logs are never delivered`},
+	{"webstack/s3-kms-access", "assets", to("site-logging", "targetBucket", "assets-bucket"),
+		`site-logging delivers S3 server access logs here, and S3 delivers them only to buckets encrypted with SSE-S3 (AES256)`},
 
 	// CloudFront
 	{"CloudFront.1", "cdn", to("cdn", "defaultRootObject", nil), `defaultRootObject is not set, want e.g. "index.html"`},
 	{"CloudFront.3", "cdn", to("cdn", "orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"), `orderedCacheBehaviors[0].viewerProtocolPolicy is "allow-all", want "redirect-to-https" or "https-only"`},
+	{"webstack/cloudfront-https-bodies", "cdn", to("cdn", "orderedCacheBehaviors.0.viewerProtocolPolicy", "redirect-to-https"),
+		`orderedCacheBehaviors[0] ("/api/*") accepts PUT, POST, PATCH, DELETE with viewerProtocolPolicy "redirect-to-https", want "https-only": a body sent over HTTP has crossed the network in clear before any redirect`},
+	{"webstack/cloudfront-https-bodies", "cdn", to("cdn", "defaultCacheBehavior.allowedMethods", []any{"GET", "HEAD", "POST"}),
+		`defaultCacheBehavior accepts POST with viewerProtocolPolicy "redirect-to-https", want "https-only": a body sent over HTTP has crossed the network in clear before any redirect`},
 	{"CloudFront.4", "cdn", to("cdn", "originGroups", nil), `originGroups is not set`},
 	{"CloudFront.5", "cdn", to("cdn", "loggingConfig", nil), `loggingConfig.bucket is not set`},
 	{"CloudFront.6", "cdn", to("cdn", "webAclId", nil), `webAclId is not set, want a WAFv2 web ACL ARN (scope CLOUDFRONT)`},

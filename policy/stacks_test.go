@@ -17,6 +17,10 @@ var prodExceptions = map[[2]string]string{
 	{"CloudFront.4", "edge-cdn"}: policy.WaiveKey + ".CloudFront.4",
 	// CloudFront standard logs need ACLs on their bucket (CONTROLS gotcha 18).
 	{"S3.12", "edge-logs"}: "webstack:edge.logs",
+	// Buckets whose writers accept only SSE-S3: Elastic Load Balancing's access logs and S3's
+	// server access logs.
+	{"S3.17", "app-alb-logs"}:     "webstack:app.accessLogs",
+	{"S3.17", "edge-access-logs"}: "webstack:edge.logs",
 }
 
 // prodPlaceholders are the documentation placeholders the committed prod file carries, each
