@@ -62,9 +62,10 @@ func (f *FirewallArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// SecurityGroups holds the ID of every tier's security group.
+// SecurityGroups holds the ID of every tier's security group. Rotation is the group of the
+// Lambda function that rotates the database's master password.
 type SecurityGroups struct {
-	ALB, App, Bastion, Database, Cache, Endpoints pulumi.StringOutput
+	ALB, App, Bastion, Database, Cache, Endpoints, Rotation pulumi.StringOutput
 }
 
 // peer is one end of a flow: a security group of ours, an outside CIDR, or a managed prefix
@@ -107,6 +108,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		{"db", "RDS MySQL"},
 		{"cache", "ElastiCache Redis"},
 		{"endpoints", "VPC interface endpoints"},
+		{"rotation", "Secrets Manager rotation function (RDS master password)"},
 	}
 	sg := map[string]*ec2.SecurityGroup{}
 	for _, r := range roles {
@@ -118,6 +120,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 	}
 	alb, app, bastion := peer{name: "alb", sg: sg["alb"]}, peer{name: "app", sg: sg["app"]}, peer{name: "bastion", sg: sg["bastion"]}
 	db, cache, endpoints := peer{name: "db", sg: sg["db"]}, peer{name: "cache", sg: sg["cache"]}, peer{name: "endpoints", sg: sg["endpoints"]}
+	rotation := peer{name: "rotation", sg: sg["rotation"]}
 	internet := peer{name: "internet", cidr: "0.0.0.0/0"}
 
 	cloudFront := peer{name: "cloudfront", prefixList: pulumi.String(cloudFrontPrefixList)}
@@ -136,7 +139,15 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		flow{app, cache, f.CachePort, "application to Redis"},
 		flow{app, internet, 443, "application to AWS APIs, ECR and package repositories over HTTPS"},
 		flow{bastion, internet, 443, "bastion to Systems Manager and package repositories over HTTPS"},
+		// The rotation function runs in the app subnets: it logs in to MySQL to set the new
+		// password, and calls the Secrets Manager API through the NAT gateway or, with
+		// interface endpoints, through the secretsmanager endpoint (whose private DNS name is
+		// the regional one).
+		flow{rotation, db, f.DatabasePort, "password rotation function to MySQL"},
 	)
+	if a.NATGateways != NATNone {
+		flows = append(flows, flow{rotation, internet, 443, "password rotation function to the Secrets Manager API over HTTPS"})
+	}
 	for i, c := range f.AdminCIDRs {
 		flows = append(flows, flow{peer{name: fmt.Sprintf("admin%d", i), cidr: c}, bastion, 22, "admin network to the bastion over SSH"})
 	}
@@ -144,6 +155,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		flows = append(flows,
 			flow{app, endpoints, 443, "application to VPC interface endpoints"},
 			flow{bastion, endpoints, 443, "bastion to VPC interface endpoints"},
+			flow{rotation, endpoints, 443, "password rotation function to the Secrets Manager endpoint"},
 		)
 	}
 
@@ -155,7 +167,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
 	return SecurityGroups{
 		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
-		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"),
+		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"), Rotation: id("rotation"),
 	}, nil
 }
 
