@@ -90,7 +90,10 @@ type flow struct {
 // newFirewall registers the security groups of every tier and the rules between them. The
 // flows below are the whole traffic matrix of a stack: nothing else is allowed in or out.
 // cloudFrontPrefixList is the ID of CloudFrontOriginFacingPrefixList in the region.
-func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, error) {
+//
+// It also returns the rules of the rotation function's flows, which the first password rotation
+// must wait for.
+func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, []pulumi.Resource, error) {
 	f := a.Firewall
 	group := func(role, desc string) (*ec2.SecurityGroup, error) {
 		return ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s-sg", name, role), &ec2.SecurityGroupArgs{
@@ -114,7 +117,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 	for _, r := range roles {
 		g, err := group(r.role, r.desc)
 		if err != nil {
-			return SecurityGroups{}, fmt.Errorf("%s security group: %w", r.role, err)
+			return SecurityGroups{}, nil, fmt.Errorf("%s security group: %w", r.role, err)
 		}
 		sg[r.role] = g
 	}
@@ -159,19 +162,25 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		)
 	}
 
+	var rotationRules []pulumi.Resource
 	for _, fl := range flows {
-		if err := fl.register(ctx, name, opts...); err != nil {
-			return SecurityGroups{}, err
+		created, err := fl.register(ctx, name, opts...)
+		if err != nil {
+			return SecurityGroups{}, nil, err
+		}
+		if fl.from.name == rotation.name || fl.to.name == rotation.name {
+			rotationRules = append(rotationRules, created...)
 		}
 	}
 	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
 	return SecurityGroups{
 		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
 		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"), Rotation: id("rotation"),
-	}, nil
+	}, rotationRules, nil
 }
 
-func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) error {
+func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var out []pulumi.Resource
 	if fl.to.sg != nil {
 		args := &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId: fl.to.sg.ID(),
@@ -189,9 +198,11 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			args.CidrIpv4 = pulumi.String(fl.from.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-from-%s-%d", name, fl.to.name, fl.from.name, fl.port)
-		if _, err := vpc.NewSecurityGroupIngressRule(ctx, rn, args, opts...); err != nil {
-			return fmt.Errorf("ingress rule %s: %w", rn, err)
+		rule, err := vpc.NewSecurityGroupIngressRule(ctx, rn, args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("ingress rule %s: %w", rn, err)
 		}
+		out = append(out, rule)
 	}
 	if fl.from.sg != nil {
 		args := &vpc.SecurityGroupEgressRuleArgs{
@@ -210,9 +221,11 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			args.CidrIpv4 = pulumi.String(fl.to.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-to-%s-%d", name, fl.from.name, fl.to.name, fl.port)
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, rn, args, opts...); err != nil {
-			return fmt.Errorf("egress rule %s: %w", rn, err)
+		rule, err := vpc.NewSecurityGroupEgressRule(ctx, rn, args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("egress rule %s: %w", rn, err)
 		}
+		out = append(out, rule)
 	}
-	return nil
+	return out, nil
 }

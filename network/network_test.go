@@ -316,6 +316,39 @@ func TestRotationReachesSecretsManager(t *testing.T) {
 	}
 }
 
+// TestRotationPath: the first rotation can wait for exactly what its traffic needs: its rules,
+// the app subnets' default routes and the Secrets Manager endpoint.
+func TestRotationPath(t *testing.T) {
+	args := minimalArgs()
+	args.InterfaceEndpoints = true
+	res, err := mockaws.Run("webstack", "unit", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		n, err := NewNetwork(ctx, "net", args)
+		if err != nil {
+			return err
+		}
+		var urns pulumi.StringArray
+		for _, r := range n.RotationPath {
+			urns = append(urns, r.URN().ToStringOutput())
+		}
+		ctx.Export("path", urns)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range res.Outputs["path"].([]any) {
+		s := u.(string)
+		got = append(got, s[strings.LastIndex(s, "::")+2:])
+	}
+	sort.Strings(got)
+	want := []string{"net-app-0-default", "net-app-1-default", "net-db-from-rotation-3306", "net-endpoints-from-rotation-443",
+		"net-rotation-to-db-3306", "net-rotation-to-endpoints-443", "net-rotation-to-internet-443", "net-secretsmanager"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rotation path %v, want %v", got, want)
+	}
+}
+
 // sgDescription is the character set AWS accepts in security group rule descriptions.
 var sgDescription = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
 
