@@ -206,7 +206,9 @@ var dataRuleTests = []ruleTest{
 	},
 	{
 		rule: "rds/multi-az-with-availability-zone", want: "Requesting a specific availability zone is not valid for Multi-AZ instances.",
-		refused: writerWith(func(a *rds.InstanceArgs) { a.MultiAz, a.AvailabilityZone = pulumi.Bool(true), pulumi.String("ap-northeast-2a") }),
+		refused: writerWith(func(a *rds.InstanceArgs) {
+			a.MultiAz, a.AvailabilityZone = pulumi.Bool(true), pulumi.String("ap-northeast-2a")
+		}),
 		allowed: writerWith(func(a *rds.InstanceArgs) { a.MultiAz = pulumi.Bool(true) }),
 	},
 	{
@@ -295,7 +297,9 @@ var dataRuleTests = []ruleTest{
 	{
 		rule: "rds/engine-lifecycle-values", want: "expected engine_lifecycle_support to be one of",
 		refused: writerWith(func(a *rds.InstanceArgs) { a.EngineLifecycleSupport = pulumi.String("extended") }),
-		allowed: writerWith(func(a *rds.InstanceArgs) { a.EngineLifecycleSupport = pulumi.String("open-source-rds-extended-support-disabled") }),
+		allowed: writerWith(func(a *rds.InstanceArgs) {
+			a.EngineLifecycleSupport = pulumi.String("open-source-rds-extended-support-disabled")
+		}),
 	},
 	{
 		rule: "rds/lifecycle-past-standard-support", want: "RDS standard support for mysql 8.0 ended on 2026-07-31",
@@ -331,7 +335,9 @@ var dataRuleTests = []ruleTest{
 
 	{
 		rule: "elasticache/auth-token-needs-transit-encryption", want: "AuthToken can be specified only on replication groups where TransitEncryptionEnabled is true.",
-		refused: groupWith(func(a *elasticache.ReplicationGroupArgs) { a.TransitEncryptionEnabled, a.TransitEncryptionMode = pulumi.Bool(false), nil }),
+		refused: groupWith(func(a *elasticache.ReplicationGroupArgs) {
+			a.TransitEncryptionEnabled, a.TransitEncryptionMode = pulumi.Bool(false), nil
+		}),
 		allowed: groupWith(func(a *elasticache.ReplicationGroupArgs) {
 			a.TransitEncryptionEnabled, a.TransitEncryptionMode, a.AuthToken = pulumi.Bool(false), nil, nil
 		}),
