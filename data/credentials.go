@@ -47,12 +47,6 @@ var rotationApplications = map[string]struct{ arn, version, dnsSuffix string }{
 // (hashicorp/terraform-provider-aws#16485).
 var RotationCapabilities = []string{"CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"}
 
-// masterCredentials is the master password, the secret that holds it and its rotation.
-type masterCredentials struct {
-	password pulumi.StringOutput
-	secret   *secretsmanager.Secret
-}
-
 // newMasterPassword generates the writer's master password. Its keepers are everything the
 // secret's JSON holds besides the password and everything that replaces the writer: when one
 // of them changes, a new password goes to the (new or modified) writer and to the secret in the
