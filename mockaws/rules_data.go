@@ -703,10 +703,11 @@ var dataRules = []Rule{
 		},
 	},
 	// secretsmanager/rotation-schedule: a rotation schedule is either automaticallyAfterDays (1
-	// to 1000) or a scheduleExpression, not both; the provider refuses others: `expected
-	// rotation_rules.0.automatically_after_days to be in the range (1 - 1000), got 0`,
-	// `"rotation_rules.0.automatically_after_days": conflicts with
-	// rotation_rules.0.schedule_expression`. Source: RotationRulesType API reference.
+	// to 1000; the provider refuses others: `expected
+	// rotation_rules.0.automatically_after_days to be in the range (1 - 1000), got 0`) or a
+	// scheduleExpression, never both (`InvalidParameterException: You cannot specify both
+	// rotation frequency and schedule expression together.`,
+	// hashicorp/terraform-provider-aws#33329). Source: RotationRulesType API reference.
 	{
 		ID:     "secretsmanager/rotation-schedule",
 		Type:   typeSecretRotation,
@@ -715,7 +716,7 @@ var dataRules = []Rule{
 			days, set := r.inNum("rotationRules", "automaticallyAfterDays")
 			switch {
 			case set && r.has("rotationRules", "scheduleExpression"):
-				return providerErr(`"rotation_rules.0.automatically_after_days": conflicts with rotation_rules.0.schedule_expression`)
+				return apiErr("creating Secrets Manager Secret Rotation", "Secrets Manager: RotateSecret", "InvalidParameterException", "You cannot specify both rotation frequency and schedule expression together.")
 			case set && (days < 1 || days > 1000):
 				return providerErr("expected rotation_rules.0.automatically_after_days to be in the range (1 - 1000), got %d", int(days))
 			}

@@ -415,7 +415,7 @@ var dataRuleTests = []ruleTest{
 		allowed: rotationWith(func(a *secretsmanager.SecretRotationArgs) {}),
 	},
 	{
-		rule: "secretsmanager/rotation-schedule", name: "both", want: "conflicts with rotation_rules.0.schedule_expression",
+		rule: "secretsmanager/rotation-schedule", name: "both", want: "InvalidParameterException: You cannot specify both rotation frequency and schedule expression together.",
 		refused: rotationWith(func(a *secretsmanager.SecretRotationArgs) {
 			a.RotationRules = secretsmanager.SecretRotationRotationRulesArgs{AutomaticallyAfterDays: pulumi.Int(30), ScheduleExpression: pulumi.String("rate(30 days)")}
 		}),
