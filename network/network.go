@@ -111,6 +111,10 @@ type Network struct {
 	DataSubnetIDs   pulumi.StringArrayOutput `pulumi:"dataSubnetIds"`
 	// SecurityGroups are the security group IDs of every tier.
 	SecurityGroups SecurityGroups `pulumi:"-"`
+	// RotationPath is what the password rotation function's traffic needs in place before the
+	// first rotation: its security group rules, the app subnets' default routes to the NAT
+	// gateways and the Secrets Manager interface endpoint (where they exist).
+	RotationPath []pulumi.Resource `pulumi:"-"`
 }
 
 // NewNetwork registers the network tier.
@@ -268,13 +272,15 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		}
 		if len(nats) > 0 {
 			nat := nats[min(i, len(nats)-1)]
-			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-app-%d-default", name, i), &ec2.RouteArgs{
+			route, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-app-%d-default", name, i), &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
 				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 				NatGatewayId:         nat.ID(),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return nil, fmt.Errorf("network: app subnet %d default route: %w", i, err)
 			}
+			n.RotationPath = append(n.RotationPath, route)
 		}
 		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
@@ -321,15 +327,16 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
 	}
-	sgs, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
+	sgs, rotationRules, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	n.SecurityGroups = sgs
+	n.RotationPath = append(n.RotationPath, rotationRules...)
 
 	if a.InterfaceEndpoints {
 		for _, svc := range InterfaceEndpointServices {
-			if _, err := ec2.NewVpcEndpoint(ctx, fmt.Sprintf("%s-%s", name, svc), &ec2.VpcEndpointArgs{
+			ep, err := ec2.NewVpcEndpoint(ctx, fmt.Sprintf("%s-%s", name, svc), &ec2.VpcEndpointArgs{
 				VpcId:             vpc.ID(),
 				ServiceName:       pulumi.Sprintf("com.amazonaws.%s.%s", a.Region, svc),
 				VpcEndpointType:   pulumi.String("Interface"),
@@ -337,8 +344,12 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 				SubnetIds:         n.AppSubnetIDs,
 				SecurityGroupIds:  pulumi.StringArray{sgs.Endpoints},
 				Tags:              tags(svc + "-endpoint"),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return nil, fmt.Errorf("network: %s interface endpoint: %w", svc, err)
+			}
+			if svc == "secretsmanager" {
+				n.RotationPath = append(n.RotationPath, ep)
 			}
 		}
 	}

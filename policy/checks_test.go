@@ -48,6 +48,10 @@ func drop(names ...string) func(*testing.T, []*fx) []*fx {
 }
 
 var negatives = []negative{
+	// Secrets Manager
+	{"SecretsManager.1", "db-secret", drop("db-rotation"), `no aws:secretsmanager/secretRotation:SecretRotation names this secret in secretId: it never rotates`},
+	{"SecretsManager.1", "db-secret", to("db-rotation", "rotationLambdaArn", nil), `db-rotation has no rotationLambdaArn: Secrets Manager cannot rotate a secret it does not manage without a rotation function`},
+	{"SecretsManager.4", "db-secret", to("db-rotation", "rotationRules", map[string]any{"automaticallyAfterDays": 120.0}), `db-rotation rotates every 120 days, want at most 90`},
 	// VPC
 	{"EC2.2", "vpc", drop("vpc-default-sg"), `no aws:ec2/defaultSecurityGroup:DefaultSecurityGroup adopts the VPC's default security group, which keeps AWS's allow-all rules`},
 	{"EC2.2", "vpc", to("vpc-default-sg", "ingress", []any{map[string]any{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "self": true}}),
@@ -127,6 +131,7 @@ var negatives = []negative{
 	{"RDS.25", "db", to("db", "username", "admin"), `username is "admin"; use a name that is not the engine's default`},
 	{"REL09-BP03/final-snapshot", "db", to("db", "skipFinalSnapshot", true), `skipFinalSnapshot is true and finalSnapshotIdentifier is "db-final"; want false and a name`},
 	{"REL09-BP03/final-snapshot", "db", to("db", "deleteAutomatedBackups", true), `deleteAutomatedBackups is true, want false`},
+	{"webstack/performance-insights-cmk", "db", to("db", "performanceInsightsKmsKeyId", nil), `performanceInsightsKmsKeyId is not set, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)`},
 	{"REL10-BP01/replica", "db", drop("db-replica"), `no aws:rds/instance:Instance has replicateSourceDb naming this instance`},
 	{"REL10-BP01/replica", "db", to("db", "availabilityZone", "az-b"), `every read replica is in the primary's availability zone "az-b": db-replica in az-b`},
 

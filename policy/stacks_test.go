@@ -21,6 +21,10 @@ var prodExceptions = map[[2]string]string{
 	// server access logs.
 	{"S3.17", "app-alb-logs"}:     "webstack:app.accessLogs",
 	{"S3.17", "edge-access-logs"}: "webstack:edge.logs",
+	// ElastiCache has no Secrets Manager rotation function for AUTH tokens: the token is
+	// rotated by replacing its random password (docs/data.md).
+	{"SecretsManager.1", "cache-auth-secret"}: "webstack:cache.exceptions.authTokenRotation",
+	{"SecretsManager.4", "cache-auth-secret"}: "webstack:cache.exceptions.authTokenRotation",
 }
 
 // prodPlaceholders are the documentation placeholders the committed prod file carries, each

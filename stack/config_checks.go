@@ -78,7 +78,7 @@ func (c *Config) relaxations() []policy.Relaxation {
 	out = append(out, c.Alerts.relaxations()...)
 	out = append(out, c.logRetentionRelaxations()...)
 	for _, r := range c.DataRelaxations() {
-		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Key: r.Key})
+		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Name: r.Name, Key: r.Key})
 	}
 	return out
 }

@@ -183,7 +183,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
-	dataTier, err := buildData(ctx, cfg, net, partition.Partition, alerts.TopicARN, withProvider)
+	dataTier, err := buildData(ctx, cfg, net, partition.Partition, identity.AccountId, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
