@@ -79,7 +79,11 @@ func (a *NetworkArgs) validate() error {
 	if a.Region == "" || a.AccountID == "" || a.Partition == "" {
 		errs = append(errs, errors.New("region, account id and partition are required"))
 	}
-	errs = append(errs, a.Firewall.validate())
+	if err := a.Firewall.validate(); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, a.Firewall.checkQuota(CloudFrontPrefixListWeight))
+	}
 	if a.Alarms.TopicARN != nil && a.Alarms.NamePrefix == "" {
 		errs = append(errs, errors.New("alarms need a name prefix"))
 	}
@@ -320,6 +324,11 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}, pulumi.Parent(n))
 	if err != nil {
 		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
+	}
+	// The list's weight is its maxEntries, which AWS may raise: judge the ALB's rules by the
+	// weight the region reports before any of them is registered.
+	if err := a.Firewall.checkQuota(cloudFront.MaxEntries); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	sgs, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
 	if err != nil {
