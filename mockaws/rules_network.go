@@ -30,6 +30,10 @@ const (
 // rules, per security group and IP family (Amazon VPC quotas, L-0EA8095F).
 const rulesPerSecurityGroup = 60
 
+// eipsPerRegion is the default quota of Elastic IP addresses per account and region
+// (Amazon VPC quotas, L-0263D0A3).
+const eipsPerRegion = 5
+
 // awsManagedPrefixLists are the AWS-managed prefix lists the mock knows, by name; the mock's
 // getManagedPrefixList answers each with its ID and maxEntries (its weight).
 var awsManagedPrefixLists = []string{"com.amazonaws.global.cloudfront.origin-facing"}
@@ -239,6 +243,23 @@ var networkRules = append([]Rule{
 		Create: func(e *Engine, r *Resource) error {
 			if d := r.inStr("domain"); knownValue(d) && d != "vpc" && d != "standard" {
 				return providerErr(`expected domain to be one of ["vpc" "standard"], got %s`, d)
+			}
+			return nil
+		},
+	},
+	// ec2/eip-quota: an account holds at most 5 Elastic IP addresses per region by default;
+	// the sixth is refused with `AddressLimitExceeded: The maximum number of addresses has been
+	// reached.` (hashicorp/terraform#6018: one NAT gateway per AZ). The mock engine is one
+	// stack in a fresh account, so it counts the stack's own addresses. Source: Amazon VPC User
+	// Guide, "Amazon VPC quotas" (Elastic IP addresses per Region: 5, L-0263D0A3). Config
+	// check: webstack:network.azCount with natGateways perAz (stack/config_quota.go).
+	{
+		ID:     "ec2/eip-quota",
+		Type:   nwEIP,
+		Source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips",
+		Create: func(e *Engine, r *Resource) error {
+			if len(e.Registered(nwEIP, nil)) >= eipsPerRegion {
+				return apiErr("creating EC2 EIP", "EC2: AllocateAddress", "AddressLimitExceeded", "The maximum number of addresses has been reached.")
 			}
 			return nil
 		},

@@ -277,6 +277,11 @@ var networkRuleTests = append([]ruleTest{
 		},
 	},
 	{
+		rule: "ec2/eip-quota", want: "AddressLimitExceeded: The maximum number of addresses has been reached.",
+		refused: eips(6),
+		allowed: eips(5),
+	},
+	{
 		rule: "ec2/instance-metadata-options", name: "tokens", want: `expected metadata_options.0.http_tokens to be one of ["optional" "required"], got v2`,
 		refused: instanceWithMetadata("v2", 1),
 		allowed: instanceWithMetadata("required", 1),
@@ -299,5 +304,17 @@ func instanceWithMetadata(tokens string, hops int) pulumi.RunFunc {
 			},
 		})
 		return err
+	}
+}
+
+// eips registers n Elastic IP addresses, as n NAT gateways need.
+func eips(n int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		for i := 0; i < n; i++ {
+			if _, err := ec2.NewEip(ctx, fmt.Sprintf("nat-%d-eip", i), &ec2.EipArgs{Domain: pulumi.String("vpc")}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }

@@ -76,6 +76,9 @@ func (a *NetworkArgs) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("nat gateway mode %q is not %q, %q or %q", a.NATGateways, NATPerAZ, NATSingle, NATNone))
 	}
+	if n := NATGatewayCount(a.NATGateways, len(a.AZs)); n > ElasticIPsPerRegion {
+		errs = append(errs, fmt.Errorf("%d NAT gateways need %d Elastic IP addresses; a region holds %d by default", n, n, ElasticIPsPerRegion))
+	}
 	if a.Region == "" || a.AccountID == "" || a.Partition == "" {
 		errs = append(errs, errors.New("region, account id and partition are required"))
 	}
@@ -228,7 +231,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	// NAT gateways: one per AZ in perAz mode, so that losing an AZ costs no other AZ its egress;
 	// one in the first AZ in single mode.
 	var nats []*ec2.NatGateway
-	natCount := map[string]int{NATPerAZ: len(a.AZs), NATSingle: 1, NATNone: 0}[a.NATGateways]
+	natCount := NATGatewayCount(a.NATGateways, len(a.AZs))
 	for i := 0; i < natCount; i++ {
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d-eip", name, i), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),

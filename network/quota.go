@@ -23,6 +23,26 @@ const RulesPerSecurityGroup = 60
 // At run time the network tier reads the list's actual maxEntries instead.
 const CloudFrontPrefixListWeight = 55
 
+// ElasticIPsPerRegion is the default quota of Elastic IP addresses an account holds in a
+// region; the sixth allocation fails with `AddressLimitExceeded: The maximum number of addresses
+// has been reached.` Source: Amazon VPC User Guide, "Amazon VPC quotas"
+// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips),
+// hashicorp/terraform#6018. It can be raised through Service Quotas (L-0263D0A3); webstack
+// assumes the default, counting only its own stack's addresses.
+const ElasticIPsPerRegion = 5
+
+// NATGatewayCount is how many NAT gateways (and so Elastic IP addresses) a network with the
+// given mode and number of AZs has: one per AZ (NATPerAZ), one (NATSingle) or none.
+func NATGatewayCount(mode string, azs int) int {
+	switch mode {
+	case NATPerAZ:
+		return azs
+	case NATSingle:
+		return 1
+	}
+	return 0
+}
+
 // ALBInboundRules is how many inbound rules the ALB's security group counts against
 // RulesPerSecurityGroup: one rule from CloudFront's origin-facing prefix list on the production
 // port (weighing prefixListWeight) and, with a test listener, one rule per deploy network.

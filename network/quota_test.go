@@ -90,3 +90,29 @@ func TestQuotaRefusedBeforeRegistering(t *testing.T) {
 	args.Firewall.TestListenerCIDRs = []string{"198.51.0.0/24", "198.51.1.0/24", "198.51.2.0/24", "198.51.3.0/24", "198.51.4.0/24"}
 	runNetwork(t, args)
 }
+
+// TestElasticIPQuotaRefusedBeforeRegistering checks that a NAT gateway per AZ over more AZs
+// than a region's default Elastic IP quota is refused before anything is registered.
+func TestElasticIPQuotaRefusedBeforeRegistering(t *testing.T) {
+	args := minimalArgs()
+	args.NATGateways = NATPerAZ
+	args.AZs = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"}
+	res, err := mockaws.Run("webstack", "unit", mockaws.Options{Region: "us-east-1", AZCount: 6}, func(ctx *pulumi.Context) error {
+		_, err := NewNetwork(ctx, "net", args)
+		return err
+	})
+	if want := "6 NAT gateways need 6 Elastic IP addresses; a region holds 5 by default"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("NewNetwork: %v\nwant an error containing %q", err, want)
+	}
+	if res != nil && len(res.Resources) > 0 {
+		t.Errorf("%d resources registered before the network was refused", len(res.Resources))
+	}
+	args.NATGateways = NATSingle
+	res, err = mockaws.Run("webstack", "unit", mockaws.Options{Region: "us-east-1", AZCount: 6}, func(ctx *pulumi.Context) error {
+		_, err := NewNetwork(ctx, "net", args)
+		return err
+	})
+	if err != nil || len(res.ByType(tEIP)) != 1 {
+		t.Errorf("six AZs with a single NAT gateway: %v", err)
+	}
+}

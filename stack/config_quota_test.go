@@ -54,3 +54,24 @@ func TestQuotaRejects(t *testing.T) {
 		t.Errorf("61 admin networks: %v", err)
 	}
 }
+
+// TestElasticIPQuota pins the Elastic IP quota at config time: one NAT gateway per AZ needs one
+// address each, and a fresh account holds 5 per region.
+func TestElasticIPQuota(t *testing.T) {
+	net := func(body string) map[string]string {
+		v := validDev()
+		v["webstack:network"] = body
+		return v
+	}
+	if _, err := LoadConfig("webstack", "dev", net(`{"azCount":5,"natGateways":"perAz"}`)); err != nil {
+		t.Errorf("5 AZs with a NAT gateway each refused: %v", err)
+	}
+	if _, err := LoadConfig("webstack", "dev", net(`{"azCount":6,"natGateways":"single"}`)); err != nil {
+		t.Errorf("6 AZs with one NAT gateway refused: %v", err)
+	}
+	_, err := LoadConfig("webstack", "dev", net(`{"azCount":6,"natGateways":"perAz"}`))
+	want := `Pulumi.dev.yaml: webstack:network.azCount: 6 with natGateways "perAz" needs 6 NAT gateways and as many Elastic IP addresses, but an account holds 5 per region by default`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("6 AZs per AZ: %v\nwant %q", err, want)
+	}
+}
