@@ -128,9 +128,10 @@ var monitoringRules = []Rule{
 		},
 	},
 	// cloudwatch/alarm-evaluation-window: EvaluationPeriods × Period is at most one day for a
-	// period under an hour and at most seven days otherwise; AWS answers `ValidationError:
-	// Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <=
-	// 86400).` (the wording AWS-compatible implementations such as Eucalyptus reproduce).
+	// period under an hour and at most seven days otherwise; AWS answers
+	// `InvalidParameterCombination: Metrics cannot be checked across more than a day
+	// (EvaluationPeriods * Period must be <= 86400).` (the code and wording of Eucalyptus's
+	// CloudWatch, an API-compatible implementation; no tracker quotes AWS's own answer).
 	// Source: CloudWatch API Reference, PutMetricAlarm (EvaluationPeriods), and CloudWatch
 	// User Guide, "CloudWatch service quotas" (alarm evaluation period). webstack's alarms are
 	// checked against one day by internal/alarm (Spec.Validate).
@@ -146,10 +147,10 @@ var monitoringRules = []Rule{
 			}
 			switch total := p * n; {
 			case p < 3600 && total > 86400:
-				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
 					"Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
 			case total > 604800:
-				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
 					"Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
 			}
 			return nil
@@ -327,8 +328,9 @@ var monitoringRules = []Rule{
 	},
 	// sns/email-endpoint: an email (or email-json) subscription's endpoint is one bare
 	// address; AWS answers anything else (a list, a display name, no @) with
-	// `InvalidParameter: Invalid parameter: Email address` (pulumi/pulumi#7419's neighbours in
-	// the SNS tracker; seen verbatim in aws sns subscribe output). Source: Amazon SNS API
+	// `InvalidParameter: Invalid parameter: Email address` (as `aws sns subscribe` and the
+	// provider, "error creating SNS topic subscription: InvalidParameter: Invalid parameter:
+	// Email address", report it for an endpoint "a@example.com;b@example.com"). Source: Amazon SNS API
 	// Reference, Subscribe (Endpoint: "For the email protocol, the endpoint is an email
 	// address"). Config check: webstack:alerts.emails (monitoring.ValidateEmail, stricter).
 	{

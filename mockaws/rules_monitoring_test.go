@@ -190,7 +190,7 @@ var monitoringRuleTests = []ruleTest{
 		allowed: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period = pulumi.Int(30) }),
 	},
 	{
-		rule: "cloudwatch/alarm-evaluation-window", want: "ValidationError: Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).",
+		rule: "cloudwatch/alarm-evaluation-window", want: "InvalidParameterCombination: Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).",
 		refused: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(300), pulumi.Int(289) }),
 		allowed: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(300), pulumi.Int(288) }),
 	},
