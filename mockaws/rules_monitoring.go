@@ -538,8 +538,8 @@ var monitoringRules = []Rule{
 // policyDoc is a parsed IAM-style policy document.
 type policyDoc map[string]any
 
-// policyDocument parses the JSON policy input key of r, refusing what the provider refuses:
-// not a JSON object, or not JSON. It returns nil (no error) when the input is absent or not
+// policyDocument parses the JSON policy input key of r, refusing what the provider refuses
+// (verify.ValidIAMPolicyJSON): leading white space, not a JSON object, or not JSON. It returns nil (no error) when the input is absent or not
 // known yet.
 func policyDocument(r *Resource, key string) (policyDoc, error) {
 	s := r.inStr(key)
@@ -547,7 +547,10 @@ func policyDocument(r *Resource, key string) (policyDoc, error) {
 		return nil, nil
 	}
 	attr := map[string]string{"policy": "policy", "assumeRolePolicy": "assume_role_policy"}[key]
-	if !strings.HasPrefix(s, "{") {
+	switch {
+	case strings.TrimLeft(s, " \t\r\n") != s:
+		return nil, providerErr("%q contains an invalid JSON policy: leading space characters are not allowed", attr)
+	case !strings.HasPrefix(s, "{"):
 		return nil, providerErr("%q contains an invalid JSON policy: not a JSON object", attr)
 	}
 	var doc policyDoc

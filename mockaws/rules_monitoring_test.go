@@ -340,6 +340,10 @@ var monitoringRuleTests = []ruleTest{
 		allowed: roleWith("", trust),
 	},
 	{
+		rule: "iam/trust-policy", name: "leading space", want: `"assume_role_policy" contains an invalid JSON policy: leading space characters are not allowed`,
+		refused: roleWith("", "\n"+trust),
+	},
+	{
 		rule: "iam/trust-policy", name: "size", want: "LimitExceeded: Cannot exceed quota for ACLSizePerRole: 2048",
 		refused: roleWith("", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole",
 			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": strings.Repeat("1", 2000)}}})),

@@ -162,8 +162,11 @@ var networkRules = append([]Rule{
 			if vpc == nil {
 				return nil
 			}
-			support := vpc.Input("enableDnsSupport") == nil || vpc.Input("enableDnsSupport") == true
-			if !support || vpc.Input("enableDnsHostnames") != true {
+			support, hostnames := vpc.Input("enableDnsSupport"), vpc.Input("enableDnsHostnames")
+			if support == Unknown || hostnames == Unknown {
+				return nil
+			}
+			if support == false || hostnames != true {
 				return apiErr(fmt.Sprintf("creating EC2 VPC Endpoint (%s)", r.inStr("serviceName")), "EC2: CreateVpcEndpoint", "InvalidParameter",
 					"Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpc.ID)
 			}
