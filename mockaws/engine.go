@@ -57,6 +57,10 @@ type Engine struct {
 	mu        sync.Mutex
 	resources []*Resource
 	calls     []string
+	// judging serializes judging and recording a registration, so that a cross-resource rule
+	// (a quota, an overlap) sees every resource registered before the one it judges even when
+	// the program registers concurrently.
+	judging sync.Mutex
 }
 
 // New returns an engine for a project's stack in a region.
@@ -111,6 +115,8 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		return "", resource.PropertyMap{}, nil
 	}
 	// AWS judges a resource before it creates anything: a refused one gets no ID and no state.
+	e.judging.Lock()
+	defer e.judging.Unlock()
 	if err := e.CheckCreate(r); err != nil {
 		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
 	}

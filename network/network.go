@@ -76,10 +76,17 @@ func (a *NetworkArgs) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("nat gateway mode %q is not %q, %q or %q", a.NATGateways, NATPerAZ, NATSingle, NATNone))
 	}
+	if n := NATGatewayCount(a.NATGateways, len(a.AZs)); n > ElasticIPsPerRegion {
+		errs = append(errs, fmt.Errorf("%d NAT gateways need %d Elastic IP addresses; a region holds %d by default", n, n, ElasticIPsPerRegion))
+	}
 	if a.Region == "" || a.AccountID == "" || a.Partition == "" {
 		errs = append(errs, errors.New("region, account id and partition are required"))
 	}
-	errs = append(errs, a.Firewall.validate())
+	if err := a.Firewall.validate(); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, a.Firewall.checkQuota(CloudFrontPrefixListWeight))
+	}
 	if a.Alarms.TopicARN != nil && a.Alarms.NamePrefix == "" {
 		errs = append(errs, errors.New("alarms need a name prefix"))
 	}
@@ -228,7 +235,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	// NAT gateways: one per AZ in perAz mode, so that losing an AZ costs no other AZ its egress;
 	// one in the first AZ in single mode.
 	var nats []*ec2.NatGateway
-	natCount := map[string]int{NATPerAZ: len(a.AZs), NATSingle: 1, NATNone: 0}[a.NATGateways]
+	natCount := NATGatewayCount(a.NATGateways, len(a.AZs))
 	for i := 0; i < natCount; i++ {
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d-eip", name, i), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
@@ -326,6 +333,11 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}, pulumi.Parent(n))
 	if err != nil {
 		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
+	}
+	// The list's weight is its maxEntries, which AWS may raise: judge the ALB's rules by the
+	// weight the region reports before any of them is registered.
+	if err := a.Firewall.checkQuota(cloudFront.MaxEntries); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	sgs, rotationRules, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
 	if err != nil {

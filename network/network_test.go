@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -226,7 +227,11 @@ func TestFlowLogs(t *testing.T) {
 	if !strings.Contains(trust, `"aws:SourceAccount":"123456789012"`) || !strings.Contains(trust, "vpc-flow-logs.amazonaws.com") {
 		t.Errorf("net-flow-logs-role trust policy lacks the service or the source-account condition: %s", trust)
 	}
-	policy := res.Find("aws:iam/rolePolicy:RolePolicy", "net-flow-logs-policy").Input("policy").(string)
+	rolePolicy := res.Find("aws:iam/rolePolicy:RolePolicy", "net-flow-logs-policy")
+	if !slices.Contains(fl.Dependencies, rolePolicy.URN) {
+		t.Errorf("net-flow-log does not wait for its role's policy: depends on %v", fl.Dependencies)
+	}
+	policy := rolePolicy.Input("policy").(string)
 	if strings.Contains(policy, `"Resource":"*"`) || strings.Contains(policy, `logs:*`) {
 		t.Errorf("flow log policy is not least privilege: %s", policy)
 	}
