@@ -29,7 +29,7 @@ const OriginRulePriority = 10
 // attached group). Without it, the first release (the active color has no version, so
 // production names no group) and every release of an idle color would time out.
 const (
-	AnchorRulePriority = 50000
+	AnchorRulePriority = 40000
 	AnchorMethod       = "WEBSTACK-KEEP-TARGET-GROUPS-IN-USE"
 	// AnchorPurpose is the anchor rule's "Purpose" tag, by which analyses of the plan (the
 	// diagram, the AZ-loss report) know it carries no traffic.
