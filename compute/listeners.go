@@ -19,9 +19,9 @@ const CanaryStickiness = 600
 const OriginRulePriority = 10
 
 // AnchorRulePriority and AnchorMethod make the anchor rule: a rule on the test listener that
-// forwards to all four target groups but matches no request anyone sends (the HTTP method
-// AnchorMethod: CloudFront forwards only the standard methods, and the test listener is open
-// only to the deploy networks). It keeps every target group "in use": the load balancer health
+// forwards to all four target groups but matches no request a client sends (the made-up HTTP
+// method AnchorMethod; the test listener is open only to the deploy networks, and only through
+// its own port). It keeps every target group "in use": the load balancer health
 // checks only the targets of a target group that a listener rule names; in any other group
 // they stay "unused" (reason Target.NotInUse, ELB API reference, TargetHealth), and the Auto
 // Scaling group, which sits in both of its color's groups, would then never count as healthy
