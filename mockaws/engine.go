@@ -51,6 +51,11 @@ type Engine struct {
 	Region string
 	// AZCount is how many availability zones the region has. Optional. Defaults to 4.
 	AZCount int
+	// Images are the images pushed to the account's ECR repositories: repository name to
+	// tags. getImage answers from them; a repository that is not a key does not exist.
+	// Optional. Defaults to nil: the mock cannot see a registry, so every image looked up is
+	// assumed pushed.
+	Images map[string][]string
 
 	project, stack string
 

@@ -241,7 +241,7 @@ var negatives = []negative{
 	{"RDS.21", "db-params", to("pg-events", "enabled", false), `no enabled aws:rds/eventSubscription:EventSubscription with sourceType "db-parameter-group" covers "db-params" with ["configuration change"]`},
 	{"REL06-BP01/alarms", "db-replica", drop("db-replica-replica-lag"), `no alarm with an action watches AWS/RDS ReplicaLag with DBInstanceIdentifier = "webstack-db-replica-1"`},
 	{"REL06-BP01/alarms", "redis", to("redis-002-evictions", "dimensions.CacheClusterId", "redis-003"), `no alarm with an action watches AWS/ElastiCache Evictions with CacheClusterId = "redis-002"`},
-	{"REL06-BP01/alarms", "alb", to("alb-5xx", "alarmActions", nil), `no alarm with an action watches AWS/ApplicationELB HTTPCode_ELB_5XX_Count with LoadBalancer = "app/alb/1"`},
+	{"REL06-BP01/alarms", "alb", to("alb-5xx", "alarmActions", nil), `no alarm with an action watches AWS/ApplicationELB HTTPCode_ELB_5XX_Count or HTTPCode_ELB_503_Count with LoadBalancer = "app/alb/1"`},
 	{"REL06-BP01/alarms", "tg-blue", drop("tg-blue-unhealthy"), `no alarm with an action watches AWS/ApplicationELB UnHealthyHostCount with TargetGroup = "targetgroup/blue/1" and LoadBalancer`},
 	{"REL06-BP01/alarms", "tg-blue", to("tg-blue-5xx", "dimensions.LoadBalancer", nil),
 		`no alarm with an action watches AWS/ApplicationELB HTTPCode_Target_5XX_Count with TargetGroup = "targetgroup/blue/1" and LoadBalancer`},

@@ -111,6 +111,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("looking up the partition: %w", err)
 	}
+	// A version whose image is not in the stack's repository is refused before any tier
+	// resource is registered (stack/compute.go).
+	if err := checkImages(ctx, cfg, identity.AccountId, partition.DnsSuffix, withProvider); err != nil {
+		return nil, err
+	}
 
 	// The alert topic comes before the tiers: their alarms and the database's events notify it.
 	base := resourceBaseName(cfg.Project, cfg.Stack)
