@@ -9,6 +9,7 @@ import (
 
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
+	"github.com/webstack/webstack/policy"
 )
 
 // The blue/green invariants of DESIGN.md, held by running the whole program on the real
@@ -443,8 +444,11 @@ func TestNoReleaseState(t *testing.T) {
 			if len(p.AssumedImages) != 0 {
 				t.Errorf("the plan assumes images %v pushed; no color runs one", p.AssumedImages)
 			}
-			if len(p.FailedChecks()) != 0 {
-				t.Errorf("checks fail in the no-release state: %v", p.FailedChecks())
+			// Only prod's documentation placeholders may fail (policy's TestRealStacks pins them).
+			for _, c := range p.FailedChecks() {
+				if c.ID != policy.PlaceholdersCheckID {
+					t.Errorf("check fails in the no-release state: %s: %s", c.ID, c.Message)
+				}
 			}
 		})
 	}
