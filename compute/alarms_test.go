@@ -2,6 +2,7 @@ package compute
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -79,7 +80,6 @@ func TestLoadBalancerAlarms(t *testing.T) {
 		threshold               float64
 		dims                    map[string]any
 	}{
-		{"app-alb-elb-5xx-alarm", "HTTPCode_ELB_5XX_Count", "Sum", "GreaterThanThreshold", 10, map[string]any{"LoadBalancer": lbSuffix}},
 		{"app-alb-blue-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, both("blue")},
 		{"app-alb-green-target-5xx-alarm", "HTTPCode_Target_5XX_Count", "Sum", "GreaterThanThreshold", 25, both("green")},
 		{"app-alb-blue-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, both("blue")},
@@ -87,8 +87,31 @@ func TestLoadBalancerAlarms(t *testing.T) {
 		{"app-alb-blue-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("blue")},
 		{"app-alb-green-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("green")},
 	}
-	if n := len(res.ByType(tAlarm)); n != len(cases) {
-		t.Errorf("%d alarms, want %d", n, len(cases))
+	// The metric math alarms: the metrics each reads (all Sum over 5 minutes) and the
+	// expression it watches.
+	maths := []struct {
+		name, alarmName string
+		metrics         map[string]string // id -> metric
+		dims            map[string]any
+		expression      string
+	}{
+		{"app-alb-elb-5xx-alarm", "webstack-unit-alb-elb-5xx",
+			map[string]string{"elb503": "HTTPCode_ELB_503_Count", "fixed": "HTTP_Fixed_Response_Count"},
+			map[string]any{"LoadBalancer": lbSuffix}, "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)"},
+	}
+	for _, c := range []string{"blue", "green"} {
+		maths = append(maths, struct {
+			name, alarmName string
+			metrics         map[string]string
+			dims            map[string]any
+			expression      string
+		}{"app-alb-" + c + "-elb-5xx-alarm", "webstack-unit-" + c + "-elb-5xx",
+			map[string]string{"requests": "RequestCount", "t2xx": "HTTPCode_Target_2XX_Count", "t3xx": "HTTPCode_Target_3XX_Count",
+				"t4xx": "HTTPCode_Target_4XX_Count", "t5xx": "HTTPCode_Target_5XX_Count"},
+			both(c), "FILL(requests, 0) - FILL(t2xx, 0) - FILL(t3xx, 0) - FILL(t4xx, 0) - FILL(t5xx, 0)"})
+	}
+	if n := len(res.ByType(tAlarm)); n != len(cases)+len(maths) {
+		t.Errorf("%d alarms, want %d", n, len(cases)+len(maths))
 	}
 	for _, c := range cases {
 		a := must(t, res, tAlarm, c.name)
@@ -106,6 +129,46 @@ func TestLoadBalancerAlarms(t *testing.T) {
 		} else {
 			expect(t, a, "p99", "extendedStatistic")
 			expect(t, a, nil, "statistic")
+		}
+	}
+	for _, m := range maths {
+		a := must(t, res, tAlarm, m.name)
+		expect(t, a, m.alarmName, "name")
+		expect(t, a, nil, "metricName")
+		expect(t, a, 10, "threshold")
+		expect(t, a, "GreaterThanThreshold", "comparisonOperator")
+		expect(t, a, []any{topic}, "alarmActions")
+		expect(t, a, []any{topic}, "okActions")
+		expect(t, a, "notBreaching", "treatMissingData")
+		got := map[string]string{}
+		returned := 0
+		for _, q := range a.Input("metricQueries").([]any) {
+			q := q.(map[string]any)
+			if q["returnData"] == true {
+				returned++
+				if q["expression"] != m.expression {
+					t.Errorf("%s watches %v, want %s", m.name, q["expression"], m.expression)
+				}
+				continue
+			}
+			metric := q["metric"].(map[string]any)
+			got[q["id"].(string)] = metric["metricName"].(string)
+			if metric["namespace"] != "AWS/ApplicationELB" || metric["stat"] != "Sum" || metric["period"] != 300.0 || !reflect.DeepEqual(metric["dimensions"], m.dims) {
+				t.Errorf("%s: metric %v, want Sum over 300 s of AWS/ApplicationELB with %v", m.name, metric, m.dims)
+			}
+		}
+		if returned != 1 || !reflect.DeepEqual(got, m.metrics) {
+			t.Errorf("%s reads %v (%d results), want %v and one result", m.name, got, returned, m.metrics)
+		}
+	}
+	// No alarm reads a test target group, and none reads the load balancer's total 5XX, which
+	// counts the test listener's traffic too.
+	for _, c := range []string{"blue", "green"} {
+		testSuffix := must(t, res, tTG, "app-alb-"+c+"-test-tg").Output("arnSuffix").(string)
+		for _, a := range res.ByType(tAlarm) {
+			if b, _ := json.Marshal(mockaws.PlainMap(a.Inputs)); strings.Contains(string(b), testSuffix) || strings.Contains(string(b), "HTTPCode_ELB_5XX_Count") {
+				t.Errorf("alarm %s reads test traffic: %s", a.Name, b)
+			}
 		}
 	}
 	expect(t, must(t, res, tAlarm, "app-alb-blue-unhealthy-hosts-alarm"), "webstack-unit-blue-unhealthy-hosts", "name")

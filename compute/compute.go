@@ -10,11 +10,17 @@ import (
 
 // ColorArgs is one color's version and capacity.
 type ColorArgs struct {
-	// Version is the image tag the color runs; empty for a color never deployed.
+	// Version is the image tag the color runs; empty for a color with no release, which runs
+	// no instances whatever its sizes.
 	Version string
-	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group.
+	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group once it has a
+	// version.
 	MinSize, DesiredCapacity, MaxSize int
 }
+
+// Running reports whether the color runs instances: it has a version and a desired capacity
+// above 0.
+func (c ColorArgs) Running() bool { return c.Version != "" && c.DesiredCapacity > 0 }
 
 // ComputeArgs configures the compute tier.
 type ComputeArgs struct {
@@ -149,6 +155,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		Partition:          args.Partition,
 		ReadableSecretARNs: args.ReadableSecretARNs,
 		LogGroupARN:        logs.Arn,
+		RepositoryARN:      repo.ARN,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -169,6 +176,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		ActiveColor:            args.ActiveColor,
 		CanaryWeight:           args.CanaryWeight,
 		TestListenerPort:       args.TestListenerPort,
+		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
 		CertificateArn:         args.CertificateArn,
 		HostName:               args.HostName,
 		OriginHeaderName:       args.OriginHeaderName,
@@ -194,6 +202,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 			SubnetIDs:              args.AppSubnetIDs,
 			SecurityGroupID:        args.AppSecurityGroupID,
 			TargetGroupARN:         alb.TargetGroupARN(color),
+			TestTargetGroupARN:     alb.TestTargetGroupARN(color),
 			InstanceProfileARN:     role.ProfileARN,
 			RepositoryURL:          repo.URL,
 			Region:                 args.Region,
@@ -204,6 +213,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 			Environment:            args.Environment,
 			Tags:                   args.Tags,
 			LogGroupName:           logs.Name,
+			DependsOn:              []pulumi.Resource{alb.Anchor()},
 		}, parent)
 		if err != nil {
 			return nil, err

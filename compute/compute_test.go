@@ -90,7 +90,7 @@ func expect(t *testing.T, r *mockaws.Resource, want any, path ...any) {
 func TestComputeCounts(t *testing.T) {
 	res := runCompute(t, minimalCompute())
 	want := map[string]int{
-		tLB: 1, tTG: 2, tLst: 2, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 2, tRP: 1, tProf: 1, tLogs: 1,
+		tLB: 1, tTG: 4, tLst: 2, tRule: 1, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 1, tRP: 2, tProf: 1, tLogs: 1,
 		"webstack:compute:Compute": 1, "webstack:compute:LoadBalancer": 1, "webstack:compute:Fleet": 2,
 		"webstack:compute:Repository": 1, "webstack:compute:InstanceRole": 1,
 	}
@@ -123,16 +123,19 @@ func TestLoadBalancer(t *testing.T) {
 	expect(t, alb, []any{"sg-alb"}, "securityGroups")
 
 	for _, c := range Colors {
-		tg := must(t, res, tTG, "app-alb-"+string(c)+"-tg")
-		expect(t, tg, 8080, "port")
-		expect(t, tg, "HTTP", "protocol")
-		expect(t, tg, "vpc-1", "vpcId")
-		expect(t, tg, 0, "deregistrationDelay")
-		expect(t, tg, "/actuator/health", "healthCheck", "path")
-		expect(t, tg, "200", "healthCheck", "matcher")
-		expect(t, tg, 5, "healthCheck", "interval")
-		expect(t, tg, 2, "healthCheck", "healthyThreshold")
-		expect(t, tg, string(c), "tags", "Color")
+		for name, traffic := range map[string]Traffic{"app-alb-" + string(c) + "-tg": ProductionTraffic, "app-alb-" + string(c) + "-test-tg": TestTraffic} {
+			tg := must(t, res, tTG, name)
+			expect(t, tg, 8080, "port")
+			expect(t, tg, "HTTP", "protocol")
+			expect(t, tg, "vpc-1", "vpcId")
+			expect(t, tg, 0, "deregistrationDelay")
+			expect(t, tg, "/actuator/health", "healthCheck", "path")
+			expect(t, tg, "200", "healthCheck", "matcher")
+			expect(t, tg, 5, "healthCheck", "interval")
+			expect(t, tg, 2, "healthCheck", "healthyThreshold")
+			expect(t, tg, string(c), "tags", "Color")
+			expect(t, tg, string(traffic), "tags", "Traffic")
+		}
 	}
 	// Healthy within about 20 s of the application answering: at most one interval until
 	// the first check, then HealthyThreshold passing checks.
@@ -141,15 +144,104 @@ func TestLoadBalancer(t *testing.T) {
 	}
 
 	blueTG := must(t, res, tTG, "app-alb-blue-tg").Output("arn")
-	greenTG := must(t, res, tTG, "app-alb-green-tg").Output("arn")
 	prod := must(t, res, tLst, "app-alb-production")
 	expect(t, prod, 80, "port")
 	expect(t, prod, "HTTP", "protocol")
 	expect(t, prod, "forward", "defaultActions", 0, "type")
 	expect(t, prod, blueTG, "defaultActions", 0, "targetGroupArn")
+	// Green has no version: the test listener answers a fixed 503 instead of forwarding to a
+	// target group without targets.
 	test := must(t, res, tLst, "app-alb-test")
 	expect(t, test, 9000, "port")
-	expect(t, test, greenTG, "defaultActions", 0, "targetGroupArn")
+	expect(t, test, "fixed-response", "defaultActions", 0, "type")
+	expect(t, test, NoReleaseStatus, "defaultActions", 0, "fixedResponse", "statusCode")
+
+	// Once green runs instances, the test listener forwards to green's test target group,
+	// never to a production one.
+	args := minimalCompute()
+	args.Green = ColorArgs{Version: "1.5.0", MinSize: 1, DesiredCapacity: 1, MaxSize: 4}
+	res = runCompute(t, args)
+	expect(t, must(t, res, tLst, "app-alb-test"), must(t, res, tTG, "app-alb-green-test-tg").Output("arn"), "defaultActions", 0, "targetGroupArn")
+}
+
+// TestAnchorRule: one rule on the test listener names all four target groups, so that every
+// instance is health checked in both of its groups, and matches no request anyone sends.
+func TestAnchorRule(t *testing.T) {
+	res := runCompute(t, minimalCompute())
+	rule := must(t, res, tRule, "app-alb-anchor")
+	expect(t, rule, must(t, res, tLst, "app-alb-test").Output("arn"), "listenerArn")
+	expect(t, rule, AnchorRulePriority, "priority")
+	expect(t, rule, []any{AnchorMethod}, "conditions", 0, "httpRequestMethod", "values")
+	expect(t, rule, AnchorPurpose, "tags", "Purpose")
+	var named []any
+	for _, g := range rule.Input("actions", 0, "forward", "targetGroups").([]any) {
+		named = append(named, g.(map[string]any)["arn"])
+		if w := g.(map[string]any)["weight"]; w != 1.0 {
+			t.Errorf("anchor weight %v, want 1", w)
+		}
+	}
+	var all []any
+	for _, tg := range res.ByType(tTG) {
+		all = append(all, tg.Output("arn"))
+	}
+	sort.Slice(named, func(i, j int) bool { return named[i].(string) < named[j].(string) })
+	sort.Slice(all, func(i, j int) bool { return all[i].(string) < all[j].(string) })
+	if !reflect.DeepEqual(named, all) {
+		t.Errorf("the anchor rule names %v, want every target group %v", named, all)
+	}
+	for _, c := range Colors {
+		asg := must(t, res, tASG, "app-"+string(c)+"-asg")
+		after := false
+		for _, d := range asg.Dependencies {
+			after = after || d == rule.URN
+		}
+		if !after {
+			t.Errorf("%s does not wait for the anchor rule", asg.Name)
+		}
+	}
+}
+
+// TestNoRelease: neither color has a version. No instance runs, whatever the sizes say, and
+// both listeners answer a fixed JSON 503.
+func TestNoRelease(t *testing.T) {
+	args := minimalCompute()
+	args.Blue = ColorArgs{MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	args.Green = ColorArgs{MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	res := runCompute(t, args)
+	for _, c := range Colors {
+		asg := must(t, res, tASG, "app-"+string(c)+"-asg")
+		expect(t, asg, 0, "minSize")
+		expect(t, asg, 0, "desiredCapacity")
+		expect(t, asg, 4, "maxSize")
+		expect(t, asg, 0, "waitForElbCapacity")
+	}
+	for name, purpose := range map[string]string{"app-alb-production": "production", "app-alb-test": "test"} {
+		l := must(t, res, tLst, name)
+		expect(t, l, "fixed-response", "defaultActions", 0, "type")
+		expect(t, l, "503", "defaultActions", 0, "fixedResponse", "statusCode")
+		expect(t, l, "application/json", "defaultActions", 0, "fixedResponse", "contentType")
+		body := l.Input("defaultActions", 0, "fixedResponse", "messageBody").(string)
+		var doc map[string]string
+		if err := json.Unmarshal([]byte(body), &doc); err != nil || doc["error"] != "no_release" || len(body) > 1024 {
+			t.Errorf("%s: body %q is not the short no-release JSON", name, body)
+		}
+		if body != NoReleaseBody(purpose, Green) && body != NoReleaseBody(purpose, Blue) {
+			t.Errorf("%s: body %q", name, body)
+		}
+	}
+
+	// Behind CloudFront the 403 gate stays, and the origin rule answers the 503.
+	args.OriginHeaderName = "X-Origin-Verify"
+	args.OriginHeaderValue = pulumi.String("s3cr3t-value")
+	res = runCompute(t, args)
+	expect(t, must(t, res, tLst, "app-alb-production"), "403", "defaultActions", 0, "fixedResponse", "statusCode")
+	expect(t, must(t, res, tRule, "app-alb-origin"), "503", "actions", 0, "fixedResponse", "statusCode")
+
+	// A canary needs both colors running.
+	args.CanaryWeight = 10
+	if err := runErr(func(ctx *pulumi.Context) error { _, err := NewCompute(ctx, "app", args); return err }); err == nil {
+		t.Error("a canary between colors that run no instances was accepted")
+	}
 }
 
 func TestLoadBalancerCanary(t *testing.T) {
@@ -263,7 +355,7 @@ func TestFleet(t *testing.T) {
 		expect(t, asg, []any{"subnet-a1", "subnet-a2"}, "vpcZoneIdentifiers")
 		expect(t, asg, "ELB", "healthCheckType")
 		expect(t, asg, 240, "healthCheckGracePeriod")
-		expect(t, asg, []any{must(t, res, tTG, "app-alb-"+string(c)+"-tg").Output("arn")}, "targetGroupArns")
+		expect(t, asg, []any{must(t, res, tTG, "app-alb-"+string(c)+"-tg").Output("arn"), must(t, res, tTG, "app-alb-"+string(c)+"-test-tg").Output("arn")}, "targetGroupArns")
 		expect(t, asg, lt.ID, "launchTemplate", "id")
 		expect(t, asg, "Rolling", "instanceRefresh", "strategy")
 		expect(t, asg, 100, "instanceRefresh", "preferences", "minHealthyPercentage")
@@ -307,18 +399,41 @@ func TestInstanceRole(t *testing.T) {
 	for _, a := range res.ByType(tRPA) {
 		arns = append(arns, a.Input("policyArn").(string))
 	}
-	// Exactly SSM and ECR pull: no broad CloudWatch agent policy (its logs:PutLogEvents on
-	// "*"); the application's logs get a policy of their own, on one log group.
-	want := []string{
-		"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-	}
-	sort.Strings(arns)
-	if !reflect.DeepEqual(arns, want) {
+	// Exactly SSM: no broad CloudWatch agent policy (its logs:PutLogEvents on "*") and no
+	// AmazonEC2ContainerRegistryReadOnly (every repository of the account); the application's
+	// logs and image get policies of their own, on one log group and one repository.
+	if want := []string{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}; !reflect.DeepEqual(arns, want) {
 		t.Errorf("instance role managed policies = %v, want exactly %v", arns, want)
 	}
-	if n := len(res.ByType(tRP)); n != 1 {
-		t.Errorf("%d inline policies without ReadableSecretARNs, want 1 (the logs policy)", n)
+	if n := len(res.ByType(tRP)); n != 2 {
+		t.Errorf("%d inline policies without ReadableSecretARNs, want 2 (logs and ECR)", n)
+	}
+	repo := must(t, res, tRepo, "app-ecr-repository").Output("arn").(string)
+	var ecrDoc struct {
+		Statement []struct {
+			Effect   string
+			Action   any
+			Resource any
+		}
+	}
+	if err := json.Unmarshal([]byte(must(t, res, tRP, "app-instance-ecr").Input("policy").(string)), &ecrDoc); err != nil {
+		t.Fatalf("ECR policy: %v", err)
+	}
+	wantECR := []struct {
+		Effect   string
+		Action   any
+		Resource any
+	}{
+		{"Allow", "ecr:GetAuthorizationToken", "*"},
+		{"Allow", []any{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, repo},
+	}
+	if !reflect.DeepEqual(ecrDoc.Statement, wantECR) {
+		t.Errorf("ECR policy = %+v, want the login on * and the pull actions on exactly %s", ecrDoc.Statement, repo)
+	}
+	for _, bad := range []string{"arn:aws:ecr:ap-northeast-2:1:repository/*", "webstack-unit", "arn:aws:s3:::bucket"} {
+		if _, err := ecrPolicy(bad); err == nil {
+			t.Errorf("ecrPolicy(%q) accepted", bad)
+		}
 	}
 	logs := must(t, res, tRP, "app-instance-logs")
 	group := must(t, res, tLogs, "app-container-logs").Output("arn").(string)
@@ -408,8 +523,9 @@ func TestArgsValidation(t *testing.T) {
 		"test port 443":      func(a *ComputeArgs) { a.TestListenerPort = 443 },
 		"header without val": func(a *ComputeArgs) { a.OriginHeaderName = "X-Origin-Verify" },
 		"bad header name":    func(a *ComputeArgs) { a.OriginHeaderName = "X Origin"; a.OriginHeaderValue = pulumi.String("v") },
-		"capacity, no version": func(a *ComputeArgs) {
+		"canary to a color without a version": func(a *ComputeArgs) {
 			a.Green = ColorArgs{MinSize: 1, DesiredCapacity: 1, MaxSize: 1}
+			a.CanaryWeight = 10
 		},
 		"min above desired": func(a *ComputeArgs) { a.Blue.MinSize = 3 },
 		"repository name":   func(a *ComputeArgs) { a.RepositoryName = "Webstack_Prod!" },

@@ -33,11 +33,12 @@ const (
 type FleetArgs struct {
 	// Color is the fleet's color. Required.
 	Color Color
-	// Version is the image tag the fleet runs. Required when DesiredCapacity or MinSize is
-	// above 0; empty for a color that has never been deployed.
+	// Version is the image tag the fleet runs. Optional. Defaults to none: the fleet runs no
+	// instances, whatever its sizes (a color with no release yet).
 	Version string
-	// MinSize, DesiredCapacity and MaxSize size the Auto Scaling group:
-	// 0 <= MinSize <= DesiredCapacity <= MaxSize. Optional. Default to 0 (an empty fleet).
+	// MinSize, DesiredCapacity and MaxSize size the Auto Scaling group once the fleet has a
+	// version: 0 <= MinSize <= DesiredCapacity <= MaxSize. Without a version the group is held
+	// at 0 instances (min and desired 0, MaxSize kept). Optional. Default to 0 (an empty fleet).
 	MinSize, DesiredCapacity, MaxSize int
 	// InstanceType is an arm64 instance type. Optional. Defaults to "t4g.small".
 	InstanceType string
@@ -45,8 +46,9 @@ type FleetArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the app security group from the network tier. Required.
 	SecurityGroupID pulumi.StringInput
-	// TargetGroupARN is this color's target group (never the other color's). Required.
-	TargetGroupARN pulumi.StringInput
+	// TargetGroupARN and TestTargetGroupARN are this color's production and test target
+	// groups (never the other color's); its instances are in both. Required.
+	TargetGroupARN, TestTargetGroupARN pulumi.StringInput
 	// InstanceProfileARN is the instance profile of the fleet's role. Required.
 	InstanceProfileARN pulumi.StringInput
 	// RepositoryURL is the ECR repository of the image. Required.
@@ -72,6 +74,10 @@ type FleetArgs struct {
 	// LogGroupName is the CloudWatch Logs group of the container's output. Optional. Defaults
 	// to none: the output stays in the instance's journal.
 	LogGroupName pulumi.StringInput
+	// DependsOn are resources the Auto Scaling group is created or updated after: the load
+	// balancer's anchor rule, without which a target group may not be in use yet when the
+	// group waits for its instances to be healthy. Optional.
+	DependsOn []pulumi.Resource
 }
 
 func (a *FleetArgs) withDefaults() FleetArgs {
@@ -93,8 +99,8 @@ func (a *FleetArgs) validate() error {
 	if err := a.Color.validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if a.SubnetIDs == nil || a.SecurityGroupID == nil || a.TargetGroupARN == nil || a.InstanceProfileARN == nil || a.RepositoryURL == nil {
-		errs = append(errs, errors.New("subnets, security group, target group, instance profile and repository are required"))
+	if a.SubnetIDs == nil || a.SecurityGroupID == nil || a.TargetGroupARN == nil || a.TestTargetGroupARN == nil || a.InstanceProfileARN == nil || a.RepositoryURL == nil {
+		errs = append(errs, errors.New("subnets, security group, target groups, instance profile and repository are required"))
 	}
 	if a.Region == "" {
 		errs = append(errs, errors.New("region is required"))
@@ -105,10 +111,20 @@ func (a *FleetArgs) validate() error {
 	if a.MinSize < 0 || a.DesiredCapacity < a.MinSize || a.MaxSize < a.DesiredCapacity {
 		errs = append(errs, fmt.Errorf("sizes min %d, desired %d, max %d do not satisfy 0 <= min <= desired <= max", a.MinSize, a.DesiredCapacity, a.MaxSize))
 	}
-	if a.Version == "" && a.DesiredCapacity > 0 {
-		errs = append(errs, fmt.Errorf("desired capacity %d needs a version", a.DesiredCapacity))
-	}
 	return errors.Join(errs...)
+}
+
+// Running reports whether the fleet runs instances: it has a version and a desired capacity
+// above 0.
+func (a *FleetArgs) Running() bool { return a.Version != "" && a.DesiredCapacity > 0 }
+
+// sizes returns the Auto Scaling group's min and desired sizes: the configured ones, or 0 and
+// 0 for a fleet without a version, which has nothing to run.
+func (a *FleetArgs) sizes() (minSize, desired int) {
+	if a.Version == "" {
+		return 0, 0
+	}
+	return a.MinSize, a.DesiredCapacity
 }
 
 // Fleet is one color's WAS fleet: a launch template and an Auto Scaling group attached to the
@@ -219,22 +235,24 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		})
 	}
 
+	minSize, desired := a.sizes()
 	asg, err := autoscaling.NewGroup(ctx, name+"-asg", &autoscaling.GroupArgs{
 		VpcZoneIdentifiers: a.SubnetIDs,
-		MinSize:            pulumi.Int(a.MinSize),
+		MinSize:            pulumi.Int(minSize),
 		MaxSize:            pulumi.Int(a.MaxSize),
-		DesiredCapacity:    pulumi.Int(a.DesiredCapacity),
+		DesiredCapacity:    pulumi.Int(desired),
 		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
 			Id:      lt.ID(),
 			Version: pulumi.Sprintf("%d", lt.LatestVersion),
 		},
 		// The ALB's verdict replaces instances whose application is down, not only dead VMs
 		// (AutoScaling.1); the grace period covers boot, Docker and application start.
-		TargetGroupArns:        pulumi.StringArray{a.TargetGroupARN},
+		TargetGroupArns:        pulumi.StringArray{a.TargetGroupARN, a.TestTargetGroupARN},
 		HealthCheckType:        pulumi.String("ELB"),
 		HealthCheckGracePeriod: pulumi.Int(a.HealthCheckGracePeriod),
-		// `pulumi up` returns only when this many instances pass the ALB health check.
-		WaitForElbCapacity:     pulumi.Int(a.DesiredCapacity),
+		// `pulumi up` returns only when this many instances pass the ALB health check, in
+		// both target groups (the load balancer's anchor rule keeps both in use).
+		WaitForElbCapacity:     pulumi.Int(desired),
 		WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
 		// A new launch template version (a new version of the app, on this color only) rolls
 		// the color: new instances first, old ones removed once the new ones are healthy.
@@ -253,7 +271,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 			pulumi.String("GroupInServiceInstances"), pulumi.String("GroupTotalInstances"),
 		},
 		Tags: tags,
-	}, parent)
+	}, parent, pulumi.DependsOn(a.DependsOn))
 	if err != nil {
 		return nil, fmt.Errorf("compute: fleet %s: auto scaling group: %w", name, err)
 	}

@@ -23,14 +23,29 @@ type InstanceRoleArgs struct {
 	// role may create streams in it and put events to them, nothing else in CloudWatch Logs.
 	// Optional. Defaults to none.
 	LogGroupARN pulumi.StringInput
+	// RepositoryARN is the ECR repository the instances pull the application's image from:
+	// the role may pull from it and from no other repository (PullActions), plus log in to
+	// the registry. Optional. Defaults to none: no ECR permission at all.
+	RepositoryARN pulumi.StringInput
 }
 
 // ManagedPolicies are the AWS managed policies the fleet's instance role carries: Systems
-// Manager (Session Manager instead of SSH, SSM.1) and pulling from ECR.
+// Manager (Session Manager instead of SSH, SSM.1). Pulling from ECR is an inline policy on the
+// stack's repository alone (ecrPolicy), not AmazonEC2ContainerRegistryReadOnly, which reads
+// every repository of the account.
 var ManagedPolicies = []struct{ Role, Name string }{
 	{"ssm", "AmazonSSMManagedInstanceCore"},
-	{"ecr", "AmazonEC2ContainerRegistryReadOnly"},
 }
+
+// PullActions are what `docker pull` of an image needs on its repository: the image manifest
+// (BatchGetImage), each layer's download URL (GetDownloadUrlForLayer) and the layer check
+// (BatchCheckLayerAvailability), the actions of AWS's pull-only managed policy
+// (AmazonEC2ContainerRegistryPullOnly). ecr:GetAuthorizationToken, the registry login, names
+// no resource type, so it can only be granted on "*" (Service Authorization Reference,
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html),
+// and AWS requires it in an IAM policy before any pull
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html).
+var PullActions = []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
 
 // InstanceRole is the IAM role and instance profile shared by both colors' instances. It
 // depends on nothing color- or version-specific, so releases never touch it.
@@ -86,6 +101,15 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 			Policy: policy,
 		}, parent); err != nil {
 			return nil, fmt.Errorf("compute: instance role secrets policy: %w", err)
+		}
+	}
+	if args.RepositoryARN != nil {
+		policy := args.RepositoryARN.ToStringOutput().ApplyT(ecrPolicy).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, name+"-ecr", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: policy,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role ECR policy: %w", err)
 		}
 	}
 	if args.LogGroupARN != nil {
@@ -153,6 +177,32 @@ func logsPolicy(groupARN string) (string, error) {
 			"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			"Resource": []string{groupARN, groupARN + ":log-stream:*"},
 		}},
+	})
+	return string(b), err
+}
+
+// ecrPolicy allows pulling images from exactly one repository, and the registry login that
+// every pull needs.
+func ecrPolicy(repositoryARN string) (string, error) {
+	if !strings.HasPrefix(repositoryARN, "arn:") || !strings.Contains(repositoryARN, ":repository/") || strings.ContainsAny(repositoryARN, "*?") {
+		return "", fmt.Errorf("compute: instance role: repository %q is not an ECR repository ARN without wildcards", repositoryARN)
+	}
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{
+			{
+				"Sid":      "LogInToTheRegistry",
+				"Effect":   "Allow",
+				"Action":   "ecr:GetAuthorizationToken",
+				"Resource": "*",
+			},
+			{
+				"Sid":      "PullTheApplicationImage",
+				"Effect":   "Allow",
+				"Action":   PullActions,
+				"Resource": repositoryARN,
+			},
+		},
 	})
 	return string(b), err
 }

@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -17,6 +18,42 @@ const CanaryStickiness = 600
 // origin header.
 const OriginRulePriority = 10
 
+// AnchorRulePriority and AnchorMethod make the anchor rule: a rule on the test listener that
+// forwards to all four target groups but matches no request a client sends (the made-up HTTP
+// method AnchorMethod; the test listener is open only to the deploy networks, and only through
+// its own port). It keeps every target group "in use": the load balancer health
+// checks only the targets of a target group that a listener rule names; in any other group
+// they stay "unused" (reason Target.NotInUse, ELB API reference, TargetHealth), and the Auto
+// Scaling group, which sits in both of its color's groups, would then never count as healthy
+// in the one no listener names (its waitForElbCapacity waits for instances healthy in every
+// attached group). Without it, the first release (the active color has no version, so
+// production names no group) and every release of an idle color would time out.
+const (
+	AnchorRulePriority = 40000
+	AnchorMethod       = "WEBSTACK-KEEP-TARGET-GROUPS-IN-USE"
+	// AnchorPurpose is the anchor rule's "Purpose" tag, by which analyses of the plan (the
+	// diagram, the AZ-loss report) know it carries no traffic.
+	AnchorPurpose = "keep target groups in use"
+)
+
+// NoReleaseStatus is the status a listener answers with, as a fixed response, where its color
+// runs no instances: production while the active color has no version ("no release yet"), the
+// test listener while the idle color runs none. A fixed response needs no target, so the
+// answer is immediate and says why, instead of the load balancer's own "no registered target"
+// 503.
+const NoReleaseStatus = "503"
+
+// NoReleaseBody is the JSON body of the fixed response for the listener of a purpose
+// ("production" or "test") whose color c runs no instances.
+func NoReleaseBody(purpose string, c Color) string {
+	msg := "No release of the application is deployed yet."
+	if purpose == "test" {
+		msg = fmt.Sprintf("The idle color (%s) runs no instances: deploy a version to it before testing it.", c)
+	}
+	b, _ := json.Marshal(map[string]string{"error": "no_release", "message": msg})
+	return string(b)
+}
+
 // Weights returns the share of production traffic (percent, summing to 100) each color gets
 // when active is live and canary percent goes to the other color.
 func Weights(active Color, canary int) map[Color]int {
@@ -24,10 +61,11 @@ func Weights(active Color, canary int) map[Color]int {
 }
 
 // listeners registers the production listener (with the origin-header rule when asked), the
-// HTTP-to-HTTPS redirect when there is a certificate, and the test listener. Only these
-// resources depend on the active color and the canary weight, so a flip or a canary step
-// updates listeners and rules in place and nothing else.
-func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadBalancer, a *LoadBalancerArgs, parent pulumi.ResourceOption) error {
+// HTTP-to-HTTPS redirect when there is a certificate, the test listener and its anchor rule.
+// Only these resources depend on the active color, the canary weight and which colors run
+// instances, so a flip, a canary step or a first release updates listeners and rules in place
+// and nothing else.
+func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadBalancer, a *LoadBalancerArgs, testTGs map[Color]*lb.TargetGroup, parent pulumi.ResourceOption) error {
 	tls := a.CertificateArn != nil
 	protocol, port, scheme := "HTTP", 80, "http"
 	if tls {
@@ -43,19 +81,17 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 	tg := map[Color]pulumi.StringOutput{Blue: l.BlueTargetGroupARN, Green: l.GreenTargetGroupARN}
 	weights := Weights(a.ActiveColor, a.CanaryWeight)
 	gated := a.OriginHeaderName != ""
+	live, idle := a.Running[a.ActiveColor], a.Running[a.ActiveColor.Other()]
 
 	// Production: forward to the live color (weighted during a canary), or, behind CloudFront,
-	// refuse everything that lacks the origin header and forward the rest from a rule.
+	// refuse everything that lacks the origin header and forward the rest from a rule. With no
+	// release yet, the forward becomes a fixed 503 saying so.
 	defaultAction := listenerForward(tg, a.ActiveColor, weights)
+	if !live {
+		defaultAction = listenerFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
+	}
 	if gated {
-		defaultAction = &lb.ListenerDefaultActionArgs{
-			Type: pulumi.String("fixed-response"),
-			FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{
-				ContentType: pulumi.String("text/plain"),
-				MessageBody: pulumi.String("Forbidden"),
-				StatusCode:  pulumi.String("403"),
-			},
-		}
+		defaultAction = listenerFixed("403", "text/plain", "Forbidden")
 	}
 	production, err := lb.NewListener(ctx, name+"-production", withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
@@ -75,6 +111,10 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 			}
 			return v, nil
 		}).(pulumi.StringOutput)
+		action := ruleForward(tg, a.ActiveColor, weights)
+		if !live {
+			action = ruleFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
+		}
 		if _, err := lb.NewListenerRule(ctx, name+"-origin", &lb.ListenerRuleArgs{
 			ListenerArn: production.Arn,
 			Priority:    pulumi.Int(OriginRulePriority),
@@ -86,7 +126,7 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 					},
 				},
 			},
-			Actions: lb.ListenerRuleActionArray{ruleForward(tg, a.ActiveColor, weights)},
+			Actions: lb.ListenerRuleActionArray{action},
 		}, parent); err != nil {
 			return fmt.Errorf("compute: origin header rule: %w", err)
 		}
@@ -109,19 +149,27 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 		}
 	}
 
-	// Test: the idle color, for smoke tests before any user sees it. The network tier admits
-	// only the deploy networks to this port.
+	// Test: the idle color's test target group, for smoke tests before any user sees it; a
+	// fixed 503 while the idle color runs no instances. The network tier admits only the
+	// deploy networks to this port.
+	testAction := &lb.ListenerDefaultActionArgs{
+		Type:           pulumi.String("forward"),
+		TargetGroupArn: testTGs[a.ActiveColor.Other()].Arn,
+	}
+	if !idle {
+		testAction = listenerFixed(NoReleaseStatus, "application/json", NoReleaseBody("test", a.ActiveColor.Other()))
+	}
 	test, err := lb.NewListener(ctx, name+"-test", withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(a.TestListenerPort),
 		Protocol:        pulumi.String(protocol),
-		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-			Type:           pulumi.String("forward"),
-			TargetGroupArn: tg[a.ActiveColor.Other()],
-		}},
+		DefaultActions:  lb.ListenerDefaultActionArray{testAction},
 	}), parent)
 	if err != nil {
 		return fmt.Errorf("compute: test listener: %w", err)
+	}
+	if l.anchor, err = anchorRule(ctx, name, test, tg, testTGs, parent); err != nil {
+		return err
 	}
 
 	l.ProductionListenerARN = production.Arn
@@ -132,6 +180,58 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 	}
 	l.TestURL = pulumi.Sprintf("%s://%s:%d", scheme, host, a.TestListenerPort)
 	return nil
+}
+
+// anchorRule registers the test listener's anchor rule (see AnchorMethod). It names every
+// target group and never changes, whatever the release state.
+func anchorRule(ctx *pulumi.Context, name string, test *lb.Listener, prod map[Color]pulumi.StringOutput, testTGs map[Color]*lb.TargetGroup, parent pulumi.ResourceOption) (*lb.ListenerRule, error) {
+	groups := lb.ListenerRuleActionForwardTargetGroupArray{}
+	for _, c := range Colors {
+		groups = append(groups,
+			&lb.ListenerRuleActionForwardTargetGroupArgs{Arn: prod[c], Weight: pulumi.Int(1)},
+			&lb.ListenerRuleActionForwardTargetGroupArgs{Arn: testTGs[c].Arn, Weight: pulumi.Int(1)})
+	}
+	rule, err := lb.NewListenerRule(ctx, name+"-anchor", &lb.ListenerRuleArgs{
+		ListenerArn: test.Arn,
+		Priority:    pulumi.Int(AnchorRulePriority),
+		Conditions: lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
+			HttpRequestMethod: &lb.ListenerRuleConditionHttpRequestMethodArgs{Values: pulumi.StringArray{pulumi.String(AnchorMethod)}},
+		}},
+		Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
+			Type:    pulumi.String("forward"),
+			Forward: &lb.ListenerRuleActionForwardArgs{TargetGroups: groups},
+		}},
+		// Tag values allow letters, digits, spaces and + - = . _ : / @ only.
+		Tags: pulumi.StringMap{"Purpose": pulumi.String(AnchorPurpose)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: anchor rule: %w", err)
+	}
+	return rule, nil
+}
+
+// listenerFixed is a listener's fixed response.
+func listenerFixed(status, contentType, body string) *lb.ListenerDefaultActionArgs {
+	return &lb.ListenerDefaultActionArgs{
+		Type: pulumi.String("fixed-response"),
+		FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{
+			ContentType: pulumi.String(contentType),
+			MessageBody: pulumi.String(body),
+			StatusCode:  pulumi.String(status),
+		},
+	}
+}
+
+// ruleFixed is listenerFixed for a listener rule.
+func ruleFixed(status, contentType, body string) *lb.ListenerRuleActionArgs {
+	return &lb.ListenerRuleActionArgs{
+		Type: pulumi.String("fixed-response"),
+		FixedResponse: &lb.ListenerRuleActionFixedResponseArgs{
+			ContentType: pulumi.String(contentType),
+			MessageBody: pulumi.String(body),
+			StatusCode:  pulumi.String(status),
+		},
+	}
 }
 
 // listenerForward forwards to the active color alone, or, during a canary, splits traffic

@@ -63,6 +63,11 @@ type LoadBalancerArgs struct {
 	// TestListenerPort is the port of the test listener, which forwards to the idle color.
 	// Required.
 	TestListenerPort int
+	// Running says which colors run instances (a version and a desired capacity above 0). A
+	// listener whose color runs none answers NoReleaseStatus with a JSON body (NoReleaseBody)
+	// instead of forwarding to an empty target group: a clear answer, not the load balancer's
+	// own "no registered target" 503. Optional. Defaults to none: both listeners answer 503.
+	Running map[Color]bool
 
 	// CertificateArn is an ACM certificate for the ALB (edge tier). Optional. Defaults to
 	// none: the production listener is HTTP on port 80. When set, the production listener is
@@ -122,6 +127,8 @@ func (a *LoadBalancerArgs) validate() error {
 	}
 	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
 		errs = append(errs, fmt.Errorf("canary weight %d out of range 0..100", a.CanaryWeight))
+	} else if a.CanaryWeight > 0 && (!a.Running[Blue] || !a.Running[Green]) {
+		errs = append(errs, fmt.Errorf("canary weight %d splits production between both colors, but not both run instances", a.CanaryWeight))
 	}
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		errs = append(errs, fmt.Errorf("deregistration delay %d out of range 0..3600", a.DeregistrationDelay))
@@ -154,9 +161,13 @@ type LoadBalancer struct {
 	ARN     pulumi.StringOutput `pulumi:"arn"`
 	DNSName pulumi.StringOutput `pulumi:"dnsName"`
 	ZoneID  pulumi.StringOutput `pulumi:"zoneId"`
-	// BlueTargetGroupARN and GreenTargetGroupARN are the colors' target groups.
+	// BlueTargetGroupARN and GreenTargetGroupARN are the colors' production target groups:
+	// only the production listener forwards to them.
 	BlueTargetGroupARN  pulumi.StringOutput `pulumi:"blueTargetGroupArn"`
 	GreenTargetGroupARN pulumi.StringOutput `pulumi:"greenTargetGroupArn"`
+	// TestTargetGroupARNs are the colors' test target groups: only the test listener forwards
+	// to them, so that no metric of a production target group ever counts test traffic.
+	TestTargetGroupARNs map[Color]pulumi.StringOutput `pulumi:"-"`
 	// ProductionListenerARN is the listener viewers (or CloudFront) reach.
 	ProductionListenerARN pulumi.StringOutput `pulumi:"productionListenerArn"`
 	// TestListenerARN is the listener that forwards to the idle color.
@@ -167,20 +178,42 @@ type LoadBalancer struct {
 	// ARNSuffix is the ALB's ARN suffix ("app/<name>/<id>"), its metrics' LoadBalancer
 	// dimension.
 	ARNSuffix pulumi.StringOutput `pulumi:"arnSuffix"`
-	// TargetGroupARNSuffixes are the colors' target groups' ARN suffixes
+	// TargetGroupARNSuffixes are the colors' production target groups' ARN suffixes
 	// ("targetgroup/<name>/<id>"), their metrics' TargetGroup dimension.
 	TargetGroupARNSuffixes map[Color]pulumi.StringOutput `pulumi:"-"`
 	// Alarms are the alarms the load balancer registered (none without Alarms.TopicARN).
 	Alarms alarm.Set `pulumi:"-"`
+
+	// anchor is the rule that keeps every target group in use (see AnchorMethod).
+	anchor *lb.ListenerRule
 }
 
-// TargetGroupARN returns the target group of color c.
+// Anchor returns the rule that keeps every target group in use: the fleets' Auto Scaling
+// groups come after it.
+func (l *LoadBalancer) Anchor() pulumi.Resource { return l.anchor }
+
+// TargetGroupARN returns the production target group of color c.
 func (l *LoadBalancer) TargetGroupARN(c Color) pulumi.StringOutput {
 	if c == Green {
 		return l.GreenTargetGroupARN
 	}
 	return l.BlueTargetGroupARN
 }
+
+// TestTargetGroupARN returns the test target group of color c.
+func (l *LoadBalancer) TestTargetGroupARN(c Color) pulumi.StringOutput {
+	return l.TestTargetGroupARNs[c]
+}
+
+// Traffic is what a target group carries: production traffic or the test listener's. Its
+// "Traffic" tag says which; the checks and the alarms tell the two apart by it.
+type Traffic string
+
+// The two kinds of target group of each color.
+const (
+	ProductionTraffic Traffic = "production"
+	TestTraffic       Traffic = "test"
+)
 
 // NewLoadBalancer registers the ALB, its two target groups and its listeners.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
@@ -235,35 +268,23 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, fmt.Errorf("compute: load balancer: %w", err)
 	}
 
-	tgs := map[Color]*lb.TargetGroup{}
+	// Each color has two target groups holding the same instances: one the production
+	// listener forwards to, one the test listener forwards to. Target group metrics are per
+	// target group, so the production groups' alarms never count a smoke test, whichever
+	// color is live.
+	tgs, testTGs := map[Color]*lb.TargetGroup{}, map[Color]*lb.TargetGroup{}
 	for _, c := range Colors {
-		tg, err := lb.NewTargetGroup(ctx, fmt.Sprintf("%s-%s-tg", name, c), &lb.TargetGroupArgs{
-			VpcId:               a.VpcID,
-			TargetType:          pulumi.String("instance"),
-			Protocol:            pulumi.String("HTTP"),
-			ProtocolVersion:     pulumi.String("HTTP1"),
-			Port:                pulumi.Int(a.Port),
-			DeregistrationDelay: pulumi.Int(a.DeregistrationDelay),
-			HealthCheck: &lb.TargetGroupHealthCheckArgs{
-				Enabled:            pulumi.Bool(true),
-				Protocol:           pulumi.String("HTTP"),
-				Port:               pulumi.String("traffic-port"),
-				Path:               pulumi.String(a.HealthCheckPath),
-				Matcher:            pulumi.String("200"),
-				Interval:           pulumi.Int(HealthCheckInterval),
-				Timeout:            pulumi.Int(HealthCheckTimeout),
-				HealthyThreshold:   pulumi.Int(HealthyThreshold),
-				UnhealthyThreshold: pulumi.Int(UnhealthyThreshold),
-			},
-			Tags: pulumi.StringMap{
-				"Name":  pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), c),
-				"Color": pulumi.String(string(c)),
-			},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("compute: target group %s: %w", c, err)
+		for _, traffic := range []Traffic{ProductionTraffic, TestTraffic} {
+			tg, err := newTargetGroup(ctx, name, c, traffic, &a, parent)
+			if err != nil {
+				return nil, err
+			}
+			if traffic == TestTraffic {
+				testTGs[c] = tg
+			} else {
+				tgs[c] = tg
+			}
 		}
-		tgs[c] = tg
 	}
 	l.ARN = alb.Arn
 	l.DNSName = alb.DnsName
@@ -272,8 +293,10 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	l.GreenTargetGroupARN = tgs[Green].Arn
 	l.ARNSuffix = alb.ArnSuffix
 	l.TargetGroupARNSuffixes = map[Color]pulumi.StringOutput{}
+	l.TestTargetGroupARNs = map[Color]pulumi.StringOutput{}
 	for c, tg := range tgs {
 		l.TargetGroupARNSuffixes[c] = tg.ArnSuffix
+		l.TestTargetGroupARNs[c] = testTGs[c].Arn
 	}
 	if a.Alarms.TopicARN != nil {
 		if l.Alarms, err = loadBalancerAlarms(ctx, name, &a.Alarms, alb, tgs, parent); err != nil {
@@ -281,7 +304,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		}
 	}
 
-	if err := l.listeners(ctx, name, alb, &a, parent); err != nil {
+	if err := l.listeners(ctx, name, alb, &a, testTGs, parent); err != nil {
 		return nil, err
 	}
 
@@ -298,4 +321,41 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 	return l, nil
+}
+
+// newTargetGroup registers one of a color's target groups: "<name>-<color>-tg" for production
+// traffic (the name it always had), "<name>-<color>-test-tg" for the test listener's.
+func newTargetGroup(ctx *pulumi.Context, name string, c Color, traffic Traffic, a *LoadBalancerArgs, parent pulumi.ResourceOption) (*lb.TargetGroup, error) {
+	resource, tagName := fmt.Sprintf("%s-%s-tg", name, c), fmt.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), c)
+	if traffic == TestTraffic {
+		resource, tagName = fmt.Sprintf("%s-%s-test-tg", name, c), tagName+"-test"
+	}
+	tg, err := lb.NewTargetGroup(ctx, resource, &lb.TargetGroupArgs{
+		VpcId:               a.VpcID,
+		TargetType:          pulumi.String("instance"),
+		Protocol:            pulumi.String("HTTP"),
+		ProtocolVersion:     pulumi.String("HTTP1"),
+		Port:                pulumi.Int(a.Port),
+		DeregistrationDelay: pulumi.Int(a.DeregistrationDelay),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:            pulumi.Bool(true),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String("traffic-port"),
+			Path:               pulumi.String(a.HealthCheckPath),
+			Matcher:            pulumi.String("200"),
+			Interval:           pulumi.Int(HealthCheckInterval),
+			Timeout:            pulumi.Int(HealthCheckTimeout),
+			HealthyThreshold:   pulumi.Int(HealthyThreshold),
+			UnhealthyThreshold: pulumi.Int(UnhealthyThreshold),
+		},
+		Tags: pulumi.StringMap{
+			"Name":    pulumi.String(tagName),
+			"Color":   pulumi.String(string(c)),
+			"Traffic": pulumi.String(string(traffic)),
+		},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("compute: target group %s (%s): %w", c, traffic, err)
+	}
+	return tg, nil
 }

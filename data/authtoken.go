@@ -11,8 +11,9 @@ import (
 // AuthTokenLength is the length of the Redis AUTH token; ElastiCache accepts 16 to 128.
 const AuthTokenLength = 64
 
-// AuthTokenSpecials are the only special characters ElastiCache allows in an AUTH token (its
-// AUTH documentation lists exactly these); '@', '"' and '/' are rejected (gotcha 1).
+// AuthTokenSpecials are the only special characters ElastiCache allows in an AUTH token
+// (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html lists exactly these);
+// anything else is refused with "Invalid AuthToken provided.".
 const AuthTokenSpecials = "!&#$^<>-"
 
 // authToken is the generated AUTH token and the Secrets Manager secret that holds it.

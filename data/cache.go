@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,7 +19,11 @@ type CacheArgs struct {
 	ReplicationGroupID string
 	// Engine is "redis" or "valkey". Optional. Defaults to "redis".
 	Engine string
-	// EngineVersion is major.minor, e.g. "7.1". Required.
+	// EngineVersion is major.minor, e.g. "7.1": redis 7.0 or later, valkey 7.2 or later.
+	// Required. TransitEncryptionMode, which the group always sets, needs Redis OSS 7.0.5 or
+	// later (CreateReplicationGroup refuses it on 6.2: "Transit encryption mode is not
+	// supported for engine version 6.2.6", cloudposse/terraform-aws-elasticache-redis#231);
+	// "7.0" runs the newest 7.0 release.
 	EngineVersion string
 	// NodeType is the node type, e.g. "cache.t4g.small". Required.
 	NodeType string
@@ -38,6 +43,12 @@ type CacheArgs struct {
 	LogRetentionDays int
 	// Protect sets Pulumi's protect option on the replication group. Optional. Defaults to false.
 	Protect bool
+	// ApplyImmediately applies changes to the nodes (node type, engine version, number of
+	// clusters) at once instead of in the maintenance window. ElastiCache refuses any change of
+	// the log delivery configuration without it ("To modify the log delivery configuration, set
+	// the apply-immediately parameter to true.", hashicorp/terraform-provider-aws#49842).
+	// Optional. Defaults to false.
+	ApplyImmediately bool
 	// AZs are the data subnets' availability zones; nodes are spread over them in order, the
 	// primary in AZs[0]. Required.
 	AZs []string
@@ -49,7 +60,10 @@ type CacheArgs struct {
 	Alarms CacheAlarmArgs
 }
 
-var replicationGroupID = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,39}$`)
+var (
+	replicationGroupID = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9]){0,39}$`)
+	majorMinor         = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
+)
 
 func (a *CacheArgs) withDefaults() CacheArgs {
 	out := *a
@@ -71,14 +85,19 @@ func (a *CacheArgs) validate() error {
 	if a.Engine != "redis" && a.Engine != "valkey" {
 		bad("engine %q is not redis or valkey", a.Engine)
 	}
-	if a.EngineVersion == "" || a.NodeType == "" {
-		bad("engine version and node type are required")
+	if a.NodeType == "" {
+		bad("node type is required")
+	}
+	if m := majorMinor.FindStringSubmatch(a.EngineVersion); m == nil {
+		bad("engine version %q is not major.minor", a.EngineVersion)
+	} else if major, _ := strconv.Atoi(m[1]); major < 7 || (a.Engine == "valkey" && major == 7 && m[2] != "2") {
+		bad("engine version %s %q does not support transit encryption mode (redis 7.0 or later, valkey 7.2 or later)", a.Engine, a.EngineVersion)
 	}
 	if a.Nodes < 1 || a.Nodes > 6 {
 		bad("%d nodes: must be 1 to 6", a.Nodes)
 	}
 	// AutomaticFailoverEnabled needs more than one cluster and MultiAzEnabled needs automatic
-	// failover (gotcha 2).
+	// failover (pulumi-aws elasticache.ReplicationGroupArgs).
 	if a.MultiAZ && a.Nodes < 2 {
 		bad("multi-AZ with %d node: automatic failover needs at least 2", a.Nodes)
 	}
@@ -189,6 +208,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
 		MaintenanceWindow:        pulumi.String(a.MaintenanceWindow),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+		ApplyImmediately:         pulumi.Bool(a.ApplyImmediately),
 		LogDeliveryConfigurations: elasticache.ReplicationGroupLogDeliveryConfigurationArray{
 			elasticache.ReplicationGroupLogDeliveryConfigurationArgs{
 				Destination:     slowLog.Name,

@@ -71,6 +71,7 @@ func TestCacheProductionShape(t *testing.T) {
 	want(t, rg, true, "autoMinorVersionUpgrade")
 	want(t, rg, 6379, "port")
 	want(t, rg, []any{"sg-cache"}, "securityGroupIds")
+	want(t, rg, false, "applyImmediately")
 	want(t, rg, "slow-log", "logDeliveryConfigurations", 0, "logType")
 	want(t, rg, "cloudwatch-logs", "logDeliveryConfigurations", 0, "destinationType")
 	want(t, rg, "/aws/elasticache/webstack-test-cache/slow-log", "logDeliveryConfigurations", 0, "destination")
@@ -82,7 +83,7 @@ func TestCacheProductionShape(t *testing.T) {
 	lg := mustFind(t, res, logGroup, "cache-slow-log")
 	want(t, lg, 365, "retentionInDays")
 
-	// The token: a character set ElastiCache accepts, a secret everywhere (gotcha 1).
+	// The token: a character set ElastiCache accepts, a secret everywhere.
 	pw := mustFind(t, res, randomPassword, "cache-auth-token")
 	want(t, pw, AuthTokenLength, "length")
 	want(t, pw, true, "special")
@@ -154,6 +155,8 @@ func TestCacheArgsRejected(t *testing.T) {
 		"memcached":              func(a *CacheArgs) { a.Engine = "memcached" },
 		"id too long":            func(a *CacheArgs) { a.ReplicationGroupID = strings.Repeat("a", 41) },
 		"double hyphen":          func(a *CacheArgs) { a.ReplicationGroupID = "web--cache" },
+		"redis 6.2":              func(a *CacheArgs) { a.EngineVersion = "6.2" },
+		"valkey 7.0":             func(a *CacheArgs) { a.Engine, a.EngineVersion = "valkey", "7.0" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := prodCacheArgs()

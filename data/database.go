@@ -3,10 +3,13 @@ package data
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/internal/alarm"
@@ -23,8 +26,16 @@ type DatabaseArgs struct {
 	// Identifier is the writer's RDS identifier; replicas are "<Identifier>-replica-<n>".
 	// Required; lowercase letters, digits and single hyphens, starting with a letter.
 	Identifier string
-	// EngineVersion is the MySQL 8.0 version ("8.0" or "8.0.40"). Optional. Defaults to "8.0".
+	// EngineVersion is the MySQL version: a major ("8.4", kept on its newest minor by automatic
+	// minor upgrades) or a full version ("8.4.5"). Optional. Defaults to "8.4". An 8.0 version
+	// needs ExtendedSupport.
 	EngineVersion string
+	// ExtendedSupport enrolls the instances in RDS Extended Support
+	// (LifecycleExtendedSupport), which a major past its end of standard support (8.0, since
+	// 2026-07-31) needs and which is billed per vCPU-hour from then on. Without it the instances
+	// are created with LifecycleStandardOnly, and RDS upgrades them when their major's standard
+	// support ends. Optional. Defaults to false.
+	ExtendedSupport bool
 	// InstanceClass is the writer's class. Required.
 	InstanceClass string
 	// ReplicaInstanceClass is each replica's class. Optional. Defaults to InstanceClass.
@@ -48,9 +59,14 @@ type DatabaseArgs struct {
 	// DeletionProtection turns on RDS deletion protection on every instance. Optional.
 	// Defaults to false.
 	DeletionProtection bool
-	// FinalSnapshot keeps a snapshot "<Identifier>-final" when the writer is deleted. Optional.
-	// Defaults to false.
+	// FinalSnapshot keeps a snapshot "<Identifier>-final-<8 hex digits>" when the writer is
+	// deleted and keeps its automated backups; without it the writer is deleted with its
+	// automated backups. Optional. Defaults to false.
 	FinalSnapshot bool
+	// ApplyImmediately applies changes RDS would otherwise hold for the maintenance window
+	// (instance class, storage, engine version, Multi-AZ, the CA certificate) at once.
+	// Optional. Defaults to false.
+	ApplyImmediately bool
 	// Protect sets Pulumi's protect option on the writer and the replicas. Optional. Defaults
 	// to false.
 	Protect bool
@@ -62,15 +78,32 @@ type DatabaseArgs struct {
 	DBName string
 	// LogRetentionDays is the retention of the exported logs. Required.
 	LogRetentionDays int
-	// PerformanceInsights turns on Performance Insights (7 days, free tier). Optional. Defaults
+	// GeneralLog turns on MySQL's general query log (general_log=1), which records every
+	// statement with its literal values. Its export stays enabled either way. Optional. Defaults
 	// to false.
+	GeneralLog bool
+	// PerformanceInsights turns on Performance Insights (7 days, free tier), encrypted with a
+	// customer-managed KMS key the database creates. Optional. Defaults to false.
 	PerformanceInsights bool
 	// MonitoringInterval is the enhanced monitoring interval in seconds; 0 turns it off.
 	// Optional. Defaults to 0.
 	MonitoringInterval int
-	// Partition is the AWS partition, for the enhanced monitoring policy ARN. Required when
-	// MonitoringInterval > 0.
-	Partition string
+	// Partition, Region and AccountID locate the stack: policy ARNs, the key policy, the rotation
+	// application and the Secrets Manager endpoint. Required.
+	Partition, Region, AccountID string
+	// PasswordRotationDays is how often Secrets Manager rotates the master password. Required;
+	// 1 to 1000 (the API's range).
+	PasswordRotationDays int
+	// RotationSubnetIDs are the subnets the rotation function runs in: they must reach the
+	// Secrets Manager API (through a NAT gateway or an interface endpoint) and the database.
+	// Required.
+	RotationSubnetIDs pulumi.StringArrayInput
+	// RotationSecurityGroupID is the rotation function's security group; it must be allowed to
+	// connect to SecurityGroupID on Port and to the Secrets Manager API. Required.
+	RotationSecurityGroupID pulumi.StringInput
+	// RotationDependsOn are resources the first rotation needs in place beyond the database
+	// (the network: security group rules, routes, endpoints). Optional.
+	RotationDependsOn []pulumi.Resource
 	// AZs are the availability zones of the data subnets, index-aligned with SubnetIDs.
 	// Required; at least 2, so that replicas sit outside AZs[0].
 	AZs []string
@@ -92,7 +125,7 @@ var rdsIdentifier = regexp.MustCompile(`^[a-z]([a-z0-9]|-[a-z0-9])*$`)
 func (a *DatabaseArgs) withDefaults() DatabaseArgs {
 	out := *a
 	if out.EngineVersion == "" {
-		out.EngineVersion = "8.0"
+		out.EngineVersion = MySQL84
 	}
 	if out.ReplicaInstanceClass == "" {
 		out.ReplicaInstanceClass = out.InstanceClass
@@ -136,8 +169,23 @@ func (a *DatabaseArgs) validate() error {
 	if !slices.Contains(MonitoringIntervals, a.MonitoringInterval) {
 		bad("monitoring interval %d is not one of %v", a.MonitoringInterval, MonitoringIntervals)
 	}
-	if a.MonitoringInterval > 0 && a.Partition == "" {
-		bad("partition is required for enhanced monitoring")
+	switch major := MajorVersion(a.EngineVersion); {
+	case major != MySQL80 && major != MySQL84:
+		bad("engine version %q is not a MySQL 8.0 or 8.4 version", a.EngineVersion)
+	case major == MySQL80 && !a.ExtendedSupport:
+		bad("engine version %q is past the end of RDS standard support and needs extended support", a.EngineVersion)
+	}
+	if _, ok := rotationApplications[a.Partition]; !ok {
+		bad("partition %q has no published rotation application (aws, aws-cn, aws-us-gov)", a.Partition)
+	}
+	if a.Region == "" || a.AccountID == "" {
+		bad("region and account id are required")
+	}
+	if a.PasswordRotationDays < 1 || a.PasswordRotationDays > 1000 {
+		bad("password rotation every %d days: must be 1 to 1000", a.PasswordRotationDays)
+	}
+	if a.RotationSubnetIDs == nil || a.RotationSecurityGroupID == nil {
+		bad("rotation subnet IDs and security group ID are required")
 	}
 	if len(a.AZs) < 2 {
 		bad("%d availability zones given: replicas need an AZ other than the writer's, so at least 2", len(a.AZs))
@@ -151,7 +199,8 @@ func (a *DatabaseArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// Database is the RDS MySQL writer with its read replicas.
+// Database is the RDS MySQL writer with its read replicas, and the master credentials in a
+// Secrets Manager secret that Secrets Manager rotates.
 type Database struct {
 	pulumi.ResourceState
 
@@ -174,8 +223,9 @@ type Database struct {
 	// DBName is the database created on the writer; Username is the master user's name.
 	DBName   pulumi.StringOutput `pulumi:"dbName"`
 	Username pulumi.StringOutput `pulumi:"username"`
-	// MasterSecretARN is the ARN of the RDS-managed Secrets Manager secret holding the master
-	// user's credentials (encrypted with the account's aws/secretsmanager key).
+	// MasterSecretARN is the ARN of the Secrets Manager secret holding the master user's
+	// credentials as JSON (engine, host, port, username, password, dbname), encrypted with the
+	// account's aws/secretsmanager key and rotated every PasswordRotationDays.
 	MasterSecretARN pulumi.StringOutput `pulumi:"masterSecretArn"`
 	// WriterARN and WriterIdentifier identify the writer.
 	WriterARN        pulumi.StringOutput `pulumi:"writerArn"`
@@ -204,11 +254,11 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data: database subnet group: %w", err)
 	}
-	params, err := newParameterGroup(ctx, name, a.Identifier, parent)
+	params, err := newParameterGroup(ctx, name, a.Identifier, a.EngineVersion, a.GeneralLog, parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-	options, err := newOptionGroup(ctx, name, a.Identifier, parent)
+	options, err := newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
@@ -221,6 +271,18 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		}
 		monitoringRoleARN = role.Arn
 		monitoringDeps = append(monitoringDeps, attachment)
+	}
+	var piKeyARN pulumi.StringPtrInput
+	if a.PerformanceInsights {
+		key, err := newPerformanceInsightsKey(ctx, name, a.Identifier, a.Partition, a.AccountID, parent)
+		if err != nil {
+			return nil, fmt.Errorf("data: database: %w", err)
+		}
+		piKeyARN = key.Arn
+	}
+	lifecycle := LifecycleStandardOnly
+	if a.ExtendedSupport {
+		lifecycle = LifecycleExtendedSupport
 	}
 
 	// Settings every instance shares, writer and replicas alike.
@@ -239,22 +301,33 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			EnabledCloudwatchLogsExports:     pulumi.ToStringArray(MySQLLogExports),
 			IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 			PerformanceInsightsEnabled:       pulumi.Bool(a.PerformanceInsights),
+			PerformanceInsightsKmsKeyId:      piKeyARN,
 			MonitoringInterval:               pulumi.Int(a.MonitoringInterval),
 			MonitoringRoleArn:                monitoringRoleARN,
 			CopyTagsToSnapshot:               pulumi.Bool(true),
 			AutoMinorVersionUpgrade:          pulumi.Bool(true),
 			AllowMajorVersionUpgrade:         pulumi.Bool(false),
-			BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
-			BackupWindow:                     pulumi.String(a.BackupWindow),
-			MaintenanceWindow:                pulumi.String(a.MaintenanceWindow),
-			DeletionProtection:               pulumi.Bool(a.DeletionProtection),
-			Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
+			// A replica cannot choose its lifecycle (CreateDBInstanceReadReplica has no
+			// EngineLifecycleSupport; the replica reports its source's), so every instance
+			// states the writer's value: the same value diffs nothing, another could never
+			// be applied.
+			EngineLifecycleSupport: pulumi.String(lifecycle),
+			ApplyImmediately:       pulumi.Bool(a.ApplyImmediately),
+			BackupRetentionPeriod:  pulumi.Int(a.BackupRetentionDays),
+			BackupWindow:           pulumi.String(a.BackupWindow),
+			MaintenanceWindow:      pulumi.String(a.MaintenanceWindow),
+			DeletionProtection:     pulumi.Bool(a.DeletionProtection),
+			Tags:                   pulumi.StringMap{"Name": pulumi.String(identifier)},
 		}
 		if a.PerformanceInsights {
 			ia.PerformanceInsightsRetentionPeriod = pulumi.Int(7)
 		}
 		deps := append(append([]pulumi.Resource{}, logGroups...), monitoringDeps...)
-		return ia, []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(deps)}
+		// The identifiers are fixed, so a replacement must delete the old instance before it
+		// creates the new one (RDS refuses a second instance with the same identifier,
+		// DBInstanceAlreadyExists). The provider already does so for an identifier that was
+		// not auto-named; saying it here keeps that from depending on the provider.
+		return ia, []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true)}
 	}
 	logGroups := func(role, identifier string) ([]pulumi.Resource, error) {
 		var out []pulumi.Resource
@@ -269,6 +342,28 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return out, nil
 	}
 
+	// What replaces the writer (the provider forces a new instance when one of these changes)
+	// and what the secret's JSON holds besides the password: the keepers of the password and
+	// of the final snapshot's suffix.
+	writerAZ := ""
+	if !a.MultiAZ {
+		writerAZ = a.AZs[0]
+	}
+	replacedBy := map[string]string{
+		"identifier": a.Identifier, "engine": "mysql", "username": a.Username, "dbName": a.DBName,
+		"availabilityZone": writerAZ, "storageEncrypted": "true",
+	}
+	pwKeepers := maps.Clone(replacedBy)
+	pwKeepers["port"] = strconv.Itoa(a.Port)
+	password, err := newMasterPassword(ctx, name, pwKeepers, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
+	}
+	secret, err := newMasterSecret(ctx, name, a.Identifier, parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
+	}
+
 	// Writer.
 	writerLogs, err := logGroups("primary", a.Identifier)
 	if err != nil {
@@ -280,21 +375,33 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	wa.AllocatedStorage = pulumi.Int(a.AllocatedStorage)
 	wa.DbName = pulumi.String(a.DBName)
 	wa.Username = pulumi.String(a.Username)
-	// RDS generates the master password and keeps it in Secrets Manager: it is never in the
-	// program, the config or the state (gotcha 6: no Password alongside).
-	wa.ManageMasterUserPassword = pulumi.Bool(true)
+	// The program generates the password and keeps it in a secret it owns. RDS's own managed
+	// password (ManageMasterUserPassword) cannot be used: RDS refuses MySQL read replicas of a
+	// source that has it (RDS User Guide, "Limitations for Secrets Manager integration with
+	// Amazon RDS"; terraform-aws-modules/terraform-aws-rds#512). The rotation function then
+	// changes the password in MySQL with SET PASSWORD, which RDS never reads back, so neither
+	// a rotation nor a refresh diffs this input; it changes only with the password's keepers.
+	wa.Password = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
 	wa.DbSubnetGroupName = subnets.Name
 	wa.MultiAz = pulumi.Bool(a.MultiAZ)
 	if !a.MultiAZ {
 		// A single-AZ writer is pinned so that the replicas can be placed elsewhere; a
-		// Multi-AZ writer must not name an AZ (gotcha 4).
+		// Multi-AZ writer must not name an AZ (InvalidParameterCombination,
+		// hashicorp/terraform-provider-aws#39225).
 		wa.AvailabilityZone = pulumi.String(a.AZs[0])
 	}
 	wa.SkipFinalSnapshot = pulumi.Bool(!a.FinalSnapshot)
 	if a.FinalSnapshot {
-		wa.FinalSnapshotIdentifier = pulumi.String(a.Identifier + "-final")
+		suffix, err := newFinalSnapshotSuffix(ctx, name, replacedBy, parent)
+		if err != nil {
+			return nil, fmt.Errorf("data: database: %w", err)
+		}
+		wa.FinalSnapshotIdentifier = pulumi.Sprintf("%s-final-%s", a.Identifier, suffix.Hex)
 	}
-	wa.DeleteAutomatedBackups = pulumi.Bool(false)
+	// Automated backups outlive the writer only where a final snapshot is kept too; without
+	// one they would only cost money and keep the option group in use
+	// (InvalidOptionGroupStateFault, hashicorp/terraform-provider-aws#4595).
+	wa.DeleteAutomatedBackups = pulumi.Bool(!a.FinalSnapshot)
 	writer, err := rds.NewInstance(ctx, name+"-primary", wa, wopts...)
 	if err != nil {
 		return nil, fmt.Errorf("data: database primary: %w", err)
@@ -302,6 +409,25 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	db.Identifiers = append(db.Identifiers, a.Identifier)
 	if err := db.addAlarms(ctx, name+"-primary", a.Identifier, false, &a.Alarms, parent); err != nil {
 		return nil, fmt.Errorf("data: database primary: %w", err)
+	}
+
+	// The secret's first value needs the writer's address; rotation needs the value.
+	version, err := newMasterSecretVersion(ctx, name, secret,
+		secretJSON(writer.Address, password.Result, a.Port, a.Username, a.DBName), parent)
+	if err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
+	}
+	if _, err := newRotation(ctx, name, secret, &rotationArgs{
+		stackName:       a.Identifier + "-rotation",
+		functionName:    a.Identifier + "-rotation",
+		partition:       a.Partition,
+		region:          a.Region,
+		days:            a.PasswordRotationDays,
+		subnetIDs:       a.RotationSubnetIDs,
+		securityGroupID: a.RotationSecurityGroupID,
+		dependsOn:       append([]pulumi.Resource{version, writer}, a.RotationDependsOn...),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
 	}
 
 	// Read replicas, never in the writer's preferred AZ (AZs[0]).
@@ -316,13 +442,16 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		}
 		ra, ropts := common(identifier, a.ReplicaInstanceClass, lgs)
 		// Same region, no DbSubnetGroupName: the source's identifier is the reference and
-		// the replica joins the source's subnet group (gotcha 3; with a subnet group it
-		// would have to be the ARN). Engine, storage size, user, password and database name
-		// come from the source.
+		// the replica joins the source's subnet group (with a subnet group it would have to
+		// be the ARN; pulumi-aws rds.InstanceArgs.ReplicateSourceDb). Engine, storage size,
+		// user, password and database name come from the source: a replica sets none of
+		// the credential arguments.
 		ra.ReplicateSourceDb = writer.Identifier
 		ra.AvailabilityZone = pulumi.String(az)
 		ra.MultiAz = pulumi.Bool(false)
-		// A replica may never name a final snapshot (gotcha 3); the writer has the data.
+		// A replica may never name a final snapshot ("FinalDBSnapshotIdentifier can not be
+		// specified when deleting a replica instance", hashicorp/terraform-provider-aws#4276);
+		// the writer has the data.
 		ra.SkipFinalSnapshot = pulumi.Bool(true)
 		ra.DeleteAutomatedBackups = pulumi.Bool(true)
 		r, err := rds.NewInstance(ctx, fmt.Sprintf("%s-%s", name, role), ra, ropts...)
@@ -361,12 +490,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	}
 	db.ReaderAddresses = addresses.ToStringArrayOutput()
 	db.ReaderEndpoints = endpoints.ToStringArrayOutput()
-	db.MasterSecretARN = writer.MasterUserSecrets.ApplyT(func(s []rds.InstanceMasterUserSecret) string {
-		if len(s) == 0 || s[0].SecretArn == nil {
-			return ""
-		}
-		return *s[0].SecretArn
-	}).(pulumi.StringOutput)
+	db.MasterSecretARN = secret.Arn
 
 	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
 		"writerAddress":   db.WriterAddress,
@@ -379,6 +503,22 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	return db, nil
+}
+
+// newFinalSnapshotSuffix makes every final snapshot name unique over the stack's life, as
+// terraform-aws-modules/terraform-aws-rds does with a random_id: a constant name collides on
+// the second deletion (DBSnapshotAlreadyExists). The keepers are what replaces the writer, so
+// a replacement writer gets a new suffix (the old one is deleted with the name in its state),
+// and a destroyed and rebuilt stack gets a new one with the new resource.
+func newFinalSnapshotSuffix(ctx *pulumi.Context, name string, keepers map[string]string, opts ...pulumi.ResourceOption) (*random.RandomId, error) {
+	id, err := random.NewRandomId(ctx, name+"-final-snapshot-suffix", &random.RandomIdArgs{
+		ByteLength: pulumi.Int(4),
+		Keepers:    pulumi.ToStringMap(keepers),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("final snapshot suffix: %w", err)
+	}
+	return id, nil
 }
 
 // addAlarms registers one instance's alarms, when the database has an alert topic.

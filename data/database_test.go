@@ -1,12 +1,15 @@
 package data
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/mockaws"
@@ -32,27 +35,32 @@ func run(t *testing.T, program pulumi.RunFunc) *mockaws.Result {
 // prodDatabaseArgs are production-shaped minimal args.
 func prodDatabaseArgs() *DatabaseArgs {
 	return &DatabaseArgs{
-		Identifier:          "webstack-test-db",
-		InstanceClass:       "db.m7g.large",
-		AllocatedStorage:    100,
-		MaxAllocatedStorage: 500,
-		MultiAZ:             true,
-		Replicas:            1,
-		BackupRetentionDays: 14,
-		BackupWindow:        "17:00-18:00",
-		MaintenanceWindow:   "sat:19:00-sat:20:00",
-		DeletionProtection:  true,
-		FinalSnapshot:       true,
-		Protect:             true,
-		Port:                3307,
-		Username:            "webstack_admin",
-		LogRetentionDays:    365,
-		PerformanceInsights: true,
-		MonitoringInterval:  60,
-		Partition:           "aws",
-		AZs:                 testAZs,
-		SubnetIDs:           pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
-		SecurityGroupID:     pulumi.String("sg-db"),
+		Identifier:              "webstack-test-db",
+		InstanceClass:           "db.m7g.large",
+		AllocatedStorage:        100,
+		MaxAllocatedStorage:     500,
+		MultiAZ:                 true,
+		Replicas:                1,
+		BackupRetentionDays:     14,
+		BackupWindow:            "17:00-18:00",
+		MaintenanceWindow:       "sat:19:00-sat:20:00",
+		DeletionProtection:      true,
+		FinalSnapshot:           true,
+		Protect:                 true,
+		Port:                    3307,
+		Username:                "webstack_admin",
+		LogRetentionDays:        365,
+		PerformanceInsights:     true,
+		MonitoringInterval:      60,
+		Partition:               "aws",
+		Region:                  "ap-northeast-2",
+		AccountID:               "123456789012",
+		AZs:                     testAZs,
+		SubnetIDs:               pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
+		SecurityGroupID:         pulumi.String("sg-db"),
+		PasswordRotationDays:    30,
+		RotationSubnetIDs:       pulumi.ToStringArray([]string{"subnet-app-a", "subnet-app-b"}),
+		RotationSecurityGroupID: pulumi.String("sg-rotation"),
 	}
 }
 
@@ -126,6 +134,12 @@ func TestDatabaseProductionShape(t *testing.T) {
 		want(t, inst, "17:00-18:00", "backupWindow")
 		want(t, inst, "sat:19:00-sat:20:00", "maintenanceWindow")
 		want(t, inst, true, "deletionProtection")
+		want(t, inst, LifecycleStandardOnly, "engineLifecycleSupport")
+		want(t, inst, false, "applyImmediately")
+		want(t, inst, mustFind(t, res, "aws:kms/key:Key", "db-pi-key").Output("arn"), "performanceInsightsKmsKeyId")
+		if !inst.DeleteBeforeReplace {
+			t.Errorf("%s: a fixed identifier needs deleteBeforeReplace to be replaceable", inst.Name)
+		}
 		want(t, inst, []any{"audit", "error", "general", "slowquery"}, "enabledCloudwatchLogsExports")
 		want(t, inst, []any{"sg-db"}, "vpcSecurityGroupIds")
 		if inst.Input("monitoringRoleArn") == nil || inst.Input("parameterGroupName") == nil || inst.Input("optionGroupName") == nil {
@@ -133,20 +147,22 @@ func TestDatabaseProductionShape(t *testing.T) {
 		}
 	}
 
-	// Writer: Multi-AZ without a pinned AZ (gotcha 4), managed password only (gotcha 6), a
-	// final snapshot and kept automated backups (gotcha 5, REL09-BP03).
+	// Writer: Multi-AZ without a pinned AZ, the generated password (never RDS's managed one,
+	// which rules out MySQL replicas), a uniquely named final snapshot and kept automated
+	// backups (REL09-BP03).
 	want(t, w, "webstack-test-db", "identifier")
 	want(t, w, "mysql", "engine")
-	want(t, w, "8.0", "engineVersion")
+	want(t, w, "8.4", "engineVersion")
 	want(t, w, 100, "allocatedStorage")
 	want(t, w, true, "multiAz")
 	want(t, w, nil, "availabilityZone")
-	want(t, w, true, "manageMasterUserPassword")
-	want(t, w, nil, "password")
+	want(t, w, nil, "manageMasterUserPassword")
+	want(t, w, mockaws.Secret, "password")
 	want(t, w, "webstack_admin", "username")
 	want(t, w, "app", "dbName")
 	want(t, w, false, "skipFinalSnapshot")
-	want(t, w, "webstack-test-db-final", "finalSnapshotIdentifier")
+	suffix := mustFind(t, res, "random:index/randomId:RandomId", "db-final-snapshot-suffix")
+	want(t, w, "webstack-test-db-final-"+suffix.Output("hex").(string), "finalSnapshotIdentifier")
 	want(t, w, false, "deleteAutomatedBackups")
 	if w.Input("dbSubnetGroupName") == nil {
 		t.Errorf("writer: no dbSubnetGroupName; it must be in the data subnets (RDS.18)")
@@ -160,7 +176,7 @@ func TestDatabaseProductionShape(t *testing.T) {
 	want(t, r, "ap-northeast-2b", "availabilityZone")
 	want(t, r, false, "multiAz")
 	want(t, r, true, "skipFinalSnapshot")
-	for _, key := range []string{"username", "dbName", "password", "manageMasterUserPassword", "finalSnapshotIdentifier", "engine", "allocatedStorage"} {
+	for _, key := range []string{"username", "dbName", "password", "manageMasterUserPassword", "finalSnapshotIdentifier", "engine", "engineVersion", "allocatedStorage"} {
 		if v := r.Input(key); v != nil {
 			t.Errorf("replica: %s = %v; a replica takes it from its source or may not set it", key, v)
 		}
@@ -188,21 +204,21 @@ func TestDatabaseProductionShape(t *testing.T) {
 	}
 
 	pg := mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params")
-	want(t, pg, "mysql8.0", "family")
+	want(t, pg, "mysql8.4", "family")
 	params := map[string]any{}
 	for _, p := range pg.Input("parameters").([]any) {
 		m := p.(map[string]any)
 		params[m["name"].(string)] = m["value"]
 	}
 	for k, v := range map[string]string{"character_set_server": "utf8mb4", "require_secure_transport": "1",
-		"slow_query_log": "1", "general_log": "1", "log_output": "FILE"} {
+		"slow_query_log": "1", "general_log": "0", "log_output": "FILE"} {
 		if params[k] != v {
 			t.Errorf("parameter group: %s = %v, want %q", k, params[k], v)
 		}
 	}
 	og := mustFind(t, res, "aws:rds/optionGroup:OptionGroup", "db-options")
 	want(t, og, "mysql", "engineName")
-	want(t, og, "8.0", "majorEngineVersion")
+	want(t, og, "8.4", "majorEngineVersion")
 	want(t, og, "MARIADB_AUDIT_PLUGIN", "options", 0, "optionName")
 	sg := mustFind(t, res, "aws:rds/subnetGroup:SubnetGroup", "db-subnets")
 	want(t, sg, []any{"subnet-a", "subnet-b", "subnet-c"}, "subnetIds")
@@ -214,8 +230,8 @@ func TestDatabaseProductionShape(t *testing.T) {
 	att := mustFind(t, res, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring-policy")
 	want(t, att, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", "policyArn")
 
-	if s, _ := res.Outputs["secret"].(string); !strings.HasPrefix(s, "arn:aws:secretsmanager:") {
-		t.Errorf("MasterSecretARN = %v, want the writer's masterUserSecrets[0].secretArn", res.Outputs["secret"])
+	if secret := mustFind(t, res, "aws:secretsmanager/secret:Secret", "db-master-secret"); res.Outputs["secret"] != secret.Output("arn") {
+		t.Errorf("MasterSecretARN = %v, want the master secret's ARN %v", res.Outputs["secret"], secret.Output("arn"))
 	}
 	if readers, _ := res.Outputs["readers"].([]any); len(readers) != 1 {
 		t.Errorf("ReaderAddresses = %v, want one per replica", res.Outputs["readers"])
@@ -236,9 +252,17 @@ func TestDatabaseDevelopmentShape(t *testing.T) {
 	want(t, w, "ap-northeast-2a", "availabilityZone")
 	want(t, w, true, "skipFinalSnapshot")
 	want(t, w, nil, "finalSnapshotIdentifier")
+	// No final snapshot: the automated backups go with the writer.
+	want(t, w, true, "deleteAutomatedBackups")
 	want(t, w, false, "deletionProtection")
 	want(t, w, nil, "monitoringRoleArn")
 	want(t, w, nil, "performanceInsightsRetentionPeriod")
+	want(t, w, nil, "performanceInsightsKmsKeyId")
+	for _, typ := range []string{"random:index/randomId:RandomId", "aws:kms/key:Key"} {
+		if n := len(res.ByType(typ)); n != 0 {
+			t.Errorf("%d %s without a final snapshot or Performance Insights, want 0", n, typ)
+		}
+	}
 	for i := 1; i <= 2; i++ {
 		r := mustFind(t, res, rdsInstance, fmt.Sprintf("db-replica-%d", i))
 		// With two AZs every replica goes to the one the writer is not pinned to.
@@ -279,13 +303,18 @@ func TestDatabaseEventSubscriptions(t *testing.T) {
 
 func TestDatabaseArgsRejected(t *testing.T) {
 	for name, change := range map[string]func(a *DatabaseArgs){
-		"no replicas":          func(a *DatabaseArgs) { a.Replicas = 0 },
-		"one AZ":               func(a *DatabaseArgs) { a.AZs = testAZs[:1] },
-		"no backups":           func(a *DatabaseArgs) { a.BackupRetentionDays = 0 },
-		"bad monitoring":       func(a *DatabaseArgs) { a.MonitoringInterval = 20 },
-		"no ceiling":           func(a *DatabaseArgs) { a.MaxAllocatedStorage = a.AllocatedStorage },
-		"identifier uppercase": func(a *DatabaseArgs) { a.Identifier = "Webstack" },
-		"no security group":    func(a *DatabaseArgs) { a.SecurityGroupID = nil },
+		"no replicas":                  func(a *DatabaseArgs) { a.Replicas = 0 },
+		"one AZ":                       func(a *DatabaseArgs) { a.AZs = testAZs[:1] },
+		"no backups":                   func(a *DatabaseArgs) { a.BackupRetentionDays = 0 },
+		"bad monitoring":               func(a *DatabaseArgs) { a.MonitoringInterval = 20 },
+		"no ceiling":                   func(a *DatabaseArgs) { a.MaxAllocatedStorage = a.AllocatedStorage },
+		"identifier uppercase":         func(a *DatabaseArgs) { a.Identifier = "Webstack" },
+		"no security group":            func(a *DatabaseArgs) { a.SecurityGroupID = nil },
+		"8.0 without extended support": func(a *DatabaseArgs) { a.EngineVersion = "8.0.40" },
+		"5.7":                          func(a *DatabaseArgs) { a.EngineVersion, a.ExtendedSupport = "5.7", true },
+		"no rotation schedule":         func(a *DatabaseArgs) { a.PasswordRotationDays = 0 },
+		"no rotation network":          func(a *DatabaseArgs) { a.RotationSecurityGroupID = nil },
+		"iso partition":                func(a *DatabaseArgs) { a.Partition = "aws-iso" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := prodDatabaseArgs()
@@ -298,5 +327,139 @@ func TestDatabaseArgsRejected(t *testing.T) {
 				t.Fatalf("args accepted or error without context: %v", err)
 			}
 		})
+	}
+}
+
+// secretInput returns the plain string of a resource's secret input.
+func secretInput(t *testing.T, r *mockaws.Resource, key string) string {
+	t.Helper()
+	return secretString(t, r.Inputs[resource.PropertyKey(key)])
+}
+
+// TestDatabaseCredentials: the generated password reaches the writer and the secret (as the
+// JSON the rotation function reads) and nothing else; the secret rotates on schedule through
+// the SAR rotation function placed in the rotation subnets; every step waits for the one before.
+func TestDatabaseCredentials(t *testing.T) {
+	res := runDatabase(t, prodDatabaseArgs())
+	w := mustFind(t, res, rdsInstance, "db-primary")
+	pw := mustFind(t, res, randomPassword, "db-master-password")
+	want(t, pw, MasterPasswordLength, "length")
+	want(t, pw, MasterPasswordSpecials, "overrideSpecial")
+	if MasterPasswordLength < 8 || MasterPasswordLength > 41 || strings.ContainsAny(MasterPasswordSpecials, `/"@ '\`+"`") {
+		t.Errorf("master password: length %d or specials %q outside what RDS for MySQL and the rotation function accept", MasterPasswordLength, MasterPasswordSpecials)
+	}
+	want(t, pw, map[string]any{"identifier": "webstack-test-db", "engine": "mysql", "username": "webstack_admin", "dbName": "app",
+		"availabilityZone": "", "storageEncrypted": "true", "port": "3307"}, "keepers")
+	password := secretString(t, pw.State["result"])
+	if secretInput(t, w, "password") != password {
+		t.Errorf("the writer does not get the generated password")
+	}
+
+	secret := mustFind(t, res, "aws:secretsmanager/secret:Secret", "db-master-secret")
+	want(t, secret, 7, "recoveryWindowInDays")
+	ver := mustFind(t, res, "aws:secretsmanager/secretVersion:SecretVersion", "db-master-secret-version")
+	want(t, ver, secret.ID, "secretId")
+	want(t, ver, nil, "versionStages")
+	var value map[string]any
+	if err := json.Unmarshal([]byte(secretInput(t, ver, "secretString")), &value); err != nil {
+		t.Fatalf("secret value is not JSON: %v", err)
+	}
+	wantValue := map[string]any{"engine": "mysql", "host": w.Output("address"), "port": float64(3307),
+		"username": "webstack_admin", "password": password, "dbname": "app"}
+	if !reflect.DeepEqual(value, wantValue) {
+		t.Errorf("secret value keys/values differ from the rotation function's JSON shape:\n got %v\nwant engine, host, port, username, dbname and the password", slices.Sorted(maps.Keys(value)))
+	}
+	if !slices.Contains(ver.Dependencies, w.URN) {
+		t.Errorf("the secret version does not wait for the writer (it needs its address)")
+	}
+
+	fn := mustFind(t, res, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+	want(t, fn, "webstack-test-db-rotation", "name")
+	want(t, fn, "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMySQLRotationSingleUser", "applicationId")
+	want(t, fn, "1.1.671", "semanticVersion")
+	want(t, fn, []any{"CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"}, "capabilities")
+	want(t, fn, map[string]any{
+		"endpoint":            "https://secretsmanager.ap-northeast-2.amazonaws.com",
+		"functionName":        "webstack-test-db-rotation",
+		"vpcSubnetIds":        "subnet-app-a,subnet-app-b",
+		"vpcSecurityGroupIds": "sg-rotation",
+	}, "parameters")
+	if !fn.DeleteBeforeReplace {
+		t.Errorf("the rotation stack has fixed names and must be deleted before it is replaced")
+	}
+	rot := mustFind(t, res, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
+	want(t, rot, secret.ID, "secretId")
+	want(t, rot, fn.Output("outputs", "RotationLambdaARN"), "rotationLambdaArn")
+	want(t, rot, 30, "rotationRules", "automaticallyAfterDays")
+	want(t, rot, true, "rotateImmediately")
+	for _, dep := range []*mockaws.Resource{ver, fn} {
+		if !slices.Contains(rot.Dependencies, dep.URN) {
+			t.Errorf("the rotation does not wait for %s", dep.Name)
+		}
+	}
+
+	// The password is in no output.
+	for name, v := range res.Outputs {
+		if strings.Contains(fmt.Sprint(v), password) {
+			t.Errorf("output %s holds the master password", name)
+		}
+	}
+}
+
+// TestDatabaseReplacementKeepers: what replaces the writer renews the final snapshot's suffix
+// and the password; what only the secret holds (the port) renews the password alone.
+func TestDatabaseReplacementKeepers(t *testing.T) {
+	base := runDatabase(t, prodDatabaseArgs())
+	for name, tc := range map[string]struct {
+		change           func(a *DatabaseArgs)
+		suffix, password bool
+	}{
+		"username":         {func(a *DatabaseArgs) { a.Username = "other_admin" }, true, true},
+		"single-AZ writer": {func(a *DatabaseArgs) { a.MultiAZ = false }, true, true},
+		"port":             {func(a *DatabaseArgs) { a.Port = 3308 }, false, true},
+		"class":            {func(a *DatabaseArgs) { a.InstanceClass = "db.m7g.xlarge" }, false, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := prodDatabaseArgs()
+			tc.change(a)
+			res := runDatabase(t, a)
+			for typ, n := range map[string]string{"random:index/randomId:RandomId": "db-final-snapshot-suffix", randomPassword: "db-master-password"} {
+				changed := !reflect.DeepEqual(mustFind(t, base, typ, n).Input("keepers"), mustFind(t, res, typ, n).Input("keepers"))
+				if wantChange := map[string]bool{"db-final-snapshot-suffix": tc.suffix, "db-master-password": tc.password}[n]; changed != wantChange {
+					t.Errorf("%s keepers changed: %v, want %v", n, changed, wantChange)
+				}
+			}
+		})
+	}
+}
+
+// TestDatabaseExtendedSupport: 8.0 runs only with RDS Extended Support, which every instance
+// states, on the 8.0 parameter and option groups.
+func TestDatabaseExtendedSupport(t *testing.T) {
+	a := prodDatabaseArgs()
+	a.EngineVersion, a.ExtendedSupport = "8.0.40", true
+	res := runDatabase(t, a)
+	for _, inst := range res.ByType(rdsInstance) {
+		want(t, inst, LifecycleExtendedSupport, "engineLifecycleSupport")
+	}
+	want(t, mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params"), "mysql8.0", "family")
+	want(t, mustFind(t, res, "aws:rds/optionGroup:OptionGroup", "db-options"), "8.0", "majorEngineVersion")
+}
+
+// TestDatabaseGeneralLogAndApplyImmediately: the general log only when asked for (its export
+// stays either way), ApplyImmediately on every instance.
+func TestDatabaseGeneralLogAndApplyImmediately(t *testing.T) {
+	a := prodDatabaseArgs()
+	a.GeneralLog, a.ApplyImmediately = true, true
+	res := runDatabase(t, a)
+	pg := mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params")
+	for _, p := range pg.Input("parameters").([]any) {
+		if m := p.(map[string]any); m["name"] == "general_log" && m["value"] != "1" {
+			t.Errorf("general_log = %v with GeneralLog, want 1", m["value"])
+		}
+	}
+	for _, inst := range res.ByType(rdsInstance) {
+		want(t, inst, true, "applyImmediately")
+		want(t, inst, []any{"audit", "error", "general", "slowquery"}, "enabledCloudwatchLogsExports")
 	}
 }

@@ -22,18 +22,21 @@ type bucketArgs struct {
 	protect   bool
 }
 
-// privateBucket is a BucketV2 with its separate configuration resources (gotcha 20).
+// privateBucket is a BucketV2 with its separate configuration resources (the V2 API of
+// pulumi-aws v6: the bucket's inline acl, versioning, encryption, logging and lifecycle
+// arguments are deprecated).
 type privateBucket struct {
+	// name is the bucket's resource name, the prefix of its companions' names.
+	name   string
 	bucket *s3.BucketV2
 	// ready are the resources that must exist before the bucket is used or gets a policy.
 	ready []pulumi.Resource
 }
 
 // newPrivateBucket registers a bucket that nobody outside the account can reach: ownership
-// controls, all four public access blocks (S3.8), SSE-S3 encryption, versioning when asked,
-// lifecycle rules. AES256 rather than KMS: CloudFront standard logs cannot be delivered to a
-// KMS-encrypted bucket without a key policy for the log delivery service, and OAC reads of a
-// KMS-encrypted object need one for CloudFront; SSE-S3 needs neither.
+// controls, all four public access blocks (S3.8), versioning when asked, lifecycle rules. Its
+// default encryption comes separately (encrypt), because the frontend and CloudFront log
+// buckets use a key whose policy names the distribution, which is created after the buckets.
 func newPrivateBucket(ctx *pulumi.Context, name string, a bucketArgs, opts ...pulumi.ResourceOption) (*privateBucket, error) {
 	prefix := bucketPrefix(ctx.Project(), ctx.Stack(), a.role)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
@@ -47,7 +50,7 @@ func newPrivateBucket(ctx *pulumi.Context, name string, a bucketArgs, opts ...pu
 		return nil, fmt.Errorf("bucket %s: %w", a.role, err)
 	}
 	child := opts
-	b := &privateBucket{bucket: bucket}
+	b := &privateBucket{name: name, bucket: bucket}
 
 	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
 		Bucket: bucket.ID(),
@@ -66,18 +69,7 @@ func newPrivateBucket(ctx *pulumi.Context, name string, a bucketArgs, opts ...pu
 	if err != nil {
 		return nil, fmt.Errorf("bucket %s public access block: %w", a.role, err)
 	}
-	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
-			},
-		}},
-	}, child...)
-	if err != nil {
-		return nil, fmt.Errorf("bucket %s encryption: %w", a.role, err)
-	}
-	b.ready = append(b.ready, ownership, block, sse)
+	b.ready = append(b.ready, ownership, block)
 	if a.versioning {
 		v, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
 			Bucket: bucket.ID(),
@@ -102,6 +94,32 @@ func newPrivateBucket(ctx *pulumi.Context, name string, a bucketArgs, opts ...pu
 		b.ready = append(b.ready, lc)
 	}
 	return b, nil
+}
+
+// encrypt registers the bucket's default encryption: SSE-KMS under key, with an S3 Bucket Key
+// (one data key per bucket for a while instead of a KMS request per object, which cuts KMS
+// requests and their cost), or SSE-S3 (AES256) when key is nil, for the buckets whose writers
+// accept nothing else. Objects written before keep the encryption they were written with.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+func (b *privateBucket) encrypt(ctx *pulumi.Context, key pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+	def := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+		SseAlgorithm: pulumi.String("AES256"),
+	}
+	rule := &s3.BucketServerSideEncryptionConfigurationV2RuleArgs{ApplyServerSideEncryptionByDefault: def}
+	if key != nil {
+		def.SseAlgorithm = pulumi.String("aws:kms")
+		def.KmsMasterKeyId = key
+		rule.BucketKeyEnabled = pulumi.Bool(true)
+	}
+	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, b.name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: b.bucket.ID(),
+		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{rule},
+	}, opts...)
+	if err != nil {
+		return fmt.Errorf("bucket %s encryption: %w", b.name, err)
+	}
+	b.ready = append(b.ready, sse)
+	return nil
 }
 
 // bucketPrefix is "<project>-<stack>-<role>-", lower case and short enough to leave S3 room
@@ -159,7 +177,9 @@ func denyInsecureTransport(bucketArn string) policyStatement {
 
 // FrontendBucketPolicy is the frontend bucket's policy: CloudFront may read objects, and only
 // on behalf of this one distribution (its origin access control signs the requests); nothing
-// reaches the bucket without TLS. No other principal is allowed anything (gotcha 17).
+// reaches the bucket without TLS. No other principal is allowed anything. The policy names
+// the distribution, so it is created after it.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
 func FrontendBucketPolicy(bucketArn, distributionArn string) (string, error) {
 	doc := policyDocument{Version: "2012-10-17", Statement: []policyStatement{
 		{
@@ -176,14 +196,23 @@ func FrontendBucketPolicy(bucketArn, distributionArn string) (string, error) {
 	return string(b), err
 }
 
-// s3AccessLogPrefix is where the frontend bucket's server access logs go in the log bucket.
+// s3AccessLogPrefix is where the frontend bucket's server access logs go in the access-log
+// bucket.
 const s3AccessLogPrefix = "s3-access/site/"
 
-// LogBucketPolicy is the log bucket's policy: S3 server access logs of the frontend bucket
-// (and of no other bucket) may be written under s3AccessLogPrefix, and nothing reaches the
-// bucket without TLS. CloudFront's log delivery writes through the bucket ACL, not the
-// policy.
-func LogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
+// LogBucketPolicy is the CloudFront log bucket's policy: nothing reaches the bucket without
+// TLS. CloudFront's log delivery writes through the bucket ACL, not the policy.
+func LogBucketPolicy(bucketArn string) (string, error) {
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{denyInsecureTransport(bucketArn)}})
+	return string(b), err
+}
+
+// AccessLogBucketPolicy is the access-log bucket's policy: S3 server access logs of the
+// frontend bucket (and of no other bucket) may be written under s3AccessLogPrefix, and nothing
+// reaches the bucket without TLS. With BucketOwnerEnforced the policy is the only way to let
+// the logging service write.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+func AccessLogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
 		{
 			Sid:       "AllowS3ServerAccessLogs",

@@ -83,13 +83,26 @@ func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketArn stri
 
 func TestLogBucketPolicy(t *testing.T) {
 	const logArn = "arn:aws:s3:::webstack-prod-cflogs-abc"
-	raw, err := LogBucketPolicy(logArn, testBucketArn)
+	raw, err := LogBucketPolicy(logArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decodePolicy(t, raw)
+	if len(doc.Statement) != 1 || doc.Statement[0].Effect != "Deny" {
+		t.Fatalf("CloudFront log bucket policy should only deny insecure transport (CloudFront writes through the ACL):\n%s", raw)
+	}
+	assertDenyInsecureTransport(t, doc.Statement[0], logArn)
+}
+
+func TestAccessLogBucketPolicy(t *testing.T) {
+	const logArn = "arn:aws:s3:::webstack-prod-s3access-abc"
+	raw, err := AccessLogBucketPolicy(logArn, testBucketArn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := decodePolicy(t, raw)
 	if len(doc.Statement) != 2 || doc.Statement[0].Effect != "Allow" || doc.Statement[1].Effect != "Deny" {
-		t.Fatalf("log bucket policy should allow S3 access logs and deny insecure transport:\n%s", raw)
+		t.Fatalf("access log bucket policy should allow S3 access logs and deny insecure transport:\n%s", raw)
 	}
 	a := doc.Statement[0]
 	if p, _ := a.Principal.(map[string]any); p["Service"] != "logging.s3.amazonaws.com" || a.Action != "s3:PutObject" ||
@@ -97,6 +110,53 @@ func TestLogBucketPolicy(t *testing.T) {
 		t.Errorf("access-log statement %+v, want logging.s3.amazonaws.com PutObject under s3-access/site/ from the frontend bucket only", a)
 	}
 	assertDenyInsecureTransport(t, doc.Statement[1], logArn)
+}
+
+func TestEdgeKeyPolicy(t *testing.T) {
+	for _, logs := range []bool{false, true} {
+		raw, err := EdgeKeyPolicy(testDistArn, logs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := decodePolicy(t, raw)
+		want := 2
+		if logs {
+			want = 3
+		}
+		if len(doc.Statement) != want {
+			t.Fatalf("logs=%v: %d statements, want %d:\n%s", logs, len(doc.Statement), want, raw)
+		}
+		root := doc.Statement[0]
+		if p, _ := root.Principal.(map[string]any); p["AWS"] != "arn:aws:iam::123456789012:root" || root.Action != "kms:*" || root.Condition != nil {
+			t.Errorf("first statement %+v, want the account root administering the key (delegation to IAM)", root)
+		}
+		oac := doc.Statement[1]
+		if p, _ := oac.Principal.(map[string]any); len(p) != 1 || p["Service"] != "cloudfront.amazonaws.com" || oac.Action != "kms:Decrypt" ||
+			oac.Condition["StringEquals"]["AWS:SourceArn"] != testDistArn || len(oac.Condition) != 1 {
+			t.Errorf("OAC statement %+v, want cloudfront.amazonaws.com kms:Decrypt for %s only", oac, testDistArn)
+		}
+		if logs {
+			d := doc.Statement[2]
+			acts, _ := d.Action.([]any)
+			if p, _ := d.Principal.(map[string]any); p["Service"] != "delivery.logs.amazonaws.com" || len(acts) != 2 || acts[0] != "kms:GenerateDataKey*" || acts[1] != "kms:Decrypt" {
+				t.Errorf("log delivery statement %+v, want delivery.logs.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (S3 Bucket Key)", d)
+			}
+		}
+		if strings.Contains(raw, `"Principal":"*"`) {
+			t.Errorf("key policy grants everyone:\n%s", raw)
+		}
+	}
+	if _, err := EdgeKeyPolicy("E2EXAMPLE", false); err == nil {
+		t.Error("a distribution ID instead of its ARN was accepted")
+	}
+}
+
+func TestKeyAlias(t *testing.T) {
+	for project, want := range map[string]string{"webstack": "alias/webstack-prod-edge", "web.stack": "alias/web-stack-prod-edge"} {
+		if got := KeyAlias(project, "prod"); got != want {
+			t.Errorf("KeyAlias(%q, prod) = %q, want %q", project, got, want)
+		}
+	}
 }
 
 func TestBucketPrefix(t *testing.T) {

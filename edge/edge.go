@@ -50,8 +50,17 @@ type EdgeArgs struct {
 	ContentSecurityPolicy string
 	// WAF attaches a WAFv2 web ACL. Optional. Defaults to false.
 	WAF bool
-	// WAFRateLimit is the per-IP limit per 5 minutes. Optional. Defaults to 2000.
+	// WAFRateLimit is the per-IP limit per 5 minutes, MinRateLimit to MaxRateLimit. Optional.
+	// Defaults to 2000.
 	WAFRateLimit int
+	// WAFBodyInspectionKB is how much of a request body the web ACL inspects, one of
+	// BodyInspectionLimitsKB. Optional. Defaults to DefaultBodyInspectionKB (16); more costs
+	// extra for every request with a larger body.
+	WAFBodyInspectionKB int
+	// WAFAPIMaxBodyKB is the largest request body the web ACL lets through to the API, in KB,
+	// at most WAFBodyInspectionKB; 0 puts no WAF limit on API bodies (the application's own
+	// limit applies), which uploads larger than 64 KB need. Optional. Defaults to 0.
+	WAFAPIMaxBodyKB int
 	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
 	Logs bool
 	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
@@ -81,6 +90,9 @@ func (a *EdgeArgs) withDefaults() EdgeArgs {
 	}
 	if out.WAFRateLimit == 0 {
 		out.WAFRateLimit = 2000
+	}
+	if out.WAFBodyInspectionKB == 0 {
+		out.WAFBodyInspectionKB = DefaultBodyInspectionKB
 	}
 	if out.LogRetentionDays == 0 {
 		out.LogRetentionDays = 365
@@ -123,8 +135,17 @@ func (a *EdgeArgs) validate() error {
 	if !apiPattern.MatchString(a.APIPathPattern) {
 		errs = append(errs, fmt.Errorf("api path pattern %q is not a fixed prefix followed by /*", a.APIPathPattern))
 	}
-	if a.WAFRateLimit < 10 {
-		errs = append(errs, fmt.Errorf("waf rate limit %d is below 10", a.WAFRateLimit))
+	if a.WAFRateLimit < MinRateLimit || a.WAFRateLimit > MaxRateLimit {
+		errs = append(errs, fmt.Errorf("waf rate limit %d is not between %d and %d", a.WAFRateLimit, MinRateLimit, MaxRateLimit))
+	}
+	if !validInspectionKB(a.WAFBodyInspectionKB) {
+		errs = append(errs, fmt.Errorf("waf body inspection limit %d KB is not one of %v", a.WAFBodyInspectionKB, BodyInspectionLimitsKB))
+	}
+	if a.WAFAPIMaxBodyKB < 0 || a.WAFAPIMaxBodyKB > a.WAFBodyInspectionKB {
+		errs = append(errs, fmt.Errorf("waf api body limit %d KB is not between 0 and the inspection limit, %d KB", a.WAFAPIMaxBodyKB, a.WAFBodyInspectionKB))
+	}
+	if a.WAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
+		errs = append(errs, fmt.Errorf("api path prefix %q is longer than the %d bytes a WAF byte match can search for", APIPathPrefix(a.APIPathPattern), MaxSearchStringBytes))
 	}
 	if a.LogRetentionDays < 1 || a.NoncurrentVersionDays < 1 {
 		errs = append(errs, fmt.Errorf("log retention (%d) and noncurrent version days (%d) must be at least 1", a.LogRetentionDays, a.NoncurrentVersionDays))
@@ -136,6 +157,16 @@ func (a *EdgeArgs) validate() error {
 func APIBasePath(pattern string) string {
 	return strings.TrimSuffix(pattern, "/*")
 }
+
+// APIPathPrefix is what the paths a pattern routes start with: "/api/*" -> "/api/".
+func APIPathPrefix(pattern string) string {
+	return strings.TrimSuffix(pattern, "*")
+}
+
+// MaxSearchStringBytes is the longest string a WAF byte match statement searches for
+// (pulumi-aws wafv2 ByteMatchStatement.SearchString: "The maximum length of the value is 50
+// bytes").
+const MaxSearchStringBytes = 50
 
 // Edge is the frontend bucket and the CloudFront distribution in front of the SPA and the API.
 type Edge struct {
@@ -155,8 +186,11 @@ type Edge struct {
 	APIURL pulumi.StringOutput `pulumi:"apiUrl"`
 	// WebACLArn is the WAF web ACL's ARN, "" without WAF.
 	WebACLArn pulumi.StringOutput `pulumi:"webAclArn"`
-	// LogBucketName is the access-log bucket, "" without logs.
+	// LogBucketName is the CloudFront standard-log bucket, "" without logs.
 	LogBucketName pulumi.StringOutput `pulumi:"logBucketName"`
+	// KeyArn is the KMS key the frontend and log buckets are encrypted with. Deploy roles that
+	// upload to the frontend bucket need kms:GenerateDataKey and kms:Decrypt on it.
+	KeyArn pulumi.StringOutput `pulumi:"keyArn"`
 }
 
 // NewEdge registers the edge tier.
@@ -220,16 +254,22 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	var logging cloudfront.DistributionLoggingConfigPtrInput
 	e.LogBucketName = pulumi.String("").ToStringOutput()
 	var distDeps []pulumi.Resource
+	var logs *privateBucket
 	if a.Logs {
 		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
 		if err != nil {
 			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
 		}
-		logs, err := newLogBucket(ctx, name+"-logs", owner.Id, site.bucket, a.LogRetentionDays, a.NoncurrentVersionDays, a.Protect, parent...)
-		if err != nil {
+		keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
+		if logs, err = newLogBucket(ctx, name+"-logs", owner.Id, keep, a.Protect, parent...); err != nil {
+			return nil, fmt.Errorf("edge: %w", err)
+		}
+		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", site, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
 		e.LogBucketName = logs.bucket.Bucket
+		// CloudFront checks the bucket's ownership controls and ACL when the distribution is
+		// created.
 		distDeps = append(distDeps, logs.ready...)
 		logging = &cloudfront.DistributionLoggingConfigArgs{
 			// Standard logs address the bucket by its global domain name.
@@ -243,7 +283,12 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	var webACLID pulumi.StringPtrInput
 	e.WebACLArn = pulumi.String("").ToStringOutput()
 	if a.WAF {
-		acl, err := newWebACL(ctx, name, a.WAFRateLimit, global...)
+		acl, err := newWebACL(ctx, name, webACLArgs{
+			rateLimit:    a.WAFRateLimit,
+			apiPrefix:    APIPathPrefix(a.APIPathPattern),
+			inspectionKB: a.WAFBodyInspectionKB,
+			apiMaxBodyKB: a.WAFAPIMaxBodyKB,
+		}, global...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
@@ -253,15 +298,18 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 
 	// --- Viewer certificate ------------------------------------------------------------------
 	viewerCert := &cloudfront.DistributionViewerCertificateArgs{
-		// The default *.cloudfront.net certificate admits only TLSv1 as the minimum protocol
-		// (gotcha 16); CloudFront.7/.15 need a custom domain.
+		// With the default *.cloudfront.net certificate CloudFront uses TLSv1 as the minimum
+		// protocol whatever is set, so it is set to what AWS applies; CloudFront.7/.15 need a
+		// custom domain.
+		// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-viewercertificate.html
 		CloudfrontDefaultCertificate: pulumi.Bool(true),
 		MinimumProtocolVersion:       pulumi.String("TLSv1"),
 	}
 	var aliases pulumi.StringArrayInput
 	if domain != "" {
-		// The CloudFront certificate must live in us-east-1 (gotcha 15); its validation record
-		// goes into the zone through the regional provider like every other record.
+		// CloudFront takes ACM certificates only from us-east-1; its validation record goes
+		// into the zone through the regional provider like every other record.
+		// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
 		arn, err := newValidatedCertificate(ctx, name+"-viewer", domain, origin.ZoneID, global, parent...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: viewer certificate: %w", err)
@@ -319,7 +367,8 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 			&cloudfront.DistributionOriginArgs{
 				OriginId: pulumi.String(siteOriginID),
 				// The REST endpoint, not the website endpoint: OAC signs requests to it and
-				// S3OriginConfig stays unset (gotcha 17).
+				// S3OriginConfig stays unset (an origin with both OAC and an origin access
+				// identity is refused: IllegalOriginAccessConfiguration).
 				DomainName:            site.bucket.BucketRegionalDomainName,
 				OriginAccessControlId: oac.ID(),
 			},
@@ -350,9 +399,16 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		},
 		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{
 			&cloudfront.DistributionOrderedCacheBehaviorArgs{
-				PathPattern:             pulumi.String(a.APIPathPattern),
-				TargetOriginId:          pulumi.String(apiOriginID),
-				ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
+				PathPattern:    pulumi.String(a.APIPathPattern),
+				TargetOriginId: pulumi.String(apiOriginID),
+				// https-only, not redirect-to-https: a request to the API carries credentials
+				// and a body, and a redirect comes too late for both; they have crossed the
+				// network in clear already. With redirect-to-https CloudFront answers a GET with
+				// 301, a POST/PUT/PATCH/DELETE with 307 (HTTP/1.1) or 403 (HTTP/1.0), and clients
+				// that follow a 301 or 302 with a GET lose the body; https-only answers every
+				// plain-HTTP request with 403, so the mistake shows at once.
+				// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
+				ViewerProtocolPolicy:    pulumi.String("https-only"),
 				AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}),
 				CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
 				Compress:                pulumi.Bool(false),
@@ -361,8 +417,9 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 				ResponseHeadersPolicyId: headers.ID(),
 			},
 		},
-		// No CustomErrorResponses: they would also turn the API's real 403/404 into
-		// index.html (gotcha 25). spa-router.js handles client-side routes instead.
+		// No CustomErrorResponses: they apply to every behavior and would also turn the
+		// API's real 403/404 into index.html. spa-router.js handles client-side routes
+		// instead.
 		Restrictions: &cloudfront.DistributionRestrictionsArgs{
 			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{
 				RestrictionType: pulumi.String("none"),
@@ -378,8 +435,25 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	e.DistributionArn = dist.Arn
 	e.DomainName = dist.DomainName
 
-	// The bucket policy names the distribution, so it comes after it (gotcha 17), and after
-	// the public access block so that the two never race.
+	// --- Encryption ------------------------------------------------------------------------------
+	// The key policy names the distribution, so the key and the buckets' encryption under it
+	// come after the distribution (newBucketKey).
+	key, err := newBucketKey(ctx, name, dist.Arn, a.Logs, a.Protect, parent...)
+	if err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
+	e.KeyArn = key.Arn
+	if err := site.encrypt(ctx, key.Arn, parent...); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
+	if logs != nil {
+		if err := logs.encrypt(ctx, key.Arn, parent...); err != nil {
+			return nil, fmt.Errorf("edge: %w", err)
+		}
+	}
+
+	// The bucket policy names the distribution, so it comes after it, and after the public
+	// access block so that the two never race.
 	policy := pulumi.All(site.bucket.Arn, dist.Arn).ApplyT(func(v []any) (string, error) {
 		return FrontendBucketPolicy(v[0].(string), v[1].(string))
 	}).(pulumi.StringOutput)
@@ -421,6 +495,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		"apiUrl":          e.APIURL,
 		"webAclArn":       e.WebACLArn,
 		"logBucketName":   e.LogBucketName,
+		"keyArn":          e.KeyArn,
 	}); err != nil {
 		return nil, err
 	}

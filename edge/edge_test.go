@@ -24,6 +24,7 @@ type shape struct {
 	domain, zoneName, zoneID string
 	waf, logs, versioning    bool
 	protect                  bool
+	inspectionKB, apiBodyKB  int
 }
 
 // runEdge registers an Origin and an Edge of the given shape under the mock engine, the way
@@ -53,6 +54,9 @@ func runEdge(t *testing.T, s shape) (*mockaws.Result, error) {
 			Logs:           s.logs,
 			Versioning:     s.versioning,
 			Protect:        s.protect,
+			// The WAF settings as the config passes them: always set.
+			WAFBodyInspectionKB: s.inspectionKB,
+			WAFAPIMaxBodyKB:     s.apiBodyKB,
 		}
 		if s.domain == "" {
 			args.ALBDomainName = pulumi.String(fakeALBDnsName)
@@ -92,6 +96,9 @@ const (
 	tPolicy       = "aws:s3/bucketPolicy:BucketPolicy"
 	tOwnership    = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 	tACL          = "aws:s3/bucketAclV2:BucketAclV2"
+	tSSE          = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	tKey          = "aws:kms/key:Key"
+	tLogging      = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 )
 
 // TestEdgeShapes registers every stack shape and checks which resources exist.
@@ -102,21 +109,22 @@ func TestEdgeShapes(t *testing.T) {
 		want map[string]int
 	}{
 		{"default domain, no WAF, no logs", shape{}, map[string]int{
-			tDistribution: 1, tBucket: 1, tRecord: 0, tCert: 0, tCertValid: 0, tWebACL: 0, tPolicy: 1, tACL: 0,
+			tDistribution: 1, tBucket: 1, tRecord: 0, tCert: 0, tCertValid: 0, tWebACL: 0, tPolicy: 1, tACL: 0, tKey: 1, tSSE: 1, tLogging: 0,
 			"aws:s3/bucketVersioningV2:BucketVersioningV2": 0,
 		}},
+		// Three buckets with logs: the frontend, the CloudFront logs, the S3 access logs.
 		{"default domain, WAF and logs", shape{waf: true, logs: true, versioning: true}, map[string]int{
-			tDistribution: 1, tBucket: 2, tRecord: 0, tCert: 0, tWebACL: 1, tPolicy: 2, tACL: 1,
-			"aws:s3/bucketVersioningV2:BucketVersioningV2": 2,
+			tDistribution: 1, tBucket: 3, tRecord: 0, tCert: 0, tWebACL: 1, tPolicy: 3, tACL: 1, tKey: 1, tSSE: 3, tLogging: 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 3,
 		}},
 		// Records: two certificate validations, origin.<domain>, and A + AAAA for the site.
 		{"custom domain by zone name, no WAF", shape{domain: "www.example.com", zoneName: "example.com"}, map[string]int{
 			tDistribution: 1, tBucket: 1, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 0,
 		}},
-		// The log bucket is versioned even when the frontend bucket is not.
+		// The log buckets are versioned even when the frontend bucket is not.
 		{"custom domain by zone id, WAF and logs", shape{domain: "app.example.org", zoneID: "Z0123456789ABC", waf: true, logs: true}, map[string]int{
-			tDistribution: 1, tBucket: 2, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 1, tACL: 1,
-			"aws:s3/bucketVersioningV2:BucketVersioningV2": 1,
+			tDistribution: 1, tBucket: 3, tRecord: 5, tCert: 2, tCertValid: 2, tWebACL: 1, tACL: 1, tKey: 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2": 2,
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +145,9 @@ func TestEdgeShapes(t *testing.T) {
 	}
 }
 
-// TestFrontendBucket checks the private bucket's separate V2 resources (gotcha 20).
+// TestFrontendBucket checks the private bucket's separate V2 resources: pulumi-aws v6
+// deprecates BucketV2's inline acl, versioning, encryption, policy, website, lifecycle and
+// logging arguments.
 func TestFrontendBucket(t *testing.T) {
 	for _, versioning := range []bool{false, true} {
 		res := mustRun(t, shape{versioning: versioning, protect: versioning})
@@ -165,9 +175,17 @@ func TestFrontendBucket(t *testing.T) {
 				t.Errorf("public access block %s = %v, want true (S3.8)", k, pab.Input(k))
 			}
 		}
-		sse := find(t, res, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "edge-site-encryption")
-		if got := sse.Input("rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"); got != "AES256" {
-			t.Errorf("site bucket encryption %v, want AES256", got)
+		// SSE-KMS under the stack's own key, with an S3 Bucket Key (S3.17).
+		key := find(t, res, tKey, "edge-key")
+		sse := find(t, res, tSSE, "edge-site-encryption")
+		if got := sse.Input("rules", 0, "applyServerSideEncryptionByDefault"); fmt.Sprint(got) != fmt.Sprint(map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key.Output("arn")}) {
+			t.Errorf("site bucket encryption %v, want aws:kms under %v", got, key.Output("arn"))
+		}
+		if sse.Input("rules", 0, "bucketKeyEnabled") != true {
+			t.Errorf("site bucket encryption has no S3 Bucket Key: every object would be a KMS request")
+		}
+		if key.Input("enableKeyRotation") != true || key.Protect != versioning {
+			t.Errorf("key rotation %v protect %v, want rotation and protect=%v", key.Input("enableKeyRotation"), key.Protect, versioning)
 		}
 		lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-site-lifecycle")
 		if got := lc.Input("rules", 0, "noncurrentVersionExpiration", "noncurrentDays"); got != 30.0 {
@@ -183,8 +201,9 @@ func TestFrontendBucket(t *testing.T) {
 	}
 }
 
-// TestBucketPolicyAfterDistribution checks gotcha 17: the policy names the distribution's ARN
-// and is created after it.
+// TestBucketPolicyAfterDistribution checks that the policy names the distribution's ARN and
+// is created after it, and that the key whose policy names it too comes after it, with the
+// buckets' encryption after the key: no cycle.
 func TestBucketPolicyAfterDistribution(t *testing.T) {
 	res := mustRun(t, shape{})
 	dist := find(t, res, tDistribution, "edge-cdn")
@@ -203,6 +222,22 @@ func TestBucketPolicyAfterDistribution(t *testing.T) {
 	}
 	if !strings.Contains(raw, `"Principal":{"Service":"cloudfront.amazonaws.com"}`) || !strings.Contains(raw, `"aws:SecureTransport":"false"`) {
 		t.Errorf("policy lacks the CloudFront allow or the TLS deny: %s", raw)
+	}
+
+	res = mustRun(t, shape{logs: true})
+	dist = find(t, res, tDistribution, "edge-cdn")
+	key := find(t, res, tKey, "edge-key")
+	if !contains(key.Dependencies, dist.URN) || !strings.Contains(fmt.Sprint(key.Input("policy")), fmt.Sprint(dist.Output("arn"))) {
+		t.Errorf("key policy does not name the distribution or does not wait for it: %v", key.Input("policy"))
+	}
+	for _, name := range []string{"edge-site-encryption", "edge-logs-encryption"} {
+		sse := find(t, res, tSSE, name)
+		if !contains(sse.Dependencies, key.URN) {
+			t.Errorf("%s does not depend on the key", name)
+		}
+		if contains(dist.Dependencies, sse.URN) {
+			t.Errorf("the distribution depends on %s, which depends on the key, which names the distribution", name)
+		}
 	}
 }
 
@@ -231,7 +266,7 @@ func TestDistribution(t *testing.T) {
 		}
 	}
 	if v := d.Input("customErrorResponses"); v != nil {
-		t.Errorf("distribution has customErrorResponses %v; they would rewrite API errors (gotcha 25)", v)
+		t.Errorf("distribution has customErrorResponses %v; they apply to every behavior and would rewrite API errors", v)
 	}
 
 	// Origins: the bucket through OAC (no OAI), the ALB with the secret header.
@@ -250,7 +285,7 @@ func TestDistribution(t *testing.T) {
 		t.Errorf("bucket origin OAC %v, want %s", s3o["originAccessControlId"], oac.ID)
 	}
 	if oai, ok := s3o["s3OriginConfig"]; ok {
-		t.Errorf("bucket origin sets s3OriginConfig %v; with OAC it must be omitted (gotcha 17)", oai)
+		t.Errorf("bucket origin sets s3OriginConfig %v; with OAC it must be omitted", oai)
 	}
 	api := originByID(t, d, apiOriginID)
 	if api["domainName"] != fakeALBDnsName {
@@ -300,7 +335,7 @@ func TestDistribution(t *testing.T) {
 	for k, want := range map[string]any{
 		"pathPattern":             DefaultAPIPathPattern,
 		"targetOriginId":          apiOriginID,
-		"viewerProtocolPolicy":    "redirect-to-https",
+		"viewerProtocolPolicy":    "https-only", // a redirect comes after the body crossed in clear
 		"cachePolicyId":           CachingDisabledPolicyID,
 		"originRequestPolicyId":   AllViewerExceptHostHeaderPolicyID,
 		"responseHeadersPolicyId": headers.ID,
@@ -443,17 +478,20 @@ func TestWAF(t *testing.T) {
 	}
 	rules, _ := acl.Input("rules").([]any)
 	var names []string
-	for _, r := range rules {
+	for i, r := range rules {
 		m := r.(map[string]any)
 		names = append(names, fmt.Sprint(m["name"]))
+		if m["priority"] != float64(i) {
+			t.Errorf("rule %v has priority %v, want %d", m["name"], m["priority"], i)
+		}
 		vc, _ := m["visibilityConfig"].(map[string]any)
 		if vc["cloudwatchMetricsEnabled"] != true || vc["sampledRequestsEnabled"] != true {
 			t.Errorf("rule %v: visibility %v, want metrics and sampled requests", m["name"], vc)
 		}
 	}
-	want := "[AWSManagedRulesCommonRuleSet AWSManagedRulesKnownBadInputsRuleSet AWSManagedRulesAmazonIpReputationList RateLimitPerIP]"
+	want := "[AWSManagedRulesCommonRuleSet AWSManagedRulesKnownBadInputsRuleSet AWSManagedRulesAmazonIpReputationList RateLimitPerIP BodySizeLimitOutsideAPI]"
 	if fmt.Sprint(names) != want {
-		t.Errorf("web acl rules %v, want %s", names, want)
+		t.Errorf("web acl rules %v, want %s (no API body limit by default)", names, want)
 	}
 	if got := acl.Input("rules", 3, "statement", "rateBasedStatement", "limit"); got != 2000.0 {
 		t.Errorf("rate limit %v, want the default 2000", got)
@@ -468,45 +506,123 @@ func TestWAF(t *testing.T) {
 	if d.Input("webAclId") != acl.Output("arn") {
 		t.Errorf("distribution webAclId %v, want the web ACL's ARN %v", d.Input("webAclId"), acl.Output("arn"))
 	}
+	// The default body inspection limit, stated.
+	if got := acl.Input("associationConfig", "requestBodies", 0, "cloudfronts", 0, "defaultSizeInspectionLimit"); got != "KB_16" {
+		t.Errorf("body inspection limit %v, want KB_16", got)
+	}
+	// Staying within the 1,500 WCUs the web ACL's base price includes (the mock computes the
+	// capacity from the rules as AWS documents their costs).
+	if c, _ := acl.Output("capacity").(float64); c <= 0 || c > 1500 {
+		t.Errorf("web acl capacity %v WCUs, want at most 1500", acl.Output("capacity"))
+	}
 }
 
-// TestLogs checks gotcha 18: the log bucket is the only one with ACLs.
+// TestWAFBodyLimits checks that the core rule set's 8 KB body limit is counted, not enforced,
+// and that our own rules put it back outside the API and, when asked, limit API bodies.
+func TestWAFBodyLimits(t *testing.T) {
+	res := mustRun(t, shape{waf: true})
+	acl := find(t, res, tWebACL, "edge-waf")
+	overrides := acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "ruleActionOverrides")
+	if fmt.Sprint(overrides) != fmt.Sprint([]any{map[string]any{"name": "SizeRestrictions_BODY", "actionToUse": map[string]any{"count": map[string]any{}}}}) {
+		t.Errorf("core rule set overrides %v, want SizeRestrictions_BODY counted", overrides)
+	}
+	for _, o := range acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "ruleActionOverrides").([]any) {
+		if name := o.(map[string]any)["name"]; !contains(CommonRuleSetRules, fmt.Sprint(name)) {
+			t.Errorf("override %v names no rule of AWSManagedRulesCommonRuleSet: it would silently do nothing", name)
+		}
+	}
+	// Outside the API: NOT(path starts with /api/) AND body > 8192, oversize bodies match.
+	site := acl.Input("rules", 4, "statement", "andStatement", "statements").([]any)
+	notAPI := site[0].(map[string]any)["notStatement"].(map[string]any)["statements"].([]any)[0].(map[string]any)["byteMatchStatement"].(map[string]any)
+	if notAPI["searchString"] != "/api/" || notAPI["positionalConstraint"] != "STARTS_WITH" || notAPI["fieldToMatch"].(map[string]any)["uriPath"] == nil {
+		t.Errorf("site body rule's path test %v, want uriPath STARTS_WITH /api/", notAPI)
+	}
+	size := site[1].(map[string]any)["sizeConstraintStatement"].(map[string]any)
+	if size["size"] != float64(SiteMaxBodyBytes) || size["comparisonOperator"] != "GT" ||
+		size["fieldToMatch"].(map[string]any)["body"].(map[string]any)["oversizeHandling"] != "MATCH" {
+		t.Errorf("site body rule's size test %v, want body GT 8192 with oversize bodies matching", size)
+	}
+	if acl.Input("rules", 4, "action", "block") == nil {
+		t.Error("the site body rule does not block")
+	}
+
+	// An API limit of 32 KB needs a 32 KB inspection limit, and blocks larger API bodies.
+	res = mustRun(t, shape{waf: true, inspectionKB: 32, apiBodyKB: 32})
+	acl = find(t, res, tWebACL, "edge-waf")
+	if got := acl.Input("associationConfig", "requestBodies", 0, "cloudfronts", 0, "defaultSizeInspectionLimit"); got != "KB_32" {
+		t.Errorf("body inspection limit %v, want KB_32", got)
+	}
+	if acl.Input("rules", 5, "name") != "APIBodySizeLimit" || acl.Input("rules", 5, "action", "block") == nil {
+		t.Fatalf("rule 5 %v, want the blocking API body limit", acl.Input("rules", 5))
+	}
+	api := acl.Input("rules", 5, "statement", "andStatement", "statements").([]any)
+	if api[0].(map[string]any)["byteMatchStatement"].(map[string]any)["searchString"] != "/api/" ||
+		api[1].(map[string]any)["sizeConstraintStatement"].(map[string]any)["size"] != 32.0*1024 {
+		t.Errorf("API body rule %v, want /api/ AND body > 32768", api)
+	}
+}
+
+// TestLogs checks the log buckets: CloudFront's with ACLs (the only one) and the edge key, the
+// S3 access logs' apart on SSE-S3.
 func TestLogs(t *testing.T) {
 	res := mustRun(t, shape{logs: true})
 	logs := find(t, res, tBucket, "edge-logs")
+	access := find(t, res, tBucket, "edge-access-logs")
 	if got := find(t, res, tOwnership, "edge-logs-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerPreferred" {
 		t.Errorf("log bucket ownership %v, want BucketOwnerPreferred (CloudFront standard logs use ACLs)", got)
 	}
-	if got := find(t, res, tOwnership, "edge-site-ownership").Input("rule", "objectOwnership"); got != "BucketOwnerEnforced" {
-		t.Errorf("site bucket ownership %v: the ACL exception is for the log bucket only", got)
+	for _, name := range []string{"edge-site-ownership", "edge-access-logs-ownership"} {
+		if got := find(t, res, tOwnership, name).Input("rule", "objectOwnership"); got != "BucketOwnerEnforced" {
+			t.Errorf("%s %v: the ACL exception is for the CloudFront log bucket only", name, got)
+		}
 	}
 	acl := find(t, res, tACL, "edge-logs-acl")
 	grants := fmt.Sprint(acl.Input("accessControlPolicy", "grants"))
 	if !strings.Contains(grants, cloudFrontLogDeliveryCanonicalID) || !strings.Contains(grants, mockaws.CanonicalUserID) {
 		t.Errorf("log bucket ACL grants %s, want FULL_CONTROL for the owner and awslogsdelivery", grants)
 	}
-	pab := find(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-logs-public-access-block")
-	if pab.Input("blockPublicAcls") != true || pab.Input("restrictPublicBuckets") != true {
-		t.Errorf("log bucket public access block %v", pab.Inputs)
+	if !contains(acl.Dependencies, find(t, res, tOwnership, "edge-logs-ownership").URN) {
+		t.Errorf("log bucket ACL does not wait for the ownership controls; a new bucket refuses ACLs")
 	}
-	lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "edge-logs-lifecycle")
-	if got := lc.Input("rules", 0, "expiration", "days"); got != 365.0 {
-		t.Errorf("log expiry %v days, want 365", got)
+	for _, b := range []*mockaws.Resource{logs, access} {
+		pab := find(t, res, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b.Name+"-public-access-block")
+		if pab.Input("blockPublicAcls") != true || pab.Input("restrictPublicBuckets") != true {
+			t.Errorf("%s public access block %v", b.Name, pab.Inputs)
+		}
+		lc := find(t, res, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", b.Name+"-lifecycle")
+		if got := lc.Input("rules", 0, "expiration", "days"); got != 365.0 {
+			t.Errorf("%s expiry %v days, want 365", b.Name, got)
+		}
+		// Versioned (S3.14) whatever the frontend bucket does; noncurrent versions expire.
+		v := find(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", b.Name+"-versioning")
+		if v.Input("bucket") != b.ID || v.Input("versioningConfiguration", "status") != "Enabled" {
+			t.Errorf("%s versioning %v, want Enabled", b.Name, v.Inputs)
+		}
+		if got := lc.Input("rules", 0, "noncurrentVersionExpiration", "noncurrentDays"); got != 30.0 {
+			t.Errorf("%s noncurrent version expiry %v days, want 30", b.Name, got)
+		}
+		if !contains(lc.Dependencies, v.URN) {
+			t.Errorf("%s lifecycle does not wait for versioning", b.Name)
+		}
 	}
-	// Versioned (S3.14) whatever the frontend bucket does; noncurrent versions expire.
-	v := find(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "edge-logs-versioning")
-	if v.Input("bucket") != logs.ID || v.Input("versioningConfiguration", "status") != "Enabled" {
-		t.Errorf("log bucket versioning %v, want Enabled on the log bucket", v.Inputs)
+	// CloudFront logs under the edge key; S3 access logs on SSE-S3, the only encryption S3
+	// delivers them to.
+	key := find(t, res, tKey, "edge-key")
+	if got := find(t, res, tSSE, "edge-logs-encryption").Input("rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"); got != key.Output("arn") {
+		t.Errorf("CloudFront log bucket key %v, want the edge key", got)
 	}
-	if got := lc.Input("rules", 0, "noncurrentVersionExpiration", "noncurrentDays"); got != 30.0 {
-		t.Errorf("log bucket noncurrent version expiry %v days, want 30", got)
+	if got := find(t, res, tSSE, "edge-access-logs-encryption").Input("rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"); got != "AES256" {
+		t.Errorf("access log bucket encryption %v, want AES256", got)
 	}
-	if !contains(lc.Dependencies, v.URN) {
-		t.Errorf("log bucket lifecycle does not wait for versioning")
+	if !strings.Contains(fmt.Sprint(key.Input("policy")), logDeliveryPrincipal) {
+		t.Errorf("key policy does not let CloudFront deliver logs: %v", key.Input("policy"))
 	}
-	al := find(t, res, "aws:s3/bucketLoggingV2:BucketLoggingV2", "edge-logs-site-access-logs")
-	if al.Input("bucket") != find(t, res, tBucket, "edge-site").ID || al.Input("targetBucket") != logs.ID || al.Input("targetPrefix") != "s3-access/site/" {
-		t.Errorf("frontend bucket access logging %v, want it in the log bucket under s3-access/site/ (S3.9)", al.Inputs)
+	al := find(t, res, tLogging, "edge-logs-site-access-logs")
+	if al.Input("bucket") != find(t, res, tBucket, "edge-site").ID || al.Input("targetBucket") != access.ID || al.Input("targetPrefix") != "s3-access/site/" {
+		t.Errorf("frontend bucket access logging %v, want it in the access-log bucket under s3-access/site/ (S3.9)", al.Inputs)
+	}
+	if !strings.Contains(fmt.Sprint(find(t, res, tPolicy, "edge-access-logs-policy").Input("policy")), "logging.s3.amazonaws.com") {
+		t.Errorf("the access-log bucket's policy does not let S3 deliver")
 	}
 	d := find(t, res, tDistribution, "edge-cdn")
 	if got := d.Input("loggingConfig", "bucket"); got != logs.Output("bucketDomainName") {
@@ -556,6 +672,10 @@ func TestEdgeArgsErrors(t *testing.T) {
 		{"https without domain", shape{}, func(a *EdgeArgs) { a.OriginProtocol = OriginHTTPSOnly }, `origin protocol "https-only" does not match`},
 		{"no alb", shape{}, func(a *EdgeArgs) { a.ALBDomainName = nil }, "alb domain name is required"},
 		{"no us-east-1 provider", shape{waf: true}, func(a *EdgeArgs) { a.GlobalProvider = nil }, "us-east-1 provider is required"},
+		{"rate limit below the provider's minimum", shape{waf: true}, func(a *EdgeArgs) { a.WAFRateLimit = 50 }, "waf rate limit 50 is not between 100 and 2000000000"},
+		{"inspection limit", shape{waf: true}, func(a *EdgeArgs) { a.WAFBodyInspectionKB = 8 }, "waf body inspection limit 8 KB is not one of [16 32 48 64]"},
+		{"api body limit above inspection", shape{waf: true}, func(a *EdgeArgs) { a.WAFAPIMaxBodyKB = 17 }, "waf api body limit 17 KB is not between 0 and the inspection limit, 16 KB"},
+		{"api prefix too long for a byte match", shape{waf: true}, func(a *EdgeArgs) { a.APIPathPattern = "/" + strings.Repeat("a", 50) + "/*" }, "is longer than the 50 bytes a WAF byte match can search for"},
 		{"bad price class", shape{}, func(a *EdgeArgs) { a.PriceClass = "PriceClass_50" }, `price class "PriceClass_50"`},
 		{"catch-all api pattern", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/*" }, `api path pattern "/*"`},
 		{"domain without alb zone", shape{domain: "www.example.com", zoneName: "example.com"}, func(a *EdgeArgs) { a.ALBZoneID = nil }, "alb dns name and zone id are required"},

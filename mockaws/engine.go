@@ -51,12 +51,21 @@ type Engine struct {
 	Region string
 	// AZCount is how many availability zones the region has. Optional. Defaults to 4.
 	AZCount int
+	// Images are the images pushed to the account's ECR repositories: repository name to
+	// tags. getImage answers from them; a repository that is not a key does not exist.
+	// Optional. Defaults to nil: the mock cannot see a registry, so every image looked up is
+	// assumed pushed.
+	Images map[string][]string
 
 	project, stack string
 
 	mu        sync.Mutex
 	resources []*Resource
 	calls     []string
+	// judging serializes judging and recording a registration, so that a cross-resource rule
+	// (a quota, an overlap) sees every resource registered before the one it judges even when
+	// the program registers concurrently.
+	judging sync.Mutex
 }
 
 // New returns an engine for a project's stack in a region.
@@ -111,6 +120,8 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		return "", resource.PropertyMap{}, nil
 	}
 	// AWS judges a resource before it creates anything: a refused one gets no ID and no state.
+	e.judging.Lock()
+	defer e.judging.Unlock()
 	if err := e.CheckCreate(r); err != nil {
 		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
 	}

@@ -1,9 +1,66 @@
 package mockaws
 
-import "slices"
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
 
 // logRetentions are the retention periods CloudWatch Logs accepts (0: never expire).
 var logRetentions = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// Resource types the monitoring rules judge or look up.
+const (
+	monLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
+	monMetricAlarm   = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	monDashboard     = "aws:cloudwatch/dashboard:Dashboard"
+	monTopic         = "aws:sns/topic:Topic"
+	monTopicPolicy   = "aws:sns/topicPolicy:TopicPolicy"
+	monSubscription  = "aws:sns/topicSubscription:TopicSubscription"
+	monKey           = "aws:kms/key:Key"
+	monAlias         = "aws:kms/alias:Alias"
+	monRole          = "aws:iam/role:Role"
+	monRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
+	monPolicyAttach  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	monCallerARN     = "arn:" + Partition + ":iam::" + AccountID + ":user/plan"
+	monAccountRoot   = "arn:" + Partition + ":iam::" + AccountID + ":root"
+	monInlinePerRole = 10240
+	monTrustPerRole  = 2048
+)
+
+var (
+	// logGroupName is what CloudWatch Logs accepts in a log group name (the provider's
+	// validLogGroupName, after the CreateLogGroup API reference).
+	logGroupName = regexp.MustCompile(`^[0-9A-Za-z_./#-]+$`)
+	// dashboardName is what PutDashboard accepts (the provider's validDashboardName).
+	dashboardName = regexp.MustCompile(`^[0-9A-Za-z_-]+$`)
+	// topicName is what CreateTopic accepts for a standard topic (the provider's CustomizeDiff).
+	topicName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,256}$`)
+	// fifoTopicName is what CreateTopic accepts for a FIFO topic.
+	fifoTopicName = regexp.MustCompile(`^[0-9A-Za-z_-]{1,251}\.fifo$`)
+	// aliasName is what CreateAlias accepts (the provider's validName of aws_kms_alias).
+	aliasName = regexp.MustCompile(`^(alias/)[a-zA-Z0-9:/_-]+$`)
+	// emailAddress is the shape SNS accepts for an email endpoint: one address, no display
+	// name, no list. webstack's config check (monitoring.ValidateEmail) is stricter.
+	emailAddress = regexp.MustCompile(`^[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+$`)
+)
+
+// awsManagedPolicies are the AWS managed policies the mock knows exist, by ARN path after
+// "arn:aws:iam::aws:policy/". Attaching any other policy ARN of the aws account is refused as
+// AWS refuses a policy that does not exist; a real one the program starts to attach goes here,
+// with its path ("service-role/" for the service roles).
+var awsManagedPolicies = []string{
+	"AmazonEC2ContainerRegistryReadOnly",
+	"AmazonSSMManagedInstanceCore",
+	"CloudWatchAgentServerPolicy",
+	"SecretsManagerReadWrite",
+	"service-role/AWSLambdaBasicExecutionRole",
+	"service-role/AWSLambdaVPCAccessExecutionRole",
+	"service-role/AmazonRDSEnhancedMonitoringRole",
+}
 
 // monitoringRules are the AWS rules of CloudWatch (logs, alarms, dashboards), SNS, KMS and IAM.
 var monitoringRules = []Rule{
@@ -11,10 +68,11 @@ var monitoringRules = []Rule{
 	// CloudWatch Logs offers. The provider refuses anything else before calling AWS:
 	// `expected retention_in_days to be one of [0 1 3 5 7 ...], got 2`. Source: CloudWatch
 	// Logs API reference, PutRetentionPolicy (retentionInDays "Valid Values"), and the
-	// provider's schema validation (validation.IntInSlice).
+	// provider's schema validation (validation.IntInSlice). Config checks: every
+	// *.logRetentionDays and network.flowLogRetentionDays (stack.validateLogRetention).
 	{
 		ID:     "logs/retention-values",
-		Type:   "aws:cloudwatch/logGroup:LogGroup",
+		Type:   monLogGroup,
 		Source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
 		Create: func(e *Engine, r *Resource) error {
 			days, ok := r.inNum("retentionInDays")
@@ -24,4 +82,637 @@ var monitoringRules = []Rule{
 			return nil
 		},
 	},
+	// logs/group-name: a log group's name is 1 to 512 characters (a namePrefix at most 483,
+	// leaving room for the provider's unique suffix) of letters, digits and _ . / # -; the
+	// provider refuses anything else: `"name" isn't a valid log group name (alphanumeric
+	// characters, underscores, hyphens, slashes, hash signs and dots are allowed): "…"`, `"name"
+	// cannot be longer than 512 characters: "…"` (internal/service/logs/validate.go). Source:
+	// CloudWatch Logs API Reference, CreateLogGroup (logGroupName).
+	{
+		ID:     "logs/group-name",
+		Type:   monLogGroup,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+		Create: func(e *Engine, r *Resource) error {
+			for _, f := range []struct {
+				key string
+				max int
+			}{{"name", 512}, {"namePrefix", 483}} {
+				v := r.inStr(f.key)
+				attr := map[string]string{"name": "name", "namePrefix": "name_prefix"}[f.key]
+				switch {
+				case !knownValue(v):
+				case len(v) > f.max:
+					return providerErr("%q cannot be longer than %d characters: %q", attr, f.max, v)
+				case !logGroupName.MatchString(v):
+					return providerErr("%q isn't a valid log group name (alphanumeric characters, underscores, hyphens, slashes, hash signs and dots are allowed): %q", attr, v)
+				}
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-period: an alarm on a metric has a period of 10, 20 or 30 seconds
+	// (high resolution) or a multiple of 60; the provider refuses anything else: `expected
+	// period to be one of [10 20 30], got 90` and `expected period to be divisible by 60, got:
+	// 90` (validation.Any of IntInSlice and IntDivisibleBy, aws_cloudwatch_metric_alarm).
+	// Source: CloudWatch API Reference, PutMetricAlarm (Period).
+	{
+		ID:     "cloudwatch/alarm-period",
+		Type:   monMetricAlarm,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+		Create: func(e *Engine, r *Resource) error {
+			p, ok := r.inNum("period")
+			if n := int(p); ok && n != 10 && n != 20 && n != 30 && n%60 != 0 {
+				return providerErr("expected period to be one of [10 20 30], got %d; expected period to be divisible by 60, got: %d", n, n)
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-evaluation-window: EvaluationPeriods × Period is at most one day for a
+	// period under an hour and at most seven days otherwise; AWS answers
+	// `InvalidParameterCombination: Metrics cannot be checked across more than a day
+	// (EvaluationPeriods * Period must be <= 86400).` (the code and wording of Eucalyptus's
+	// CloudWatch, an API-compatible implementation; no tracker quotes AWS's own answer).
+	// Source: CloudWatch API Reference, PutMetricAlarm (EvaluationPeriods), and CloudWatch
+	// User Guide, "CloudWatch service quotas" (alarm evaluation period). webstack's alarms are
+	// checked against one day by internal/alarm (Spec.Validate).
+	{
+		ID:     "cloudwatch/alarm-evaluation-window",
+		Type:   monMetricAlarm,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+		Create: func(e *Engine, r *Resource) error {
+			p, ok1 := r.inNum("period")
+			n, ok2 := r.inNum("evaluationPeriods")
+			if !ok1 || !ok2 {
+				return nil
+			}
+			switch total := p * n; {
+			case p < 3600 && total > 86400:
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
+					"Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
+			case total > 604800:
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
+					"Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-datapoints: DatapointsToAlarm is at most EvaluationPeriods; AWS
+	// answers `ValidationError: DatapointsToAlarm must be less than or equal to
+	// EvaluationPeriods` (hashicorp/terraform#24070). Source: CloudWatch User Guide, "Using
+	// Amazon CloudWatch alarms" (M out of N).
+	{
+		ID:     "cloudwatch/alarm-datapoints",
+		Type:   monMetricAlarm,
+		Source: "https://github.com/hashicorp/terraform/issues/24070",
+		Create: func(e *Engine, r *Resource) error {
+			m, ok1 := r.inNum("datapointsToAlarm")
+			n, ok2 := r.inNum("evaluationPeriods")
+			if ok1 && ok2 && m > n {
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+					"DatapointsToAlarm must be less than or equal to EvaluationPeriods")
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-statistic: an alarm on a metric sets exactly one of statistic and
+	// extendedStatistic (a percentile); the provider refuses both (`"extended_statistic":
+	// conflicts with statistic`) and neither (`One of `statistic` or `extended_statistic` must
+	// be set for a cloudwatch metric alarm`, its CustomizeDiff). Source: CloudWatch API
+	// Reference, PutMetricAlarm ("you must specify either Statistic or ExtendedStatistic, but
+	// not both"), and internal/service/cloudwatch/metric_alarm.go.
+	{
+		ID:     "cloudwatch/alarm-statistic",
+		Type:   monMetricAlarm,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+		Create: func(e *Engine, r *Resource) error {
+			stat, ext := r.has("statistic"), r.has("extendedStatistic")
+			switch {
+			case stat && ext:
+				return providerErr(`"extended_statistic": conflicts with statistic`)
+			case r.has("metricName") && !stat && !ext:
+				return providerErr("One of `statistic` or `extended_statistic` must be set for a cloudwatch metric alarm")
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-actions: an alarm has at most five actions per state. For okActions
+	// and insufficientDataActions the provider refuses a sixth (`ok_actions: attribute
+	// supports 5 item maximum, config has 6 declared`, MaxItems 5); for alarmActions, which
+	// the provider does not bound, AWS does: `ValidationError: 1 validation error detected:
+	// Value '[…]' at 'alarmActions' failed to satisfy constraint: Member must have length less
+	// than or equal to 5`. Source: CloudWatch User Guide, "CloudWatch service quotas" ("Alarm
+	// actions: 5/alarm") and PutMetricAlarm (AlarmActions "Maximum number of 5 items").
+	{
+		ID:     "cloudwatch/alarm-actions",
+		Type:   monMetricAlarm,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html",
+		Create: func(e *Engine, r *Resource) error {
+			for _, f := range []struct{ key, attr string }{{"okActions", "ok_actions"}, {"insufficientDataActions", "insufficient_data_actions"}} {
+				if n := len(r.inList(f.key)); n > 5 {
+					return providerErr("%s: attribute supports 5 item maximum, config has %d declared", f.attr, n)
+				}
+			}
+			if actions := r.inList("alarmActions"); len(actions) > 5 {
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+					"1 validation error detected: Value '%v' at 'alarmActions' failed to satisfy constraint: Member must have length less than or equal to 5", actions)
+			}
+			return nil
+		},
+	},
+	// cloudwatch/alarm-threshold: an alarm compares with a fixed threshold or with an
+	// anomaly band (thresholdMetricId), not both, and watches one metric (metricName) or a set
+	// of metric queries, not both; the provider refuses either pair: `"threshold": conflicts
+	// with threshold_metric_id`, `"metric_name": conflicts with metric_query` (ConflictsWith).
+	// Source: CloudWatch API Reference, PutMetricAlarm ("If you use the Metrics parameter, you
+	// cannot include the MetricName … parameters"; Threshold / ThresholdMetricId).
+	{
+		ID:     "cloudwatch/alarm-threshold",
+		Type:   monMetricAlarm,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+		Create: func(e *Engine, r *Resource) error {
+			if _, ok := r.inNum("threshold"); ok && r.has("thresholdMetricId") {
+				return providerErr(`"threshold": conflicts with threshold_metric_id`)
+			}
+			if r.has("metricName") && len(r.inList("metricQueries")) > 0 {
+				return providerErr(`"metric_name": conflicts with metric_query`)
+			}
+			return nil
+		},
+	},
+	// cloudwatch/dashboard-name: a dashboard's name is at most 255 letters, digits, - and _;
+	// the provider refuses anything else: `"dashboard_name" doesn't comply with restrictions
+	// ("^[0-9A-Za-z_-]+$"): "…"` (internal/service/cloudwatch/validate.go). Source:
+	// CloudWatch API Reference, PutDashboard (DashboardName).
+	{
+		ID:     "cloudwatch/dashboard-name",
+		Type:   monDashboard,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+		Create: func(e *Engine, r *Resource) error {
+			n := r.inStr("dashboardName")
+			switch {
+			case !knownValue(n):
+			case len(n) > 255:
+				return providerErr(`"dashboard_name" cannot be longer than 255 characters: %q`, n)
+			case !dashboardName.MatchString(n):
+				return providerErr(`"dashboard_name" doesn't comply with restrictions (%q): %q`, dashboardName.String(), n)
+			}
+			return nil
+		},
+	},
+	// cloudwatch/dashboard-body: a dashboard's body is a JSON object (the provider checks:
+	// `"dashboard_body" contains an invalid JSON: …`) with a widgets array that PutDashboard
+	// validates against its schema, answering `InvalidParameterInput: The dashboard body is
+	// invalid, there are 1 validation errors: [ { "dataPath": "/widgets/0/properties",
+	// "message": "Should have required property 'metrics'" } ]` (pulumi/pulumi#13059,
+	// aws-samples/aws-eda-slurm-cluster#116). The mock checks what webstack's widgets use: a
+	// metric widget's metrics (an array of arrays of strings, an options object last) and its
+	// region, a text widget's markdown, an alarm widget's alarms, and the quotas of 500
+	// widgets and 500 metrics per widget. Source: CloudWatch API Reference, "Dashboard Body
+	// Structure and Syntax", and CloudWatch User Guide, "CloudWatch service quotas".
+	{
+		ID:     "cloudwatch/dashboard-body",
+		Type:   monDashboard,
+		Source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html",
+		Create: func(e *Engine, r *Resource) error {
+			body := r.inStr("dashboardBody")
+			if !knownValue(body) {
+				return nil
+			}
+			var doc any
+			if err := json.Unmarshal([]byte(body), &doc); err != nil {
+				return providerErr(`"dashboard_body" contains an invalid JSON: %v`, err)
+			}
+			if errs := dashboardErrors(doc); len(errs) > 0 {
+				b, _ := json.MarshalIndent(errs, "", "  ")
+				return apiErr("putting CloudWatch Dashboard ("+r.inStr("dashboardName")+")", "CloudWatch: PutDashboard", "InvalidParameterInput",
+					"The dashboard body is invalid, there are %d validation errors:\n%s", len(errs), b)
+			}
+			return nil
+		},
+	},
+	// sns/topic-name: a standard topic's name is 1 to 256 letters, digits, - and _ (a FIFO
+	// topic's ends in .fifo); the provider refuses anything else: `invalid topic name: …` (its
+	// CustomizeDiff), as AWS would (`InvalidParameter: Invalid parameter: Topic Name`,
+	// aws-samples/document-translation#104). Source: Amazon SNS API Reference, CreateTopic
+	// (Name). The topic is named by the stack (resourceBaseName), which only yields such names.
+	{
+		ID:     "sns/topic-name",
+		Type:   monTopic,
+		Source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+		Create: func(e *Engine, r *Resource) error {
+			n := r.inStr("name")
+			if !knownValue(n) {
+				return nil
+			}
+			if re := map[bool]*regexp.Regexp{false: topicName, true: fifoTopicName}[r.inBool("fifoTopic")]; !re.MatchString(n) {
+				return providerErr("invalid topic name: %s", n)
+			}
+			return nil
+		},
+	},
+	// sns/topic-display-name: a topic's display name (the sender of its emails) is at most
+	// 100 characters; AWS answers `InvalidParameter: Invalid parameter: Attributes Reason:
+	// DisplayName` (aws-solutions/cognito-user-profiles-export-reference-architecture#7).
+	// Source: Amazon SNS API Reference, SetTopicAttributes (DisplayName "maximum length of 100
+	// characters"). monitoring.AlertsArgs checks it before registering.
+	{
+		ID:     "sns/topic-display-name",
+		Type:   monTopic,
+		Source: "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html",
+		Create: func(e *Engine, r *Resource) error {
+			if len(r.inStr("displayName")) > 100 {
+				return apiErr("creating SNS Topic ("+r.inStr("name")+")", "SNS: CreateTopic", "InvalidParameter", "Invalid parameter: Attributes Reason: DisplayName")
+			}
+			return nil
+		},
+	},
+	// sns/email-endpoint: an email (or email-json) subscription's endpoint is one bare
+	// address; AWS answers anything else (a list, a display name, no @) with
+	// `InvalidParameter: Invalid parameter: Email address` (as `aws sns subscribe` and the
+	// provider, "error creating SNS topic subscription: InvalidParameter: Invalid parameter:
+	// Email address", report it for an endpoint "a@example.com;b@example.com"). Source: Amazon SNS API
+	// Reference, Subscribe (Endpoint: "For the email protocol, the endpoint is an email
+	// address"). Config check: webstack:alerts.emails (monitoring.ValidateEmail, stricter).
+	{
+		ID:     "sns/email-endpoint",
+		Type:   monSubscription,
+		Source: "https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html",
+		Create: func(e *Engine, r *Resource) error {
+			p, ep := r.inStr("protocol"), r.inStr("endpoint")
+			if (p == "email" || p == "email-json") && knownValue(ep) && !emailAddress.MatchString(ep) {
+				return apiErr("creating SNS Topic Subscription", "SNS: Subscribe", "InvalidParameter", "Invalid parameter: Email address")
+			}
+			return nil
+		},
+	},
+	// sns/topic-policy: a topic policy is a JSON policy document (the provider checks:
+	// `"policy" contains an invalid JSON policy: not a JSON object`) whose actions are all SNS
+	// actions; AWS answers an action of another service with `InvalidParameter: Invalid
+	// parameter: Policy statement action out of service scope!` (hashicorp/terraform#12740).
+	// Source: Amazon SNS Developer Guide, "Amazon SNS API permissions: Actions and resources
+	// reference".
+	{
+		ID:     "sns/topic-policy",
+		Type:   monTopicPolicy,
+		Source: "https://github.com/hashicorp/terraform/issues/12740",
+		Create: func(e *Engine, r *Resource) error {
+			doc, err := policyDocument(r, "policy")
+			if err != nil || doc == nil {
+				return err
+			}
+			for _, st := range doc.statements() {
+				for _, a := range st.strs("Action") {
+					if a != "*" && !strings.HasPrefix(strings.ToLower(a), "sns:") {
+						return apiErr("setting SNS Topic Policy ("+r.inStr("arn")+")", "SNS: SetTopicAttributes", "InvalidParameter",
+							"Invalid parameter: Policy statement action out of service scope!")
+					}
+				}
+			}
+			return nil
+		},
+	},
+	// kms/deletion-window: a key's deletion waiting period is 7 to 30 days; the provider
+	// refuses anything else: `expected deletion_window_in_days to be in the range (7 - 30), got
+	// 31` (validation.IntBetween). Source: AWS KMS API Reference, ScheduleKeyDeletion
+	// (PendingWindowInDays).
+	{
+		ID:     "kms/deletion-window",
+		Type:   monKey,
+		Source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+		Create: func(e *Engine, r *Resource) error {
+			if d, ok := r.inNum("deletionWindowInDays"); ok && (d < 7 || d > 30) {
+				return providerErr("expected deletion_window_in_days to be in the range (7 - 30), got %d", int(d))
+			}
+			return nil
+		},
+	},
+	// kms/key-policy-lockout: a key policy must let the principal that creates the key (the
+	// deployer, here getCallerIdentity's user) change the policy later, directly or through
+	// the account's IAM policies (the account root as principal); otherwise AWS answers
+	// `MalformedPolicyDocumentException: The new key policy will not allow you to update the
+	// key policy in the future.` (terraform-aws-modules/terraform-aws-kms#14,
+	// cloudposse/terraform-aws-vpc-flow-logs-s3-bucket#3) unless bypassPolicyLockoutSafetyCheck
+	// is set. The mock looks for an Allow statement for the account root or the caller whose
+	// actions cover kms:PutKeyPolicy; it does not evaluate conditions. Source: AWS KMS
+	// Developer Guide, "Default key policy" and CreateKey (BypassPolicyLockoutSafetyCheck).
+	{
+		ID:     "kms/key-policy-lockout",
+		Type:   monKey,
+		Source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html",
+		Create: func(e *Engine, r *Resource) error {
+			doc, err := policyDocument(r, "policy")
+			if err != nil || doc == nil || r.inBool("bypassPolicyLockoutSafetyCheck") {
+				return err
+			}
+			for _, st := range doc.statements() {
+				if st.str("Effect") != "Allow" {
+					continue
+				}
+				admin := false
+				for _, p := range st.principals("AWS") {
+					if p == monAccountRoot || p == AccountID || p == monCallerARN || p == "*" {
+						admin = true
+					}
+				}
+				if admin && slices.ContainsFunc(st.strs("Action"), func(a string) bool { return actionMatches(a, "kms:PutKeyPolicy") }) {
+					return nil
+				}
+			}
+			return apiErr("creating KMS Key", "KMS: CreateKey", "MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
+		},
+	},
+	// kms/alias-name: an alias is named alias/<letters, digits, : / _ ->, and alias/aws/ is
+	// AWS's; the provider refuses anything else: `"name" cannot begin with reserved AWS CMK
+	// prefix 'alias/aws'`, `"name" must begin with 'alias/' and be comprised of only
+	// [a-zA-Z0-9:/_-]` (internal/service/kms/validate.go). Source: AWS KMS API Reference,
+	// CreateAlias (AliasName).
+	{
+		ID:     "kms/alias-name",
+		Type:   monAlias,
+		Source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+		Create: func(e *Engine, r *Resource) error {
+			n := r.inStr("name")
+			switch {
+			case !knownValue(n):
+			case strings.HasPrefix(n, "alias/aws"):
+				return providerErr(`"name" cannot begin with reserved AWS CMK prefix 'alias/aws'`)
+			case !aliasName.MatchString(n) || len(n) > 256:
+				return providerErr(`"name" must begin with 'alias/' and be comprised of only [a-zA-Z0-9:/_-]`)
+			}
+			return nil
+		},
+	},
+	// iam/role-name-length: a role's name is at most 64 characters and a namePrefix at most
+	// 38 (the provider appends a 26-character unique suffix); the provider refuses longer
+	// ones: `expected length of name to be in the range (1 - 64), got …`
+	// (roleNameMaxLen, roleNamePrefixMaxLen). Source: IAM User Guide, "IAM and AWS STS quotas"
+	// (role name: 64 characters).
+	{
+		ID:     "iam/role-name-length",
+		Type:   monRole,
+		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+		Create: func(e *Engine, r *Resource) error {
+			if n := r.inStr("name"); knownValue(n) && len(n) > 64 {
+				return providerErr("expected length of name to be in the range (1 - 64), got %s", n)
+			}
+			if n := r.inStr("namePrefix"); knownValue(n) && len(n) > 38 {
+				return providerErr("expected length of name_prefix to be in the range (1 - 38), got %s", n)
+			}
+			return nil
+		},
+	},
+	// iam/trust-policy: a role's trust policy is a JSON policy document (the provider checks:
+	// `"assume_role_policy" contains an invalid JSON policy: not a JSON object`) of at most
+	// 2,048 characters, white space not counted; AWS answers a longer one with `LimitExceeded:
+	// Cannot exceed quota for ACLSizePerRole: 2048` (quoted in cloudposse's aws-teams
+	// component docs). Source: IAM User Guide, "IAM and AWS STS quotas" (role trust policy
+	// length).
+	{
+		ID:     "iam/trust-policy",
+		Type:   monRole,
+		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+		Create: func(e *Engine, r *Resource) error {
+			doc, err := policyDocument(r, "assumeRolePolicy")
+			if err != nil || doc == nil {
+				return err
+			}
+			if n := policySize(r.inStr("assumeRolePolicy")); n > monTrustPerRole {
+				return apiErr("creating IAM Role", "IAM: CreateRole", "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d", monTrustPerRole)
+			}
+			return nil
+		},
+	},
+	// iam/inline-policy-size: a role's inline policies together hold at most 10,240
+	// characters, white space not counted; AWS answers the one that goes over with
+	// `LimitExceeded: Maximum policy size of 10240 bytes exceeded for role <name>`
+	// (serverless/serverless#7643, aws/aws-cdk#12403). Each document must be a JSON policy
+	// (`"policy" contains an invalid JSON policy: not a JSON object`). Source: IAM User Guide,
+	// "IAM and AWS STS quotas" ("Role policy size cannot exceed 10,240 characters").
+	{
+		ID:     "iam/inline-policy-size",
+		Type:   monRolePolicy,
+		Source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+		Create: func(e *Engine, r *Resource) error {
+			if _, err := policyDocument(r, "policy"); err != nil {
+				return err
+			}
+			role := e.byRef(monRole, r.inStr("role"))
+			if role == nil {
+				return nil
+			}
+			total := policySize(r.inStr("policy"))
+			for _, o := range e.Registered(monRolePolicy, nil) {
+				if e.byRef(monRole, o.inStr("role")) == role {
+					total += policySize(o.inStr("policy"))
+				}
+			}
+			if total > monInlinePerRole {
+				return apiErr("putting IAM Role Policy", "IAM: PutRolePolicy", "LimitExceeded", "Maximum policy size of %d bytes exceeded for role %s", monInlinePerRole, str(role.State, "name"))
+			}
+			return nil
+		},
+	},
+	// iam/managed-policy-exists: an attached AWS managed policy must exist at that path;
+	// AWS answers `NoSuchEntity: Policy arn:aws:iam::aws:policy/X does not exist or is not
+	// attachable.` (pulumi/pulumi#7419; aws/aws-cdk#19830 for a service-role/ policy named
+	// without its path). The mock knows the policies in awsManagedPolicies. Source: AWS
+	// Managed Policy Reference Guide.
+	{
+		ID:     "iam/managed-policy-exists",
+		Type:   monPolicyAttach,
+		Source: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html",
+		Create: func(e *Engine, r *Resource) error {
+			arn := r.inStr("policyArn")
+			prefix := "arn:" + Partition + ":iam::aws:policy/"
+			if !knownValue(arn) || !strings.HasPrefix(arn, prefix) {
+				return nil
+			}
+			if !slices.Contains(awsManagedPolicies, strings.TrimPrefix(arn, prefix)) {
+				return apiErr("attaching IAM Policy ("+arn+") to IAM Role", "IAM: AttachRolePolicy", "NoSuchEntity", "Policy %s does not exist or is not attachable.", arn)
+			}
+			return nil
+		},
+	},
+}
+
+// policyDoc is a parsed IAM-style policy document.
+type policyDoc map[string]any
+
+// policyDocument parses the JSON policy input key of r, refusing what the provider refuses
+// (verify.ValidIAMPolicyJSON): leading white space, not a JSON object, or not JSON. It returns nil (no error) when the input is absent or not
+// known yet.
+func policyDocument(r *Resource, key string) (policyDoc, error) {
+	s := r.inStr(key)
+	if !knownValue(s) {
+		return nil, nil
+	}
+	attr := map[string]string{"policy": "policy", "assumeRolePolicy": "assume_role_policy"}[key]
+	switch {
+	case strings.TrimLeft(s, " \t\r\n") != s:
+		return nil, providerErr("%q contains an invalid JSON policy: leading space characters are not allowed", attr)
+	case !strings.HasPrefix(s, "{"):
+		return nil, providerErr("%q contains an invalid JSON policy: not a JSON object", attr)
+	}
+	var doc policyDoc
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		return nil, providerErr("%q contains an invalid JSON: %v", attr, err)
+	}
+	return doc, nil
+}
+
+// policyStatement is one statement of a policy document.
+type policyStatement map[string]any
+
+// statements returns the document's statements (a single statement object included).
+func (d policyDoc) statements() []policyStatement {
+	switch st := d["Statement"].(type) {
+	case map[string]any:
+		return []policyStatement{st}
+	case []any:
+		var out []policyStatement
+		for _, s := range st {
+			if m, ok := s.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func (s policyStatement) str(key string) string { v, _ := s[key].(string); return v }
+
+// strs returns a string-or-list field as a list.
+func (s policyStatement) strs(key string) []string { return stringOrList(s[key]) }
+
+// principals returns the principals of one kind ("AWS", "Service"); a bare "*" principal
+// counts for every kind.
+func (s policyStatement) principals(kind string) []string {
+	switch p := s["Principal"].(type) {
+	case string:
+		return []string{p}
+	case map[string]any:
+		return stringOrList(p[kind])
+	}
+	return nil
+}
+
+func stringOrList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// actionMatches reports whether a policy action pattern ("kms:*", "kms:Put*") covers an
+// action, case-insensitively as IAM matches them.
+func actionMatches(pattern, action string) bool {
+	re := "^" + strings.ReplaceAll(regexp.QuoteMeta(strings.ToLower(pattern)), `\*`, ".*") + "$"
+	return regexp.MustCompile(re).MatchString(strings.ToLower(action))
+}
+
+// policySize is a policy's size as IAM counts it against its quotas: white space not counted.
+func policySize(doc string) int {
+	n := 0
+	for _, c := range doc {
+		if !unicode.IsSpace(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// dashboardError is one schema error PutDashboard reports.
+type dashboardError struct {
+	DataPath string `json:"dataPath"`
+	Message  string `json:"message"`
+}
+
+// dashboardErrors returns what PutDashboard's schema validation reports for a parsed body.
+func dashboardErrors(doc any) []dashboardError {
+	var errs []dashboardError
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, dashboardError{DataPath: path, Message: fmt.Sprintf(format, args...)})
+	}
+	root, ok := doc.(map[string]any)
+	if !ok {
+		bad("", "Should be object")
+		return errs
+	}
+	widgets, ok := root["widgets"].([]any)
+	if !ok {
+		bad("", "Should have required property 'widgets'")
+		return errs
+	}
+	if len(widgets) > 500 {
+		bad("/widgets", "Should NOT have more than 500 items")
+	}
+	for i, w := range widgets {
+		path := fmt.Sprintf("/widgets/%d", i)
+		widget, _ := w.(map[string]any)
+		props, ok := widget["properties"].(map[string]any)
+		if !ok {
+			bad(path, "Should have required property 'properties'")
+			continue
+		}
+		path += "/properties"
+		switch widget["type"] {
+		case "metric":
+			metrics, ok := props["metrics"].([]any)
+			_, annotations := props["annotations"]
+			if !ok && !annotations {
+				bad(path, "Should have required property 'metrics'")
+			}
+			if props["region"] == nil {
+				bad(path, "The metric widget should have specified a region and a data source or an alarm annotation")
+			}
+			if len(metrics) > 500 {
+				bad(path+"/metrics", "Should NOT have more than 500 items")
+			}
+			for j, m := range metrics {
+				if !metricLine(m) {
+					bad(fmt.Sprintf("%s/metrics/%d", path, j), `Field "metrics" has to be an array of array of strings, with an optional metricRenderer object as last element`)
+				}
+			}
+		case "text":
+			if _, ok := props["markdown"].(string); !ok {
+				bad(path, "Should have required property 'markdown'")
+			}
+		case "alarm":
+			if _, ok := props["alarms"].([]any); !ok {
+				bad(path, "Should have required property 'alarms'")
+			}
+		}
+	}
+	return errs
+}
+
+// metricLine reports whether m is a dashboard metric line: strings, then optionally one
+// options object.
+func metricLine(m any) bool {
+	line, ok := m.([]any)
+	if !ok || len(line) == 0 {
+		return false
+	}
+	for k, x := range line {
+		switch x.(type) {
+		case string:
+		case map[string]any:
+			if k != len(line)-1 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

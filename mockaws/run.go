@@ -38,6 +38,9 @@ type Options struct {
 	Region string
 	// AZCount is how many AZs the region has. Optional. Defaults to 4.
 	AZCount int
+	// Images are the images pushed to ECR, repository name to tags (see Engine.Images).
+	// Optional. Defaults to nil: every image looked up is assumed pushed.
+	Images map[string][]string
 	// Update runs the program as `pulumi up` runs it (ctx.DryRun() false). Optional. Defaults
 	// to false: a run is a preview, as `pulumi preview` and the offline plan are.
 	Update bool
@@ -49,6 +52,7 @@ func Run(project, stack string, opts Options, program pulumi.RunFunc) (*Result, 
 	if opts.AZCount > 0 {
 		e.AZCount = opts.AZCount
 	}
+	e.Images = opts.Images
 	var exports map[string]pulumi.Input
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {

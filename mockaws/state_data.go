@@ -96,6 +96,39 @@ var dataStates = map[string]stateFunc{
 		s["versionId"] = resource.NewProperty(uuid(r.URN))
 		s["versionStages"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty("AWSCURRENT")})
 	},
+	"aws:secretsmanager/secretRotation:SecretRotation": func(e *Engine, r *Resource, s resource.PropertyMap) {
+		s["rotationEnabled"] = resource.NewProperty(true)
+		s["arn"] = resource.NewProperty(str(s, "secretId"))
+	},
+	"aws:serverlessrepository/cloudFormationStack:CloudFormationStack": func(e *Engine, r *Resource, s resource.PropertyMap) {
+		// The provider's ID is the stack's ARN; AWS prefixes the name with "serverlessrepo-".
+		// The MySQL rotation template's only output is the function's ARN.
+		stack := "serverlessrepo-" + str(s, "name")
+		s["arn"] = resource.NewProperty(e.arn("cloudformation", fmt.Sprintf("stack/%s/%s", stack, uuid(r.URN))))
+		fn := ""
+		if p, ok := s["parameters"]; ok {
+			if u, ok := unwrap(p); ok && u.IsObject() {
+				fn = str(u.ObjectValue(), "functionName")
+			}
+		}
+		s["outputs"] = resource.NewProperty(resource.PropertyMap{
+			"RotationLambdaARN": resource.NewProperty(e.arn("lambda", "function:"+fn)),
+		})
+	},
+	"random:index/randomId:RandomId": func(e *Engine, r *Resource, s resource.PropertyMap) {
+		delete(s, "arn")
+		n := 8
+		if v, ok := s["byteLength"]; ok {
+			if u, ok := unwrap(v); ok && u.IsNumber() {
+				n = int(u.NumberValue())
+			}
+		}
+		h := hash(r.URN+"randomid", 2*n)
+		s["hex"] = resource.NewProperty(h)
+		s["b64Url"] = resource.NewProperty(h)
+		s["b64Std"] = resource.NewProperty(h)
+		s["dec"] = resource.NewProperty(h)
+	},
 	"random:index/randomPassword:RandomPassword": func(e *Engine, r *Resource, s resource.PropertyMap) {
 		// A deterministic stand-in from the requested alphabet; a secret, like the real one.
 		// pulumi-random resources have no ARN.

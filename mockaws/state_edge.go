@@ -96,7 +96,7 @@ var edgeStates = map[string]stateFunc{
 		}
 		r.ID = edgeUUID(r.URN)
 		s["arn"] = resource.NewProperty(fmt.Sprintf("arn:%s:wafv2:%s:%s:%s/webacl/%s/%s", Partition, e.providerRegion(r.Provider), AccountID, scope, name, r.ID))
-		s["capacity"] = resource.NewProperty(1200.0)
+		s["capacity"] = resource.NewProperty(float64(webACLCapacity(r)))
 		s["lockToken"] = resource.NewProperty(edgeUUID(r.URN + "lock"))
 	},
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
@@ -78,16 +79,18 @@ var awsTypes = map[string]reflect.Type{
 	"aws:s3/bucketPolicy:BucketPolicy":                                     reflect.TypeOf(s3.BucketPolicy{}),
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":               reflect.TypeOf(s3.BucketPublicAccessBlock{}),
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": reflect.TypeOf(s3.BucketServerSideEncryptionConfigurationV2{}),
-	"aws:s3/bucketV2:BucketV2":                                  reflect.TypeOf(s3.BucketV2{}),
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":              reflect.TypeOf(s3.BucketVersioningV2{}),
-	"aws:secretsmanager/secret:Secret":                          reflect.TypeOf(secretsmanager.Secret{}),
-	"aws:secretsmanager/secretVersion:SecretVersion":            reflect.TypeOf(secretsmanager.SecretVersion{}),
-	"aws:sns/topic:Topic":                                       reflect.TypeOf(sns.Topic{}),
-	"aws:sns/topicPolicy:TopicPolicy":                           reflect.TypeOf(sns.TopicPolicy{}),
-	"aws:sns/topicSubscription:TopicSubscription":               reflect.TypeOf(sns.TopicSubscription{}),
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   reflect.TypeOf(vpc.SecurityGroupEgressRule{}),
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": reflect.TypeOf(vpc.SecurityGroupIngressRule{}),
-	"aws:wafv2/webAcl:WebAcl":                                   reflect.TypeOf(wafv2.WebAcl{}),
+	"aws:s3/bucketV2:BucketV2":                                         reflect.TypeOf(s3.BucketV2{}),
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                     reflect.TypeOf(s3.BucketVersioningV2{}),
+	"aws:secretsmanager/secret:Secret":                                 reflect.TypeOf(secretsmanager.Secret{}),
+	"aws:secretsmanager/secretRotation:SecretRotation":                 reflect.TypeOf(secretsmanager.SecretRotation{}),
+	"aws:secretsmanager/secretVersion:SecretVersion":                   reflect.TypeOf(secretsmanager.SecretVersion{}),
+	"aws:serverlessrepository/cloudFormationStack:CloudFormationStack": reflect.TypeOf(serverlessrepository.CloudFormationStack{}),
+	"aws:sns/topic:Topic":                                              reflect.TypeOf(sns.Topic{}),
+	"aws:sns/topicPolicy:TopicPolicy":                                  reflect.TypeOf(sns.TopicPolicy{}),
+	"aws:sns/topicSubscription:TopicSubscription":                      reflect.TypeOf(sns.TopicSubscription{}),
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":          reflect.TypeOf(vpc.SecurityGroupEgressRule{}),
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":        reflect.TypeOf(vpc.SecurityGroupIngressRule{}),
+	"aws:wafv2/webAcl:WebAcl":                                          reflect.TypeOf(wafv2.WebAcl{}),
 }
 
 // Taggable reports whether the provider computes tagsAll (its default tags merged with the

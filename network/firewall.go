@@ -62,9 +62,10 @@ func (f *FirewallArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// SecurityGroups holds the ID of every tier's security group.
+// SecurityGroups holds the ID of every tier's security group. Rotation is the group of the
+// Lambda function that rotates the database's master password.
 type SecurityGroups struct {
-	ALB, App, Bastion, Database, Cache, Endpoints pulumi.StringOutput
+	ALB, App, Bastion, Database, Cache, Endpoints, Rotation pulumi.StringOutput
 }
 
 // peer is one end of a flow: a security group of ours, an outside CIDR, or a managed prefix
@@ -89,7 +90,10 @@ type flow struct {
 // newFirewall registers the security groups of every tier and the rules between them. The
 // flows below are the whole traffic matrix of a stack: nothing else is allowed in or out.
 // cloudFrontPrefixList is the ID of CloudFrontOriginFacingPrefixList in the region.
-func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, error) {
+//
+// It also returns the rules of the rotation function's flows, which the first password rotation
+// must wait for.
+func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, []pulumi.Resource, error) {
 	f := a.Firewall
 	group := func(role, desc string) (*ec2.SecurityGroup, error) {
 		return ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s-sg", name, role), &ec2.SecurityGroupArgs{
@@ -107,17 +111,19 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		{"db", "RDS MySQL"},
 		{"cache", "ElastiCache Redis"},
 		{"endpoints", "VPC interface endpoints"},
+		{"rotation", "Secrets Manager rotation function (RDS master password)"},
 	}
 	sg := map[string]*ec2.SecurityGroup{}
 	for _, r := range roles {
 		g, err := group(r.role, r.desc)
 		if err != nil {
-			return SecurityGroups{}, fmt.Errorf("%s security group: %w", r.role, err)
+			return SecurityGroups{}, nil, fmt.Errorf("%s security group: %w", r.role, err)
 		}
 		sg[r.role] = g
 	}
 	alb, app, bastion := peer{name: "alb", sg: sg["alb"]}, peer{name: "app", sg: sg["app"]}, peer{name: "bastion", sg: sg["bastion"]}
 	db, cache, endpoints := peer{name: "db", sg: sg["db"]}, peer{name: "cache", sg: sg["cache"]}, peer{name: "endpoints", sg: sg["endpoints"]}
+	rotation := peer{name: "rotation", sg: sg["rotation"]}
 	internet := peer{name: "internet", cidr: "0.0.0.0/0"}
 
 	cloudFront := peer{name: "cloudfront", prefixList: pulumi.String(cloudFrontPrefixList)}
@@ -136,7 +142,15 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		flow{app, cache, f.CachePort, "application to Redis"},
 		flow{app, internet, 443, "application to AWS APIs, ECR and package repositories over HTTPS"},
 		flow{bastion, internet, 443, "bastion to Systems Manager and package repositories over HTTPS"},
+		// The rotation function runs in the app subnets: it logs in to MySQL to set the new
+		// password, and calls the Secrets Manager API through the NAT gateway or, with
+		// interface endpoints, through the secretsmanager endpoint (whose private DNS name is
+		// the regional one).
+		flow{rotation, db, f.DatabasePort, "password rotation function to MySQL"},
 	)
+	if a.NATGateways != NATNone {
+		flows = append(flows, flow{rotation, internet, 443, "password rotation function to the Secrets Manager API over HTTPS"})
+	}
 	for i, c := range f.AdminCIDRs {
 		flows = append(flows, flow{peer{name: fmt.Sprintf("admin%d", i), cidr: c}, bastion, 22, "admin network to the bastion over SSH"})
 	}
@@ -144,22 +158,29 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		flows = append(flows,
 			flow{app, endpoints, 443, "application to VPC interface endpoints"},
 			flow{bastion, endpoints, 443, "bastion to VPC interface endpoints"},
+			flow{rotation, endpoints, 443, "password rotation function to the Secrets Manager endpoint"},
 		)
 	}
 
+	var rotationRules []pulumi.Resource
 	for _, fl := range flows {
-		if err := fl.register(ctx, name, opts...); err != nil {
-			return SecurityGroups{}, err
+		created, err := fl.register(ctx, name, opts...)
+		if err != nil {
+			return SecurityGroups{}, nil, err
+		}
+		if fl.from.name == rotation.name || fl.to.name == rotation.name {
+			rotationRules = append(rotationRules, created...)
 		}
 	}
 	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
 	return SecurityGroups{
 		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
-		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"),
-	}, nil
+		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"), Rotation: id("rotation"),
+	}, rotationRules, nil
 }
 
-func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) error {
+func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var out []pulumi.Resource
 	if fl.to.sg != nil {
 		args := &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId: fl.to.sg.ID(),
@@ -177,9 +198,11 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			args.CidrIpv4 = pulumi.String(fl.from.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-from-%s-%d", name, fl.to.name, fl.from.name, fl.port)
-		if _, err := vpc.NewSecurityGroupIngressRule(ctx, rn, args, opts...); err != nil {
-			return fmt.Errorf("ingress rule %s: %w", rn, err)
+		rule, err := vpc.NewSecurityGroupIngressRule(ctx, rn, args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("ingress rule %s: %w", rn, err)
 		}
+		out = append(out, rule)
 	}
 	if fl.from.sg != nil {
 		args := &vpc.SecurityGroupEgressRuleArgs{
@@ -198,9 +221,11 @@ func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.Resourc
 			args.CidrIpv4 = pulumi.String(fl.to.cidr)
 		}
 		rn := fmt.Sprintf("%s-%s-to-%s-%d", name, fl.from.name, fl.to.name, fl.port)
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, rn, args, opts...); err != nil {
-			return fmt.Errorf("egress rule %s: %w", rn, err)
+		rule, err := vpc.NewSecurityGroupEgressRule(ctx, rn, args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("egress rule %s: %w", rn, err)
 		}
+		out = append(out, rule)
 	}
-	return nil
+	return out, nil
 }

@@ -56,12 +56,16 @@ func newFlowLogs(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, o
 		})
 		return string(b), err
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs-policy", &iam.RolePolicyArgs{
+	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-flow-logs-policy", &iam.RolePolicyArgs{
 		Role:   role.ID(),
 		Policy: policy,
-	}, opts...); err != nil {
+	}, opts...)
+	if err != nil {
 		return fmt.Errorf("role policy: %w", err)
 	}
+	// The flow log names only the role, so nothing else orders it after the role's policy:
+	// created first, it would start delivering before it may write to the group and report
+	// "Access error" (Amazon VPC User Guide, "Troubleshoot VPC Flow Logs").
 	if _, err := ec2.NewFlowLog(ctx, name+"-flow-log", &ec2.FlowLogArgs{
 		VpcId:                  v.ID(),
 		TrafficType:            pulumi.String("ALL"),
@@ -69,7 +73,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, o
 		LogDestination:         group.Arn,
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(60),
-	}, opts...); err != nil {
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{rolePolicy}))...); err != nil {
 		return fmt.Errorf("flow log: %w", err)
 	}
 	return nil

@@ -76,10 +76,17 @@ func (a *NetworkArgs) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("nat gateway mode %q is not %q, %q or %q", a.NATGateways, NATPerAZ, NATSingle, NATNone))
 	}
+	if n := NATGatewayCount(a.NATGateways, len(a.AZs)); n > ElasticIPsPerRegion {
+		errs = append(errs, fmt.Errorf("%d NAT gateways need %d Elastic IP addresses; a region holds %d by default", n, n, ElasticIPsPerRegion))
+	}
 	if a.Region == "" || a.AccountID == "" || a.Partition == "" {
 		errs = append(errs, errors.New("region, account id and partition are required"))
 	}
-	errs = append(errs, a.Firewall.validate())
+	if err := a.Firewall.validate(); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, a.Firewall.checkQuota(CloudFrontPrefixListWeight))
+	}
 	if a.Alarms.TopicARN != nil && a.Alarms.NamePrefix == "" {
 		errs = append(errs, errors.New("alarms need a name prefix"))
 	}
@@ -111,6 +118,10 @@ type Network struct {
 	DataSubnetIDs   pulumi.StringArrayOutput `pulumi:"dataSubnetIds"`
 	// SecurityGroups are the security group IDs of every tier.
 	SecurityGroups SecurityGroups `pulumi:"-"`
+	// RotationPath is what the password rotation function's traffic needs in place before the
+	// first rotation: its security group rules, the app subnets' default routes to the NAT
+	// gateways and the Secrets Manager interface endpoint (where they exist).
+	RotationPath []pulumi.Resource `pulumi:"-"`
 }
 
 // NewNetwork registers the network tier.
@@ -224,7 +235,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	// NAT gateways: one per AZ in perAz mode, so that losing an AZ costs no other AZ its egress;
 	// one in the first AZ in single mode.
 	var nats []*ec2.NatGateway
-	natCount := map[string]int{NATPerAZ: len(a.AZs), NATSingle: 1, NATNone: 0}[a.NATGateways]
+	natCount := NATGatewayCount(a.NATGateways, len(a.AZs))
 	for i := 0; i < natCount; i++ {
 		eip, err := ec2.NewEip(ctx, fmt.Sprintf("%s-nat-%d-eip", name, i), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
@@ -268,13 +279,15 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		}
 		if len(nats) > 0 {
 			nat := nats[min(i, len(nats)-1)]
-			if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-app-%d-default", name, i), &ec2.RouteArgs{
+			route, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-app-%d-default", name, i), &ec2.RouteArgs{
 				RouteTableId:         rt.ID(),
 				DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 				NatGatewayId:         nat.ID(),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return nil, fmt.Errorf("network: app subnet %d default route: %w", i, err)
 			}
+			n.RotationPath = append(n.RotationPath, route)
 		}
 		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
@@ -321,15 +334,21 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
 	}
-	sgs, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
+	// The list's weight is its maxEntries, which AWS may raise: judge the ALB's rules by the
+	// weight the region reports before any of them is registered.
+	if err := a.Firewall.checkQuota(cloudFront.MaxEntries); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	sgs, rotationRules, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	n.SecurityGroups = sgs
+	n.RotationPath = append(n.RotationPath, rotationRules...)
 
 	if a.InterfaceEndpoints {
 		for _, svc := range InterfaceEndpointServices {
-			if _, err := ec2.NewVpcEndpoint(ctx, fmt.Sprintf("%s-%s", name, svc), &ec2.VpcEndpointArgs{
+			ep, err := ec2.NewVpcEndpoint(ctx, fmt.Sprintf("%s-%s", name, svc), &ec2.VpcEndpointArgs{
 				VpcId:             vpc.ID(),
 				ServiceName:       pulumi.Sprintf("com.amazonaws.%s.%s", a.Region, svc),
 				VpcEndpointType:   pulumi.String("Interface"),
@@ -337,8 +356,12 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 				SubnetIds:         n.AppSubnetIDs,
 				SecurityGroupIds:  pulumi.StringArray{sgs.Endpoints},
 				Tags:              tags(svc + "-endpoint"),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return nil, fmt.Errorf("network: %s interface endpoint: %w", svc, err)
+			}
+			if svc == "secretsmanager" {
+				n.RotationPath = append(n.RotationPath, ep)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestNetworkMinimalArgs(t *testing.T) {
 	c := res.Counts()
 	for typ, want := range map[string]int{
 		"webstack:network:Network": 1, "aws:ec2/vpc:Vpc": 1, tSubnet: 6, tIGW: 1,
-		tNAT: 2, tEIP: 2, tRT: 4, tRTA: 6, tSG: 6, tEndpt: 1, tFlowLog: 0,
+		tNAT: 2, tEIP: 2, tRT: 4, tRTA: 6, tSG: 7, tEndpt: 1, tFlowLog: 0,
 		"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
 	} {
 		if c[typ] != want {
@@ -226,7 +227,11 @@ func TestFlowLogs(t *testing.T) {
 	if !strings.Contains(trust, `"aws:SourceAccount":"123456789012"`) || !strings.Contains(trust, "vpc-flow-logs.amazonaws.com") {
 		t.Errorf("net-flow-logs-role trust policy lacks the service or the source-account condition: %s", trust)
 	}
-	policy := res.Find("aws:iam/rolePolicy:RolePolicy", "net-flow-logs-policy").Input("policy").(string)
+	rolePolicy := res.Find("aws:iam/rolePolicy:RolePolicy", "net-flow-logs-policy")
+	if !slices.Contains(fl.Dependencies, rolePolicy.URN) {
+		t.Errorf("net-flow-log does not wait for its role's policy: depends on %v", fl.Dependencies)
+	}
+	policy := rolePolicy.Input("policy").(string)
 	if strings.Contains(policy, `"Resource":"*"`) || strings.Contains(policy, `logs:*`) {
 		t.Errorf("flow log policy is not least privilege: %s", policy)
 	}
@@ -276,12 +281,76 @@ func TestTrafficMatrix(t *testing.T) {
 		"cache from app 6379",
 		"db from app 3306",
 		"db from bastion 3306",
+		"db from rotation 3306",
 		"endpoints from app 443",
 		"endpoints from bastion 443",
+		"endpoints from rotation 443",
+		"rotation to 0.0.0.0/0 443",
+		"rotation to db 3306",
+		"rotation to endpoints 443",
 	}
 	got := rules(res)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("traffic matrix:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRotationReachesSecretsManager: the password rotation function reaches the Secrets
+// Manager API through the NAT gateway where there is one and through the interface endpoint
+// where there is one; without a NAT gateway it has no rule to the internet at all.
+func TestRotationReachesSecretsManager(t *testing.T) {
+	for _, tc := range []struct {
+		nat       string
+		endpoints bool
+		want      []string
+	}{
+		{NATSingle, false, []string{"rotation to 0.0.0.0/0 443", "rotation to db 3306"}},
+		{NATNone, true, []string{"rotation to db 3306", "rotation to endpoints 443"}},
+	} {
+		args := minimalArgs()
+		args.NATGateways, args.InterfaceEndpoints = tc.nat, tc.endpoints
+		var got []string
+		for _, r := range rules(runNetwork(t, args)) {
+			if strings.HasPrefix(r, "rotation ") {
+				got = append(got, r)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("nat %s, endpoints %v: rotation rules %v, want %v", tc.nat, tc.endpoints, got, tc.want)
+		}
+	}
+}
+
+// TestRotationPath: the first rotation can wait for exactly what its traffic needs: its rules,
+// the app subnets' default routes and the Secrets Manager endpoint.
+func TestRotationPath(t *testing.T) {
+	args := minimalArgs()
+	args.InterfaceEndpoints = true
+	res, err := mockaws.Run("webstack", "unit", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		n, err := NewNetwork(ctx, "net", args)
+		if err != nil {
+			return err
+		}
+		var urns pulumi.StringArray
+		for _, r := range n.RotationPath {
+			urns = append(urns, r.URN().ToStringOutput())
+		}
+		ctx.Export("path", urns)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range res.Outputs["path"].([]any) {
+		s := u.(string)
+		got = append(got, s[strings.LastIndex(s, "::")+2:])
+	}
+	sort.Strings(got)
+	want := []string{"net-app-0-default", "net-app-1-default", "net-db-from-rotation-3306", "net-endpoints-from-rotation-443",
+		"net-rotation-to-db-3306", "net-rotation-to-endpoints-443", "net-rotation-to-internet-443", "net-secretsmanager"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("rotation path %v, want %v", got, want)
 	}
 }
 

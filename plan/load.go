@@ -26,6 +26,11 @@ type StackFiles struct {
 	Values map[string]string
 	// SecretKeys lists the keys whose values are secrets.
 	SecretKeys []string
+	// Images are the images the run treats as pushed to ECR, repository name to tags (a
+	// repository that is not a key does not exist). Optional. Defaults to nil: the plan cannot
+	// see the registry, so it assumes that every version the stack file runs is pushed, and
+	// says so (Plan.AssumedImages). Tests set it to run the image guard against a registry.
+	Images map[string][]string
 }
 
 // Load reads dir/Pulumi.yaml and dir/Pulumi.<stack>.yaml.

@@ -26,6 +26,7 @@ const (
 	typeAutoScalingGroup     = "aws:autoscaling/group:Group"
 	typeInstanceProfile      = "aws:iam/instanceProfile:InstanceProfile"
 	typeRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeRolePolicy           = "aws:iam/rolePolicy:RolePolicy"
 	typeRepository           = "aws:ecr/repository:Repository"
 	typeDBInstance           = "aws:rds/instance:Instance"
 	typeDBSubnetGroup        = "aws:rds/subnetGroup:SubnetGroup"

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,11 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 				tgARNs[tg] = true
 				forwarding[l.URN] = true
 			}
+			// A color that runs no instances is answered by a fixed 503 in place of its
+			// forward (no release yet): the listener still stands for a color.
+			if m := asMap(act); str(m, "type") == "fixed-response" && str(asMap(m["fixedResponse"]), "statusCode") == "503" {
+				forwarding[l.URN] = true
+			}
 		}
 	}
 	for _, l := range listeners {
@@ -104,7 +110,9 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 	}
 	var colors []string
 	for _, tg := range tgs {
-		colors = append(colors, colorOf(tg, a.byURN))
+		if c := colorOf(tg, a.byURN); !slices.Contains(colors, c) {
+			colors = append(colors, c)
+		}
 	}
 	sw := a.fc.id("switch", lb.Name)
 	a.fc.add(c, sw, hexagon, strings.Join(colors, "/")+" switch")
@@ -127,7 +135,11 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 		a.node[tg.URN] = id
 		a.tgNode[str(tg.State, "arn")] = id
 		a.tgByARN[str(tg.State, "arn")] = tg
-		lines := []string{"target group " + colorOf(tg, a.byURN)}
+		label := "target group " + colorOf(tg, a.byURN)
+		if traffic := tag(tg, "Traffic"); traffic != "" && traffic != "production" {
+			label += " (" + traffic + ")"
+		}
+		lines := []string{label}
 		if p := str(tg.Inputs, "protocol"); p != "" {
 			lines = append(lines, p+" :"+strconv.Itoa(num(tg.Inputs, "port")))
 		}
@@ -230,7 +242,8 @@ func (a *arch) repositories() {
 	}
 }
 
-// canPullImages reports whether a fleet's instance role has an ECR read policy attached.
+// canPullImages reports whether a fleet's instance role may pull images: an inline policy that
+// allows ecr:BatchGetImage, or an AWS managed ECR read policy attached.
 func (a *arch) canPullImages(g *Resource) bool {
 	lt := a.launchTemplate(g)
 	if lt == nil {
@@ -249,6 +262,11 @@ func (a *arch) canPullImages(g *Resource) bool {
 	}
 	for _, att := range a.byType[typeRolePolicyAttachment] {
 		if str(att.Inputs, "role") == role && strings.Contains(str(att.Inputs, "policyArn"), "AmazonEC2ContainerRegistry") {
+			return true
+		}
+	}
+	for _, p := range a.byType[typeRolePolicy] {
+		if str(p.Inputs, "role") == role && strings.Contains(str(p.Inputs, "policy"), `"ecr:BatchGetImage"`) {
 			return true
 		}
 	}

@@ -29,7 +29,7 @@ func TestREADMEDiagram(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatalf("%s: the generated diagram must sit between the markers %q and %q", readmeFile, diagramBegin, diagramEnd)
 	}
-	got, want := doc[i+len(diagramBegin):j], "```mermaid\n"+mermaidOf(t, runStack(t, "prod", nil))+"```\n"
+	got, want := doc[i+len(diagramBegin):j], "```mermaid\n"+mermaidOf(t, runStack(t, "prod", released))+"```\n"
 	if got == want {
 		return
 	}
@@ -202,12 +202,15 @@ func TestMermaidRealStacks(t *testing.T) {
 // versions, capacities) leaves the diagram byte-identical, so the README never goes stale on a
 // release.
 func TestMermaidIgnoresReleases(t *testing.T) {
-	basePlan := runStack(t, "prod", nil)
+	basePlan := runStack(t, "prod", released)
 	base := mermaidOf(t, basePlan)
 	greenDeployed := func(app map[string]any) {
+		released(app)
 		app["green"] = map[string]any{"version": "1.5.0", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
 	}
 	for name, mutate := range map[string]func(map[string]any){
+		// The stack file as committed: no release yet.
+		"no release":     func(map[string]any) {},
 		"green deployed": greenDeployed,
 		"canary":         func(app map[string]any) { greenDeployed(app); app["canaryWeight"] = 10 },
 		"flip to green":  func(app map[string]any) { greenDeployed(app); app["activeColor"] = "green" },
@@ -310,6 +313,10 @@ func TestMermaidOperations(t *testing.T) {
 		t.Errorf("empty plan draws %q, want %q", got, want)
 	}
 }
+
+// released puts a stack file's blue color on a release (1.4.2, the sizes the file gives it):
+// the committed files have no release yet, and the README's diagram shows a stack that serves.
+func released(app map[string]any) { app["blue"].(map[string]any)["version"] = "1.4.2" }
 
 // runStack runs a real stack's files, with webstack:app changed by mutate when it is not nil
 // (as the release tool changes it).

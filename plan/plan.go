@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -25,6 +26,12 @@ type Plan struct {
 	// ChecksNotApplicable lists the built-in checks that found no resource of their types in
 	// the stack: they neither passed nor failed.
 	ChecksNotApplicable []string `json:"checksNotApplicable"`
+
+	// AssumedImages are the images the plan assumed pushed, "<repository>:<tag> (<color>)":
+	// the image guard looks up the version of every color that runs instances, and the
+	// offline plan cannot see ECR. Empty when no color runs a version, or when the run was
+	// given the registry's images (StackFiles.Images). Not part of the JSON contract.
+	AssumedImages []string `json:"-"`
 
 	// AZLoss is what losing each availability zone does to the stack (package resilience),
 	// shown in the text view; nil when the analysis could not run (AZLossErr says why). Not part
@@ -78,6 +85,7 @@ func RunFiles(sf *StackFiles) (*Plan, *mockaws.Result, error) {
 		Config:     sf.Values,
 		SecretKeys: sf.SecretKeys,
 		Region:     region,
+		Images:     sf.Images,
 	}, func(ctx *pulumi.Context) error { return stack.Run(ctx, sf.Values) })
 	if err != nil {
 		return nil, nil, unwrapRunError(err)
@@ -87,6 +95,13 @@ func RunFiles(sf *StackFiles) (*Plan, *mockaws.Result, error) {
 		return nil, nil, err
 	}
 	p := FromResult(res)
+	if sf.Images == nil {
+		for _, color := range []string{stack.ColorBlue, stack.ColorGreen} {
+			if c := cfg.App.Color(color); c.Running() {
+				p.AssumedImages = append(p.AssumedImages, fmt.Sprintf("%s:%s (%s)", stack.RepositoryName(cfg.Project, cfg.Stack), c.Version, color))
+			}
+		}
+	}
 	p.SetChecks(policy.Evaluate(res, cfg.CheckOptions()))
 	p.AZLoss, p.AZLossErr = resilience.Analyze(res)
 	return p, res, nil

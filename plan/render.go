@@ -80,6 +80,10 @@ func (p *Plan) Text(w io.Writer) error {
 			fmt.Fprintf(&b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
 		}
 	}
+	if len(p.AssumedImages) > 0 {
+		fmt.Fprintf(&b, "Images assumed pushed to ECR (the offline plan cannot see the registry; `pulumi up` refuses a version whose image is missing): %s\n",
+			strings.Join(p.AssumedImages, ", "))
+	}
 	b.WriteString("\n")
 
 	children := map[string][]Resource{}
@@ -179,6 +183,9 @@ func (p *Plan) Text(w io.Writer) error {
 		fmt.Fprintf(&b, "\nAZ loss: %s\n", p.AZLoss.Summary())
 		for _, spof := range p.AZLoss.SinglePointsOfFailure() {
 			fmt.Fprintf(&b, "  - %s\n", spof)
+		}
+		for _, n := range p.AZLoss.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
 		}
 	case p.AZLossErr != nil:
 		fmt.Fprintf(&b, "\nAZ loss: not analysed: %v\n", p.AZLossErr)

@@ -113,6 +113,12 @@ func init() {
 			Severity: Medium, Scope: AllStacks, Standard: WellArchitected,
 			Types: []string{tLB, tALB, tTargetGroup, tALBTargetGroup, tDBInstance, tReplicationGroup, tNatGateway},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if (r.Type == tTargetGroup || r.Type == tALBTargetGroup) && str(in(r, "tags.Traffic")) == "test" {
+					// Its instances are those of the color's production target group, whose
+					// unhealthy-host alarm watches them; its traffic is smoke tests, which
+					// must never page.
+					return skip("tags.Traffic is \"test\": only the test listener forwards to it")
+				}
 				watched, err := watchedMetrics(r)
 				if err != nil {
 					return bad("%v", err)
@@ -367,6 +373,8 @@ type watched struct {
 	namespace, metric, dimension, value string
 	with                                string
 	percentile                          bool
+	// or are other metrics an alarm may watch instead of metric.
+	or []string
 }
 
 // watchedMetrics lists the metrics of a resource that must have an alarm: what users notice
@@ -385,7 +393,12 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 		if suffix == "" {
 			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
 		}
-		return each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count"), nil
+		// The load balancer's own errors: all of its 5XX, or (where the test listener's
+		// traffic must not page, and the per-target-group alarms watch the errors of routed
+		// requests) the 503s of a target group without targets.
+		out := each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count")
+		out[0].or = []string{"HTTPCode_ELB_503_Count"}
+		return out, nil
 	case tTargetGroup, tALBTargetGroup:
 		suffix := str(r.Output("arnSuffix"))
 		if suffix == "" {
@@ -422,22 +435,41 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 	return nil, fmt.Errorf("no alarms are defined for %s", r.Type)
 }
 
-// hasAlarm reports whether an alarm with an action watches the metric of the resource.
+// hasAlarm reports whether an alarm with an action watches the metric of the resource, as its
+// metric or as one of the metrics of its metric math expression.
 func hasAlarm(s *Stack, w watched) bool {
 	for _, a := range s.ByType(tMetricAlarm) {
-		dims := obj(in(a, "dimensions"))
-		if str(in(a, "namespace")) == w.namespace && str(in(a, "metricName")) == w.metric && str(dims[w.dimension]) == w.value &&
-			(w.with == "" || str(dims[w.with]) != "") && (!w.percentile || percentileStat.MatchString(str(in(a, "extendedStatistic")))) &&
-			len(list(in(a, "alarmActions"))) > 0 {
+		if len(list(in(a, "alarmActions"))) == 0 {
+			continue
+		}
+		if w.matches(in(a, "namespace"), in(a, "metricName"), in(a, "dimensions"), in(a, "extendedStatistic")) {
 			return true
+		}
+		for _, q := range list(in(a, "metricQueries")) {
+			m := obj(obj(q)["metric"])
+			if m != nil && w.matches(m["namespace"], m["metricName"], m["dimensions"], m["stat"]) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
+// matches reports whether a metric (namespace, name, dimensions and statistic) is the watched
+// one.
+func (w watched) matches(namespace, metric, dimensions, stat any) bool {
+	dims := obj(dimensions)
+	return str(namespace) == w.namespace && (str(metric) == w.metric || contains(w.or, str(metric))) && str(dims[w.dimension]) == w.value &&
+		(w.with == "" || str(dims[w.with]) != "") && (!w.percentile || percentileStat.MatchString(str(stat)))
+}
+
 // String names the metric as a message shows it.
 func (w watched) String() string {
-	s := fmt.Sprintf("%s %s with %s = %q", w.namespace, w.metric, w.dimension, w.value)
+	metric := w.metric
+	for _, m := range w.or {
+		metric += " or " + m
+	}
+	s := fmt.Sprintf("%s %s with %s = %q", w.namespace, metric, w.dimension, w.value)
 	if w.with != "" {
 		s += " and " + w.with
 	}

@@ -39,6 +39,49 @@ func init() {
 			},
 		},
 		&Check{
+			ID: "webstack/cloudfront-https-bodies", Title: "CloudFront behaviors that accept request bodies should be https-only",
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tDistribution},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				// A redirect to HTTPS comes after the request (its body, cookies and
+				// Authorization header) crossed the network in clear, and CloudFront answers a
+				// POST with 307 or 403, a GET with 301; https-only refuses plain HTTP at once.
+				// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
+				type behavior struct {
+					path string
+					b    map[string]any
+				}
+				all := []behavior{{"defaultCacheBehavior", obj(in(r, "defaultCacheBehavior"))}}
+				for i, b := range list(in(r, "orderedCacheBehaviors")) {
+					all = append(all, behavior{fmt.Sprintf("orderedCacheBehaviors[%d]", i), obj(b)})
+				}
+				n := 0
+				for _, b := range all {
+					var body []string
+					for _, m := range strs(b.b["allowedMethods"]) {
+						if m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" {
+							body = append(body, m)
+						}
+					}
+					if len(body) == 0 {
+						continue
+					}
+					n++
+					if p := str(b.b["viewerProtocolPolicy"]); p != "https-only" {
+						label := b.path
+						if pp := str(b.b["pathPattern"]); pp != "" {
+							label += fmt.Sprintf(" (%q)", pp)
+						}
+						return bad("%s accepts %s with viewerProtocolPolicy %s, want \"https-only\": a body sent over HTTP has crossed the network in clear before any redirect",
+							label, strings.Join(body, ", "), show(b.b["viewerProtocolPolicy"]))
+					}
+				}
+				if n == 0 {
+					return skip("no behavior accepts a request body")
+				}
+				return ok("%d behavior(s) that accept bodies are https-only", n)
+			},
+		},
+		&Check{
 			ID: "CloudFront.9", Title: "CloudFront should encrypt traffic to custom origins",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
 			Eval: customOrigins(func(i int, c map[string]any) string {

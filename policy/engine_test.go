@@ -121,7 +121,7 @@ func TestCatalog(t *testing.T) {
 		t.Errorf("%d checks, want at least 30", n)
 	}
 	for _, c := range Checks() {
-		if c.Title == "" || c.Severity == "" || c.Standard == "" || len(c.Types) == 0 || c.Eval == nil {
+		if c.Title == "" || c.Severity == "" || c.Standard == "" || len(c.Types) == 0 || (c.Eval == nil) == (c.Findings == nil) {
 			t.Errorf("check %s is incomplete: %+v", c.ID, c)
 		}
 		if c.Scope != AllStacks && c.Scope != ProductionOnly {

@@ -40,6 +40,7 @@ func compliant() []*fx {
 	elbLogs := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
 		"Resource": "arn:aws:s3:::site-bucket/alb/AWSLogs/1/*"}
 	fxs := []*fx{
+		{typ: tProvider, name: "aws", in: map[string]any{"region": "ap-northeast-2"}},
 		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
 		{typ: tDefaultSG, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
 		{typ: tSubnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
@@ -92,14 +93,17 @@ func compliant() []*fx {
 			"multiAz": true, "monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "iamDatabaseAuthenticationEnabled": true,
 			"backupRetentionPeriod": 7.0, "copyTagsToSnapshot": true, "dbSubnetGroupName": "db-subnets", "port": 3307.0, "username": "webstack_admin",
-			"skipFinalSnapshot": false, "finalSnapshotIdentifier": "db-final"}},
+			"skipFinalSnapshot": false, "finalSnapshotIdentifier": "db-final", "performanceInsightsEnabled": true, "performanceInsightsKmsKeyId": "arn:aws:kms:r:1:key/k"}},
 		{typ: tDBInstance, name: "db-replica", protect: true, in: map[string]any{"identifier": "webstack-db-replica-1", "replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
 			"monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true, "iamDatabaseAuthenticationEnabled": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "copyTagsToSnapshot": true, "port": 3307.0, "skipFinalSnapshot": true}},
 		{typ: tReplicationGroup, name: "redis", protect: true, in: map[string]any{"engine": "redis", "snapshotRetentionLimit": 1.0, "automaticFailoverEnabled": true,
 			"multiAzEnabled": true, "numCacheClusters": 2.0, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "transitEncryptionMode": "required",
 			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}, state: map[string]any{"memberClusters": []any{"redis-001", "redis-002"}}},
-		{typ: tParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.0"}, state: map[string]any{"name": "db-params"}},
+		{typ: tParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.4"}, state: map[string]any{"name": "db-params"}},
+		{typ: tSecret, name: "db-secret", id: "db-secret-1", in: map[string]any{"recoveryWindowInDays": 7.0}},
+		{typ: tSecretRotation, name: "db-rotation", in: map[string]any{"secretId": "db-secret-1",
+			"rotationLambdaArn": "arn:aws:lambda:r:1:function:rotate", "rotationRules": map[string]any{"automaticallyAfterDays": 30.0}}},
 		{typ: tEventSubscription, name: "db-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
 			"eventCategories": []any{"maintenance", "configuration change", "failure"}}},
 		{typ: tEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
@@ -114,17 +118,35 @@ func compliant() []*fx {
 		{typ: tBucketVersioning, name: "site-versioning", in: map[string]any{"bucket": "site-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
 		{typ: tBucketSSE, name: "site-sse", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}},
 
+		// A bucket encrypted with a key of the stack (S3.17) that the distribution reads through
+		// OAC, so its key must let CloudFront decrypt (webstack/s3-kms-access).
+		{typ: tBucketV2, name: "assets", id: "assets-bucket", protect: true, in: map[string]any{},
+			state: map[string]any{"bucket": "assets-bucket", "bucketRegionalDomainName": "assets-bucket.s3.r.amazonaws.com", "bucketDomainName": "assets-bucket.s3.amazonaws.com"}},
+		{typ: tBucketPAB, name: "assets-pab", in: map[string]any{"bucket": "assets-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
+		{typ: tBucketPolicy, name: "assets-policy", in: map[string]any{"bucket": "assets-bucket", "policy": policyJSON(sslDeny, oac)}},
+		{typ: tBucketOwnership, name: "assets-ownership", in: map[string]any{"bucket": "assets-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
+		{typ: tBucketLogging, name: "assets-logging", in: map[string]any{"bucket": "assets-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
+		{typ: tBucketLifecycle, name: "assets-lifecycle", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
+		{typ: tBucketVersioning, name: "assets-versioning", in: map[string]any{"bucket": "assets-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
+		{typ: tBucketSSE, name: "assets-sse", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"bucketKeyEnabled": true,
+			"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": fixtureAssetsKey}}}}},
+		{typ: tKMSKey, name: "assets-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, oacDecrypt(fixtureCDN))},
+			state: map[string]any{"arn": fixtureAssetsKey}},
+
 		{typ: tDistribution, name: "cdn", in: map[string]any{"defaultRootObject": "index.html",
-			"defaultCacheBehavior":  map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "s3"},
-			"orderedCacheBehaviors": []any{map[string]any{"pathPattern": "/api/*", "viewerProtocolPolicy": "https-only", "targetOriginId": "alb"}},
+			"defaultCacheBehavior": map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "s3", "allowedMethods": []any{"GET", "HEAD"}},
+			"orderedCacheBehaviors": []any{map[string]any{"pathPattern": "/api/*", "viewerProtocolPolicy": "https-only", "targetOriginId": "alb",
+				"allowedMethods": []any{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}}},
 			"origins": []any{
 				map[string]any{"originId": "s3", "domainName": "site-bucket.s3.r.amazonaws.com", "originAccessControlId": "oac-1"},
 				map[string]any{"originId": "alb", "domainName": "api.example.com", "customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1.2"}, "httpPort": 80.0, "httpsPort": 443.0}},
+				map[string]any{"originId": "assets", "domainName": "assets-bucket.s3.r.amazonaws.com", "originAccessControlId": "oac-1"},
 			},
 			"originGroups":      []any{map[string]any{"originId": "group", "members": []any{map[string]any{"originId": "s3"}, map[string]any{"originId": "s3-replica"}}}},
 			"loggingConfig":     map[string]any{"bucket": "logs-bucket.s3.amazonaws.com"},
 			"webAclId":          "arn:aws:wafv2:us-east-1:1:global/webacl/w",
-			"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"}}},
+			"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"}},
+			state: map[string]any{"arn": fixtureCDN}},
 
 		{typ: tLogGroup, name: "app-logs", in: map[string]any{"name": "/webstack/t/app", "retentionInDays": 365.0}},
 		{typ: tKMSKey, name: "alerts-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"))},
@@ -171,6 +193,23 @@ func compliant() []*fx {
 
 // fixtureTopic is the alert topic's ARN, in account 1 as the other fixtures.
 const fixtureTopic = "arn:aws:sns:r:1:alerts"
+
+// The distribution's ARN and the assets bucket's key.
+const (
+	fixtureCDN       = "arn:aws:cloudfront::1:distribution/d"
+	fixtureAssetsKey = "arn:aws:kms:r:1:key/assets"
+)
+
+// compliantExceptions are the relaxations the compliant fixture declares, as a stack's config
+// would: its site bucket takes the ALB's access logs, which Elastic Load Balancing delivers
+// only to SSE-S3 buckets.
+var compliantExceptions = []Relaxation{{Check: "S3.17", Name: "site", Key: "webstack:app.accessLogs"}}
+
+// oacDecrypt is the key policy statement that lets CloudFront decrypt for a distribution.
+func oacDecrypt(distribution string) map[string]any {
+	return map[string]any{"Sid": "OAC", "Effect": "Allow", "Principal": map[string]any{"Service": "cloudfront.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": distribution}}}
+}
 
 // The alert key's administrator statement, and a statement letting the services that notify
 // the alert topic do actions.

@@ -69,6 +69,16 @@ type Check struct {
 	Types []string
 	// Eval judges one resource of one of Types.
 	Eval func(s *Stack, r *mockaws.Resource) Verdict
+	// Findings, instead of Eval, judges the stack as a whole: it returns one verdict per
+	// finding, each on the resource it concerns (for findings about the config, the resource
+	// that carries the value). Optional; a check has Eval or Findings.
+	Findings func(s *Stack) []Finding
+}
+
+// Finding is one verdict of a Findings check on one resource.
+type Finding struct {
+	Resource *mockaws.Resource
+	Verdict  Verdict
 }
 
 // Standards.
@@ -139,6 +149,9 @@ type Options struct {
 	Waivers map[string]string
 	// Exceptions are the relaxations the tiers' config keys make.
 	Exceptions []Relaxation
+	// Placeholders are the config values that still hold documentation placeholders
+	// (webstack/placeholders reports each).
+	Placeholders []Placeholder
 }
 
 // Relaxation says that a config key deliberately relaxed a control on resources of a type: a
@@ -251,11 +264,12 @@ func Lookup(id string) *Check { return catalog[id] }
 // Evaluate runs every check over the resources of a mock run.
 func Evaluate(res *mockaws.Result, opts Options) *Report {
 	s := newStack(res)
+	s.placeholders = opts.Placeholders
 	rep := &Report{Results: []Result{}, NotApplicable: []string{}}
 	for _, c := range Checks() {
 		judged := 0
-		for _, r := range s.ByType(c.Types...) {
-			v := c.Eval(s, r)
+		for _, f := range c.findings(s) {
+			r, v := f.Resource, f.Verdict
 			if v.outcome == outSkip {
 				continue
 			}
@@ -280,6 +294,19 @@ func Evaluate(res *mockaws.Result, opts Options) *Report {
 		return a.Resource < b.Resource
 	})
 	return rep
+}
+
+// findings returns the check's verdicts on the stack: Findings, or Eval on every resource of
+// its types.
+func (c *Check) findings(s *Stack) []Finding {
+	if c.Findings != nil {
+		return c.Findings(s)
+	}
+	var out []Finding
+	for _, r := range s.ByType(c.Types...) {
+		out = append(out, Finding{Resource: r, Verdict: c.Eval(s, r)})
+	}
+	return out
 }
 
 // relax turns a failure into an exception when the config deliberately relaxed the control.
@@ -308,6 +335,8 @@ func relax(r *Result, opts Options) {
 type Stack struct {
 	res   *mockaws.Result
 	byRef map[string][]*mockaws.Resource
+	// placeholders are Options.Placeholders, for webstack/placeholders.
+	placeholders []Placeholder
 }
 
 // NewStack indexes the resources of a run for lookups by reference, as the checks use it.

@@ -176,6 +176,20 @@ func init() {
 			}),
 		},
 		&Check{
+			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
+			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{tDBInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "performanceInsightsEnabled")) {
+					return skip("Performance Insights is off")
+				}
+				ref := in(r, "performanceInsightsKmsKeyId")
+				if key := s.Ref(ref, tKMSKey); key != nil {
+					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
+				}
+				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
+			},
+		},
+		&Check{
 			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
 			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tDBInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {

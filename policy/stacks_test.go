@@ -17,6 +17,25 @@ var prodExceptions = map[[2]string]string{
 	{"CloudFront.4", "edge-cdn"}: policy.WaiveKey + ".CloudFront.4",
 	// CloudFront standard logs need ACLs on their bucket (CONTROLS gotcha 18).
 	{"S3.12", "edge-logs"}: "webstack:edge.logs",
+	// Buckets whose writers accept only SSE-S3: Elastic Load Balancing's access logs and S3's
+	// server access logs.
+	{"S3.17", "app-alb-logs"}:     "webstack:app.accessLogs",
+	{"S3.17", "edge-access-logs"}: "webstack:edge.logs",
+	// ElastiCache has no Secrets Manager rotation function for AUTH tokens: the token is
+	// rotated by replacing its random password (docs/data.md).
+	{"SecretsManager.1", "cache-auth-secret"}: "webstack:cache.exceptions.authTokenRotation",
+	{"SecretsManager.4", "cache-auth-secret"}: "webstack:cache.exceptions.authTokenRotation",
+}
+
+// prodPlaceholders are the documentation placeholders the committed prod file carries, each
+// where a team must put its own value: webstack/placeholders fails on exactly these (the
+// README's "Deploying for real" says how to replace them), and nothing else may fail in prod.
+var prodPlaceholders = map[string]bool{
+	"webstack:edge.domain":              true,
+	"webstack:edge.hostedZoneName":      true,
+	"webstack:alerts.emails[0]":         true,
+	"webstack:app.testListenerCidrs[0]": true,
+	"webstack:app.testListenerCidrs[1]": true,
 }
 
 // TestRealStacks runs every check on the real stack files. No stack may fail a check. Every
@@ -40,6 +59,7 @@ func TestRealStacks(t *testing.T) {
 				t.Fatalf("%s: no check judged anything", stack)
 			}
 			seenProd := map[[2]string]bool{}
+			seenPlaceholders := map[string]bool{}
 			for _, c := range p.Checks {
 				check := policy.Lookup(c.ID)
 				if check == nil {
@@ -52,6 +72,13 @@ func TestRealStacks(t *testing.T) {
 					continue
 				case c.Passed:
 					t.Errorf("%s: check %s on %s passed with an exception %q", stack, c.ID, name, c.Exception)
+					continue
+				case c.Exception == "" && stack == "prod" && c.ID == policy.PlaceholdersCheckID:
+					key, _, _ := strings.Cut(c.Message[strings.Index(c.Message, "): ")+3:], " is ")
+					if !prodPlaceholders[key] {
+						t.Errorf("prod: unexpected placeholder: %s", c.Message)
+					}
+					seenPlaceholders[key] = true
 					continue
 				case c.Exception == "":
 					t.Errorf("%s: check %s failed: %s", stack, c.ID, c.Message)
@@ -72,6 +99,11 @@ func TestRealStacks(t *testing.T) {
 				}
 			}
 			if stack == "prod" {
+				for key := range prodPlaceholders {
+					if !seenPlaceholders[key] {
+						t.Errorf("prod: placeholder %s is no longer reported: remove it from prodPlaceholders", key)
+					}
+				}
 				for key, k := range prodExceptions {
 					if !seenProd[key] {
 						t.Errorf("prod: no longer excepts %s on %s (by %s): remove it from prodExceptions and the stack file", key[0], key[1], k)

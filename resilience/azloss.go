@@ -86,6 +86,9 @@ type Report struct {
 	AZs []string
 	// Losses has one entry per AZ, in the order of AZs.
 	Losses []Loss
+	// Notes say why a tier the stack has is not judged (a live fleet before the first
+	// release), one sentence each.
+	Notes []string
 }
 
 // SPOF is a single point of failure: an AZ whose loss leaves a serving tier down or degraded.
@@ -190,7 +193,7 @@ func Analyze(res *mockaws.Result) (*Report, error) {
 			judges = append(judges, j)
 		}
 	}
-	rep := &Report{AZs: a.azs}
+	rep := &Report{AZs: a.azs, Notes: a.notes}
 	for _, az := range a.azs {
 		l := Loss{AZ: az}
 		for i, j := range judges {
@@ -217,6 +220,8 @@ type analyzer struct {
 	nats map[*mockaws.Resource]string
 	// endpoints maps an interface endpoint's service ("ecr.api") to the AZs of its subnets.
 	endpoints map[string][]string
+	// notes are the report's notes.
+	notes []string
 }
 
 // subnetInfo is what the analysis needs of a subnet.

@@ -21,13 +21,53 @@ func analyze(t *testing.T, stack string) *resilience.Report {
 	return analyzeFiles(t, load(t, stack))
 }
 
+// load reads a real stack's files as they are once released: the committed files have no
+// release yet (no color has a version, so no fleet serves), and the analysis is about a stack
+// that serves. The live color runs "1.4.2" with the sizes the file gives it.
 func load(t *testing.T, stack string) *plan.StackFiles {
+	t.Helper()
+	sf := loadCommitted(t, stack)
+	sf, err := sf.WithSection("webstack:app", func(app map[string]any) {
+		live, _ := app["activeColor"].(string)
+		if live == "" {
+			live = "blue"
+		}
+		app[live].(map[string]any)["version"] = "1.4.2"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sf
+}
+
+// loadCommitted reads a real stack's files as committed.
+func loadCommitted(t *testing.T, stack string) *plan.StackFiles {
 	t.Helper()
 	sf, err := plan.Load("..", stack)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sf
+}
+
+// TestNoReleaseNotJudged: before the first release production answers a fixed 503 and no
+// fleet serves: the live fleet is not judged, and the report says why instead of failing.
+func TestNoReleaseNotJudged(t *testing.T) {
+	for _, stack := range []string{"prod", "dev", "test"} {
+		rep := analyzeFiles(t, loadCommitted(t, stack))
+		if slices.Contains(rep.Tiers(), resilience.LiveFleet) {
+			t.Errorf("%s: the live fleet is judged though no color has a version", stack)
+		}
+		if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "no release is deployed") ||
+			!strings.Contains(rep.Text(), rep.Notes[0]) || !strings.Contains(rep.Markdown(), rep.Notes[0]) {
+			t.Errorf("%s: notes %q, want one saying no release is deployed, in both renderings", stack, rep.Notes)
+		}
+		for _, tier := range []resilience.Tier{resilience.LoadBalancer, resilience.Egress, resilience.Database, resilience.Cache} {
+			if !slices.Contains(rep.Tiers(), tier) {
+				t.Errorf("%s: tier %s missing", stack, tier)
+			}
+		}
+	}
 }
 
 func analyzeFiles(t *testing.T, sf *plan.StackFiles) *resilience.Report {

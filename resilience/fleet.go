@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/stack"
 )
@@ -37,9 +38,15 @@ func (a *analyzer) liveFleet() (judge, error) {
 	}
 	shares := map[*mockaws.Resource]int{}
 	var order []*mockaws.Resource
+	fixed := false
 	forward := func(owner string, actions []any) error {
 		for _, raw := range actions {
 			act := obj(raw)
+			// The answer a listener gives in place of a color that runs no instances; a 403
+			// gate (requests without CloudFront's header) is not one.
+			if str(act["type"]) == "fixed-response" && str(obj(act["fixedResponse"])["statusCode"]) == compute.NoReleaseStatus {
+				fixed = true
+			}
 			if str(act["type"]) != "forward" {
 				continue
 			}
@@ -88,6 +95,13 @@ func (a *analyzer) liveFleet() (judge, error) {
 				return nil, err
 			}
 		}
+	}
+	if len(order) == 0 && fixed {
+		// No release yet: production answers a fixed 503 (while the active color has no
+		// version); no fleet serves, so none is judged.
+		a.notes = append(a.notes, fmt.Sprintf("%s: not judged: the production listener forwards to no target group, it answers a fixed %s "+
+			"(no release is deployed), so no fleet serves whichever AZ is lost", LiveFleet, compute.NoReleaseStatus))
+		return nil, nil
 	}
 	if len(order) == 0 {
 		return nil, fmt.Errorf("the production listener forwards to no target group: cannot tell which fleet is live")

@@ -30,7 +30,7 @@ func readmeBlock(reports map[string]*resilience.Report) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "### %s (`Pulumi.%s.yaml`)\n\n%s", stack, stack, reports[stack].Markdown())
+		fmt.Fprintf(&b, "### %s (`Pulumi.%s.yaml`, once a release is deployed)\n\n%s", stack, stack, reports[stack].Markdown())
 	}
 	return b.String()
 }

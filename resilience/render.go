@@ -42,6 +42,9 @@ func (r *Report) Text() string {
 			fmt.Fprintf(&b, "  - %s\n", s)
 		}
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nnote: %s\n", n)
+	}
 	return b.String()
 }
 
@@ -51,6 +54,9 @@ func (r *Report) Text() string {
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n", r.Summary())
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "Note: %s.\n\n", n)
+	}
 	b.WriteString("| tier |")
 	for _, az := range r.AZs {
 		fmt.Fprintf(&b, " %s lost |", az)

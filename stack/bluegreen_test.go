@@ -9,6 +9,7 @@ import (
 
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
+	"github.com/webstack/webstack/policy"
 )
 
 // The blue/green invariants of DESIGN.md, held by running the whole program on the real
@@ -120,19 +121,42 @@ func underComponent(res *mockaws.Result, r *mockaws.Resource, typ, name string) 
 }
 
 var (
+	// released is the stack file as it is once blue runs a release: the committed files are
+	// in the no-release state (no color has a version), and most invariants are about a stack
+	// that serves.
+	released      = version("blue", "1.4.2")
 	greenDeployed = fleet("green", "1.5.0", 2, 2, 4)
 	flipToGreen   = set("activeColor", "green")
 )
 
+// version sets a color's version, keeping the sizes the stack file gives it.
+func version(color, v string) func(map[string]any) {
+	return func(app map[string]any) {
+		c, _ := app[color].(map[string]any)
+		if c == nil {
+			c = map[string]any{}
+			app[color] = c
+		}
+		c["version"] = v
+	}
+}
+
 func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
-	cases := map[string]struct{ before, after func(map[string]any) }{
-		"deploy a version to the empty idle color": {nil, greenDeployed},
-		"new version on the warm idle color":       {greenDeployed, fleet("green", "1.5.1", 2, 2, 4)},
-		"scale the idle color to zero":             {greenDeployed, fleet("green", "1.5.0", 0, 0, 4)},
+	// testListener says whether the change starts or stops the idle color's instances: the
+	// test listener then switches between a fixed 503 and forwarding to it, and may change
+	// too (it belongs to no color).
+	cases := map[string]struct {
+		before, after func(map[string]any)
+		testListener  bool
+	}{
+		"deploy a version to the empty idle color": {released, all(released, greenDeployed), true},
+		"new version on the warm idle color":       {all(released, greenDeployed), all(released, fleet("green", "1.5.1", 2, 2, 4)), false},
+		"scale the idle color to zero":             {all(released, greenDeployed), all(released, fleet("green", "1.5.0", 0, 0, 4)), true},
 		"idle blue behind a live green": {
-			all(greenDeployed, flipToGreen),
-			all(greenDeployed, flipToGreen, fleet("blue", "1.6.0", 2, 2, 4)),
+			all(released, greenDeployed, flipToGreen),
+			all(released, greenDeployed, flipToGreen, fleet("blue", "1.6.0", 2, 2, 4)), false,
 		},
+		"first release: deploy to the idle color of a stack with no release": {nil, greenDeployed, true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -147,6 +171,9 @@ func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
 				idle = "app-blue"
 			}
 			for _, r := range c.changed {
+				if tc.testListener && r.Type == typeListener && r.Name == "app-alb-test" {
+					continue
+				}
 				if !underComponent(after, r, "webstack:compute:Fleet", idle) {
 					t.Errorf("%s %s changed; only the idle fleet %s may (changed: %v)", r.Type, r.Name, idle, c.names())
 				}
@@ -157,10 +184,13 @@ func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
 
 func TestFlipChangesOnlyListeners(t *testing.T) {
 	cases := map[string]struct{ before, after func(map[string]any) }{
-		"flip blue to green": {greenDeployed, all(greenDeployed, flipToGreen)},
-		"roll back":          {all(greenDeployed, flipToGreen), greenDeployed},
-		"canary step":        {greenDeployed, all(greenDeployed, set("canaryWeight", 10))},
-		"canary to flip":     {all(greenDeployed, set("canaryWeight", 10)), all(greenDeployed, flipToGreen)},
+		"flip blue to green": {all(released, greenDeployed), all(released, greenDeployed, flipToGreen)},
+		"roll back":          {all(released, greenDeployed, flipToGreen), all(released, greenDeployed)},
+		"canary step":        {all(released, greenDeployed), all(released, greenDeployed, set("canaryWeight", 10))},
+		"canary to flip":     {all(released, greenDeployed, set("canaryWeight", 10)), all(released, greenDeployed, flipToGreen)},
+		// The first release's flip: production goes from the no-release 503 to green, and the
+		// test listener from green to the 503 of blue, which has no version.
+		"first flip": {greenDeployed, all(greenDeployed, flipToGreen)},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -178,14 +208,15 @@ func TestFlipChangesOnlyListeners(t *testing.T) {
 		})
 	}
 
-	// After the flip, production reaches green and the test listener blue.
-	res := runApp(t, "prod", all(greenDeployed, flipToGreen))
-	tg := func(color string) any { return res.Find(typeTargetGroup, "app-alb-"+color+"-tg").Output("arn") }
+	// After the flip, production reaches green's production target group and the test
+	// listener blue's test target group.
+	res := runApp(t, "prod", all(released, greenDeployed, flipToGreen))
+	tg := func(name string) any { return res.Find(typeTargetGroup, "app-alb-"+name+"-tg").Output("arn") }
 	if got := productionForward(t, res)["targetGroupArn"]; got != tg("green") {
 		t.Errorf("production listener's origin rule forwards to %v, want green's target group %v", got, tg("green"))
 	}
-	if got := res.Find(typeListener, "app-alb-test").Input("defaultActions", 0, "targetGroupArn"); got != tg("blue") {
-		t.Errorf("test listener forwards to %v, want blue's target group %v", got, tg("blue"))
+	if got := res.Find(typeListener, "app-alb-test").Input("defaultActions", 0, "targetGroupArn"); got != tg("blue-test") {
+		t.Errorf("test listener forwards to %v, want blue's test target group %v", got, tg("blue-test"))
 	}
 	if res.Outputs["activeColor"] != "green" || res.Outputs["idleColor"] != "blue" {
 		t.Errorf("outputs activeColor/idleColor = %v/%v, want green/blue", res.Outputs["activeColor"], res.Outputs["idleColor"])
@@ -195,7 +226,7 @@ func TestFlipChangesOnlyListeners(t *testing.T) {
 func TestCanaryWeightsSumTo100(t *testing.T) {
 	for _, weight := range []int{1, 10, 50, 99, 100} {
 		for _, active := range []string{"blue", "green"} {
-			res := runApp(t, "prod", all(greenDeployed, set("activeColor", active), set("canaryWeight", weight)))
+			res := runApp(t, "prod", all(released, greenDeployed, set("activeColor", active), set("canaryWeight", weight)))
 			forward, _ := productionForward(t, res)["forward"].(map[string]any)
 			groups, _ := forward["targetGroups"].([]any)
 			if len(groups) != 2 {
@@ -251,11 +282,12 @@ func productionForward(t *testing.T, res *mockaws.Result) map[string]any {
 // TestOnlyComputeDependsOnReleaseState: versions, colors and canary weights reach nothing
 // outside the compute tier (network, bastion, provider, and the data tier once it exists).
 func TestOnlyComputeDependsOnReleaseState(t *testing.T) {
-	base := runApp(t, "prod", nil)
+	base := runApp(t, "prod", released)
 	for name, mutate := range map[string]func(map[string]any){
-		"versions": all(fleet("blue", "2.0.0", 2, 2, 4), fleet("green", "2.0.1", 2, 2, 4)),
-		"flip":     all(greenDeployed, flipToGreen),
-		"canary":   all(greenDeployed, set("canaryWeight", 25)),
+		"versions":   all(fleet("blue", "2.0.0", 2, 2, 4), fleet("green", "2.0.1", 2, 2, 4)),
+		"flip":       all(released, greenDeployed, flipToGreen),
+		"canary":     all(released, greenDeployed, set("canaryWeight", 25)),
+		"no release": nil,
 	} {
 		t.Run(name, func(t *testing.T) {
 			after := runApp(t, "prod", mutate)
@@ -279,7 +311,8 @@ func TestOnlyComputeDependsOnReleaseState(t *testing.T) {
 	}
 }
 
-// TestStackFilesCompute checks the compute tier each real stack file builds.
+// TestStackFilesCompute checks the compute tier each real stack file builds, as committed (no
+// release yet) and once blue runs a release.
 func TestStackFilesCompute(t *testing.T) {
 	// prod has a domain: HTTPS listeners (production 443, test 9000) plus the port 80
 	// redirect. dev and test have none: HTTP production and test listeners.
@@ -297,7 +330,8 @@ func TestStackFilesCompute(t *testing.T) {
 			}
 			counts := res.Counts()
 			for typ, n := range map[string]int{
-				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 2, typeListener: w.listeners,
+				// Two target groups per color (production and test), the origin and anchor rules.
+				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 4, typeListener: w.listeners, typeListenerRule: 2,
 				"aws:ec2/launchTemplate:LaunchTemplate": 2, "aws:autoscaling/group:Group": 2,
 				"aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
 			} {
@@ -330,10 +364,6 @@ func TestStackFilesCompute(t *testing.T) {
 					t.Errorf("%s: subnets %v, want every app subnet %v", asg.Name, got, res.Outputs["appSubnetIds"])
 				}
 			}
-			active := res.Outputs["activeColor"].(string)
-			if got := res.Find("aws:autoscaling/group:Group", "app-"+active+"-asg").Input("minSize"); got != float64(w.minActive) {
-				t.Errorf("active color %s minSize = %v, want %d", active, got, w.minActive)
-			}
 			if got := res.Find("aws:ecr/repository:Repository", "app-ecr-repository").Input("imageTagMutability"); got != "IMMUTABLE" {
 				t.Errorf("ECR imageTagMutability = %v, want IMMUTABLE", got)
 			}
@@ -357,6 +387,67 @@ func TestStackFilesCompute(t *testing.T) {
 			for _, r := range res.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
 				if r.Input("fromPort") == 9000.0 && (r.Input("cidrIpv4") == "0.0.0.0/0" || r.Input("cidrIpv4") == nil) {
 					t.Errorf("%s opens the test listener to %v", r.Name, r.Input("cidrIpv4"))
+				}
+			}
+
+			// Released, the active color runs its sizes, at least minActiveCapacity.
+			rel := runApp(t, stack, released)
+			active := rel.Outputs["activeColor"].(string)
+			if got := rel.Find("aws:autoscaling/group:Group", "app-"+active+"-asg").Input("minSize"); got != float64(w.minActive) {
+				t.Errorf("released: active color %s minSize = %v, want %d", active, got, w.minActive)
+			}
+		})
+	}
+}
+
+// TestNoReleaseState: each committed stack file is in the no-release state. No instance runs
+// (whatever the colors' sizes say), production and the test listener answer a clear fixed
+// 503, no image is looked up, and the outputs say no color has a version.
+func TestNoReleaseState(t *testing.T) {
+	for _, stack := range []string{"prod", "dev", "test"} {
+		t.Run(stack, func(t *testing.T) {
+			p, res, err := plan.Run("..", stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, color := range []string{"blue", "green"} {
+				asg := res.Find("aws:autoscaling/group:Group", "app-"+color+"-asg")
+				for _, k := range []string{"minSize", "desiredCapacity", "waitForElbCapacity"} {
+					if got := asg.Input(k); got != 0.0 {
+						t.Errorf("%s: %s = %v, want 0: a color without a version runs no instance", asg.Name, k, got)
+					}
+				}
+				if got := asg.Input("maxSize"); got == 0.0 {
+					t.Errorf("%s: maxSize 0; the configured maxSize is kept", asg.Name)
+				}
+				if v := res.Outputs[color+"Version"]; v != "" {
+					t.Errorf("output %sVersion = %v, want \"\"", color, v)
+				}
+			}
+			// Every stack sits behind CloudFront: the origin rule, which forwards once there
+			// is a release, answers the 503 now; the test listener answers one too.
+			for _, action := range []map[string]any{
+				res.Find(typeListenerRule, "app-alb-origin").Input("actions", 0).(map[string]any),
+				res.Find(typeListener, "app-alb-test").Input("defaultActions", 0).(map[string]any),
+			} {
+				fixed, _ := action["fixedResponse"].(map[string]any)
+				if action["type"] != "fixed-response" || fixed["statusCode"] != "503" || fixed["contentType"] != "application/json" ||
+					!strings.Contains(fmt.Sprint(fixed["messageBody"]), `"error":"no_release"`) {
+					t.Errorf("action %v, want a fixed JSON 503 saying no release is deployed", action)
+				}
+			}
+			for _, call := range res.Calls {
+				if call == "aws:ecr/getImage:getImage" {
+					t.Error("an image was looked up though no color runs a version")
+				}
+			}
+			if len(p.AssumedImages) != 0 {
+				t.Errorf("the plan assumes images %v pushed; no color runs one", p.AssumedImages)
+			}
+			// Only prod's documentation placeholders may fail (policy's TestRealStacks pins them).
+			for _, c := range p.FailedChecks() {
+				if c.ID != policy.PlaceholdersCheckID {
+					t.Errorf("check fails in the no-release state: %s: %s", c.ID, c.Message)
 				}
 			}
 		})

@@ -1,9 +1,11 @@
 package stack
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
@@ -30,7 +32,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		Region:                 cfg.Region,
 		Partition:              partition,
 		AccountID:              accountID,
-		RepositoryName:         strings.ToLower(fmt.Sprintf("%s-%s", cfg.Project, cfg.Stack)),
+		RepositoryName:         RepositoryName(cfg.Project, cfg.Stack),
 		ImageRetentionCount:    app.ImageRetentionCount,
 		Port:                   app.Port,
 		HealthCheckPath:        app.HealthCheckPath,
@@ -91,4 +93,67 @@ func computeOutputs(cfg *Config, app *compute.Compute) map[string]pulumi.Input {
 		OutGreenVersion:          pulumi.String(cfg.App.Green.Version),
 		OutECRRepositoryURL:      app.RepositoryURL,
 	}
+}
+
+// RepositoryName is the name of a stack's ECR repository, "<project>-<stack>" in lowercase:
+// known before the repository exists, so that the image guard (and the release tool) can look
+// images up in it.
+func RepositoryName(project, stack string) string {
+	return strings.ToLower(fmt.Sprintf("%s-%s", project, stack))
+}
+
+// checkImages is the image guard: every color that runs instances must run an image that is in
+// the stack's ECR repository. It runs before any tier resource is registered, so a version
+// whose image was never pushed (or a version on the very first `up`, before the repository
+// exists) stops the run with a message saying what to do, instead of instances that pull
+// nothing, fail the ALB health check and are replaced until `up` gives up after
+// compute.CapacityTimeout. A color with a version but no instances is not looked up: nothing
+// pulls its image until it is scaled up, which is an `up` of its own.
+//
+// The lookup is ECR's DescribeImages (the provider function aws:ecr/getImage:getImage); ECR
+// answers ImageNotFoundException for a tag the repository does not hold, and the provider
+// reports a missing repository (RepositoryNotFoundException) as "couldn't find resource"
+// (terraform-provider-aws internal/service/ecr, findImageDetails).
+func checkImages(ctx *pulumi.Context, cfg *Config, accountID, dnsSuffix string, opts ...pulumi.InvokeOption) error {
+	repo := RepositoryName(cfg.Project, cfg.Stack)
+	var errs []error
+	for _, color := range []string{ColorBlue, ColorGreen} {
+		c := cfg.App.Color(color)
+		if !c.Running() {
+			continue
+		}
+		key := fmt.Sprintf("%s:app.%s.version", Namespace, color)
+		uri := fmt.Sprintf("%s.dkr.ecr.%s.%s/%s:%s", accountID, cfg.Region, dnsSuffix, repo, c.Version)
+		_, err := ecr.GetImage(ctx, &ecr.GetImageArgs{RepositoryName: repo, ImageTag: pulumi.StringRef(c.Version)}, opts...)
+		switch {
+		case err == nil:
+		case imageNotFound(err):
+			errs = append(errs, &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
+				"%s: the image %s is not in the stack's ECR repository %s, so no %s instance could start; push it first "+
+					"(docker push %s; the repository is the stack output ecrRepositoryUrl), or set a version that is pushed",
+				quote(c.Version), uri, repo, color, uri)})
+		case repositoryNotFound(err):
+			errs = append(errs, &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
+				"%s: the stack's ECR repository %s does not exist yet, so the image %s cannot be in it; do the first `pulumi up` "+
+					"with no version (%s:app.blue.version and %s:app.green.version both \"\"), push the image to the stack output "+
+					"ecrRepositoryUrl, then set the version",
+				quote(c.Version), repo, uri, Namespace, Namespace)})
+		default:
+			errs = append(errs, fmt.Errorf("looking up the image %s for %s: %w", uri, key, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// imageNotFound reports whether a getImage error is ECR's answer for a tag the repository does
+// not hold.
+func imageNotFound(err error) bool {
+	return strings.Contains(err.Error(), "ImageNotFoundException")
+}
+
+// repositoryNotFound reports whether a getImage error says the repository does not exist:
+// ECR's RepositoryNotFoundException, which the provider reports as its not-found error.
+func repositoryNotFound(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "RepositoryNotFoundException") || strings.Contains(msg, "reading ECR Images: couldn't find resource")
 }

@@ -182,6 +182,7 @@ func (c *Config) validate(p *problems) {
 	c.Edge.validate(p, Namespace+":edge")
 	c.Alerts.validate(p, Namespace+":alerts")
 	c.validateAlertsCrossSection(p)
+	c.validateQuotas(p)
 }
 
 // Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free
@@ -261,9 +262,12 @@ func validateAdminCIDRs(p *problems, key string, cidrs []string) {
 	validateCIDRList(p, key, cidrs, "would open the port to the whole internet; list your admin networks instead")
 }
 
-// validateCIDRList checks a list of networks allowed to reach something: each a valid CIDR
-// without host bits, listed once, and never the whole IPv4 or IPv6 internet (wholeInternet
-// says why, after the value).
+// validateCIDRList checks a list of networks allowed to reach something: each a valid IPv4
+// CIDR without host bits, listed once, and never the whole internet (wholeInternet says why,
+// after the value). IPv6 ranges are refused: the network tier registers every rule from an
+// outside network with cidrIpv4, and the provider refuses an IPv6 range there ("value must be a
+// valid IPv4 CIDR that represents a network address", the cidr_ipv4 validator of
+// aws_vpc_security_group_ingress_rule).
 func validateCIDRList(p *problems, key string, cidrs []string, wholeInternet string) {
 	seen := map[string]bool{}
 	for i, c := range cidrs {
@@ -274,6 +278,8 @@ func validateCIDRList(p *problems, key string, cidrs []string, wholeInternet str
 			p.add(k, "%s is not a valid CIDR", quote(c))
 		case prefix.Bits() == 0:
 			p.add(k, "%s %s", quote(c), wholeInternet)
+		case !prefix.Addr().Is4():
+			p.add(k, "%s is an IPv6 range; the security group rules take IPv4 CIDRs only (the VPC has no IPv6): list the network's IPv4 range", quote(c))
 		case prefix.Masked() != prefix:
 			p.add(k, "%s has host bits set; the network address is %q", quote(c), prefix.Masked().String())
 		case seen[prefix.String()]:

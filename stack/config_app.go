@@ -57,14 +57,21 @@ type AppConfig struct {
 
 // ColorConfig is one color's fleet: `webstack:app.blue` or `webstack:app.green`.
 type ColorConfig struct {
-	// Version is the image tag the color runs, a string ("1.4.2"); empty for a color that
-	// has never been deployed (it then must have no capacity).
+	// Version is the image tag the color runs, a string ("1.4.2"); empty for a color with no
+	// release, which runs no instances whatever its sizes. Neither color having a version is
+	// the state of a stack before its first release: `up` builds everything, no instance
+	// starts, and production answers a fixed 503.
 	Version string `key:"version"`
-	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group.
+	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group once it has a
+	// version; without one it is held at 0 instances (maxSize kept).
 	MinSize         int `key:"minSize"`
 	DesiredCapacity int `key:"desiredCapacity"`
 	MaxSize         int `key:"maxSize"`
 }
+
+// Running reports whether the color runs instances: it has a version and a desired capacity
+// above 0.
+func (c ColorConfig) Running() bool { return c.Version != "" && c.DesiredCapacity > 0 }
 
 // The two colors of a blue/green deployment.
 const (
@@ -202,9 +209,18 @@ func (a *AppConfig) validate(p *problems, key string) {
 		p.add(fmt.Sprintf("%s.%s.minSize", key, active), "%d is below minActiveCapacity %d: the active color %q must keep at least %d instance(s)",
 			a.Color(active).MinSize, a.MinActiveCapacity, active, a.MinActiveCapacity)
 	}
-	if canaryValid && a.CanaryWeight > 0 && a.Color(idle).DesiredCapacity == 0 {
-		p.add(key+".canaryWeight", "%d sends production traffic to the idle color %q, which has no instances (%s.%s.desiredCapacity is 0)",
-			a.CanaryWeight, idle, key, idle)
+	if canaryValid && a.CanaryWeight > 0 {
+		switch {
+		case a.Color(active).Version == "":
+			p.add(key+".canaryWeight", "%d splits production traffic, but the active color %q has no version (%s.%s.version is \"\"): there is no release to split it with",
+				a.CanaryWeight, active, key, active)
+		case a.Color(idle).Version == "":
+			p.add(key+".canaryWeight", "%d sends production traffic to the idle color %q, which has no version (%s.%s.version is \"\")",
+				a.CanaryWeight, idle, key, idle)
+		case a.Color(idle).DesiredCapacity == 0:
+			p.add(key+".canaryWeight", "%d sends production traffic to the idle color %q, which has no instances (%s.%s.desiredCapacity is 0)",
+				a.CanaryWeight, idle, key, idle)
+		}
 	}
 }
 
@@ -228,9 +244,6 @@ func (a *AppConfig) validateColor(p *problems, key, color string) bool {
 	switch {
 	case hasProblem(p, key+".version"):
 		// Already reported while binding (e.g. a number instead of a string).
-		ok = false
-	case c.Version == "" && (c.DesiredCapacity > 0 || c.MinSize > 0):
-		p.add(key+".version", "\"\" is empty but %s runs instances (desiredCapacity %d); set the image tag it runs, e.g. \"1.4.2\"", key, c.DesiredCapacity)
 		ok = false
 	case c.Version != "" && !imageTag.MatchString(c.Version):
 		p.add(key+".version", "%s is not a valid image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')", quote(c.Version))

@@ -51,6 +51,24 @@ func TestAppConfigValid(t *testing.T) {
 	if _, err := loadApp(t, app); err != nil {
 		t.Errorf("flip rejected: %v", err)
 	}
+
+	// No release yet: neither color has a version, and both carry the sizes they run once
+	// released. A version-less color with sizes is valid; it runs nothing.
+	app = validApp()
+	app["blue"] = map[string]any{"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+	app["green"] = map[string]any{"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+	cfg, err = loadApp(t, app)
+	if err != nil {
+		t.Fatalf("no-release state rejected: %v", err)
+	}
+	if cfg.App.Blue.Running() || cfg.App.Green.Running() {
+		t.Errorf("a color without a version counts as running: %+v", cfg.App)
+	}
+	// The first release deploys to the idle color while the active one still has none.
+	app["green"] = map[string]any{"version": "1.0.0", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+	if _, err := loadApp(t, app); err != nil {
+		t.Errorf("first release to the idle color rejected: %v", err)
+	}
 }
 
 // TestAppConfigRules breaks one rule per case and expects exactly its message.
@@ -80,8 +98,17 @@ func TestAppConfigRules(t *testing.T) {
 			f + `.activeColor: "purple" must be "blue" or "green"`},
 		{"canary range", set("canaryWeight", 101),
 			f + `.canaryWeight: 101 must be between 0 and 100 (the percentage of production traffic sent to the idle color)`},
-		{"canary needs idle capacity", set("canaryWeight", 10),
-			f + `.canaryWeight: 10 sends production traffic to the idle color "green", which has no instances (webstack:app.green.desiredCapacity is 0)`},
+		{"canary needs an idle version", set("canaryWeight", 10),
+			f + `.canaryWeight: 10 sends production traffic to the idle color "green", which has no version (webstack:app.green.version is "")`},
+		{"canary needs idle capacity", func(app map[string]any) {
+			app["canaryWeight"] = 10
+			app["green"] = map[string]any{"version": "1.5.0", "minSize": 0, "desiredCapacity": 0, "maxSize": 4}
+		}, f + `.canaryWeight: 10 sends production traffic to the idle color "green", which has no instances (webstack:app.green.desiredCapacity is 0)`},
+		{"canary needs a released active color", func(app map[string]any) {
+			app["canaryWeight"] = 10
+			app["blue"] = map[string]any{"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+			app["green"] = map[string]any{"version": "1.5.0", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
+		}, f + `.canaryWeight: 10 splits production traffic, but the active color "blue" has no version (webstack:app.blue.version is ""): there is no release to split it with`},
 		{"port range", set("port", 70000),
 			f + `.port: 70000 is not a TCP port (1 to 65535)`},
 		{"test port range", set("testListenerPort", 0),
@@ -126,8 +153,6 @@ func TestAppConfigRules(t *testing.T) {
 			f + `.blue.desiredCapacity: 2 is below minSize 3 (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)`},
 		{"desired above max", color("blue", "desiredCapacity", 5),
 			f + `.blue.maxSize: 4 is below desiredCapacity 5 (sizes must satisfy 0 <= minSize <= desiredCapacity <= maxSize)`},
-		{"capacity needs a version", color("green", "desiredCapacity", 1),
-			f + `.green.version: "" is empty but webstack:app.green runs instances (desiredCapacity 1); set the image tag it runs, e.g. "1.4.2"`},
 		{"version is an image tag", color("blue", "version", "1.4.2 beta"),
 			f + `.blue.version: "1.4.2 beta" is not a valid image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')`},
 		{"version must be a string", color("blue", "version", 1.5),

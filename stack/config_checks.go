@@ -62,7 +62,7 @@ func (c *Config) CheckOptions() policy.Options {
 	for k, v := range c.Checks.Waive {
 		waivers[k] = v
 	}
-	return policy.Options{Profile: c.Checks.Profile, Waivers: waivers, Exceptions: c.relaxations()}
+	return policy.Options{Profile: c.Checks.Profile, Waivers: waivers, Exceptions: c.relaxations(), Placeholders: c.Placeholders()}
 }
 
 // relaxations lists the controls this stack's config deliberately relaxes, each with the key
@@ -78,7 +78,7 @@ func (c *Config) relaxations() []policy.Relaxation {
 	out = append(out, c.Alerts.relaxations()...)
 	out = append(out, c.logRetentionRelaxations()...)
 	for _, r := range c.DataRelaxations() {
-		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Key: r.Key})
+		out = append(out, policy.Relaxation{Check: r.Control, Type: r.Type, Name: r.Name, Key: r.Key})
 	}
 	return out
 }

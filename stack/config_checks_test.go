@@ -108,10 +108,16 @@ func TestEdgeAndAppRelaxations(t *testing.T) {
 		listener = "aws:lb/listener:Listener"
 		alb      = "aws:lb/loadBalancer:LoadBalancer"
 	)
-	// strictEdge and strictApp relax nothing except the log bucket's ACLs (logs on).
+	// strictEdge and strictApp relax nothing except the log bucket's ACLs and the SSE-S3 of the
+	// buckets whose log writers accept nothing else (logs on).
 	strictEdge := map[string]any{"domain": "www.example.com", "hostedZoneName": "example.com", "waf": true, "logs": true, "versioning": true, "protect": true}
 	strictApp := map[string]any{"testListenerCidrs": []string{"203.0.113.0/24"}, "blue": map[string]any{"version": "1.0.0"}, "accessLogs": true, "deletionProtection": true}
 	logACL := "S3.12 " + bucket + " edge-logs webstack:edge.logs"
+	// Buckets that stay on SSE-S3 (S3.17): S3's server access logs (with edge logs) and the
+	// ALB's access logs (registered always; it names a bucket only webstack:app.accessLogs
+	// creates).
+	accessSSE := "S3.17 " + bucket + " edge-access-logs webstack:edge.logs"
+	albSSE := "S3.17 " + bucket + " app-alb-logs webstack:app.accessLogs"
 	for _, tc := range []struct {
 		section, key string
 		value        any
@@ -124,26 +130,28 @@ func TestEdgeAndAppRelaxations(t *testing.T) {
 			"CloudFront.15 " + dist + " edge-cdn webstack:edge.domain",
 			"ELB.1 " + listener + " app-alb-production webstack:edge.domain",
 			"ELB.1 " + listener + " app-alb-test webstack:edge.domain",
-			logACL,
+			logACL, accessSSE, albSSE,
 		}},
 		{"edge", "logs", false, []string{
 			"CloudFront.5 " + dist + " edge-cdn webstack:edge.logs",
 			"S3.9 " + bucket + " edge-site webstack:edge.logs",
+			albSSE,
 		}},
-		{"edge", "waf", false, []string{"CloudFront.6 " + dist + " edge-cdn webstack:edge.waf", logACL}},
-		{"edge", "versioning", false, []string{"S3.14 " + bucket + " edge-site webstack:edge.versioning", logACL}},
+		{"edge", "waf", false, []string{"CloudFront.6 " + dist + " edge-cdn webstack:edge.waf", logACL, accessSSE, albSSE}},
+		{"edge", "versioning", false, []string{"S3.14 " + bucket + " edge-site webstack:edge.versioning", logACL, accessSSE, albSSE}},
 		{"edge", "protect", false, []string{
 			"webstack/protect " + bucket + " edge-site webstack:edge.protect",
 			"webstack/protect " + bucket + " edge-logs webstack:edge.protect",
-			logACL,
+			"webstack/protect " + bucket + " edge-access-logs webstack:edge.protect",
+			logACL, accessSSE, albSSE,
 		}},
-		{"app", "accessLogs", false, []string{"ELB.5 " + alb + " app-alb-lb webstack:app.accessLogs", logACL}},
+		{"app", "accessLogs", false, []string{"ELB.5 " + alb + " app-alb-lb webstack:app.accessLogs", logACL, accessSSE, albSSE}},
 		{"app", "deletionProtection", false, []string{
 			"ELB.6 " + alb + " app-alb-lb webstack:app.deletionProtection",
 			"webstack/protect " + bucket + " app-alb-logs webstack:app.deletionProtection",
-			logACL,
+			logACL, accessSSE, albSSE,
 		}},
-		{"edge", "waf", true, []string{logACL}},
+		{"edge", "waf", true, []string{logACL, accessSSE, albSSE}},
 	} {
 		t.Run(tc.section+"."+tc.key, func(t *testing.T) {
 			e, a := map[string]any{}, map[string]any{}

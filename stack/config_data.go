@@ -20,9 +20,15 @@ const (
 type DatabaseConfig struct {
 	// Tier is "production" (the default) or "development"; see TierProduction.
 	Tier string `key:"tier"`
-	// EngineVersion is a MySQL 8.0 version: "8.0" (the newest 8.0 minor, kept current by auto
-	// minor version upgrades) or a full "8.0.40".
+	// EngineVersion is a MySQL 8.4 version: "8.4" (the newest 8.4 minor, kept current by auto
+	// minor version upgrades) or a full "8.4.5". An 8.0 version ("8.0", "8.0.40") is accepted
+	// only with ExtendedSupport: 8.0 reached the end of RDS standard support on 2026-07-31.
 	EngineVersion string `key:"engineVersion"`
+	// ExtendedSupport enrolls the instances in paid RDS Extended Support
+	// (engineLifecycleSupport open-source-rds-extended-support). Off, RDS upgrades the
+	// instances when their major version's standard support ends instead of billing for
+	// Extended Support, and refuses to create one on a major already past it.
+	ExtendedSupport bool `key:"extendedSupport"`
 	// InstanceClass is the writer's RDS class (db.<family>.<size>).
 	InstanceClass string `key:"instanceClass"`
 	// ReplicaInstanceClass is each read replica's RDS class.
@@ -51,6 +57,9 @@ type DatabaseConfig struct {
 	// Protect sets Pulumi's `protect` option on the writer and replicas: `pulumi destroy`
 	// refuses until it is lifted.
 	Protect bool `key:"protect"`
+	// ApplyImmediately applies the changes RDS otherwise holds for the maintenance window
+	// (instance class, storage, engine version, Multi-AZ) during the `up` that makes them.
+	ApplyImmediately bool `key:"applyImmediately"`
 	// Port is the MySQL port; not the engine default 3306 (RDS.23).
 	Port int `key:"port"`
 	// Username is the master user name; not an engine default such as "admin" (RDS.25).
@@ -59,6 +68,13 @@ type DatabaseConfig struct {
 	DBName string `key:"dbName"`
 	// LogRetentionDays is how long the exported MySQL logs are kept in CloudWatch Logs.
 	LogRetentionDays int `key:"logRetentionDays"`
+	// GeneralLog turns MySQL's general query log on (general_log=1): every statement with its
+	// literal values goes to CloudWatch Logs, at a performance cost. The audit plugin and the
+	// log exports stay either way.
+	GeneralLog bool `key:"generalLog"`
+	// PasswordRotationDays is how often Secrets Manager rotates the master password (1 to 90;
+	// SecretsManager.4 wants a rotation at least every 90 days).
+	PasswordRotationDays int `key:"passwordRotationDays"`
 	// PerformanceInsights turns Performance Insights on; the t-class micro and small sizes do
 	// not support it.
 	PerformanceInsights bool `key:"performanceInsights"`
@@ -108,14 +124,23 @@ type CacheConfig struct {
 	LogRetentionDays int `key:"logRetentionDays"`
 	// Protect sets Pulumi's `protect` option on the replication group.
 	Protect bool `key:"protect"`
+	// ApplyImmediately applies changes to the nodes (node type, engine version, number of
+	// nodes) during the `up` that makes them instead of in the maintenance window. A change of
+	// the slow log's delivery needs it (ElastiCache refuses one without it).
+	ApplyImmediately bool `key:"applyImmediately"`
 	// Exceptions name the production relaxations this stack deliberately makes.
 	Exceptions CacheExceptions `key:"exceptions"`
 }
 
 // CacheExceptions lets a production-tier stack relax one rule each; see DatabaseExceptions.
+// AuthTokenRotation, on any tier, records why the AUTH token's secret has no automatic rotation
+// (SecretsManager.1 and .4): ElastiCache has no Secrets Manager rotation function for AUTH
+// tokens, so the token rotates only through `pulumi up --replace` (docs/data.md). The checks
+// report the secret as failing until it is set.
 type CacheExceptions struct {
-	MultiAZ string `key:"multiAz"`
-	Protect string `key:"protect"`
+	MultiAZ           string `key:"multiAz"`
+	Protect           string `key:"protect"`
+	AuthTokenRotation string `key:"authTokenRotation"`
 }
 
 // Database and cache limits.
@@ -131,6 +156,7 @@ const (
 	minDBWindowMinutes = 30
 	minCacheWindowMins = 60
 	minAuditPatch      = 28 // MARIADB_AUDIT_PLUGIN is available from MySQL 8.0.28
+	maxRotationDays    = 90 // SecretsManager.4's default maximum age
 )
 
 // monitoringIntervals are the enhanced monitoring intervals RDS accepts.
@@ -140,7 +166,7 @@ var monitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
 var reservedDBUsers = []string{"admin", "root", "mysql", "rdsadmin", "rdsrepladmin", "mysql.sys", "mysql.session", "mysql.infoschema"}
 
 var (
-	mysqlVersion  = regexp.MustCompile(`^8\.0(\.[0-9]+)?$`)
+	mysqlVersion  = regexp.MustCompile(`^8\.(0|4)(\.[0-9]+)?$`)
 	rdsClass      = regexp.MustCompile(`^db\.[a-z][a-z0-9-]*\.[0-9]*(nano|micro|small|medium|large|xlarge|metal)(-[0-9a-z.]+)?$`)
 	noPIClass     = regexp.MustCompile(`^db\.t[0-9]+g?\.(micro|small)$`)
 	cacheNodeType = regexp.MustCompile(`^cache\.[a-z][a-z0-9-]*\.[0-9]*(micro|small|medium|large|xlarge)$`)
@@ -149,15 +175,18 @@ var (
 	majorMinor    = regexp.MustCompile(`^([0-9]+)\.([0-9]+)$`)
 )
 
-// redisVersions are the Redis OSS versions ElastiCache offers with TLS, AUTH and in-place
-// transit encryption changes (6.2 and later).
-var redisVersions = []string{"6.2", "7.0", "7.1"}
+// redisVersions are the Redis OSS versions ElastiCache offers with TLS, AUTH and
+// transitEncryptionMode, which the group always sets and which needs Redis OSS 7.0.5 or later
+// (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption-enable.html;
+// 6.2 is refused with "Transit encryption mode is not supported for engine version 6.2.6",
+// cloudposse/terraform-aws-elasticache-redis#231). "7.0" runs the newest 7.0 release.
+var redisVersions = []string{"7.0", "7.1"}
 
 // DefaultDatabaseConfig is the production-grade default of `webstack:database`.
 func DefaultDatabaseConfig() DatabaseConfig {
 	return DatabaseConfig{
 		Tier:                 TierProduction,
-		EngineVersion:        "8.0",
+		EngineVersion:        "8.4",
 		InstanceClass:        "db.m7g.large",
 		ReplicaInstanceClass: "db.m7g.large",
 		AllocatedStorage:     50,
@@ -166,17 +195,18 @@ func DefaultDatabaseConfig() DatabaseConfig {
 		Replicas:             1,
 		BackupRetentionDays:  14,
 		// 02:00-03:00 KST daily; maintenance Sunday 04:00-05:00 KST.
-		BackupWindow:        "17:00-18:00",
-		MaintenanceWindow:   "sat:19:00-sat:20:00",
-		DeletionProtection:  true,
-		FinalSnapshot:       true,
-		Protect:             true,
-		Port:                3307,
-		Username:            "webstack_admin",
-		DBName:              "app",
-		LogRetentionDays:    365,
-		PerformanceInsights: true,
-		MonitoringInterval:  60,
+		BackupWindow:         "17:00-18:00",
+		MaintenanceWindow:    "sat:19:00-sat:20:00",
+		DeletionProtection:   true,
+		FinalSnapshot:        true,
+		Protect:              true,
+		Port:                 3307,
+		Username:             "webstack_admin",
+		DBName:               "app",
+		LogRetentionDays:     365,
+		PerformanceInsights:  true,
+		MonitoringInterval:   60,
+		PasswordRotationDays: 30,
 	}
 }
 
@@ -206,10 +236,18 @@ func validateTier(p *problems, key, tier string) {
 
 func (d *DatabaseConfig) validate(p *problems, key string) {
 	validateTier(p, key+".tier", d.Tier)
-	if m := mysqlVersion.FindStringSubmatch(d.EngineVersion); m == nil {
-		p.add(key+".engineVersion", "%s is not a MySQL 8.0 version such as \"8.0\" or \"8.0.40\"", quote(d.EngineVersion))
-	} else if patch, _ := strconv.Atoi(strings.TrimPrefix(m[1], ".")); m[1] != "" && patch < minAuditPatch {
-		p.add(key+".engineVersion", "%s is older than 8.0.%d, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)", quote(d.EngineVersion), minAuditPatch)
+	switch m := mysqlVersion.FindStringSubmatch(d.EngineVersion); {
+	case m == nil:
+		p.add(key+".engineVersion", "%s is not a MySQL 8.4 version such as \"8.4\" or \"8.4.5\"", quote(d.EngineVersion))
+	case m[1] == "0" && !d.ExtendedSupport:
+		p.add(key+".engineVersion", "%s is past the end of RDS standard support (2026-07-31) and runs only under paid RDS Extended Support; use \"8.4\", or set %s.extendedSupport: true to accept the charges", quote(d.EngineVersion), key)
+	case m[1] == "0" && m[2] != "":
+		if patch, _ := strconv.Atoi(strings.TrimPrefix(m[2], ".")); patch < minAuditPatch {
+			p.add(key+".engineVersion", "%s is older than 8.0.%d, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)", quote(d.EngineVersion), minAuditPatch)
+		}
+	}
+	if d.PasswordRotationDays < 1 || d.PasswordRotationDays > maxRotationDays {
+		p.add(key+".passwordRotationDays", "%d must be between 1 and %d days (SecretsManager.4)", d.PasswordRotationDays, maxRotationDays)
 	}
 	for _, f := range []struct{ name, class string }{{"instanceClass", d.InstanceClass}, {"replicaInstanceClass", d.ReplicaInstanceClass}} {
 		switch {
@@ -287,7 +325,7 @@ func (c *CacheConfig) validate(p *problems, key string) {
 	switch c.Engine {
 	case "redis":
 		if !slices.Contains(redisVersions, c.EngineVersion) {
-			p.add(key+".engineVersion", "%s is not a redis version ElastiCache offers with TLS and AUTH (%s)", quote(c.EngineVersion), strings.Join(redisVersions, ", "))
+			p.add(key+".engineVersion", "%s is not a redis version ElastiCache offers with TLS, AUTH and transitEncryptionMode, which needs Redis OSS 7.0.5 or later (%s)", quote(c.EngineVersion), strings.Join(redisVersions, ", "))
 		}
 	case "valkey":
 		m := majorMinor.FindStringSubmatch(c.EngineVersion)
@@ -351,6 +389,9 @@ type Relaxation struct {
 	Control string
 	// Type is the resource type the relaxation applies to.
 	Type string
+	// Name limits the relaxation to the resource of that name. Optional: empty means every
+	// resource of Type.
+	Name string
 	// Key is the full config key that relaxed it, e.g. "webstack:database.deletionProtection"
 	// on a development tier or "webstack:database.exceptions.deletionProtection" on production.
 	Key string
@@ -385,6 +426,12 @@ func (c *Config) DataRelaxations() []Relaxation {
 	add(!d.Protect, "webstack/protect", "database", "protect", "protect", d.Exceptions.Protect, dp)
 	add(!cc.MultiAZ, "ElastiCache.3", "cache", "multiAz", "multiAz", cc.Exceptions.MultiAZ, cp)
 	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
+	if reason := cc.Exceptions.AuthTokenRotation; reason != "" {
+		for _, control := range []string{"SecretsManager.1", "SecretsManager.4"} {
+			out = append(out, Relaxation{Control: control, Type: "aws:secretsmanager/secret:Secret", Name: cacheComponent + "-auth-secret",
+				Key: Namespace + ":cache.exceptions.authTokenRotation", Reason: reason})
+		}
+	}
 	return out
 }
 

@@ -12,12 +12,13 @@ import (
 // one key.
 func prodDatabase() map[string]any {
 	return map[string]any{
-		"tier": "production", "engineVersion": "8.0", "instanceClass": "db.m7g.large",
+		"tier": "production", "engineVersion": "8.4", "instanceClass": "db.m7g.large",
 		"replicaInstanceClass": "db.r7g.large", "allocatedStorage": 100, "maxAllocatedStorage": 500,
 		"multiAz": true, "replicas": 1, "backupRetentionDays": 14, "backupWindow": "17:00-18:00",
 		"maintenanceWindow": "sat:19:00-sat:20:00", "deletionProtection": true, "finalSnapshot": true,
 		"protect": true, "port": 3307, "username": "webstack_admin", "dbName": "app",
 		"logRetentionDays": 365, "performanceInsights": true, "monitoringInterval": 60,
+		"passwordRotationDays": 30,
 	}
 }
 
@@ -54,7 +55,10 @@ func TestDataConfigValid(t *testing.T) {
 			"monitoringInterval": 0, "exceptions": map[string]any{"multiAz": "r", "backupRetention": "r",
 				"deletionProtection": "r", "finalSnapshot": "r", "protect": "r", "enhancedMonitoring": "r"}}),
 		"full engine version and window across midnight": with(prodDatabase(), map[string]any{
-			"engineVersion": "8.0.40", "backupWindow": "23:30-00:30", "maintenanceWindow": "Sun:01:00-Sun:02:00"}),
+			"engineVersion": "8.4.5", "backupWindow": "23:30-00:30", "maintenanceWindow": "Sun:01:00-Sun:02:00"}),
+		"8.0 under extended support": with(prodDatabase(), map[string]any{"engineVersion": "8.0.40", "extendedSupport": true}),
+		"general log, apply immediately, daily rotation": with(prodDatabase(), map[string]any{
+			"generalLog": true, "applyImmediately": true, "passwordRotationDays": 1}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadConfig("webstack", "prod", dataValues(t, db, prodCache())); err != nil {
@@ -91,8 +95,14 @@ func TestDataConfigRejects(t *testing.T) {
 		{"tier", map[string]any{"tier": "prod"}, nil,
 			db + `tier: "prod" must be "production" or "development"`},
 		{"engine version", map[string]any{"engineVersion": "5.7"}, nil,
-			db + `engineVersion: "5.7" is not a MySQL 8.0 version such as "8.0" or "8.0.40"`},
-		{"engine version without the audit plugin", map[string]any{"engineVersion": "8.0.25"}, nil,
+			db + `engineVersion: "5.7" is not a MySQL 8.4 version such as "8.4" or "8.4.5"`},
+		{"8.0 without extended support", map[string]any{"engineVersion": "8.0"}, nil,
+			db + `engineVersion: "8.0" is past the end of RDS standard support (2026-07-31) and runs only under paid RDS Extended Support; use "8.4", or set webstack:database.extendedSupport: true to accept the charges`},
+		{"no rotation", map[string]any{"passwordRotationDays": 0}, nil,
+			db + `passwordRotationDays: 0 must be between 1 and 90 days (SecretsManager.4)`},
+		{"rotation too rare", map[string]any{"passwordRotationDays": 91}, nil,
+			db + `passwordRotationDays: 91 must be between 1 and 90 days (SecretsManager.4)`},
+		{"engine version without the audit plugin", map[string]any{"engineVersion": "8.0.25", "extendedSupport": true}, nil,
 			db + `engineVersion: "8.0.25" is older than 8.0.28, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)`},
 		{"class family", map[string]any{"instanceClass": "m7g.large"}, nil,
 			db + `instanceClass: "m7g.large" is not an RDS instance class such as "db.m7g.large"`},
@@ -160,7 +170,9 @@ func TestDataConfigRejects(t *testing.T) {
 		{"cache engine", nil, map[string]any{"engine": "memcached"},
 			cache + `engine: "memcached" must be "redis" or "valkey"`},
 		{"redis version", nil, map[string]any{"engineVersion": "5.0.6"},
-			cache + `engineVersion: "5.0.6" is not a redis version ElastiCache offers with TLS and AUTH (6.2, 7.0, 7.1)`},
+			cache + `engineVersion: "5.0.6" is not a redis version ElastiCache offers with TLS, AUTH and transitEncryptionMode, which needs Redis OSS 7.0.5 or later (7.0, 7.1)`},
+		{"redis 6.2", nil, map[string]any{"engineVersion": "6.2"},
+			cache + `engineVersion: "6.2" is not a redis version ElastiCache offers with TLS, AUTH and transitEncryptionMode, which needs Redis OSS 7.0.5 or later (7.0, 7.1)`},
 		{"valkey version", nil, map[string]any{"engine": "valkey", "engineVersion": "7.0"},
 			cache + `engineVersion: "7.0" is not a valkey version such as "7.2" or "8.0"`},
 		{"node type family", nil, map[string]any{"nodeType": "db.m7g.large"},
@@ -219,6 +231,10 @@ func TestDataRelaxations(t *testing.T) {
 		}},
 		{"production exception", prod, prodCache(), []string{
 			"RDS.8=webstack:database.exceptions.deletionProtection (migration window, OPS-42)",
+		}},
+		{"AUTH token rotation", prodDatabase(), with(prodCache(), map[string]any{"exceptions": map[string]any{"authTokenRotation": "manual"}}), []string{
+			"SecretsManager.1=webstack:cache.exceptions.authTokenRotation (manual)",
+			"SecretsManager.4=webstack:cache.exceptions.authTokenRotation (manual)",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

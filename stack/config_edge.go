@@ -3,6 +3,7 @@ package stack
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -29,6 +30,15 @@ type EdgeConfig struct {
 	WAF bool `key:"waf"`
 	// WAFRateLimit is how many requests one IP may send in 5 minutes before the WAF blocks it.
 	WAFRateLimit int `key:"wafRateLimit"`
+	// WAFBodyInspectionKB is how much of a request body (KB) the WAF inspects: 16, 32, 48 or
+	// 64. Bodies larger than that are inspected only that far; above 16 KB, AWS charges extra
+	// for every request with a larger body.
+	WAFBodyInspectionKB int `key:"wafBodyInspectionKB"`
+	// WAFAPIMaxBodyKB is the largest request body (KB) the WAF lets through to the API, at
+	// most wafBodyInspectionKB; 0 (the default) sets no WAF limit on API bodies, so that JSON
+	// requests and uploads of any size reach the application, which must enforce its own
+	// limit. Outside the API the WAF always blocks bodies over 8 KB.
+	WAFAPIMaxBodyKB int `key:"wafApiMaxBodyKB"`
 	// Logs turns CloudFront standard access logs to a dedicated S3 bucket on or off.
 	Logs bool `key:"logs"`
 	// LogRetentionDays is how long access logs are kept before the bucket's lifecycle deletes them.
@@ -53,6 +63,7 @@ func defaultEdgeConfig() EdgeConfig {
 		APIPathPattern:        edge.DefaultAPIPathPattern,
 		WAF:                   true,
 		WAFRateLimit:          2000,
+		WAFBodyInspectionKB:   edge.DefaultBodyInspectionKB,
 		Logs:                  true,
 		LogRetentionDays:      365,
 		Versioning:            true,
@@ -125,10 +136,12 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 	case len(e.APIPathPattern) > 255:
 		p.add(key+".apiPathPattern", "%s is longer than CloudFront's 255 characters", quote(e.APIPathPattern))
 	}
-	// AWS WAF accepts rate limits from 10 to 2,000,000,000 requests per evaluation window.
-	if e.WAFRateLimit < 10 || e.WAFRateLimit > 2_000_000_000 {
-		p.add(key+".wafRateLimit", "%d must be between 10 and 2000000000 requests per IP per 5 minutes", e.WAFRateLimit)
+	// The WAF API accepts rate limits from 10, but pulumi-aws v6 validates 100 to 2,000,000,000
+	// before it calls AWS (pulumi/pulumi-aws#5841).
+	if e.WAFRateLimit < edge.MinRateLimit || e.WAFRateLimit > edge.MaxRateLimit {
+		p.add(key+".wafRateLimit", "%d must be between %d and %d requests per IP per 5 minutes (the provider refuses anything else)", e.WAFRateLimit, edge.MinRateLimit, edge.MaxRateLimit)
 	}
+	e.validateWAFBody(p, key)
 	if e.LogRetentionDays < 1 {
 		p.add(key+".logRetentionDays", "%d must be at least 1 day", e.LogRetentionDays)
 	}
@@ -142,6 +155,36 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 		p.add(key+".contentSecurityPolicy", "%s contains a control character (newline or tab); write the policy on one line", quote(e.ContentSecurityPolicy))
 	case len(e.ContentSecurityPolicy) > 1783:
 		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most 1783", len(e.ContentSecurityPolicy))
+	}
+}
+
+// validateWAFBody judges the WAF's body settings: an inspection limit CloudFront web ACLs
+// accept, and an API body limit WAF can measure. A size rule compares only the part of a body
+// WAF received, so a limit above the inspection limit could never be enforced.
+// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html
+func (e *EdgeConfig) validateWAFBody(p *problems, key string) {
+	limits := make([]string, len(edge.BodyInspectionLimitsKB))
+	for i, kb := range edge.BodyInspectionLimitsKB {
+		limits[i] = strconv.Itoa(kb)
+	}
+	inspection := slices.Contains(edge.BodyInspectionLimitsKB, e.WAFBodyInspectionKB)
+	switch {
+	case !inspection:
+		p.add(key+".wafBodyInspectionKB", "%d is not a body inspection limit CloudFront web ACLs accept (%s KB)", e.WAFBodyInspectionKB, strings.Join(limits, ", "))
+	case !e.WAF && e.WAFBodyInspectionKB != edge.DefaultBodyInspectionKB:
+		p.add(key+".wafBodyInspectionKB", "%d has no effect without %s.waf; turn the WAF on or remove the key", e.WAFBodyInspectionKB, key)
+	}
+	switch {
+	case e.WAFAPIMaxBodyKB < 0:
+		p.add(key+".wafApiMaxBodyKB", "%d must be 0 (no WAF limit on API bodies) or a size in KB", e.WAFAPIMaxBodyKB)
+	case e.WAFAPIMaxBodyKB > 0 && !e.WAF:
+		p.add(key+".wafApiMaxBodyKB", "%d has no effect without %s.waf; turn the WAF on or remove the key", e.WAFAPIMaxBodyKB, key)
+	case inspection && e.WAFAPIMaxBodyKB > e.WAFBodyInspectionKB:
+		p.add(key+".wafApiMaxBodyKB", "%d KB is more than the WAF inspects (%s.wafBodyInspectionKB: %d KB), so it could never be measured; "+
+			"raise wafBodyInspectionKB (at most 64), or set 0 and let the application limit larger uploads", e.WAFAPIMaxBodyKB, key, e.WAFBodyInspectionKB)
+	}
+	if prefix := edge.APIPathPrefix(e.APIPathPattern); e.WAF && apiPathPattern.MatchString(e.APIPathPattern) && len(prefix) > edge.MaxSearchStringBytes {
+		p.add(key+".apiPathPattern", "%s is too long for the WAF: its rules match the prefix %q, and a WAF byte match searches at most %d bytes", quote(e.APIPathPattern), prefix, edge.MaxSearchStringBytes)
 	}
 }
 

@@ -7,6 +7,7 @@ const (
 	edgeDistribution = "edge-cdn"
 	edgeSiteBucket   = "edge-site"
 	edgeLogBucket    = "edge-logs"
+	edgeAccessLogs   = "edge-access-logs"
 	albListenerProd  = "app-alb-production"
 	albListenerTest  = "app-alb-test"
 	albName          = "app-alb-lb"
@@ -40,9 +41,14 @@ func (e *EdgeConfig) relaxations() []policy.Relaxation {
 		}
 	}
 	if e.Logs {
-		// CloudFront standard logs are delivered through the bucket ACL, so the log bucket
-		// needs BucketOwnerPreferred instead of BucketOwnerEnforced (CONTROLS gotcha 18).
+		// CloudFront standard logs are delivered through the bucket ACL, and CloudFront refuses
+		// a logging bucket with BucketOwnerEnforced, so the log bucket has
+		// BucketOwnerPreferred (aws/aws-cdk#25291).
 		out = append(out, policy.Relaxation{Check: "S3.12", Type: typeBucketV2, Name: edgeLogBucket, Key: key + "logs"})
+		// S3 delivers server access logs only to SSE-S3 buckets: the frontend bucket's access
+		// logs have a bucket of their own that cannot use the edge key.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
+		out = append(out, policy.Relaxation{Check: "S3.17", Type: typeBucketV2, Name: edgeAccessLogs, Key: key + "logs"})
 	} else {
 		// No log bucket: no CloudFront standard logs and nowhere for the frontend bucket's
 		// server access logs.
@@ -58,9 +64,17 @@ func (e *EdgeConfig) relaxations() []policy.Relaxation {
 		out = append(out, policy.Relaxation{Check: "S3.14", Type: typeBucketV2, Name: edgeSiteBucket, Key: key + "versioning"})
 	}
 	if !e.Protect {
-		for _, name := range []string{edgeSiteBucket, edgeLogBucket} {
+		for _, name := range []string{edgeSiteBucket, edgeLogBucket, edgeAccessLogs} {
 			out = append(out, policy.Relaxation{Check: "webstack/protect", Type: typeBucketV2, Name: name, Key: key + "protect"})
 		}
 	}
+	// The ALB's access-log bucket (the compute tier's, there only with webstack:app.accessLogs)
+	// stays on SSE-S3: Elastic Load Balancing delivers logs only to SSE-S3 buckets (the ALB
+	// guide's log bucket requirements: "The only server-side encryption option that's
+	// supported is Amazon S3-managed keys (SSE-S3)"; access logs to an SSE-KMS bucket fail,
+	// aws/aws-cdk#21947). Registered here, with the other bucket-encryption exceptions; it
+	// names a resource only that key creates.
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-health-check-logging.html
+	out = append(out, policy.Relaxation{Check: "S3.17", Type: typeBucketV2, Name: albLogBucket, Key: Namespace + ":app.accessLogs"})
 	return out
 }

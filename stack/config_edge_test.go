@@ -41,7 +41,18 @@ func TestEdgeConfigErrors(t *testing.T) {
 		{`{"apiPathPattern":"/api"}`, f + `apiPathPattern: "/api" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		{`{"apiPathPattern":"/api*/*"}`, f + `apiPathPattern: "/api*/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		// Numbers in range.
-		{`{"wafRateLimit":5}`, f + `wafRateLimit: 5 must be between 10 and 2000000000 requests per IP per 5 minutes`},
+		{`{"wafRateLimit":5}`, f + `wafRateLimit: 5 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
+		{`{"wafRateLimit":50}`, f + `wafRateLimit: 50 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
+		// The WAF's body settings: an inspection limit CloudFront accepts, an API limit WAF can
+		// measure, nothing that has no effect.
+		{`{"wafBodyInspectionKB":8}`, f + `wafBodyInspectionKB: 8 is not a body inspection limit CloudFront web ACLs accept (16, 32, 48, 64 KB)`},
+		{`{"wafBodyInspectionKB":128}`, f + `wafBodyInspectionKB: 128 is not a body inspection limit CloudFront web ACLs accept (16, 32, 48, 64 KB)`},
+		{`{"wafApiMaxBodyKB":32}`, f + `wafApiMaxBodyKB: 32 KB is more than the WAF inspects (webstack:edge.wafBodyInspectionKB: 16 KB), so it could never be measured; raise wafBodyInspectionKB (at most 64), or set 0 and let the application limit larger uploads`},
+		{`{"wafApiMaxBodyKB":100,"wafBodyInspectionKB":64}`, f + `wafApiMaxBodyKB: 100 KB is more than the WAF inspects (webstack:edge.wafBodyInspectionKB: 64 KB), so it could never be measured; raise wafBodyInspectionKB (at most 64), or set 0 and let the application limit larger uploads`},
+		{`{"wafApiMaxBodyKB":-1}`, f + `wafApiMaxBodyKB: -1 must be 0 (no WAF limit on API bodies) or a size in KB`},
+		{`{"waf":false,"wafApiMaxBodyKB":8}`, f + `wafApiMaxBodyKB: 8 has no effect without webstack:edge.waf; turn the WAF on or remove the key`},
+		{`{"waf":false,"wafBodyInspectionKB":32}`, f + `wafBodyInspectionKB: 32 has no effect without webstack:edge.waf; turn the WAF on or remove the key`},
+		{`{"apiPathPattern":"/` + strings.Repeat("v", 50) + `/*"}`, f + `apiPathPattern: "/` + strings.Repeat("v", 50) + `/*" is too long for the WAF: its rules match the prefix "/` + strings.Repeat("v", 50) + `/", and a WAF byte match searches at most 50 bytes`},
 		{`{"logRetentionDays":0}`, f + `logRetentionDays: 0 must be at least 1 day`},
 		{`{"noncurrentVersionDays":-1}`, f + `noncurrentVersionDays: -1 must be at least 1 day`},
 		{`{"contentSecurityPolicy":" "}`, f + `contentSecurityPolicy: " " must not be empty: the SPA needs a Content-Security-Policy`},
@@ -68,6 +79,9 @@ func TestEdgeConfigValid(t *testing.T) {
 		`{"domain":"example.com","hostedZoneName":"example.com"}`,
 		`{"domain":"shop.eu.example.co.uk","hostedZoneId":"Z0123456789ABCDEFGHIJ"}`,
 		`{"priceClass":"PriceClass_All","apiPathPattern":"/api/v1/*","waf":false,"logs":false}`,
+		`{"wafBodyInspectionKB":64,"wafApiMaxBodyKB":64}`,
+		`{"wafBodyInspectionKB":32,"wafApiMaxBodyKB":10,"wafRateLimit":100}`,
+		`{"waf":false,"apiPathPattern":"/` + strings.Repeat("v", 60) + `/*"}`,
 	} {
 		if _, err := loadEdge(edge); err != nil {
 			t.Errorf("webstack:edge %s: %v", edge, err)
@@ -83,7 +97,8 @@ func TestEdgeConfigDefaults(t *testing.T) {
 	got, _ := json.Marshal(c.Edge)
 	e := c.Edge
 	if e.Domain != "" || e.PriceClass != "PriceClass_100" || e.APIPathPattern != "/api/*" || !e.WAF || !e.Logs ||
-		!e.Versioning || e.WAFRateLimit != 2000 || e.LogRetentionDays != 365 || e.NoncurrentVersionDays != 30 || e.Protect {
-		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected", got)
+		!e.Versioning || e.WAFRateLimit != 2000 || e.LogRetentionDays != 365 || e.NoncurrentVersionDays != 30 || e.Protect ||
+		e.WAFBodyInspectionKB != 16 || e.WAFAPIMaxBodyKB != 0 {
+		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected, 16 KB inspected, no API body limit", got)
 	}
 }

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -109,6 +110,16 @@ func TestLoadConfigRejects(t *testing.T) {
 			[]string{`Pulumi.dev.yaml: webstack:bastion.allowedCidrs[0]: "0.0.0.0/0" would open the port to the whole internet; list your admin networks instead`}},
 		{"whole IPv6 internet may SSH", bastion(`{"allowedCidrs":["203.0.113.0/24","::/0"]}`),
 			[]string{`Pulumi.dev.yaml: webstack:bastion.allowedCidrs[1]: "::/0" would open the port to the whole internet`}},
+		{"admin CIDR is IPv6", bastion(`{"allowedCidrs":["2001:db8::/32"]}`),
+			[]string{`Pulumi.dev.yaml: webstack:bastion.allowedCidrs[0]: "2001:db8::/32" is an IPv6 range; the security group rules take IPv4 CIDRs only`}},
+		{"admin CIDR is IPv4-mapped IPv6", bastion(`{"allowedCidrs":["::ffff:203.0.113.0/120"]}`),
+			[]string{`Pulumi.dev.yaml: webstack:bastion.allowedCidrs[0]: "::ffff:203.0.113.0/120" is an IPv6 range`}},
+		{"deploy CIDR is IPv6", func() map[string]string {
+			v := validDev()
+			v["webstack:app"] = `{"testListenerCidrs":["203.0.113.0/24","2001:db8:1::/48"],"blue":{"version":"1.0.0"}}`
+			return v
+		}(),
+			[]string{`Pulumi.dev.yaml: webstack:app.testListenerCidrs[1]: "2001:db8:1::/48" is an IPv6 range; the security group rules take IPv4 CIDRs only`}},
 		{"admin CIDR invalid", bastion(`{"allowedCidrs":["203.0.113.0/33"]}`),
 			[]string{`Pulumi.dev.yaml: webstack:bastion.allowedCidrs[0]: "203.0.113.0/33" is not a valid CIDR`}},
 		{"admin CIDR listed twice", bastion(`{"allowedCidrs":["203.0.113.0/24","203.0.113.0/24"]}`),
@@ -185,7 +196,7 @@ func FuzzLoadConfig(f *testing.F) {
 			t.Fatalf("accepted azCount %d", cfg.Network.AZCount)
 		}
 		for _, c := range cfg.Bastion.AllowedCIDRs {
-			if c == "0.0.0.0/0" || c == "::/0" {
+			if p, err := netip.ParsePrefix(c); err != nil || p.Bits() == 0 || !p.Addr().Is4() {
 				t.Fatalf("accepted %q as an admin CIDR", c)
 			}
 		}

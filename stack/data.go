@@ -49,13 +49,16 @@ func resourceBaseName(project, stack string) string {
 }
 
 // buildData registers the RDS database and the ElastiCache replication group in the data
-// subnets, behind the security groups the network tier made for them.
-func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*dataTier, error) {
+// subnets, behind the security groups the network tier made for them. The database's password
+// rotation function runs in the app subnets, which reach the Secrets Manager API (through the
+// NAT gateways or the interface endpoints: the network config refuses neither).
+func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition, accountID string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*dataTier, error) {
 	base := resourceBaseName(cfg.Project, cfg.Stack)
 	d, c, al := cfg.Database, cfg.Cache, cfg.Alerts
 	db, err := data.NewDatabase(ctx, dbComponent, &data.DatabaseArgs{
 		Identifier:           base + "-db",
 		EngineVersion:        d.EngineVersion,
+		ExtendedSupport:      d.ExtendedSupport,
 		InstanceClass:        d.InstanceClass,
 		ReplicaInstanceClass: d.ReplicaInstanceClass,
 		AllocatedStorage:     d.AllocatedStorage,
@@ -68,16 +71,26 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		DeletionProtection:   d.DeletionProtection,
 		FinalSnapshot:        d.FinalSnapshot,
 		Protect:              d.Protect,
+		ApplyImmediately:     d.ApplyImmediately,
 		Port:                 d.Port,
 		Username:             d.Username,
 		DBName:               d.DBName,
 		LogRetentionDays:     d.LogRetentionDays,
+		GeneralLog:           d.GeneralLog,
 		PerformanceInsights:  d.PerformanceInsights,
 		MonitoringInterval:   d.MonitoringInterval,
 		Partition:            partition,
-		AZs:                  net.AZs,
-		SubnetIDs:            net.DataSubnetIDs,
-		SecurityGroupID:      net.SecurityGroups.Database,
+		Region:               cfg.Region,
+		AccountID:            accountID,
+		PasswordRotationDays: d.PasswordRotationDays,
+		// The first rotation runs during the first `up`: the network (rules, routes,
+		// endpoints) must be complete by then.
+		RotationSubnetIDs:       net.AppSubnetIDs,
+		RotationSecurityGroupID: net.SecurityGroups.Rotation,
+		RotationDependsOn:       net.RotationPath,
+		AZs:                     net.AZs,
+		SubnetIDs:               net.DataSubnetIDs,
+		SecurityGroupID:         net.SecurityGroups.Database,
 		// RDS.20/.21: instance and parameter group events go to the alert topic.
 		EventTopicARN: alertTopic,
 		Alarms: data.DatabaseAlarmArgs{
@@ -105,6 +118,7 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		Port:                  c.Port,
 		LogRetentionDays:      c.LogRetentionDays,
 		Protect:               c.Protect,
+		ApplyImmediately:      c.ApplyImmediately,
 		AZs:                   net.AZs,
 		SubnetIDs:             net.DataSubnetIDs,
 		SecurityGroupID:       net.SecurityGroups.Cache,
@@ -141,9 +155,11 @@ func (t *dataTier) AppEnvironment() pulumi.StringMap {
 	}
 }
 
-// ReadableSecretARNs are exactly the secrets the WAS instance role may read. Both are
-// encrypted with the account's aws/secretsmanager key, whose key policy lets Secrets Manager
-// decrypt for any principal the IAM policy allows, so no KMS statement is needed.
+// ReadableSecretARNs are exactly the secrets the WAS instance role may read: the database's
+// master credentials (JSON, rotated by Secrets Manager: read them again after an
+// authentication failure) and the AUTH token. Both are encrypted with the account's
+// aws/secretsmanager key, whose key policy lets Secrets Manager decrypt for any principal the
+// IAM policy allows, so no KMS statement is needed.
 func (t *dataTier) ReadableSecretARNs() pulumi.StringArray {
 	return pulumi.StringArray{t.Database.MasterSecretARN, t.Cache.AuthSecretARN}
 }

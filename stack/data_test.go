@@ -92,8 +92,18 @@ func TestDataTierShapePerStack(t *testing.T) {
 			if (w.Input("finalSnapshotIdentifier") != nil) != ws.finalSnapshot || w.Input("skipFinalSnapshot") != !ws.finalSnapshot {
 				t.Errorf("writer final snapshot: skip=%v identifier=%v, want a final snapshot: %v", w.Input("skipFinalSnapshot"), w.Input("finalSnapshotIdentifier"), ws.finalSnapshot)
 			}
-			if w.Input("manageMasterUserPassword") != true || w.Input("password") != nil || w.Input("storageEncrypted") != true || w.Input("publiclyAccessible") != false {
-				t.Errorf("writer: managed password, no password, encrypted and private are required")
+			if w.Input("manageMasterUserPassword") != nil || w.Input("password") != mockaws.Secret || w.Input("storageEncrypted") != true || w.Input("publiclyAccessible") != false {
+				t.Errorf("writer: the generated password (a secret, not RDS's managed one), encrypted and private are required")
+			}
+			if w.Input("engineVersion") != "8.4" || w.Input("engineLifecycleSupport") != "open-source-rds-extended-support-disabled" {
+				t.Errorf("writer: engine %v with lifecycle %v, want 8.4 without RDS Extended Support", w.Input("engineVersion"), w.Input("engineLifecycleSupport"))
+			}
+			if w.Input("deleteAutomatedBackups") != !ws.finalSnapshot {
+				t.Errorf("writer deleteAutomatedBackups = %v, want %v (kept only with a final snapshot)", w.Input("deleteAutomatedBackups"), !ws.finalSnapshot)
+			}
+			rot := find(t, res, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
+			if rot.Input("rotationRules", "automaticallyAfterDays") != float64(30) || rot.Input("rotationLambdaArn") == nil {
+				t.Errorf("master secret rotation %v, want every 30 days by the rotation function", rot.Inputs)
 			}
 			rg := find(t, res, replicationGroup, "cache-group")
 			if got := num(rg.Input("numCacheClusters")); got != ws.cacheNodes {
@@ -125,14 +135,15 @@ func TestDataTierShapePerStack(t *testing.T) {
 	}
 }
 
-// TestDataSecurityGroupRules: MySQL only from the app and bastion groups, Redis only from the
-// app group, and no CIDR ingress on a data port anywhere.
+// TestDataSecurityGroupRules: MySQL only from the app, bastion and rotation function groups,
+// Redis only from the app group, and no CIDR ingress on a data port anywhere. The rotation
+// function runs in the app subnets (which reach the Secrets Manager API) in its own group.
 func TestDataSecurityGroupRules(t *testing.T) {
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
 			_, res := runStack(t, name)
 			sgID := func(role string) string { return find(t, res, securityGroup, "net-"+role+"-sg").ID }
-			db, cache, app, bastion := sgID("db"), sgID("cache"), sgID("app"), sgID("bastion")
+			db, cache, app, bastion, rotation := sgID("db"), sgID("cache"), sgID("app"), sgID("bastion"), sgID("rotation")
 			w := find(t, res, rdsInstance, "db-primary")
 			dbPort, cachePort := num(w.Input("port")), num(find(t, res, replicationGroup, "cache-group").Input("port"))
 			if dbPort == 3306 || dbPort == 0 {
@@ -154,7 +165,7 @@ func TestDataSecurityGroupRules(t *testing.T) {
 					from[target] = append(from[target], src)
 				}
 			}
-			for target, want := range map[string][]string{db: {app, bastion}, cache: {app}} {
+			for target, want := range map[string][]string{db: {app, bastion, rotation}, cache: {app}} {
 				got := slices.Sorted(slices.Values(from[target]))
 				if !slices.Equal(got, slices.Sorted(slices.Values(want))) {
 					t.Errorf("ingress sources of %s = %v, want %v", target, got, want)
@@ -173,6 +184,15 @@ func TestDataSecurityGroupRules(t *testing.T) {
 			}
 			if got := find(t, res, replicationGroup, "cache-group").Input("securityGroupIds"); !reflect.DeepEqual(got, []any{cache}) {
 				t.Errorf("cache security groups %v, want only the cache group %s", got, cache)
+			}
+			fn := find(t, res, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+			var appSubnets []string
+			for _, s := range res.Outputs[stack.OutAppSubnetIDs].([]any) {
+				appSubnets = append(appSubnets, s.(string))
+			}
+			if fn.Input("parameters", "vpcSecurityGroupIds") != rotation || fn.Input("parameters", "vpcSubnetIds") != strings.Join(appSubnets, ",") {
+				t.Errorf("rotation function in %v / %v, want the rotation group %s in the app subnets %v",
+					fn.Input("parameters", "vpcSecurityGroupIds"), fn.Input("parameters", "vpcSubnetIds"), rotation, appSubnets)
 			}
 		})
 	}
@@ -243,6 +263,39 @@ func TestDataTierIgnoresNonDataConfig(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSecretsNeverInPlan: neither the AUTH token nor the master password the mock generated
+// appears in any view of the plan.
+func TestSecretsNeverInPlan(t *testing.T) {
+	for _, name := range stacks {
+		for _, secret := range []string{"cache-auth-token", "db-master-password"} {
+			t.Run(name+"/"+secret, func(t *testing.T) {
+				p, res := runStack(t, name)
+				pw := find(t, res, "random:index/randomPassword:RandomPassword", secret)
+				v := pw.State["result"]
+				if !v.IsSecret() {
+					t.Fatalf("the mock's %s is not a secret: %v", secret, v)
+				}
+				value := v.SecretValue().Element.StringValue()
+				var js, text bytes.Buffer
+				if err := p.JSON(&js); err != nil {
+					t.Fatal(err)
+				}
+				if err := p.Text(&text); err != nil {
+					t.Fatal(err)
+				}
+				for view, s := range map[string]string{"json": js.String(), "text": text.String(), "outputs": fmt.Sprint(res.Outputs)} {
+					if strings.Contains(s, value) {
+						t.Errorf("%s appears in the plan's %s view", secret, view)
+					}
+				}
+				if secret == "db-master-password" && (!strings.Contains(js.String(), `"password": "[secret]"`) || !strings.Contains(js.String(), `"secretString": "[secret]"`)) {
+					t.Errorf("the plan JSON does not show the writer's password and the secret's value as [secret]")
+				}
+			})
+		}
 	}
 }
 

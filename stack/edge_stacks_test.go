@@ -80,7 +80,7 @@ func TestEdgeOnStackFiles(t *testing.T) {
 			if d.Input("defaultRootObject") != "index.html" || d.Input("defaultCacheBehavior", "viewerProtocolPolicy") != "redirect-to-https" ||
 				d.Input("defaultCacheBehavior", "functionAssociations", 0, "eventType") != "viewer-request" ||
 				d.Input("orderedCacheBehaviors", 0, "pathPattern") != "/api/*" ||
-				d.Input("orderedCacheBehaviors", 0, "viewerProtocolPolicy") != "redirect-to-https" ||
+				d.Input("orderedCacheBehaviors", 0, "viewerProtocolPolicy") != "https-only" ||
 				d.Input("defaultCacheBehavior", "responseHeadersPolicyId") == nil {
 				t.Errorf("distribution: root %v, viewer policy %v, function %v, api %v", d.Input("defaultRootObject"),
 					d.Input("defaultCacheBehavior", "viewerProtocolPolicy"), d.Input("defaultCacheBehavior", "functionAssociations"), d.Input("orderedCacheBehaviors"))

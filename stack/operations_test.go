@@ -25,11 +25,11 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 		alarms int
 		emails []string
 	}{
-		// ALB 1 + 3 per color, writer 4 + replica 6, 2 cache nodes x 3, NAT per AZ.
-		{"prod", 7 + 10 + 6 + 3, []string{"oncall@example.com"}},
+		// ALB 1 + 4 per color, writer 4 + replica 6, 2 cache nodes x 3, NAT per AZ.
+		{"prod", 9 + 10 + 6 + 3, []string{"oncall@example.com"}},
 		// One cache node, one NAT gateway.
-		{"dev", 7 + 10 + 3 + 1, nil},
-		{"test", 7 + 10 + 6 + 1, nil},
+		{"dev", 9 + 10 + 3 + 1, nil},
+		{"test", 9 + 10 + 6 + 1, nil},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
 			_, res := runStack(t, tt.stack)
@@ -47,7 +47,15 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 			}
 			metrics := map[string]bool{}
 			for _, a := range alarms {
-				metrics[a.Input("metricName").(string)] = true
+				if m, ok := a.Input("metricName").(string); ok {
+					metrics[m] = true
+				}
+				queries, _ := a.Input("metricQueries").([]any)
+				for _, q := range queries {
+					if m, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+						metrics[m["metricName"].(string)] = true
+					}
+				}
 				for _, path := range []string{"alarmActions", "okActions"} {
 					if got := a.Input(path); len(got.([]any)) != 1 || got.([]any)[0] != arn {
 						t.Errorf("alarm %s %s = %v, want [%v]", a.Name, path, got, arn)
@@ -57,7 +65,7 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 					t.Errorf("alarm %s is named %q, not after its stack", a.Name, name)
 				}
 			}
-			for _, m := range []string{"HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "UnHealthyHostCount",
+			for _, m := range []string{"HTTPCode_ELB_503_Count", "HTTP_Fixed_Response_Count", "RequestCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "UnHealthyHostCount",
 				"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections", "ReplicaLag",
 				"EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ErrorPortAllocation"} {
 				if !metrics[m] {

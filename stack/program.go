@@ -55,6 +55,18 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 	if err != nil {
 		return err
 	}
+	// A documentation placeholder stops `pulumi up` of a production stack before anything is
+	// created; a preview warns about each (the offline plan fails webstack/placeholders).
+	if !ctx.DryRun() {
+		if err := cfg.placeholderError(); err != nil {
+			return err
+		}
+	}
+	for _, ph := range cfg.Placeholders() {
+		if err := ctx.Log.Warn(fmt.Sprintf("%s: %s: replace it before deploying", cfg.File, ph), nil); err != nil {
+			return err
+		}
+	}
 	_, err = build(ctx, cfg)
 	return err
 }
@@ -98,6 +110,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	partition, err := aws.GetPartition(ctx, nil, withProvider)
 	if err != nil {
 		return nil, fmt.Errorf("looking up the partition: %w", err)
+	}
+	// A version whose image is not in the stack's repository is refused before any tier
+	// resource is registered (stack/compute.go).
+	if err := checkImages(ctx, cfg, identity.AccountId, partition.DnsSuffix, withProvider); err != nil {
+		return nil, err
 	}
 
 	// The alert topic comes before the tiers: their alarms and the database's events notify it.
@@ -171,7 +188,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
-	dataTier, err := buildData(ctx, cfg, net, partition.Partition, alerts.TopicARN, withProvider)
+	dataTier, err := buildData(ctx, cfg, net, partition.Partition, identity.AccountId, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}

@@ -244,7 +244,8 @@ func TestAZCountBeyondTheRegion(t *testing.T) {
 // runRecording runs the program on sf and returns the engine, even when the run fails.
 func runRecording(sf *plan.StackFiles) (*mockaws.Engine, error) {
 	e := mockaws.New(sf.Project, sf.Stack, stack.DefaultRegion)
+	// A preview, as the offline plan runs it: prod's documentation placeholders stop an up.
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error { return stack.Run(ctx, sf.Values) },
-		pulumi.WithMocks(sf.Project, sf.Stack, e))
+		pulumi.WithMocks(sf.Project, sf.Stack, e), func(info *pulumi.RunInfo) { info.DryRun = true })
 	return e, err
 }

@@ -21,19 +21,22 @@ const (
 
 // thresholdKeys names the webstack:alerts key that sets each metric's threshold.
 var thresholdKeys = map[string]string{
-	"HTTPCode_ELB_5XX_Count":        "elb5xxCount",
-	"HTTPCode_Target_5XX_Count":     "target5xxCount",
-	"TargetResponseTime":            "responseTimeP99Ms",
-	"UnHealthyHostCount":            "unhealthyHosts",
-	"CPUUtilization":                "dbCpuPercent",
-	"FreeStorageSpace":              "dbFreeStorageGiB",
-	"FreeableMemory":                "dbFreeableMemoryMiB",
-	"DatabaseConnections":           "dbConnections",
-	"ReplicaLag":                    "dbReplicaLagSeconds",
-	"EngineCPUUtilization":          "cacheCpuPercent",
-	"DatabaseMemoryUsagePercentage": "cacheMemoryPercent",
-	"Evictions":                     "cacheEvictions",
-	"ErrorPortAllocation":           "natPortAllocationErrors",
+	"HTTPCode_ELB_5XX_Count": "elb5xxCount",
+	// The load balancer's metric math alarms, by the label of what they watch.
+	"load balancer 503s, less fixed responses":                     "elb5xxCount",
+	"routed production requests the load balancer answered itself": "elb5xxCount",
+	"HTTPCode_Target_5XX_Count":                                    "target5xxCount",
+	"TargetResponseTime":                                           "responseTimeP99Ms",
+	"UnHealthyHostCount":                                           "unhealthyHosts",
+	"CPUUtilization":                                               "dbCpuPercent",
+	"FreeStorageSpace":                                             "dbFreeStorageGiB",
+	"FreeableMemory":                                               "dbFreeableMemoryMiB",
+	"DatabaseConnections":                                          "dbConnections",
+	"ReplicaLag":                                                   "dbReplicaLagSeconds",
+	"EngineCPUUtilization":                                         "cacheCpuPercent",
+	"DatabaseMemoryUsagePercentage":                                "cacheMemoryPercent",
+	"Evictions":                                                    "cacheEvictions",
+	"ErrorPortAllocation":                                          "natPortAllocationErrors",
 }
 
 var comparisons = map[string]string{
@@ -47,7 +50,23 @@ func alarmsTable(t *testing.T, res *mockaws.Result) string {
 	names := map[row][]string{}
 	var order []row
 	for _, a := range res.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
-		metric := a.Input("metricName").(string)
+		metric, _ := a.Input("metricName").(string)
+		shown, stat := metric, ""
+		if metric == "" {
+			// A metric math alarm: what it watches is its expression's label, computed from
+			// the metrics it reads.
+			var reads []string
+			for _, q := range a.Input("metricQueries").([]any) {
+				q := q.(map[string]any)
+				if q["returnData"] == true {
+					metric, _ = q["label"].(string)
+				} else if m, ok := q["metric"].(map[string]any); ok {
+					reads = append(reads, m["metricName"].(string))
+					stat, _ = m["stat"].(string)
+				}
+			}
+			shown = fmt.Sprintf("%s (from %s)", metric, strings.Join(reads, ", "))
+		}
 		key, ok := thresholdKeys[metric]
 		if !ok {
 			t.Fatalf("alarm %s on %s: no webstack:alerts key known for its threshold; add it to thresholdKeys", a.Name, metric)
@@ -55,17 +74,27 @@ func alarmsTable(t *testing.T, res *mockaws.Result) string {
 		if metric == "ReplicaLag" && a.Input("comparisonOperator") == "LessThanThreshold" {
 			key = "" // replication stopped: RDS reports -1, a fixed threshold
 		}
-		stat, _ := a.Input("statistic").(string)
+		if stat == "" {
+			stat, _ = a.Input("statistic").(string)
+		}
 		if stat == "" {
 			stat = a.Input("extendedStatistic").(string)
 		}
-		period, periods, points := a.Input("period").(float64), a.Input("evaluationPeriods").(float64), a.Input("datapointsToAlarm").(float64)
-		window := fmt.Sprintf("%d of %d periods of %s", int(points), int(periods), minutes(period))
+		period, periods, points := a.Input("period"), a.Input("evaluationPeriods").(float64), a.Input("datapointsToAlarm").(float64)
+		if period == nil {
+			// A metric math alarm's period is its metrics'.
+			for _, q := range a.Input("metricQueries").([]any) {
+				if m, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+					period = m["period"]
+				}
+			}
+		}
+		window := fmt.Sprintf("%d of %d periods of %s", int(points), int(periods), minutes(period.(float64)))
 		if points == 1 && periods == 1 {
-			window = "in " + minutes(period)
+			window = "in " + minutes(period.(float64))
 		}
 		r := row{
-			metric: fmt.Sprintf("`%s` %s", a.Input("namespace"), metric),
+			metric: fmt.Sprintf("`%s` %s", namespaceOf(a), shown),
 			when:   fmt.Sprintf("%s %s %s, %s", stat, comparisons[a.Input("comparisonOperator").(string)], threshold(metric, a.Input("threshold").(float64)), window),
 			key:    "fixed",
 		}
@@ -132,4 +161,18 @@ func TestREADMEAlarms(t *testing.T) {
 		return
 	}
 	t.Errorf("%s: the alarms table is stale: run `go test ./stack -run TestREADMEAlarms -update`\n got:\n%s\nwant:\n%s", readme, got, want)
+}
+
+// namespaceOf is the namespace of an alarm's metric, or of the first metric its metric math
+// reads.
+func namespaceOf(a *mockaws.Resource) any {
+	if ns := a.Input("namespace"); ns != nil {
+		return ns
+	}
+	for _, q := range a.Input("metricQueries").([]any) {
+		if m, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+			return m["namespace"]
+		}
+	}
+	return nil
 }

@@ -21,7 +21,10 @@ type albAddress struct {
 func buildEdge(ctx *pulumi.Context, cfg *Config, origin *edge.Origin, alb albAddress, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
 	var global *aws.Provider
 	if cfg.Edge.Domain != "" || cfg.Edge.WAF {
-		// CloudFront takes certificates and WAF web ACLs only from us-east-1 (gotcha 15).
+		// CloudFront takes ACM certificates and WAF web ACLs (CLOUDFRONT scope) only from
+		// us-east-1.
+		// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+		// https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html
 		var err error
 		global, err = aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{
 			Region: pulumi.String("us-east-1"),
@@ -50,6 +53,8 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, origin *edge.Origin, alb albAdd
 		ContentSecurityPolicy: cfg.Edge.ContentSecurityPolicy,
 		WAF:                   cfg.Edge.WAF,
 		WAFRateLimit:          cfg.Edge.WAFRateLimit,
+		WAFBodyInspectionKB:   cfg.Edge.WAFBodyInspectionKB,
+		WAFAPIMaxBodyKB:       cfg.Edge.WAFAPIMaxBodyKB,
 		Logs:                  cfg.Edge.Logs,
 		LogRetentionDays:      cfg.Edge.LogRetentionDays,
 		Versioning:            cfg.Edge.Versioning,

@@ -87,10 +87,42 @@ func TestListChecks(t *testing.T) {
 	}
 }
 
+// TestCheckFlagOnProd: the committed prod file fails -check on exactly its documentation
+// placeholders; with the team's own values in their place, every check passes.
 func TestCheckFlagOnProd(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"-s", "prod", "-check", "-C", "../.."}, &out, &errb); code != 0 {
-		t.Fatalf("-s prod -check exited %d, want 0: %s", code, errb.String())
+	if code := run([]string{"-s", "prod", "-check", "-C", "../.."}, &out, &errb); code != 3 {
+		t.Fatalf("-s prod -check on the committed file exited %d, want 3 (placeholders): %s", code, errb.String())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(errb.String()), "\n") {
+		if !strings.Contains(line, "webstack/placeholders failed") {
+			t.Errorf("committed prod fails something other than its placeholders: %s", line)
+		}
+	}
+
+	dir := t.TempDir()
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := strings.NewReplacer(
+		"www.example.com", "www.acme.io", "hostedZoneName: example.com", "hostedZoneName: acme.io",
+		"oncall@example.com", "oncall@acme.io", `"203.0.113.0/24", "198.51.100.0/24"`, `"100.64.10.0/24"`,
+	).Replace(string(prod))
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"-s", "prod", "-check", "-C", dir}, &out, &errb); code != 0 {
+		t.Fatalf("-s prod -check with the team's values exited %d, want 0: %s", code, errb.String())
 	}
 	if !strings.Contains(out.String(), "\nChecks: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
 		t.Errorf("text view has no checks summary line:\n%s", out.String())

@@ -224,9 +224,6 @@ func (a App) Validate() error {
 		if f.Capacity.Min < 0 || f.Capacity.Min > f.Capacity.Desired || f.Capacity.Desired > f.Capacity.Max {
 			errs = append(errs, fmt.Errorf("%s: capacity %s must satisfy 0 <= minSize <= desiredCapacity <= maxSize", key, f.Capacity))
 		}
-		if !f.Capacity.IsZero() && f.Version == "" {
-			errs = append(errs, fmt.Errorf("%s: has capacity %s but no version", key, f.Capacity))
-		}
 	}
 	if a.Fleet(a.Active).Capacity.Desired == 0 {
 		errs = append(errs, fmt.Errorf("%s.activeColor: active color %q has no capacity", AppKey, a.Active))
@@ -234,8 +231,13 @@ func (a App) Validate() error {
 	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
 		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d is not between 0 and 100", AppKey, a.CanaryWeight))
 	}
-	if a.CanaryWeight > 0 && a.Fleet(a.Idle()).Capacity.Desired == 0 {
-		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d needs capacity on idle color %q", AppKey, a.CanaryWeight, a.Idle()))
+	// A color without a version runs no instances whatever its capacity (the sizes it runs
+	// once released); neither color having one is the state before the first release.
+	if a.CanaryWeight > 0 && (a.Fleet(a.Idle()).Capacity.Desired == 0 || a.Fleet(a.Idle()).Version == "") {
+		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d needs capacity and a version on idle color %q", AppKey, a.CanaryWeight, a.Idle()))
+	}
+	if a.CanaryWeight > 0 && a.Fleet(a.Active).Version == "" {
+		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d needs a version on active color %q", AppKey, a.CanaryWeight, a.Active))
 	}
 	return errors.Join(errs...)
 }

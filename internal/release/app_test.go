@@ -56,9 +56,10 @@ func TestValidate(t *testing.T) {
 		mut  func(*App)
 		want string
 	}{
-		{func(a *App) { a.Green = fleet("", 1, 1, 4) }, "webstack:app.green: has capacity 1/1/4 but no version"},
 		{func(a *App) { a.Active = Green }, `active color "green" has no capacity`},
-		{func(a *App) { a.CanaryWeight = 10 }, `needs capacity on idle color "green"`},
+		{func(a *App) { a.CanaryWeight = 10 }, `needs capacity and a version on idle color "green"`},
+		{func(a *App) { a.CanaryWeight = 10; a.Green = fleet("", 2, 2, 4) }, `needs capacity and a version on idle color "green"`},
+		{func(a *App) { a.CanaryWeight = 10; a.Green = fleet("1.5.0", 2, 2, 4); a.Blue.Version = "" }, `needs a version on active color "blue"`},
 		{func(a *App) { a.CanaryWeight = 101 }, "101 is not between 0 and 100"},
 		{func(a *App) { a.Blue.Capacity.Desired = 5 }, "0 <= minSize <= desiredCapacity <= maxSize"},
 	} {
@@ -70,6 +71,14 @@ func TestValidate(t *testing.T) {
 	}
 	if err := liveBlue().Validate(); err != nil {
 		t.Errorf("valid config: %v", err)
+	}
+	// No release yet: both colors carry the sizes they run once released, neither has a
+	// version; the first release starts from there.
+	noRelease := liveBlue()
+	noRelease.Blue.Version = ""
+	noRelease.Green = fleet("", 2, 2, 4)
+	if err := noRelease.Validate(); err != nil {
+		t.Errorf("no-release config: %v", err)
 	}
 }
 

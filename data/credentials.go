@@ -1,0 +1,194 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The master password pulumi-random generates. RDS for MySQL accepts 8 to 41 printable ASCII
+// characters other than '/', '"', '@' and space
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
+// MasterUserPassword). MasterPasswordSpecials also leaves out the quote, backslash and backtick
+// (which the rotation function excludes by default too, and which shells and connection
+// strings trip over).
+const (
+	MasterPasswordLength   = 40
+	MasterPasswordSpecials = "!#$%&*()-_=+[]{}<>:?"
+)
+
+// The rotation function is AWS's MySQL single-user rotation template, deployed from the
+// Serverless Application Repository. The application IDs and versions are the ones AWS CDK pins
+// for SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER (aws-cdk-lib,
+// aws-secretsmanager/lib/secret-rotation.ts); the template's "RotationLambdaARN" output is the
+// function's ARN. Pinning a version keeps a later `up` from redeploying the function; raise it
+// deliberately (a newer template moves to a newer Lambda runtime).
+const (
+	RotationApplication    = "SecretsManagerRDSMySQLRotationSingleUser"
+	RotationFunctionOutput = "RotationLambdaARN"
+)
+
+// rotationApplications are the application's publisher and pinned version per partition.
+var rotationApplications = map[string]struct{ arn, version, dnsSuffix string }{
+	"aws":        {"arn:aws:serverlessrepo:us-east-1:297356227824:applications/" + RotationApplication, "1.1.671", "amazonaws.com"},
+	"aws-cn":     {"arn:aws-cn:serverlessrepo:cn-north-1:193023089310:applications/" + RotationApplication, "1.1.440", "amazonaws.com.cn"},
+	"aws-us-gov": {"arn:aws-us-gov:serverlessrepo:us-gov-west-1:023102451235:applications/" + RotationApplication, "1.1.384", "amazonaws.com"},
+}
+
+// RotationCapabilities are what the template needs acknowledged: it creates an IAM role
+// (CAPABILITY_IAM) and the Lambda permission that lets Secrets Manager invoke the function
+// (CAPABILITY_RESOURCE_POLICY). Both are listed explicitly: the provider keeps what AWS
+// reports, and an omitted list diffs on every `up`
+// (hashicorp/terraform-provider-aws#16485).
+var RotationCapabilities = []string{"CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"}
+
+// newMasterPassword generates the writer's master password. Its keepers are everything the
+// secret's JSON holds besides the password and everything that replaces the writer: when one
+// of them changes, a new password goes to the (new or modified) writer and to the secret in the
+// same `up`, so the two never disagree. Otherwise the password never changes after the first
+// `up`: from then on the rotation function owns it.
+func newMasterPassword(ctx *pulumi.Context, name string, keepers map[string]string, opts ...pulumi.ResourceOption) (*random.RandomPassword, error) {
+	pw, err := random.NewRandomPassword(ctx, name+"-master-password", &random.RandomPasswordArgs{
+		Length:          pulumi.Int(MasterPasswordLength),
+		Special:         pulumi.Bool(true),
+		OverrideSpecial: pulumi.String(MasterPasswordSpecials),
+		MinLower:        pulumi.Int(2),
+		MinUpper:        pulumi.Int(2),
+		MinNumeric:      pulumi.Int(2),
+		MinSpecial:      pulumi.Int(2),
+		Keepers:         pulumi.ToStringMap(keepers),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("master password: %w", err)
+	}
+	return pw, nil
+}
+
+// masterSecretValue is the secret's JSON in the shape AWS's MySQL rotation functions read
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html).
+type masterSecretValue struct {
+	Engine   string `json:"engine"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	DBName   string `json:"dbname"`
+}
+
+// newMasterSecret creates the secret that holds the master credentials. Like the AUTH token's,
+// it is encrypted with the account's aws/secretsmanager key, so that the instance role needs no
+// KMS permission and the rotation template needs no kmsKeyArn.
+func newMasterSecret(ctx *pulumi.Context, name, identifier string, opts ...pulumi.ResourceOption) (*secretsmanager.Secret, error) {
+	secret, err := secretsmanager.NewSecret(ctx, name+"-master-secret", &secretsmanager.SecretArgs{
+		Description: pulumi.Sprintf("Master user credentials of the %s RDS MySQL writer (JSON: engine, host, port, username, password, dbname), rotated by Secrets Manager", identifier),
+		// Short enough that a torn-down dev stack frees it soon, long enough to undo a mistake.
+		RecoveryWindowInDays: pulumi.Int(7),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("master secret: %w", err)
+	}
+	return secret, nil
+}
+
+// newMasterSecretVersion stores the first credentials, once the writer's address is known.
+//
+// A rotation never shows up as drift here: Secrets Manager never changes a version, it adds
+// one. The rotation function puts a new version and moves AWSCURRENT to it; this version keeps
+// its value and becomes AWSPREVIOUS, then unlabelled. A refresh reads this version by its ID
+// and finds it unchanged, and versionStages is left unset (the provider computes it), so the
+// moved labels diff nothing. The value changes only when its inputs do, and those are the
+// password's keepers: a changed value always carries a new password that the writer receives
+// in the same `up`. Secrets Manager deletes unlabelled versions only beyond 100 versions
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/whats-in-a-secret.html); should
+// it delete this one, a refresh drops it from the state and the next `up` would put the first
+// password back as current (hashicorp/terraform-provider-aws#37302): docs/data.md says how to
+// avoid that.
+func newMasterSecretVersion(ctx *pulumi.Context, name string, secret *secretsmanager.Secret, value pulumi.StringOutput, opts ...pulumi.ResourceOption) (*secretsmanager.SecretVersion, error) {
+	v, err := secretsmanager.NewSecretVersion(ctx, name+"-master-secret-version", &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
+		SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("master secret version: %w", err)
+	}
+	return v, nil
+}
+
+// secretJSON renders the secret's value. The password and therefore the result are secrets.
+func secretJSON(address pulumi.StringOutput, password pulumi.StringOutput, port int, username, dbName string) pulumi.StringOutput {
+	return pulumi.ToSecret(pulumi.All(address, password).ApplyT(func(v []any) (string, error) {
+		b, err := json.Marshal(masterSecretValue{
+			Engine: "mysql", Host: v[0].(string), Port: port,
+			Username: username, Password: v[1].(string), DBName: dbName,
+		})
+		return string(b), err
+	})).(pulumi.StringOutput)
+}
+
+// rotationArgs place the rotation function and schedule it.
+type rotationArgs struct {
+	// stackName names the CloudFormation stack (AWS prefixes it with "serverlessrepo-");
+	// functionName names the Lambda function. Both are unique per stack.
+	stackName, functionName string
+	partition, region       string
+	days                    int
+	subnetIDs               pulumi.StringArrayInput
+	securityGroupID         pulumi.StringInput
+	// dependsOn must be ready before the first rotation runs: the secret's first version, the
+	// network path (security group rules, NAT routes or interface endpoints).
+	dependsOn []pulumi.Resource
+}
+
+// newRotation deploys the rotation function and turns rotation on.
+//
+// The function runs in the app subnets, not the data subnets: it must reach both MySQL (its
+// security group may connect to the database's) and the Secrets Manager API, and the data
+// subnets have no route out of the VPC. The app subnets reach the API through their NAT gateway
+// or, where the stack has interface endpoints (always when it has no NAT gateway), through the
+// secretsmanager endpoint, which the endpoint's private DNS makes the regional host name
+// resolve to. The "endpoint" parameter is therefore the regional URL either way.
+//
+// Only parameters whose values differ from the template's defaults are passed: the provider
+// drops a parameter equal to its default when it reads the stack back, and the resulting
+// perpetual diff makes every later `up` fail on an empty change set (pulumi/pulumi-aws#2717,
+// fixed upstream only in hashicorp/terraform-provider-aws#46748). That is why excludeCharacters
+// is not passed: the template's default (/@"'\) already excludes every character RDS refuses
+// in a master password.
+func newRotation(ctx *pulumi.Context, name string, secret *secretsmanager.Secret, a *rotationArgs, opts ...pulumi.ResourceOption) (*secretsmanager.SecretRotation, error) {
+	app := rotationApplications[a.partition]
+	params := pulumi.StringMap{
+		"endpoint":            pulumi.Sprintf("https://secretsmanager.%s.%s", a.region, app.dnsSuffix),
+		"functionName":        pulumi.String(a.functionName),
+		"vpcSubnetIds":        a.subnetIDs.ToStringArrayOutput().ApplyT(func(ids []string) string { return strings.Join(ids, ",") }).(pulumi.StringOutput),
+		"vpcSecurityGroupIds": a.securityGroupID,
+	}
+	fn, err := serverlessrepository.NewCloudFormationStack(ctx, name+"-rotation-function", &serverlessrepository.CloudFormationStackArgs{
+		Name:            pulumi.String(a.stackName),
+		ApplicationId:   pulumi.String(app.arn),
+		SemanticVersion: pulumi.String(app.version),
+		Capabilities:    pulumi.ToStringArray(RotationCapabilities),
+		Parameters:      params,
+	}, append(opts, pulumi.DeleteBeforeReplace(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("rotation function: %w", err)
+	}
+	rot, err := secretsmanager.NewSecretRotation(ctx, name+"-master-rotation", &secretsmanager.SecretRotationArgs{
+		SecretId:          secret.ID(),
+		RotationLambdaArn: fn.Outputs.MapIndex(pulumi.String(RotationFunctionOutput)),
+		RotationRules: secretsmanager.SecretRotationRotationRulesArgs{
+			AutomaticallyAfterDays: pulumi.Int(a.days),
+		},
+		// The first rotation runs right away: the generated password, which the Pulumi state
+		// holds (encrypted), stops working minutes after the first `up`.
+		RotateImmediately: pulumi.Bool(true),
+	}, append(opts, pulumi.DependsOn(a.dependsOn))...)
+	if err != nil {
+		return nil, fmt.Errorf("rotation: %w", err)
+	}
+	return rot, nil
+}

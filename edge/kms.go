@@ -1,0 +1,120 @@
+package edge
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// KMS services that use the edge key, as their key policy statements name them.
+const (
+	// cloudFrontPrincipal reads the frontend bucket through the origin access control.
+	cloudFrontPrincipal = "cloudfront.amazonaws.com"
+	// logDeliveryPrincipal writes CloudFront standard logs.
+	logDeliveryPrincipal = "delivery.logs.amazonaws.com"
+)
+
+// keyDeletionWindowDays is how long a deleted edge key can still be restored: the longest KMS
+// allows, since objects encrypted under it cannot be read once it is gone.
+const keyDeletionWindowDays = 30
+
+// newBucketKey registers the customer managed key of the frontend and CloudFront log buckets
+// (S3.17: SSE-KMS instead of SSE-S3), with yearly rotation (KMS.4) and an alias, and a key
+// policy that lets the account's IAM policies manage and use it, CloudFront read the frontend
+// bucket through OAC for this distribution only, and (with logs) CloudFront deliver standard
+// logs.
+//
+// The policy names the distribution, so the key is created after it; nothing the distribution
+// needs depends on the key (the buckets' encryption configurations are separate resources,
+// registered after the key), so there is no cycle. This keeps the OAC grant as narrow as the
+// bucket policy's (AWS:SourceArn is this distribution) instead of any distribution of the
+// account, and one resource owns the whole policy.
+func newBucketKey(ctx *pulumi.Context, name string, distributionArn pulumi.StringOutput, logs, protect bool, opts ...pulumi.ResourceOption) (*kms.Key, error) {
+	policy := distributionArn.ApplyT(func(arn string) (string, error) {
+		return EdgeKeyPolicy(arn, logs)
+	}).(pulumi.StringOutput)
+	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:          pulumi.Sprintf("%s-%s: encrypts the frontend and CloudFront log buckets", ctx.Project(), ctx.Stack()),
+		KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(keyDeletionWindowDays),
+		Policy:               policy,
+	}, withOpts(opts, pulumi.Protect(protect))...)
+	if err != nil {
+		return nil, fmt.Errorf("bucket key: %w", err)
+	}
+	if _, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
+		Name:        pulumi.String(KeyAlias(ctx.Project(), ctx.Stack())),
+		TargetKeyId: key.KeyId,
+	}, opts...); err != nil {
+		return nil, fmt.Errorf("bucket key alias: %w", err)
+	}
+	return key, nil
+}
+
+// KeyAlias is the alias of a stack's edge key, "alias/<project>-<stack>-edge", with every
+// character an alias name may not hold (anything but letters, digits, "/", "_" and "-")
+// replaced by "-".
+func KeyAlias(project, stack string) string {
+	name := []byte(project + "-" + stack + "-edge")
+	for i, c := range name {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '/', c == '_', c == '-':
+		default:
+			name[i] = '-'
+		}
+	}
+	return "alias/" + string(name)
+}
+
+// EdgeKeyPolicy is the edge key's policy for a distribution (its ARN). The account's root
+// statement delegates the key to IAM, so that deploy roles get kms:GenerateDataKey and
+// kms:Decrypt through their own policies and the account can never lock itself out.
+//
+// CloudFront reads SSE-KMS objects through OAC only with kms:Decrypt granted to
+// cloudfront.amazonaws.com for the distribution (CloudFront developer guide, "Restricting
+// access to an Amazon S3 origin", SSE-KMS; the guide's example also grants kms:Encrypt and
+// kms:GenerateDataKey*, which only uploads through CloudFront need).
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-permissions-sse-kms
+//
+// With logs, CloudFront's log delivery needs kms:GenerateDataKey*, and kms:Decrypt because the
+// bucket uses an S3 Bucket Key; the guide gives the statement without a condition, and so does
+// this policy, since AWS documents no condition key the delivery sends.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#AccessLogsKMSPermissions
+func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
+	parts := strings.SplitN(distributionArn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
+		return "", fmt.Errorf("distribution ARN %q has no account", distributionArn)
+	}
+	statements := []policyStatement{
+		{
+			Sid:       "AccountAdministersKey",
+			Effect:    "Allow",
+			Principal: map[string]string{"AWS": fmt.Sprintf("arn:%s:iam::%s:root", parts[1], parts[4])},
+			Action:    "kms:*",
+			Resource:  "*",
+		},
+		{
+			Sid:       "CloudFrontReadsFrontendThroughOAC",
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": cloudFrontPrincipal},
+			Action:    "kms:Decrypt",
+			Resource:  "*",
+			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionArn}},
+		},
+	}
+	if logs {
+		statements = append(statements, policyStatement{
+			Sid:       "CloudFrontDeliversStandardLogs",
+			Effect:    "Allow",
+			Principal: map[string]string{"Service": logDeliveryPrincipal},
+			Action:    []string{"kms:GenerateDataKey*", "kms:Decrypt"},
+			Resource:  "*",
+		})
+	}
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: statements})
+	return string(b), err
+}
