@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -228,7 +227,7 @@ var networkRules = append([]Rule{
 			}
 			vpcID := subnet.inStr("vpcId")
 			for _, igw := range e.Registered(nwInternetGateway, func(g *Resource) bool { return g.inStr("vpcId") == vpcID }) {
-				if slices.Contains(r.Dependencies, igw.URN) {
+				if e.dependsOn(r, igw) {
 					return nil
 				}
 			}

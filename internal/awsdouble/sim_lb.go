@@ -116,28 +116,45 @@ func (s *Sim) serveListener(p *proxy, urn string, w http.ResponseWriter, req *ht
 	s.act(p, list(in(l, "defaultActions")), w, req)
 }
 
-// matches reports whether a request satisfies every condition of a rule.
+// matches reports whether a request satisfies every condition of a rule. A condition of a
+// kind the simulation does not know never matches, so such a rule is never taken by mistake.
 func matches(conditions []any, req *http.Request) bool {
+	set := func(m map[string]any, k string) (map[string]any, bool) {
+		v, ok := m[k].(map[string]any)
+		return v, ok && v != nil
+	}
 	for _, c := range conditions {
 		cm, _ := c.(map[string]any)
-		switch {
-		case cm["httpHeader"] != nil && cm["httpHeader"] != "":
-			h, _ := cm["httpHeader"].(map[string]any)
+		if h, ok := set(cm, "httpHeader"); ok {
 			if !anyGlob(list(h["values"]), req.Header.Get(str(h["httpHeaderName"])), true) {
 				return false
 			}
-		case cm["pathPattern"] != nil && cm["pathPattern"] != "":
-			h, _ := cm["pathPattern"].(map[string]any)
+			continue
+		}
+		if h, ok := set(cm, "pathPattern"); ok {
 			if !anyGlob(list(h["values"]), req.URL.Path, false) {
 				return false
 			}
-		case cm["hostHeader"] != nil && cm["hostHeader"] != "":
-			h, _ := cm["hostHeader"].(map[string]any)
+			continue
+		}
+		if h, ok := set(cm, "hostHeader"); ok {
 			host, _, _ := strings.Cut(req.Host, ":")
 			if !anyGlob(list(h["values"]), host, true) {
 				return false
 			}
+			continue
 		}
+		if h, ok := set(cm, "httpRequestMethod"); ok {
+			found := false
+			for _, m := range list(h["values"]) {
+				found = found || str(m) == req.Method
+			}
+			if !found {
+				return false
+			}
+			continue
+		}
+		return false
 	}
 	return true
 }

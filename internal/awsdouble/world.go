@@ -46,7 +46,10 @@ func NewWorld(project, stack, region string) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Engine: mockaws.New(project, stack, region), ln: ln, done: make(chan struct{})}
+	eng := mockaws.New(project, stack, region)
+	// The engine creates in dependency order and the World records what it creates.
+	eng.Live = true
+	w := &World{Engine: eng, ln: ln, done: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /create", w.handle(w.create))
 	mux.HandleFunc("POST /update", w.handle(w.update))
