@@ -61,11 +61,15 @@ func (s *AutoStack) SetApp(ctx context.Context, app App) error {
 	return nil
 }
 
-// Up runs `pulumi up` and marks a refusal because of the stack lock with ErrConcurrentUpdate.
-func (s *AutoStack) Up(ctx context.Context) error {
+// Up runs `pulumi up` (on targets only, when given) and marks a refusal because of the stack
+// lock with ErrConcurrentUpdate.
+func (s *AutoStack) Up(ctx context.Context, targets []string) error {
 	opts := []optup.Option{}
 	if s.Progress != nil {
 		opts = append(opts, optup.ProgressStreams(s.Progress), optup.ErrorProgressStreams(s.Progress))
+	}
+	if len(targets) > 0 {
+		opts = append(opts, optup.Target(targets))
 	}
 	_, err := s.Stack.Up(ctx, opts...)
 	if err == nil {
@@ -75,6 +79,56 @@ func (s *AutoStack) Up(ctx context.Context) error {
 		return fmt.Errorf("%w: %v", ErrConcurrentUpdate, shortError(err))
 	}
 	return shortError(err)
+}
+
+// URNs returns the URNs of the resources in the stack's state (`pulumi stack export`).
+func (s *AutoStack) URNs(ctx context.Context) ([]string, error) {
+	dep, err := s.Stack.Export(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pulumi stack export: %w", shortError(err))
+	}
+	var d struct {
+		Resources []struct {
+			URN string `json:"urn"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		return nil, fmt.Errorf("reading the exported deployment: %w", err)
+	}
+	out := make([]string, 0, len(d.Resources))
+	for _, r := range d.Resources {
+		out = append(out, r.URN)
+	}
+	return out, nil
+}
+
+// Tag returns a stack tag ("" when unset).
+func (s *AutoStack) Tag(ctx context.Context, key string) (string, error) {
+	v, err := s.Stack.GetTag(ctx, key)
+	if err != nil {
+		// A tag that is not set is an error from `pulumi stack tag get`.
+		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "does not exist") {
+			return "", nil
+		}
+		return "", shortError(err)
+	}
+	return strings.TrimSpace(v), nil
+}
+
+// SetTag sets a stack tag.
+func (s *AutoStack) SetTag(ctx context.Context, key, value string) error {
+	if err := s.Stack.SetTag(ctx, key, value); err != nil {
+		return shortError(err)
+	}
+	return nil
+}
+
+// RemoveTag removes a stack tag.
+func (s *AutoStack) RemoveTag(ctx context.Context, key string) error {
+	if err := s.Stack.RemoveTag(ctx, key); err != nil {
+		return shortError(err)
+	}
+	return nil
 }
 
 // Outputs returns the outputs of the last update; secret outputs are replaced by "[secret]".

@@ -5,49 +5,60 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
 
-// Releaser runs releases, rollbacks and retirements against one stack and reports progress,
-// step by step with elapsed times, to Out.
+// Releaser runs releases, rollbacks, retirements and infrastructure updates against one stack,
+// one at a time (the release lock), starting from what is deployed, and reports every step
+// with how long it took to Out (and to Notify).
 type Releaser struct {
 	// Stack is the stack to change. Required.
 	Stack Stack
-	// Probe checks the smoke-test and production URLs. Required unless DryRun.
-	Probe Prober
+	// Cloud reads the new color's alarms and the release-check secret. Required unless DryRun.
+	Cloud Cloud
+	// Client sends the checks' requests. Optional. Defaults to a client with a 10 s timeout.
+	Client *http.Client
 	// Out receives progress. Optional. Defaults to io.Discard.
 	Out io.Writer
+	// Notify receives the release's start, steps, result and any rollback. Optional.
+	Notify Notifier
+	// Holder names who holds the release lock (user@host, a CI run's URL). Optional.
+	Holder string
 	// DryRun prints the config changes instead of applying them.
 	DryRun bool
-	// BakeInterval is the pause between production checks while a canary bakes. Optional.
-	// Defaults to 10 s.
+	// Samples and MaxErrorRate tune every check (see Checker). Optional.
+	Samples      int
+	MaxErrorRate float64
+	// BakeInterval is the pause between checks while a canary bakes or production is
+	// watched. Optional. Defaults to 10 s.
 	BakeInterval time.Duration
+	// LockSettle is how long acquiring the lock waits before it reads its token back.
+	// Optional. Defaults to 2 s.
+	LockSettle time.Duration
 	// Now and Sleep stand in for the clock in tests. Optional.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 
-	start   time.Time
-	applied App // the config of the last successful `up` this run knows of
+	start time.Time
+	steps []StepTime
 }
 
 // Options describe one release.
 type Options struct {
 	// Version is the application version (image tag) to release. Required.
 	Version string
-	// Canary lists increasing weights (1-100) of production traffic sent to the new color
+	// Canary lists increasing weights (1-99) of production traffic sent to the new color
 	// before the flip. Optional.
 	Canary []int
 	// Bake is how long each canary weight is held and checked. Optional.
 	Bake time.Duration
-	// SmokePath is the path probed through the test and production URLs. Optional. Defaults
-	// to /actuator/health.
-	SmokePath string
+	// Watch is how long production is watched after the flip (checks and alarms) before the
+	// release is done; a failure flips back. Optional. Defaults to 1 minute.
+	Watch time.Duration
 }
-
-// DefaultSmokePath is the application's health endpoint.
-const DefaultSmokePath = "/actuator/health"
 
 // Summary describes a finished release.
 type Summary struct {
@@ -59,6 +70,8 @@ type Summary struct {
 	NoOp          bool
 	Steps         []StepTime
 	Total         time.Duration
+	// Flip is how long the flip (a targeted update of the listeners) took.
+	Flip time.Duration
 }
 
 // StepTime is how long one step took.
@@ -67,8 +80,8 @@ type StepTime struct {
 	Duration time.Duration
 }
 
-// Failure is the error of a release, rollback or retirement that did not complete: what
-// failed, and what state the stack was left in.
+// Failure is the error of an operation that did not complete: what failed, and the state the
+// stack was left in.
 type Failure struct {
 	Op    string // e.g. `release "1.5.0"`
 	Step  string // the step that failed
@@ -114,24 +127,153 @@ func (r *Releaser) logf(format string, args ...any) {
 	fmt.Fprintf(r.out(), "[%7.1fs] %s\n", r.now().Sub(r.start).Seconds(), fmt.Sprintf(format, args...))
 }
 
-func (r *Releaser) begin() { r.start = r.now() }
+// notify posts a message to the notifier, if any; a failure is reported, never fatal.
+func (r *Releaser) notify(ctx context.Context, format string, args ...any) {
+	if r.Notify == nil || r.DryRun {
+		return
+	}
+	msg := fmt.Sprintf("[%s] ", r.Stack.Name()) + fmt.Sprintf(format, args...)
+	if err := r.Notify.Notify(context.WithoutCancel(ctx), msg); err != nil {
+		r.logf("  (notification not sent: %v)", err)
+	}
+}
 
-// apply writes app as the stack config and runs `up`. On success app becomes r.applied.
-func (r *Releaser) apply(ctx context.Context, from, app App) error {
+func (r *Releaser) checker(header http.Header) *Checker {
+	return &Checker{Client: r.Client, Samples: r.Samples, MaxErrorRate: r.MaxErrorRate, Header: header}
+}
+
+// timed runs one step, printing its name and how long it took.
+func (r *Releaser) timed(ctx context.Context, name string, f func() error) error {
+	t0 := r.now()
+	r.logf("%s", name)
+	r.notify(ctx, "%s", name)
+	err := f()
+	d := r.now().Sub(t0)
+	r.steps = append(r.steps, StepTime{Name: name, Duration: d})
+	if err == nil {
+		r.logf("  ok (%s)", d.Round(100*time.Millisecond))
+	}
+	return err
+}
+
+// begin takes the lock for op and reads where the stack stands: the stack file's app config,
+// which must agree with what is deployed, and the outputs.
+func (r *Releaser) begin(ctx context.Context, op string) (App, Outputs, func(), error) {
+	r.start, r.steps = r.now(), nil
+	holder := r.Holder
+	if holder == "" {
+		holder = "deploy"
+	}
+	settle := func(ctx context.Context) error {
+		d := r.LockSettle
+		if d <= 0 {
+			d = 2 * time.Second
+		}
+		return r.sleep(ctx, d)
+	}
+	var unlock func()
+	if !r.DryRun {
+		release, err := acquire(ctx, r.Stack, holder, op, r.now(), settle)
+		if err != nil {
+			return App{}, nil, nil, err
+		}
+		unlock = func() {
+			if err := release(context.WithoutCancel(ctx)); err != nil {
+				r.logf("the release lock was not removed: %v; clear it with `deploy unlock -s %s`", err, r.Stack.Name())
+			}
+		}
+	} else {
+		unlock = func() {}
+	}
+	app, out, err := r.current(ctx)
+	if err != nil {
+		unlock()
+		return App{}, nil, nil, err
+	}
+	return app, out, unlock, nil
+}
+
+// current reads the stack file's app config and the deployed state, and refuses when they
+// disagree: a release must start from what is deployed, never from a stale file that would
+// put back an old version or color.
+func (r *Releaser) current(ctx context.Context) (App, Outputs, error) {
+	file, err := r.Stack.App(ctx)
+	if err != nil {
+		return App{}, nil, fmt.Errorf("stack %q: reading config: %w", r.Stack.Name(), err)
+	}
+	if err := file.Validate(); err != nil {
+		return App{}, nil, fmt.Errorf("stack %q: current config is invalid: %w", r.Stack.Name(), err)
+	}
+	out, err := r.Stack.Outputs(ctx)
+	if err != nil {
+		return App{}, nil, fmt.Errorf("stack %q: reading outputs: %w", r.Stack.Name(), err)
+	}
+	if len(out) == 0 {
+		return App{}, nil, fmt.Errorf("stack %q was never deployed: run `pulumi up -s %s` (or `deploy up`) first", r.Stack.Name(), r.Stack.Name())
+	}
+	dep, err := out.Deployed()
+	if err != nil {
+		return App{}, nil, fmt.Errorf("stack %q: %w", r.Stack.Name(), err)
+	}
+	if d := Diff(dep, file); len(d) > 0 {
+		var lines []string
+		for _, c := range d {
+			lines = append(lines, fmt.Sprintf("  %s: the stack file says %s, the stack runs %s", c.Key, formatValue(c.New), formatValue(c.Old)))
+		}
+		return App{}, nil, fmt.Errorf("stack %q: Pulumi.%s.yaml disagrees with what is deployed:\n%s\n"+
+			"the file is stale (pull the latest main) or holds a change that was never applied (`deploy up -s %s` applies it); nothing was changed",
+			r.Stack.Name(), r.Stack.Name(), strings.Join(lines, "\n"), r.Stack.Name())
+	}
+	return file, out, nil
+}
+
+// apply writes app as the stack config and updates the stack (only targets, when given).
+func (r *Releaser) apply(ctx context.Context, from, app App, targets []string) error {
 	for _, c := range Diff(from, app) {
 		r.logf("  set %s", c)
 	}
 	if err := r.Stack.SetApp(ctx, app); err != nil {
 		return fmt.Errorf("writing config: %w", err)
 	}
-	r.logf("  pulumi up -s %s ...", r.Stack.Name())
+	what := "pulumi up"
+	if len(targets) > 0 {
+		what = fmt.Sprintf("pulumi up --target (%d resources)", len(targets))
+	}
+	r.logf("  %s -s %s ...", what, r.Stack.Name())
 	t0 := r.now()
-	if err := r.Stack.Up(ctx); err != nil {
+	if err := r.Stack.Up(ctx, targets); err != nil {
 		return fmt.Errorf("pulumi up: %w", err)
 	}
 	r.logf("  up done in %s", r.now().Sub(t0).Round(100*time.Millisecond))
-	r.applied = app
 	return nil
+}
+
+// Targets of the targeted updates: what a step may change. Everything a release changes is
+// in the compute tier (its URNs carry the Compute component's type), and a flip or a canary
+// step changes only the listeners, their rules and the load balancer's alarms.
+const computeComponent = "webstack:compute:Compute$"
+
+func (r *Releaser) targets(ctx context.Context, listenersOnly bool) ([]string, error) {
+	urns, err := r.Stack.URNs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the stack's resources: %w", err)
+	}
+	var out []string
+	for _, u := range urns {
+		if !strings.Contains(u, computeComponent) {
+			continue
+		}
+		if listenersOnly && !strings.Contains(u, "$aws:lb/listener:Listener::") && !strings.Contains(u, "$aws:lb/listenerRule:ListenerRule::") &&
+			!(strings.Contains(u, "webstack:compute:LoadBalancer$") && strings.Contains(u, "$aws:cloudwatch/metricAlarm:MetricAlarm::")) {
+			continue
+		}
+		out = append(out, u)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("stack %q holds no compute resources to update", r.Stack.Name())
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // Describe summarizes the release-relevant config of a stack in one line.
@@ -166,8 +308,8 @@ func (r *Releaser) printPlan(title string, from, to App) {
 
 func validateCanary(ws []int) error {
 	for i, w := range ws {
-		if w < 1 || w > 100 {
-			return fmt.Errorf("canary weight %d is not between 1 and 100", w)
+		if w < 1 || w > 99 {
+			return fmt.Errorf("canary weight %d is not between 1 and 99 (100 is the flip)", w)
 		}
 		if i > 0 && w <= ws[i-1] {
 			return fmt.Errorf("canary weights %v must increase", ws)
@@ -176,62 +318,112 @@ func validateCanary(ws []int) error {
 	return nil
 }
 
-// readApp reads and validates the current config.
-func (r *Releaser) readApp(ctx context.Context) (App, error) {
-	app, err := r.Stack.App(ctx)
-	if err != nil {
-		return App{}, fmt.Errorf("stack %q: reading config: %w", r.Stack.Name(), err)
-	}
-	if err := app.Validate(); err != nil {
-		return App{}, fmt.Errorf("stack %q: current config is invalid: %w", r.Stack.Name(), err)
-	}
-	return app, nil
+// runs reports whether a color of a deployed app runs instances.
+func runs(a App, c Color) bool {
+	f := a.Fleet(c)
+	return f.Version != "" && f.Capacity.Desired > 0
 }
 
-// Release deploys o.Version to the idle color, smoke-tests it through the test listener,
-// steps through the canary weights, flips the active color and verifies production.
-// A failure before the flip restores the previous config and runs `up`; a failure after the
-// flip flips back. The returned error is then a *Failure.
+// releaseCheck returns the URL and header that reach the idle color through CloudFront: the
+// release-check path with the stack's release-check secret.
+func (r *Releaser) releaseCheck(ctx context.Context, out Outputs) (string, http.Header, error) {
+	u, err := out.need(OutReleaseCheckURL)
+	if err != nil {
+		return "", nil, err
+	}
+	arn, err := out.need(OutReleaseCheckSecretARN)
+	if err != nil {
+		return "", nil, err
+	}
+	secret, err := r.Cloud.SecretValue(ctx, arn)
+	if err != nil {
+		return "", nil, fmt.Errorf("reading the release-check secret: %w", err)
+	}
+	return u, http.Header{ReleaseCheckHeader: {secret}}, nil
+}
+
+// productionURL is the release-check path through CloudFront without the secret: what viewers
+// get.
+func productionURL(out Outputs) (string, error) { return out.need(OutReleaseCheckURL) }
+
+// alarms fails when any alarm of color c is in ALARM.
+func (r *Releaser) alarms(ctx context.Context, out Outputs, c Color) error {
+	prefix, err := out.need(OutAlarmNamePrefix)
+	if err != nil {
+		return err
+	}
+	names, err := r.Cloud.AlarmsInAlarm(ctx, prefix+"-"+string(c)+"-")
+	if err != nil {
+		return fmt.Errorf("reading the alarms of %s: %w", c, err)
+	}
+	if len(names) > 0 {
+		return fmt.Errorf("alarms of %s in ALARM: %s", c, strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// Release deploys o.Version to the idle color from zero instances, smoke-tests it through
+// CloudFront with the release-check secret, steps through the canary weights (each baked
+// against the error rate of production requests and the new color's alarms), flips the live
+// color with a targeted update of the listeners, and watches production. A failure before the
+// flip restores what was deployed; at or after the flip it flips back. The returned error is
+// then a *Failure.
 func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
-	r.begin()
 	if err := ValidateVersion(o.Version); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	if err := validateCanary(o.Canary); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
-	if o.SmokePath == "" {
-		o.SmokePath = DefaultSmokePath
+	if o.Watch <= 0 {
+		o.Watch = time.Minute
 	}
-	if !strings.HasPrefix(o.SmokePath, "/") {
-		return nil, fmt.Errorf("release: smoke path %q must start with /", o.SmokePath)
-	}
-	prev, err := r.readApp(ctx)
+	prev, _, unlock, err := r.begin(ctx, fmt.Sprintf("release %s", o.Version))
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
+	defer unlock()
+	name := r.Stack.Name()
 	if prev.CanaryWeight != 0 {
-		return nil, fmt.Errorf("release: stack %q has canaryWeight %d: a canary is in progress; finish it or run rollback first", r.Stack.Name(), prev.CanaryWeight)
+		return nil, fmt.Errorf("release: stack %q sends %d%% of production to %s: a canary is in progress; finish it or run `deploy rollback`", name, prev.CanaryWeight, prev.Idle())
 	}
 	live, idle := prev.Active, prev.Idle()
-	sum := &Summary{Stack: r.Stack.Name(), Version: o.Version, From: live, To: idle, Previous: prev.Fleet(live)}
-	r.logf("release %s to stack %s: %s", o.Version, r.Stack.Name(), Describe(prev))
+	sum := &Summary{Stack: name, Version: o.Version, From: live, To: idle, Previous: prev.Fleet(live)}
+	r.logf("release %s to stack %s: %s", o.Version, name, Describe(prev))
 	if prev.Fleet(live).Version == o.Version {
 		r.logf("version %s is already live on %s: nothing to do", o.Version, live)
 		sum.NoOp, sum.To = true, live
 		return sum, nil
 	}
-
-	deployed := prev
-	deployed.SetFleet(idle, Fleet{Version: o.Version, Capacity: prev.Fleet(live).Capacity})
+	// The new color gets the live color's sizes (production is sized for them); in the
+	// first release, the sizes the idle color carries.
+	capacity := prev.Fleet(idle).Capacity
+	if runs(prev, live) {
+		capacity = prev.Fleet(live).Capacity
+	}
+	if capacity.Desired == 0 {
+		return nil, fmt.Errorf("release: the idle color %s has no capacity to run %s (webstack:app.%s.desiredCapacity is 0): give it sizes first", idle, o.Version, idle)
+	}
+	// A warm idle color is scaled to zero first, so that every instance that is checked and
+	// promoted was launched with the new version: an in-place update would be checked on the
+	// old instances while an instance refresh mixed the new ones in.
+	cleared := prev
+	cleared.SetFleet(idle, Fleet{Capacity: prev.Fleet(idle).Capacity})
+	deployed := cleared
+	deployed.SetFleet(idle, Fleet{Version: o.Version, Capacity: capacity})
 	flipped := deployed
 	flipped.Active, flipped.CanaryWeight = idle, 0
 	if err := flipped.Validate(); err != nil {
 		return nil, fmt.Errorf("release: planned config is invalid: %w", err)
 	}
 	if r.DryRun {
-		r.printPlan(fmt.Sprintf("step 1, deploy %s to %s,", o.Version, idle), prev, deployed)
-		step := deployed
+		step := prev
+		if runs(prev, idle) {
+			r.printPlan(fmt.Sprintf("scale %s (warm on %s) to zero,", idle, prev.Fleet(idle).Version), prev, cleared)
+			step = cleared
+		}
+		r.printPlan(fmt.Sprintf("deploy %s to %s,", o.Version, idle), step, deployed)
+		step = deployed
 		for _, w := range o.Canary {
 			c := deployed
 			c.CanaryWeight = w
@@ -242,115 +434,117 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 		sum.NoOp = true
 		return sum, nil
 	}
+	r.notify(ctx, "release %s started: %s", o.Version, Describe(prev))
 
-	r.applied = prev
-	fail := func(step string, cause error, flippedAlready bool) (*Summary, error) {
-		op := fmt.Sprintf("release %q to stack %q", o.Version, r.Stack.Name())
-		if flippedAlready {
-			return nil, r.flipBack(ctx, op, step, cause, live)
+	applied := prev
+	fail := func(step string, cause error, afterFlip bool) (*Summary, error) {
+		op := fmt.Sprintf("release %q to stack %q", o.Version, name)
+		var err error
+		if afterFlip {
+			err = r.flipBack(ctx, op, step, cause, applied, live, prev.Fleet(live).Version)
+		} else {
+			err = r.restore(ctx, op, step, cause, applied, prev)
 		}
-		return nil, r.restore(ctx, op, step, cause, prev)
+		r.notify(ctx, "release %s FAILED: %v", o.Version, err)
+		return nil, err
 	}
-	timed := func(name string, f func() error) error {
-		t0 := r.now()
-		r.logf("%s", name)
-		err := f()
-		d := r.now().Sub(t0)
-		sum.Steps = append(sum.Steps, StepTime{Name: name, Duration: d})
-		if err == nil {
-			r.logf("  ok (%s)", d.Round(100*time.Millisecond))
+	stepTo := func(to App, listenersOnly bool) error {
+		targets, err := r.targets(ctx, listenersOnly)
+		if err != nil {
+			return err
+		}
+		if err := r.apply(ctx, applied, to, targets); err != nil {
+			return err
+		}
+		applied = to
+		return nil
+	}
+
+	if runs(prev, idle) {
+		step := fmt.Sprintf("scaling %s (warm on %s) to zero, so that only new instances run %s", idle, prev.Fleet(idle).Version, o.Version)
+		if err := r.timed(ctx, step, func() error { return stepTo(cleared, false) }); err != nil {
+			return fail(step, err, false)
+		}
+	}
+	step := fmt.Sprintf("deploying %s to %s (%s) and waiting for its instances to pass the health checks", o.Version, idle, capacity)
+	if err := r.timed(ctx, step, func() error { return stepTo(deployed, false) }); err != nil {
+		return fail(step, err, false)
+	}
+	out, err := r.Stack.Outputs(ctx)
+	if err != nil {
+		return fail("reading the outputs", err, false)
+	}
+	checkURL, header, err := r.releaseCheck(ctx, out)
+	if err != nil {
+		return fail("preparing the smoke test", err, false)
+	}
+	step = fmt.Sprintf("smoke-testing %s through CloudFront (%s with the release-check secret)", idle, checkURL)
+	if err := r.timed(ctx, step, func() error {
+		s, err := r.checker(header).Check(ctx, checkURL, o.Version)
+		if s != nil {
+			r.logf("  %s", s)
 		}
 		return err
-	}
-
-	step := fmt.Sprintf("deploying %s to %s", o.Version, idle)
-	if err := timed(step, func() error { return r.apply(ctx, prev, deployed) }); err != nil {
+	}); err != nil {
 		return fail(step, err, false)
 	}
 
-	step = fmt.Sprintf("smoke-testing %s through the test listener", idle)
-	if err := timed(step, func() error { return r.smoke(ctx, idle, o) }); err != nil {
-		return fail(step, err, false)
+	prodURL, err := productionURL(out)
+	if err != nil {
+		return fail("preparing the production checks", err, false)
 	}
-
-	last := deployed
 	for _, w := range o.Canary {
 		c := deployed
 		c.CanaryWeight = w
-		step = fmt.Sprintf("canary %d%% to %s, baking %s", w, idle, o.Bake)
-		if err := timed(step, func() error {
-			if err := r.apply(ctx, last, c); err != nil {
+		step = fmt.Sprintf("canary %d%% of production to %s, baking %s", w, idle, o.Bake)
+		if err := r.timed(ctx, step, func() error {
+			if err := stepTo(c, true); err != nil {
 				return err
 			}
-			return r.bake(ctx, o)
+			return r.watch(ctx, out, prodURL, idle, o.Bake, prev.Fleet(live).Version, o.Version)
 		}); err != nil {
 			return fail(step, err, false)
 		}
-		last = c
 	}
 
 	step = fmt.Sprintf("flipping production from %s to %s", live, idle)
-	if err := timed(step, func() error { return r.apply(ctx, last, flipped) }); err != nil {
+	t0 := r.now()
+	if err := r.timed(ctx, step, func() error { return stepTo(flipped, true) }); err != nil {
 		return fail(step, err, true)
 	}
+	sum.Flip = r.now().Sub(t0)
+	r.logf("  flip took %s", sum.Flip.Round(10*time.Millisecond))
 
-	step = fmt.Sprintf("verifying production on %s", idle)
-	var prodURL string
-	if err := timed(step, func() error {
-		u, err := r.verifyProduction(ctx, idle, o.SmokePath)
-		prodURL = u
-		return err
-	}); err != nil {
+	step = fmt.Sprintf("verifying production on %s (%s, then %s of watching)", idle, prodURL, o.Watch)
+	if err := r.timed(ctx, step, func() error { return r.watch(ctx, out, prodURL, idle, o.Watch, o.Version) }); err != nil {
 		return fail(step, err, true)
 	}
-
 	sum.ProductionURL = prodURL
+	sum.Steps = r.steps
 	sum.Total = r.now().Sub(r.start)
 	r.logf("released %s: %s", o.Version, Describe(flipped))
+	r.notify(ctx, "release %s done in %s: %s", o.Version, sum.Total.Round(time.Second), Describe(flipped))
 	return sum, nil
 }
 
-// smoke checks that the test listener serves the new version on color idle.
-func (r *Releaser) smoke(ctx context.Context, idle Color, o Options) error {
-	out, err := r.Stack.Outputs(ctx)
-	if err != nil {
-		return fmt.Errorf("reading stack outputs: %w", err)
-	}
-	if got := out.String(OutIdleColor); got != string(idle) {
-		return fmt.Errorf("stack output %s is %q, want %q", OutIdleColor, got, idle)
-	}
-	if got := out.String(string(idle) + "Version"); got != o.Version {
-		return fmt.Errorf("stack output %sVersion is %q, want %q", idle, got, o.Version)
-	}
-	base, err := out.TestURL()
-	if err != nil {
-		return err
-	}
-	u := joinURL(base, o.SmokePath)
-	r.logf("  GET %s", u)
-	return r.Probe.Probe(ctx, u)
-}
-
-// bake holds a canary weight for o.Bake, checking production at every interval and at the end.
-func (r *Releaser) bake(ctx context.Context, o Options) error {
-	out, err := r.Stack.Outputs(ctx)
-	if err != nil {
-		return fmt.Errorf("reading stack outputs: %w", err)
-	}
-	base, err := out.ProductionURL()
-	if err != nil {
-		return err
-	}
-	u := joinURL(base, o.SmokePath)
+// watch checks production at every interval for d (at least once) and the alarms of color c:
+// every sample must pass and answer with one of want, and no alarm of c may be in ALARM.
+func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c Color, d time.Duration, want ...string) error {
 	interval := r.BakeInterval
 	if interval <= 0 {
 		interval = 10 * time.Second
 	}
-	deadline := r.now().Add(o.Bake)
+	deadline := r.now().Add(d)
 	for {
-		r.logf("  GET %s", u)
-		if err := r.Probe.Probe(ctx, u); err != nil {
-			return fmt.Errorf("production check during canary: %w", err)
+		s, err := r.checker(nil).Check(ctx, url, want...)
+		if s != nil {
+			r.logf("  %s", s)
+		}
+		if err != nil {
+			return fmt.Errorf("production check: %w", err)
+		}
+		if err := r.alarms(ctx, out, c); err != nil {
+			return err
 		}
 		left := deadline.Sub(r.now())
 		if left <= 0 {
@@ -362,65 +556,67 @@ func (r *Releaser) bake(ctx context.Context, o Options) error {
 	}
 }
 
-// verifyProduction checks that the last update made want the active color and that the
-// production URL answers. It returns the URL it checked.
-func (r *Releaser) verifyProduction(ctx context.Context, want Color, path string) (string, error) {
-	out, err := r.Stack.Outputs(ctx)
-	if err != nil {
-		return "", fmt.Errorf("reading stack outputs: %w", err)
-	}
-	if got := out.String(OutActiveColor); got != string(want) {
-		return "", fmt.Errorf("stack output %s is %q, want %q", OutActiveColor, got, want)
-	}
-	base, err := out.ProductionURL()
-	if err != nil {
-		return "", err
-	}
-	u := joinURL(base, path)
-	r.logf("  GET %s", u)
-	return u, r.Probe.Probe(ctx, u)
-}
-
 // restore brings the stack back to prev after a failure before the flip. It runs even when
 // ctx was cancelled (an interrupt, a cancelled CI job): stopping half-way is the worse state.
-func (r *Releaser) restore(ctx context.Context, op, step string, cause error, prev App) error {
+func (r *Releaser) restore(ctx context.Context, op, step string, cause error, applied, prev App) error {
 	ctx = context.WithoutCancel(ctx)
 	f := &Failure{Op: op, Step: step, Err: cause}
 	if errors.Is(cause, ErrConcurrentUpdate) {
-		f.State = r.keepApplied(ctx, "the refused update changed nothing")
+		f.State = r.keepApplied(ctx, applied, "the refused update changed nothing")
 		return f
 	}
 	r.logf("%s failed: %v", step, cause)
-	r.logf("restoring the previous config: %s", Describe(prev))
-	if err := r.apply(ctx, r.applied, prev); err != nil {
-		f.State = fmt.Sprintf("restoring the previous config failed too (%v); config now says: %s; "+
-			"the stack may be partly updated: check `deploy status -s %s` and run `pulumi up -s %s`",
+	r.logf("restoring what was deployed: %s", Describe(prev))
+	targets, err := r.targets(ctx, false)
+	if err == nil {
+		err = r.apply(ctx, applied, prev, targets)
+	}
+	if err != nil {
+		f.State = fmt.Sprintf("restoring failed too (%v); config now says: %s; "+
+			"production was not switched, the idle color may be partly updated: check `deploy status -s %s` and run `deploy up -s %s`",
 			err, Describe(prev), r.Stack.Name(), r.Stack.Name())
 		return f
 	}
-	f.State = "previous config restored and applied: " + Describe(prev) + "; production was not switched"
+	f.State = "restored and applied: " + Describe(prev) + "; production was not switched"
 	return f
 }
 
-// flipBack makes live the active color again after a failure at or after the flip. The new
-// color keeps its version and capacity so the failure can be inspected; retire scales it down.
-// Like restore, it runs even when ctx was cancelled.
-func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, live Color) error {
+// flipBack makes live the active color again after a failure at or after the flip, and
+// checks that production answers with its version. The new color keeps its version and
+// capacity so that the failure can be inspected; retire scales it down. Like restore, it runs
+// even when ctx was cancelled.
+func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, applied App, live Color, liveVersion string) error {
 	ctx = context.WithoutCancel(ctx)
 	f := &Failure{Op: op, Step: step, Err: cause}
 	if errors.Is(cause, ErrConcurrentUpdate) {
-		f.State = r.keepApplied(ctx, "the refused update changed nothing, production was not switched")
+		f.State = r.keepApplied(ctx, applied, "the refused update changed nothing, production was not switched")
 		return f
 	}
-	back := r.applied
+	back := applied
 	back.Active, back.CanaryWeight = live, 0
 	r.logf("%s failed: %v", step, cause)
 	r.logf("flipping back to %s", live)
-	if err := r.apply(ctx, r.applied, back); err != nil {
+	t0 := r.now()
+	targets, err := r.targets(ctx, true)
+	if err == nil {
+		err = r.apply(ctx, applied, back, targets)
+	}
+	if err != nil {
 		f.State = fmt.Sprintf("flipping back to %s failed too (%v); config now says: %s; "+
-			"production may be served by either color: check `deploy status -s %s` and run `pulumi up -s %s`",
+			"production may be served by either color: check `deploy status -s %s` and run `deploy rollback -s %s`",
 			live, err, Describe(back), r.Stack.Name(), r.Stack.Name())
 		return f
+	}
+	r.logf("  flipped back in %s", r.now().Sub(t0).Round(10*time.Millisecond))
+	if out, err := r.Stack.Outputs(ctx); err == nil && liveVersion != "" {
+		if u, err := productionURL(out); err == nil {
+			if s, err := r.checker(nil).Check(ctx, u, liveVersion); err != nil {
+				f.State = fmt.Sprintf("flipped back to %s, but production does not answer healthily on %s: %v; %s", live, liveVersion, err, Describe(back))
+				return f
+			} else {
+				r.logf("  production answers on %s again: %s", liveVersion, s)
+			}
+		}
 	}
 	f.State = fmt.Sprintf("flipped back, production is on %s again: %s; run `deploy retire -s %s` to scale %s down",
 		live, Describe(back), r.Stack.Name(), back.Idle())
@@ -429,76 +625,99 @@ func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, l
 
 // keepApplied resets the config to the last applied state after an update was refused because
 // the stack is locked; it does not retry the update.
-func (r *Releaser) keepApplied(ctx context.Context, what string) string {
-	if err := r.Stack.SetApp(ctx, r.applied); err != nil {
+func (r *Releaser) keepApplied(ctx context.Context, applied App, what string) string {
+	if err := r.Stack.SetApp(ctx, applied); err != nil {
 		return fmt.Sprintf("%s, but resetting the config failed (%v): the config file may not match the stack", what, err)
 	}
 	return fmt.Sprintf("%s; config reset to the last applied state: %s; not retried: wait for the other update "+
-		"(or `pulumi cancel -s %s` if it is stale) and run again", what, Describe(r.applied), r.Stack.Name())
+		"(or `pulumi cancel -s %s` if it is stale) and run again", what, Describe(applied), r.Stack.Name())
 }
 
-// Rollback makes the idle color live again. If a canary is in progress it only sets the canary
-// weight to zero. It refuses when the idle color has no capacity or no version.
-func (r *Releaser) Rollback(ctx context.Context, smokePath string) error {
-	r.begin()
-	if smokePath == "" {
-		smokePath = DefaultSmokePath
-	}
-	cur, err := r.readApp(ctx)
+// Rollback makes the idle color live again, or, during a canary, sends all traffic back to the
+// live color; a targeted update of the listeners, then a production check. It refuses when
+// there is nothing to roll back to.
+func (r *Releaser) Rollback(ctx context.Context) error {
+	cur, out, unlock, err := r.begin(ctx, "rollback")
 	if err != nil {
 		return fmt.Errorf("rollback: %w", err)
 	}
-	r.logf("rollback stack %s: %s", r.Stack.Name(), Describe(cur))
+	defer unlock()
+	name := r.Stack.Name()
+	r.logf("rollback stack %s: %s", name, Describe(cur))
 	target := cur
-	title := ""
+	var title, want string
 	if cur.CanaryWeight > 0 {
 		target.CanaryWeight = 0
 		title = fmt.Sprintf("cancel the %d%% canary, all traffic to %s", cur.CanaryWeight, cur.Active)
+		want = cur.Fleet(cur.Active).Version
 	} else {
 		to := cur.Idle()
-		f := cur.Fleet(to)
-		if f.Capacity.Desired == 0 {
-			return fmt.Errorf("rollback: cannot roll stack %q back to %s: it has no capacity (min/desired/max %s), it was retired or never deployed; release a version instead",
-				r.Stack.Name(), to, f.Capacity)
-		}
-		if f.Version == "" {
-			return fmt.Errorf("rollback: cannot roll stack %q back to %s: it has no version", r.Stack.Name(), to)
+		if !runs(cur, to) {
+			what := "it runs no version"
+			if cur.Fleet(to).Version != "" {
+				what = "it has no instances"
+			}
+			return fmt.Errorf("rollback: nothing to roll back to on stack %q: the idle color %s is not warm (%s: it was retired, or no release has been made before the current one); release the version you want instead", name, to, what)
 		}
 		target.Active = to
-		title = fmt.Sprintf("flip production from %s to %s (%s)", cur.Active, to, f.Version)
+		want = cur.Fleet(to).Version
+		title = fmt.Sprintf("flip production from %s to %s (%s)", cur.Active, to, want)
 	}
 	if r.DryRun {
 		r.printPlan(title, cur, target)
 		return nil
 	}
-	r.applied = cur
-	op := fmt.Sprintf("rollback of stack %q", r.Stack.Name())
-	r.logf("%s", title)
-	if err := r.apply(ctx, cur, target); err != nil {
+	r.notify(ctx, "rollback started: %s", title)
+	op := fmt.Sprintf("rollback of stack %q", name)
+	var took time.Duration
+	if err := r.timed(ctx, title, func() error {
+		t0 := r.now()
+		targets, err := r.targets(ctx, true)
+		if err != nil {
+			return err
+		}
+		err = r.apply(ctx, cur, target, targets)
+		took = r.now().Sub(t0)
+		return err
+	}); err != nil {
 		f := &Failure{Op: op, Step: title, Err: err}
 		if errors.Is(err, ErrConcurrentUpdate) {
-			f.State = r.keepApplied(ctx, "the refused update changed nothing")
+			f.State = r.keepApplied(context.WithoutCancel(ctx), cur, "the refused update changed nothing")
 		} else {
-			f.State = fmt.Sprintf("unknown: config now says %s; check `deploy status -s %s` and run `pulumi up -s %s`",
-				Describe(target), r.Stack.Name(), r.Stack.Name())
+			f.State = fmt.Sprintf("unknown: config now says %s; check `deploy status -s %s`", Describe(target), name)
 		}
+		r.notify(ctx, "rollback FAILED: %v", f)
 		return f
 	}
-	if _, err := r.verifyProduction(ctx, target.Active, smokePath); err != nil {
-		return &Failure{Op: op, Step: "verifying production", Err: err,
-			State: "rolled back but production does not answer healthily: " + Describe(target)}
+	r.logf("  rollback took %s", took.Round(10*time.Millisecond))
+	u, err := productionURL(out)
+	if err == nil {
+		err = r.timed(ctx, "verifying production on "+want, func() error {
+			s, err := r.checker(nil).Check(ctx, u, want)
+			if s != nil {
+				r.logf("  %s", s)
+			}
+			return err
+		})
+	}
+	if err != nil {
+		f := &Failure{Op: op, Step: "verifying production", Err: err, State: "rolled back but production does not answer healthily: " + Describe(target)}
+		r.notify(ctx, "rollback: %v", f)
+		return f
 	}
 	r.logf("rolled back: %s", Describe(target))
+	r.notify(ctx, "rolled back in %s: %s", took.Round(time.Second), Describe(target))
 	return nil
 }
 
-// Retire scales the idle color to zero instances, keeping its version and maxSize.
+// Retire stops the idle color's instances: its version becomes "" (its sizes stay, for the
+// next release).
 func (r *Releaser) Retire(ctx context.Context) error {
-	r.begin()
-	cur, err := r.readApp(ctx)
+	cur, _, unlock, err := r.begin(ctx, "retire")
 	if err != nil {
 		return fmt.Errorf("retire: %w", err)
 	}
+	defer unlock()
 	idle := cur.Idle()
 	r.logf("retire %s on stack %s: %s", idle, r.Stack.Name(), Describe(cur))
 	if cur.CanaryWeight > 0 {
@@ -506,34 +725,70 @@ func (r *Releaser) Retire(ctx context.Context) error {
 			r.Stack.Name(), cur.CanaryWeight, idle)
 	}
 	f := cur.Fleet(idle)
-	if f.Capacity.IsZero() {
-		r.logf("%s already has no instances: nothing to do", idle)
+	if f.Version == "" {
+		r.logf("%s runs no version already: nothing to do", idle)
 		return nil
 	}
 	target := cur
-	target.SetFleet(idle, Fleet{Version: f.Version, Capacity: Capacity{Max: f.Capacity.Max}})
-	title := fmt.Sprintf("scale %s to zero", idle)
+	target.SetFleet(idle, Fleet{Capacity: f.Capacity})
+	title := fmt.Sprintf("retire %s (stop its instances on %s)", idle, f.Version)
 	if r.DryRun {
 		r.printPlan(title, cur, target)
 		return nil
 	}
-	r.applied = cur
-	r.logf("%s", title)
-	if err := r.apply(ctx, cur, target); err != nil {
-		f := &Failure{Op: fmt.Sprintf("retire on stack %q", r.Stack.Name()), Step: title, Err: err}
-		if errors.Is(err, ErrConcurrentUpdate) {
-			f.State = r.keepApplied(ctx, "the refused update changed nothing")
-		} else {
-			f.State = fmt.Sprintf("%s may be partly scaled down; production stays on %s; config now says %s",
-				idle, cur.Active, Describe(target))
+	if err := r.timed(ctx, title, func() error {
+		targets, err := r.targets(ctx, false)
+		if err != nil {
+			return err
 		}
-		return f
+		return r.apply(ctx, cur, target, targets)
+	}); err != nil {
+		fl := &Failure{Op: fmt.Sprintf("retire on stack %q", r.Stack.Name()), Step: title, Err: err}
+		if errors.Is(err, ErrConcurrentUpdate) {
+			fl.State = r.keepApplied(context.WithoutCancel(ctx), cur, "the refused update changed nothing")
+		} else {
+			fl.State = fmt.Sprintf("%s may be partly scaled down; production stays on %s; config now says %s", idle, cur.Active, Describe(target))
+		}
+		return fl
 	}
 	r.logf("retired %s: %s", idle, Describe(target))
+	r.notify(ctx, "retired %s: %s", idle, Describe(target))
 	return nil
 }
 
-// Status is the release state of a stack: the config and what the last update deployed.
+// Up applies the stack file as it is (an infrastructure change), under the release lock and
+// only when the file's release state agrees with what is deployed, so that it never moves
+// production to another color or version.
+func (r *Releaser) Up(ctx context.Context) error {
+	cur, _, unlock, err := r.begin(ctx, "up")
+	if err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	defer unlock()
+	if r.DryRun {
+		r.logf("dry run: would run pulumi up -s %s; the release state stays %s", r.Stack.Name(), Describe(cur))
+		return nil
+	}
+	if err := r.timed(ctx, "pulumi up -s "+r.Stack.Name()+" (release state unchanged: "+Describe(cur)+")", func() error {
+		return r.Stack.Up(ctx, nil)
+	}); err != nil {
+		return &Failure{Op: fmt.Sprintf("up of stack %q", r.Stack.Name()), Step: "pulumi up", Err: err,
+			State: "the release state is unchanged (" + Describe(cur) + "); other resources may be partly updated: fix the cause and run `deploy up` again"}
+	}
+	return nil
+}
+
+// Unlock clears the release lock left by a run that was killed.
+func (r *Releaser) Unlock(ctx context.Context) (*Lock, error) {
+	l, err := readLock(ctx, r.Stack)
+	if err != nil || l == nil || r.DryRun {
+		return l, err
+	}
+	return l, r.Stack.RemoveTag(ctx, LockTag)
+}
+
+// Status is the release state of a stack: what is deployed, what the stack file says, and who
+// holds the stack.
 type Status struct {
 	Stack         string `json:"stack"`
 	ActiveColor   Color  `json:"activeColor"`
@@ -544,38 +799,39 @@ type Status struct {
 	TestURL       string `json:"testUrl,omitempty"`
 	ProductionURL string `json:"productionUrl,omitempty"`
 	SiteURL       string `json:"siteUrl,omitempty"`
-	// Drift lists differences between the config and the outputs of the last update, e.g.
-	// after a config change that was never applied.
+	// Drift lists differences between the stack file and what is deployed.
 	Drift []string `json:"drift,omitempty"`
+	// Lock is who holds the stack, if anyone.
+	Lock *Lock `json:"lock,omitempty"`
 }
 
-// Status reads the config and the outputs of the last update.
+// Status reads what is deployed, the stack file and the lock.
 func (r *Releaser) Status(ctx context.Context) (*Status, error) {
-	app, err := r.Stack.App(ctx)
+	file, err := r.Stack.App(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("status: stack %q: reading config: %w", r.Stack.Name(), err)
 	}
-	st := &Status{Stack: r.Stack.Name(), ActiveColor: app.Active, IdleColor: app.Idle(),
-		CanaryWeight: app.CanaryWeight, Blue: app.Blue, Green: app.Green}
+	st := &Status{Stack: r.Stack.Name()}
+	if st.Lock, err = readLock(ctx, r.Stack); err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	}
 	out, err := r.Stack.Outputs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("status: stack %q: reading outputs: %w", r.Stack.Name(), err)
 	}
+	dep := file
 	if len(out) == 0 {
 		st.Drift = append(st.Drift, "the stack has no outputs: it was never deployed")
-		return st, nil
-	}
-	st.TestURL = out.String(OutTestURL)
-	st.ProductionURL, _ = out.ProductionURL()
-	st.SiteURL = out.String(OutSiteURL)
-	check := func(name, want string) {
-		if got := out.String(name); got != want {
-			st.Drift = append(st.Drift, fmt.Sprintf("config says %s %q, last update deployed %q", name, want, got))
+	} else if d, err := out.Deployed(); err != nil {
+		st.Drift = append(st.Drift, err.Error())
+	} else {
+		dep = d
+		for _, c := range Diff(d, file) {
+			st.Drift = append(st.Drift, fmt.Sprintf("%s: the stack file says %s, the stack runs %s", c.Key, formatValue(c.New), formatValue(c.Old)))
 		}
 	}
-	check(OutActiveColor, string(app.Active))
-	check(OutBlueVersion, app.Blue.Version)
-	check(OutGreenVersion, app.Green.Version)
-	slices.Sort(st.Drift)
+	st.ActiveColor, st.IdleColor, st.CanaryWeight, st.Blue, st.Green = dep.Active, dep.Idle(), dep.CanaryWeight, dep.Blue, dep.Green
+	st.TestURL, st.ProductionURL, st.SiteURL = out.String(OutTestURL), out.String(OutReleaseCheckURL), out.String(OutSiteURL)
+	sort.Strings(st.Drift)
 	return st, nil
 }
