@@ -119,8 +119,9 @@ type Network struct {
 	// SecurityGroups are the security group IDs of every tier.
 	SecurityGroups SecurityGroups `pulumi:"-"`
 	// RotationPath is what the password rotation function's traffic needs in place before the
-	// first rotation: its security group rules, the app subnets' default routes to the NAT
-	// gateways and the Secrets Manager interface endpoint (where they exist).
+	// first rotation: its security group rules, the app subnets' route table associations and
+	// default routes to the NAT gateways, and the Secrets Manager interface endpoint (where
+	// they exist).
 	RotationPath []pulumi.Resource `pulumi:"-"`
 }
 
@@ -289,12 +290,17 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			}
 			n.RotationPath = append(n.RotationPath, route)
 		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
+		rta, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
 			RouteTableId: rt.ID(),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, fmt.Errorf("network: app subnet %d route association: %w", i, err)
 		}
+		// Until it exists the subnet uses the VPC's main route table, which has no default
+		// route: the rotation function, which runs in the app subnets, would not reach the
+		// Secrets Manager API through the NAT gateway.
+		n.RotationPath = append(n.RotationPath, rta)
 		privateRTs = append(privateRTs, rt.ID().ToStringOutput())
 	}
 
