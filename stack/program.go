@@ -232,44 +232,52 @@ type facts struct {
 	bastionAMI string
 }
 
-// lookUp runs every lookup the tiers need, in the order their failures are best reported: the
-// availability zones, the account and partition, the image guard (checkImages), the hosted
-// zone of the custom domain, CloudFront's origin-facing prefix list and the ALB rules quota it
-// weighs on, and the bastion's AMI. Each failure that config can fix names the key.
+// lookUp runs every lookup the tiers need: the availability zones, the account and
+// partition, the image guard (checkImages), the hosted zone of the custom domain, CloudFront's
+// origin-facing prefix list and the ALB rules quota it weighs on, and the bastion's AMI. Each
+// failure that config can fix names the key, and every failure is reported together, as config
+// problems are; only a lookup that others need (the account, the prefix list) skips those.
 func lookUp(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (*facts, error) {
 	f := &facts{}
+	var errs []error
 	var err error
 	if f.azs, err = lookUpAZs(ctx, cfg, opts...); err != nil {
-		return nil, err
+		errs = append(errs, err)
 	}
-	identity, err := aws.GetCallerIdentity(ctx, nil, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("looking up the account: %w", err)
+	identity, idErr := aws.GetCallerIdentity(ctx, nil, opts...)
+	if idErr != nil {
+		errs = append(errs, fmt.Errorf("looking up the account: %w", idErr))
 	}
-	partition, err := aws.GetPartition(ctx, nil, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("looking up the partition: %w", err)
+	partition, partErr := aws.GetPartition(ctx, nil, opts...)
+	if partErr != nil {
+		errs = append(errs, fmt.Errorf("looking up the partition: %w", partErr))
 	}
-	f.accountID, f.partition, f.dnsSuffix = identity.AccountId, partition.Partition, partition.DnsSuffix
-	// A version whose image is not in the stack's repository is refused before any tier
-	// resource is registered (stack/compute.go).
-	if err := checkImages(ctx, cfg, f.accountID, f.dnsSuffix, opts...); err != nil {
-		return nil, err
+	if idErr == nil && partErr == nil {
+		f.accountID, f.partition, f.dnsSuffix = identity.AccountId, partition.Partition, partition.DnsSuffix
+		// A version whose image is not in the stack's repository is refused before any tier
+		// resource is registered (stack/compute.go).
+		if err := checkImages(ctx, cfg, f.accountID, f.dnsSuffix, opts...); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if f.hostedZoneID, err = lookUpHostedZone(ctx, cfg, opts...); err != nil {
-		return nil, err
+		errs = append(errs, err)
 	}
 	if f.cloudFront, err = network.LookupCloudFrontPrefixList(ctx, opts...); err != nil {
-		return nil, err
-	}
-	// The config was checked against the list's documented weight; the region's maxEntries
-	// is what AWS counts.
-	p := &problems{file: cfg.File}
-	cfg.validateALBRules(p, f.cloudFront.MaxEntries)
-	if err := p.err(); err != nil {
-		return nil, err
+		errs = append(errs, err)
+	} else {
+		// The config was checked against the list's documented weight; the region's
+		// maxEntries is what AWS counts.
+		p := &problems{file: cfg.File}
+		cfg.validateALBRules(p, f.cloudFront.MaxEntries)
+		if err := p.err(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if f.bastionAMI, err = network.LookupBastionAMI(ctx, opts...); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -263,12 +263,11 @@ type fakeAWS struct {
 
 func (f *fakeAWS) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if args.Token == f.fail {
-		out, err := f.Engine.Call(args) // recorded, as the real call would be
-		_ = out
-		if err == nil {
-			err = errors.New("injected failure")
+		// Asked of the engine all the same, so that the call is recorded.
+		if _, err := f.Engine.Call(args); err != nil {
+			return nil, err
 		}
-		return nil, err
+		return nil, errors.New("injected failure")
 	}
 	out, err := f.Engine.Call(args)
 	if err == nil && f.edit != nil {
@@ -385,8 +384,21 @@ func TestLookedUpFactsTheConfigCannotLiveWith(t *testing.T) {
 			}
 		})
 	}
+	// Problems found by different lookups are reported together, as config problems are.
+	f := &fakeAWS{fail: getZone, edit: func(token string, out resource.PropertyMap) {
+		if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList" {
+			out["maxEntries"] = resource.NewProperty(59.0)
+		}
+	}}
+	err = runFaked(prod, f)
+	for _, want := range []string{"webstack:edge.hostedZoneName", "webstack:app.testListenerCidrs"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("two lookups failing: %v\nwant it to name %s", err, want)
+		}
+	}
+
 	// The zone looked up by ID is the one the origin certificate is validated in.
-	f := &fakeAWS{}
+	f = &fakeAWS{}
 	if err := runFaked(byZoneID, f); err != nil {
 		t.Fatal(err)
 	}
