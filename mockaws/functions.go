@@ -78,10 +78,13 @@ func (e *Engine) zones() []zone {
 	if c, ok := localZoneCities[e.Region]; ok {
 		city = c
 	}
-	return append(out, zone{
+	out = append(out, zone{
 		name: fmt.Sprintf("%s-%s-1a", e.Region, city), id: fmt.Sprintf("%s-%s1-az1", regionCode(e.Region), city), group: fmt.Sprintf("%s-%s-1", e.Region, city),
 		zoneType: "local-zone", optIn: "opted-in", state: "available",
 	})
+	// Listed by name, as the provider lists them.
+	slices.SortFunc(out, func(a, b zone) int { return strings.Compare(a.name, b.name) })
+	return out
 }
 
 // localZoneCities name a Local Zone of some regions as AWS does; other regions get a made-up one.

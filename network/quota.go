@@ -20,7 +20,8 @@ const RulesPerSecurityGroup = 60
 // a rule referencing it counts as 55 rules, which leaves 5 of the default 60 inbound rules of
 // the ALB's security group. Source: Amazon VPC User Guide, "AWS-managed prefix lists"
 // (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html#aws-managed-prefix-list-weights).
-// At run time the network tier reads the list's actual maxEntries instead.
+// At run time the list's maxEntries as the region reports it is used instead
+// (LookupCloudFrontPrefixList, NetworkArgs.CloudFrontPrefixList).
 const CloudFrontPrefixListWeight = 55
 
 // ElasticIPsPerRegion is the default quota of Elastic IP addresses an account holds in a
