@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -260,11 +261,15 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
 		}
+		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
+		if err != nil {
+			return nil, fmt.Errorf("edge: looking up the account id: %w", err)
+		}
 		keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
 		if logs, err = newLogBucket(ctx, name+"-logs", owner.Id, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
-		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", site, keep, a.Protect, parent...); err != nil {
+		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", identity.AccountId, site, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
 		e.LogBucketName = logs.bucket.Bucket
