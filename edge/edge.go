@@ -133,8 +133,11 @@ func (a *EdgeArgs) validate() error {
 	if !slices.Contains(PriceClasses, a.PriceClass) {
 		errs = append(errs, fmt.Errorf("price class %q is not one of %s", a.PriceClass, strings.Join(PriceClasses, ", ")))
 	}
-	if !apiPattern.MatchString(a.APIPathPattern) {
+	switch {
+	case !apiPattern.MatchString(a.APIPathPattern):
 		errs = append(errs, fmt.Errorf("api path pattern %q is not a fixed prefix followed by /*", a.APIPathPattern))
+	case DotSegment(a.APIPathPattern) != "":
+		errs = append(errs, fmt.Errorf("api path pattern %q has a %q segment, which no request path keeps", a.APIPathPattern, DotSegment(a.APIPathPattern)))
 	}
 	if a.WAFRateLimit < MinRateLimit || a.WAFRateLimit > MaxRateLimit {
 		errs = append(errs, fmt.Errorf("waf rate limit %d is not between %d and %d", a.WAFRateLimit, MinRateLimit, MaxRateLimit))
@@ -152,6 +155,19 @@ func (a *EdgeArgs) validate() error {
 		errs = append(errs, fmt.Errorf("log retention (%d) and noncurrent version days (%d) must be at least 1", a.LogRetentionDays, a.NoncurrentVersionDays))
 	}
 	return errors.Join(errs...)
+}
+
+// DotSegment returns the first "." or ".." segment of a path pattern, or "". Clients remove dot
+// segments from a path before they send it ("/api/../x" is requested as "/x": RFC 3986,
+// section 5.2.4), so a pattern that holds one matches no request, and a base URL built from it
+// ("https://host/..") resolves somewhere else.
+func DotSegment(pattern string) string {
+	for _, seg := range strings.Split(pattern, "/") {
+		if seg == "." || seg == ".." {
+			return seg
+		}
+	}
+	return ""
 }
 
 // APIBasePath is the path prefix of the API that a path pattern routes: "/api/*" -> "/api".

@@ -678,6 +678,8 @@ func TestEdgeArgsErrors(t *testing.T) {
 		{"api prefix too long for a byte match", shape{waf: true}, func(a *EdgeArgs) { a.APIPathPattern = "/" + strings.Repeat("a", 50) + "/*" }, "is longer than the 50 bytes a WAF byte match can search for"},
 		{"bad price class", shape{}, func(a *EdgeArgs) { a.PriceClass = "PriceClass_50" }, `price class "PriceClass_50"`},
 		{"catch-all api pattern", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/*" }, `api path pattern "/*"`},
+		{"dot-dot segment", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/../*" }, `api path pattern "/../*" has a ".." segment, which no request path keeps`},
+		{"dot segment", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/api/./v1/*" }, `api path pattern "/api/./v1/*" has a "." segment`},
 		{"domain without alb zone", shape{domain: "www.example.com", zoneName: "example.com"}, func(a *EdgeArgs) { a.ALBZoneID = nil }, "alb dns name and zone id are required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -703,6 +705,14 @@ func TestEdgeArgsErrors(t *testing.T) {
 	}
 	if _, err := NewOrigin(nil, "origin", &OriginArgs{Domain: "www.example.com"}); err == nil || !strings.Contains(err.Error(), "exactly one of a hosted zone") {
 		t.Errorf("origin with a domain and no zone: %v", err)
+	}
+}
+
+func TestDotSegment(t *testing.T) {
+	for pattern, want := range map[string]string{"/api/*": "", "/../*": "..", "/api/./*": ".", "/v1.2/*": "", "/.well-known/api/*": "", "/.../*": ""} {
+		if got := DotSegment(pattern); got != want {
+			t.Errorf("DotSegment(%q) = %q, want %q", pattern, got, want)
+		}
 	}
 }
 

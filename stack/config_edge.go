@@ -133,6 +133,9 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 	switch {
 	case !apiPathPattern.MatchString(e.APIPathPattern):
 		p.add(key+".apiPathPattern", "%s must be a fixed path prefix followed by \"/*\", such as %q", quote(e.APIPathPattern), edge.DefaultAPIPathPattern)
+	case edge.DotSegment(e.APIPathPattern) != "":
+		p.add(key+".apiPathPattern", "%s has a %q segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as %q",
+			quote(e.APIPathPattern), edge.DotSegment(e.APIPathPattern), edge.DefaultAPIPathPattern)
 	case len(e.APIPathPattern) > 255:
 		p.add(key+".apiPathPattern", "%s is longer than CloudFront's 255 characters", quote(e.APIPathPattern))
 	}

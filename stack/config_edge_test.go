@@ -40,6 +40,9 @@ func TestEdgeConfigErrors(t *testing.T) {
 		{`{"apiPathPattern":"api/*"}`, f + `apiPathPattern: "api/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		{`{"apiPathPattern":"/api"}`, f + `apiPathPattern: "/api" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		{`{"apiPathPattern":"/api*/*"}`, f + `apiPathPattern: "/api*/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		// Dot segments: clients remove them, so the behavior would match no request.
+		{`{"apiPathPattern":"/../*"}`, f + `apiPathPattern: "/../*" has a ".." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as "/api/*"`},
+		{`{"apiPathPattern":"/api/./*"}`, f + `apiPathPattern: "/api/./*" has a "." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as "/api/*"`},
 		// Numbers in range.
 		{`{"wafRateLimit":5}`, f + `wafRateLimit: 5 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
 		{`{"wafRateLimit":50}`, f + `wafRateLimit: 50 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
@@ -82,6 +85,7 @@ func TestEdgeConfigValid(t *testing.T) {
 		`{"wafBodyInspectionKB":64,"wafApiMaxBodyKB":64}`,
 		`{"wafBodyInspectionKB":32,"wafApiMaxBodyKB":10,"wafRateLimit":100}`,
 		`{"waf":false,"apiPathPattern":"/` + strings.Repeat("v", 60) + `/*"}`,
+		`{"apiPathPattern":"/v1.2/.../*"}`,
 	} {
 		if _, err := loadEdge(edge); err != nil {
 			t.Errorf("webstack:edge %s: %v", edge, err)
