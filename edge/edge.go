@@ -51,8 +51,9 @@ type EdgeArgs struct {
 	ContentSecurityPolicy string
 	// WAF attaches a WAFv2 web ACL. Optional. Defaults to false.
 	WAF bool
-	// WAFRateLimit is the per-IP limit per 5 minutes, MinRateLimit to MaxRateLimit. Optional.
-	// Defaults to 2000.
+	// WAFRateLimit is how many requests to the API one client IP may send in 5 minutes,
+	// MinRateLimit to MaxRateLimit (the site's own paths, served from the cache, are not
+	// counted). Optional. Defaults to 2000.
 	WAFRateLimit int
 	// WAFBodyInspectionKB is how much of a request body the web ACL inspects, one of
 	// BodyInspectionLimitsKB. Optional. Defaults to DefaultBodyInspectionKB (16); more costs
@@ -62,6 +63,11 @@ type EdgeArgs struct {
 	// at most WAFBodyInspectionKB; 0 puts no WAF limit on API bodies (the application's own
 	// limit applies), which uploads larger than 64 KB need. Optional. Defaults to 0.
 	WAFAPIMaxBodyKB int
+	// WAFInspectUploadBodies keeps the core rule set's body signature rules (UploadBodyRules)
+	// blocking on multipart/form-data uploads to the API too. Optional. Defaults to false: those
+	// four rules block every other body, and an upload to the API passes them (their matches on
+	// binary data block image uploads at random); set it when the API takes no uploads.
+	WAFInspectUploadBodies bool
 	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
 	Logs bool
 	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
@@ -305,10 +311,11 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	e.WebACLArn = pulumi.String("").ToStringOutput()
 	if a.WAF {
 		acl, err := newWebACL(ctx, name, webACLArgs{
-			rateLimit:    a.WAFRateLimit,
-			apiPrefix:    APIPathPrefix(a.APIPathPattern),
-			inspectionKB: a.WAFBodyInspectionKB,
-			apiMaxBodyKB: a.WAFAPIMaxBodyKB,
+			rateLimit:      a.WAFRateLimit,
+			apiPrefix:      APIPathPrefix(a.APIPathPattern),
+			inspectionKB:   a.WAFBodyInspectionKB,
+			apiMaxBodyKB:   a.WAFAPIMaxBodyKB,
+			inspectUploads: a.WAFInspectUploadBodies,
 		}, global...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
