@@ -137,7 +137,7 @@ type webACLArgs struct {
 // evaluates every request before CloudFront's cache, so a limit on every request would count
 // each asset of a page load, and offices or mobile carriers that share one address (NAT, CGNAT)
 // would reach it while browsing; assets are served from the cache and never load the origin.
-// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-request-limiting.html
+// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
 func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
 	metric := func(n string) pulumi.StringInput { return pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), n) }
 	visibility := func(n string) *wafv2.WebAclRuleVisibilityConfigArgs {
