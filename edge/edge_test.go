@@ -3,6 +3,7 @@ package edge
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -402,6 +403,35 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	if strings.Contains(DefaultContentSecurityPolicy, "script-src 'self' 'unsafe-inline'") || strings.Contains(DefaultContentSecurityPolicy, "unsafe-eval") {
 		t.Errorf("default CSP allows inline or eval'd scripts: %s", DefaultContentSecurityPolicy)
+	}
+}
+
+// TestCSPInlineScriptsDocumented holds the default CSP to what docs/edge.md tells frontend
+// builds: it allows no inline script (no 'unsafe-inline', hash or nonce in script-src), so the
+// doc must tell Create React App users to build with INLINE_RUNTIME_CHUNK=false, and must not
+// claim the default suits CRA as it is.
+func TestCSPInlineScriptsDocumented(t *testing.T) {
+	var scriptSrc string
+	for _, d := range strings.Split(DefaultContentSecurityPolicy, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == "script-src" {
+			scriptSrc = strings.Join(f[1:], " ")
+		}
+	}
+	if scriptSrc != "'self'" {
+		t.Fatalf("default script-src %q; if it allows inline scripts now, docs/edge.md's advice to CRA and Vite legacy builds is stale", scriptSrc)
+	}
+	raw, err := os.ReadFile("../docs/edge.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	for _, want := range []string{"INLINE_RUNTIME_CHUNK=false", "plugin-legacy", "cspHashes"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/edge.md does not mention %q: a build that inlines scripts is blank under the default CSP", want)
+		}
+	}
+	if strings.Contains(doc, "suits a React SPA built by Vite or Create React App") {
+		t.Error("docs/edge.md claims the default CSP suits Create React App as built by default")
 	}
 }
 
