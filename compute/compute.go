@@ -32,6 +32,8 @@ type ComputeArgs struct {
 	// the fleet. Required.
 	ALBSecurityGroupID pulumi.StringInput
 	AppSecurityGroupID pulumi.StringInput
+	// PublicPath is what the ALB must be created after; see LoadBalancerArgs. Optional.
+	PublicPath []pulumi.Resource
 	// Region and Partition locate the stack. Required. AccountID is required with
 	// AccessLogs.
 	Region, Partition, AccountID string
@@ -164,6 +166,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		VpcID:                  args.VpcID,
 		SubnetIDs:              args.PublicSubnetIDs,
 		SecurityGroupID:        args.ALBSecurityGroupID,
+		PublicPath:             args.PublicPath,
 		Port:                   args.Port,
 		HealthCheckPath:        args.HealthCheckPath,
 		DeregistrationDelay:    args.DeregistrationDelay,

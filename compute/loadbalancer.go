@@ -33,6 +33,12 @@ type LoadBalancerArgs struct {
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the ALB's security group from the network tier. Required.
 	SecurityGroupID pulumi.StringInput
+	// PublicPath are the resources the internet-facing ALB must be created after: the VPC's
+	// internet gateway and the public route through it (network.Network.PublicPath). AWS
+	// refuses an internet-facing load balancer in a VPC whose gateway is not attached yet,
+	// `InvalidSubnet: VPC vpc-… has no internet gateway`, and only a dependency orders the two
+	// (aws-cloudformation/aws-cloudformation-templates#75). Optional; the stack always sets it.
+	PublicPath []pulumi.Resource
 	// Port is the application's port on the instances. Required.
 	Port int
 	// HealthCheckPath is the path the health check requests; it must answer 200. Optional.
@@ -231,7 +237,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	parent := pulumi.Parent(l)
 
 	var accessLogs *lb.LoadBalancerAccessLogsArgs
-	albOpts := []pulumi.ResourceOption{parent}
+	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
 	if a.AccessLogs {
 		logs, err := newAccessLogBucket(ctx, name+"-logs", &a, parent)
 		if err != nil {

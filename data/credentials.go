@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -14,13 +15,37 @@ import (
 // The master password pulumi-random generates. RDS for MySQL accepts 8 to 41 printable ASCII
 // characters other than '/', '"', '@' and space
 // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html,
-// MasterUserPassword). MasterPasswordSpecials also leaves out the quote, backslash and backtick
-// (which the rotation function excludes by default too, and which shells and connection
-// strings trip over).
+// MasterUserPassword). MasterPasswordSpecials also leaves out the single quote, backslash,
+// backtick and the other punctuation that shells, URLs and connection strings trip over.
 const (
 	MasterPasswordLength   = 40
 	MasterPasswordSpecials = "!#$%&*()-_=+[]{}<>:?"
 )
+
+// SecretsManagerPunctuation are the punctuation characters Secrets Manager's GetRandomPassword,
+// which the rotation function calls, draws from
+// (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html,
+// ExcludePunctuation).
+const SecretsManagerPunctuation = `!"#$%&'()*+,-./:;<=>?@[\]^_` + "`" + `{|}~`
+
+// RotationExcludeCharacters are the characters the rotation function must never put in a
+// password: every punctuation character outside MasterPasswordSpecials, so that rotated
+// passwords keep the alphabet of the first one. The function's own default (`/@"'\`, its
+// EXCLUDE_CHARACTERS in lambda_function.py of aws-samples/aws-secrets-manager-rotation-lambdas)
+// would let the backtick, '|', ';', '~' and the rest in after the first rotation.
+var RotationExcludeCharacters = func() string {
+	var b strings.Builder
+	for _, c := range SecretsManagerPunctuation {
+		if !strings.ContainsRune(MasterPasswordSpecials, c) {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}()
+
+// RotationTemplateExcludeCharacters is the rotation template's default excludeCharacters: a
+// parameter passed with its default value makes every later `up` fail (see newRotation).
+const RotationTemplateExcludeCharacters = `/@"'\`
 
 // The rotation function is AWS's MySQL single-user rotation template, deployed from the
 // Serverless Application Repository. The application IDs and versions are the ones AWS CDK pins
@@ -71,6 +96,11 @@ func newMasterPassword(ctx *pulumi.Context, name string, keepers map[string]stri
 
 // masterSecretValue is the secret's JSON in the shape AWS's MySQL rotation functions read
 // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html).
+// SSL true makes the rotation function connect over TLS only: without the key it tries TLS and
+// falls back to a plaintext connection (get_ssl_config in lambda_function.py of
+// aws-samples/aws-secrets-manager-rotation-lambdas, SecretsManagerRDSMySQLRotationSingleUser),
+// which the database refuses anyway (require_secure_transport). Every rotation copies the key
+// into the new version.
 type masterSecretValue struct {
 	Engine   string `json:"engine"`
 	Host     string `json:"host"`
@@ -78,6 +108,7 @@ type masterSecretValue struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
 	DBName   string `json:"dbname"`
+	SSL      bool   `json:"ssl"`
 }
 
 // newMasterSecret creates the secret that holds the master credentials. Like the AUTH token's,
@@ -124,7 +155,7 @@ func secretJSON(address pulumi.StringOutput, password pulumi.StringOutput, port 
 	return pulumi.ToSecret(pulumi.All(address, password).ApplyT(func(v []any) (string, error) {
 		b, err := json.Marshal(masterSecretValue{
 			Engine: "mysql", Host: v[0].(string), Port: port,
-			Username: username, Password: v[1].(string), DBName: dbName,
+			Username: username, Password: v[1].(string), DBName: dbName, SSL: true,
 		})
 		return string(b), err
 	})).(pulumi.StringOutput)
@@ -137,10 +168,15 @@ type rotationArgs struct {
 	stackName, functionName string
 	partition, region       string
 	days                    int
-	subnetIDs               pulumi.StringArrayInput
-	securityGroupID         pulumi.StringInput
+	// logRetentionDays is the retention of the function's log group.
+	logRetentionDays int
+	subnetIDs        pulumi.StringArrayInput
+	securityGroupID  pulumi.StringInput
+	// alertTopicARN, when set, is notified of every failed rotation of the secret.
+	alertTopicARN pulumi.StringInput
 	// dependsOn must be ready before the first rotation runs: the secret's first version, the
-	// network path (security group rules, NAT routes or interface endpoints).
+	// writer and its replicas, the network path (security group rules, routes and route
+	// table associations, interface endpoints).
 	dependsOn []pulumi.Resource
 }
 
@@ -153,19 +189,27 @@ type rotationArgs struct {
 // secretsmanager endpoint, which the endpoint's private DNS makes the regional host name
 // resolve to. The "endpoint" parameter is therefore the regional URL either way.
 //
-// Only parameters whose values differ from the template's defaults are passed: the provider
-// drops a parameter equal to its default when it reads the stack back, and the resulting
-// perpetual diff makes every later `up` fail on an empty change set (pulumi/pulumi-aws#2717,
-// fixed upstream only in hashicorp/terraform-provider-aws#46748). That is why excludeCharacters
-// is not passed: the template's default (/@"'\) already excludes every character RDS refuses
-// in a master password.
+// A parameter passed with the template's default value must be left out: CloudFormation's
+// DescribeStacks does not echo it back, the provider then sees a change on every `up`, and the
+// change set CloudFormation makes of it is empty, which fails the `up` (pulumi/pulumi-aws#2717,
+// whose example passes the default invokingServicePrincipal; samvera/serverless-iiif#238 shows
+// the mechanism; fixed upstream only in hashicorp/terraform-provider-aws#46748, after the
+// provider this program pins). A value other than the default is echoed back and diffs nothing.
+// That is why excludeCharacters, which differs from the template's default, may be passed.
 func newRotation(ctx *pulumi.Context, name string, secret *secretsmanager.Secret, a *rotationArgs, opts ...pulumi.ResourceOption) (*secretsmanager.SecretRotation, error) {
 	app := rotationApplications[a.partition]
+	// Lambda would create the function's log group on its first invocation, without a
+	// retention; created first, it keeps the data tier's retention.
+	logs, err := newLogGroup(ctx, name+"-rotation-logs", "/aws/lambda/"+a.functionName, a.logRetentionDays, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("rotation function: %w", err)
+	}
 	params := pulumi.StringMap{
 		"endpoint":            pulumi.Sprintf("https://secretsmanager.%s.%s", a.region, app.dnsSuffix),
 		"functionName":        pulumi.String(a.functionName),
 		"vpcSubnetIds":        a.subnetIDs.ToStringArrayOutput().ApplyT(func(ids []string) string { return strings.Join(ids, ",") }).(pulumi.StringOutput),
 		"vpcSecurityGroupIds": a.securityGroupID,
+		"excludeCharacters":   pulumi.String(RotationExcludeCharacters),
 	}
 	fn, err := serverlessrepository.NewCloudFormationStack(ctx, name+"-rotation-function", &serverlessrepository.CloudFormationStackArgs{
 		Name:            pulumi.String(a.stackName),
@@ -173,9 +217,18 @@ func newRotation(ctx *pulumi.Context, name string, secret *secretsmanager.Secret
 		SemanticVersion: pulumi.String(app.version),
 		Capabilities:    pulumi.ToStringArray(RotationCapabilities),
 		Parameters:      params,
-	}, append(opts, pulumi.DeleteBeforeReplace(true))...)
+	}, append(opts, pulumi.DeleteBeforeReplace(true), pulumi.DependsOn([]pulumi.Resource{logs}))...)
 	if err != nil {
 		return nil, fmt.Errorf("rotation function: %w", err)
+	}
+	deps := append([]pulumi.Resource{}, a.dependsOn...)
+	if a.alertTopicARN != nil {
+		alert, err := newRotationFailureAlert(ctx, name, secret, a.alertTopicARN, opts...)
+		if err != nil {
+			return nil, err
+		}
+		// The first rotation runs during this `up`: its failure must already be watched.
+		deps = append(deps, alert)
 	}
 	rot, err := secretsmanager.NewSecretRotation(ctx, name+"-master-rotation", &secretsmanager.SecretRotationArgs{
 		SecretId:          secret.ID(),
@@ -184,11 +237,58 @@ func newRotation(ctx *pulumi.Context, name string, secret *secretsmanager.Secret
 			AutomaticallyAfterDays: pulumi.Int(a.days),
 		},
 		// The first rotation runs right away: the generated password, which the Pulumi state
-		// holds (encrypted), stops working minutes after the first `up`.
+		// holds (encrypted), stops working minutes after the first `up`. The provider also
+		// rotates at once whenever the schedule or the function changes (it calls
+		// RotateSecret with this flag on every update): a routine rotation, see docs/data.md.
 		RotateImmediately: pulumi.Bool(true),
-	}, append(opts, pulumi.DependsOn(a.dependsOn))...)
+	}, append(opts, pulumi.DependsOn(deps))...)
 	if err != nil {
 		return nil, fmt.Errorf("rotation: %w", err)
 	}
 	return rot, nil
+}
+
+// RotationFailedEventPattern returns the EventBridge pattern that matches Secrets Manager's
+// RotationFailed event for one secret. Secrets Manager records a failed rotation as a CloudTrail
+// service event (eventName RotationFailed, the secret's ARN in additionalEventData.SecretId),
+// which CloudTrail delivers to the default event bus with detail-type "AWS Service Event via
+// CloudTrail" (Secrets Manager User Guide, "AWS CloudTrail entries for Secrets Manager" and
+// "Match Secrets Manager events with EventBridge"; EventBridge User Guide, "AWS service events
+// delivered via AWS CloudTrail"). Every value is an array, as EventBridge requires.
+func RotationFailedEventPattern(secretARN string) (string, error) {
+	b, err := json.Marshal(map[string]any{
+		"source":      []string{"aws.secretsmanager"},
+		"detail-type": []string{"AWS Service Event via CloudTrail"},
+		"detail": map[string]any{
+			"eventSource":         []string{"secretsmanager.amazonaws.com"},
+			"eventName":           []string{"RotationFailed"},
+			"additionalEventData": map[string]any{"SecretId": []string{secretARN}},
+		},
+	})
+	return string(b), err
+}
+
+// newRotationFailureAlert sends every failed rotation of the secret to the alert topic. A
+// failed rotation otherwise leaves no trace but the function's log: the old password keeps
+// working, the secret's AWSPENDING version lingers and every later rotation fails the same way.
+// The target takes no role: for SNS, EventBridge uses the topic's policy, and a role can make
+// delivery to an encrypted topic fail (EventBridge User Guide, "Using resource-based policies
+// for Amazon EventBridge"). The topic's policy and key policy must let events.amazonaws.com
+// publish (package monitoring does).
+func newRotationFailureAlert(ctx *pulumi.Context, name string, secret *secretsmanager.Secret, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (*cloudwatch.EventTarget, error) {
+	rule, err := cloudwatch.NewEventRule(ctx, name+"-rotation-failed", &cloudwatch.EventRuleArgs{
+		Description:  pulumi.String("A Secrets Manager rotation of the database master secret failed"),
+		EventPattern: secret.Arn.ApplyT(RotationFailedEventPattern).(pulumi.StringOutput),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("rotation failure rule: %w", err)
+	}
+	target, err := cloudwatch.NewEventTarget(ctx, name+"-rotation-failed-alert", &cloudwatch.EventTargetArgs{
+		Rule: rule.Name,
+		Arn:  topicARN,
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("rotation failure alert: %w", err)
+	}
+	return target, nil
 }

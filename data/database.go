@@ -112,8 +112,9 @@ type DatabaseArgs struct {
 	// SecurityGroupID is the database security group. Required.
 	SecurityGroupID pulumi.StringInput
 	// EventTopicARN is the SNS topic that receives the instances' maintenance, configuration
-	// and failure events (RDS.20) and the parameter group's changes (RDS.21). Optional; nil
-	// creates no event subscriptions.
+	// and failure events (RDS.20), the parameter group's changes (RDS.21) and every failed
+	// rotation of the master secret (an EventBridge rule). Optional; nil creates no event
+	// subscriptions and no rule.
 	EventTopicARN pulumi.StringInput
 	// Alarms are the alarms on every instance; see DatabaseAlarmArgs. Optional. Defaults to
 	// none.
@@ -224,8 +225,8 @@ type Database struct {
 	DBName   pulumi.StringOutput `pulumi:"dbName"`
 	Username pulumi.StringOutput `pulumi:"username"`
 	// MasterSecretARN is the ARN of the Secrets Manager secret holding the master user's
-	// credentials as JSON (engine, host, port, username, password, dbname), encrypted with the
-	// account's aws/secretsmanager key and rotated every PasswordRotationDays.
+	// credentials as JSON (engine, host, port, username, password, dbname, ssl), encrypted
+	// with the account's aws/secretsmanager key and rotated every PasswordRotationDays.
 	MasterSecretARN pulumi.StringOutput `pulumi:"masterSecretArn"`
 	// WriterARN and WriterIdentifier identify the writer.
 	WriterARN        pulumi.StringOutput `pulumi:"writerArn"`
@@ -258,7 +259,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-	options, err := newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, parent)
+	// A kept final snapshot and kept automated backups use the option group, so it is kept
+	// with them.
+	options, err := newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, a.FinalSnapshot, parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
@@ -307,17 +310,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 			CopyTagsToSnapshot:               pulumi.Bool(true),
 			AutoMinorVersionUpgrade:          pulumi.Bool(true),
 			AllowMajorVersionUpgrade:         pulumi.Bool(false),
-			// A replica cannot choose its lifecycle (CreateDBInstanceReadReplica has no
-			// EngineLifecycleSupport; the replica reports its source's), so every instance
-			// states the writer's value: the same value diffs nothing, another could never
-			// be applied.
-			EngineLifecycleSupport: pulumi.String(lifecycle),
-			ApplyImmediately:       pulumi.Bool(a.ApplyImmediately),
-			BackupRetentionPeriod:  pulumi.Int(a.BackupRetentionDays),
-			BackupWindow:           pulumi.String(a.BackupWindow),
-			MaintenanceWindow:      pulumi.String(a.MaintenanceWindow),
-			DeletionProtection:     pulumi.Bool(a.DeletionProtection),
-			Tags:                   pulumi.StringMap{"Name": pulumi.String(identifier)},
+			ApplyImmediately:                 pulumi.Bool(a.ApplyImmediately),
+			BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
+			BackupWindow:                     pulumi.String(a.BackupWindow),
+			MaintenanceWindow:                pulumi.String(a.MaintenanceWindow),
+			DeletionProtection:               pulumi.Bool(a.DeletionProtection),
+			Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
 		}
 		if a.PerformanceInsights {
 			ia.PerformanceInsightsRetentionPeriod = pulumi.Int(7)
@@ -355,6 +353,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	}
 	pwKeepers := maps.Clone(replacedBy)
 	pwKeepers["port"] = strconv.Itoa(a.Port)
+	// The secret's "ssl" key. A keeper like the rest of the JSON: should the JSON's shape ever
+	// change, the changed first version carries a new password that the writer gets in the
+	// same `up`, never the stale first one.
+	pwKeepers["ssl"] = "true"
 	password, err := newMasterPassword(ctx, name, pwKeepers, parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
@@ -375,6 +377,12 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	wa.AllocatedStorage = pulumi.Int(a.AllocatedStorage)
 	wa.DbName = pulumi.String(a.DBName)
 	wa.Username = pulumi.String(a.Username)
+	// Only the writer states its lifecycle. CreateDBInstanceReadReplica and ModifyDBInstance
+	// take no EngineLifecycleSupport (RDS API reference), so a replica's value is whatever RDS
+	// gives it; the argument is optional and computed, so leaving it unset on a replica diffs
+	// nothing whatever RDS reports, where a stated value RDS did not apply would diff on every
+	// `up` and could never be applied.
+	wa.EngineLifecycleSupport = pulumi.String(lifecycle)
 	// The program generates the password and keeps it in a secret it owns. RDS's own managed
 	// password (ManageMasterUserPassword) cannot be used: RDS refuses MySQL read replicas of a
 	// source that has it (RDS User Guide, "Limitations for Secrets Manager integration with
@@ -417,18 +425,6 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-	if _, err := newRotation(ctx, name, secret, &rotationArgs{
-		stackName:       a.Identifier + "-rotation",
-		functionName:    a.Identifier + "-rotation",
-		partition:       a.Partition,
-		region:          a.Region,
-		days:            a.PasswordRotationDays,
-		subnetIDs:       a.RotationSubnetIDs,
-		securityGroupID: a.RotationSecurityGroupID,
-		dependsOn:       append([]pulumi.Resource{version, writer}, a.RotationDependsOn...),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("data: database: %w", err)
-	}
 
 	// Read replicas, never in the writer's preferred AZ (AZs[0]).
 	var readers []*rds.Instance
@@ -454,6 +450,16 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		// the writer has the data.
 		ra.SkipFinalSnapshot = pulumi.Bool(true)
 		ra.DeleteAutomatedBackups = pulumi.Bool(true)
+		// A replaced writer replaces its replicas. Nothing in a replica's inputs changes
+		// with the writer (replicateSourceDb is the same fixed identifier, and it does not
+		// force a new replica anyway), yet RDS promotes the replicas of a deleted source to
+		// standalone instances (RDS User Guide, "Working with DB instance read replicas"),
+		// which can never follow the new writer: the next `up` would try to make a
+		// standalone instance a replica again and fail. With replaceWith, Pulumi deletes the
+		// replicas before it deletes the writer (its delete-before-replace takes them along)
+		// and creates them again from the new writer. replaceWith needs Pulumi CLI 3.207.0 or
+		// later; an older CLI refuses the program with a message saying so.
+		ropts = append(ropts, pulumi.ReplaceWith([]pulumi.Resource{writer}))
 		r, err := rds.NewInstance(ctx, fmt.Sprintf("%s-%s", name, role), ra, ropts...)
 		if err != nil {
 			return nil, fmt.Errorf("data: database %s: %w", role, err)
@@ -464,6 +470,28 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		if err := db.addAlarms(ctx, fmt.Sprintf("%s-%s", name, role), identifier, true, &a.Alarms, parent); err != nil {
 			return nil, fmt.Errorf("data: database %s: %w", role, err)
 		}
+	}
+
+	// Password rotation. The first rotation runs during the first `up`; it waits for the
+	// replicas too, so that the password never changes while RDS is still creating one from
+	// the writer.
+	rotDeps := append([]pulumi.Resource{version, writer}, a.RotationDependsOn...)
+	for _, r := range readers {
+		rotDeps = append(rotDeps, r)
+	}
+	if _, err := newRotation(ctx, name, secret, &rotationArgs{
+		stackName:        a.Identifier + "-rotation",
+		functionName:     a.Identifier + "-rotation",
+		partition:        a.Partition,
+		region:           a.Region,
+		days:             a.PasswordRotationDays,
+		logRetentionDays: a.LogRetentionDays,
+		subnetIDs:        a.RotationSubnetIDs,
+		securityGroupID:  a.RotationSecurityGroupID,
+		alertTopicARN:    a.EventTopicARN,
+		dependsOn:        rotDeps,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("data: database: %w", err)
 	}
 
 	if a.EventTopicARN != nil {

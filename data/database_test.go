@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -134,7 +135,6 @@ func TestDatabaseProductionShape(t *testing.T) {
 		want(t, inst, "17:00-18:00", "backupWindow")
 		want(t, inst, "sat:19:00-sat:20:00", "maintenanceWindow")
 		want(t, inst, true, "deletionProtection")
-		want(t, inst, LifecycleStandardOnly, "engineLifecycleSupport")
 		want(t, inst, false, "applyImmediately")
 		want(t, inst, mustFind(t, res, "aws:kms/key:Key", "db-pi-key").Output("arn"), "performanceInsightsKmsKeyId")
 		if !inst.DeleteBeforeReplace {
@@ -160,6 +160,7 @@ func TestDatabaseProductionShape(t *testing.T) {
 	want(t, w, mockaws.Secret, "password")
 	want(t, w, "webstack_admin", "username")
 	want(t, w, "app", "dbName")
+	want(t, w, LifecycleStandardOnly, "engineLifecycleSupport")
 	want(t, w, false, "skipFinalSnapshot")
 	suffix := mustFind(t, res, "random:index/randomId:RandomId", "db-final-snapshot-suffix")
 	want(t, w, "webstack-test-db-final-"+suffix.Output("hex").(string), "finalSnapshotIdentifier")
@@ -176,7 +177,9 @@ func TestDatabaseProductionShape(t *testing.T) {
 	want(t, r, "ap-northeast-2b", "availabilityZone")
 	want(t, r, false, "multiAz")
 	want(t, r, true, "skipFinalSnapshot")
-	for _, key := range []string{"username", "dbName", "password", "manageMasterUserPassword", "finalSnapshotIdentifier", "engine", "engineVersion", "allocatedStorage"} {
+	// engineLifecycleSupport too: CreateDBInstanceReadReplica and ModifyDBInstance cannot set
+	// it, so a stated value RDS did not apply would diff on every `up`.
+	for _, key := range []string{"username", "dbName", "password", "manageMasterUserPassword", "finalSnapshotIdentifier", "engine", "engineVersion", "allocatedStorage", "engineLifecycleSupport"} {
 		if v := r.Input(key); v != nil {
 			t.Errorf("replica: %s = %v; a replica takes it from its source or may not set it", key, v)
 		}
@@ -220,6 +223,9 @@ func TestDatabaseProductionShape(t *testing.T) {
 	want(t, og, "mysql", "engineName")
 	want(t, og, "8.4", "majorEngineVersion")
 	want(t, og, "MARIADB_AUDIT_PLUGIN", "options", 0, "optionName")
+	// The final snapshot and the kept automated backups use the option group, and RDS refuses
+	// to delete an option group a snapshot uses: `pulumi destroy` leaves it with them.
+	want(t, og, true, "skipDestroy")
 	sg := mustFind(t, res, "aws:rds/subnetGroup:SubnetGroup", "db-subnets")
 	want(t, sg, []any{"subnet-a", "subnet-b", "subnet-c"}, "subnetIds")
 
@@ -255,6 +261,8 @@ func TestDatabaseDevelopmentShape(t *testing.T) {
 	// No final snapshot: the automated backups go with the writer.
 	want(t, w, true, "deleteAutomatedBackups")
 	want(t, w, false, "deletionProtection")
+	// Nothing outlives the writer, so nothing keeps the option group in use.
+	want(t, mustFind(t, res, "aws:rds/optionGroup:OptionGroup", "db-options"), false, "skipDestroy")
 	want(t, w, nil, "monitoringRoleArn")
 	want(t, w, nil, "performanceInsightsRetentionPeriod")
 	want(t, w, nil, "performanceInsightsKmsKeyId")
@@ -277,8 +285,8 @@ func TestDatabaseDevelopmentShape(t *testing.T) {
 	if n := len(res.ByType("aws:iam/role:Role")); n != 0 {
 		t.Errorf("%d IAM roles without enhanced monitoring, want 0", n)
 	}
-	if n := len(res.ByType(logGroup)); n != 12 {
-		t.Errorf("%d log groups, want 4 per instance (12)", n)
+	if n := len(res.ByType(logGroup)); n != 13 {
+		t.Errorf("%d log groups, want 4 per instance and the rotation function's (13)", n)
 	}
 }
 
@@ -299,6 +307,116 @@ func TestDatabaseEventSubscriptions(t *testing.T) {
 	want(t, pg, "db-parameter-group", "sourceType")
 	want(t, pg, []any{mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params").Output("name")}, "sourceIds")
 	want(t, pg, []any{"configuration change"}, "eventCategories")
+
+	// A failed rotation of the master secret, and only of it, notifies the topic; the rule
+	// is in place before the first rotation runs.
+	rule := mustFind(t, res, "aws:cloudwatch/eventRule:EventRule", "db-rotation-failed")
+	var pattern map[string]any
+	if err := json.Unmarshal([]byte(rule.Input("eventPattern").(string)), &pattern); err != nil {
+		t.Fatalf("event pattern is not JSON: %v", err)
+	}
+	secret := mustFind(t, res, "aws:secretsmanager/secret:Secret", "db-master-secret")
+	wantPattern := map[string]any{
+		"source":      []any{"aws.secretsmanager"},
+		"detail-type": []any{"AWS Service Event via CloudTrail"},
+		"detail": map[string]any{
+			"eventSource":         []any{"secretsmanager.amazonaws.com"},
+			"eventName":           []any{"RotationFailed"},
+			"additionalEventData": map[string]any{"SecretId": []any{secret.Output("arn")}},
+		},
+	}
+	if !reflect.DeepEqual(pattern, wantPattern) {
+		t.Errorf("event pattern %v, want %v", pattern, wantPattern)
+	}
+	target := mustFind(t, res, "aws:cloudwatch/eventTarget:EventTarget", "db-rotation-failed-alert")
+	want(t, target, rule.Output("name"), "rule")
+	want(t, target, "arn:aws:sns:ap-northeast-2:123456789012:alerts", "arn")
+	// No role: for an SNS target EventBridge uses the topic policy, and a role can break the
+	// delivery to an encrypted topic.
+	want(t, target, nil, "roleArn")
+	rot := mustFind(t, res, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
+	if !slices.Contains(rot.Dependencies, target.URN) {
+		t.Errorf("the first rotation runs before its failure is watched")
+	}
+}
+
+// TestRotationAlphabet: rotated passwords keep the first password's alphabet, and the
+// parameter that says so is not the template's default (a default-valued parameter makes every
+// later `up` fail, pulumi/pulumi-aws#2717).
+func TestRotationAlphabet(t *testing.T) {
+	if RotationExcludeCharacters == RotationTemplateExcludeCharacters {
+		t.Fatalf("excludeCharacters %q equals the template's default", RotationExcludeCharacters)
+	}
+	for _, c := range SecretsManagerPunctuation {
+		in, out := strings.ContainsRune(MasterPasswordSpecials, c), strings.ContainsRune(RotationExcludeCharacters, c)
+		if in == out {
+			t.Errorf("%q: in the specials %v, excluded from rotation %v; want exactly one", c, in, out)
+		}
+	}
+	// What RDS refuses in a master password is never generated by either side.
+	for _, c := range `/"@ ` {
+		if strings.ContainsRune(MasterPasswordSpecials, c) {
+			t.Errorf("the specials hold %q, which RDS refuses", c)
+		}
+		if c != ' ' && !strings.ContainsRune(RotationExcludeCharacters, c) {
+			t.Errorf("rotation may generate %q, which RDS refuses", c)
+		}
+	}
+	if len(SecretsManagerPunctuation) != 32 {
+		t.Errorf("%d punctuation characters, want the 32 of GetRandomPassword", len(SecretsManagerPunctuation))
+	}
+}
+
+// optionsRecorder is the mock engine that also records the resource options it does not keep.
+type optionsRecorder struct {
+	*mockaws.Engine
+	mu          sync.Mutex
+	replaceWith map[string][]string
+	urns        map[string]string
+}
+
+func (o *optionsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := o.Engine.NewResource(args)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if rpc := args.RegisterRPC; rpc != nil {
+		o.replaceWith[args.Name] = rpc.GetReplaceWith()
+	}
+	for _, r := range o.Engine.Resources() {
+		if r.Name == args.Name {
+			o.urns[args.Name] = r.URN
+		}
+	}
+	return id, state, err
+}
+
+// TestReplicasReplacedWithWriter: a replaced writer replaces every replica. Nothing in a
+// replica's inputs changes with the writer, and RDS promotes the replicas of a deleted source to
+// standalone instances that cannot follow the new one; replaceWith takes them along in the
+// writer's delete-before-replace.
+func TestReplicasReplacedWithWriter(t *testing.T) {
+	a := prodDatabaseArgs()
+	a.Replicas = 2
+	rec := &optionsRecorder{Engine: mockaws.New("webstack", "test", "ap-northeast-2"), replaceWith: map[string][]string{}, urns: map[string]string{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewDatabase(ctx, "db", a)
+		return err
+	}, pulumi.WithMocks("webstack", "test", rec), func(info *pulumi.RunInfo) { info.DryRun = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := rec.urns["db-primary"]
+	if writer == "" {
+		t.Fatal("no writer registered")
+	}
+	for _, name := range []string{"db-replica-1", "db-replica-2"} {
+		if got := rec.replaceWith[name]; !reflect.DeepEqual(got, []string{writer}) {
+			t.Errorf("%s: replaceWith %v, want the writer %s", name, got, writer)
+		}
+	}
+	if got := rec.replaceWith["db-primary"]; len(got) != 0 {
+		t.Errorf("writer: replaceWith %v, want none", got)
+	}
 }
 
 func TestDatabaseArgsRejected(t *testing.T) {
@@ -349,7 +467,7 @@ func TestDatabaseCredentials(t *testing.T) {
 		t.Errorf("master password: length %d or specials %q outside what RDS for MySQL and the rotation function accept", MasterPasswordLength, MasterPasswordSpecials)
 	}
 	want(t, pw, map[string]any{"identifier": "webstack-test-db", "engine": "mysql", "username": "webstack_admin", "dbName": "app",
-		"availabilityZone": "", "storageEncrypted": "true", "port": "3307"}, "keepers")
+		"availabilityZone": "", "storageEncrypted": "true", "port": "3307", "ssl": "true"}, "keepers")
 	password := secretString(t, pw.State["result"])
 	if secretInput(t, w, "password") != password {
 		t.Errorf("the writer does not get the generated password")
@@ -364,8 +482,10 @@ func TestDatabaseCredentials(t *testing.T) {
 	if err := json.Unmarshal([]byte(secretInput(t, ver, "secretString")), &value); err != nil {
 		t.Fatalf("secret value is not JSON: %v", err)
 	}
+	// "ssl": true makes the rotation function connect over TLS only, never falling back to a
+	// plaintext attempt.
 	wantValue := map[string]any{"engine": "mysql", "host": w.Output("address"), "port": float64(3307),
-		"username": "webstack_admin", "password": password, "dbname": "app"}
+		"username": "webstack_admin", "password": password, "dbname": "app", "ssl": true}
 	if !reflect.DeepEqual(value, wantValue) {
 		t.Errorf("secret value keys/values differ from the rotation function's JSON shape:\n got %v\nwant engine, host, port, username, dbname and the password", slices.Sorted(maps.Keys(value)))
 	}
@@ -383,19 +503,41 @@ func TestDatabaseCredentials(t *testing.T) {
 		"functionName":        "webstack-test-db-rotation",
 		"vpcSubnetIds":        "subnet-app-a,subnet-app-b",
 		"vpcSecurityGroupIds": "sg-rotation",
+		"excludeCharacters":   RotationExcludeCharacters,
 	}, "parameters")
 	if !fn.DeleteBeforeReplace {
 		t.Errorf("the rotation stack has fixed names and must be deleted before it is replaced")
+	}
+	// The function's log group exists, with the data tier's retention, before the function
+	// could create it without one.
+	var fnLogs *mockaws.Resource
+	for _, g := range res.ByType(logGroup) {
+		if g.Input("name") == "/aws/lambda/webstack-test-db-rotation" {
+			fnLogs = g
+		}
+	}
+	if fnLogs == nil {
+		t.Fatalf("no log group /aws/lambda/webstack-test-db-rotation for the rotation function")
+	}
+	want(t, fnLogs, 365, "retentionInDays")
+	if !slices.Contains(fn.Dependencies, fnLogs.URN) {
+		t.Errorf("the rotation stack does not wait for the function's log group")
 	}
 	rot := mustFind(t, res, "aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
 	want(t, rot, secret.ID, "secretId")
 	want(t, rot, fn.Output("outputs", "RotationLambdaARN"), "rotationLambdaArn")
 	want(t, rot, 30, "rotationRules", "automaticallyAfterDays")
 	want(t, rot, true, "rotateImmediately")
-	for _, dep := range []*mockaws.Resource{ver, fn} {
+	// The first rotation waits for the replicas too: the password must not change while RDS
+	// is still creating a replica from the writer.
+	for _, dep := range []*mockaws.Resource{ver, fn, w, mustFind(t, res, rdsInstance, "db-replica-1")} {
 		if !slices.Contains(rot.Dependencies, dep.URN) {
 			t.Errorf("the rotation does not wait for %s", dep.Name)
 		}
+	}
+	// Without an alert topic there is nobody to tell of a failed rotation.
+	if n := len(res.ByType("aws:cloudwatch/eventRule:EventRule")) + len(res.ByType("aws:cloudwatch/eventTarget:EventTarget")); n != 0 {
+		t.Errorf("%d EventBridge rules and targets without an alert topic, want 0", n)
 	}
 
 	// The password is in no output.
@@ -439,9 +581,8 @@ func TestDatabaseExtendedSupport(t *testing.T) {
 	a := prodDatabaseArgs()
 	a.EngineVersion, a.ExtendedSupport = "8.0.40", true
 	res := runDatabase(t, a)
-	for _, inst := range res.ByType(rdsInstance) {
-		want(t, inst, LifecycleExtendedSupport, "engineLifecycleSupport")
-	}
+	want(t, mustFind(t, res, rdsInstance, "db-primary"), LifecycleExtendedSupport, "engineLifecycleSupport")
+	want(t, mustFind(t, res, rdsInstance, "db-replica-1"), nil, "engineLifecycleSupport")
 	want(t, mustFind(t, res, "aws:rds/parameterGroup:ParameterGroup", "db-params"), "mysql8.0", "family")
 	want(t, mustFind(t, res, "aws:rds/optionGroup:OptionGroup", "db-options"), "8.0", "majorEngineVersion")
 }

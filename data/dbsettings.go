@@ -105,8 +105,18 @@ func newParameterGroup(ctx *pulumi.Context, name, identifier, engineVersion stri
 }
 
 // newOptionGroup adds the MariaDB audit plugin, without which the `audit` log export is empty.
-func newOptionGroup(ctx *pulumi.Context, name, identifier, engineVersion string, opts ...pulumi.ResourceOption) (*rds.OptionGroup, error) {
+//
+// keep leaves the option group in the account when Pulumi deletes it (skipDestroy: the provider
+// only drops it from the state). RDS refuses to delete an option group that a DB snapshot uses,
+// the final snapshot and the retained automated backups included: `InvalidOptionGroupStateFault:
+// The option group '...' cannot be deleted because it is in use.` (pulumi-aws rds.OptionGroup
+// doc comment; hashicorp/terraform-provider-aws#4597; RDS User Guide, "Deleting an option
+// group"). Without keep, `pulumi destroy` of a stack that keeps its final snapshot would fail on
+// the option group after deleting everything else; with it, the option group stays next to the
+// snapshot, which a restore can then use as it is.
+func newOptionGroup(ctx *pulumi.Context, name, identifier, engineVersion string, keep bool, opts ...pulumi.ResourceOption) (*rds.OptionGroup, error) {
 	og, err := rds.NewOptionGroup(ctx, name+"-options", &rds.OptionGroupArgs{
+		SkipDestroy:            pulumi.Bool(keep),
 		EngineName:             pulumi.String("mysql"),
 		MajorEngineVersion:     pulumi.String(MajorVersion(engineVersion)),
 		OptionGroupDescription: pulumi.Sprintf("%s: MariaDB audit plugin for the audit log export", identifier),

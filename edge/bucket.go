@@ -208,11 +208,17 @@ func LogBucketPolicy(bucketArn string) (string, error) {
 }
 
 // AccessLogBucketPolicy is the access-log bucket's policy: S3 server access logs of the
-// frontend bucket (and of no other bucket) may be written under s3AccessLogPrefix, and nothing
-// reaches the bucket without TLS. With BucketOwnerEnforced the policy is the only way to let
-// the logging service write.
+// frontend bucket (and of no other bucket) in this account may be written under
+// s3AccessLogPrefix, and nothing reaches the bucket without TLS. With BucketOwnerEnforced the
+// policy is the only way to let the logging service write. The grant carries both conditions
+// of the S3 user guide's example: aws:SourceArn, the source bucket, and aws:SourceAccount, the
+// account it must belong to (accountID), since a bucket's ARN names no account; together they
+// keep the logging service from writing here on behalf of anyone else (the confused deputy).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-func AccessLogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
+func AccessLogBucketPolicy(bucketArn, siteBucketArn, accountID string) (string, error) {
+	if accountID == "" {
+		return "", fmt.Errorf("access log bucket policy for %s: the account id is required", bucketArn)
+	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
 		{
 			Sid:       "AllowS3ServerAccessLogs",
@@ -220,7 +226,10 @@ func AccessLogBucketPolicy(bucketArn, siteBucketArn string) (string, error) {
 			Principal: map[string]string{"Service": "logging.s3.amazonaws.com"},
 			Action:    "s3:PutObject",
 			Resource:  bucketArn + "/" + s3AccessLogPrefix + "*",
-			Condition: map[string]map[string]string{"ArnLike": {"aws:SourceArn": siteBucketArn}},
+			Condition: map[string]map[string]string{
+				"ArnLike":      {"aws:SourceArn": siteBucketArn},
+				"StringEquals": {"aws:SourceAccount": accountID},
+			},
 		},
 		denyInsecureTransport(bucketArn),
 	}})

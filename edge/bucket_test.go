@@ -96,9 +96,12 @@ func TestLogBucketPolicy(t *testing.T) {
 
 func TestAccessLogBucketPolicy(t *testing.T) {
 	const logArn = "arn:aws:s3:::webstack-prod-s3access-abc"
-	raw, err := AccessLogBucketPolicy(logArn, testBucketArn)
+	raw, err := AccessLogBucketPolicy(logArn, testBucketArn, "111122223333")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := AccessLogBucketPolicy(logArn, testBucketArn, ""); err == nil {
+		t.Error("an access-log bucket policy without the account id: no error")
 	}
 	doc := decodePolicy(t, raw)
 	if len(doc.Statement) != 2 || doc.Statement[0].Effect != "Allow" || doc.Statement[1].Effect != "Deny" {
@@ -108,6 +111,10 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 	if p, _ := a.Principal.(map[string]any); p["Service"] != "logging.s3.amazonaws.com" || a.Action != "s3:PutObject" ||
 		a.Resource != logArn+"/s3-access/site/*" || a.Condition["ArnLike"]["aws:SourceArn"] != testBucketArn {
 		t.Errorf("access-log statement %+v, want logging.s3.amazonaws.com PutObject under s3-access/site/ from the frontend bucket only", a)
+	}
+	// The S3 user guide's example pairs the bucket with its account (a bucket ARN names none).
+	if a.Condition["StringEquals"]["aws:SourceAccount"] != "111122223333" || len(a.Condition) != 2 {
+		t.Errorf("access-log statement conditions %v, want ArnLike aws:SourceArn and StringEquals aws:SourceAccount", a.Condition)
 	}
 	assertDenyInsecureTransport(t, doc.Statement[1], logArn)
 }
@@ -140,6 +147,11 @@ func TestEdgeKeyPolicy(t *testing.T) {
 			acts, _ := d.Action.([]any)
 			if p, _ := d.Principal.(map[string]any); p["Service"] != "delivery.logs.amazonaws.com" || len(acts) != 2 || acts[0] != "kms:GenerateDataKey*" || acts[1] != "kms:Decrypt" {
 				t.Errorf("log delivery statement %+v, want delivery.logs.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (S3 Bucket Key)", d)
+			}
+			// Unconditioned, as the CloudFront guide gives it: legacy standard-log delivery
+			// documents no condition key, and one it does not send would stop delivery.
+			if d.Condition != nil {
+				t.Errorf("log delivery statement has condition %v; CloudFront's legacy log delivery documents none", d.Condition)
 			}
 		}
 		if strings.Contains(raw, `"Principal":"*"`) {

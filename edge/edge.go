@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -50,8 +51,9 @@ type EdgeArgs struct {
 	ContentSecurityPolicy string
 	// WAF attaches a WAFv2 web ACL. Optional. Defaults to false.
 	WAF bool
-	// WAFRateLimit is the per-IP limit per 5 minutes, MinRateLimit to MaxRateLimit. Optional.
-	// Defaults to 2000.
+	// WAFRateLimit is how many requests to the API one client IP may send in 5 minutes,
+	// MinRateLimit to MaxRateLimit (the site's own paths, served from the cache, are not
+	// counted). Optional. Defaults to 2000.
 	WAFRateLimit int
 	// WAFBodyInspectionKB is how much of a request body the web ACL inspects, one of
 	// BodyInspectionLimitsKB. Optional. Defaults to DefaultBodyInspectionKB (16); more costs
@@ -61,6 +63,11 @@ type EdgeArgs struct {
 	// at most WAFBodyInspectionKB; 0 puts no WAF limit on API bodies (the application's own
 	// limit applies), which uploads larger than 64 KB need. Optional. Defaults to 0.
 	WAFAPIMaxBodyKB int
+	// WAFInspectUploadBodies keeps the core rule set's body signature rules (UploadBodyRules)
+	// blocking on multipart/form-data uploads to the API too. Optional. Defaults to false: those
+	// four rules block every other body, and an upload to the API passes them (their matches on
+	// binary data block image uploads at random); set it when the API takes no uploads.
+	WAFInspectUploadBodies bool
 	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
 	Logs bool
 	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
@@ -132,8 +139,11 @@ func (a *EdgeArgs) validate() error {
 	if !slices.Contains(PriceClasses, a.PriceClass) {
 		errs = append(errs, fmt.Errorf("price class %q is not one of %s", a.PriceClass, strings.Join(PriceClasses, ", ")))
 	}
-	if !apiPattern.MatchString(a.APIPathPattern) {
+	switch {
+	case !apiPattern.MatchString(a.APIPathPattern):
 		errs = append(errs, fmt.Errorf("api path pattern %q is not a fixed prefix followed by /*", a.APIPathPattern))
+	case DotSegment(a.APIPathPattern) != "":
+		errs = append(errs, fmt.Errorf("api path pattern %q has a %q segment, which no request path keeps", a.APIPathPattern, DotSegment(a.APIPathPattern)))
 	}
 	if a.WAFRateLimit < MinRateLimit || a.WAFRateLimit > MaxRateLimit {
 		errs = append(errs, fmt.Errorf("waf rate limit %d is not between %d and %d", a.WAFRateLimit, MinRateLimit, MaxRateLimit))
@@ -151,6 +161,19 @@ func (a *EdgeArgs) validate() error {
 		errs = append(errs, fmt.Errorf("log retention (%d) and noncurrent version days (%d) must be at least 1", a.LogRetentionDays, a.NoncurrentVersionDays))
 	}
 	return errors.Join(errs...)
+}
+
+// DotSegment returns the first "." or ".." segment of a path pattern, or "". Clients remove dot
+// segments from a path before they send it ("/api/../x" is requested as "/x": RFC 3986,
+// section 5.2.4), so a pattern that holds one matches no request, and a base URL built from it
+// ("https://host/..") resolves somewhere else.
+func DotSegment(pattern string) string {
+	for _, seg := range strings.Split(pattern, "/") {
+		if seg == "." || seg == ".." {
+			return seg
+		}
+	}
+	return ""
 }
 
 // APIBasePath is the path prefix of the API that a path pattern routes: "/api/*" -> "/api".
@@ -260,11 +283,15 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
 		}
+		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
+		if err != nil {
+			return nil, fmt.Errorf("edge: looking up the account id: %w", err)
+		}
 		keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
 		if logs, err = newLogBucket(ctx, name+"-logs", owner.Id, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
-		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", site, keep, a.Protect, parent...); err != nil {
+		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", identity.AccountId, site, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
 		e.LogBucketName = logs.bucket.Bucket
@@ -284,10 +311,11 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	e.WebACLArn = pulumi.String("").ToStringOutput()
 	if a.WAF {
 		acl, err := newWebACL(ctx, name, webACLArgs{
-			rateLimit:    a.WAFRateLimit,
-			apiPrefix:    APIPathPrefix(a.APIPathPattern),
-			inspectionKB: a.WAFBodyInspectionKB,
-			apiMaxBodyKB: a.WAFAPIMaxBodyKB,
+			rateLimit:      a.WAFRateLimit,
+			apiPrefix:      APIPathPrefix(a.APIPathPattern),
+			inspectionKB:   a.WAFBodyInspectionKB,
+			apiMaxBodyKB:   a.WAFAPIMaxBodyKB,
+			inspectUploads: a.WAFInspectUploadBodies,
 		}, global...)
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)

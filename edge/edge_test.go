@@ -3,6 +3,7 @@ package edge
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ type shape struct {
 	waf, logs, versioning    bool
 	protect                  bool
 	inspectionKB, apiBodyKB  int
+	inspectUploads           bool
 }
 
 // runEdge registers an Origin and an Edge of the given shape under the mock engine, the way
@@ -57,6 +59,8 @@ func runEdge(t *testing.T, s shape) (*mockaws.Result, error) {
 			// The WAF settings as the config passes them: always set.
 			WAFBodyInspectionKB: s.inspectionKB,
 			WAFAPIMaxBodyKB:     s.apiBodyKB,
+			// The config's default, as the wiring passes it.
+			WAFInspectUploadBodies: s.inspectUploads,
 		}
 		if s.domain == "" {
 			args.ALBDomainName = pulumi.String(fakeALBDnsName)
@@ -402,6 +406,35 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestCSPInlineScriptsDocumented holds the default CSP to what docs/edge.md tells frontend
+// builds: it allows no inline script (no 'unsafe-inline', hash or nonce in script-src), so the
+// doc must tell Create React App users to build with INLINE_RUNTIME_CHUNK=false, and must not
+// claim the default suits CRA as it is.
+func TestCSPInlineScriptsDocumented(t *testing.T) {
+	var scriptSrc string
+	for _, d := range strings.Split(DefaultContentSecurityPolicy, ";") {
+		if f := strings.Fields(d); len(f) > 0 && f[0] == "script-src" {
+			scriptSrc = strings.Join(f[1:], " ")
+		}
+	}
+	if scriptSrc != "'self'" {
+		t.Fatalf("default script-src %q; if it allows inline scripts now, docs/edge.md's advice to CRA and Vite legacy builds is stale", scriptSrc)
+	}
+	raw, err := os.ReadFile("../docs/edge.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	for _, want := range []string{"INLINE_RUNTIME_CHUNK=false", "plugin-legacy", "cspHashes"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/edge.md does not mention %q: a build that inlines scripts is blank under the default CSP", want)
+		}
+	}
+	if strings.Contains(doc, "suits a React SPA built by Vite or Create React App") {
+		t.Error("docs/edge.md claims the default CSP suits Create React App as built by default")
+	}
+}
+
 // TestCustomDomain checks certificates, records, TLS settings and the HTTPS origin.
 func TestCustomDomain(t *testing.T) {
 	res := mustRun(t, shape{domain: "www.example.com", zoneName: "example.com"})
@@ -468,6 +501,47 @@ func TestCustomDomain(t *testing.T) {
 	}
 }
 
+// wafRule returns the web ACL's rule named name and its index, failing the test without one.
+func wafRule(t *testing.T, acl *mockaws.Resource, name string) (int, map[string]any) {
+	t.Helper()
+	rules, _ := acl.Input("rules").([]any)
+	for i, r := range rules {
+		if m := r.(map[string]any); m["name"] == name {
+			return i, m
+		}
+	}
+	t.Fatalf("web acl has no rule %q", name)
+	return 0, nil
+}
+
+// wafRuleNames lists the web ACL's rules in priority order.
+func wafRuleNames(acl *mockaws.Resource) string {
+	rules, _ := acl.Input("rules").([]any)
+	var names []string
+	for _, r := range rules {
+		names = append(names, fmt.Sprint(r.(map[string]any)["name"]))
+	}
+	return fmt.Sprint(names)
+}
+
+// dig reads a path of map keys and list indexes out of a decoded statement.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
 // TestWAF checks the web ACL and its attachment.
 func TestWAF(t *testing.T) {
 	res := mustRun(t, shape{waf: true})
@@ -477,10 +551,8 @@ func TestWAF(t *testing.T) {
 		t.Errorf("web acl scope %v provider %q, want CLOUDFRONT in us-east-1", acl.Input("scope"), acl.Provider)
 	}
 	rules, _ := acl.Input("rules").([]any)
-	var names []string
 	for i, r := range rules {
 		m := r.(map[string]any)
-		names = append(names, fmt.Sprint(m["name"]))
 		if m["priority"] != float64(i) {
 			t.Errorf("rule %v has priority %v, want %d", m["name"], m["priority"], i)
 		}
@@ -489,14 +561,15 @@ func TestWAF(t *testing.T) {
 			t.Errorf("rule %v: visibility %v, want metrics and sampled requests", m["name"], vc)
 		}
 	}
-	want := "[AWSManagedRulesCommonRuleSet AWSManagedRulesKnownBadInputsRuleSet AWSManagedRulesAmazonIpReputationList RateLimitPerIP BodySizeLimitOutsideAPI]"
-	if fmt.Sprint(names) != want {
-		t.Errorf("web acl rules %v, want %s (no API body limit by default)", names, want)
+	want := "[AWSManagedRulesCommonRuleSet CoreBodyRulesExceptAPIUploads AWSManagedRulesKnownBadInputsRuleSet AWSManagedRulesAmazonIpReputationList RateLimitPerIP BodySizeLimitOutsideAPI]"
+	if got := wafRuleNames(acl); got != want {
+		t.Errorf("web acl rules %v, want %s (no API body limit by default)", got, want)
 	}
-	if got := acl.Input("rules", 3, "statement", "rateBasedStatement", "limit"); got != 2000.0 {
+	_, rate := wafRule(t, acl, "RateLimitPerIP")
+	if got := dig(rate, "statement", "rateBasedStatement", "limit"); got != 2000.0 {
 		t.Errorf("rate limit %v, want the default 2000", got)
 	}
-	if got := acl.Input("rules", 3, "action", "block"); got == nil {
+	if dig(rate, "action", "block") == nil {
 		t.Errorf("the rate-based rule does not block")
 	}
 	if acl.Input("visibilityConfig", "cloudwatchMetricsEnabled") != true || acl.Input("visibilityConfig", "sampledRequestsEnabled") != true {
@@ -517,33 +590,44 @@ func TestWAF(t *testing.T) {
 	}
 }
 
+// TestWAFRateLimitScope checks that the rate limit counts only requests to the API: WAF sees
+// every request before CloudFront's cache, and a page load's assets would otherwise count.
+func TestWAFRateLimitScope(t *testing.T) {
+	acl := find(t, mustRun(t, shape{waf: true}), tWebACL, "edge-waf")
+	_, rate := wafRule(t, acl, "RateLimitPerIP")
+	scope := dig(rate, "statement", "rateBasedStatement", "scopeDownStatement", "byteMatchStatement")
+	if dig(scope, "searchString") != "/api/" || dig(scope, "positionalConstraint") != "STARTS_WITH" || dig(scope, "fieldToMatch", "uriPath") == nil {
+		t.Errorf("rate limit scope-down %v, want uriPath STARTS_WITH /api/", scope)
+	}
+	if dig(rate, "statement", "rateBasedStatement", "aggregateKeyType") != "IP" || dig(rate, "statement", "rateBasedStatement", "evaluationWindowSec") != 300.0 {
+		t.Errorf("rate limit %v, want per IP over 300 s", dig(rate, "statement"))
+	}
+}
+
 // TestWAFBodyLimits checks that the core rule set's 8 KB body limit is counted, not enforced,
 // and that our own rules put it back outside the API and, when asked, limit API bodies.
 func TestWAFBodyLimits(t *testing.T) {
-	res := mustRun(t, shape{waf: true})
+	res := mustRun(t, shape{waf: true, inspectUploads: true})
 	acl := find(t, res, tWebACL, "edge-waf")
 	overrides := acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "ruleActionOverrides")
 	if fmt.Sprint(overrides) != fmt.Sprint([]any{map[string]any{"name": "SizeRestrictions_BODY", "actionToUse": map[string]any{"count": map[string]any{}}}}) {
-		t.Errorf("core rule set overrides %v, want SizeRestrictions_BODY counted", overrides)
-	}
-	for _, o := range acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "ruleActionOverrides").([]any) {
-		if name := o.(map[string]any)["name"]; !contains(CommonRuleSetRules, fmt.Sprint(name)) {
-			t.Errorf("override %v names no rule of AWSManagedRulesCommonRuleSet: it would silently do nothing", name)
-		}
+		t.Errorf("core rule set overrides %v, want only SizeRestrictions_BODY counted when uploads are inspected", overrides)
 	}
 	// Outside the API: NOT(path starts with /api/) AND body > 8192, oversize bodies match.
-	site := acl.Input("rules", 4, "statement", "andStatement", "statements").([]any)
-	notAPI := site[0].(map[string]any)["notStatement"].(map[string]any)["statements"].([]any)[0].(map[string]any)["byteMatchStatement"].(map[string]any)
-	if notAPI["searchString"] != "/api/" || notAPI["positionalConstraint"] != "STARTS_WITH" || notAPI["fieldToMatch"].(map[string]any)["uriPath"] == nil {
+	_, rule := wafRule(t, acl, "BodySizeLimitOutsideAPI")
+	notAPI := dig(rule, "statement", "andStatement", "statements", 0, "notStatement", "statements", 0, "byteMatchStatement")
+	if dig(notAPI, "searchString") != "/api/" || dig(notAPI, "positionalConstraint") != "STARTS_WITH" || dig(notAPI, "fieldToMatch", "uriPath") == nil {
 		t.Errorf("site body rule's path test %v, want uriPath STARTS_WITH /api/", notAPI)
 	}
-	size := site[1].(map[string]any)["sizeConstraintStatement"].(map[string]any)
-	if size["size"] != float64(SiteMaxBodyBytes) || size["comparisonOperator"] != "GT" ||
-		size["fieldToMatch"].(map[string]any)["body"].(map[string]any)["oversizeHandling"] != "MATCH" {
+	size := dig(rule, "statement", "andStatement", "statements", 1, "sizeConstraintStatement")
+	if dig(size, "size") != float64(SiteMaxBodyBytes) || dig(size, "comparisonOperator") != "GT" || dig(size, "fieldToMatch", "body", "oversizeHandling") != "MATCH" {
 		t.Errorf("site body rule's size test %v, want body GT 8192 with oversize bodies matching", size)
 	}
-	if acl.Input("rules", 4, "action", "block") == nil {
+	if dig(rule, "action", "block") == nil {
 		t.Error("the site body rule does not block")
+	}
+	if strings.Contains(wafRuleNames(acl), "CoreBodyRulesExceptAPIUploads") {
+		t.Errorf("rules %s: no upload exception when uploads are inspected", wafRuleNames(acl))
 	}
 
 	// An API limit of 32 KB needs a 32 KB inspection limit, and blocks larger API bodies.
@@ -552,13 +636,74 @@ func TestWAFBodyLimits(t *testing.T) {
 	if got := acl.Input("associationConfig", "requestBodies", 0, "cloudfronts", 0, "defaultSizeInspectionLimit"); got != "KB_32" {
 		t.Errorf("body inspection limit %v, want KB_32", got)
 	}
-	if acl.Input("rules", 5, "name") != "APIBodySizeLimit" || acl.Input("rules", 5, "action", "block") == nil {
-		t.Fatalf("rule 5 %v, want the blocking API body limit", acl.Input("rules", 5))
+	i, api := wafRule(t, acl, "APIBodySizeLimit")
+	if dig(api, "action", "block") == nil || i != len(acl.Input("rules").([]any))-1 {
+		t.Fatalf("rule %d %v, want the blocking API body limit, last", i, api)
 	}
-	api := acl.Input("rules", 5, "statement", "andStatement", "statements").([]any)
-	if api[0].(map[string]any)["byteMatchStatement"].(map[string]any)["searchString"] != "/api/" ||
-		api[1].(map[string]any)["sizeConstraintStatement"].(map[string]any)["size"] != 32.0*1024 {
-		t.Errorf("API body rule %v, want /api/ AND body > 32768", api)
+	if dig(api, "statement", "andStatement", "statements", 0, "byteMatchStatement", "searchString") != "/api/" ||
+		dig(api, "statement", "andStatement", "statements", 1, "sizeConstraintStatement", "size") != 32.0*1024 {
+		t.Errorf("API body rule %v, want /api/ AND body > 32768", dig(api, "statement"))
+	}
+}
+
+// TestWAFUploadBodyRules checks the default for uploads: the core rule set's body signature
+// rules are counted, and the rule right after the group blocks on their labels every request
+// but a multipart upload to the API.
+func TestWAFUploadBodyRules(t *testing.T) {
+	acl := find(t, mustRun(t, shape{waf: true}), tWebACL, "edge-waf")
+	// Counted, each by its exact name (an override naming no rule silently does nothing).
+	var counted []string
+	for _, o := range acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "ruleActionOverrides").([]any) {
+		name := fmt.Sprint(dig(o, "name"))
+		if !contains(CommonRuleSetRules, name) {
+			t.Errorf("override %v names no rule of AWSManagedRulesCommonRuleSet: it would silently do nothing", name)
+		}
+		if dig(o, "actionToUse", "count") == nil {
+			t.Errorf("override of %s %v, want count (a count keeps the rule's label)", name, o)
+		}
+		counted = append(counted, name)
+	}
+	if got := fmt.Sprint(counted); got != "[SizeRestrictions_BODY CrossSiteScripting_BODY GenericLFI_BODY GenericRFI_BODY EC2MetaDataSSRF_BODY]" {
+		t.Errorf("counted core rules %s, want SizeRestrictions_BODY and the four body signature rules", got)
+	}
+	// The group itself is not counted or scoped down: either would stop its labels.
+	if dig(acl.Input("rules", 0), "overrideAction", "none") == nil || acl.Input("rules", 0, "statement", "managedRuleGroupStatement", "scopeDownStatement") != nil {
+		t.Errorf("core rule set rule %v, want override action none and no scope-down", acl.Input("rules", 0))
+	}
+
+	i, rule := wafRule(t, acl, "CoreBodyRulesExceptAPIUploads")
+	if i != 1 || dig(rule, "action", "block") == nil {
+		t.Errorf("upload exception is rule %d with action %v, want the blocking rule right after the core rule set (labels are seen only by later rules)", i, dig(rule, "action"))
+	}
+	// AND(OR(label...), NOT(AND(path starts with /api/, content-type starts with multipart/form-data)))
+	var labels []string
+	for _, st := range dig(rule, "statement", "andStatement", "statements", 0, "orStatement", "statements").([]any) {
+		if dig(st, "labelMatchStatement", "scope") != "LABEL" {
+			t.Errorf("label statement %v, want scope LABEL", st)
+		}
+		labels = append(labels, fmt.Sprint(dig(st, "labelMatchStatement", "key")))
+	}
+	// The labels AWS documents for the four rules, casing included.
+	want := "[awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body awswaf:managed:aws:core-rule-set:GenericLFI_Body " +
+		"awswaf:managed:aws:core-rule-set:GenericRFI_Body awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body]"
+	if fmt.Sprint(labels) != want {
+		t.Errorf("labels %v, want %s", labels, want)
+	}
+	upload := dig(rule, "statement", "andStatement", "statements", 1, "notStatement", "statements", 0, "andStatement", "statements")
+	path := dig(upload, 0, "byteMatchStatement")
+	if dig(path, "searchString") != "/api/" || dig(path, "positionalConstraint") != "STARTS_WITH" || dig(path, "fieldToMatch", "uriPath") == nil {
+		t.Errorf("upload path test %v, want uriPath STARTS_WITH /api/", path)
+	}
+	ct := dig(upload, 1, "byteMatchStatement")
+	if dig(ct, "fieldToMatch", "singleHeader", "name") != "content-type" || dig(ct, "searchString") != "multipart/form-data" ||
+		dig(ct, "positionalConstraint") != "STARTS_WITH" || dig(ct, "textTransformations", 0, "type") != "LOWERCASE" {
+		t.Errorf("upload content-type test %v, want header content-type, lower-cased, STARTS_WITH multipart/form-data", ct)
+	}
+	// The exception's capacity: four label matches (1 each), the path (2), the content type
+	// (2 + 10 for LOWERCASE): 18 WCUs more than with uploads inspected.
+	inspected := find(t, mustRun(t, shape{waf: true, inspectUploads: true}), tWebACL, "edge-waf")
+	if c, c0 := acl.Output("capacity").(float64), inspected.Output("capacity").(float64); c-c0 != 18 {
+		t.Errorf("capacity %v with the upload exception, %v without, want 18 WCUs apart", c, c0)
 	}
 }
 
@@ -678,6 +823,8 @@ func TestEdgeArgsErrors(t *testing.T) {
 		{"api prefix too long for a byte match", shape{waf: true}, func(a *EdgeArgs) { a.APIPathPattern = "/" + strings.Repeat("a", 50) + "/*" }, "is longer than the 50 bytes a WAF byte match can search for"},
 		{"bad price class", shape{}, func(a *EdgeArgs) { a.PriceClass = "PriceClass_50" }, `price class "PriceClass_50"`},
 		{"catch-all api pattern", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/*" }, `api path pattern "/*"`},
+		{"dot-dot segment", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/../*" }, `api path pattern "/../*" has a ".." segment, which no request path keeps`},
+		{"dot segment", shape{}, func(a *EdgeArgs) { a.APIPathPattern = "/api/./v1/*" }, `api path pattern "/api/./v1/*" has a "." segment`},
 		{"domain without alb zone", shape{domain: "www.example.com", zoneName: "example.com"}, func(a *EdgeArgs) { a.ALBZoneID = nil }, "alb dns name and zone id are required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -703,6 +850,14 @@ func TestEdgeArgsErrors(t *testing.T) {
 	}
 	if _, err := NewOrigin(nil, "origin", &OriginArgs{Domain: "www.example.com"}); err == nil || !strings.Contains(err.Error(), "exactly one of a hosted zone") {
 		t.Errorf("origin with a domain and no zone: %v", err)
+	}
+}
+
+func TestDotSegment(t *testing.T) {
+	for pattern, want := range map[string]string{"/api/*": "", "/../*": "..", "/api/./*": ".", "/v1.2/*": "", "/.well-known/api/*": "", "/.../*": ""} {
+		if got := DotSegment(pattern); got != want {
+			t.Errorf("DotSegment(%q) = %q, want %q", pattern, got, want)
+		}
 	}
 }
 

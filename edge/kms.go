@@ -81,9 +81,18 @@ func KeyAlias(project, stack string) string {
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-permissions-sse-kms
 //
 // With logs, CloudFront's log delivery needs kms:GenerateDataKey*, and kms:Decrypt because the
-// bucket uses an S3 Bucket Key; the guide gives the statement without a condition, and so does
-// this policy, since AWS documents no condition key the delivery sends.
+// bucket uses an S3 Bucket Key. The statement has no condition, deliberately: the CloudFront
+// guide gives it without one, and AWS documents no condition key that legacy standard-log
+// delivery sends. The aws:SourceAccount / aws:SourceArn conditions AWS shows for
+// delivery.logs.amazonaws.com belong to the vended-log infrastructure, and "CloudFront uses a
+// different permissions model than the other services that send vended logs to S3"
+// (CloudWatch Logs user guide, "Logs sent to Amazon S3"). A
+// condition on a key the request does not carry is false ("If the key that you specify in a
+// policy condition is not present in the request context, the values do not match"), so a
+// guessed one would stop log delivery without an error anywhere.
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#AccessLogsKMSPermissions
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
 	parts := strings.SplitN(distributionArn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {

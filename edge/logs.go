@@ -105,8 +105,8 @@ func newLogBucket(ctx *pulumi.Context, name, ownerID string, keep logRetention, 
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
 //
 // loggingName is the BucketLoggingV2's resource name, kept from when the logs went to the
-// CloudFront log bucket.
-func newAccessLogBucket(ctx *pulumi.Context, name, loggingName string, site *privateBucket, keep logRetention, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
+// CloudFront log bucket; accountID is the account's ID, for the policy's aws:SourceAccount.
+func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string, site *privateBucket, keep logRetention, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
 	b, err := newPrivateBucket(ctx, name, bucketArgs{
 		role:       "s3access",
 		ownership:  "BucketOwnerEnforced",
@@ -121,7 +121,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name, loggingName string, site *pri
 		return nil, fmt.Errorf("access log bucket: %w", err)
 	}
 	policy := pulumi.All(b.bucket.Arn, site.bucket.Arn).ApplyT(func(v []any) (string, error) {
-		return AccessLogBucketPolicy(v[0].(string), v[1].(string))
+		return AccessLogBucketPolicy(v[0].(string), v[1].(string), accountID)
 	}).(pulumi.StringOutput)
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: b.bucket.ID(),

@@ -25,7 +25,12 @@ var spaRoutes = []struct{ uri, want string }{
 	{"/manifest.webmanifest", "/manifest.webmanifest"},
 	{"/robots.txt", "/robots.txt"},
 	{"/.well-known/security.txt", "/.well-known/security.txt"},
-	{"/v1.2/docs", "/index.html"}, // a dot in a directory, not in the last segment
+	// Files platforms fetch by a fixed, extension-less name (RFC 8615), served as uploaded.
+	{"/.well-known/apple-app-site-association", "/.well-known/apple-app-site-association"},
+	{"/.well-known/assetlinks.json", "/.well-known/assetlinks.json"},
+	{"/.well-known/", "/.well-known/"},
+	{"/.well-known", "/.well-known"}, // a dot in the last segment: a file
+	{"/v1.2/docs", "/index.html"},    // a dot in a directory, not in the last segment
 	{"/assets/", "/index.html"},
 }
 

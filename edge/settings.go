@@ -13,10 +13,24 @@ var PriceClasses = []string{PriceClass100, PriceClass200, PriceClassAll}
 // DefaultAPIPathPattern is the path pattern routed to the ALB unless configured otherwise.
 const DefaultAPIPathPattern = "/api/*"
 
-// DefaultContentSecurityPolicy suits a React SPA built by Vite or Create React App: scripts,
-// styles, fonts and API calls from the site itself only (the API is on the same host under
-// the API path), inline styles allowed (CSS-in-JS libraries inject them), images also from
-// data: and blob: URLs, no plugins, no framing by other sites.
+// DefaultContentSecurityPolicy allows scripts, styles, fonts and API calls from the site itself
+// only (the API is on the same host under the API path), inline styles (CSS-in-JS libraries
+// inject them), images also from data: and blob: URLs, no plugins, no framing by other sites.
+//
+// It allows no inline script, so it suits a build whose index.html only loads script files:
+// Vite's default production build does. Two common builds need a change, or the page stays
+// blank (the browser refuses the inline script that starts the app):
+//   - Create React App inlines its webpack runtime chunk into index.html
+//     (facebook/create-react-app#5058, #5187); build with INLINE_RUNTIME_CHUNK=false (react-scripts
+//     2.0.5 and later) so that it is a file like the others;
+//     https://create-react-app.dev/docs/advanced-configuration/
+//   - Vite's @vitejs/plugin-legacy "requires inline scripts for Safari 10.1 nomodule fix,
+//     SystemJS initialization, and dynamic import fallback"; add the hashes it exports
+//     (cspHashes, which can change between its minor versions) to script-src in
+//     contentSecurityPolicy, or do without the plugin.
+//     https://github.com/vitejs/vite/tree/main/packages/plugin-legacy#content-security-policy
+//
+// Never add 'unsafe-inline' to script-src: it gives up the protection the policy is for.
 const DefaultContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; " +
 	"worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; " +

@@ -31,6 +31,45 @@ var CommonRuleSetRules = []string{
 // API only.
 const CommonRuleSetBodyRule = "SizeRestrictions_BODY"
 
+// A ManagedRule is one rule of an AWS managed rule group and the label it adds to every request
+// it matches, as the WAF developer guide lists them (the label's casing differs from the rule's:
+// CrossSiteScripting_BODY labels awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body). A
+// label match on a misspelt label matches nothing, so a typo here would silently turn a
+// blocking rule into a count.
+type ManagedRule struct {
+	Name, Label string
+}
+
+// UploadBodyRules are the core rule set's rules that inspect a request body for attack
+// signatures (cross-site scripting, local and remote file inclusion, EC2 metadata SSRF). They
+// read the first inspection limit of every body, and the bytes of an image or a PDF match them
+// at random, so image uploads are answered 403 now and then (CrossSiteScripting_BODY and
+// GenericLFI_BODY in cds-snc/platform-forms-client#434, which cites AWS's knowledge center
+// article waf-upload-blocked-files). Unless uploads are inspected too
+// (webACLArgs.inspectUploads), the web ACL counts them, and its rule
+// CoreBodyRulesExceptAPIUploads blocks on their labels every request but a multipart/form-data
+// one to the API.
+//
+// KnownBadInputs' body rules (JavaDeserializationRCE_BODY, Log4JRCE_BODY, ReactJSRCE_BODY) are
+// deliberately not among them: they match exploit strings (JNDI lookups, Java deserialization
+// gadgets, React Server Components payloads) that the bytes of an image do not form, and an
+// attacker can put any such payload in a multipart form field (frameworks hand form fields to
+// the application like any other parameter), so exempting multipart requests from them would
+// give up remote-code-execution protection against false positives the reports of blocked
+// uploads do not show.
+// https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+var UploadBodyRules = []ManagedRule{
+	{"CrossSiteScripting_BODY", "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body"},
+	{"GenericLFI_BODY", "awswaf:managed:aws:core-rule-set:GenericLFI_Body"},
+	{"GenericRFI_BODY", "awswaf:managed:aws:core-rule-set:GenericRFI_Body"},
+	{"EC2MetaDataSSRF_BODY", "awswaf:managed:aws:core-rule-set:EC2MetaDataSSRF_Body"},
+}
+
+// UploadContentType is the media type of the uploads the core body rules let through on the
+// API path: an HTML form's or FormData's file upload (RFC 7578). The Content-Type header is
+// compared in lower case, from its start ("multipart/form-data; boundary=...").
+const UploadContentType = "multipart/form-data"
+
 // SiteMaxBodyBytes is the largest request body the web ACL lets through outside the API path:
 // the 8 KB (8,192 bytes) of the core rule set's SizeRestrictions_BODY. Nothing but the API
 // takes a body (the site's behavior allows only GET, HEAD and OPTIONS).
@@ -55,7 +94,7 @@ const (
 
 // webACLArgs shape the web ACL.
 type webACLArgs struct {
-	// rateLimit is the per-IP limit per 5 minutes.
+	// rateLimit is the per-IP limit per 5 minutes of requests to the API.
 	rateLimit int
 	// apiPrefix is the path prefix routed to the API, with its trailing slash ("/api/").
 	apiPrefix string
@@ -63,24 +102,42 @@ type webACLArgs struct {
 	inspectionKB int
 	// apiMaxBodyKB is the largest API request body let through, or 0 for no WAF limit.
 	apiMaxBodyKB int
+	// inspectUploads keeps UploadBodyRules blocking on multipart uploads to the API too.
+	inspectUploads bool
 }
 
 // newWebACL registers the distribution's WAFv2 web ACL (CloudFront scope, so opts must carry
-// the us-east-1 provider): the managed rule groups, a rate limit per client IP, and the body
-// size limits. Every rule emits CloudWatch metrics and keeps sampled requests.
+// the us-east-1 provider): the managed rule groups, a rate limit per client IP on the API, and
+// the body rules. Every rule emits CloudWatch metrics and keeps sampled requests.
 //
-// The core rule set's SizeRestrictions_BODY would block every body over 8 KB, JSON requests
-// and uploads through the API included. It is counted instead (its label still marks the
-// request), and two rules of our own restore a body limit where it belongs:
+// Request bodies. The core rule set's SizeRestrictions_BODY would block every body over 8 KB,
+// JSON requests and uploads through the API included. It is counted instead (its label still
+// marks the request), and two rules of our own restore a body limit where it belongs:
 //   - BodySizeLimitOutsideAPI blocks a body over SiteMaxBodyBytes on any path that is not the
 //     API's: the 8 KB the core rule set enforced, where no body is expected;
 //   - APIBodySizeLimit (only with apiMaxBodyKB > 0) blocks an API body over apiMaxBodyKB.
 //
 // A size constraint compares the part of the body WAF received, at most inspectionKB, so a
 // limit above the inspection limit could never match; both rules treat an oversize body as a
-// match, which is right because each limit is at most the inspection limit. The other core
-// rules still inspect the first inspectionKB of every body.
+// match, which is right because each limit is at most the inspection limit.
 // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-size-constraint-match.html
+//
+// Uploads. Unless inspectUploads, the core rule set's body signature rules (UploadBodyRules)
+// are counted too, and CoreBodyRulesExceptAPIUploads, evaluated right after the group, blocks a
+// request that carries one of their labels unless it is a multipart/form-data request to the
+// API path: every JSON body, every body outside the API, keeps their protection. A rule whose
+// action is overridden is handled "exactly as if the configured rule's action were the override
+// setting": Count is non-terminating and a matching rule still labels the request, which is why
+// the override is per rule (RuleActionOverrides) and the group is neither scoped down nor
+// counted as a whole. A label match sees the labels of the rules evaluated before it.
+// https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html
+// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-label-match.html
+//
+// Rate. The rate-based rule counts only requests to the API (a scope-down statement): WAF
+// evaluates every request before CloudFront's cache, so a limit on every request would count
+// each asset of a page load, and offices or mobile carriers that share one address (NAT, CGNAT)
+// would reach it while browsing; assets are served from the cache and never load the origin.
+// https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
 func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
 	metric := func(n string) pulumi.StringInput { return pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), n) }
 	visibility := func(n string) *wafv2.WebAclRuleVisibilityConfigArgs {
@@ -90,48 +147,58 @@ func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.Re
 			MetricName:               metric(n),
 		}
 	}
+	block := &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}}
 	var rules wafv2.WebAclRuleArray
-	for i, group := range ManagedRuleGroups {
+	add := func(r *wafv2.WebAclRuleArgs) {
+		r.Priority = pulumi.Int(len(rules))
+		rules = append(rules, r)
+	}
+	for _, group := range ManagedRuleGroups {
 		statement := &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
 			VendorName: pulumi.String("AWS"),
 			Name:       pulumi.String(group),
 		}
 		if group == ManagedRuleGroups[0] {
-			statement.RuleActionOverrides = wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray{
-				&wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
-					Name: pulumi.String(CommonRuleSetBodyRule),
-					ActionToUse: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
-						Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
-					},
-				},
+			counted := []string{CommonRuleSetBodyRule}
+			if !a.inspectUploads {
+				for _, r := range UploadBodyRules {
+					counted = append(counted, r.Name)
+				}
 			}
+			statement.RuleActionOverrides = countOverrides(counted)
 		}
-		rules = append(rules, &wafv2.WebAclRuleArgs{
-			Name:     pulumi.String(group),
-			Priority: pulumi.Int(i),
+		add(&wafv2.WebAclRuleArgs{
+			Name: pulumi.String(group),
 			// none: the group's own block/count actions apply (but for the overrides above).
 			OverrideAction:   &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
 			Statement:        &wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: statement},
 			VisibilityConfig: visibility(group),
 		})
+		if group == ManagedRuleGroups[0] && !a.inspectUploads {
+			add(&wafv2.WebAclRuleArgs{
+				Name:             pulumi.String("CoreBodyRulesExceptAPIUploads"),
+				Action:           block,
+				Statement:        uploadBodyRulesStatement(a.apiPrefix),
+				VisibilityConfig: visibility("core-body-rules"),
+			})
+		}
 	}
-	rules = append(rules, &wafv2.WebAclRuleArgs{
-		Name:     pulumi.String("RateLimitPerIP"),
-		Priority: pulumi.Int(len(rules)),
-		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+	add(&wafv2.WebAclRuleArgs{
+		Name:   pulumi.String("RateLimitPerIP"),
+		Action: block,
 		Statement: &wafv2.WebAclRuleStatementArgs{
 			RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
 				Limit:               pulumi.Int(a.rateLimit),
 				AggregateKeyType:    pulumi.String("IP"),
 				EvaluationWindowSec: pulumi.Int(300),
+				ScopeDownStatement:  apiScopeDown(a.apiPrefix),
 			},
 		},
 		VisibilityConfig: visibility("rate-limit"),
 	})
-	rules = append(rules, &wafv2.WebAclRuleArgs{
-		Name:     pulumi.String("BodySizeLimitOutsideAPI"),
-		Priority: pulumi.Int(len(rules)),
-		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+	add(&wafv2.WebAclRuleArgs{
+		Name:   pulumi.String("BodySizeLimitOutsideAPI"),
+		Action: block,
 		Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
 			Statements: wafv2.WebAclRuleStatementArray{
 				&wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{
@@ -143,10 +210,9 @@ func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.Re
 		VisibilityConfig: visibility("body-size-site"),
 	})
 	if a.apiMaxBodyKB > 0 {
-		rules = append(rules, &wafv2.WebAclRuleArgs{
-			Name:     pulumi.String("APIBodySizeLimit"),
-			Priority: pulumi.Int(len(rules)),
-			Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+		add(&wafv2.WebAclRuleArgs{
+			Name:   pulumi.String("APIBodySizeLimit"),
+			Action: block,
 			Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
 				Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(a.apiPrefix), bodyLargerThan(a.apiMaxBodyKB * 1024)},
 			}},
@@ -154,7 +220,7 @@ func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.Re
 		})
 	}
 	args := &wafv2.WebAclArgs{
-		Description:      pulumi.String("CloudFront web ACL: AWS managed rules, a per-IP rate limit and request body size limits"),
+		Description:      pulumi.String("CloudFront web ACL: AWS managed rules, a per-IP rate limit on the API and request body rules"),
 		Scope:            pulumi.String("CLOUDFRONT"),
 		DefaultAction:    &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:            rules,
@@ -173,6 +239,48 @@ func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("web acl: %w", err)
 	}
 	return acl, nil
+}
+
+// countOverrides sets the action of the named rules of a managed rule group to count.
+func countOverrides(names []string) wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray {
+	var out wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArray
+	for _, n := range names {
+		out = append(out, &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs{
+			Name: pulumi.String(n),
+			ActionToUse: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs{
+				Count: &wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs{},
+			},
+		})
+	}
+	return out
+}
+
+// uploadBodyRulesStatement matches a request that one of UploadBodyRules labelled, unless it is
+// a multipart upload to the API:
+//
+//	AND(OR(label...), NOT(AND(path starts with apiPrefix, content-type starts with multipart/form-data)))
+//
+// Three logical levels, the most the provider's schema takes under a rule's statement
+// (pulumi/pulumi-aws#4868): NOT(path) OR NOT(type) would need a fourth.
+func uploadBodyRulesStatement(apiPrefix string) *wafv2.WebAclRuleStatementArgs {
+	var labels wafv2.WebAclRuleStatementArray
+	for _, r := range UploadBodyRules {
+		labels = append(labels, &wafv2.WebAclRuleStatementArgs{LabelMatchStatement: &wafv2.WebAclRuleStatementLabelMatchStatementArgs{
+			Scope: pulumi.String("LABEL"),
+			Key:   pulumi.String(r.Label),
+		}})
+	}
+	upload := &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
+		Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(apiPrefix), contentTypeStartsWith(UploadContentType)},
+	}}
+	return &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
+		Statements: wafv2.WebAclRuleStatementArray{
+			&wafv2.WebAclRuleStatementArgs{OrStatement: &wafv2.WebAclRuleStatementOrStatementArgs{Statements: labels}},
+			&wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{
+				Statements: wafv2.WebAclRuleStatementArray{upload},
+			}},
+		},
+	}}
 }
 
 // InspectionLimit is the AssociationConfig value of a body inspection limit in KB: 32 -> "KB_32".
@@ -207,4 +315,36 @@ func bodyLargerThan(bytes int) *wafv2.WebAclRuleStatementArgs {
 			&wafv2.WebAclRuleStatementSizeConstraintStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("NONE")},
 		},
 	}}
+}
+
+// contentTypeStartsWith matches requests whose Content-Type header, in lower case, starts with
+// mediaType. The provider takes a header name only in lower case.
+func contentTypeStartsWith(mediaType string) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{ByteMatchStatement: &wafv2.WebAclRuleStatementByteMatchStatementArgs{
+		FieldToMatch: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchArgs{
+			SingleHeader: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchSingleHeaderArgs{Name: pulumi.String("content-type")},
+		},
+		PositionalConstraint: pulumi.String("STARTS_WITH"),
+		SearchString:         pulumi.String(mediaType),
+		TextTransformations: wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArray{
+			&wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("LOWERCASE")},
+		},
+	}}
+}
+
+// apiScopeDown narrows a rate-based statement to requests whose URI path starts with prefix
+// (the scope-down statement has types of its own; see pathStartsWith).
+func apiScopeDown(prefix string) *wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs {
+	return &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs{
+		ByteMatchStatement: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs{
+			FieldToMatch: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs{
+				UriPath: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs{},
+			},
+			PositionalConstraint: pulumi.String("STARTS_WITH"),
+			SearchString:         pulumi.String(prefix),
+			TextTransformations: wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArray{
+				&wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("NONE")},
+			},
+		},
+	}
 }

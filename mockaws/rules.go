@@ -184,33 +184,6 @@ func (e *Engine) byRef(typ, ref string) *Resource {
 	return found[0]
 }
 
-// dependsOn reports whether r is created after target. The mock monitor records resources as
-// the program registers them, not as the engine creates them, so there it follows r's
-// dependencies (transitively, through every recorded resource); a provider double (Live)
-// records them as they are created, so anything it holds was created before r.
-func (e *Engine) dependsOn(r, target *Resource) bool {
-	if e.Live {
-		return true
-	}
-	seen := map[string]bool{}
-	queue := append([]string(nil), r.Dependencies...)
-	for len(queue) > 0 {
-		urn := queue[0]
-		queue = queue[1:]
-		if urn == target.URN {
-			return true
-		}
-		if seen[urn] {
-			continue
-		}
-		seen[urn] = true
-		if d := e.Find(urn); d != nil {
-			queue = append(queue, d.Dependencies...)
-		}
-	}
-	return false
-}
-
 // Readers of a resource's inputs for the rules. Each returns the zero value where the input is
 // absent, unknown or of another type: a rule judges what is there.
 

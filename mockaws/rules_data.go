@@ -1,7 +1,9 @@
 package mockaws
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,6 +19,8 @@ const (
 	typeSecret           = "aws:secretsmanager/secret:Secret"
 	typeSecretRotation   = "aws:secretsmanager/secretRotation:SecretRotation"
 	typeSARStack         = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
+	typeEventRule        = "aws:cloudwatch/eventRule:EventRule"
+	typeEventTarget      = "aws:cloudwatch/eventTarget:EventTarget"
 )
 
 // Operations and API actions as the provider names them in its errors.
@@ -49,6 +53,7 @@ var (
 	anyCaseIdent    = regexp.MustCompile(`^[0-9A-Za-z-]+$`)
 	cfnStackName    = regexp.MustCompile(`^[a-zA-Z][-a-zA-Z0-9]*$`)
 	lambdaName      = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+	eventRuleName   = regexp.MustCompile(`^[0-9A-Za-z_.-]+$`)
 	versionPrefix   = regexp.MustCompile(`^([0-9]+)\.([0-9]+)(?:\.([0-9]+))?`)
 )
 
@@ -822,6 +827,121 @@ var dataRules = []Rule{
 			return nil
 		},
 	},
+
+	// events/rule-name: an EventBridge rule's name is 1 to 64 letters, digits, '.', '-' and
+	// '_'; the provider refuses others before it calls PutRule: `"name" cannot be longer than
+	// 64 characters: "..."` / `"name" doesn't comply with restrictions ("^[0-9A-Za-z_.-]+$"):
+	// "..."` (validateRuleName in terraform-provider-aws internal/service/events/validate.go).
+	// Source: EventBridge PutRule API reference (Name).
+	{
+		ID:     "events/rule-name",
+		Type:   typeEventRule,
+		Source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+		Create: func(e *Engine, r *Resource) error {
+			if !r.has("name") {
+				return nil
+			}
+			name := r.inStr("name")
+			var errs []string
+			if len(name) > 64 {
+				errs = append(errs, fmt.Sprintf("%q cannot be longer than 64 characters: %q", "name", name))
+			}
+			if !eventRuleName.MatchString(name) {
+				errs = append(errs, fmt.Sprintf("%q doesn't comply with restrictions (%q): %q", "name", eventRuleName.String(), name))
+			}
+			if len(errs) > 0 {
+				return providerErr("%s", strings.Join(errs, "; "))
+			}
+			return nil
+		},
+	},
+	// events/event-pattern: every field of an event pattern is either an object or an array
+	// of values to match, and no array or object is empty. EventBridge refuses others:
+	// `InvalidEventPatternException: Event pattern is not valid. Reason: "source" must be an
+	// object or an array at [Source: (String)"..."; line: 1, column: 45]`
+	// (lalcebo/json-schema#171, awslabs/aws-deployment-framework#455), `... Reason: Empty arrays
+	// are not allowed ...` (aws/aws-cdk#36904) and `... Reason: Empty objects are not allowed
+	// ...` (cloud-custodian/cloud-custodian#6507). The mock leaves out the line and column AWS
+	// appends; for a pattern that is not JSON at all the reason is Go's parser's, not AWS's.
+	// Source: EventBridge User Guide, "Creating event patterns" (every value to match is in an
+	// array).
+	{
+		ID:     "events/event-pattern",
+		Type:   typeEventRule,
+		Source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html",
+		Create: func(e *Engine, r *Resource) error {
+			if !r.has("eventPattern") || r.inStr("eventPattern") == "" {
+				return nil
+			}
+			src := r.inStr("eventPattern")
+			var pattern any
+			if err := json.Unmarshal([]byte(src), &pattern); err != nil {
+				return apiErr("creating EventBridge Rule", "EventBridge: PutRule", "InvalidEventPatternException", "Event pattern is not valid. Reason: %v", err)
+			}
+			if reason := eventPatternProblem(pattern); reason != "" {
+				return apiErr("creating EventBridge Rule", "EventBridge: PutRule", "InvalidEventPatternException",
+					"Event pattern is not valid. Reason: %s at [Source: (String)%q]", reason, src)
+			}
+			return nil
+		},
+	},
+	// events/target-rule: a target is put on a rule that exists on its event bus (the default
+	// one unless eventBusName says otherwise): `ResourceNotFoundException: Rule x does not exist
+	// on EventBus default.` (TerraConstructs/base#88, where the target named another bus). Source:
+	// EventBridge PutTargets API reference (Rule, EventBusName).
+	{
+		ID:     "events/target-rule",
+		Type:   typeEventTarget,
+		Source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html",
+		Create: func(e *Engine, r *Resource) error {
+			rule := r.inStr("rule")
+			if rule == "" {
+				return nil
+			}
+			bus := r.inStr("eventBusName")
+			if bus == "" {
+				bus = "default"
+			}
+			found := e.Registered(typeEventRule, func(x *Resource) bool {
+				b := x.inStr("eventBusName")
+				if b == "" {
+					b = "default"
+				}
+				return str(x.State, "name") == rule && b == bus
+			})
+			if len(found) == 0 {
+				return apiErr(fmt.Sprintf("creating EventBridge Target (%s)", r.Name), "EventBridge: PutTargets", "ResourceNotFoundException",
+					"Rule %s does not exist on EventBus %s.", rule, bus)
+			}
+			return nil
+		},
+	},
+}
+
+// eventPatternProblem returns why EventBridge refuses an event pattern (an object), or "".
+func eventPatternProblem(pattern any) string {
+	obj, ok := pattern.(map[string]any)
+	if !ok {
+		return ""
+	}
+	if len(obj) == 0 {
+		return "Empty objects are not allowed"
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		switch v := obj[k].(type) {
+		case map[string]any:
+			if reason := eventPatternProblem(v); reason != "" {
+				return reason
+			}
+		case []any:
+			if len(v) == 0 {
+				return "Empty arrays are not allowed"
+			}
+		default:
+			return fmt.Sprintf("%q must be an object or an array", k)
+		}
+	}
+	return ""
 }
 
 // plainEqual reports whether two plain values are the same.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
@@ -194,6 +195,33 @@ func rotationStackWith(change func(*serverlessrepository.CloudFormationStackArgs
 		}
 		change(a)
 		_, err := serverlessrepository.NewCloudFormationStack(ctx, "fn", a)
+		return err
+	}
+}
+
+// failedRotationPattern is the pattern of the data tier's failed-rotation rule.
+const failedRotationPattern = `{"detail":{"additionalEventData":{"SecretId":["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:s-abcdef"]},` +
+	`"eventName":["RotationFailed"],"eventSource":["secretsmanager.amazonaws.com"]},` +
+	`"detail-type":["AWS Service Event via CloudTrail"],"source":["aws.secretsmanager"]}`
+
+// eventRuleWith registers an EventBridge rule (changed by change) and a target on rule name
+// target ("" for the rule's own name).
+func eventRuleWith(change func(*cloudwatch.EventRuleArgs), target string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		a := &cloudwatch.EventRuleArgs{EventPattern: pulumi.String(failedRotationPattern)}
+		change(a)
+		rule, err := cloudwatch.NewEventRule(ctx, "rotation-failed", a)
+		if err != nil {
+			return err
+		}
+		name := rule.Name
+		if target != "" {
+			name = pulumi.String(target).ToStringOutput()
+		}
+		_, err = cloudwatch.NewEventTarget(ctx, "rotation-failed-alert", &cloudwatch.EventTargetArgs{
+			Rule: name,
+			Arn:  pulumi.String("arn:aws:sns:ap-northeast-2:123456789012:alerts"),
+		})
 		return err
 	}
 }
@@ -435,6 +463,45 @@ var dataRuleTests = []ruleTest{
 	{
 		rule: "serverlessrepo/stack-name", want: "at 'stackName' failed to satisfy constraint",
 		refused: rotationStackWith(func(a *serverlessrepository.CloudFormationStackArgs) { a.Name = pulumi.String("db_rotation") }),
+	},
+	{
+		rule: "events/rule-name", name: "characters", want: `"name" doesn't comply with restrictions ("^[0-9A-Za-z_.-]+$"): "rotation failed"`,
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) { a.Name = pulumi.String("rotation failed") }, ""),
+		allowed: eventRuleWith(func(a *cloudwatch.EventRuleArgs) { a.Name = pulumi.String("webstack-prod-db.rotation_failed") }, ""),
+	},
+	{
+		rule: "events/rule-name", name: "length", want: `"name" cannot be longer than 64 characters`,
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) { a.Name = pulumi.String(strings.Repeat("r", 65)) }, ""),
+	},
+	{
+		rule: "events/event-pattern", name: "scalar", want: `InvalidEventPatternException: Event pattern is not valid. Reason: "source" must be an object or an array`,
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {
+			a.EventPattern = pulumi.String(`{"source":"aws.secretsmanager","detail":{"eventName":["RotationFailed"]}}`)
+		}, ""),
+		allowed: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {}, ""),
+	},
+	{
+		rule: "events/event-pattern", name: "nested scalar", want: `Reason: "SecretId" must be an object or an array`,
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {
+			a.EventPattern = pulumi.String(`{"source":["aws.secretsmanager"],"detail":{"additionalEventData":{"SecretId":"arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:s"}}}`)
+		}, ""),
+	},
+	{
+		rule: "events/event-pattern", name: "empty array", want: "Reason: Empty arrays are not allowed",
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {
+			a.EventPattern = pulumi.String(`{"source":["aws.secretsmanager"],"detail-type":[]}`)
+		}, ""),
+	},
+	{
+		rule: "events/event-pattern", name: "empty object", want: "Reason: Empty objects are not allowed",
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {
+			a.EventPattern = pulumi.String(`{"source":["aws.secretsmanager"],"detail":{}}`)
+		}, ""),
+	},
+	{
+		rule: "events/target-rule", want: "ResourceNotFoundException: Rule db-rotation-failed does not exist on EventBus default.",
+		refused: eventRuleWith(func(a *cloudwatch.EventRuleArgs) {}, "db-rotation-failed"),
+		allowed: eventRuleWith(func(a *cloudwatch.EventRuleArgs) { a.Name = pulumi.String("db-rotation-failed") }, "db-rotation-failed"),
 	},
 	{
 		rule: "serverlessrepo/rotation-function-name", want: "at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64",

@@ -2,6 +2,7 @@ package mockaws
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -351,6 +352,94 @@ var edgeRules = []Rule{
 			return err
 		},
 	},
+	// wafv2/statement-nesting: the provider's schema nests logical statements (AND, OR, NOT)
+	// at most three levels deep under a rule's statement, and two under a rate-based or
+	// managed rule group statement's scope-down statement (terraform-provider-aws
+	// internal/service/wafv2: webACLRootStatementSchemaLevel = 3, scope_down_statement =
+	// scopeDownStatementSchema(level - 1); the innermost level holds only match statements).
+	// WAF itself accepts deeper nesting (through ruleJson). Deeper rules are refused before
+	// AWS is called: `aws:wafv2/webAcl:WebAcl resource '<name>' has a problem: Invalid or
+	// unknown key. Examine values at '<name>.rules'.` Source: pulumi/pulumi-aws#4868 (the
+	// error, and "WebAclRule only allows three levels of nesting"), the SDK's doc comment of
+	// WebAcl.RuleJson ("more than 3 levels of nested statements").
+	{
+		ID:     "wafv2/statement-nesting",
+		Type:   edgeTypeWebACL,
+		Source: "https://github.com/pulumi/pulumi-aws/issues/4868",
+		Create: func(e *Engine, r *Resource) error {
+			for i := range r.inList("rules") {
+				if !wafNestingFits(r.Input("rules", i, "statement"), wafMaxNesting) {
+					return providerErr("aws:wafv2/webAcl:WebAcl resource '%s' has a problem: Invalid or unknown key. Examine values at '%s.rules'.", r.Name, r.Name)
+				}
+			}
+			return nil
+		},
+	},
+	// wafv2/label-match: a label match statement's scope is LABEL or NAMESPACE, and its key
+	// 1 to 1,024 characters of letters, digits, "_", "-" and ":" (a label or namespace,
+	// "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body"). The provider validates
+	// both before it calls AWS: `invalid value for <path>.label_match_statement.0.key (must
+	// contain only alphanumeric, underscore, hyphen, and colon characters)`, `expected
+	// <path>.label_match_statement.0.scope to be one of ["LABEL" "NAMESPACE"], got <v>`.
+	// Source: WAF API reference, LabelMatchStatement (Key: length 1-1024, pattern
+	// ^[0-9A-Za-z_\-:]+$; Scope: LABEL | NAMESPACE), and the provider's schema
+	// (labelMatchStatementSchema).
+	{
+		ID:     "wafv2/label-match",
+		Type:   edgeTypeWebACL,
+		Source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_LabelMatchStatement.html",
+		Create: func(e *Engine, r *Resource) error {
+			var err error
+			for i := range r.inList("rules") {
+				wafWalkPaths(r.Input("rules", i, "statement"), fmt.Sprintf("rule.%d.statement.0", i), func(st map[string]any, path string) {
+					m := plain.Obj(st["labelMatchStatement"])
+					if m == nil || err != nil {
+						return
+					}
+					path += ".label_match_statement.0"
+					key, scope := plain.Str(m["key"]), plain.Str(m["scope"])
+					switch {
+					case scope != "LABEL" && scope != "NAMESPACE":
+						err = providerErr(`expected %s.scope to be one of ["LABEL" "NAMESPACE"], got %s`, path, scope)
+					case len(key) < 1 || len(key) > 1024:
+						err = providerErr("expected length of %s.key to be in the range (1 - 1024), got %s", path, key)
+					case !wafLabelKey.MatchString(key):
+						err = providerErr("invalid value for %s.key (must contain only alphanumeric, underscore, hyphen, and colon characters)", path)
+					}
+				})
+			}
+			return err
+		},
+	},
+	// wafv2/single-header-name: a field to match's single header is named in lower case (1 to
+	// 40 characters of lower-case letters, digits, "_" and "-"); the API returns header names
+	// in lower case, so the provider refuses anything else: `invalid value for
+	// <path>.field_to_match.0.single_header.0.name (must contain only lowercase alphanumeric
+	// characters, underscores, and hyphens)`. Source: the SDK's doc comment of
+	// WebAclRuleStatementByteMatchStatementFieldToMatchSingleHeader.Name ("This setting must be
+	// provided as lower case characters"), and the provider's schema (fieldToMatchBaseSchema).
+	{
+		ID:     "wafv2/single-header-name",
+		Type:   edgeTypeWebACL,
+		Source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/wafv2/schemas.go",
+		Create: func(e *Engine, r *Resource) error {
+			var err error
+			for i := range r.inList("rules") {
+				wafWalkPaths(r.Input("rules", i, "statement"), fmt.Sprintf("rule.%d.statement.0", i), func(st map[string]any, path string) {
+					for kind, m := range st {
+						h := plain.Obj(plain.Obj(plain.Obj(m)["fieldToMatch"])["singleHeader"])
+						if h == nil || err != nil {
+							continue
+						}
+						if name := plain.Str(h["name"]); !wafHeaderName.MatchString(name) {
+							err = providerErr("invalid value for %s.%s.0.field_to_match.0.single_header.0.name (must contain only lowercase alphanumeric characters, underscores, and hyphens)", path, snake(kind))
+						}
+					}
+				})
+			}
+			return err
+		},
+	},
 	// wafv2/capacity: a web ACL uses at most 5,000 web ACL capacity units (WCUs; above 1,500 it
 	// costs extra). WAF answers `WAFInvalidParameterException: Error reason: You exceeded the
 	// capacity limit for a rule group or web ACL., field: WEB_ACL, parameter: <capacity>`. The
@@ -580,6 +669,79 @@ func wafWalkStatements(v any, f func(map[string]any)) {
 	for _, key := range []string{"rateBasedStatement", "managedRuleGroupStatement"} {
 		wafWalkStatements(plain.Obj(st[key])["scopeDownStatement"], f)
 	}
+}
+
+// wafMaxNesting is how many levels of logical statements the provider's schema takes under a
+// rule's statement (webACLRootStatementSchemaLevel).
+const wafMaxNesting = 3
+
+var (
+	// wafLabelKey is the form of a label match statement's key.
+	wafLabelKey = regexp.MustCompile(`^[0-9A-Za-z_\-:]+$`)
+	// wafHeaderName is the form of a single header's name the provider accepts.
+	wafHeaderName = regexp.MustCompile(`^[0-9a-z_-]{1,40}$`)
+)
+
+// wafNestingFits reports whether a statement's logical statements fit in level levels: each
+// AND, OR or NOT takes one, and a rate-based or managed rule group statement's scope-down
+// statement starts one level lower; at level 0 only match statements remain.
+func wafNestingFits(v any, level int) bool {
+	st := plain.Obj(v)
+	if st == nil {
+		return true
+	}
+	for _, key := range []string{"andStatement", "orStatement", "notStatement"} {
+		nested := plain.Obj(st[key])
+		if nested == nil {
+			continue
+		}
+		if level < 1 {
+			return false
+		}
+		for _, n := range plain.List(nested["statements"]) {
+			if !wafNestingFits(n, level-1) {
+				return false
+			}
+		}
+	}
+	for _, key := range []string{"rateBasedStatement", "managedRuleGroupStatement"} {
+		if sd := plain.Obj(st[key])["scopeDownStatement"]; sd != nil && !wafNestingFits(sd, level-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// wafWalkPaths calls f on a WAF statement and on every statement nested in it, with each
+// one's address as the provider reports it ("rule.0.statement.0.and_statement.0.statement.1").
+func wafWalkPaths(v any, path string, f func(st map[string]any, path string)) {
+	st := plain.Obj(v)
+	if st == nil {
+		return
+	}
+	f(st, path)
+	for _, key := range []string{"andStatement", "orStatement", "notStatement"} {
+		for i, nested := range plain.List(plain.Obj(st[key])["statements"]) {
+			wafWalkPaths(nested, fmt.Sprintf("%s.%s.0.statement.%d", path, snake(key), i), f)
+		}
+	}
+	for _, key := range []string{"rateBasedStatement", "managedRuleGroupStatement"} {
+		wafWalkPaths(plain.Obj(st[key])["scopeDownStatement"], fmt.Sprintf("%s.%s.0.scope_down_statement.0", path, snake(key)), f)
+	}
+}
+
+// snake spells a camelCase input name as the provider's schema does: "andStatement" ->
+// "and_statement".
+func snake(name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			b.WriteByte('_')
+			c += 'a' - 'A'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // managedRuleGroupCapacity is the capacity (WCUs) of AWS managed rule groups, as the WAF

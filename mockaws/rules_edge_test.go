@@ -150,6 +150,47 @@ func wafAndRule(statements ...wafv2.WebAclRuleStatementInput) *wafv2.WebAclRuleA
 	}
 }
 
+// wafAnd, wafOr and wafNot combine statements.
+func wafAnd(statements ...wafv2.WebAclRuleStatementInput) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{Statements: wafv2.WebAclRuleStatementArray(statements)}}
+}
+
+func wafOr(statements ...wafv2.WebAclRuleStatementInput) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{OrStatement: &wafv2.WebAclRuleStatementOrStatementArgs{Statements: wafv2.WebAclRuleStatementArray(statements)}}
+}
+
+func wafNot(statement wafv2.WebAclRuleStatementInput) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{Statements: wafv2.WebAclRuleStatementArray{statement}}}
+}
+
+// wafLabel matches a label (scope LABEL) or a namespace (NAMESPACE).
+func wafLabel(scope, key string) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{LabelMatchStatement: &wafv2.WebAclRuleStatementLabelMatchStatementArgs{Scope: pulumi.String(scope), Key: pulumi.String(key)}}
+}
+
+// wafHeaderStartsWith matches a header's value, lower-cased, by its start.
+func wafHeaderStartsWith(header, prefix string) *wafv2.WebAclRuleStatementArgs {
+	return &wafv2.WebAclRuleStatementArgs{ByteMatchStatement: &wafv2.WebAclRuleStatementByteMatchStatementArgs{
+		FieldToMatch: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchArgs{
+			SingleHeader: &wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchSingleHeaderArgs{Name: pulumi.String(header)},
+		},
+		PositionalConstraint: pulumi.String("STARTS_WITH"),
+		SearchString:         pulumi.String(prefix),
+		TextTransformations: wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArray{
+			&wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArgs{Priority: pulumi.Int(0), Type: pulumi.String("LOWERCASE")},
+		},
+	}}
+}
+
+// wafScopedRateRule is a blocking per-IP rate-based rule narrowed by a scope-down statement.
+func wafScopedRateRule(scope *wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs) *wafv2.WebAclRuleArgs {
+	r := wafRateRule(2000, 300)
+	r.Statement = &wafv2.WebAclRuleStatementArgs{RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
+		Limit: pulumi.Int(2000), AggregateKeyType: pulumi.String("IP"), EvaluationWindowSec: pulumi.Int(300), ScopeDownStatement: scope,
+	}}
+	return r
+}
+
 // s3BucketWithOwnership registers a bucket and its ownership controls, then what more adds.
 func s3BucketWithOwnership(ownership string, more func(ctx *pulumi.Context, b *s3.BucketV2, o *s3.BucketOwnershipControls) error) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
@@ -341,6 +382,45 @@ var edgeRuleTests = []ruleTest{
 		rule: "wafv2/logical-statement-arity", want: "You haven't met a minimum requirement for a threshold setting. Examples include a rule group capacity setting that's too low and an OR statement with only one nested statement., field: AND_STATEMENT, parameter: AndStatement",
 		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(8192))}, nil),
 		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(8192), wafSizeOver(4096))}, nil),
+	},
+	{
+		// AND(size, NOT(AND(size, OR(size, size)))): a logical statement on a fourth level.
+		rule: "wafv2/statement-nesting", name: "rule statement", want: "aws:wafv2/webAcl:WebAcl resource 'waf' has a problem: Invalid or unknown key. Examine values at 'waf.rules'.",
+		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafNot(wafAnd(wafSizeOver(2), wafOr(wafSizeOver(3), wafSizeOver(4)))))}, nil),
+		// AND(OR(label, label), NOT(AND(path, header))): three levels, the edge tier's upload exception.
+		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(
+			wafOr(wafLabel("LABEL", "awswaf:managed:aws:core-rule-set:GenericLFI_Body"), wafLabel("LABEL", "awswaf:managed:aws:core-rule-set:GenericRFI_Body")),
+			wafNot(wafAnd(wafSizeOver(2), wafHeaderStartsWith("content-type", "multipart/form-data"))),
+		)}, nil),
+	},
+	{
+		// A scope-down statement starts a level lower: AND(NOT(OR(...))) is one too many there.
+		rule: "wafv2/statement-nesting", name: "scope-down", want: "Invalid or unknown key. Examine values at 'waf.rules'.",
+		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafScopedRateRule(&wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs{
+			AndStatement: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementAndStatementArgs{Statements: wafv2.WebAclRuleStatementArray{
+				wafSizeOver(1), wafNot(wafOr(wafSizeOver(2), wafSizeOver(3))),
+			}},
+		})}, nil),
+		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafScopedRateRule(&wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs{
+			AndStatement: &wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementAndStatementArgs{Statements: wafv2.WebAclRuleStatementArray{
+				wafSizeOver(1), wafNot(wafSizeOver(2)),
+			}},
+		})}, nil),
+	},
+	{
+		rule: "wafv2/label-match", name: "key", want: "invalid value for rule.0.statement.0.and_statement.0.statement.1.label_match_statement.0.key (must contain only alphanumeric, underscore, hyphen, and colon characters)",
+		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafLabel("LABEL", "awswaf:managed:aws:core-rule-set:CrossSiteScripting Body"))}, nil),
+		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafLabel("LABEL", "awswaf:managed:aws:core-rule-set:CrossSiteScripting_Body"))}, nil),
+	},
+	{
+		rule: "wafv2/label-match", name: "scope", want: `expected rule.0.statement.0.and_statement.0.statement.1.label_match_statement.0.scope to be one of ["LABEL" "NAMESPACE"], got label`,
+		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafLabel("label", "awswaf:managed:aws:core-rule-set:GenericLFI_Body"))}, nil),
+		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafLabel("NAMESPACE", "awswaf:managed:aws:core-rule-set:"))}, nil),
+	},
+	{
+		rule: "wafv2/single-header-name", want: "invalid value for rule.0.statement.0.and_statement.0.statement.1.byte_match_statement.0.field_to_match.0.single_header.0.name (must contain only lowercase alphanumeric characters, underscores, and hyphens)",
+		refused: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafHeaderStartsWith("Content-Type", "multipart/form-data"))}, nil),
+		allowed: wafACL("us-east-1", "CLOUDFRONT", wafv2.WebAclRuleArray{wafAndRule(wafSizeOver(1), wafHeaderStartsWith("content-type", "multipart/form-data"))}, nil),
 	},
 	{
 		// 1,500 WCUs of managed rule groups, and 28 XSS rules of 140 (40 and ten text

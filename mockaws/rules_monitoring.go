@@ -128,13 +128,21 @@ var monitoringRules = []Rule{
 		},
 	},
 	// cloudwatch/alarm-evaluation-window: EvaluationPeriods × Period is at most one day for a
-	// period under an hour and at most seven days otherwise; AWS answers
-	// `InvalidParameterCombination: Metrics cannot be checked across more than a day
-	// (EvaluationPeriods * Period must be <= 86400).` (the code and wording of Eucalyptus's
-	// CloudWatch, an API-compatible implementation; no tracker quotes AWS's own answer).
-	// Source: CloudWatch API Reference, PutMetricAlarm (EvaluationPeriods), and CloudWatch
-	// User Guide, "CloudWatch service quotas" (alarm evaluation period). webstack's alarms are
-	// checked against one day by internal/alarm (Spec.Validate).
+	// period under an hour and at most seven days otherwise (CloudWatch API Reference,
+	// PutMetricAlarm, Period: "An alarm's total current evaluation period can be no longer than
+	// seven days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds.
+	// For alarms with a period of less than one hour (3,600 seconds), the total evaluation period
+	// can't be longer than one day (86,400 seconds)."). AWS answers `ValidationError: Metrics
+	// cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800)
+	// for alarms using period >= 3600`, and for a shorter period `ValidationError: Metrics cannot
+	// be checked across more than a day (EvaluationPeriods * Period must be <= 86400) for alarms
+	// using period < 3600`. Evidence: the week text and its ValidationError code are quoted
+	// verbatim from a real PutMetricAlarm answer (a terraform apply) in public projects' code
+	// found through the code index; the day text is the same message's other branch as an
+	// AWS-compatible implementation words it, which no tracker quotes from AWS. The wording this
+	// rule had before (InvalidParameterCombination, no "for alarms using …") is Eucalyptus's
+	// reimplementation, not AWS's. webstack's alarms are checked against one day by
+	// internal/alarm (Spec.Validate).
 	{
 		ID:     "cloudwatch/alarm-evaluation-window",
 		Type:   monMetricAlarm,
@@ -147,19 +155,23 @@ var monitoringRules = []Rule{
 			}
 			switch total := p * n; {
 			case p < 3600 && total > 86400:
-				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
-					"Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+					"Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400) for alarms using period < 3600")
 			case total > 604800:
-				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "InvalidParameterCombination",
-					"Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
+				return apiErr("creating CloudWatch Metric Alarm ("+r.inStr("name")+")", "CloudWatch: PutMetricAlarm", "ValidationError",
+					"Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800) for alarms using period >= 3600")
 			}
 			return nil
 		},
 	},
 	// cloudwatch/alarm-datapoints: DatapointsToAlarm is at most EvaluationPeriods; AWS
 	// answers `ValidationError: DatapointsToAlarm must be less than or equal to
-	// EvaluationPeriods` (hashicorp/terraform#24070). Source: CloudWatch User Guide, "Using
-	// Amazon CloudWatch alarms" (M out of N).
+	// EvaluationPeriods`. Evidence: hashicorp/terraform#24070 quotes that answer from a real
+	// apply ("Creating metric alarm failed: ValidationError: DatapointsToAlarm must be less than
+	// or equal to EvaluationPeriods"); AWS-compatible emulators that raise
+	// InvalidParameterValue with the same message are reimplementations, and the one answer
+	// captured from AWS says ValidationError, so the rule keeps it. Source: that issue, and
+	// CloudWatch User Guide, "Using Amazon CloudWatch alarms" (M out of N).
 	{
 		ID:     "cloudwatch/alarm-datapoints",
 		Type:   monMetricAlarm,

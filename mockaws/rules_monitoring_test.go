@@ -190,12 +190,13 @@ var monitoringRuleTests = []ruleTest{
 		allowed: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period = pulumi.Int(30) }),
 	},
 	{
-		rule: "cloudwatch/alarm-evaluation-window", want: "InvalidParameterCombination: Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).",
+		rule: "cloudwatch/alarm-evaluation-window", want: "ValidationError: Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400) for alarms using period < 3600",
 		refused: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(300), pulumi.Int(289) }),
 		allowed: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(300), pulumi.Int(288) }),
 	},
 	{
-		rule: "cloudwatch/alarm-evaluation-window", name: "hourly", want: "across more than a week",
+		rule: "cloudwatch/alarm-evaluation-window", name: "hourly",
+		want:    "ValidationError: Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800) for alarms using period >= 3600",
 		refused: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(3600), pulumi.Int(169) }),
 		allowed: alarm(func(a *cloudwatch.MetricAlarmArgs) { a.Period, a.EvaluationPeriods = pulumi.Int(3600), pulumi.Int(168) }),
 	},

@@ -206,17 +206,26 @@ var networkRules = append([]Rule{
 			return nil
 		},
 	},
-	// ec2/nat-gateway-internet-gateway: a public NAT gateway can be created only once its
-	// VPC has an internet gateway attached; AWS answers `Gateway.NotAttached: Network vpc-… is
-	// not attached to any internet gateway` (aws-samples/cfn101-workshop#165). Nothing orders
-	// the NAT gateway after the internet gateway but a dependency (they share only the VPC),
-	// so the rule asks for one, as the pulumi-aws NatGateway docs recommend ("it's recommended
-	// to denote that the NAT Gateway depends on the Internet Gateway for the VPC in which the
-	// NAT Gateway's subnet is located"). Source: Amazon VPC User Guide, "NAT gateways".
+	// ec2/nat-gateway-internet-gateway: a public NAT gateway works only once its VPC has an
+	// internet gateway attached. CreateNatGateway accepts the request either way; without the
+	// gateway the NAT gateway goes to state "failed" with failure code Gateway.NotAttached and
+	// the message "Network vpc-… has no Internet gateway attached" (EC2 API Reference,
+	// NatGateway, failureCode and failureMessage; CloudFormation reports it as "NatGateway nat-…
+	// is in state failed and hence failed to stabilize. Detailed failure message: Network vpc-…
+	// has no Internet gateway attached", giantswarm/aws-operator#1234). The provider's waiter
+	// then fails the create with `waiting for EC2 NAT Gateway (nat-…) create: unexpected state
+	// 'failed', wanted target 'available'. last error: Gateway.NotAttached: Network vpc-… has no
+	// Internet gateway attached` (terraform-provider-aws internal/service/ec2,
+	// waitNATGatewayCreated, which sets the last error from the failure code and message; the
+	// same waiter's answer in hashicorp/terraform-provider-aws#709). Nothing orders the NAT
+	// gateway after the internet gateway but a dependency (they share only the VPC), so the
+	// rule asks for one, direct or through other resources (the Elastic IP, say), as the
+	// pulumi-aws NatGateway docs recommend ("it's recommended to denote that the NAT Gateway
+	// depends on the Internet Gateway for the VPC in which the NAT Gateway's subnet is located").
 	{
 		ID:     "ec2/nat-gateway-internet-gateway",
 		Type:   nwNATGateway,
-		Source: "https://github.com/aws-samples/cfn101-workshop/issues/165",
+		Source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html",
 		Create: func(e *Engine, r *Resource) error {
 			if r.inStr("connectivityType") == "private" {
 				return nil
@@ -226,12 +235,11 @@ var networkRules = append([]Rule{
 				return nil
 			}
 			vpcID := subnet.inStr("vpcId")
-			for _, igw := range e.Registered(nwInternetGateway, func(g *Resource) bool { return g.inStr("vpcId") == vpcID }) {
-				if e.dependsOn(r, igw) {
-					return nil
-				}
+			if e.dependsOnInternetGateway(r, vpcID) {
+				return nil
 			}
-			return apiErr("creating EC2 NAT Gateway", "EC2: CreateNatGateway", "Gateway.NotAttached", "Network %s is not attached to any internet gateway", vpcID)
+			return providerErr("waiting for EC2 NAT Gateway (%s) create: unexpected state 'failed', wanted target 'available'. last error: "+
+				"Gateway.NotAttached: Network %s has no Internet gateway attached", e.physicalID(r), vpcID)
 		},
 	},
 	// ec2/eip-domain: an Elastic IP's domain is "vpc" or "standard"; the provider refuses
@@ -290,7 +298,138 @@ var networkRules = append([]Rule{
 			return nil
 		},
 	},
-}, append(sgRuleRules(nwIngressRule, "ingress", "AuthorizeSecurityGroupIngress"), sgRuleRules(nwEgressRule, "egress", "AuthorizeSecurityGroupEgress")...)...)
+}, append(append(sgRuleRules(nwIngressRule, "ingress", "AuthorizeSecurityGroupIngress"), sgRuleRules(nwEgressRule, "egress", "AuthorizeSecurityGroupEgress")...), albNetworkRules...)...)
+
+// albNetworkRules are the rules that judge an Application Load Balancer by the network it is
+// placed in.
+var albNetworkRules = []Rule{
+	// elbv2/alb-internet-gateway: an internet-facing load balancer can be created only in a VPC
+	// with an internet gateway attached; AWS answers `InvalidSubnet: VPC vpc-… has no internet
+	// gateway` (openshift/installer#1110, giantswarm/aws-operator#1231,
+	// aws-cloudformation/aws-cloudformation-templates#75, hashicorp/terraform-provider-aws#4587).
+	// The load balancer and the gateway share only the VPC, so nothing but a dependency orders
+	// them, and without one the two are created at once and race: CloudFormation's DependsOn
+	// guide lists load balancers among the resources that depend on the VPC's gateway
+	// attachment. The rule asks for a dependency on an internet gateway of the VPC of the load
+	// balancer's subnets, direct or through other resources (the public route, say). It judges
+	// only subnets and VPCs the mock registered.
+	{
+		ID:     "elbv2/alb-internet-gateway",
+		Type:   ctLoadBalancer,
+		Source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment",
+		Create: func(e *Engine, r *Resource) error {
+			if r.inBool("internal") {
+				return nil
+			}
+			for _, s := range r.inList("subnets") {
+				sub := e.byRef(nwSubnet, fmt.Sprint(s))
+				if sub == nil {
+					continue
+				}
+				vpc := e.byRef(nwVPC, sub.inStr("vpcId"))
+				if vpc == nil || e.dependsOnInternetGateway(r, vpc.ID) {
+					continue
+				}
+				return apiErr(fmt.Sprintf("creating ELBv2 %s Load Balancer (%s)", lbType(r), r.Name), "Elastic Load Balancing v2: CreateLoadBalancer",
+					"InvalidSubnet", "VPC %s has no internet gateway", vpc.ID)
+			}
+			return nil
+		},
+	},
+	// elbv2/alb-subnet-size: each of an Application Load Balancer's subnets is at least a /27.
+	// The Application Load Balancer guide asks for "a CIDR block with at least a /27 bitmask
+	// (for example, 10.0.0.0/27)" and at least eight free addresses in each subnet, so that the
+	// load balancer can scale (quoted in kubernetes-sigs/aws-load-balancer-controller#1333);
+	// when a subnet has fewer than eight free addresses, CreateLoadBalancer answers
+	// `InvalidSubnet: Not enough IP space available in subnet-…. ELB requires at least 8 free IP
+	// addresses in each subnet.` (aws/aws-rfdk#621, kubernetes-sigs/aws-load-balancer-controller#1233).
+	// The API counts free addresses, and a /28 has 11 after the 5 AWS reserves, so an empty /28
+	// may pass CreateLoadBalancer: the rule is stricter than the API, as the guide is, because
+	// the load balancer's own nodes, the NAT gateway and the bastion share the public subnet
+	// and the load balancer needs room to scale into. Config check: webstack:network.cidr
+	// (at most a /22, network.MaxVPCPrefix).
+	{
+		ID:     "elbv2/alb-subnet-size",
+		Type:   ctLoadBalancer,
+		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer",
+		Create: func(e *Engine, r *Resource) error {
+			if lbType(r) != "application" {
+				return nil
+			}
+			for _, s := range r.inList("subnets") {
+				sub := e.byRef(nwSubnet, fmt.Sprint(s))
+				if sub == nil {
+					continue
+				}
+				if p, err := netip.ParsePrefix(sub.inStr("cidrBlock")); err == nil && p.Addr().Is4() && p.Bits() > 27 {
+					return apiErr(fmt.Sprintf("creating ELBv2 application Load Balancer (%s)", r.Name), "Elastic Load Balancing v2: CreateLoadBalancer",
+						"InvalidSubnet", "Not enough IP space available in %s. ELB requires at least 8 free IP addresses in each subnet.", sub.ID)
+				}
+			}
+			return nil
+		},
+	},
+}
+
+// lbType returns a load balancer's type as the provider defaults it: "application".
+func lbType(r *Resource) string {
+	if t := r.inStr("loadBalancerType"); t != "" {
+		return t
+	}
+	return "application"
+}
+
+// dependsOnInternetGateway reports whether r depends, directly or through the dependencies of
+// the resources it depends on, on an internet gateway registered for vpcID.
+func (e *Engine) dependsOnInternetGateway(r *Resource, vpcID string) bool {
+	gateways := map[string]bool{}
+	for _, g := range e.Registered(nwInternetGateway, func(g *Resource) bool { return g.inStr("vpcId") == vpcID }) {
+		gateways[g.URN] = true
+	}
+	if len(gateways) == 0 {
+		return false
+	}
+	return e.dependsOn(r, func(urn string) bool { return gateways[urn] })
+}
+
+// dependsOn reports whether r depends, directly or transitively through the recorded
+// dependencies of registered resources, on a resource whose URN satisfies match. The mock
+// monitor records resources as the program registers them, not as the engine creates them, so
+// only a dependency orders them; a provider double (Live) records them as they are created, so
+// a matching resource it holds was created before r.
+func (e *Engine) dependsOn(r *Resource, match func(urn string) bool) bool {
+	byURN := map[string]*Resource{}
+	e.mu.Lock()
+	for _, x := range e.resources {
+		byURN[x.URN] = x
+	}
+	e.mu.Unlock()
+	if e.Live {
+		for urn := range byURN {
+			if match(urn) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	queue := append([]string(nil), r.Dependencies...)
+	for len(queue) > 0 {
+		urn := queue[0]
+		queue = queue[1:]
+		if seen[urn] {
+			continue
+		}
+		seen[urn] = true
+		if match(urn) {
+			return true
+		}
+		if d := byURN[urn]; d != nil {
+			queue = append(queue, d.Dependencies...)
+		}
+	}
+	return false
+}
 
 // sgRuleRules returns the rules of one direction's security group rule type
 // (vpc.SecurityGroupIngressRule or vpc.SecurityGroupEgressRule), both of which the provider

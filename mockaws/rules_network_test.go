@@ -2,8 +2,10 @@ package mockaws
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -50,9 +52,18 @@ func interfaceEndpoint(dnsHostnames bool) pulumi.RunFunc {
 	}
 }
 
+// How a test resource is ordered after the internet gateway.
+const (
+	noDependency = iota
+	directDependency
+	// transitiveDependency orders the resource after another one that depends on the gateway.
+	transitiveDependency
+)
+
 // natGateway registers a VPC, a public subnet, an internet gateway, an EIP and a NAT gateway,
-// which depends on the internet gateway when dependsOnIGW is set.
-func natGateway(dependsOnIGW bool) pulumi.RunFunc {
+// which depends on the internet gateway as order says: not at all, directly, or through the
+// Elastic IP (which depends on the gateway).
+func natGateway(order int) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		v, err := vpcWith(ctx, "10.0.0.0/16", true)
 		if err != nil {
@@ -66,15 +77,71 @@ func natGateway(dependsOnIGW bool) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		eip, err := ec2.NewEip(ctx, "eip", &ec2.EipArgs{Domain: pulumi.String("vpc")})
+		var eipOpts, opts []pulumi.ResourceOption
+		switch order {
+		case directDependency:
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{igw}))
+		case transitiveDependency:
+			eipOpts = append(eipOpts, pulumi.DependsOn([]pulumi.Resource{igw}))
+		}
+		// The NAT gateway depends on the Elastic IP through its allocationId.
+		eip, err := ec2.NewEip(ctx, "eip", &ec2.EipArgs{Domain: pulumi.String("vpc")}, eipOpts...)
 		if err != nil {
 			return err
 		}
-		var opts []pulumi.ResourceOption
-		if dependsOnIGW {
-			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{igw}))
-		}
 		_, err = ec2.NewNatGateway(ctx, "nat", &ec2.NatGatewayArgs{SubnetId: s.ID(), AllocationId: eip.AllocationId}, opts...)
+		return err
+	}
+}
+
+// albInVPC registers a VPC, an internet gateway, a public route through it, two subnets of
+// the given size in two AZs and an application load balancer in them (internal or
+// internet-facing), ordered after the gateway as order says: not at all, directly, or through
+// the route (which references the gateway).
+func albInVPC(size string, internal bool, order int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		v, err := vpcWith(ctx, "10.0.0.0/16", true)
+		if err != nil {
+			return err
+		}
+		igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: v.ID()})
+		if err != nil {
+			return err
+		}
+		rt, err := ec2.NewRouteTable(ctx, "public", &ec2.RouteTableArgs{VpcId: v.ID()})
+		if err != nil {
+			return err
+		}
+		route, err := ec2.NewRoute(ctx, "public-default", &ec2.RouteArgs{
+			RouteTableId: rt.ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID(),
+		})
+		if err != nil {
+			return err
+		}
+		first := netip.MustParsePrefix(size)
+		var ids pulumi.StringArray
+		for i, az := range []string{"ap-northeast-2a", "ap-northeast-2b"} {
+			base := first.Addr().As4()
+			base[2] += byte(i)
+			s, err := ec2.NewSubnet(ctx, fmt.Sprintf("public-%d", i), &ec2.SubnetArgs{
+				VpcId: v.ID(), AvailabilityZone: pulumi.String(az),
+				CidrBlock: pulumi.String(netip.PrefixFrom(netip.AddrFrom4(base), first.Bits()).String()),
+			})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, s.ID().ToStringOutput())
+		}
+		var opts []pulumi.ResourceOption
+		switch order {
+		case directDependency:
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{igw}))
+		case transitiveDependency:
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{route}))
+		}
+		_, err = lb.NewLoadBalancer(ctx, "alb", &lb.LoadBalancerArgs{
+			LoadBalancerType: pulumi.String("application"), Internal: pulumi.Bool(internal), Subnets: ids,
+		}, opts...)
 		return err
 	}
 }
@@ -261,9 +328,39 @@ var networkRuleTests = append([]ruleTest{
 		},
 	},
 	{
-		rule: "ec2/nat-gateway-internet-gateway", want: "Gateway.NotAttached: Network vpc-",
-		refused: natGateway(false),
-		allowed: natGateway(true),
+		rule:    "ec2/nat-gateway-internet-gateway",
+		want:    "waiting for EC2 NAT Gateway (nat-",
+		refused: natGateway(noDependency),
+		allowed: natGateway(directDependency),
+	},
+	{
+		rule: "ec2/nat-gateway-internet-gateway", name: "through the Elastic IP",
+		want:    "create: unexpected state 'failed', wanted target 'available'. last error: Gateway.NotAttached: Network vpc-",
+		refused: natGateway(noDependency),
+		allowed: natGateway(transitiveDependency),
+	},
+	{
+		rule: "elbv2/alb-internet-gateway", want: "InvalidSubnet: VPC vpc-",
+		refused: albInVPC("10.0.0.0/24", false, noDependency),
+		allowed: albInVPC("10.0.0.0/24", false, directDependency),
+	},
+	{
+		rule: "elbv2/alb-internet-gateway", name: "through the public route",
+		want:    "has no internet gateway",
+		refused: albInVPC("10.0.0.0/24", false, noDependency),
+		allowed: albInVPC("10.0.0.0/24", false, transitiveDependency),
+	},
+	{
+		// An internal load balancer needs no internet gateway.
+		rule: "elbv2/alb-internet-gateway", name: "internal",
+		want:    "has no internet gateway",
+		refused: albInVPC("10.0.0.0/24", false, noDependency),
+		allowed: albInVPC("10.0.0.0/24", true, noDependency),
+	},
+	{
+		rule: "elbv2/alb-subnet-size", want: "InvalidSubnet: Not enough IP space available in subnet-",
+		refused: albInVPC("10.0.0.0/28", false, directDependency),
+		allowed: albInVPC("10.0.0.0/27", false, directDependency),
 	},
 	{
 		rule: "ec2/eip-domain", want: `expected domain to be one of ["vpc" "standard"], got VPC`,

@@ -53,6 +53,13 @@ var dataStates = map[string]stateFunc{
 			})
 		}
 	},
+	// An EventBridge rule on the default bus is named (auto-named without a name) and
+	// identified by that name, its ARN "arn:aws:events:<region>:<account>:rule/<name>".
+	"aws:cloudwatch/eventRule:EventRule": func(e *Engine, r *Resource, s resource.PropertyMap) {
+		name := autoName(r, s)
+		s["name"] = resource.NewProperty(name)
+		s["arn"] = resource.NewProperty(e.arn("events", "rule/"+name))
+	},
 	"aws:rds/parameterGroup:ParameterGroup":   namedState("rds", "pg:"),
 	"aws:rds/optionGroup:OptionGroup":         namedState("rds", "og:"),
 	"aws:rds/subnetGroup:SubnetGroup":         namedState("rds", "subgrp:"),

@@ -35,6 +35,8 @@ var awsTypes = map[string]reflect.Type{
 	"aws:cloudfront/originAccessControl:OriginAccessControl":               reflect.TypeOf(cloudfront.OriginAccessControl{}),
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":           reflect.TypeOf(cloudfront.ResponseHeadersPolicy{}),
 	"aws:cloudwatch/dashboard:Dashboard":                                   reflect.TypeOf(cloudwatch.Dashboard{}),
+	"aws:cloudwatch/eventRule:EventRule":                                   reflect.TypeOf(cloudwatch.EventRule{}),
+	"aws:cloudwatch/eventTarget:EventTarget":                               reflect.TypeOf(cloudwatch.EventTarget{}),
 	"aws:cloudwatch/logGroup:LogGroup":                                     reflect.TypeOf(cloudwatch.LogGroup{}),
 	"aws:cloudwatch/metricAlarm:MetricAlarm":                               reflect.TypeOf(cloudwatch.MetricAlarm{}),
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                    reflect.TypeOf(ec2.DefaultSecurityGroup{}),

@@ -23,11 +23,13 @@ import (
 // waiting period KMS allows, since nothing can decrypt a message queued under a deleted key.
 const KeyDeletionWindowDays = 30
 
-// Publishers are the AWS services that publish to the alert topic. Each needs sns:Publish in
-// the topic policy and, because the topic is encrypted with a customer-managed key, kms:Decrypt
-// and kms:GenerateDataKey* in the key policy: without the key grant an alarm deploys cleanly and
-// delivers nothing (CONTROLS gotcha 19).
-var Publishers = []string{"cloudwatch.amazonaws.com", "events.rds.amazonaws.com"}
+// Publishers are the AWS services that publish to the alert topic: CloudWatch alarms, RDS event
+// subscriptions and EventBridge rules (the data tier's failed-rotation rule). Each needs
+// sns:Publish in the topic policy and, because the topic is encrypted with a customer-managed
+// key, kms:Decrypt and kms:GenerateDataKey* in the key policy: without the key grant an alarm
+// deploys cleanly and delivers nothing (Amazon SNS Developer Guide, "Enable compatibility
+// between event sources from AWS services and encrypted topics").
+var Publishers = []string{"cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "events.amazonaws.com"}
 
 var topicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
@@ -189,14 +191,21 @@ func alertKeyPolicy(a *AlertsArgs) (string, error) {
 			// (the topic policy), which is the only place the key is used.
 			{"Sid": "RdsEventsEncrypt", "Effect": "Allow", "Principal": map[string]any{"Service": Publishers[1]},
 				"Action": []string{"kms:Decrypt", "kms:GenerateDataKey*"}, "Resource": "*"},
+			// EventBridge rules: unconditioned as AWS documents it for a rule's encrypted SNS
+			// target, since EventBridge's delivery to SNS carries no aws:SourceAccount or
+			// aws:SourceArn for a condition to match (EventBridge User Guide, "Using
+			// resource-based policies for Amazon EventBridge", Amazon SNS permissions).
+			{"Sid": "EventBridgeRulesEncrypt", "Effect": "Allow", "Principal": map[string]any{"Service": Publishers[2]},
+				"Action": []string{"kms:Decrypt", "kms:GenerateDataKey*"}, "Resource": "*"},
 		},
 	})
 	return string(b), err
 }
 
-// alertTopicPolicy limits the topic to the account (management, subscriptions, publishing) and
-// to CloudWatch alarms and RDS events of the account. An encrypted topic accepts requests only
-// over HTTPS, so no statement needs to deny plain HTTP.
+// alertTopicPolicy limits the topic to the account (management, subscriptions, publishing), to
+// CloudWatch alarms and RDS events of the account, and to EventBridge rules (which AWS lets no
+// condition narrow). An encrypted topic accepts requests only over HTTPS, so no statement needs
+// to deny plain HTTP.
 func alertTopicPolicy(a *AlertsArgs, topicARN string) (string, error) {
 	root := fmt.Sprintf("arn:%s:iam::%s:root", a.Partition, a.AccountID)
 	account := map[string]any{"aws:SourceAccount": a.AccountID}
@@ -219,6 +228,12 @@ func alertTopicPolicy(a *AlertsArgs, topicARN string) (string, error) {
 					"StringEquals": account,
 					"ArnLike":      map[string]any{"aws:SourceArn": fmt.Sprintf("arn:%s:rds:%s:%s:*", a.Partition, a.Region, a.AccountID)},
 				}},
+			// "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
+			// (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge",
+			// Amazon SNS permissions): a condition here would never match, and every rule's
+			// delivery would fail with only the rule's FailedInvocations metric to show it.
+			{"Sid": "EventBridgeRulesPublish", "Effect": "Allow", "Principal": map[string]any{"Service": Publishers[2]},
+				"Action": "sns:Publish", "Resource": topicARN},
 		},
 	})
 	return string(b), err

@@ -89,6 +89,10 @@ func TestAlerts(t *testing.T) {
 	if kp["CloudWatchAlarmsEncrypt"].Condition["StringEquals"]["aws:SourceAccount"] != mockaws.AccountID {
 		t.Errorf("CloudWatch's key grant is not limited to the account: %+v", kp["CloudWatchAlarmsEncrypt"])
 	}
+	// EventBridge's delivery to an encrypted topic carries no source condition keys to KMS.
+	if c := kp["EventBridgeRulesEncrypt"].Condition; c != nil {
+		t.Errorf("EventBridge's key grant has a condition AWS does not support for it: %+v", c)
+	}
 
 	policy := res.Find("aws:sns/topicPolicy:TopicPolicy", "alerts-topic-policy")
 	arn := topic.Output("arn")
@@ -96,14 +100,20 @@ func TestAlerts(t *testing.T) {
 		t.Errorf("topic policy is attached to %v, want %v", policy.Input("arn"), arn)
 	}
 	tp := statements(t, policy.Input("policy"))
-	if len(tp) != 3 {
-		t.Errorf("topic policy has %d statements, want 3: %v", len(tp), tp)
+	if len(tp) != 4 {
+		t.Errorf("topic policy has %d statements, want 4: %v", len(tp), tp)
 	}
 	for sid, s := range tp {
 		if s.Resource != arn || s.Effect != "Allow" {
 			t.Errorf("statement %s: %+v is not an Allow on the topic", sid, s)
 		}
-		if svc, ok := s.Principal.(map[string]any)["Service"]; ok {
+		if svc, ok := s.Principal.(map[string]any)["Service"]; ok && svc == "events.amazonaws.com" {
+			// AWS: "You can't use Condition blocks in Amazon SNS topic policies for
+			// EventBridge"; one here would drop every rule's notification.
+			if s.Action != "sns:Publish" || s.Condition != nil {
+				t.Errorf("EventBridge's statement must grant sns:Publish with no condition: %+v", s)
+			}
+		} else if ok {
 			if s.Action != "sns:Publish" || s.Condition["StringEquals"]["aws:SourceAccount"] != mockaws.AccountID || s.Condition["ArnLike"]["aws:SourceArn"] == "" {
 				t.Errorf("%s may publish without being limited to this account's resources: %+v", svc, s)
 			}

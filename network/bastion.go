@@ -29,6 +29,25 @@ type BastionArgs struct {
 	Public bool
 	// Partition is the AWS partition ("aws") for managed policy ARNs. Required.
 	Partition string
+	// AMI is the image to launch, as the caller looked it up (LookupBastionAMI), so that a
+	// failed lookup stops the caller before anything is registered. Optional. Defaults to
+	// looking up AL2023ARM64Parameter before the bastion registers any resource of its own.
+	AMI string
+	// DependsOn are resources the instance must be created after: with Public, the network's
+	// PublicPath (an instance with a public address depends on the VPC's internet gateway,
+	// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment).
+	// Optional.
+	DependsOn []pulumi.Resource
+}
+
+// LookupBastionAMI returns the AMI that AL2023ARM64Parameter names in the region of the
+// invoke's provider.
+func LookupBastionAMI(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (string, error) {
+	p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: AL2023ARM64Parameter}, opts...)
+	if err != nil {
+		return "", fmt.Errorf("looking up the bastion's AMI (SSM parameter %s): %w", AL2023ARM64Parameter, err)
+	}
+	return p.Value, nil
 }
 
 // Bastion is the administrators' way into the VPC: an SSM-managed Amazon Linux 2023 instance.
@@ -56,9 +75,12 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	}
 	parent := pulumi.Parent(b)
 
-	ami, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: AL2023ARM64Parameter}, pulumi.Parent(b))
-	if err != nil {
-		return nil, fmt.Errorf("bastion: ami parameter %s: %w", AL2023ARM64Parameter, err)
+	ami := args.AMI
+	if ami == "" {
+		var err error
+		if ami, err = LookupBastionAMI(ctx, pulumi.Parent(b)); err != nil {
+			return nil, fmt.Errorf("bastion: %w", err)
+		}
 	}
 
 	trust, err := json.Marshal(map[string]any{
@@ -93,7 +115,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	}
 
 	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
-		Ami:                      pulumi.String(ami.Value),
+		Ami:                      pulumi.String(ami),
 		InstanceType:             pulumi.String(instanceType),
 		SubnetId:                 args.SubnetID,
 		VpcSecurityGroupIds:      pulumi.StringArray{args.SecurityGroupID},
@@ -105,14 +127,17 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 			HttpTokens:              pulumi.String("required"),
 			HttpPutResponseHopLimit: pulumi.Int(1),
 		},
+		// The root volume takes the size of the AMI's snapshot: a fixed size smaller than a
+		// later AMI's snapshot fails RunInstances with `InvalidBlockDeviceMapping: Volume of size
+		// 8GB is smaller than snapshot 'snap-…', expect size >= …GB`
+		// (AviatrixSystems/terraform-modules#105).
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
 			Encrypted:           pulumi.Bool(true),
 			VolumeType:          pulumi.String("gp3"),
-			VolumeSize:          pulumi.Int(8),
 			DeleteOnTermination: pulumi.Bool(true),
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-bastion", ctx.Project(), ctx.Stack())},
-	}, parent,
+	}, parent, pulumi.DependsOn(args.DependsOn),
 		// A newer AMI in the SSM parameter must not replace the bastion on an unrelated `up`;
 		// replace it deliberately with `pulumi up --replace <urn>`.
 		pulumi.IgnoreChanges([]string{"ami"}))

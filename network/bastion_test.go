@@ -1,9 +1,11 @@
 package network
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/mockaws"
@@ -53,6 +55,11 @@ func TestPrivateBastion(t *testing.T) {
 			t.Errorf("bastion %s = %v, want %v", path, got, want)
 		}
 	}
+	// The root volume is as large as the AMI's snapshot: a fixed size fails RunInstances once
+	// the AMI outgrows it.
+	if size := i.Input("rootBlockDevice", "volumeSize"); size != nil {
+		t.Errorf("bastion root volume size = %v, want none (the AMI's snapshot size)", size)
+	}
 	if ami, _ := i.Input("ami").(string); !strings.HasPrefix(ami, "ami-") {
 		t.Errorf("bastion ami = %q, want the AMI from %s", ami, AL2023ARM64Parameter)
 	}
@@ -79,5 +86,28 @@ func TestPublicBastion(t *testing.T) {
 	}
 	if ip, _ := res.Outputs["publicIp"].(string); ip == "" {
 		t.Error("public bastion publicIp output is empty")
+	}
+}
+
+// TestBastionDependsOn: the instance waits for what it is told to (a public bastion, for the
+// network's PublicPath).
+func TestBastionDependsOn(t *testing.T) {
+	res, err := mockaws.Run("webstack", "unit", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{VpcId: pulumi.String("vpc-1")})
+		if err != nil {
+			return err
+		}
+		_, err = NewBastion(ctx, "bastion", &BastionArgs{
+			SubnetID: pulumi.String("subnet-public0"), SecurityGroupID: pulumi.String("sg-bastion"), Partition: "aws", Public: true,
+			DependsOn: []pulumi.Resource{igw},
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i, igw := res.Find("aws:ec2/instance:Instance", "bastion"), res.Find("aws:ec2/internetGateway:InternetGateway", "igw")
+	if !slices.Contains(i.Dependencies, igw.URN) {
+		t.Errorf("bastion depends on %v, not on the internet gateway", i.Dependencies)
 	}
 }

@@ -39,6 +39,19 @@ const (
 	AZBits   = 3
 )
 
+// ALBSubnetPrefix is the smallest subnet the public tier may have: the Application Load
+// Balancer guide asks for "a CIDR block with at least a /27 bitmask (for example,
+// 10.0.0.0/27)" and at least eight free addresses in each of the load balancer's subnets, so
+// that it can scale; below that CreateLoadBalancer fails with `InvalidSubnet: Not enough IP
+// space available in subnet-…. ELB requires at least 8 free IP addresses in each subnet.`
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer;
+// aws/aws-rfdk#621). Every tier is carved alike, so the VPC is at least a
+// /(ALBSubnetPrefix-TierBits-AZBits), a /22.
+const ALBSubnetPrefix = 27
+
+// MaxVPCPrefix is the smallest VPC (the largest prefix length) NetworkArgs.CIDR may have.
+const MaxVPCPrefix = ALBSubnetPrefix - TierBits - AZBits
+
 // SubnetCIDR returns the CIDR of the subnet of tier t in the AZ with index az.
 func SubnetCIDR(vpc netip.Prefix, t Tier, az int) (netip.Prefix, error) {
 	bits := vpc.Bits() + TierBits + AZBits

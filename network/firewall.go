@@ -14,6 +14,44 @@ import (
 // origin-facing addresses: the only sources the ALB's production listener admits.
 const CloudFrontOriginFacingPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
 
+// LambdaENIReleaseTimeout is how long the deletion of the rotation function's security group
+// and of the app subnets may wait. Lambda releases a VPC function's network interfaces some time
+// after the function is gone, and until then AWS refuses the deletion with `DependencyViolation:
+// resource sg-… has a dependent object` (hashicorp/terraform-provider-aws#37046,
+// pulumi/pulumi-aws#2642: 1105 s each). The provider already waits "for at least 45 minutes even
+// if a shorter delete timeout is specified" for a subnet or security group associated with a
+// Lambda function (the pulumi-aws v6.83.0 doc comments of ec2.Subnet and ec2.SecurityGroup;
+// hashicorp/terraform-provider-aws#10329), so a 45-minute timeout would change nothing; only a
+// longer one extends the wait, and interfaces have been seen lingering past 45 minutes
+// (hashicorp/terraform-provider-aws#32129). An hour leaves that margin.
+const LambdaENIReleaseTimeout = "60m"
+
+// PrefixList is a managed prefix list as its region reports it.
+type PrefixList struct {
+	// ID is the list's ID ("pl-…").
+	ID string
+	// MaxEntries is the list's maximum number of entries: the weight a security group rule
+	// that references it counts against RulesPerSecurityGroup.
+	MaxEntries int
+}
+
+// LookupCloudFrontPrefixList looks up CloudFrontOriginFacingPrefixList in the region of the
+// invoke's provider.
+func LookupCloudFrontPrefixList(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (PrefixList, error) {
+	l, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{
+		Name: pulumi.StringRef(CloudFrontOriginFacingPrefixList),
+	}, opts...)
+	if err != nil {
+		return PrefixList{}, fmt.Errorf("looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
+	}
+	return PrefixList{ID: l.Id, MaxEntries: l.MaxEntries}, nil
+}
+
+// CheckQuota refuses a firewall whose security groups would hold more inbound rules than
+// RulesPerSecurityGroup next to CloudFront's prefix list of the given weight, or that names an
+// outside network by an IPv6 CIDR.
+func (f *FirewallArgs) CheckQuota(prefixListWeight int) error { return f.checkQuota(prefixListWeight) }
+
 // FirewallArgs describes the ports and outside peers of the traffic matrix.
 type FirewallArgs struct {
 	// ProductionPort is the ALB production listener's port: 80 when CloudFront reaches the ALB
@@ -96,13 +134,19 @@ type flow struct {
 func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, []pulumi.Resource, error) {
 	f := a.Firewall
 	group := func(role, desc string) (*ec2.SecurityGroup, error) {
+		groupOpts := opts
+		if role == "rotation" {
+			// The rotation function's ENIs hold the group after the function is deleted
+			// (LambdaENIReleaseTimeout).
+			groupOpts = append(append([]pulumi.ResourceOption{}, opts...), pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: LambdaENIReleaseTimeout}))
+		}
 		return ec2.NewSecurityGroup(ctx, fmt.Sprintf("%s-%s-sg", name, role), &ec2.SecurityGroupArgs{
 			VpcId:       v.ID(),
 			Description: pulumi.String(desc),
 			// Groups reference each other; revoking rules first lets them be deleted in any order.
 			RevokeRulesOnDelete: pulumi.Bool(true),
 			Tags:                pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), role)},
-		}, opts...)
+		}, groupOpts...)
 	}
 	roles := []struct{ role, desc string }{
 		{"alb", "Application load balancer"},

@@ -26,7 +26,8 @@ var InterfaceEndpointServices = []string{"ssm", "ssmmessages", "ec2messages", "e
 
 // NetworkArgs configures a Network.
 type NetworkArgs struct {
-	// CIDR is the VPC's IPv4 range. Required; /16 to /23.
+	// CIDR is the VPC's IPv4 range. Required; /16 to /MaxVPCPrefix (/22), so that the public
+	// subnets are at least the /27 (ALBSubnetPrefix) the load balancer needs.
 	CIDR string
 	// AZs are the availability zones every tier spans, in order. Required; at least 2, at most
 	// 1<<AZBits.
@@ -45,6 +46,11 @@ type NetworkArgs struct {
 	Region, AccountID, Partition string
 	// Firewall describes the ports and peers of the traffic matrix. Required.
 	Firewall FirewallArgs
+	// CloudFrontPrefixList is CloudFrontOriginFacingPrefixList as the caller looked it up in
+	// the region (LookupCloudFrontPrefixList), so that a failed lookup or a quota it breaks
+	// stops the caller before anything is registered. Optional. Defaults to looking it up
+	// before the network registers any resource of its own.
+	CloudFrontPrefixList PrefixList
 	// Alarms are the NAT gateways' alarms. Optional. Defaults to none.
 	Alarms AlarmArgs
 }
@@ -63,10 +69,15 @@ func (a *NetworkArgs) withDefaults() NetworkArgs {
 func (a *NetworkArgs) validate() error {
 	var errs []error
 	prefix, err := netip.ParsePrefix(a.CIDR)
-	if err != nil {
+	switch {
+	case err != nil:
 		errs = append(errs, fmt.Errorf("cidr %q: %w", a.CIDR, err))
-	} else if _, err := SubnetCIDR(prefix, Data, 0); err != nil {
-		errs = append(errs, err)
+	case prefix.Addr().Is4() && prefix.Bits() > MaxVPCPrefix:
+		errs = append(errs, fmt.Errorf("cidr %q is smaller than a /%d: its public subnets would be smaller than the /%d an Application Load Balancer needs", a.CIDR, MaxVPCPrefix, ALBSubnetPrefix))
+	default:
+		if _, err := SubnetCIDR(prefix, Data, 0); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(a.AZs) < 2 || len(a.AZs) > 1<<AZBits {
 		errs = append(errs, fmt.Errorf("%d availability zones given; need 2 to %d", len(a.AZs), 1<<AZBits))
@@ -85,7 +96,14 @@ func (a *NetworkArgs) validate() error {
 	if err := a.Firewall.validate(); err != nil {
 		errs = append(errs, err)
 	} else {
-		errs = append(errs, a.Firewall.checkQuota(CloudFrontPrefixListWeight))
+		weight := CloudFrontPrefixListWeight
+		if a.CloudFrontPrefixList.ID != "" {
+			weight = a.CloudFrontPrefixList.MaxEntries
+		}
+		errs = append(errs, a.Firewall.checkQuota(weight))
+	}
+	if l := a.CloudFrontPrefixList; l.ID != "" && l.MaxEntries < 1 {
+		errs = append(errs, fmt.Errorf("prefix list %s: maxEntries %d is not a weight", l.ID, l.MaxEntries))
 	}
 	if a.Alarms.TopicARN != nil && a.Alarms.NamePrefix == "" {
 		errs = append(errs, errors.New("alarms need a name prefix"))
@@ -119,9 +137,20 @@ type Network struct {
 	// SecurityGroups are the security group IDs of every tier.
 	SecurityGroups SecurityGroups `pulumi:"-"`
 	// RotationPath is what the password rotation function's traffic needs in place before the
-	// first rotation: its security group rules, the app subnets' default routes to the NAT
-	// gateways and the Secrets Manager interface endpoint (where they exist).
+	// first rotation: its security group rules, the app subnets' route table associations and
+	// default routes to the NAT gateways, and the Secrets Manager interface endpoint (where
+	// they exist).
 	RotationPath []pulumi.Resource `pulumi:"-"`
+	// PublicPath is what anything with a public address in the public subnets must be created
+	// after: the internet gateway, the public default route through it and the public subnets'
+	// route table associations. An internet-facing load balancer created before the gateway
+	// is attached fails with `InvalidSubnet: VPC vpc-… has no internet gateway`
+	// (aws-cloudformation/aws-cloudformation-templates#75, hashicorp/terraform-provider-aws#4587);
+	// CloudFormation's DependsOn guide lists load balancers, instances with a public address and
+	// Elastic IPs as depending on the gateway attachment
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment).
+	// Nothing else orders them: they share only the VPC with the gateway.
+	PublicPath []pulumi.Resource `pulumi:"-"`
 }
 
 // NewNetwork registers the network tier.
@@ -130,7 +159,8 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, errors.New("network: args are required")
 	}
 	a := args.withDefaults()
-	if err := a.validate(); err != nil {
+	err := a.validate()
+	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	n := &Network{AZs: append([]string(nil), a.AZs...)}
@@ -138,6 +168,19 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, err
 	}
 	parent := pulumi.Parent(n)
+
+	// The ALB admits its production port only from CloudFront's origin-facing addresses. The
+	// list is looked up, and the ALB's rules judged by the weight the region reports (its
+	// maxEntries, which AWS may raise), before any resource of the network is registered.
+	cloudFront := a.CloudFrontPrefixList
+	if cloudFront.ID == "" {
+		if cloudFront, err = LookupCloudFrontPrefixList(ctx, pulumi.Parent(n)); err != nil {
+			return nil, fmt.Errorf("network: %w", err)
+		}
+		if err := a.Firewall.checkQuota(cloudFront.MaxEntries); err != nil {
+			return nil, fmt.Errorf("network: %w", err)
+		}
+	}
 	tags := func(role string, extra ...string) pulumi.StringMap {
 		m := pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), role)}
 		for i := 0; i+1 < len(extra); i += 2 {
@@ -170,6 +213,15 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	prefix := netip.MustParsePrefix(a.CIDR)
 	subnets := map[Tier][]*ec2.Subnet{}
 	for _, tier := range Tiers {
+		// A replacement subnet has its predecessor's CIDR, which AWS refuses while the old one
+		// exists (`InvalidSubnet.Conflict: The CIDR '…' conflicts with another subnet`): the old
+		// one goes first (pulumi/pulumi#450). The option replaces nothing by itself.
+		subnetOpts := []pulumi.ResourceOption{parent, pulumi.DeleteBeforeReplace(true)}
+		if tier == App {
+			// The rotation function's Lambda ENIs in the app subnets outlive the function, and
+			// the subnet cannot be deleted until they are gone (LambdaENIReleaseTimeout).
+			subnetOpts = append(subnetOpts, pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: LambdaENIReleaseTimeout}))
+		}
 		for i, az := range a.AZs {
 			cidr, err := SubnetCIDR(prefix, tier, i)
 			if err != nil {
@@ -183,7 +235,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 				// and NAT gateways bring their own addresses.
 				MapPublicIpOnLaunch: pulumi.Bool(false),
 				Tags:                tags(fmt.Sprintf("%s-%s", tier, az), "Tier", tier.String()),
-			}, parent)
+			}, subnetOpts...)
 			if err != nil {
 				return nil, fmt.Errorf("network: %s subnet %d: %w", tier, i, err)
 			}
@@ -216,20 +268,24 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("network: public route table: %w", err)
 	}
-	if _, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
+	publicRoute, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
 		RouteTableId:         publicRT.ID(),
 		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 		GatewayId:            igw.ID(),
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return nil, fmt.Errorf("network: public default route: %w", err)
 	}
+	n.PublicPath = []pulumi.Resource{igw, publicRoute}
 	for i, s := range subnets[Public] {
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
+		rta, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
 			RouteTableId: publicRT.ID(),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, fmt.Errorf("network: public subnet %d route association: %w", i, err)
 		}
+		n.PublicPath = append(n.PublicPath, rta)
 	}
 
 	// NAT gateways: one per AZ in perAz mode, so that losing an AZ costs no other AZ its egress;
@@ -244,11 +300,14 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		if err != nil {
 			return nil, fmt.Errorf("network: nat gateway %d address: %w", i, err)
 		}
+		// A replacement NAT gateway takes its predecessor's Elastic IP, which AWS refuses while
+		// the old gateway holds it (failure `Resource.AlreadyAssociated: Elastic IP address
+		// eipalloc-… is already associated`, API reference, NatGateway): the old one goes first.
 		nat, err := ec2.NewNatGateway(ctx, fmt.Sprintf("%s-nat-%d", name, i), &ec2.NatGatewayArgs{
 			SubnetId:     subnets[Public][i].ID(),
 			AllocationId: eip.AllocationId,
 			Tags:         tags(fmt.Sprintf("nat-%s", a.AZs[i])),
-		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+		}, parent, pulumi.DependsOn([]pulumi.Resource{igw}), pulumi.DeleteBeforeReplace(true))
 		if err != nil {
 			return nil, fmt.Errorf("network: nat gateway %d: %w", i, err)
 		}
@@ -289,12 +348,17 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			}
 			n.RotationPath = append(n.RotationPath, route)
 		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
+		rta, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-app-%d-rta", name, i), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
 			RouteTableId: rt.ID(),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return nil, fmt.Errorf("network: app subnet %d route association: %w", i, err)
 		}
+		// Until it exists the subnet uses the VPC's main route table, which has no default
+		// route: the rotation function, which runs in the app subnets, would not reach the
+		// Secrets Manager API through the NAT gateway.
+		n.RotationPath = append(n.RotationPath, rta)
 		privateRTs = append(privateRTs, rt.ID().ToStringOutput())
 	}
 
@@ -327,19 +391,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, fmt.Errorf("network: s3 gateway endpoint: %w", err)
 	}
 
-	// The ALB admits its production port only from CloudFront's origin-facing addresses.
-	cloudFront, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{
-		Name: pulumi.StringRef(CloudFrontOriginFacingPrefixList),
-	}, pulumi.Parent(n))
-	if err != nil {
-		return nil, fmt.Errorf("network: looking up prefix list %s: %w", CloudFrontOriginFacingPrefixList, err)
-	}
-	// The list's weight is its maxEntries, which AWS may raise: judge the ALB's rules by the
-	// weight the region reports before any of them is registered.
-	if err := a.Firewall.checkQuota(cloudFront.MaxEntries); err != nil {
-		return nil, fmt.Errorf("network: %w", err)
-	}
-	sgs, rotationRules, err := newFirewall(ctx, name, vpc, &a, cloudFront.Id, parent)
+	sgs, rotationRules, err := newFirewall(ctx, name, vpc, &a, cloudFront.ID, parent)
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}

@@ -322,7 +322,8 @@ func TestRotationReachesSecretsManager(t *testing.T) {
 }
 
 // TestRotationPath: the first rotation can wait for exactly what its traffic needs: its rules,
-// the app subnets' default routes and the Secrets Manager endpoint.
+// the app subnets' route table associations and default routes, and the Secrets Manager
+// endpoint.
 func TestRotationPath(t *testing.T) {
 	args := minimalArgs()
 	args.InterfaceEndpoints = true
@@ -347,7 +348,7 @@ func TestRotationPath(t *testing.T) {
 		got = append(got, s[strings.LastIndex(s, "::")+2:])
 	}
 	sort.Strings(got)
-	want := []string{"net-app-0-default", "net-app-1-default", "net-db-from-rotation-3306", "net-endpoints-from-rotation-443",
+	want := []string{"net-app-0-default", "net-app-0-rta", "net-app-1-default", "net-app-1-rta", "net-db-from-rotation-3306", "net-endpoints-from-rotation-443",
 		"net-rotation-to-db-3306", "net-rotation-to-endpoints-443", "net-rotation-to-internet-443", "net-secretsmanager"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("rotation path %v, want %v", got, want)

@@ -20,15 +20,22 @@ const RulesPerSecurityGroup = 60
 // a rule referencing it counts as 55 rules, which leaves 5 of the default 60 inbound rules of
 // the ALB's security group. Source: Amazon VPC User Guide, "AWS-managed prefix lists"
 // (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html#aws-managed-prefix-list-weights).
-// At run time the network tier reads the list's actual maxEntries instead.
+// At run time the list's maxEntries as the region reports it is used instead
+// (LookupCloudFrontPrefixList, NetworkArgs.CloudFrontPrefixList).
 const CloudFrontPrefixListWeight = 55
 
 // ElasticIPsPerRegion is the default quota of Elastic IP addresses an account holds in a
 // region; the sixth allocation fails with `AddressLimitExceeded: The maximum number of addresses
 // has been reached.` Source: Amazon VPC User Guide, "Amazon VPC quotas"
 // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips),
-// hashicorp/terraform#6018. It can be raised through Service Quotas (L-0263D0A3); webstack
-// assumes the default, counting only its own stack's addresses.
+// hashicorp/terraform#6018. It can be raised through Service Quotas (L-0263D0A3).
+//
+// The quota is the account's, shared by every stack in the same account and region: webstack's
+// own prod (natGateways perAz over 3 AZs: 3 addresses), dev and test (single: 1 each) use all 5,
+// and any other Elastic IP in that account and region (another stack, a fourth environment)
+// needs a raised quota or another account. webstack refuses only what it can see, a single
+// stack that needs more than 5 (NetworkArgs.validate; the config check on
+// webstack:network.azCount); it cannot count the other stacks' addresses.
 const ElasticIPsPerRegion = 5
 
 // NATGatewayCount is how many NAT gateways (and so Elastic IP addresses) a network with the

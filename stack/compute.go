@@ -29,6 +29,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		AppSubnetIDs:           net.AppSubnetIDs,
 		ALBSecurityGroupID:     net.SecurityGroups.ALB,
 		AppSecurityGroupID:     net.SecurityGroups.App,
+		PublicPath:             net.PublicPath,
 		Region:                 cfg.Region,
 		Partition:              partition,
 		AccountID:              accountID,

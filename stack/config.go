@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/webstack/webstack/network"
 )
 
 // Namespace is the project's config namespace: every webstack key is written
@@ -40,7 +42,7 @@ type Config struct {
 
 // NetworkConfig is `webstack:network`.
 type NetworkConfig struct {
-	// CIDR is the VPC's IPv4 range, a private (RFC 1918 or RFC 6598) block from /16 to /23.
+	// CIDR is the VPC's IPv4 range, a private (RFC 1918 or RFC 6598) block from /16 to /22.
 	CIDR string `key:"cidr"`
 	// AZCount is how many availability zones every tier spans: at least 2.
 	AZCount int `key:"azCount"`
@@ -192,10 +194,11 @@ const (
 	azBits   = 3
 	// MaxAZs is the most AZs a stack can span: the subnets reserve one slot per possible AZ.
 	MaxAZs = 1 << azBits
-	// minVPCPrefix and maxVPCPrefix bound the VPC size: AWS accepts /16 to /28 VPCs and /28 is
-	// the smallest subnet, so with 5 bits of carving the smallest VPC is a /23.
+	// minVPCPrefix and maxVPCPrefix bound the VPC size: AWS accepts /16 to /28 VPCs, and the
+	// public subnets hold the ALB, which needs at least a /27 in each
+	// (network.ALBSubnetPrefix), so with 5 bits of carving the smallest VPC is a /22.
 	minVPCPrefix = 16
-	maxVPCPrefix = 28 - tierBits - azBits
+	maxVPCPrefix = network.ALBSubnetPrefix - tierBits - azBits
 )
 
 // privateRanges are the address blocks a VPC may use: RFC 1918 and RFC 6598 space. A VPC in
@@ -220,7 +223,8 @@ func (n *NetworkConfig) validate(p *problems, key string) {
 	case prefix.Bits() < minVPCPrefix:
 		p.add(key+".cidr", "%s is larger than AWS allows for a VPC (/%d at most)", quote(n.CIDR), minVPCPrefix)
 	case prefix.Bits() > maxVPCPrefix:
-		p.add(key+".cidr", "%s is too small for the subnets asked for: three tiers of up to %d AZs need at least a /%d", quote(n.CIDR), MaxAZs, maxVPCPrefix)
+		p.add(key+".cidr", "%s is too small for the subnets asked for: three tiers of up to %d AZs, whose public subnets hold the load balancer and must each be at least "+
+			"a /%d (AWS's Application Load Balancer guide), need at least a /%d", quote(n.CIDR), MaxAZs, network.ALBSubnetPrefix, maxVPCPrefix)
 	case !insideAny(prefix, privateRanges):
 		p.add(key+".cidr", "%s is not in private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)", quote(n.CIDR))
 	}

@@ -73,7 +73,8 @@ type DatabaseConfig struct {
 	// log exports stay either way.
 	GeneralLog bool `key:"generalLog"`
 	// PasswordRotationDays is how often Secrets Manager rotates the master password (1 to 90;
-	// SecretsManager.4 wants a rotation at least every 90 days).
+	// SecretsManager.4 wants a rotation at least every 90 days). The `up` that changes it also
+	// rotates the password at once.
 	PasswordRotationDays int `key:"passwordRotationDays"`
 	// PerformanceInsights turns Performance Insights on; the t-class micro and small sizes do
 	// not support it.
@@ -102,7 +103,8 @@ type CacheConfig struct {
 	Tier string `key:"tier"`
 	// Engine is "redis" or "valkey".
 	Engine string `key:"engine"`
-	// EngineVersion is major.minor: redis 6.2, 7.0 or 7.1; valkey 7.2 or later.
+	// EngineVersion is major.minor: redis 7.0 or 7.1 (transitEncryptionMode, which the group
+	// always sets, needs Redis OSS 7.0.5 or later); valkey 7.2 or later.
 	EngineVersion string `key:"engineVersion"`
 	// NodeType is the ElastiCache node type (cache.<family>.<size>).
 	NodeType string `key:"nodeType"`

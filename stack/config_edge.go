@@ -28,7 +28,9 @@ type EdgeConfig struct {
 	APIPathPattern string `key:"apiPathPattern"`
 	// WAF attaches a WAFv2 web ACL (AWS managed rules plus a rate limit) to the distribution.
 	WAF bool `key:"waf"`
-	// WAFRateLimit is how many requests one IP may send in 5 minutes before the WAF blocks it.
+	// WAFRateLimit is how many requests to the API one IP may send in 5 minutes before the WAF
+	// blocks it; the site's own paths (assets, index.html, served from CloudFront's cache) are
+	// not counted.
 	WAFRateLimit int `key:"wafRateLimit"`
 	// WAFBodyInspectionKB is how much of a request body (KB) the WAF inspects: 16, 32, 48 or
 	// 64. Bodies larger than that are inspected only that far; above 16 KB, AWS charges extra
@@ -39,6 +41,12 @@ type EdgeConfig struct {
 	// requests and uploads of any size reach the application, which must enforce its own
 	// limit. Outside the API the WAF always blocks bodies over 8 KB.
 	WAFAPIMaxBodyKB int `key:"wafApiMaxBodyKB"`
+	// WAFInspectUploadBodies keeps the core rule set's cross-site scripting, LFI, RFI and EC2
+	// metadata SSRF body rules on multipart/form-data uploads to the API too. false (the
+	// default) lets uploads pass those four rules, whose matches on binary data block image
+	// uploads at random; every other body (JSON, forms, anything outside the API) is still
+	// inspected by them. Set true when the API takes no uploads.
+	WAFInspectUploadBodies bool `key:"wafInspectUploadBodies"`
 	// Logs turns CloudFront standard access logs to a dedicated S3 bucket on or off.
 	Logs bool `key:"logs"`
 	// LogRetentionDays is how long access logs are kept before the bucket's lifecycle deletes them.
@@ -133,6 +141,9 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 	switch {
 	case !apiPathPattern.MatchString(e.APIPathPattern):
 		p.add(key+".apiPathPattern", "%s must be a fixed path prefix followed by \"/*\", such as %q", quote(e.APIPathPattern), edge.DefaultAPIPathPattern)
+	case edge.DotSegment(e.APIPathPattern) != "":
+		p.add(key+".apiPathPattern", "%s has a %q segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as %q",
+			quote(e.APIPathPattern), edge.DotSegment(e.APIPathPattern), edge.DefaultAPIPathPattern)
 	case len(e.APIPathPattern) > 255:
 		p.add(key+".apiPathPattern", "%s is longer than CloudFront's 255 characters", quote(e.APIPathPattern))
 	}
@@ -182,6 +193,9 @@ func (e *EdgeConfig) validateWAFBody(p *problems, key string) {
 	case inspection && e.WAFAPIMaxBodyKB > e.WAFBodyInspectionKB:
 		p.add(key+".wafApiMaxBodyKB", "%d KB is more than the WAF inspects (%s.wafBodyInspectionKB: %d KB), so it could never be measured; "+
 			"raise wafBodyInspectionKB (at most 64), or set 0 and let the application limit larger uploads", e.WAFAPIMaxBodyKB, key, e.WAFBodyInspectionKB)
+	}
+	if e.WAFInspectUploadBodies && !e.WAF {
+		p.add(key+".wafInspectUploadBodies", "true has no effect without %s.waf; turn the WAF on or remove the key", key)
 	}
 	if prefix := edge.APIPathPrefix(e.APIPathPattern); e.WAF && apiPathPattern.MatchString(e.APIPathPattern) && len(prefix) > edge.MaxSearchStringBytes {
 		p.add(key+".apiPathPattern", "%s is too long for the WAF: its rules match the prefix %q, and a WAF byte match searches at most %d bytes", quote(e.APIPathPattern), prefix, edge.MaxSearchStringBytes)

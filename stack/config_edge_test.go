@@ -40,6 +40,9 @@ func TestEdgeConfigErrors(t *testing.T) {
 		{`{"apiPathPattern":"api/*"}`, f + `apiPathPattern: "api/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		{`{"apiPathPattern":"/api"}`, f + `apiPathPattern: "/api" must be a fixed path prefix followed by "/*", such as "/api/*"`},
 		{`{"apiPathPattern":"/api*/*"}`, f + `apiPathPattern: "/api*/*" must be a fixed path prefix followed by "/*", such as "/api/*"`},
+		// Dot segments: clients remove them, so the behavior would match no request.
+		{`{"apiPathPattern":"/../*"}`, f + `apiPathPattern: "/../*" has a ".." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as "/api/*"`},
+		{`{"apiPathPattern":"/api/./*"}`, f + `apiPathPattern: "/api/./*" has a "." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the API's prefix, such as "/api/*"`},
 		// Numbers in range.
 		{`{"wafRateLimit":5}`, f + `wafRateLimit: 5 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
 		{`{"wafRateLimit":50}`, f + `wafRateLimit: 50 must be between 100 and 2000000000 requests per IP per 5 minutes (the provider refuses anything else)`},
@@ -51,6 +54,7 @@ func TestEdgeConfigErrors(t *testing.T) {
 		{`{"wafApiMaxBodyKB":100,"wafBodyInspectionKB":64}`, f + `wafApiMaxBodyKB: 100 KB is more than the WAF inspects (webstack:edge.wafBodyInspectionKB: 64 KB), so it could never be measured; raise wafBodyInspectionKB (at most 64), or set 0 and let the application limit larger uploads`},
 		{`{"wafApiMaxBodyKB":-1}`, f + `wafApiMaxBodyKB: -1 must be 0 (no WAF limit on API bodies) or a size in KB`},
 		{`{"waf":false,"wafApiMaxBodyKB":8}`, f + `wafApiMaxBodyKB: 8 has no effect without webstack:edge.waf; turn the WAF on or remove the key`},
+		{`{"waf":false,"wafInspectUploadBodies":true}`, f + `wafInspectUploadBodies: true has no effect without webstack:edge.waf; turn the WAF on or remove the key`},
 		{`{"waf":false,"wafBodyInspectionKB":32}`, f + `wafBodyInspectionKB: 32 has no effect without webstack:edge.waf; turn the WAF on or remove the key`},
 		{`{"apiPathPattern":"/` + strings.Repeat("v", 50) + `/*"}`, f + `apiPathPattern: "/` + strings.Repeat("v", 50) + `/*" is too long for the WAF: its rules match the prefix "/` + strings.Repeat("v", 50) + `/", and a WAF byte match searches at most 50 bytes`},
 		{`{"logRetentionDays":0}`, f + `logRetentionDays: 0 must be at least 1 day`},
@@ -82,6 +86,8 @@ func TestEdgeConfigValid(t *testing.T) {
 		`{"wafBodyInspectionKB":64,"wafApiMaxBodyKB":64}`,
 		`{"wafBodyInspectionKB":32,"wafApiMaxBodyKB":10,"wafRateLimit":100}`,
 		`{"waf":false,"apiPathPattern":"/` + strings.Repeat("v", 60) + `/*"}`,
+		`{"wafInspectUploadBodies":true}`,
+		`{"apiPathPattern":"/v1.2/.../*"}`,
 	} {
 		if _, err := loadEdge(edge); err != nil {
 			t.Errorf("webstack:edge %s: %v", edge, err)
@@ -98,7 +104,7 @@ func TestEdgeConfigDefaults(t *testing.T) {
 	e := c.Edge
 	if e.Domain != "" || e.PriceClass != "PriceClass_100" || e.APIPathPattern != "/api/*" || !e.WAF || !e.Logs ||
 		!e.Versioning || e.WAFRateLimit != 2000 || e.LogRetentionDays != 365 || e.NoncurrentVersionDays != 30 || e.Protect ||
-		e.WAFBodyInspectionKB != 16 || e.WAFAPIMaxBodyKB != 0 {
-		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected, 16 KB inspected, no API body limit", got)
+		e.WAFBodyInspectionKB != 16 || e.WAFAPIMaxBodyKB != 0 || e.WAFInspectUploadBodies {
+		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected, 16 KB inspected, no API body limit, uploads past the core body rules", got)
 	}
 }

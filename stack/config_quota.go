@@ -18,19 +18,14 @@ func (c *Config) validateQuotas(p *problems) {
 		AdminCIDRs:        c.Bastion.AllowedCIDRs,
 	}
 	if key := Namespace + ":app.testListenerCidrs"; !hasProblem(p, key) && !hasProblem(p, Namespace+":app.testListenerPort") {
-		weight := network.CloudFrontPrefixListWeight
-		if n := network.ALBInboundRules(fw, weight); n > network.RulesPerSecurityGroup {
-			p.add(key, "%s lists %d deploy networks, but at most %d fit: the ALB security group holds at most %d inbound rules (the default quota, "+
-				"counted as AWS counts them) and CloudFront's origin-facing prefix list, which admits the production listener, counts as %d of them "+
-				"(AWS VPC User Guide, \"AWS-managed prefix lists\"); list fewer or wider ranges",
-				quote(c.App.TestListenerCIDRs), len(c.App.TestListenerCIDRs), network.MaxTestListenerCIDRs(weight), network.RulesPerSecurityGroup, weight)
-		}
+		c.validateALBRules(p, network.CloudFrontPrefixListWeight)
 	}
-	// One Elastic IP address per NAT gateway; a fresh account holds 5 per region.
+	// One Elastic IP address per NAT gateway; a fresh account holds 5 per region, shared by every
+	// stack in that account and region (prod's 3 and dev's and test's 1 each use all 5).
 	if n := c.Network; !hasProblem(p, Namespace+":network.azCount") && !hasProblem(p, Namespace+":network.natGateways") {
 		if eips := network.NATGatewayCount(n.NATGateways, n.AZCount); eips > network.ElasticIPsPerRegion {
 			p.add(Namespace+":network.azCount", "%d with natGateways %s needs %d NAT gateways and as many Elastic IP addresses, but an account holds %d per region "+
-				"by default (AWS VPC User Guide, \"Amazon VPC quotas\"): use natGateways: single, or at most %d AZs",
+				"by default, shared by every stack in the account and region (AWS VPC User Guide, \"Amazon VPC quotas\"): use natGateways: single, or at most %d AZs",
 				n.AZCount, quote(n.NATGateways), eips, network.ElasticIPsPerRegion, network.ElasticIPsPerRegion)
 		}
 	}
@@ -39,5 +34,19 @@ func (c *Config) validateQuotas(p *problems) {
 			p.add(key, "%s lists %d admin networks; the bastion security group holds at most %d inbound rules (the default quota): list fewer or wider ranges",
 				quote(c.Bastion.AllowedCIDRs), n, network.RulesPerSecurityGroup)
 		}
+	}
+}
+
+// validateALBRules checks the ALB security group's inbound rules against the quota, with
+// CloudFront's origin-facing prefix list weighing weight: the documented
+// network.CloudFrontPrefixListWeight when the config is loaded, the list's maxEntries as the
+// region reports it once build has looked it up.
+func (c *Config) validateALBRules(p *problems, weight int) {
+	fw := network.FirewallArgs{TestListenerPort: c.App.TestListenerPort, TestListenerCIDRs: c.App.TestListenerCIDRs}
+	if n := network.ALBInboundRules(fw, weight); n > network.RulesPerSecurityGroup {
+		p.add(Namespace+":app.testListenerCidrs", "%s lists %d deploy networks, but at most %d fit: the ALB security group holds at most %d inbound rules (the default quota, "+
+			"counted as AWS counts them) and CloudFront's origin-facing prefix list, which admits the production listener, counts as %d of them "+
+			"(AWS VPC User Guide, \"AWS-managed prefix lists\"); list fewer or wider ranges",
+			quote(c.App.TestListenerCIDRs), len(c.App.TestListenerCIDRs), max(network.MaxTestListenerCIDRs(weight), 0), network.RulesPerSecurityGroup, weight)
 	}
 }

@@ -70,7 +70,7 @@ func TestElasticIPQuota(t *testing.T) {
 		t.Errorf("6 AZs with one NAT gateway refused: %v", err)
 	}
 	_, err := LoadConfig("webstack", "dev", net(`{"azCount":6,"natGateways":"perAz"}`))
-	want := `Pulumi.dev.yaml: webstack:network.azCount: 6 with natGateways "perAz" needs 6 NAT gateways and as many Elastic IP addresses, but an account holds 5 per region by default`
+	want := `Pulumi.dev.yaml: webstack:network.azCount: 6 with natGateways "perAz" needs 6 NAT gateways and as many Elastic IP addresses, but an account holds 5 per region by default, shared by every stack in the account and region`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("6 AZs per AZ: %v\nwant %q", err, want)
 	}

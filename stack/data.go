@@ -91,7 +91,8 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		AZs:                     net.AZs,
 		SubnetIDs:               net.DataSubnetIDs,
 		SecurityGroupID:         net.SecurityGroups.Database,
-		// RDS.20/.21: instance and parameter group events go to the alert topic.
+		// RDS.20/.21: instance and parameter group events go to the alert topic, and so
+		// does every failed rotation of the master secret.
 		EventTopicARN: alertTopic,
 		Alarms: data.DatabaseAlarmArgs{
 			TopicARN:          alertTopic,

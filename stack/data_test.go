@@ -105,6 +105,34 @@ func TestDataTierShapePerStack(t *testing.T) {
 			if rot.Input("rotationRules", "automaticallyAfterDays") != float64(30) || rot.Input("rotationLambdaArn") == nil {
 				t.Errorf("master secret rotation %v, want every 30 days by the rotation function", rot.Inputs)
 			}
+			// The first rotation waits for the whole path out of the app subnets, their route
+			// table associations included (until then they use the main route table, which
+			// has no default route), and for the rule that reports its failure.
+			var waits []string
+			for _, urn := range rot.Dependencies {
+				waits = append(waits, urn[strings.LastIndex(urn, "::")+2:])
+			}
+			rtas := 0
+			for _, a := range res.ByType("aws:ec2/routeTableAssociation:RouteTableAssociation") {
+				if strings.HasPrefix(a.Name, "net-app-") {
+					rtas++
+					if !slices.Contains(rot.Dependencies, a.URN) {
+						t.Errorf("the first rotation does not wait for %s (waits for %v)", a.Name, waits)
+					}
+				}
+			}
+			if rtas == 0 {
+				t.Errorf("no app route table associations found")
+			}
+			if alert := find(t, res, "aws:cloudwatch/eventTarget:EventTarget", "db-rotation-failed-alert"); !slices.Contains(rot.Dependencies, alert.URN) ||
+				alert.Input("arn") != res.Outputs[stack.OutAlertTopicARN] {
+				t.Errorf("failed rotations: target %v waited for %v, want the alert topic %v before the first rotation",
+					alert.Input("arn"), slices.Contains(rot.Dependencies, alert.URN), res.Outputs[stack.OutAlertTopicARN])
+			}
+			// A kept final snapshot keeps the option group in use: destroy leaves it.
+			if og := find(t, res, "aws:rds/optionGroup:OptionGroup", "db-options"); og.Input("skipDestroy") != ws.finalSnapshot {
+				t.Errorf("option group skipDestroy = %v, want %v (kept with the final snapshot)", og.Input("skipDestroy"), ws.finalSnapshot)
+			}
 			rg := find(t, res, replicationGroup, "cache-group")
 			if got := num(rg.Input("numCacheClusters")); got != ws.cacheNodes {
 				t.Errorf("cache nodes = %d, want %d", got, ws.cacheNodes)

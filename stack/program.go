@@ -10,8 +10,10 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/edge"
@@ -90,30 +92,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}
 	withProvider := pulumi.Provider(provider)
 
-	// Region facts are looked up before anything else is registered: an azCount the region
-	// cannot satisfy is a config error like any other.
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, withProvider)
+	// Everything the tiers need from the account and region is looked up before any tier
+	// resource is registered: a lookup that fails, or a fact the config cannot live with, stops
+	// the run with nothing half-applied.
+	facts, err := lookUp(ctx, cfg, withProvider)
 	if err != nil {
-		return nil, fmt.Errorf("looking up availability zones: %w", err)
-	}
-	azs := append([]string(nil), zones.Names...)
-	sort.Strings(azs)
-	if cfg.Network.AZCount > len(azs) {
-		return nil, &configError{File: cfg.File, Key: Namespace + ":network.azCount",
-			Msg: fmt.Sprintf("%d is more than the %d availability zones %s has (%v)", cfg.Network.AZCount, len(azs), cfg.Region, azs)}
-	}
-	azs = azs[:cfg.Network.AZCount]
-	identity, err := aws.GetCallerIdentity(ctx, nil, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("looking up the account: %w", err)
-	}
-	partition, err := aws.GetPartition(ctx, nil, withProvider)
-	if err != nil {
-		return nil, fmt.Errorf("looking up the partition: %w", err)
-	}
-	// A version whose image is not in the stack's repository is refused before any tier
-	// resource is registered (stack/compute.go).
-	if err := checkImages(ctx, cfg, identity.AccountId, partition.DnsSuffix, withProvider); err != nil {
 		return nil, err
 	}
 
@@ -123,9 +106,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		TopicName:   base + "-alerts",
 		DisplayName: fmt.Sprintf("%s %s alerts", cfg.Project, cfg.Stack),
 		Emails:      cfg.Alerts.Emails,
-		AccountID:   identity.AccountId,
+		AccountID:   facts.accountID,
 		Region:      cfg.Region,
-		Partition:   partition.Partition,
+		Partition:   facts.partition,
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -134,9 +117,8 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	// The edge tier's origin side comes first: the ALB's production port, and (with compute)
 	// the listener's certificate and secret header, follow from it.
 	origin, err := edge.NewOrigin(ctx, "origin", &edge.OriginArgs{
-		Domain:         cfg.Edge.Domain,
-		HostedZoneName: cfg.Edge.HostedZoneName,
-		HostedZoneID:   cfg.Edge.HostedZoneID,
+		Domain:       cfg.Edge.Domain,
+		HostedZoneID: facts.hostedZoneID,
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -144,14 +126,15 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 
 	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
 		CIDR:                 cfg.Network.CIDR,
-		AZs:                  azs,
+		AZs:                  facts.azs,
 		NATGateways:          cfg.Network.NATGateways,
 		FlowLogs:             cfg.Network.FlowLogs,
 		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
 		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
 		Region:               cfg.Region,
-		AccountID:            identity.AccountId,
-		Partition:            partition.Partition,
+		AccountID:            facts.accountID,
+		Partition:            facts.partition,
+		CloudFrontPrefixList: facts.cloudFront,
 		Firewall: network.FirewallArgs{
 			ProductionPort: origin.ListenerPort,
 			AppPort:        cfg.App.Port,
@@ -174,25 +157,29 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 
 	public := len(cfg.Bastion.AllowedCIDRs) > 0
 	bastionSubnets := net.AppSubnetIDs
+	var bastionAfter []pulumi.Resource
 	if public {
 		bastionSubnets = net.PublicSubnetIDs
+		bastionAfter = net.PublicPath
 	}
 	bastion, err := network.NewBastion(ctx, "bastion", &network.BastionArgs{
 		InstanceType:    cfg.Bastion.InstanceType,
 		SubnetID:        bastionSubnets.Index(pulumi.Int(0)),
 		SecurityGroupID: net.SecurityGroups.Bastion,
 		Public:          public,
-		Partition:       partition.Partition,
+		Partition:       facts.partition,
+		AMI:             facts.bastionAMI,
+		DependsOn:       bastionAfter,
 	}, withProvider)
 	if err != nil {
 		return nil, err
 	}
 
-	dataTier, err := buildData(ctx, cfg, net, partition.Partition, identity.AccountId, alerts.TopicARN, withProvider)
+	dataTier, err := buildData(ctx, cfg, net, facts.partition, facts.accountID, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
-	app, err := newCompute(ctx, cfg, net, dataTier, origin, identity.AccountId, partition.Partition, alerts.TopicARN, withProvider)
+	app, err := newCompute(ctx, cfg, net, dataTier, origin, facts.accountID, facts.partition, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +215,137 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// facts are what build looks up in the account and region before it registers any tier
+// resource, and passes to the tiers through their args.
+type facts struct {
+	// azs are the stack's availability zones, cfg.Network.AZCount of them.
+	azs []string
+	// accountID, partition and dnsSuffix locate the stack.
+	accountID, partition, dnsSuffix string
+	// hostedZoneID is the public Route 53 zone of webstack:edge.domain, or "" without one.
+	hostedZoneID string
+	// cloudFront is CloudFront's origin-facing prefix list in the region.
+	cloudFront network.PrefixList
+	// bastionAMI is the image network.AL2023ARM64Parameter names in the region.
+	bastionAMI string
+}
+
+// lookUp runs every lookup the tiers need: the availability zones, the account and
+// partition, the image guard (checkImages), the hosted zone of the custom domain, CloudFront's
+// origin-facing prefix list and the ALB rules quota it weighs on, and the bastion's AMI. Each
+// failure that config can fix names the key, and every failure is reported together, as config
+// problems are; only a lookup that others need (the account, the prefix list) skips those.
+func lookUp(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (*facts, error) {
+	f := &facts{}
+	var errs []error
+	var err error
+	if f.azs, err = lookUpAZs(ctx, cfg, opts...); err != nil {
+		errs = append(errs, err)
+	}
+	identity, idErr := aws.GetCallerIdentity(ctx, nil, opts...)
+	if idErr != nil {
+		errs = append(errs, fmt.Errorf("looking up the account: %w", idErr))
+	}
+	partition, partErr := aws.GetPartition(ctx, nil, opts...)
+	if partErr != nil {
+		errs = append(errs, fmt.Errorf("looking up the partition: %w", partErr))
+	}
+	if idErr == nil && partErr == nil {
+		f.accountID, f.partition, f.dnsSuffix = identity.AccountId, partition.Partition, partition.DnsSuffix
+		// A version whose image is not in the stack's repository is refused before any tier
+		// resource is registered (stack/compute.go).
+		if err := checkImages(ctx, cfg, f.accountID, f.dnsSuffix, opts...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if f.hostedZoneID, err = lookUpHostedZone(ctx, cfg, opts...); err != nil {
+		errs = append(errs, err)
+	}
+	if f.cloudFront, err = network.LookupCloudFrontPrefixList(ctx, opts...); err != nil {
+		errs = append(errs, err)
+	} else {
+		// The config was checked against the list's documented weight; the region's
+		// maxEntries is what AWS counts.
+		p := &problems{file: cfg.File}
+		cfg.validateALBRules(p, f.cloudFront.MaxEntries)
+		if err := p.err(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if f.bastionAMI, err = network.LookupBastionAMI(ctx, opts...); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// availabilityZonesOnly is the filter that leaves Local Zones and Wavelength Zones out of
+// getAvailabilityZones: both are listed once the account opts in to them (opt-in-status
+// "opted-in"), their names ("us-west-2-lax-1a") sort before the region's own AZs, and no tier
+// belongs in one. Only the region's AZs are "opt-in-not-required" (the pulumi-aws doc comment of
+// aws.GetAvailabilityZones, "Only Availability Zones (no Local Zones)").
+var availabilityZonesOnly = aws.GetAvailabilityZonesFilter{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}
+
+// lookUpAZs returns the first cfg.Network.AZCount of the region's availability zones, sorted by
+// name.
+//
+// The lookup deliberately asks for every AZ whatever its state: with State "available", an AZ
+// that AWS marks impaired or unavailable for a while would drop out of the list, every later
+// AZ would move up an index, and the next `up` would move those subnets (and everything in
+// them) to other AZs, replacing them. A stack keeps its AZs; one created while an AZ is
+// impaired may fail to create that AZ's resources, and the next `up` finishes it.
+func lookUpAZs(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) ([]string, error) {
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		Filters: []aws.GetAvailabilityZonesFilter{availabilityZonesOnly},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("looking up availability zones: %w", err)
+	}
+	azs := append([]string(nil), zones.Names...)
+	sort.Strings(azs)
+	if cfg.Network.AZCount > len(azs) {
+		return nil, &configError{File: cfg.File, Key: Namespace + ":network.azCount",
+			Msg: fmt.Sprintf("%d is more than the %d availability zones %s has (%v)", cfg.Network.AZCount, len(azs), cfg.Region, azs)}
+	}
+	return azs[:cfg.Network.AZCount], nil
+}
+
+// lookUpHostedZone returns the ID of the public Route 53 zone that holds webstack:edge.domain,
+// looked up by webstack:edge.hostedZoneName or webstack:edge.hostedZoneId (whichever is set), or
+// "" without a domain. The origin certificate is validated through records in this zone, so the
+// zone must exist, be public (ACM validates through public DNS) and hold the domain (Route 53
+// refuses a record outside its zone).
+func lookUpHostedZone(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (string, error) {
+	e := cfg.Edge
+	if e.Domain == "" {
+		return "", nil
+	}
+	key, value := Namespace+":edge.hostedZoneName", e.HostedZoneName
+	args := &route53.LookupZoneArgs{Name: pulumi.StringRef(e.HostedZoneName), PrivateZone: pulumi.BoolRef(false)}
+	if e.HostedZoneID != "" {
+		key, value = Namespace+":edge.hostedZoneId", e.HostedZoneID
+		args = &route53.LookupZoneArgs{ZoneId: pulumi.StringRef(e.HostedZoneID)}
+	}
+	zone, err := route53.LookupZone(ctx, args, opts...)
+	if err != nil {
+		return "", &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
+			"%s: no public Route 53 hosted zone could be looked up for %s %s, whose origin certificate is validated in it: %v",
+			quote(value), Namespace+":edge.domain", quote(e.Domain), err)}
+	}
+	name := strings.TrimSuffix(strings.ToLower(zone.Name), ".")
+	switch {
+	case zone.PrivateZone != nil && *zone.PrivateZone:
+		return "", &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
+			"%s is a private hosted zone; ACM validates the origin certificate through public DNS, so name the public zone that holds %s", quote(value), quote(e.Domain))}
+	case e.Domain != name && !strings.HasSuffix(e.Domain, "."+name):
+		return "", &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
+			"%s is the zone %q, which does not hold %s %s", quote(value), name, Namespace+":edge.domain", quote(e.Domain))}
+	}
+	return zone.ZoneId, nil
 }
 
 // export exports every output, refusing an output the contract does not name (or one it

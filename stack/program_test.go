@@ -1,9 +1,12 @@
 package stack_test
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/mockaws"
@@ -248,4 +251,229 @@ func runRecording(sf *plan.StackFiles) (*mockaws.Engine, error) {
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error { return stack.Run(ctx, sf.Values) },
 		pulumi.WithMocks(sf.Project, sf.Stack, e), func(info *pulumi.RunInfo) { info.DryRun = true })
 	return e, err
+}
+
+// fakeAWS is the mock engine with one provider function failing (fail) or its answer edited
+// (edit), to show what the program does when a lookup goes wrong.
+type fakeAWS struct {
+	*mockaws.Engine
+	fail string
+	edit func(token string, answer resource.PropertyMap)
+}
+
+func (f *fakeAWS) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if args.Token == f.fail {
+		// Asked of the engine all the same, so that the call is recorded.
+		if _, err := f.Engine.Call(args); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("injected failure")
+	}
+	out, err := f.Engine.Call(args)
+	if err == nil && f.edit != nil {
+		f.edit(args.Token, out)
+	}
+	return out, err
+}
+
+// runFaked runs the program on sf (a preview) against f and returns the error.
+func runFaked(sf *plan.StackFiles, f *fakeAWS) error {
+	f.Engine = mockaws.New(sf.Project, sf.Stack, stack.DefaultRegion)
+	f.Images = sf.Images
+	return pulumi.RunErr(func(ctx *pulumi.Context) error { return stack.Run(ctx, sf.Values) },
+		pulumi.WithMocks(sf.Project, sf.Stack, f), func(info *pulumi.RunInfo) { info.DryRun = true })
+}
+
+// tierResources returns every registered resource but the providers.
+func tierResources(e *mockaws.Engine) []string {
+	var out []string
+	for _, r := range e.Resources() {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			out = append(out, r.Type+" "+r.Name)
+		}
+	}
+	return out
+}
+
+// TestLookupsComeFirst: every lookup the tiers need runs before the first tier resource is
+// registered, so that any of them failing leaves nothing half-applied. Prod with a release
+// makes every lookup happen: the zones, the account, the partition, the image guard, the hosted
+// zone of the custom domain, CloudFront's prefix list and the bastion's AMI.
+func TestLookupsComeFirst(t *testing.T) {
+	sf := withImages(t, released, map[string][]string{"webstack-prod": {"1.4.2"}})
+	for _, token := range []string{
+		"aws:index/getAvailabilityZones:getAvailabilityZones",
+		"aws:index/getCallerIdentity:getCallerIdentity",
+		"aws:index/getPartition:getPartition",
+		"aws:ecr/getImage:getImage",
+		"aws:route53/getZone:getZone",
+		"aws:ec2/getManagedPrefixList:getManagedPrefixList",
+		"aws:ssm/getParameter:getParameter",
+	} {
+		f := &fakeAWS{fail: token}
+		err := runFaked(sf, f)
+		if err == nil {
+			t.Errorf("%s failing: the run passed (is it still looked up?)", token)
+			continue
+		}
+		if got := tierResources(f.Engine); len(got) > 0 {
+			t.Errorf("%s failing: %d resources registered before the run stopped: %v", token, len(got), got)
+		}
+	}
+	// The same stack passes with every lookup answering, and looks the zone up once: the
+	// origin takes the looked-up ID.
+	f := &fakeAWS{}
+	if err := runFaked(sf, f); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(strings.Join(f.Calls(), " "), "aws:route53/getZone:getZone"); n != 1 {
+		t.Errorf("the hosted zone is looked up %d times, want once", n)
+	}
+}
+
+// TestLookedUpFactsTheConfigCannotLiveWith: a lookup's answer that makes the config impossible
+// is reported against the key, before anything is registered.
+func TestLookedUpFactsTheConfigCannotLiveWith(t *testing.T) {
+	prod, err := plan.Load("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byZoneID, err := prod.WithSection("webstack:edge", func(e map[string]any) {
+		delete(e, "hostedZoneName")
+		e["hostedZoneId"] = "Z0123456789ABCDEFGHIJ"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const getZone = "aws:route53/getZone:getZone"
+	for name, tt := range map[string]struct {
+		sf   *plan.StackFiles
+		f    *fakeAWS
+		want string
+	}{
+		"the zone name is not found": {prod, &fakeAWS{fail: getZone},
+			`Pulumi.prod.yaml: webstack:edge.hostedZoneName: "example.com": no public Route 53 hosted zone could be looked up for webstack:edge.domain "www.example.com"`},
+		"the zone ID is not found": {byZoneID, &fakeAWS{fail: getZone},
+			`Pulumi.prod.yaml: webstack:edge.hostedZoneId: "Z0123456789ABCDEFGHIJ": no public Route 53 hosted zone could be looked up`},
+		"the zone is private": {byZoneID, &fakeAWS{edit: func(token string, out resource.PropertyMap) {
+			if token == getZone {
+				out["privateZone"] = resource.NewProperty(true)
+			}
+		}}, `Pulumi.prod.yaml: webstack:edge.hostedZoneId: "Z0123456789ABCDEFGHIJ" is a private hosted zone; ACM validates the origin certificate through public DNS`},
+		"the zone does not hold the domain": {byZoneID, &fakeAWS{edit: func(token string, out resource.PropertyMap) {
+			if token == getZone {
+				out["name"] = resource.NewProperty("example.org.")
+			}
+		}}, `Pulumi.prod.yaml: webstack:edge.hostedZoneId: "Z0123456789ABCDEFGHIJ" is the zone "example.org", which does not hold webstack:edge.domain "www.example.com"`},
+		// AWS may grow CloudFront's list: at 59 entries, prod's two deploy networks no longer fit.
+		"the prefix list grew": {prod, &fakeAWS{edit: func(token string, out resource.PropertyMap) {
+			if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList" {
+				out["maxEntries"] = resource.NewProperty(59.0)
+			}
+		}}, `Pulumi.prod.yaml: webstack:app.testListenerCidrs: ["203.0.113.0/24","198.51.100.0/24"] lists 2 deploy networks, but at most 1 fit: ` +
+			`the ALB security group holds at most 60 inbound rules (the default quota, counted as AWS counts them) and CloudFront's origin-facing prefix list, ` +
+			`which admits the production listener, counts as 59 of them`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := runFaked(tt.sf, tt.f)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("run: %v\nwant an error containing %q", err, tt.want)
+			}
+			if got := tierResources(tt.f.Engine); len(got) > 0 {
+				t.Errorf("%d resources registered before the run stopped: %v", len(got), got)
+			}
+		})
+	}
+	// Problems found by different lookups are reported together, as config problems are.
+	f := &fakeAWS{fail: getZone, edit: func(token string, out resource.PropertyMap) {
+		if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList" {
+			out["maxEntries"] = resource.NewProperty(59.0)
+		}
+	}}
+	err = runFaked(prod, f)
+	for _, want := range []string{"webstack:edge.hostedZoneName", "webstack:app.testListenerCidrs"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("two lookups failing: %v\nwant it to name %s", err, want)
+		}
+	}
+
+	// The zone looked up by ID is the one the origin certificate is validated in.
+	f = &fakeAWS{}
+	if err := runFaked(byZoneID, f); err != nil {
+		t.Fatal(err)
+	}
+	records := 0
+	for _, r := range f.Resources() {
+		if r.Type == "aws:route53/record:Record" && strings.HasPrefix(r.Name, "origin-") {
+			records++
+			if r.Input("zoneId") != "Z0123456789ABCDEFGHIJ" {
+				t.Errorf("%s is in zone %v, want the configured one", r.Name, r.Input("zoneId"))
+			}
+		}
+	}
+	if records == 0 {
+		t.Error("no origin certificate validation record")
+	}
+}
+
+// TestOnlyAvailabilityZones: the region's Local Zones (which sort first and are listed once the
+// account opts in) never hold a subnet.
+func TestOnlyAvailabilityZones(t *testing.T) {
+	for _, name := range stacks {
+		_, res := runStack(t, name)
+		for _, s := range res.ByType("aws:ec2/subnet:Subnet") {
+			az, _ := s.Input("availabilityZone").(string)
+			if len(az) != len(stack.DefaultRegion)+1 || !strings.HasPrefix(az, stack.DefaultRegion) {
+				t.Errorf("%s: subnet %s is in %q, not one of the region's availability zones", name, s.Name, az)
+			}
+		}
+	}
+}
+
+// TestPublicThingsWaitForTheInternetGateway: the internet-facing ALB, and a public bastion, are
+// created after the internet gateway of their VPC.
+func TestPublicThingsWaitForTheInternetGateway(t *testing.T) {
+	sf, err := plan.Load("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf.Values["webstack:bastion"] = `{"allowedCidrs":["198.51.100.7/32"]}`
+	_, res, err := plan.RunFiles(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	igw := res.Find("aws:ec2/internetGateway:InternetGateway", "net-igw")
+	for _, r := range []*mockaws.Resource{res.Find("aws:lb/loadBalancer:LoadBalancer", "app-alb-lb"), res.Find("aws:ec2/instance:Instance", "bastion")} {
+		if r == nil {
+			t.Fatal("no ALB or bastion")
+		}
+		if !slices.Contains(r.Dependencies, igw.URN) {
+			t.Errorf("%s does not depend on the internet gateway: %v", r.Name, r.Dependencies)
+		}
+	}
+}
+
+// TestSmallestVPC: a /22 is the smallest VPC whose public subnets (/27) take the ALB; it plans
+// with every AWS rule passed, and a /23 is refused before anything is registered.
+func TestSmallestVPC(t *testing.T) {
+	sf, err := plan.Load("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf.Values["webstack:network"] = `{"cidr":"10.20.0.0/22","azCount":2,"natGateways":"single"}`
+	_, res, err := plan.RunFiles(sf)
+	if err != nil {
+		t.Fatalf("a /22 VPC: %v", err)
+	}
+	if s := res.Find("aws:ec2/subnet:Subnet", "net-public-0"); s == nil || s.Input("cidrBlock") != "10.20.0.0/27" {
+		t.Errorf("a /22 VPC's first public subnet: %v", s)
+	}
+	sf.Values["webstack:network"] = `{"cidr":"10.20.0.0/23","azCount":2,"natGateways":"single"}`
+	e, err := runRecording(sf)
+	if want := `Pulumi.dev.yaml: webstack:network.cidr: "10.20.0.0/23" is too small`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a /23 VPC: %v, want %q", err, want)
+	}
+	if n := len(e.Resources()); n != 0 {
+		t.Errorf("a /23 VPC: %d resources registered", n)
+	}
 }
