@@ -3,6 +3,7 @@ package compute
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -38,7 +39,9 @@ type ComputeArgs struct {
 
 	// RepositoryName names the ECR repository. Required.
 	RepositoryName string
-	// ImageRetentionCount is how many images the repository keeps. Optional. Defaults to 30.
+	// ImageRetentionCount is how many images the repository's lifecycle policy keeps besides
+	// the colors' versions, which it never expires (see RepositoryArgs.PinnedTags). Optional.
+	// Defaults to 30.
 	ImageRetentionCount int
 
 	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DeletionProtection are as in
@@ -49,9 +52,10 @@ type ComputeArgs struct {
 	IdleTimeout         int
 	DeletionProtection  bool
 	TestListenerPort    int
-	// AccessLogs and AccessLogRetentionDays are as in LoadBalancerArgs.
+	// AccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in LoadBalancerArgs.
 	AccessLogs             bool
 	AccessLogRetentionDays int
+	RetainAccessLogs       bool
 
 	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
 	InstanceType           string
@@ -95,6 +99,18 @@ func (a *ComputeArgs) Color(c Color) ColorArgs {
 		return a.Green
 	}
 	return a.Blue
+}
+
+// versions returns the colors' versions, blue's first, without repeats: whether a color runs
+// its version or is scaled to zero with it (kept for a rollback), the image must stay.
+func (a *ComputeArgs) versions() []string {
+	var out []string
+	for _, c := range Colors {
+		if v := a.Color(c).Version; v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Compute is the application tier: ECR repository, instance role, load balancer and one fleet
@@ -142,6 +158,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	repo, err := NewRepository(ctx, name+"-ecr", &RepositoryArgs{
 		Name:        args.RepositoryName,
 		KeepImages:  args.ImageRetentionCount,
+		PinnedTags:  args.versions(),
 		ForceDelete: !args.DeletionProtection,
 	}, parent)
 	if err != nil {
@@ -171,6 +188,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		DeletionProtection:     args.DeletionProtection,
 		AccessLogs:             args.AccessLogs,
 		AccessLogRetentionDays: args.AccessLogRetentionDays,
+		RetainAccessLogs:       args.RetainAccessLogs,
 		AccountID:              args.AccountID,
 		Partition:              args.Partition,
 		ActiveColor:            args.ActiveColor,
