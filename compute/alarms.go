@@ -70,11 +70,8 @@ func (a *AlarmArgs) validate() error {
 // an alarm over a shorter window would page for each. A target that stays unhealthy past the
 // grace period (a release that never starts, a health endpoint that fails) keeps the count up
 // through replacement after replacement and pages two minutes later.
-func UnhealthyWindowMinutes(gracePeriod int) int {
-	if gracePeriod == 0 {
-		gracePeriod = DefaultHealthCheckGracePeriod
-	}
-	return (gracePeriod+59)/60 + 2
+func UnhealthyWindowMinutes(seconds int) int {
+	return (gracePeriod(seconds)+59)/60 + 2
 }
 
 // loadBalancerAlarms registers the load balancer's alarms. None of them can count test

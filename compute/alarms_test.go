@@ -266,6 +266,13 @@ func TestUnhealthyWindow(t *testing.T) {
 	if d := a.Input("alarmDescription").(string); !strings.Contains(d, "for 12 minutes") {
 		t.Errorf("description %q does not say the window", d)
 	}
+
+	// The alarms and the fleets must agree on the grace period.
+	args.Alarms.HealthCheckGracePeriod = 0
+	err := runErr(func(ctx *pulumi.Context) error { _, err := NewCompute(ctx, "app", args); return err })
+	if err == nil || !strings.Contains(err.Error(), "grace period 240 s differs from the fleets' 600 s") {
+		t.Errorf("disagreeing grace periods: err = %v", err)
+	}
 }
 
 func TestAlarmArgsValidation(t *testing.T) {

@@ -142,6 +142,10 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err := args.ActiveColor.validate(); err != nil {
 		return nil, fmt.Errorf("compute: active %w", err)
 	}
+	// The unhealthy-host alarms wait out the fleets' grace period: both must name the same.
+	if g, a := gracePeriod(args.HealthCheckGracePeriod), gracePeriod(args.Alarms.HealthCheckGracePeriod); args.Alarms.TopicARN != nil && g != a {
+		return nil, fmt.Errorf("compute: the alarms' health check grace period %d s differs from the fleets' %d s", a, g)
+	}
 	logRetention := args.AppLogRetentionDays
 	if logRetention == 0 {
 		logRetention = 365

@@ -97,10 +97,17 @@ func (a *FleetArgs) withDefaults() FleetArgs {
 	if out.KeepAliveTimeout == 0 {
 		out.KeepAliveTimeout = 75
 	}
-	if out.HealthCheckGracePeriod == 0 {
-		out.HealthCheckGracePeriod = DefaultHealthCheckGracePeriod
-	}
+	out.HealthCheckGracePeriod = gracePeriod(out.HealthCheckGracePeriod)
 	return out
+}
+
+// gracePeriod returns a health check grace period with its default: 0 means
+// DefaultHealthCheckGracePeriod.
+func gracePeriod(seconds int) int {
+	if seconds == 0 {
+		return DefaultHealthCheckGracePeriod
+	}
+	return seconds
 }
 
 func (a *FleetArgs) validate() error {
