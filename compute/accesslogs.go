@@ -24,19 +24,23 @@ type accessLogBucket struct {
 
 // newAccessLogBucket registers a private, SSE-S3 encrypted, versioned bucket whose policy lets
 // Elastic Load Balancing write the ALB's logs, and whose lifecycle expires them. Only SSE-S3
-// works for ALB access logs (CONTROLS gotcha 12), so the bucket does not use KMS.
+// works for ALB access logs (aws/aws-cdk#21947), so the bucket does not use KMS.
 //
-// With deletion protection (the stack protects its ALB), the bucket is retainOnDelete: a
-// `pulumi destroy`, a replacement or turning access logs off leaves the bucket and its logs in
-// the account (audit evidence outlives the stack), and it refuses to be emptied by Pulumi.
+// With RetainAccessLogs the bucket and every resource that configures it are retainOnDelete: a
+// `pulumi destroy`, a replacement or turning access logs off leaves the bucket, its logs and its
+// settings (private, owner-enforced, encrypted, versioned, TLS-only, still expiring its logs) in
+// the account, and the bucket refuses to be emptied by Pulumi. The ALB's deletion protection has
+// no say in it: prod turns that off to destroy the stack, which must not take the audit
+// evidence with it. Without RetainAccessLogs the bucket is force-destroyed with the stack.
 // Versioning (S3.14) keeps a deleted or expired log for AccessLogNoncurrentDays; logs are
 // written once and never overwritten, so it costs only those days of storage.
 func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*accessLogBucket, error) {
 	wrap := func(what string, err error) error { return fmt.Errorf("compute: access log %s: %w", what, err) }
+	retain := pulumi.RetainOnDelete(a.RetainAccessLogs)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		ForceDestroy: pulumi.Bool(!a.DeletionProtection),
+		ForceDestroy: pulumi.Bool(!a.RetainAccessLogs),
 		Tags:         pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb-logs", ctx.Project(), ctx.Stack())},
-	}, parent, pulumi.RetainOnDelete(a.DeletionProtection))
+	}, parent, retain)
 	if err != nil {
 		return nil, wrap("bucket", err)
 	}
@@ -48,13 +52,13 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent); err != nil {
+	}, parent, retain); err != nil {
 		return nil, wrap("public access block", err)
 	}
 	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
 		Bucket: bucketName,
 		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent); err != nil {
+	}, parent, retain); err != nil {
 		return nil, wrap("ownership controls", err)
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
@@ -66,7 +70,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 				},
 			},
 		},
-	}, parent); err != nil {
+	}, parent, retain); err != nil {
 		return nil, wrap("encryption", err)
 	}
 	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
@@ -74,7 +78,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
 			Status: pulumi.String("Enabled"),
 		},
-	}, parent)
+	}, parent, retain)
 	if err != nil {
 		return nil, wrap("versioning", err)
 	}
@@ -95,7 +99,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 				},
 			},
 		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+	}, parent, retain, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
 		return nil, wrap("lifecycle", err)
 	}
 
@@ -125,7 +129,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 	bp, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: bucketName,
 		Policy: policy,
-	}, parent)
+	}, parent, retain)
 	if err != nil {
 		return nil, wrap("bucket policy", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 // AlarmArgs configures the load balancer's alarms. None of them depends on which color is
 // live: the target groups' alarms are per color and stay as they are when production flips.
+// The one load-balancer-wide alarm changes once, at the first release (see loadBalancerAlarms).
 type AlarmArgs struct {
 	// TopicARN is the alert topic. Optional: nil registers no alarms.
 	TopicARN pulumi.StringInput
@@ -29,9 +30,14 @@ type AlarmArgs struct {
 	// ResponseTimeP99Ms is the p99 response time of one color, in milliseconds, that two
 	// five-minute periods in a row may not exceed. Required with TopicARN; at least 1.
 	ResponseTimeP99Ms int
-	// UnhealthyHosts is how many unhealthy targets a color's target group may have for three
-	// minutes in a row.
+	// UnhealthyHosts is how many unhealthy targets a color's target group may have for every
+	// minute of UnhealthyWindowMinutes(HealthCheckGracePeriod) in a row.
 	UnhealthyHosts int
+	// HealthCheckGracePeriod is the fleets' health check grace period in seconds (FleetArgs):
+	// the unhealthy-hosts alarms wait longer than that before they page, so that an instance
+	// still booting never does. Optional. Defaults to DefaultHealthCheckGracePeriod, as the
+	// fleets do.
+	HealthCheckGracePeriod int
 }
 
 func (a *AlarmArgs) validate() error {
@@ -48,25 +54,56 @@ func (a *AlarmArgs) validate() error {
 	if a.ResponseTimeP99Ms < 1 {
 		errs = append(errs, fmt.Errorf("response time threshold %d ms must be at least 1", a.ResponseTimeP99Ms))
 	}
+	if a.HealthCheckGracePeriod < 0 || a.HealthCheckGracePeriod > MaxHealthCheckGracePeriod {
+		errs = append(errs, fmt.Errorf("health check grace period %d s out of range 0..%d", a.HealthCheckGracePeriod, MaxHealthCheckGracePeriod))
+	}
 	return errors.Join(errs...)
+}
+
+// UnhealthyWindowMinutes is how many one-minute periods in a row a color's unhealthy-host count
+// must stay above its threshold before the alarm pages: the fleets' health check grace period
+// (seconds) rounded up to minutes, plus two. An instance registers with its target groups as
+// soon as it is InService, before its user data has installed Docker, pulled the image and
+// started the application, and it counts as unhealthy from its second failed check (10 s) until
+// the application answers; the grace period is how long that may take (Auto Scaling replaces
+// it after that). So every release and scale-out shows unhealthy targets for a few minutes, and
+// an alarm over a shorter window would page for each. A target that stays unhealthy past the
+// grace period (a release that never starts, a health endpoint that fails) keeps the count up
+// through replacement after replacement and pages two minutes later.
+func UnhealthyWindowMinutes(seconds int) int {
+	return (gracePeriod(seconds)+59)/60 + 2
 }
 
 // loadBalancerAlarms registers the load balancer's alarms. None of them can count test
 // traffic: every alarm that reads a target group reads a production target group (the test
 // listener forwards only to the test target groups), and the one load-balancer-wide alarm
-// reads only 503s that are not the stack's own fixed responses, which test traffic does not
-// cause. Per color, the application's 5XX, its p99 latency, its unhealthy targets and the
-// requests the load balancer answered in its place (a refused, reset or timed-out
-// connection: 502, 504); for the load balancer, the 503s it answered because a production
-// target group had no target at all. A canary's errors show on the alarms of the color they
-// come from; a flip changes none of them.
+// reads only 503s, which test traffic does not cause (see below). Per color, the
+// application's 5XX, its p99 latency, its unhealthy targets and the requests the load balancer
+// answered in its place (a refused, reset or timed-out connection: 502, 504); for the load
+// balancer, the 503s it answered because a target group had no target at all. A canary's
+// errors show on the alarms of the color they come from; a flip changes none of them.
 //
 // HTTPCode_ELB_5XX_Count itself is not alarmed: it has only the LoadBalancer and
 // AvailabilityZone dimensions (ELB CloudWatch metrics,
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
 // so it counts the test listener's traffic too: a smoke test of a crashing release (502s)
-// would page production.
-func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.LoadBalancer, tgs map[Color]*lb.TargetGroup, opts ...pulumi.ResourceOption) (alarm.Set, error) {
+// would page production. HTTPCode_ELB_503_Count has the same dimensions, but the test listener
+// answers a 503 only in the rare moment its target group holds no target at all; an empty idle
+// color is answered a fixed 404 (IdleEmptyStatus), not a 503.
+//
+// noRelease says whether the production path answers the fixed no-release 503
+// (NoReleaseStatus): the active color runs no instances. Whether a fixed response counts in the
+// HTTPCode_ELB_* metrics the metrics page does not say (the load balancer's redirects count in
+// HTTPCode_ELB_3XX_Count, so probably yes). Only then does the alarm subtract
+// HTTP_Fixed_Response_Count, which counts every fixed response whatever its status (the
+// origin gate's 403s too), from the 503s: at most as many as there were, so the no-release
+// 503s never page. Once the active color runs a version the stack answers no fixed 5XX at all,
+// and the alarm watches the plain HTTPCode_ELB_503_Count: nothing can mask a real 503 (a
+// scanner's 403s at the origin gate would, through the subtraction). The alarm resource keeps
+// its name; it changes at the first release (and back, should the active color ever lose its
+// version), never on a flip between two released colors.
+func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.LoadBalancer, tgs map[Color]*lb.TargetGroup, noRelease bool, opts ...pulumi.ResourceOption) (alarm.Set, error) {
+	window := UnhealthyWindowMinutes(a.HealthCheckGracePeriod)
 	var specs []alarm.Named
 	for _, c := range Colors {
 		dims := pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
@@ -90,29 +127,41 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 			}},
 			alarm.Named{Suffix: string(c) + "-unhealthy-hosts", Spec: alarm.Spec{
 				Name: color("unhealthy-hosts"),
-				Description: fmt.Sprintf("The %s target group has had more than %d unhealthy targets for 3 minutes. If %s is live, "+
-					"production is losing capacity; if it is idle, a release to it is failing its health check.", c, a.UnhealthyHosts, c),
+				Description: fmt.Sprintf("The %s target group has had more than %d unhealthy targets in every minute for %d minutes, longer than a new "+
+					"instance may take to start (the health check grace period). If %s is live, production is losing capacity; if it is idle, a "+
+					"release to it is failing its health check. Check the hosts-per-color graph, the application's log streams %s/* and its "+
+					"health endpoint's dependencies.", c, a.UnhealthyHosts, window, c, c),
 				Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Dimensions: dims,
-				Statistic: "Maximum", Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 3,
+				Statistic: "Maximum", Period: 60, EvaluationPeriods: window, DatapointsToAlarm: window,
 				Comparison: alarm.Above, Threshold: float64(a.UnhealthyHosts), TreatMissingData: alarm.NotBreaching,
 			}})
 	}
-	maths := []mathAlarm{{
-		Suffix: "elb-5xx", Name: a.NamePrefix + "-alb-elb-5xx",
-		Description: fmt.Sprintf("The load balancer answered more than %d 503s in 5 minutes that were not the stack's own fixed responses: a production "+
-			"target group had no registered target (every instance of the live color gone). Check the hosts-per-color graph and the live "+
-			"color's Auto Scaling activity.", a.ELB5xx),
-		Metrics: []mathMetric{
-			{ID: "elb503", Metric: "HTTPCode_ELB_503_Count", Dimensions: pulumi.StringMap{"LoadBalancer": alb.ArnSuffix}},
-			{ID: "fixed", Metric: "HTTP_Fixed_Response_Count", Dimensions: pulumi.StringMap{"LoadBalancer": alb.ArnSuffix}},
-		},
-		// Whether a fixed response counts in the ELB 5XX metrics the metrics page does not say;
-		// subtracting at most as many as there were keeps the alarm right either way. Every
-		// fixed 5XX this stack answers is a 503 (NoReleaseStatus).
-		Expression: "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)",
-		Label:      "load balancer 503s, less fixed responses",
-		Threshold:  float64(a.ELB5xx),
-	}}
+	var maths []mathAlarm
+	lbDims := pulumi.StringMap{"LoadBalancer": alb.ArnSuffix}
+	if noRelease {
+		maths = append(maths, mathAlarm{
+			Suffix: "elb-5xx", Name: a.NamePrefix + "-alb-elb-5xx",
+			Description: fmt.Sprintf("No release yet: the load balancer answered more than %d 503s in 5 minutes beyond its fixed responses "+
+				"(the no-release 503s): a target group with no registered target. Check the hosts-per-color graph and the idle color's "+
+				"Auto Scaling activity. Once the active color runs a version this alarm watches every load balancer 503.", a.ELB5xx),
+			Metrics: []mathMetric{
+				{ID: "elb503", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims},
+				{ID: "fixed", Metric: "HTTP_Fixed_Response_Count", Dimensions: lbDims},
+			},
+			Expression: "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)",
+			Label:      "load balancer 503s, less fixed responses",
+			Threshold:  float64(a.ELB5xx),
+		})
+	} else {
+		specs = append(specs, alarm.Named{Suffix: "elb-5xx", Spec: alarm.Spec{
+			Name: a.NamePrefix + "-alb-elb-5xx",
+			Description: fmt.Sprintf("The load balancer answered more than %d 503s in 5 minutes: a target group had no registered target "+
+				"(every instance of the live color gone). Check the hosts-per-color graph and the live color's Auto Scaling activity.", a.ELB5xx),
+			Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims,
+			Statistic: "Sum", Period: mathPeriod, EvaluationPeriods: 1, DatapointsToAlarm: 1,
+			Comparison: alarm.Above, Threshold: float64(a.ELB5xx), TreatMissingData: alarm.NotBreaching,
+		}})
+	}
 	for _, c := range Colors {
 		dims := pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
 		var metrics []mathMetric

@@ -86,6 +86,9 @@ func TestLoadBalancerAlarms(t *testing.T) {
 		{"app-alb-green-latency-alarm", "TargetResponseTime", "", "GreaterThanThreshold", 1.5, both("green")},
 		{"app-alb-blue-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("blue")},
 		{"app-alb-green-unhealthy-hosts-alarm", "UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, both("green")},
+		// Blue runs a version: the stack answers no fixed 5XX, so the load-balancer-wide alarm
+		// watches every load balancer 503, with nothing subtracted that could mask one.
+		{"app-alb-elb-5xx-alarm", "HTTPCode_ELB_503_Count", "Sum", "GreaterThanThreshold", 10, map[string]any{"LoadBalancer": lbSuffix}},
 	}
 	// The metric math alarms: the metrics each reads (all Sum over 5 minutes) and the
 	// expression it watches.
@@ -94,11 +97,7 @@ func TestLoadBalancerAlarms(t *testing.T) {
 		metrics         map[string]string // id -> metric
 		dims            map[string]any
 		expression      string
-	}{
-		{"app-alb-elb-5xx-alarm", "webstack-unit-alb-elb-5xx",
-			map[string]string{"elb503": "HTTPCode_ELB_503_Count", "fixed": "HTTP_Fixed_Response_Count"},
-			map[string]any{"LoadBalancer": lbSuffix}, "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)"},
-	}
+	}{}
 	for _, c := range []string{"blue", "green"} {
 		maths = append(maths, struct {
 			name, alarmName string
@@ -115,6 +114,7 @@ func TestLoadBalancerAlarms(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := must(t, res, tAlarm, c.name)
+		expect(t, a, nil, "metricQueries")
 		expect(t, a, "AWS/ApplicationELB", "namespace")
 		expect(t, a, c.metric, "metricName")
 		expect(t, a, c.cmp, "comparisonOperator")
@@ -173,16 +173,105 @@ func TestLoadBalancerAlarms(t *testing.T) {
 	}
 	expect(t, must(t, res, tAlarm, "app-alb-blue-unhealthy-hosts-alarm"), "webstack-unit-blue-unhealthy-hosts", "name")
 
-	// Flipping production and releasing to the idle color leave every alarm as it was.
+	expect(t, must(t, res, tAlarm, "app-alb-elb-5xx-alarm"), "webstack-unit-alb-elb-5xx", "name")
+	// The unhealthy-host alarms wait out the grace period of a booting instance (240 s by
+	// default) and two minutes more, every minute breaching.
+	for _, c := range []string{"blue", "green"} {
+		a := must(t, res, tAlarm, "app-alb-"+c+"-unhealthy-hosts-alarm")
+		expect(t, a, 60, "period")
+		expect(t, a, 6, "evaluationPeriods")
+		expect(t, a, 6, "datapointsToAlarm")
+	}
+
+	// Deploying to the idle color and flipping production between two released colors leave
+	// every alarm as it was.
 	flipped := alarmedCompute()
-	flipped.ActiveColor = Green
 	flipped.Green = ColorArgs{Version: "1.5.0", MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
-	res2 := runCompute(t, flipped)
-	for _, a := range res.ByType(tAlarm) {
-		b := res2.Find(tAlarm, a.Name)
-		if b == nil || !reflect.DeepEqual(mockaws.PlainMap(a.Inputs), mockaws.PlainMap(b.Inputs)) {
-			t.Errorf("alarm %s changes when production flips to green", a.Name)
+	deployed := runCompute(t, flipped)
+	flipped.ActiveColor = Green
+	for _, res2 := range []*mockaws.Result{deployed, runCompute(t, flipped)} {
+		for _, a := range res.ByType(tAlarm) {
+			b := res2.Find(tAlarm, a.Name)
+			if b == nil || !reflect.DeepEqual(mockaws.PlainMap(a.Inputs), mockaws.PlainMap(b.Inputs)) {
+				t.Errorf("alarm %s changes on a release to the idle color or a flip", a.Name)
+			}
 		}
+	}
+}
+
+// TestLoadBalancerAlarmNoRelease: while the active color runs no version, production answers
+// the fixed no-release 503, so the load-balancer-wide alarm subtracts the fixed responses from
+// the 503s; the first release turns it into the plain 503 count, the same resource and name,
+// and changes no other alarm.
+func TestLoadBalancerAlarmNoRelease(t *testing.T) {
+	args := alarmedCompute()
+	args.Blue = ColorArgs{MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	res := runCompute(t, args)
+	a := must(t, res, tAlarm, "app-alb-elb-5xx-alarm")
+	expect(t, a, "webstack-unit-alb-elb-5xx", "name")
+	expect(t, a, nil, "metricName")
+	lbDims := map[string]any{"LoadBalancer": must(t, res, tLB, "app-alb-lb").Output("arnSuffix")}
+	got, expression := map[string]string{}, ""
+	for _, q := range a.Input("metricQueries").([]any) {
+		q := q.(map[string]any)
+		if q["returnData"] == true {
+			expression = q["expression"].(string)
+			continue
+		}
+		m := q["metric"].(map[string]any)
+		got[q["id"].(string)] = m["metricName"].(string)
+		if !reflect.DeepEqual(m["dimensions"], lbDims) || m["stat"] != "Sum" {
+			t.Errorf("metric %v, want the Sum with %v", m, lbDims)
+		}
+	}
+	if want := map[string]string{"elb503": "HTTPCode_ELB_503_Count", "fixed": "HTTP_Fixed_Response_Count"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the no-release alarm reads %v, want %v", got, want)
+	}
+	if want := "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)"; expression != want {
+		t.Errorf("the no-release alarm watches %q, want %q", expression, want)
+	}
+
+	// The first release: green gets a version and production flips to it.
+	first := alarmedCompute()
+	first.Blue = args.Blue
+	first.Green = ColorArgs{Version: "1.5.0", MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
+	first.ActiveColor = Green
+	after := runCompute(t, first)
+	b := must(t, after, tAlarm, "app-alb-elb-5xx-alarm")
+	expect(t, b, "webstack-unit-alb-elb-5xx", "name")
+	expect(t, b, "HTTPCode_ELB_503_Count", "metricName")
+	expect(t, b, nil, "metricQueries")
+	for _, x := range res.ByType(tAlarm) {
+		if y := after.Find(tAlarm, x.Name); x.Name != b.Name && (y == nil || !reflect.DeepEqual(mockaws.PlainMap(x.Inputs), mockaws.PlainMap(y.Inputs))) {
+			t.Errorf("alarm %s changes at the first release; only app-alb-elb-5xx-alarm may", x.Name)
+		}
+	}
+}
+
+// TestUnhealthyWindow: the unhealthy-host alarms' window follows the fleets' grace period.
+func TestUnhealthyWindow(t *testing.T) {
+	for grace, want := range map[int]int{0: 6, 60: 3, 240: 6, 241: 7, 600: 12, MaxHealthCheckGracePeriod: 122} {
+		if got := UnhealthyWindowMinutes(grace); got != want {
+			t.Errorf("UnhealthyWindowMinutes(%d) = %d, want %d", grace, got, want)
+		}
+	}
+	args := alarmedCompute()
+	args.HealthCheckGracePeriod = 600
+	args.Alarms.HealthCheckGracePeriod = 600
+	res := runCompute(t, args)
+	a := must(t, res, tAlarm, "app-alb-blue-unhealthy-hosts-alarm")
+	expect(t, a, 12, "evaluationPeriods")
+	expect(t, a, 12, "datapointsToAlarm")
+	expect(t, must(t, res, tASG, "app-blue-asg"), 600, "healthCheckGracePeriod")
+	if d := a.Input("alarmDescription").(string); !strings.Contains(d, "for 12 minutes") {
+		t.Errorf("description %q does not say the window", d)
+	}
+
+	// The alarms and the fleets must agree on the grace period.
+	args.Alarms.HealthCheckGracePeriod = 0
+	err := runErr(func(ctx *pulumi.Context) error { _, err := NewCompute(ctx, "app", args); return err })
+	if err == nil || !strings.Contains(err.Error(), "grace period 240 s differs from the fleets' 600 s") {
+		t.Errorf("disagreeing grace periods: err = %v", err)
 	}
 }
 
@@ -193,6 +282,7 @@ func TestAlarmArgsValidation(t *testing.T) {
 		"negative unhealthy":  func(a *AlarmArgs) { a.UnhealthyHosts = -1 },
 		"zero response time":  func(a *AlarmArgs) { a.ResponseTimeP99Ms = 0 },
 		"negative target 5xx": func(a *AlarmArgs) { a.Target5xx = -3 },
+		"negative grace":      func(a *AlarmArgs) { a.HealthCheckGracePeriod = -1 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			args := alarmedCompute()

@@ -3,6 +3,7 @@ package compute
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -40,7 +41,9 @@ type ComputeArgs struct {
 
 	// RepositoryName names the ECR repository. Required.
 	RepositoryName string
-	// ImageRetentionCount is how many images the repository keeps. Optional. Defaults to 30.
+	// ImageRetentionCount is how many images the repository's lifecycle policy keeps besides
+	// the colors' versions, which it never expires (see RepositoryArgs.PinnedTags). Optional.
+	// Defaults to 30.
 	ImageRetentionCount int
 
 	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DeletionProtection are as in
@@ -51,9 +54,10 @@ type ComputeArgs struct {
 	IdleTimeout         int
 	DeletionProtection  bool
 	TestListenerPort    int
-	// AccessLogs and AccessLogRetentionDays are as in LoadBalancerArgs.
+	// AccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in LoadBalancerArgs.
 	AccessLogs             bool
 	AccessLogRetentionDays int
+	RetainAccessLogs       bool
 
 	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
 	InstanceType           string
@@ -99,6 +103,18 @@ func (a *ComputeArgs) Color(c Color) ColorArgs {
 	return a.Blue
 }
 
+// versions returns the colors' versions, blue's first, without repeats: whether a color runs
+// its version or is scaled to zero with it (kept for a rollback), the image must stay.
+func (a *ComputeArgs) versions() []string {
+	var out []string
+	for _, c := range Colors {
+		if v := a.Color(c).Version; v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // Compute is the application tier: ECR repository, instance role, load balancer and one fleet
 // per color.
 type Compute struct {
@@ -128,6 +144,10 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err := args.ActiveColor.validate(); err != nil {
 		return nil, fmt.Errorf("compute: active %w", err)
 	}
+	// The unhealthy-host alarms wait out the fleets' grace period: both must name the same.
+	if g, a := gracePeriod(args.HealthCheckGracePeriod), gracePeriod(args.Alarms.HealthCheckGracePeriod); args.Alarms.TopicARN != nil && g != a {
+		return nil, fmt.Errorf("compute: the alarms' health check grace period %d s differs from the fleets' %d s", a, g)
+	}
 	logRetention := args.AppLogRetentionDays
 	if logRetention == 0 {
 		logRetention = 365
@@ -144,6 +164,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	repo, err := NewRepository(ctx, name+"-ecr", &RepositoryArgs{
 		Name:        args.RepositoryName,
 		KeepImages:  args.ImageRetentionCount,
+		PinnedTags:  args.versions(),
 		ForceDelete: !args.DeletionProtection,
 	}, parent)
 	if err != nil {
@@ -174,6 +195,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		DeletionProtection:     args.DeletionProtection,
 		AccessLogs:             args.AccessLogs,
 		AccessLogRetentionDays: args.AccessLogRetentionDays,
+		RetainAccessLogs:       args.RetainAccessLogs,
 		AccountID:              args.AccountID,
 		Partition:              args.Partition,
 		ActiveColor:            args.ActiveColor,

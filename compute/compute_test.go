@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -149,12 +150,13 @@ func TestLoadBalancer(t *testing.T) {
 	expect(t, prod, "HTTP", "protocol")
 	expect(t, prod, "forward", "defaultActions", 0, "type")
 	expect(t, prod, blueTG, "defaultActions", 0, "targetGroupArn")
-	// Green has no version: the test listener answers a fixed 503 instead of forwarding to a
-	// target group without targets.
+	// Green has no version: the test listener answers a fixed 404, not a 5XX, instead of
+	// forwarding to a target group without targets.
 	test := must(t, res, tLst, "app-alb-test")
 	expect(t, test, 9000, "port")
 	expect(t, test, "fixed-response", "defaultActions", 0, "type")
-	expect(t, test, NoReleaseStatus, "defaultActions", 0, "fixedResponse", "statusCode")
+	expect(t, test, IdleEmptyStatus, "defaultActions", 0, "fixedResponse", "statusCode")
+	expect(t, test, "404", "defaultActions", 0, "fixedResponse", "statusCode")
 
 	// Once green runs instances, the test listener forwards to green's test target group,
 	// never to a production one.
@@ -201,8 +203,9 @@ func TestAnchorRule(t *testing.T) {
 	}
 }
 
-// TestNoRelease: neither color has a version. No instance runs, whatever the sizes say, and
-// both listeners answer a fixed JSON 503.
+// TestNoRelease: neither color has a version. No instance runs, whatever the sizes say,
+// production answers a fixed JSON 503 and the test listener a fixed JSON 404: the only fixed 5XX
+// the load balancer can answer is production's.
 func TestNoRelease(t *testing.T) {
 	args := minimalCompute()
 	args.Blue = ColorArgs{MinSize: 2, DesiredCapacity: 2, MaxSize: 4}
@@ -218,7 +221,8 @@ func TestNoRelease(t *testing.T) {
 	for name, purpose := range map[string]string{"app-alb-production": "production", "app-alb-test": "test"} {
 		l := must(t, res, tLst, name)
 		expect(t, l, "fixed-response", "defaultActions", 0, "type")
-		expect(t, l, "503", "defaultActions", 0, "fixedResponse", "statusCode")
+		status := map[string]string{"production": "503", "test": "404"}[purpose]
+		expect(t, l, status, "defaultActions", 0, "fixedResponse", "statusCode")
 		expect(t, l, "application/json", "defaultActions", 0, "fixedResponse", "contentType")
 		body := l.Input("defaultActions", 0, "fixedResponse", "messageBody").(string)
 		var doc map[string]string
@@ -516,6 +520,87 @@ func TestRepository(t *testing.T) {
 	}
 }
 
+// lifecycleRule is one rule of an ECR lifecycle policy, as the tests read it.
+type lifecycleRule struct {
+	RulePriority int
+	Selection    struct {
+		TagStatus      string
+		TagPatternList []string
+		CountType      string
+		CountNumber    int
+	}
+	Action struct{ Type string }
+}
+
+func lifecycleRules(t *testing.T, res *mockaws.Result) []lifecycleRule {
+	t.Helper()
+	var policy struct{ Rules []lifecycleRule }
+	if err := json.Unmarshal([]byte(must(t, res, tLCP, "app-ecr-lifecycle").Input("policy").(string)), &policy); err != nil {
+		t.Fatalf("lifecycle policy: %v", err)
+	}
+	return policy.Rules
+}
+
+// TestRepositoryPinsVersions: the lifecycle policy never expires a version a color runs or
+// keeps: each gets a rule of its own, ahead of the count rule, selecting exactly its tag and
+// keeping one image. A lower-priority rule cannot expire an image a higher one matched (ECR).
+func TestRepositoryPinsVersions(t *testing.T) {
+	args := minimalCompute()
+	args.Green = ColorArgs{Version: "1.5.0", MaxSize: 4} // scaled to zero, kept for a rollback
+	rules := lifecycleRules(t, runCompute(t, args))
+	if len(rules) != 4 {
+		t.Fatalf("%d lifecycle rules, want 4 (untagged, two pins, count): %+v", len(rules), rules)
+	}
+	seen := map[int]bool{}
+	for i, r := range rules {
+		if seen[r.RulePriority] || r.Action.Type != "expire" {
+			t.Errorf("rule %d: priority %d repeated or action %q", i, r.RulePriority, r.Action.Type)
+		}
+		seen[r.RulePriority] = true
+		if r.Selection.TagStatus == "any" && r.RulePriority != slices.Max(keys(seen)) {
+			t.Errorf("the tagStatus any rule has priority %d, not the highest", r.RulePriority)
+		}
+	}
+	for i, v := range []string{"1.4.2", "1.5.0"} {
+		pin := rules[1+i]
+		if pin.Selection.TagStatus != "tagged" || !reflect.DeepEqual(pin.Selection.TagPatternList, []string{v}) ||
+			pin.Selection.CountType != "imageCountMoreThan" || pin.Selection.CountNumber != 1 || pin.RulePriority >= rules[3].RulePriority {
+			t.Errorf("pin of %s = %+v, want tagged [%s], more than 1, before the count rule", v, pin, v)
+		}
+	}
+	if last := rules[3].Selection; last.TagStatus != "any" || last.CountNumber != 30 {
+		t.Errorf("last rule %+v, want the newest 30 of any", last)
+	}
+
+	// The same version on both colors is pinned once; no version, no pin.
+	args.Green.Version = "1.4.2"
+	if rules := lifecycleRules(t, runCompute(t, args)); len(rules) != 3 {
+		t.Errorf("%d rules with one version on both colors, want 3", len(rules))
+	}
+	args.Blue.Version, args.Green.Version, args.Blue.DesiredCapacity, args.Blue.MinSize = "", "", 0, 0
+	if rules := lifecycleRules(t, runCompute(t, args)); len(rules) != 2 {
+		t.Errorf("%d rules with no version, want 2", len(rules))
+	}
+	if _, err := lifecyclePolicy(30, []string{"1.0", "2.0"}); err != nil {
+		t.Fatal(err)
+	}
+	err := runErr(func(ctx *pulumi.Context) error {
+		_, err := NewRepository(ctx, "r", &RepositoryArgs{Name: "webstack-unit", PinnedTags: []string{"1.*"}})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), `pinned tag "1.*"`) {
+		t.Errorf("a wildcard pin: err = %v", err)
+	}
+}
+
+func keys(m map[int]bool) []int {
+	var out []int
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
 func TestArgsValidation(t *testing.T) {
 	for name, mutate := range map[string]func(a *ComputeArgs){
 		"bad color":          func(a *ComputeArgs) { a.ActiveColor = "red" },
@@ -529,6 +614,8 @@ func TestArgsValidation(t *testing.T) {
 		},
 		"min above desired": func(a *ComputeArgs) { a.Blue.MinSize = 3 },
 		"repository name":   func(a *ComputeArgs) { a.RepositoryName = "Webstack_Prod!" },
+		"negative grace":    func(a *ComputeArgs) { a.HealthCheckGracePeriod = -5 },
+		"grace over max":    func(a *ComputeArgs) { a.HealthCheckGracePeriod = MaxHealthCheckGracePeriod + 1 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			args := minimalCompute()
@@ -544,18 +631,51 @@ func TestArgsValidation(t *testing.T) {
 	}
 }
 
+// TestAccessLogRetention: RetainAccessLogs, not the ALB's deletion protection, decides whether
+// the access logs outlive the stack, and when they do, so does every resource that configures
+// their bucket (the documented destroy path turns deletion protection off).
+func TestAccessLogRetention(t *testing.T) {
+	for _, tc := range []struct {
+		retain, protect bool
+	}{{true, false}, {true, true}, {false, true}, {false, false}} {
+		args := minimalCompute()
+		args.AccessLogs = true
+		args.AccountID = mockaws.AccountID
+		args.DeletionProtection = tc.protect
+		args.RetainAccessLogs = tc.retain
+		res := runCompute(t, args)
+		expect(t, must(t, res, tLB, "app-alb-lb"), tc.protect, "enableDeletionProtection")
+		bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
+		expect(t, bucket, !tc.retain, "forceDestroy")
+		n := 0
+		for _, r := range res.Resources {
+			if strings.HasPrefix(r.Name, "app-alb-logs") && strings.HasPrefix(r.Type, "aws:s3/") {
+				n++
+				if r.RetainOnDelete != tc.retain {
+					t.Errorf("retain %v, deletion protection %v: %s %s has retainOnDelete %v", tc.retain, tc.protect, r.Type, r.Name, r.RetainOnDelete)
+				}
+			}
+		}
+		// The bucket, its public access block, ownership controls, encryption, versioning,
+		// lifecycle and policy.
+		if n != 7 {
+			t.Errorf("%d access log resources, want 7", n)
+		}
+	}
+}
+
 func TestLoadBalancerAccessLogs(t *testing.T) {
 	args := minimalCompute()
 	args.AccessLogs = true
 	args.AccountID = mockaws.AccountID
-	args.DeletionProtection = true
+	args.RetainAccessLogs = true
 	res := runCompute(t, args)
 
 	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
 	expect(t, bucket, false, "forceDestroy")
-	// The stack protects its ALB, so the logs outlive a destroy (webstack/protect).
+	// The logs outlive a destroy (webstack/protect), whatever the ALB's deletion protection.
 	if !bucket.RetainOnDelete {
-		t.Error("app-alb-logs: retainOnDelete is false with deletion protection on, want true")
+		t.Error("app-alb-logs: retainOnDelete is false with RetainAccessLogs, want true")
 	}
 	// Versioned (S3.14); the lifecycle expires noncurrent versions and waits for versioning.
 	versioning := must(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "app-alb-logs-versioning")

@@ -27,6 +27,12 @@ const (
 	// InstanceWarmup is how long (seconds) an instance refresh waits after a new instance is
 	// healthy before it counts it and moves on.
 	InstanceWarmup = 30
+	// DefaultHealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the load
+	// balancer's verdict on a new instance unless FleetArgs says otherwise: boot, Docker's
+	// installation, the image pull and the application's start.
+	DefaultHealthCheckGracePeriod = 240
+	// MaxHealthCheckGracePeriod is the longest grace period the fleet accepts (seconds).
+	MaxHealthCheckGracePeriod = 7200
 )
 
 // FleetArgs configures a Fleet.
@@ -63,7 +69,10 @@ type FleetArgs struct {
 	// Defaults to 75 (above the ALB's default idle timeout of 60).
 	KeepAliveTimeout int
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores ALB health after a
-	// launch. Optional. Defaults to 240.
+	// launch: at least as long as an instance takes to boot, install Docker, pull the image and
+	// start the application, or Auto Scaling replaces every new instance before it can answer
+	// (the fleet has no launch lifecycle hook). Optional; 0 means the default,
+	// DefaultHealthCheckGracePeriod (240). At most MaxHealthCheckGracePeriod.
 	HealthCheckGracePeriod int
 	// Environment is extra container environment (non-secret values only). Optional.
 	// Defaults to none.
@@ -88,10 +97,17 @@ func (a *FleetArgs) withDefaults() FleetArgs {
 	if out.KeepAliveTimeout == 0 {
 		out.KeepAliveTimeout = 75
 	}
-	if out.HealthCheckGracePeriod == 0 {
-		out.HealthCheckGracePeriod = 240
-	}
+	out.HealthCheckGracePeriod = gracePeriod(out.HealthCheckGracePeriod)
 	return out
+}
+
+// gracePeriod returns a health check grace period with its default: 0 means
+// DefaultHealthCheckGracePeriod.
+func gracePeriod(seconds int) int {
+	if seconds == 0 {
+		return DefaultHealthCheckGracePeriod
+	}
+	return seconds
 }
 
 func (a *FleetArgs) validate() error {
@@ -107,6 +123,9 @@ func (a *FleetArgs) validate() error {
 	}
 	if a.Port < 1 || a.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d out of range 1..65535", a.Port))
+	}
+	if a.HealthCheckGracePeriod < 0 || a.HealthCheckGracePeriod > MaxHealthCheckGracePeriod {
+		errs = append(errs, fmt.Errorf("health check grace period %d s out of range 1..%d", a.HealthCheckGracePeriod, MaxHealthCheckGracePeriod))
 	}
 	if a.MinSize < 0 || a.DesiredCapacity < a.MinSize || a.MaxSize < a.DesiredCapacity {
 		errs = append(errs, fmt.Errorf("sizes min %d, desired %d, max %d do not satisfy 0 <= min <= desired <= max", a.MinSize, a.DesiredCapacity, a.MaxSize))

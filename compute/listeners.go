@@ -36,12 +36,18 @@ const (
 	AnchorPurpose = "keep target groups in use"
 )
 
-// NoReleaseStatus is the status a listener answers with, as a fixed response, where its color
-// runs no instances: production while the active color has no version ("no release yet"), the
-// test listener while the idle color runs none. A fixed response needs no target, so the
-// answer is immediate and says why, instead of the load balancer's own "no registered target"
-// 503.
+// NoReleaseStatus is the status the production path answers with, as a fixed response, while
+// the active color runs no instances ("no release yet"). A fixed response needs no target, so
+// the answer is immediate and says why, instead of the load balancer's own "no registered
+// target" 503. It is the only fixed 5XX the load balancer can answer (see IdleEmptyStatus), which
+// is what lets the load-balancer-wide 503 alarm tell it apart (see loadBalancerAlarms).
 const NoReleaseStatus = "503"
+
+// IdleEmptyStatus is the status the test listener answers with, as a fixed response, while the
+// idle color runs no instances (no version, or a desired capacity of 0). It is not a 5XX: a
+// smoke test against an empty idle color is a mistake of the tester, not an error of the
+// service, and no alarm may count it as one.
+const IdleEmptyStatus = "404"
 
 // NoReleaseBody is the JSON body of the fixed response for the listener of a purpose
 // ("production" or "test") whose color c runs no instances.
@@ -150,14 +156,14 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 	}
 
 	// Test: the idle color's test target group, for smoke tests before any user sees it; a
-	// fixed 503 while the idle color runs no instances. The network tier admits only the
-	// deploy networks to this port.
+	// fixed 404 (IdleEmptyStatus, not a 5XX) while the idle color runs no instances. The network
+	// tier admits only the deploy networks to this port.
 	testAction := &lb.ListenerDefaultActionArgs{
 		Type:           pulumi.String("forward"),
 		TargetGroupArn: testTGs[a.ActiveColor.Other()].Arn,
 	}
 	if !idle {
-		testAction = listenerFixed(NoReleaseStatus, "application/json", NoReleaseBody("test", a.ActiveColor.Other()))
+		testAction = listenerFixed(IdleEmptyStatus, "application/json", NoReleaseBody("test", a.ActiveColor.Other()))
 	}
 	test, err := lb.NewListener(ctx, name+"-test", withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,

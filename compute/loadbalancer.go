@@ -49,13 +49,19 @@ type LoadBalancerArgs struct {
 	DeregistrationDelay int
 	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
 	IdleTimeout int
-	// DeletionProtection turns on the ALB's deletion protection (ELB.6), keeps a non-empty
-	// access log bucket from being deleted and makes that bucket retainOnDelete. Optional.
-	// Defaults to false.
+	// DeletionProtection turns on the ALB's deletion protection (ELB.6). It says nothing about
+	// the access logs' fate (RetainAccessLogs does): turning it off to destroy the stack must
+	// not delete the logs. Optional. Defaults to false.
 	DeletionProtection bool
 	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
 	// Defaults to false.
 	AccessLogs bool
+	// RetainAccessLogs keeps the access log bucket, its logs and its settings (public access
+	// block, ownership controls, encryption, versioning, lifecycle, TLS-only policy) in the
+	// account when the stack is destroyed, the bucket is replaced or AccessLogs is turned off:
+	// every one of them is retainOnDelete and the bucket is not force-destroyed. Without it the
+	// bucket and its logs are deleted with the stack. Optional. Defaults to false.
+	RetainAccessLogs bool
 	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
 	AccessLogRetentionDays int
 	// AccountID and Partition locate the log bucket's policy. Required with AccessLogs.
@@ -70,9 +76,10 @@ type LoadBalancerArgs struct {
 	// Required.
 	TestListenerPort int
 	// Running says which colors run instances (a version and a desired capacity above 0). A
-	// listener whose color runs none answers NoReleaseStatus with a JSON body (NoReleaseBody)
-	// instead of forwarding to an empty target group: a clear answer, not the load balancer's
-	// own "no registered target" 503. Optional. Defaults to none: both listeners answer 503.
+	// listener whose color runs none answers a fixed JSON response (NoReleaseBody) instead of
+	// forwarding to an empty target group: production NoReleaseStatus (503), the test listener
+	// IdleEmptyStatus (404). A clear answer, not the load balancer's own "no registered target"
+	// 503. Optional. Defaults to none: neither listener forwards.
 	Running map[Color]bool
 
 	// CertificateArn is an ACM certificate for the ALB (edge tier). Optional. Defaults to
@@ -305,7 +312,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		l.TestTargetGroupARNs[c] = testTGs[c].Arn
 	}
 	if a.Alarms.TopicARN != nil {
-		if l.Alarms, err = loadBalancerAlarms(ctx, name, &a.Alarms, alb, tgs, parent); err != nil {
+		if l.Alarms, err = loadBalancerAlarms(ctx, name, &a.Alarms, alb, tgs, !a.Running[a.ActiveColor], parent); err != nil {
 			return nil, fmt.Errorf("compute: load balancer: %w", err)
 		}
 	}

@@ -75,6 +75,10 @@ func TestUserDataContent(t *testing.T) {
 		"\nAPP_COLOR=green\n",
 		"\nDB_SECRET_ARN=arn:aws:secretsmanager:",
 		"systemctl enable --now webstack-app.service",
+		// A restart needs the registry only if the image is not on the instance.
+		"ExecStartPre=-/usr/local/bin/webstack-ecr-login\n",
+		"ExecStartPre=/bin/sh -c '/usr/bin/docker pull 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-prod:1.5.0 || " +
+			"/usr/bin/docker image inspect 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-prod:1.5.0 >/dev/null'\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("user data lacks %q", want)

@@ -20,7 +20,8 @@ var elbAccounts = map[string]string{
 }
 
 var computeFunctions = map[string]function{
-	"aws:ecr/getImage:getImage": getImage,
+	"aws:ecr/getImage:getImage":           getImage,
+	"aws:ecr/getRepository:getRepository": getRepository,
 	"aws:elb/getServiceAccount:getServiceAccount": func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
 		region := str(args, "region")
 		if region == "" {
@@ -39,16 +40,17 @@ var computeFunctions = map[string]function{
 }
 
 // getImage answers aws:ecr/getImage:getImage (ECR's DescribeImages for one tag) from
-// Engine.Images, refusing as the provider reports ECR's answers:
-//
-//   - a tag the repository does not hold: ECR's ImageNotFoundException, `The image with imageId
-//     {imageDigest:'null', imageTag:'1.5.0'} does not exist within the repository with name
-//     'webstack-prod' in the registry with id '123456789012'`, which the provider wraps in
-//     "reading ECR Images: " (hashicorp/terraform-provider-aws#35268 quotes it);
-//   - a repository that does not exist: ECR's RepositoryNotFoundException (`The repository with
-//     name '…' does not exist in the registry with id '…'`), which the provider turns into its
-//     not-found error, "reading ECR Images: couldn't find resource" (terraform-provider-aws
-//     internal/service/ecr/image_data_source.go, FindImageDetails).
+// Engine.Images, refusing as the provider reports ECR's answers. ECR answers a tag the
+// repository does not hold with ImageNotFoundException (`The image with imageId
+// {imageDigest:'null', imageTag:'1.5.0'} does not exist within the repository with name
+// 'webstack-prod' in the registry with id '123456789012'`) and a repository that does not exist
+// with RepositoryNotFoundException (`The repository with name '…' does not exist in the
+// registry with id '…'`); the provider turns both into its not-found error, so the data source
+// fails with the same text for both: "reading ECR Images: couldn't find resource"
+// (terraform-provider-aws internal/service/ecr/image_data_source.go, findImageDetails: "if
+// errs.IsA[*types.ImageNotFoundException](err) || errs.IsA[*types.RepositoryNotFoundException](err)
+// { return nil, &retry.NotFoundError{...} }"). Which of the two it was only getRepository
+// tells.
 //
 // Source: ECR API reference, DescribeImages (Errors),
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html. This is
@@ -65,14 +67,8 @@ func getImage(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error
 		return nil, providerErr(`one of "image_digest", "image_tag" or "most_recent" must be specified, with "repository_name"`)
 	}
 	if e.Images != nil {
-		tags, ok := e.Images[repo]
-		switch {
-		case !ok:
+		if tags, ok := e.Images[repo]; !ok || !slices.Contains(tags, tag) {
 			return nil, providerErr("reading ECR Images: couldn't find resource")
-		case !slices.Contains(tags, tag):
-			return nil, apiErr("reading ECR Images", "ECR: DescribeImages", "ImageNotFoundException",
-				"The image with imageId {imageDigest:'null', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
-				tag, repo, registry)
 		}
 	}
 	digest := "sha256:" + hash(repo+":"+tag, 64)
@@ -87,5 +83,45 @@ func getImage(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error
 		"imageSizeInBytes": resource.NewProperty(1.5e8),
 		"registryId":       resource.NewProperty(registry),
 		"repositoryName":   resource.NewProperty(repo),
+	}, nil
+}
+
+// getRepository answers aws:ecr/getRepository:getRepository (ECR's DescribeRepositories for one
+// name) from Engine.Images: a repository exists when it is a key there (or when the run was
+// given no registry at all, as getImage then assumes every image pushed). For a repository that
+// does not exist ECR answers RepositoryNotFoundException, which the provider turns into its
+// not-found error: "reading ECR Repository (<name>): couldn't find resource"
+// (terraform-provider-aws internal/service/ecr/repository_data_source.go, findRepository; ECR
+// API reference, DescribeRepositories,
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositories.html).
+func getRepository(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
+	name := str(args, "name")
+	registry := str(args, "registryId")
+	if registry == "" {
+		registry = AccountID
+	}
+	if name == "" {
+		return nil, providerErr(`The argument "name" is required, but no definition was found.`)
+	}
+	var tags []string
+	if e.Images != nil {
+		var ok bool
+		if tags, ok = e.Images[name]; !ok {
+			return nil, providerErr("reading ECR Repository (%s): couldn't find resource", name)
+		}
+	}
+	recent := []resource.PropertyValue{}
+	if len(tags) > 0 {
+		recent = append(recent, resource.NewProperty(tags[len(tags)-1]))
+	}
+	return resource.PropertyMap{
+		"id":                  resource.NewProperty(name),
+		"name":                resource.NewProperty(name),
+		"arn":                 resource.NewProperty(fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", Partition, e.Region, registry, name)),
+		"registryId":          resource.NewProperty(registry),
+		"repositoryUrl":       resource.NewProperty(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", registry, e.Region, name)),
+		"imageTagMutability":  resource.NewProperty("IMMUTABLE"),
+		"mostRecentImageTags": resource.NewProperty(recent),
+		"tags":                resource.NewProperty(resource.PropertyMap{}),
 	}, nil
 }

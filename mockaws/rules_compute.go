@@ -44,8 +44,10 @@ var (
 )
 
 // judgeFixedResponse judges a listener's or rule's fixed-response action at key (the provider's
-// name for it, "default_action.0" or "action.0").
-func judgeFixedResponse(key string, action map[string]any) error {
+// name for it, "default_action.N" or "action.N"); sdkPath is where the AWS SDK's validation
+// names the same action ("CreateListenerInput.DefaultActions[N]", "CreateRuleInput.Actions[N]")
+// and op what the provider was doing.
+func judgeFixedResponse(op, key, sdkPath, api string, action map[string]any) error {
 	if action["type"] != "fixed-response" {
 		return nil
 	}
@@ -58,8 +60,33 @@ func judgeFixedResponse(key string, action map[string]any) error {
 		return providerErr("expected %s.fixed_response.0.content_type to be one of %q, got %s", key, fixedContentTypes, ct)
 	case len(body) > 1024:
 		return providerErr("expected length of %s.fixed_response.0.message_body to be in the range (0 - 1024), got %s", key, body[:40]+"…")
-	case status != "" && !fixedStatusCode.MatchString(status):
+	case status == "":
+		// The provider's schema leaves status_code optional, but the API requires it: the AWS
+		// SDK inside the provider refuses the request before it is sent.
+		return providerErr("%s: operation error %s, 1 validation error(s) found.\n- missing required field, %s.FixedResponseConfig.StatusCode.\n", op, api, sdkPath)
+	case !fixedStatusCode.MatchString(status):
 		return providerErr("expected value of %s.fixed_response.0.status_code to match regular expression %q, got %s", key, fixedStatusCode.String(), status)
+	}
+	return nil
+}
+
+// maxTargetGroupsPerAction is how many target groups one forward action may name: "Target
+// Groups per Action per Application Load Balancer: 5", not adjustable (ALB quotas,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+const maxTargetGroupsPerAction = 5
+
+// judgeForwardGroups judges how many target groups a forward action at key names. The provider's
+// schema holds the quota (forward.target_group: MinItems 1, MaxItems 5, in both listener.go and
+// listener_rule.go), and terraform-plugin-sdk refuses a longer set with "List longer than
+// MaxItems: Attribute supports 5 item maximum, config has 6 declared".
+func judgeForwardGroups(key string, action map[string]any) error {
+	fw, _ := action["forward"].(map[string]any)
+	if action["type"] != "forward" || fw == nil {
+		return nil
+	}
+	if groups, _ := fw["targetGroups"].([]any); len(groups) > maxTargetGroupsPerAction {
+		return providerErr("%s.forward.0.target_group: List longer than MaxItems: Attribute supports %d item maximum, config has %d declared",
+			key, maxTargetGroupsPerAction, len(groups))
 	}
 	return nil
 }
@@ -82,6 +109,26 @@ func judgeForwardWeights(key string, action map[string]any) error {
 		return elbIntBetween(key+".forward.0.stickiness.0.duration", 1, 604800, d)
 	}
 	return nil
+}
+
+// maxRulesPerLoadBalancer is the default quota of listener rules per Application Load
+// Balancer, not counting the listeners' default rules: "Rules per Application Load Balancer
+// (excluding default rules): 100" (adjustable; ALB quotas, as above). There is no quota per
+// listener: the rules of all of a load balancer's listeners count together.
+const maxRulesPerLoadBalancer = 100
+
+// listenerLoadBalancer returns the "app/<name>/<id>" of the load balancer a listener ARN
+// ("arn:…:listener/app/<name>/<id>/<listener id>") belongs to, or "".
+func listenerLoadBalancer(arn string) string {
+	_, rest, ok := strings.Cut(arn, ":listener/")
+	if !ok {
+		return ""
+	}
+	i := strings.LastIndex(rest, "/")
+	if i < 0 {
+		return ""
+	}
+	return rest[:i]
 }
 
 // lbActions returns a listener's or rule's actions as plain maps.
@@ -267,16 +314,22 @@ var computeRules = []Rule{
 	},
 	// elbv2/listener-fixed-response: a fixed-response action's content type is one of
 	// text/plain, text/css, text/html, application/javascript, application/json; its body at
-	// most 1024 characters; its status code 2XX, 4XX or 5XX. The provider refuses others, e.g.
-	// `expected default_action.0.fixed_response.0.content_type to be one of [...], got
-	// text/xml` (terraform-provider-aws internal/service/elbv2/listener.go schema; ELBv2 API
-	// reference, FixedResponseActionConfig).
+	// most 1024 characters; its status code set, and 2XX, 4XX or 5XX. The provider refuses
+	// others, e.g. `expected default_action.1.fixed_response.0.content_type to be one of [...],
+	// got text/xml` (terraform-provider-aws internal/service/elbv2/listener.go schema; the key
+	// names the action's index). Its schema leaves status_code optional, but the API requires it
+	// (ELBv2 API reference, FixedResponseActionConfig, StatusCode "Required: Yes"), so the AWS SDK
+	// refuses a fixed response without one before sending the request: `operation error Elastic
+	// Load Balancing v2: CreateListener, 1 validation error(s) found. - missing required field,
+	// CreateListenerInput.DefaultActions[0].FixedResponseConfig.StatusCode.` (smithy-go's
+	// parameter validation).
 	{
 		ID: "elbv2/listener-fixed-response", Type: ctListener,
 		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html",
 		Create: func(e *Engine, r *Resource) error {
-			for _, a := range lbActions(r, "defaultActions") {
-				if err := judgeFixedResponse("default_action.0", a); err != nil {
+			for i, a := range lbActions(r, "defaultActions") {
+				if err := judgeFixedResponse("creating ELBv2 Listener", fmt.Sprintf("default_action.%d", i),
+					fmt.Sprintf("CreateListenerInput.DefaultActions[%d]", i), "Elastic Load Balancing v2: CreateListener", a); err != nil {
 					return err
 				}
 			}
@@ -284,13 +337,16 @@ var computeRules = []Rule{
 		},
 	},
 	// elbv2/rule-fixed-response: elbv2/listener-fixed-response for a listener rule's actions
-	// (terraform-provider-aws listener_rule.go schema: `action.0.fixed_response.0...`).
+	// (terraform-provider-aws listener_rule.go schema: `action.N.fixed_response.0...`; without a
+	// status code `... CreateRule, ... missing required field,
+	// CreateRuleInput.Actions[N].FixedResponseConfig.StatusCode.`).
 	{
 		ID: "elbv2/rule-fixed-response", Type: ctListenerRule,
 		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_FixedResponseActionConfig.html",
 		Create: func(e *Engine, r *Resource) error {
-			for _, a := range lbActions(r, "actions") {
-				if err := judgeFixedResponse("action.0", a); err != nil {
+			for i, a := range lbActions(r, "actions") {
+				if err := judgeFixedResponse("creating ELBv2 Listener Rule", fmt.Sprintf("action.%d", i),
+					fmt.Sprintf("CreateRuleInput.Actions[%d]", i), "Elastic Load Balancing v2: CreateRule", a); err != nil {
 					return err
 				}
 			}
@@ -306,8 +362,8 @@ var computeRules = []Rule{
 		ID: "elbv2/listener-forward-weights", Type: ctListener,
 		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupStickinessConfig.html",
 		Create: func(e *Engine, r *Resource) error {
-			for _, a := range lbActions(r, "defaultActions") {
-				if err := judgeForwardWeights("default_action.0", a); err != nil {
+			for i, a := range lbActions(r, "defaultActions") {
+				if err := judgeForwardWeights(fmt.Sprintf("default_action.%d", i), a); err != nil {
 					return err
 				}
 			}
@@ -320,10 +376,65 @@ var computeRules = []Rule{
 		ID: "elbv2/rule-forward-weights", Type: ctListenerRule,
 		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupStickinessConfig.html",
 		Create: func(e *Engine, r *Resource) error {
-			for _, a := range lbActions(r, "actions") {
-				if err := judgeForwardWeights("action.0", a); err != nil {
+			for i, a := range lbActions(r, "actions") {
+				if err := judgeForwardWeights(fmt.Sprintf("action.%d", i), a); err != nil {
 					return err
 				}
+			}
+			return nil
+		},
+	},
+	// elbv2/listener-forward-target-groups: a listener's forward action names 1 to 5 target
+	// groups (ALB quotas, "Target Groups per Action per Application Load Balancer": 5, not
+	// adjustable). The provider's schema refuses more: `default_action.0.forward.0.target_group:
+	// List longer than MaxItems: Attribute supports 5 item maximum, config has 6 declared`
+	// (terraform-provider-aws listener.go, MaxItems 5; terraform-plugin-sdk's list validation).
+	{
+		ID: "elbv2/listener-forward-target-groups", Type: ctListener,
+		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html",
+		Create: func(e *Engine, r *Resource) error {
+			for i, a := range lbActions(r, "defaultActions") {
+				if err := judgeForwardGroups(fmt.Sprintf("default_action.%d", i), a); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
+	// elbv2/rule-forward-target-groups: elbv2/listener-forward-target-groups for a listener
+	// rule's actions (terraform-provider-aws listener_rule.go, MaxItems 5: `action.N.forward.0.
+	// target_group: List longer than MaxItems: ...`). The anchor rule names four.
+	{
+		ID: "elbv2/rule-forward-target-groups", Type: ctListenerRule,
+		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html",
+		Create: func(e *Engine, r *Resource) error {
+			for i, a := range lbActions(r, "actions") {
+				if err := judgeForwardGroups(fmt.Sprintf("action.%d", i), a); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
+	// elbv2/rules-per-load-balancer: an Application Load Balancer holds at most 100 listener
+	// rules, not counting the listeners' default rules, over all its listeners (ALB quotas,
+	// "Rules per Application Load Balancer (excluding default rules)": 100, adjustable; there is
+	// no per-listener quota). AWS: `TooManyRules: You've reached the limit on the number of rules
+	// per load balancer.` (ELBv2 API reference, CreateRule, Errors). The program registers two
+	// (the origin rule and the anchor rule).
+	{
+		ID: "elbv2/rules-per-load-balancer", Type: ctListenerRule,
+		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html",
+		Create: func(e *Engine, r *Resource) error {
+			alb := listenerLoadBalancer(r.inStr("listenerArn"))
+			if alb == "" {
+				return nil
+			}
+			if n := len(e.Registered(ctListenerRule, func(o *Resource) bool {
+				return listenerLoadBalancer(o.inStr("listenerArn")) == alb
+			})); n >= maxRulesPerLoadBalancer {
+				return apiErr("creating ELBv2 Listener Rule", "Elastic Load Balancing v2: CreateRule", "TooManyRules",
+					"You've reached the limit on the number of rules per load balancer.")
 			}
 			return nil
 		},

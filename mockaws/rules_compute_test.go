@@ -1,6 +1,7 @@
 package mockaws
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,6 +67,64 @@ func cmpListeners(action *lb.ListenerDefaultActionArgs, ports ...int) pulumi.Run
 				DefaultActions: lb.ListenerDefaultActionArray{action},
 			}); err != nil {
 				return err
+			}
+		}
+		return nil
+	}
+}
+
+// cmpListenerActions registers one listener with the given default actions.
+func cmpListenerActions(actions ...*lb.ListenerDefaultActionArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		var list lb.ListenerDefaultActionArray
+		for _, a := range actions {
+			list = append(list, a)
+		}
+		_, err := lb.NewListener(ctx, "listener", &lb.ListenerArgs{
+			LoadBalancerArn: pulumi.String("arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/alb/1"),
+			Port:            pulumi.Int(80), Protocol: pulumi.String("HTTP"), DefaultActions: list,
+		})
+		return err
+	}
+}
+
+// cmpForwardTo is a listener's forward action to n target groups.
+func cmpForwardTo(n int) *lb.ListenerDefaultActionArgs {
+	groups := lb.ListenerDefaultActionForwardTargetGroupArray{}
+	for i := 0; i < n; i++ {
+		groups = append(groups, &lb.ListenerDefaultActionForwardTargetGroupArgs{Arn: pulumi.Sprintf("arn:tg-%d", i), Weight: pulumi.Int(1)})
+	}
+	return &lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), Forward: &lb.ListenerDefaultActionForwardArgs{TargetGroups: groups}}
+}
+
+// cmpRuleForwardTo is a rule's forward action to n target groups.
+func cmpRuleForwardTo(n int) *lb.ListenerRuleActionArgs {
+	groups := lb.ListenerRuleActionForwardTargetGroupArray{}
+	for i := 0; i < n; i++ {
+		groups = append(groups, &lb.ListenerRuleActionForwardTargetGroupArgs{Arn: pulumi.Sprintf("arn:tg-%d", i), Weight: pulumi.Int(1)})
+	}
+	return &lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), Forward: &lb.ListenerRuleActionForwardArgs{TargetGroups: groups}}
+}
+
+// cmpRulesOnTwoListeners registers a rules on one listener and b on another of the same load
+// balancer, plus ten on a listener of another load balancer, which do not count.
+func cmpRulesOnTwoListeners(a, b int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		const prefix = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener/app/"
+		n := 0
+		for _, l := range []struct {
+			arn   string
+			count int
+		}{{prefix + "other/9/1", 10}, {prefix + "alb/1/2", a}, {prefix + "alb/1/3", b}} {
+			for p := 1; p <= l.count; p++ {
+				n++
+				if _, err := lb.NewListenerRule(ctx, fmt.Sprintf("rule-%d", n), &lb.ListenerRuleArgs{
+					ListenerArn: pulumi.String(l.arn), Priority: pulumi.Int(p),
+					Conditions: lb.ListenerRuleConditionArray{cmpMethod("GET")},
+					Actions:    lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: pulumi.String("arn:tg-blue")}},
+				}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -179,6 +238,21 @@ var computeRuleTests = []ruleTest{
 		refused: cmpListeners(cmpFixed("text/plain", "moved", "302"), 80)},
 	{rule: "elbv2/listener-fixed-response", name: "body", want: "expected length of default_action.0.fixed_response.0.message_body to be in the range (0 - 1024)",
 		refused: cmpListeners(cmpFixed("text/plain", strings.Repeat("x", 1025), "503"), 80)},
+	{rule: "elbv2/listener-fixed-response", name: "no status", want: "creating ELBv2 Listener: operation error Elastic Load Balancing v2: CreateListener, " +
+		"1 validation error(s) found.\n- missing required field, CreateListenerInput.DefaultActions[0].FixedResponseConfig.StatusCode.",
+		refused: cmpListeners(cmpFixed("application/json", "{}", ""), 80), allowed: cmpListeners(cmpFixed("application/json", "{}", "404"), 80)},
+	{rule: "elbv2/listener-fixed-response", name: "index", want: "expected default_action.1.fixed_response.0.content_type to be one of",
+		refused: cmpListenerActions(cmpFixed("text/plain", "a", "404"), cmpFixed("text/xml", "b", "404"))},
+	{rule: "elbv2/rule-fixed-response", name: "no status", want: "creating ELBv2 Listener Rule: operation error Elastic Load Balancing v2: CreateRule, " +
+		"1 validation error(s) found.\n- missing required field, CreateRuleInput.Actions[0].FixedResponseConfig.StatusCode.",
+		refused: cmpRules(nil, &lb.ListenerRuleActionArgs{Type: pulumi.String("fixed-response"), FixedResponse: &lb.ListenerRuleActionFixedResponseArgs{
+			ContentType: pulumi.String("application/json")}}, 10)},
+	{rule: "elbv2/listener-forward-target-groups", want: "default_action.0.forward.0.target_group: List longer than MaxItems: Attribute supports 5 item maximum, config has 6 declared",
+		refused: cmpListeners(cmpForwardTo(6), 80), allowed: cmpListeners(cmpForwardTo(5), 80)},
+	{rule: "elbv2/rule-forward-target-groups", want: "action.0.forward.0.target_group: List longer than MaxItems: Attribute supports 5 item maximum, config has 6 declared",
+		refused: cmpRules(nil, cmpRuleForwardTo(6), 10), allowed: cmpRules(nil, cmpRuleForwardTo(5), 10)},
+	{rule: "elbv2/rules-per-load-balancer", want: "TooManyRules: You've reached the limit on the number of rules per load balancer.",
+		refused: cmpRulesOnTwoListeners(60, 41), allowed: cmpRulesOnTwoListeners(60, 40)},
 	{rule: "elbv2/rule-fixed-response", want: "expected action.0.fixed_response.0.content_type to be one of",
 		refused: cmpRules(nil, &lb.ListenerRuleActionArgs{Type: pulumi.String("fixed-response"), FixedResponse: &lb.ListenerRuleActionFixedResponseArgs{
 			ContentType: pulumi.String("text/json"), StatusCode: pulumi.String("503")}}, 10),
@@ -247,13 +321,50 @@ func TestGetImage(t *testing.T) {
 	}{
 		{"pushed", map[string][]string{"webstack-prod": {"1.4.2"}}, "1.4.2", ""},
 		{"no registry given: assumed pushed", nil, "9.9.9", ""},
-		{"tag not pushed", map[string][]string{"webstack-prod": {"1.4.2"}}, "1.5.0",
-			"reading ECR Images: operation error ECR: DescribeImages, https response error StatusCode: 400, api error ImageNotFoundException: " +
-				"The image with imageId {imageDigest:'null', imageTag:'1.5.0'} does not exist within the repository with name 'webstack-prod' in the registry with id '123456789012'"},
+		// The provider answers both of ECR's not-founds alike.
+		{"tag not pushed", map[string][]string{"webstack-prod": {"1.4.2"}}, "1.5.0", "reading ECR Images: couldn't find resource"},
 		{"no repository", map[string][]string{"other": {"1.4.2"}}, "1.4.2", "reading ECR Images: couldn't find resource"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := lookup(tc.images, tc.tag)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestGetRepository: getRepository answers from the repositories of the registry (the keys of
+// Images), refusing a missing one as the provider reports ECR's RepositoryNotFoundException,
+// and assumes the repository exists when the run was given no registry.
+func TestGetRepository(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		images map[string][]string
+		want   string
+	}{
+		{"exists", map[string][]string{"webstack-prod": {"1.4.2"}}, ""},
+		{"exists, empty", map[string][]string{"webstack-prod": {}}, ""},
+		{"no registry given: assumed to exist", nil, ""},
+		{"missing", map[string][]string{"other": {"1.4.2"}}, "reading ECR Repository (webstack-prod): couldn't find resource"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Run("webstack", "rules", Options{Region: "ap-northeast-2", Images: tc.images}, func(ctx *pulumi.Context) error {
+				res, err := ecr.LookupRepository(ctx, &ecr.LookupRepositoryArgs{Name: "webstack-prod"})
+				if err != nil {
+					return err
+				}
+				if want := "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/webstack-prod"; res.RepositoryUrl != want || res.Name != "webstack-prod" {
+					t.Errorf("repository %+v, want the URL %s", res, want)
+				}
+				return nil
+			})
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)

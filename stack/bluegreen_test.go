@@ -141,22 +141,28 @@ func version(color, v string) func(map[string]any) {
 	}
 }
 
+// typeLifecyclePolicy is the ECR lifecycle policy's type: it pins the colors' versions, so it
+// changes with them.
+const typeLifecyclePolicy = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+
 func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
 	// testListener says whether the change starts or stops the idle color's instances: the
-	// test listener then switches between a fixed 503 and forwarding to it, and may change
-	// too (it belongs to no color).
+	// test listener then switches between a fixed 404 and forwarding to it, and may change
+	// too (it belongs to no color). pin is the version the change gives the idle color, which
+	// the repository's lifecycle policy then keeps (the only other resource that may change).
 	cases := map[string]struct {
 		before, after func(map[string]any)
 		testListener  bool
+		pin           string
 	}{
-		"deploy a version to the empty idle color": {released, all(released, greenDeployed), true},
-		"new version on the warm idle color":       {all(released, greenDeployed), all(released, fleet("green", "1.5.1", 2, 2, 4)), false},
-		"scale the idle color to zero":             {all(released, greenDeployed), all(released, fleet("green", "1.5.0", 0, 0, 4)), true},
+		"deploy a version to the empty idle color": {released, all(released, greenDeployed), true, "1.5.0"},
+		"new version on the warm idle color":       {all(released, greenDeployed), all(released, fleet("green", "1.5.1", 2, 2, 4)), false, "1.5.1"},
+		"scale the idle color to zero":             {all(released, greenDeployed), all(released, fleet("green", "1.5.0", 0, 0, 4)), true, ""},
 		"idle blue behind a live green": {
 			all(released, greenDeployed, flipToGreen),
-			all(released, greenDeployed, flipToGreen, fleet("blue", "1.6.0", 2, 2, 4)), false,
+			all(released, greenDeployed, flipToGreen, fleet("blue", "1.6.0", 2, 2, 4)), false, "1.6.0",
 		},
-		"first release: deploy to the idle color of a stack with no release": {nil, greenDeployed, true},
+		"first release: deploy to the idle color of a stack with no release": {nil, greenDeployed, true, "1.5.0"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -170,13 +176,21 @@ func TestIdleColorChangeTouchesOnlyTheIdleFleet(t *testing.T) {
 			if strings.Contains(name, "idle blue") {
 				idle = "app-blue"
 			}
+			pinned := false
 			for _, r := range c.changed {
 				if tc.testListener && r.Type == typeListener && r.Name == "app-alb-test" {
+					continue
+				}
+				if tc.pin != "" && r.Type == typeLifecyclePolicy && r.Name == "app-ecr-lifecycle" {
+					pinned = strings.Contains(fmt.Sprint(r.Input("policy")), `"tagPatternList":["`+tc.pin+`"]`)
 					continue
 				}
 				if !underComponent(after, r, "webstack:compute:Fleet", idle) {
 					t.Errorf("%s %s changed; only the idle fleet %s may (changed: %v)", r.Type, r.Name, idle, c.names())
 				}
+			}
+			if tc.pin != "" && !pinned {
+				t.Errorf("the lifecycle policy does not pin the new version %s (changed: %v)", tc.pin, c.names())
 			}
 		})
 	}
@@ -189,7 +203,9 @@ func TestFlipChangesOnlyListeners(t *testing.T) {
 		"canary step":        {all(released, greenDeployed), all(released, greenDeployed, set("canaryWeight", 10))},
 		"canary to flip":     {all(released, greenDeployed, set("canaryWeight", 10)), all(released, greenDeployed, flipToGreen)},
 		// The first release's flip: production goes from the no-release 503 to green, and the
-		// test listener from green to the 503 of blue, which has no version.
+		// test listener from green to the 404 of blue, which has no version. Production no
+		// longer answers a fixed 503, so the load-balancer-wide alarm becomes the plain 503
+		// count: the one alarm that changes, once.
 		"first flip": {greenDeployed, all(greenDeployed, flipToGreen)},
 	}
 	for name, tc := range cases {
@@ -200,10 +216,18 @@ func TestFlipChangesOnlyListeners(t *testing.T) {
 			if len(c.changed) == 0 {
 				t.Fatal("nothing changed; the test compares nothing")
 			}
+			alarmChanged := false
 			for _, r := range c.changed {
+				if name == "first flip" && r.Type == "aws:cloudwatch/metricAlarm:MetricAlarm" && r.Name == "app-alb-elb-5xx-alarm" {
+					alarmChanged = true
+					continue
+				}
 				if r.Type != typeListener && r.Type != typeListenerRule {
 					t.Errorf("%s %s changed; a flip or canary step may change only listeners and listener rules (changed: %v)", r.Type, r.Name, c.names())
 				}
+			}
+			if name == "first flip" && !alarmChanged {
+				t.Errorf("the first release left app-alb-elb-5xx-alarm as it was (changed: %v)", c.names())
 			}
 		})
 	}
@@ -401,8 +425,9 @@ func TestStackFilesCompute(t *testing.T) {
 }
 
 // TestNoReleaseState: each committed stack file is in the no-release state. No instance runs
-// (whatever the colors' sizes say), production and the test listener answer a clear fixed
-// 503, no image is looked up, and the outputs say no color has a version.
+// (whatever the colors' sizes say), production answers a clear fixed 503 and the test listener
+// a fixed 404 (no 5XX: the no-release 503 is the only fixed 5XX the load balancer answers), no
+// image is looked up, and the outputs say no color has a version.
 func TestNoReleaseState(t *testing.T) {
 	for _, stack := range []string{"prod", "dev", "test"} {
 		t.Run(stack, func(t *testing.T) {
@@ -425,16 +450,21 @@ func TestNoReleaseState(t *testing.T) {
 				}
 			}
 			// Every stack sits behind CloudFront: the origin rule, which forwards once there
-			// is a release, answers the 503 now; the test listener answers one too.
-			for _, action := range []map[string]any{
-				res.Find(typeListenerRule, "app-alb-origin").Input("actions", 0).(map[string]any),
-				res.Find(typeListener, "app-alb-test").Input("defaultActions", 0).(map[string]any),
+			// is a release, answers the 503 now; the test listener answers a 404.
+			for status, action := range map[string]map[string]any{
+				"503": res.Find(typeListenerRule, "app-alb-origin").Input("actions", 0).(map[string]any),
+				"404": res.Find(typeListener, "app-alb-test").Input("defaultActions", 0).(map[string]any),
 			} {
 				fixed, _ := action["fixedResponse"].(map[string]any)
-				if action["type"] != "fixed-response" || fixed["statusCode"] != "503" || fixed["contentType"] != "application/json" ||
+				if action["type"] != "fixed-response" || fixed["statusCode"] != status || fixed["contentType"] != "application/json" ||
 					!strings.Contains(fmt.Sprint(fixed["messageBody"]), `"error":"no_release"`) {
-					t.Errorf("action %v, want a fixed JSON 503 saying no release is deployed", action)
+					t.Errorf("action %v, want a fixed JSON %s saying no release is deployed", action, status)
 				}
+			}
+			// The load-balancer-wide alarm subtracts the fixed responses while production
+			// answers the no-release 503.
+			if a := res.Find("aws:cloudwatch/metricAlarm:MetricAlarm", "app-alb-elb-5xx-alarm"); a == nil || a.Input("metricQueries") == nil {
+				t.Error("app-alb-elb-5xx-alarm is not the no-release metric math alarm")
 			}
 			for _, call := range res.Calls {
 				if call == "aws:ecr/getImage:getImage" {
@@ -451,5 +481,57 @@ func TestNoReleaseState(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDestroyPathKeepsAccessLogs: the documented destroy path turns the ALB's deletion
+// protection off; prod's access logs (and every resource that configures their bucket) stay
+// retained, because webstack:app.retainAccessLogs, not deletion protection, decides. Only an
+// explicit retainAccessLogs: false lets a destroy delete them.
+func TestDestroyPathKeepsAccessLogs(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(map[string]any)
+		retain bool
+	}{
+		{"as committed", nil, true},
+		{"deletion protection off", set("deletionProtection", false), true},
+		{"retainAccessLogs false", set("retainAccessLogs", false), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runApp(t, "prod", tc.mutate)
+			n := 0
+			for _, r := range res.Resources {
+				if strings.HasPrefix(r.Name, "app-alb-logs") && strings.HasPrefix(r.Type, "aws:s3/") {
+					n++
+					if r.RetainOnDelete != tc.retain {
+						t.Errorf("%s %s: retainOnDelete %v, want %v", r.Type, r.Name, r.RetainOnDelete, tc.retain)
+					}
+				}
+			}
+			if n != 7 {
+				t.Errorf("%d access log resources, want 7", n)
+			}
+			if got := res.Find("aws:s3/bucketV2:BucketV2", "app-alb-logs").Input("forceDestroy"); got != !tc.retain {
+				t.Errorf("forceDestroy %v, want %v", got, !tc.retain)
+			}
+		})
+	}
+}
+
+// TestUnhealthyAlarmFollowsGracePeriod: the unhealthy-host alarms wait out
+// webstack:app.healthCheckGracePeriod and two minutes more.
+func TestUnhealthyAlarmFollowsGracePeriod(t *testing.T) {
+	for grace, want := range map[int]float64{240: 6, 600: 12} {
+		res := runApp(t, "prod", set("healthCheckGracePeriod", grace))
+		for _, c := range []string{"blue", "green"} {
+			a := res.Find("aws:cloudwatch/metricAlarm:MetricAlarm", "app-alb-"+c+"-unhealthy-hosts-alarm")
+			if a.Input("evaluationPeriods") != want || a.Input("datapointsToAlarm") != want {
+				t.Errorf("grace %d s: %s evaluates %v of %v minutes, want %v of %v", grace, a.Name, a.Input("datapointsToAlarm"), a.Input("evaluationPeriods"), want, want)
+			}
+			if got := res.Find("aws:autoscaling/group:Group", "app-"+c+"-asg").Input("healthCheckGracePeriod"); got != float64(grace) {
+				t.Errorf("grace %d s: app-%s-asg has %v", grace, c, got)
+			}
+		}
 	}
 }

@@ -42,6 +42,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		DeletionProtection:     app.DeletionProtection,
 		AccessLogs:             app.AccessLogs,
 		AccessLogRetentionDays: app.AccessLogRetentionDays,
+		RetainAccessLogs:       app.RetainAccessLogs,
 		TestListenerPort:       app.TestListenerPort,
 		InstanceType:           app.InstanceType,
 		Profile:                cfg.AppProfile(),
@@ -63,6 +64,8 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 			Target5xx:         cfg.Alerts.Target5xxCount,
 			ResponseTimeP99Ms: cfg.Alerts.ResponseTimeP99Ms,
 			UnhealthyHosts:    cfg.Alerts.UnhealthyHosts,
+			// The fleets' grace period: the unhealthy-host alarms wait it out.
+			HealthCheckGracePeriod: app.HealthCheckGracePeriod,
 		},
 	}
 	// A plain config value decides whether the listeners are HTTPS, never an Output.
@@ -105,19 +108,25 @@ func RepositoryName(project, stack string) string {
 
 // checkImages is the image guard: every color that runs instances must run an image that is in
 // the stack's ECR repository. It runs before any tier resource is registered, so a version
-// whose image was never pushed (or a version on the very first `up`, before the repository
-// exists) stops the run with a message saying what to do, instead of instances that pull
-// nothing, fail the ALB health check and are replaced until `up` gives up after
+// whose image was never pushed (or has expired, or a version on the very first `up`, before the
+// repository exists) stops the run with a message saying what to do, instead of instances that
+// pull nothing, fail the ALB health check and are replaced until `up` gives up after
 // compute.CapacityTimeout. A color with a version but no instances is not looked up: nothing
 // pulls its image until it is scaled up, which is an `up` of its own.
 //
-// The lookup is ECR's DescribeImages (the provider function aws:ecr/getImage:getImage); ECR
-// answers ImageNotFoundException for a tag the repository does not hold, and the provider
-// reports a missing repository (RepositoryNotFoundException) as "couldn't find resource"
-// (terraform-provider-aws internal/service/ecr, findImageDetails).
+// The lookup is ECR's DescribeImages (the provider function aws:ecr/getImage:getImage). The
+// provider turns both of ECR's answers, ImageNotFoundException (no such tag) and
+// RepositoryNotFoundException (no such repository), into the same not-found error, "reading ECR
+// Images: couldn't find resource" (terraform-provider-aws internal/service/ecr/
+// image_data_source.go, findImageDetails), so on a not-found the guard asks for the repository
+// itself (ECR's DescribeRepositories, aws:ecr/getRepository:getRepository): if it is there, the
+// image is what is missing. The two answers need different advice: a missing image is pushed
+// (again); a missing repository on a stack that serves must not be "fixed" by removing the
+// versions, which would stop every instance.
 func checkImages(ctx *pulumi.Context, cfg *Config, accountID, dnsSuffix string, opts ...pulumi.InvokeOption) error {
 	repo := RepositoryName(cfg.Project, cfg.Stack)
 	var errs []error
+	var exists *bool // the repository lookup, made at most once
 	for _, color := range []string{ColorBlue, ColorGreen} {
 		c := cfg.App.Color(color)
 		if !c.Running() {
@@ -126,35 +135,77 @@ func checkImages(ctx *pulumi.Context, cfg *Config, accountID, dnsSuffix string, 
 		key := fmt.Sprintf("%s:app.%s.version", Namespace, color)
 		uri := fmt.Sprintf("%s.dkr.ecr.%s.%s/%s:%s", accountID, cfg.Region, dnsSuffix, repo, c.Version)
 		_, err := ecr.GetImage(ctx, &ecr.GetImageArgs{RepositoryName: repo, ImageTag: pulumi.StringRef(c.Version)}, opts...)
-		switch {
-		case err == nil:
-		case imageNotFound(err):
-			errs = append(errs, &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
-				"%s: the image %s is not in the stack's ECR repository %s, so no %s instance could start; push it first "+
-					"(docker push %s; the repository is the stack output ecrRepositoryUrl), or set a version that is pushed",
-				quote(c.Version), uri, repo, color, uri)})
-		case repositoryNotFound(err):
-			errs = append(errs, &configError{File: cfg.File, Key: key, Msg: fmt.Sprintf(
-				"%s: the stack's ECR repository %s does not exist yet, so the image %s cannot be in it; do the first `pulumi up` "+
-					"with no version (%s:app.blue.version and %s:app.green.version both \"\"), push the image to the stack output "+
-					"ecrRepositoryUrl, then set the version",
-				quote(c.Version), repo, uri, Namespace, Namespace)})
-		default:
-			errs = append(errs, fmt.Errorf("looking up the image %s for %s: %w", uri, key, err))
+		if err == nil {
+			continue
 		}
+		if !ecrNotFound(err) {
+			errs = append(errs, fmt.Errorf("looking up the image %s for %s: %w", uri, key, err))
+			continue
+		}
+		if exists == nil {
+			found, err := repositoryExists(ctx, repo, opts...)
+			if err != nil {
+				return errors.Join(append(errs, fmt.Errorf("looking up the ECR repository %s for %s: %w", repo, key, err))...)
+			}
+			exists = &found
+		}
+		msg := missingImage(cfg, color, c.Version, repo, uri)
+		if !*exists {
+			msg = missingRepository(c.Version, repo, uri)
+		}
+		errs = append(errs, &configError{File: cfg.File, Key: key, Msg: msg})
 	}
 	return errors.Join(errs...)
 }
 
-// imageNotFound reports whether a getImage error is ECR's answer for a tag the repository does
-// not hold.
-func imageNotFound(err error) bool {
-	return strings.Contains(err.Error(), "ImageNotFoundException")
+// missingImage is the guard's message for a version of color whose image the stack's
+// repository does not hold. It never tells the operator to remove a version: a version the
+// live color runs must be pushed again, not taken away.
+func missingImage(cfg *Config, color, version, repo, uri string) string {
+	msg := fmt.Sprintf("%s: the image %s is not in the stack's ECR repository %s, so no %s instance could start. If it was never pushed, "+
+		"push it (docker push %s; the repository is the stack output ecrRepositoryUrl). If it was pushed before, the repository's lifecycle "+
+		"policy may have expired it (it keeps the newest %s:app.imageRetentionCount images, now %d, besides the versions the stack file "+
+		"names), or it was deleted: build it again from the same source and push it under the same tag (an immutable tag can be pushed "+
+		"again once its image is gone)",
+		quote(version), uri, repo, color, uri, Namespace, cfg.App.ImageRetentionCount)
+	if color == cfg.App.ActiveColor {
+		return msg + fmt.Sprintf("; %s is the live color: its running instances keep serving, but none can be replaced or added until the "+
+			"image is back, so push it rather than change this version", color)
+	}
+	return msg + ", or set a version that is pushed"
 }
 
-// repositoryNotFound reports whether a getImage error says the repository does not exist:
-// ECR's RepositoryNotFoundException, which the provider reports as its not-found error.
-func repositoryNotFound(err error) bool {
+// missingRepository is the guard's message for a running version when the stack's repository
+// does not exist.
+func missingRepository(version, repo, uri string) string {
+	return fmt.Sprintf("%s: the stack's ECR repository %s does not exist, so the image %s cannot be in it. Before the stack's first "+
+		"`pulumi up` that is expected: the first `up` creates the repository and must run no version (as the committed stack files do: "+
+		"%s:app.blue.version and %s:app.green.version \"\"); push the image to the stack output ecrRepositoryUrl, then release it. On a "+
+		"stack that is already deployed, keep the versions (removing them stops every instance): the repository was deleted outside "+
+		"Pulumi; create it again under the same name (aws ecr create-repository --repository-name %s --image-tag-mutability IMMUTABLE "+
+		"--encryption-configuration encryptionType=KMS), push the image, then run `pulumi refresh` and `pulumi up`",
+		quote(version), repo, uri, Namespace, Namespace, repo)
+}
+
+// repositoryExists reports whether the stack's repository exists, from ECR's
+// DescribeRepositories: the provider reports RepositoryNotFoundException as "reading ECR
+// Repository (<name>): couldn't find resource" (terraform-provider-aws
+// internal/service/ecr/repository_data_source.go).
+func repositoryExists(ctx *pulumi.Context, repo string, opts ...pulumi.InvokeOption) (bool, error) {
+	_, err := ecr.LookupRepository(ctx, &ecr.LookupRepositoryArgs{Name: repo}, opts...)
+	switch {
+	case err == nil:
+		return true, nil
+	case ecrNotFound(err):
+		return false, nil
+	}
+	return false, err
+}
+
+// ecrNotFound reports whether an ECR lookup error says the image or the repository does not
+// exist: the provider's not-found error, or ECR's own codes (older providers pass them on).
+func ecrNotFound(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "RepositoryNotFoundException") || strings.Contains(msg, "reading ECR Images: couldn't find resource")
+	return strings.Contains(msg, "couldn't find resource") || strings.Contains(msg, "ImageNotFoundException") ||
+		strings.Contains(msg, "RepositoryNotFoundException")
 }

@@ -3,6 +3,8 @@ package stack
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/webstack/webstack/compute"
 )
 
 // AppConfig is `webstack:app`: the application tier (ALB, blue and green fleets, ECR) and the
@@ -13,7 +15,11 @@ import (
 type AppConfig struct {
 	// Port is the TCP port the application listens on, on the instance (host networking).
 	Port int `key:"port"`
-	// HealthCheckPath is the path the ALB health check requests; it must answer 200.
+	// HealthCheckPath is the path the ALB health check requests; it must answer 200. It should
+	// be a liveness endpoint that checks no external dependency (Spring Boot:
+	// /actuator/health/liveness): Auto Scaling replaces every instance whose health check fails,
+	// so a check that includes the database or Redis turns their outage into the replacement of
+	// the whole fleet.
 	HealthCheckPath string `key:"healthCheckPath"`
 	// InstanceType is the fleet's EC2 instance type; an arm64 (Graviton) type.
 	InstanceType string `key:"instanceType"`
@@ -31,17 +37,25 @@ type AppConfig struct {
 	// (its minSize): 2 in prod, so that the live fleet survives an instance or AZ loss.
 	MinActiveCapacity int `key:"minActiveCapacity"`
 	// DeletionProtection turns on the ALB's deletion protection and keeps the ECR repository
-	// from being deleted while it holds images.
+	// from being deleted while it holds images. It has no say over the access logs
+	// (RetainAccessLogs).
 	DeletionProtection bool `key:"deletionProtection"`
 	// AccessLogs writes the ALB's access logs to an S3 bucket of the stack (ELB.5).
 	AccessLogs bool `key:"accessLogs"`
+	// RetainAccessLogs keeps the access log bucket, its logs and its settings in the account
+	// when the stack is destroyed or access logs are turned off (every resource of the bucket
+	// is retainOnDelete, the bucket is not force-destroyed). false deletes the logs with the
+	// stack. Only meaningful with AccessLogs.
+	RetainAccessLogs bool `key:"retainAccessLogs"`
 	// AccessLogRetentionDays is how long access logs are kept.
 	AccessLogRetentionDays int `key:"accessLogRetentionDays"`
 	// LogRetentionDays is how long the application's output (both colors' containers) is
 	// kept in CloudWatch Logs; a retention CloudWatch Logs accepts.
 	LogRetentionDays int `key:"logRetentionDays"`
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
-	// new instance while it boots, installs Docker and starts the application.
+	// new instance while it boots, installs Docker, pulls the image and starts the
+	// application; at least minHealthCheckGracePeriod. The unhealthy-host alarms wait that long
+	// and two minutes more before they page.
 	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
 	// IdleTimeout is the ALB's connection idle timeout in seconds.
 	IdleTimeout int `key:"idleTimeout"`
@@ -116,15 +130,24 @@ func defaultAppConfig() AppConfig {
 		MinActiveCapacity:      1,
 		DeletionProtection:     false,
 		AccessLogs:             false,
+		RetainAccessLogs:       true,
 		AccessLogRetentionDays: 90,
 		LogRetentionDays:       365,
-		HealthCheckGracePeriod: 240,
+		HealthCheckGracePeriod: compute.DefaultHealthCheckGracePeriod,
 		IdleTimeout:            60,
 		ImageRetentionCount:    30,
 		Blue:                   ColorConfig{MinSize: 1, DesiredCapacity: 1, MaxSize: 2},
 		Green:                  ColorConfig{MinSize: 0, DesiredCapacity: 0, MaxSize: 2},
 	}
 }
+
+// minHealthCheckGracePeriod is the shortest health check grace period (seconds) the fleet
+// accepts. The fleet has no launch lifecycle hook: its instances register with the target
+// groups as soon as they are InService and fail the health check until the application
+// answers, so with a grace period shorter than the boot (Docker's installation alone takes tens
+// of seconds) Auto Scaling replaces every new instance before it could ever answer. 0, which
+// Auto Scaling accepts, is such a period.
+const minHealthCheckGracePeriod = 60
 
 // productionPorts are the ALB's production listener ports (HTTP, and HTTPS once the edge tier
 // brings a certificate); the test listener needs a port of its own.
@@ -165,8 +188,13 @@ func (a *AppConfig) validate(p *problems, key string) {
 	if a.DeregistrationDelay < 0 || a.DeregistrationDelay > 3600 {
 		p.add(key+".deregistrationDelay", "%d must be between 0 and 3600 seconds", a.DeregistrationDelay)
 	}
-	if a.HealthCheckGracePeriod < 0 || a.HealthCheckGracePeriod > 7200 {
-		p.add(key+".healthCheckGracePeriod", "%d must be between 0 and 7200 seconds", a.HealthCheckGracePeriod)
+	switch {
+	case a.HealthCheckGracePeriod >= 0 && a.HealthCheckGracePeriod < minHealthCheckGracePeriod:
+		p.add(key+".healthCheckGracePeriod", "%d is too short: Auto Scaling would replace each new instance on its first failed health check, before Docker and "+
+			"the application have started (instances register before their user data finishes); use at least %d seconds (default %d)",
+			a.HealthCheckGracePeriod, minHealthCheckGracePeriod, compute.DefaultHealthCheckGracePeriod)
+	case a.HealthCheckGracePeriod < 0 || a.HealthCheckGracePeriod > compute.MaxHealthCheckGracePeriod:
+		p.add(key+".healthCheckGracePeriod", "%d must be between %d and %d seconds", a.HealthCheckGracePeriod, minHealthCheckGracePeriod, compute.MaxHealthCheckGracePeriod)
 	}
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		p.add(key+".idleTimeout", "%d must be between 1 and 4000 seconds (what an ALB accepts)", a.IdleTimeout)

@@ -11,11 +11,12 @@ func (a *AppConfig) relaxations() []policy.Relaxation {
 		out = append(out, policy.Relaxation{Check: "ELB.5", Type: typeLoadBalancer, Name: albName, Key: key + "accessLogs"})
 	}
 	if !a.DeletionProtection {
-		// The ALB can be deleted, and its access log bucket (when there is one) is neither
-		// protected nor retained.
-		out = append(out,
-			policy.Relaxation{Check: "ELB.6", Type: typeLoadBalancer, Name: albName, Key: key + "deletionProtection"},
-			policy.Relaxation{Check: "webstack/protect", Type: typeBucketV2, Name: albLogBucket, Key: key + "deletionProtection"})
+		// The ALB can be deleted. Its access logs are another key's business.
+		out = append(out, policy.Relaxation{Check: "ELB.6", Type: typeLoadBalancer, Name: albName, Key: key + "deletionProtection"})
+	}
+	if !a.RetainAccessLogs {
+		// The access log bucket (when there is one) and its logs go with the stack.
+		out = append(out, policy.Relaxation{Check: "webstack/protect", Type: typeBucketV2, Name: albLogBucket, Key: key + "retainAccessLogs"})
 	}
 	return out
 }

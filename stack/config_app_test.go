@@ -39,6 +39,17 @@ func TestAppConfigValid(t *testing.T) {
 	if cfg.App.IdleColor() != "green" || cfg.App.Blue.Version != "1.4.2" || cfg.App.IdleTimeout != 60 || cfg.AppProfile() != "prod" {
 		t.Errorf("parsed app config = %+v", cfg.App)
 	}
+	// Access logs are kept past the stack unless a stack file says otherwise; the shortest
+	// grace period is accepted.
+	if !cfg.App.RetainAccessLogs || cfg.App.HealthCheckGracePeriod != 240 {
+		t.Errorf("retainAccessLogs %v, healthCheckGracePeriod %d; want the defaults true and 240", cfg.App.RetainAccessLogs, cfg.App.HealthCheckGracePeriod)
+	}
+	app0 := validApp()
+	app0["healthCheckGracePeriod"] = 60
+	app0["retainAccessLogs"] = false
+	if cfg, err := loadApp(t, app0); err != nil || cfg.App.RetainAccessLogs || cfg.App.HealthCheckGracePeriod != 60 {
+		t.Errorf("retainAccessLogs false and a 60 s grace period: %v, %+v", err, cfg)
+	}
 	// A canary with an idle color that has capacity, and a flip, are fine.
 	app := validApp()
 	app["green"] = map[string]any{"version": "1.5.0", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}
@@ -134,7 +145,16 @@ func TestAppConfigRules(t *testing.T) {
 		{"deregistration delay", set("deregistrationDelay", 4000),
 			f + `.deregistrationDelay: 4000 must be between 0 and 3600 seconds`},
 		{"grace period", set("healthCheckGracePeriod", -1),
-			f + `.healthCheckGracePeriod: -1 must be between 0 and 7200 seconds`},
+			f + `.healthCheckGracePeriod: -1 must be between 60 and 7200 seconds`},
+		{"grace period too long", set("healthCheckGracePeriod", 7201),
+			f + `.healthCheckGracePeriod: 7201 must be between 60 and 7200 seconds`},
+		// 0 is what Auto Scaling accepts, and what would replace every booting instance.
+		{"grace period 0", set("healthCheckGracePeriod", 0),
+			f + `.healthCheckGracePeriod: 0 is too short: Auto Scaling would replace each new instance on its first failed health check, before Docker and ` +
+				`the application have started (instances register before their user data finishes); use at least 60 seconds (default 240)`},
+		{"grace period under a minute", set("healthCheckGracePeriod", 30),
+			f + `.healthCheckGracePeriod: 30 is too short: Auto Scaling would replace each new instance on its first failed health check, before Docker and ` +
+				`the application have started (instances register before their user data finishes); use at least 60 seconds (default 240)`},
 		{"idle timeout", set("idleTimeout", 0),
 			f + `.idleTimeout: 0 must be between 1 and 4000 seconds (what an ALB accepts)`},
 		{"access log retention", set("accessLogRetentionDays", 0),

@@ -146,9 +146,14 @@ func TestEdgeAndAppRelaxations(t *testing.T) {
 			logACL, accessSSE, albSSE,
 		}},
 		{"app", "accessLogs", false, []string{"ELB.5 " + alb + " app-alb-lb webstack:app.accessLogs", logACL, accessSSE, albSSE}},
+		// Turning the ALB's deletion protection off (to destroy the stack) leaves the access
+		// logs retained: only retainAccessLogs decides their fate.
 		{"app", "deletionProtection", false, []string{
 			"ELB.6 " + alb + " app-alb-lb webstack:app.deletionProtection",
-			"webstack/protect " + bucket + " app-alb-logs webstack:app.deletionProtection",
+			logACL, accessSSE, albSSE,
+		}},
+		{"app", "retainAccessLogs", false, []string{
+			"webstack/protect " + bucket + " app-alb-logs webstack:app.retainAccessLogs",
 			logACL, accessSSE, albSSE,
 		}},
 		{"edge", "waf", true, []string{logACL, accessSSE, albSSE}},

@@ -1,0 +1,17 @@
+package mockaws
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MarkdownRules renders every rule as a Markdown table: its ID, the resource type it judges,
+// and its source. docs/aws-rules.md is generated from it.
+func MarkdownRules() string {
+	var b strings.Builder
+	b.WriteString("| rule | resource type | source |\n|---|---|---|\n")
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", r.ID, r.Type, r.Source)
+	}
+	return b.String()
+}
