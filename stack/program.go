@@ -205,6 +205,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
 		OutAlertTopicARN:            alerts.TopicARN,
+		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
+		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
+		OutAlarmNamePrefix:          pulumi.String(base),
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

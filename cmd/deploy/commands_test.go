@@ -61,7 +61,7 @@ func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
 		"blueVersion": d.Blue.Version, "greenVersion": d.Green.Version,
 		"blueCapacity": capacity(d.Blue.Capacity), "greenCapacity": capacity(d.Green.Capacity),
 		"testUrl": m.url, "siteUrl": m.url, "releaseCheckUrl": m.url + "/api/actuator/health",
-		"releaseCheckSecretArn": "arn:secret", "alarmNamePrefix": "webstack-prod"}, nil
+		"releaseCheckParameter": "/webstack/prod/release-check", "alarmNamePrefix": "webstack-prod"}, nil
 }
 func (m *memStack) URNs(context.Context) ([]string, error) {
 	return []string{"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production"}, nil
@@ -87,7 +87,7 @@ func (m *memStack) RemoveTag(_ context.Context, k string) error {
 type memCloud struct{}
 
 func (memCloud) AlarmsInAlarm(context.Context, string) ([]string, error) { return nil, nil }
-func (memCloud) SecretValue(context.Context, string) (string, error)     { return "s3cret", nil }
+func (memCloud) Parameter(context.Context, string) (string, error)       { return "s3cret", nil }
 
 func newMem(t *testing.T) *memStack {
 	t.Helper()

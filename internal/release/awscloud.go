@@ -8,14 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
 // AWSCloud implements Cloud with the AWS SDK, from the credentials and region of the
 // environment (as `pulumi up` finds them).
 type AWSCloud struct {
 	cw *cloudwatch.Client
-	sm *secretsmanager.Client
+	ssm *ssm.Client
 }
 
 // NewAWSCloud loads the AWS configuration of the environment for region.
@@ -28,7 +28,7 @@ func NewAWSCloud(ctx context.Context, region string) (*AWSCloud, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS credentials: %w", err)
 	}
-	return &AWSCloud{cw: cloudwatch.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg)}, nil
+	return &AWSCloud{cw: cloudwatch.NewFromConfig(cfg), ssm: ssm.NewFromConfig(cfg)}, nil
 }
 
 // AlarmsInAlarm lists the metric and composite alarms with the name prefix in state ALARM.
@@ -54,16 +54,16 @@ func (c *AWSCloud) AlarmsInAlarm(ctx context.Context, prefix string) ([]string, 
 	return out, nil
 }
 
-// SecretValue reads the current value of a secret.
-func (c *AWSCloud) SecretValue(ctx context.Context, arn string) (string, error) {
-	v, err := c.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+// Parameter reads and decrypts an SSM parameter.
+func (c *AWSCloud) Parameter(ctx context.Context, name string) (string, error) {
+	v, err := c.ssm.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
 	if err != nil {
-		return "", fmt.Errorf("secretsmanager GetSecretValue %s: %w", arn, err)
+		return "", fmt.Errorf("ssm GetParameter %s: %w", name, err)
 	}
-	if v.SecretString == nil {
-		return "", fmt.Errorf("secret %s holds no string", arn)
+	if v.Parameter == nil || v.Parameter.Value == nil {
+		return "", fmt.Errorf("parameter %s has no value", name)
 	}
-	return *v.SecretString, nil
+	return *v.Parameter.Value, nil
 }
 
 var _ Cloud = (*AWSCloud)(nil)

@@ -149,7 +149,7 @@ func (f *fakeStack) Outputs(context.Context) (Outputs, error) {
 		OutTestURL:               "http://alb.example:9000",
 		OutSiteURL:               f.srv.URL,
 		OutReleaseCheckURL:       f.srv.URL + checkPath,
-		OutReleaseCheckSecretARN: "arn:aws:secretsmanager:r:1:secret:release-check",
+		OutReleaseCheckParameter: "/webstack/prod/release-check",
 		OutAlarmNamePrefix:       "webstack-prod",
 	}, nil
 }
@@ -204,7 +204,7 @@ func (c *fakeCloud) AlarmsInAlarm(_ context.Context, prefix string) ([]string, e
 	return out, nil
 }
 
-func (c *fakeCloud) SecretValue(context.Context, string) (string, error) { return fakeSecret, nil }
+func (c *fakeCloud) Parameter(context.Context, string) (string, error) { return fakeSecret, nil }
 
 // fakeClock advances only when the releaser sleeps, plus a millisecond per reading.
 type fakeClock struct {

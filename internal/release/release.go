@@ -331,11 +331,11 @@ func (r *Releaser) releaseCheck(ctx context.Context, out Outputs) (string, http.
 	if err != nil {
 		return "", nil, err
 	}
-	arn, err := out.need(OutReleaseCheckSecretARN)
+	param, err := out.need(OutReleaseCheckParameter)
 	if err != nil {
 		return "", nil, err
 	}
-	secret, err := r.Cloud.SecretValue(ctx, arn)
+	secret, err := r.Cloud.Parameter(ctx, param)
 	if err != nil {
 		return "", nil, fmt.Errorf("reading the release-check secret: %w", err)
 	}

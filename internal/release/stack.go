@@ -51,7 +51,7 @@ const (
 	OutAPIURL                = "apiUrl"
 	OutSiteURL               = "siteUrl"
 	OutReleaseCheckURL       = "releaseCheckUrl"
-	OutReleaseCheckSecretARN = "releaseCheckSecretArn"
+	OutReleaseCheckParameter = "releaseCheckParameter"
 	OutAlarmNamePrefix       = "alarmNamePrefix"
 )
 
