@@ -14,7 +14,7 @@ import (
 // AWSCloud implements Cloud with the AWS SDK, from the credentials and region of the
 // environment (as `pulumi up` finds them).
 type AWSCloud struct {
-	cw *cloudwatch.Client
+	cw  *cloudwatch.Client
 	ssm *ssm.Client
 }
 
