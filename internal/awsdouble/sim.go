@@ -47,6 +47,7 @@ type Sim struct {
 	w        *World
 	mu       sync.Mutex
 	faults   map[string]Fault
+	served   map[string]int // requests answered by version, for ErrorShare
 	lts      map[string]map[int]string // launch template ID -> version -> app version
 	asgs     map[string]*asg           // by URN
 	tgHealth map[string]map[string]*targetHealth
@@ -64,7 +65,8 @@ type Sim struct {
 // Fault makes a version misbehave.
 type Fault struct {
 	// ErrorShare is the share (0 to 1) of requests other than the health check that the
-	// version answers with 500.
+	// version answers with 500: deterministically, every round(1/ErrorShare)-th request to any
+	// of its instances, so that a test sees exactly that share.
 	ErrorShare float64
 	// NeverHealthy makes the version fail its health check: its instances never serve, as an
 	// image that crashes at start.
@@ -75,7 +77,7 @@ type Fault struct {
 func NewSim(w *World) *Sim {
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Sim{Scale: 0.01, BootSeconds: 60, w: w, faults: map[string]Fault{}, lts: map[string]map[int]string{},
-		asgs: map[string]*asg{}, tgHealth: map[string]map[string]*targetHealth{}, proxies: map[string]*proxy{},
+		served: map[string]int{}, asgs: map[string]*asg{}, tgHealth: map[string]map[string]*targetHealth{}, proxies: map[string]*proxy{},
 		metrics: newMetrics(), ctx: ctx, stop: stop}
 	w.Hooks = s
 	s.wg.Add(1)
@@ -116,6 +118,19 @@ func (s *Sim) fault(version string) Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.faults[version]
+}
+
+// failNext counts a request to version and reports whether its fault fails it.
+func (s *Sim) failNext(version string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.faults[version]
+	if f.ErrorShare <= 0 {
+		return false
+	}
+	s.served[version]++
+	every := int(1/f.ErrorShare + 0.5)
+	return every <= 1 || s.served[version]%every == 0
 }
 
 // d turns AWS seconds into a simulated duration.

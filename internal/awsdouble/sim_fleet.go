@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"sort"
@@ -103,7 +102,7 @@ func (i *instance) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-App-Version", i.version)
 	w.Header().Set("Content-Type", "application/json")
-	if r.Header.Get("X-Webstack-Health-Check") == "" && f.ErrorShare > 0 && rand.Float64() < f.ErrorShare {
+	if r.Header.Get("X-Webstack-Health-Check") == "" && i.s.failNext(i.version) {
 		w.WriteHeader(http.StatusInternalServerError)
 		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ERROR", "version": i.version})
 		return

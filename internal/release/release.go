@@ -413,8 +413,23 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 	deployed.SetFleet(idle, Fleet{Version: o.Version, Capacity: capacity})
 	flipped := deployed
 	flipped.Active, flipped.CanaryWeight = idle, 0
-	if err := flipped.Validate(); err != nil {
-		return nil, fmt.Errorf("release: planned config is invalid: %w", err)
+	if len(o.Canary) > 0 && !runs(prev, live) {
+		// The first release has nothing to split production with: production answers the
+		// no-release 503 until the flip.
+		r.logf("no release is live yet: the canary steps %v are skipped, production moves at the flip", o.Canary)
+		o.Canary = nil
+	}
+	// Every config the release will apply is checked before the first update.
+	plans := []App{cleared, deployed, flipped}
+	for _, w := range o.Canary {
+		c := deployed
+		c.CanaryWeight = w
+		plans = append(plans, c)
+	}
+	for _, p := range plans {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("release: planned config is invalid: %w", err)
+		}
 	}
 	if r.DryRun {
 		step := prev

@@ -256,8 +256,12 @@ func TestFirstReleaseFromNothing(t *testing.T) {
 	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "nothing to roll back to") {
 		t.Errorf("rollback with nothing deployed: %v", err)
 	}
-	if _, err := h.r.Release(context.Background(), Options{Version: "1.0.0"}); err != nil {
+	// CI releases with a canary; the first release has nothing to split with and skips it.
+	if _, err := h.r.Release(context.Background(), Options{Version: "1.0.0", Canary: []int{10, 50}, Bake: time.Minute}); err != nil {
 		t.Fatalf("first release: %v\n%s", err, h.out)
+	}
+	if !strings.Contains(h.out.String(), "canary steps [10 50] are skipped") || h.stack.ups != 2 {
+		t.Errorf("first release with a canary: %d ups\n%s", h.stack.ups, h.out)
 	}
 	if d := h.stack.deployed; d.Active != Green || d.Green != fleet("1.0.0", 2, 2, 4) || d.Blue.Version != "" {
 		t.Errorf("after the first release: %s", Describe(d))
