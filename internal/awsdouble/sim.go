@@ -47,7 +47,7 @@ type Sim struct {
 	w        *World
 	mu       sync.Mutex
 	faults   map[string]Fault
-	served   map[string]int // requests answered by version, for ErrorShare
+	served   map[string]int            // requests answered by version, for ErrorShare
 	lts      map[string]map[int]string // launch template ID -> version -> app version
 	asgs     map[string]*asg           // by URN
 	tgHealth map[string]map[string]*targetHealth
