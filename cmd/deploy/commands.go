@@ -28,6 +28,7 @@ Usage:
   deploy rollback -s STACK [--yes] [--dry-run]
   deploy retire   -s STACK [--yes] [--dry-run]
   deploy up       -s STACK [--yes] [--dry-run]
+  deploy sync     -s STACK [--dry-run]
   deploy unlock   -s STACK [--yes]
 
 Commands:
@@ -45,13 +46,19 @@ Commands:
             the listeners, then a production check); during a canary, send all traffic back
             to the live color. Refused when there is nothing to roll back to.
   retire    Stop the idle color's instances after a successful release.
-  up        pulumi up of the stack file as it is (infrastructure changes), refused when the
-            file's release state differs from what is deployed: it never moves production.
+  up        pulumi up of the stack file as it is (infrastructure changes, the colors' sizes),
+            refused when the file's release state (active color, canary weight, versions)
+            differs from what is deployed: it never moves production.
+  sync      Write the deployed release state into the stack file, keeping its sizes and
+            every other setting: brings a stale checkout (from before a release) up to date.
+            Changes nothing deployed.
   unlock    Clear the release lock left by a run that was killed.
 
-Every command starts from what is deployed and refuses when the stack file disagrees with it,
-holds the stack for its whole run (a second operator is refused, naming the holder), asks for
-confirmation unless --yes, and prints each step with how long it took. Run
+Every command that changes the stack starts from what is deployed: it refuses when the stack
+file's release state disagrees with it (pull, or run ` + "`deploy sync`" + `), and release, rollback
+and retire also refuse sizes changed in the file but not yet applied (` + "`deploy up`" + ` applies them).
+Each holds the stack for its whole run (a second operator is refused, naming the holder), asks
+for confirmation unless --yes, and prints each step with how long it took. Run
 ` + "`deploy <command> -h`" + ` for a command's flags.
 
 Environment: the Pulumi CLI on PATH, PULUMI_BACKEND_URL or PULUMI_ACCESS_TOKEN, the stack's
@@ -143,6 +150,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = runSimple(ctx, "retire", rest, e, func(r *release.Releaser) error { return r.Retire(ctx) })
 	case "up":
 		err = runSimple(ctx, "up", rest, e, func(r *release.Releaser) error { return r.Up(ctx) })
+	case "sync":
+		err = runSync(ctx, rest, e)
 	case "unlock":
 		err = runUnlock(ctx, rest, e)
 	default:
@@ -376,6 +385,38 @@ func runSimple(ctx context.Context, name string, args []string, e env, do func(*
 		return err
 	}
 	return do(r)
+}
+
+func runSync(ctx context.Context, args []string, e env) error {
+	var c common
+	fs := newFlags("sync", "-s STACK [--dry-run]", &c, false, e.stderr)
+	fs.BoolVar(&c.dryRun, "dry-run", false, "print the changes without writing the stack file")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	c.quiet = true
+	r, err := c.releaser(ctx, e)
+	if err != nil {
+		return err
+	}
+	r.DryRun = c.dryRun
+	changes, err := r.Sync(ctx)
+	if err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		fmt.Fprintf(e.stdout, "%s already holds the deployed release state\n", release.StackFile(c.stack))
+		return nil
+	}
+	verb := "wrote"
+	if c.dryRun {
+		verb = "would write"
+	}
+	fmt.Fprintf(e.stdout, "%s the deployed release state into %s:\n", verb, release.StackFile(c.stack))
+	for _, ch := range changes {
+		fmt.Fprintf(e.stdout, "  %s\n", ch)
+	}
+	return nil
 }
 
 func runUnlock(ctx context.Context, args []string, e env) error {

@@ -138,7 +138,7 @@ func TestHelpDocumentsEveryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "deploy up", "deploy unlock", "--dry-run", "--canary", "--bake", "--watch", "--yes", "WEBSTACK_RELEASE_WEBHOOK"} {
+	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "deploy up", "deploy sync", "deploy unlock", "--dry-run", "--canary", "--bake", "--watch", "--yes", "WEBSTACK_RELEASE_WEBHOOK"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("usage lacks %q", s)
 		}
@@ -153,6 +153,7 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 		"status":   {"-json", "-s "},
 		"up":       {"-yes", "-dry-run"},
 		"unlock":   {"-yes"},
+		"sync":     {"-dry-run", "-s "},
 	} {
 		code, _, errOut := runWith(t, newMem(t), cmd, "-h")
 		if code != 0 {
@@ -279,6 +280,27 @@ func TestStatusJSONAndTheLock(t *testing.T) {
 	code, out, _ = runWith(t, m, "unlock", "-s", "prod", "--yes")
 	if code != 0 || !strings.Contains(out, "lock cleared") || m.tags[release.LockTag] != "" {
 		t.Errorf("unlock: exit %d\n%s", code, out)
+	}
+}
+
+// TestSyncCommand: a stale file gets the deployed release state (a dry run only prints it), and
+// a second sync has nothing to do.
+func TestSyncCommand(t *testing.T) {
+	m := newMem(t)
+	m.deployed.Active = release.Green
+	m.deployed.Green.Version = "1.5.0"
+	code, out, errOut := runWith(t, m, "sync", "-s", "prod", "--dry-run")
+	if code != 0 || m.cfg.Active != release.Blue || !strings.Contains(out, `would write the deployed release state into Pulumi.prod.yaml:
+  webstack:app.activeColor: "blue" -> "green"
+  webstack:app.green.version: "" -> "1.5.0"`) {
+		t.Fatalf("dry run: exit %d, file %s\n%s%s", code, release.Describe(m.cfg), out, errOut)
+	}
+	code, out, errOut = runWith(t, m, "sync", "-s", "prod")
+	if code != 0 || m.cfg.Active != release.Green || m.cfg.Green.Version != "1.5.0" || m.ups != 0 {
+		t.Fatalf("sync: exit %d, file %s, %d ups\n%s%s", code, release.Describe(m.cfg), m.ups, out, errOut)
+	}
+	if code, out, _ = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "already holds the deployed release state") {
+		t.Errorf("second sync: exit %d\n%s", code, out)
 	}
 }
 

@@ -76,3 +76,11 @@ func TestValidate(t *testing.T) {
 		t.Errorf("no-release config: %v", err)
 	}
 }
+
+func TestStackFile(t *testing.T) {
+	for stack, want := range map[string]string{"prod": "Pulumi.prod.yaml", "acme/prod": "Pulumi.prod.yaml", "acme/webstack/dev": "Pulumi.dev.yaml"} {
+		if got := StackFile(stack); got != want {
+			t.Errorf("StackFile(%q) = %q, want %q", stack, got, want)
+		}
+	}
+}

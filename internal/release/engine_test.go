@@ -238,7 +238,7 @@ func TestEngineReleases(t *testing.T) {
 	if err := env.SetConfig(ctx, stale); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Release(ctx, release.Options{Version: "1.4.0"}); err == nil || !strings.Contains(err.Error(), "disagrees with what is deployed") {
+	if _, err := r.Release(ctx, release.Options{Version: "1.4.0"}); err == nil || !strings.Contains(err.Error(), "is not what is deployed") {
 		t.Errorf("release from a stale stack file: %v", err)
 	}
 	live("1.3.0")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -157,8 +158,9 @@ func (r *Releaser) timed(ctx context.Context, name string, f func() error) error
 }
 
 // begin takes the lock for op and reads where the stack stands: the stack file's app config,
-// which must agree with what is deployed, and the outputs.
-func (r *Releaser) begin(ctx context.Context, op string) (App, Outputs, func(), error) {
+// which must agree with what is deployed (sizes may differ when sizes is true), and the
+// outputs.
+func (r *Releaser) begin(ctx context.Context, op string, sizes bool) (App, Outputs, func(), error) {
 	r.start, r.steps = r.now(), nil
 	holder := r.Holder
 	if holder == "" {
@@ -185,7 +187,7 @@ func (r *Releaser) begin(ctx context.Context, op string) (App, Outputs, func(), 
 	} else {
 		unlock = func() {}
 	}
-	app, out, err := r.current(ctx)
+	app, out, err := r.current(ctx, sizes)
 	if err != nil {
 		unlock()
 		return App{}, nil, nil, err
@@ -193,38 +195,64 @@ func (r *Releaser) begin(ctx context.Context, op string) (App, Outputs, func(), 
 	return app, out, unlock, nil
 }
 
-// current reads the stack file's app config and the deployed state, and refuses when they
-// disagree: a release must start from what is deployed, never from a stale file that would
-// put back an old version or color.
-func (r *Releaser) current(ctx context.Context) (App, Outputs, error) {
-	file, err := r.Stack.App(ctx)
-	if err != nil {
-		return App{}, nil, fmt.Errorf("stack %q: reading config: %w", r.Stack.Name(), err)
+// readState reads the stack file's app config and the deployed one (from the outputs).
+func (r *Releaser) readState(ctx context.Context) (file, deployed App, out Outputs, err error) {
+	name := r.Stack.Name()
+	if file, err = r.Stack.App(ctx); err != nil {
+		return App{}, App{}, nil, fmt.Errorf("stack %q: reading config: %w", name, err)
 	}
 	if err := file.Validate(); err != nil {
-		return App{}, nil, fmt.Errorf("stack %q: current config is invalid: %w", r.Stack.Name(), err)
+		return App{}, App{}, nil, fmt.Errorf("stack %q: %s: %w", name, StackFile(name), err)
 	}
-	out, err := r.Stack.Outputs(ctx)
-	if err != nil {
-		return App{}, nil, fmt.Errorf("stack %q: reading outputs: %w", r.Stack.Name(), err)
+	if out, err = r.Stack.Outputs(ctx); err != nil {
+		return App{}, App{}, nil, fmt.Errorf("stack %q: reading outputs: %w", name, err)
 	}
 	if len(out) == 0 {
-		return App{}, nil, fmt.Errorf("stack %q was never deployed: run `pulumi up -s %s` (or `deploy up`) first", r.Stack.Name(), r.Stack.Name())
+		return App{}, App{}, nil, fmt.Errorf("stack %q was never deployed: run `pulumi up -s %s` first", name, name)
 	}
-	dep, err := out.Deployed()
+	if deployed, err = out.Deployed(); err != nil {
+		return App{}, App{}, nil, fmt.Errorf("stack %q: %w", name, err)
+	}
+	return file, deployed, out, nil
+}
+
+// current reads the stack file's app config and the deployed state, and refuses when they
+// disagree: an operation must start from what is deployed, never from a stale file that would
+// put back an old version or color. With sizes, the file's sizes may differ (an `up` applies
+// them); otherwise they must be applied first.
+func (r *Releaser) current(ctx context.Context, sizes bool) (App, Outputs, error) {
+	file, dep, out, err := r.readState(ctx)
 	if err != nil {
-		return App{}, nil, fmt.Errorf("stack %q: %w", r.Stack.Name(), err)
+		return App{}, nil, err
 	}
-	if d := Diff(dep, file); len(d) > 0 {
-		var lines []string
-		for _, c := range d {
-			lines = append(lines, fmt.Sprintf("  %s: the stack file says %s, the stack runs %s", c.Key, formatValue(c.New), formatValue(c.Old)))
-		}
-		return App{}, nil, fmt.Errorf("stack %q: Pulumi.%s.yaml disagrees with what is deployed:\n%s\n"+
-			"the file is stale (pull the latest main) or holds a change that was never applied (`deploy up -s %s` applies it); nothing was changed",
-			r.Stack.Name(), r.Stack.Name(), strings.Join(lines, "\n"), r.Stack.Name())
+	name := r.Stack.Name()
+	if d := ReleaseDiff(dep, file); len(d) > 0 {
+		return App{}, nil, fmt.Errorf("stack %q: the release state in %s is not what is deployed:\n%s\n"+
+			"the file is stale (a release or rollback since it was written): pull the latest main, or run `deploy sync -s %s` "+
+			"to write the deployed release state into it; nothing was changed",
+			name, StackFile(name), describeDrift(d), name)
+	}
+	if d := SizeDiff(dep, file); len(d) > 0 && !sizes {
+		return App{}, nil, fmt.Errorf("stack %q: %s holds size changes that were never applied:\n%s\n"+
+			"apply them first with `deploy up -s %s` (or undo them); nothing was changed",
+			name, StackFile(name), describeDrift(d), name)
 	}
 	return file, out, nil
+}
+
+// StackFile is the name of a stack's config file: Pulumi.prod.yaml for prod and for acme/prod.
+func StackFile(stack string) string { return "Pulumi." + path.Base(stack) + ".yaml" }
+
+func describeDrift(cs []Change) string {
+	lines := make([]string, 0, len(cs))
+	for _, c := range cs {
+		lines = append(lines, "  "+driftLine(c))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func driftLine(c Change) string {
+	return fmt.Sprintf("%s: the stack file says %s, the stack runs %s", c.Key, formatValue(c.New), formatValue(c.Old))
 }
 
 // apply writes app as the stack config and updates the stack (only targets, when given).
@@ -378,7 +406,7 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 	if o.Watch <= 0 {
 		o.Watch = time.Minute
 	}
-	prev, _, unlock, err := r.begin(ctx, fmt.Sprintf("release %s", o.Version))
+	prev, _, unlock, err := r.begin(ctx, fmt.Sprintf("release %s", o.Version), false)
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -395,12 +423,9 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 		sum.NoOp, sum.To = true, live
 		return sum, nil
 	}
-	// The new color gets the live color's sizes (production is sized for them); in the
-	// first release, the sizes the idle color carries.
+	// The new color runs the sizes the stack file gives it: the release changes only the
+	// release state, so that sizes stay the stack file's, changed by people with `deploy up`.
 	capacity := prev.Fleet(idle).Capacity
-	if runs(prev, live) {
-		capacity = prev.Fleet(live).Capacity
-	}
 	if capacity.Desired == 0 {
 		return nil, fmt.Errorf("release: the idle color %s has no capacity to run %s (webstack:app.%s.desiredCapacity is 0): give it sizes first", idle, o.Version, idle)
 	}
@@ -652,7 +677,7 @@ func (r *Releaser) keepApplied(ctx context.Context, applied App, what string) st
 // live color; a targeted update of the listeners, then a production check. It refuses when
 // there is nothing to roll back to.
 func (r *Releaser) Rollback(ctx context.Context) error {
-	cur, out, unlock, err := r.begin(ctx, "rollback")
+	cur, out, unlock, err := r.begin(ctx, "rollback", false)
 	if err != nil {
 		return fmt.Errorf("rollback: %w", err)
 	}
@@ -728,7 +753,7 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 // Retire stops the idle color's instances: its version becomes "" (its sizes stay, for the
 // next release).
 func (r *Releaser) Retire(ctx context.Context) error {
-	cur, _, unlock, err := r.begin(ctx, "retire")
+	cur, _, unlock, err := r.begin(ctx, "retire", false)
 	if err != nil {
 		return fmt.Errorf("retire: %w", err)
 	}
@@ -771,26 +796,67 @@ func (r *Releaser) Retire(ctx context.Context) error {
 	return nil
 }
 
-// Up applies the stack file as it is (an infrastructure change), under the release lock and
-// only when the file's release state agrees with what is deployed, so that it never moves
+// Up applies the stack file as it is (an infrastructure change, new sizes), under the release
+// lock and only when the file's release state is what is deployed, so that it never moves
 // production to another color or version.
 func (r *Releaser) Up(ctx context.Context) error {
-	cur, _, unlock, err := r.begin(ctx, "up")
+	cur, out, unlock, err := r.begin(ctx, "up", true)
 	if err != nil {
 		return fmt.Errorf("up: %w", err)
 	}
 	defer unlock()
+	name := r.Stack.Name()
+	sizes := []Change(nil)
+	if dep, err := out.Deployed(); err == nil {
+		sizes = SizeDiff(dep, cur)
+	}
+	for _, c := range sizes {
+		r.logf("  size change from the stack file: %s", c)
+	}
 	if r.DryRun {
-		r.logf("dry run: would run pulumi up -s %s; the release state stays %s", r.Stack.Name(), Describe(cur))
+		r.logf("dry run: would run pulumi up -s %s; the release state stays %s", name, Describe(cur))
 		return nil
 	}
-	if err := r.timed(ctx, "pulumi up -s "+r.Stack.Name()+" (release state unchanged: "+Describe(cur)+")", func() error {
+	if err := r.timed(ctx, "pulumi up -s "+name+" (release state unchanged: "+Describe(cur)+")", func() error {
 		return r.Stack.Up(ctx, nil)
 	}); err != nil {
-		return &Failure{Op: fmt.Sprintf("up of stack %q", r.Stack.Name()), Step: "pulumi up", Err: err,
+		return &Failure{Op: fmt.Sprintf("up of stack %q", name), Step: "pulumi up", Err: err,
 			State: "the release state is unchanged (" + Describe(cur) + "); other resources may be partly updated: fix the cause and run `deploy up` again"}
 	}
 	return nil
+}
+
+// Sync writes the deployed release state (active color, canary weight, versions) into the
+// stack file, leaving its sizes and every other setting as they are: the way to bring a stale
+// file (a checkout from before a release) up to date. It changes nothing deployed, and refuses
+// while the stack is held, since a release in progress is still changing that state.
+func (r *Releaser) Sync(ctx context.Context) ([]Change, error) {
+	name := r.Stack.Name()
+	if l, err := readLock(ctx, r.Stack); err != nil {
+		return nil, fmt.Errorf("sync: %w", err)
+	} else if l != nil {
+		return nil, fmt.Errorf("sync: stack %q is held by %s (%s since %s): its release state is changing; sync after it ends",
+			name, l.Holder, l.Op, l.Since.UTC().Format(time.RFC3339))
+	}
+	file, dep, _, err := r.readState(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync: %w", err)
+	}
+	d := ReleaseDiff(file, dep)
+	if len(d) == 0 {
+		return nil, nil
+	}
+	synced := file.WithReleaseState(dep)
+	if err := synced.Validate(); err != nil {
+		return nil, fmt.Errorf("sync: the deployed release state does not fit the sizes in %s: %w", StackFile(name), err)
+	}
+	if r.DryRun {
+		return d, nil
+	}
+	if err := r.Stack.SetApp(ctx, synced); err != nil {
+		return nil, fmt.Errorf("sync: writing config: %w", err)
+	}
+	return d, nil
 }
 
 // Unlock clears the release lock left by a run that was killed.
@@ -842,7 +908,7 @@ func (r *Releaser) Status(ctx context.Context) (*Status, error) {
 	} else {
 		dep = d
 		for _, c := range Diff(d, file) {
-			st.Drift = append(st.Drift, fmt.Sprintf("%s: the stack file says %s, the stack runs %s", c.Key, formatValue(c.New), formatValue(c.Old)))
+			st.Drift = append(st.Drift, driftLine(c))
 		}
 	}
 	st.ActiveColor, st.IdleColor, st.CanaryWeight, st.Blue, st.Green = dep.Active, dep.Idle(), dep.CanaryWeight, dep.Blue, dep.Green

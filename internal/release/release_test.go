@@ -199,7 +199,7 @@ func TestReleaseRefusesAStaleStackFile(t *testing.T) {
 	running.Green = fleet("1.5.0", 2, 2, 4)
 	h.stack.deployed = running
 	_, err := h.r.Release(context.Background(), Options{Version: "1.6.0"})
-	for _, s := range []string{"Pulumi.prod.yaml disagrees with what is deployed",
+	for _, s := range []string{"the release state in Pulumi.prod.yaml is not what is deployed", "deploy sync -s prod",
 		`webstack:app.activeColor: the stack file says "blue", the stack runs "green"`,
 		`webstack:app.green.version: the stack file says "", the stack runs "1.5.0"`} {
 		if err == nil || !strings.Contains(err.Error(), s) {
@@ -209,8 +209,91 @@ func TestReleaseRefusesAStaleStackFile(t *testing.T) {
 	if h.stack.ups != 0 || h.stack.sets != 0 {
 		t.Errorf("a stale file changed the stack: %d ups, %d sets", h.stack.ups, h.stack.sets)
 	}
-	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "disagrees") {
+	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "is not what is deployed") {
 		t.Errorf("rollback from a stale file: %v", err)
+	}
+}
+
+// TestReleaseNeedsSizeChangesAppliedFirst: a release changes only the release state, so a
+// size change waiting in the stack file is refused (apply it with `deploy up`), never applied
+// half-way through a release.
+func TestReleaseNeedsSizeChangesAppliedFirst(t *testing.T) {
+	h := newHarness(liveBlue())
+	defer h.stack.close()
+	h.stack.cfg.Blue = fleet("1.4.2", 2, 3, 6)
+	_, err := h.r.Release(context.Background(), Options{Version: "1.5.0"})
+	for _, s := range []string{"holds size changes that were never applied", "webstack:app.blue.desiredCapacity: the stack file says 3, the stack runs 2", "deploy up -s prod"} {
+		if err == nil || !strings.Contains(err.Error(), s) {
+			t.Errorf("err = %v, want %q", err, s)
+		}
+	}
+	if h.stack.ups != 0 {
+		t.Errorf("%d ups", h.stack.ups)
+	}
+}
+
+// TestReleaseKeepsTheStackFileSizes: the new color runs the sizes the file gives it, and an
+// idle color too small to be the active one is refused before anything changes.
+func TestReleaseKeepsTheStackFileSizes(t *testing.T) {
+	app := liveBlue()
+	app.Green = fleet("", 3, 3, 5)
+	h := newHarness(app)
+	defer h.stack.close()
+	if _, err := h.r.Release(context.Background(), Options{Version: "1.5.0"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := h.stack.deployed; d.Green != fleet("1.5.0", 3, 3, 5) || d.Blue != fleet("1.4.2", 2, 2, 4) {
+		t.Errorf("after the release: %s", Describe(d))
+	}
+
+	small, err := ParseApp([]byte(`{"activeColor": "blue", "minActiveCapacity": 2,
+		"blue": {"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
+		"green": {"version": "", "minSize": 1, "desiredCapacity": 1, "maxSize": 2}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(small)
+	defer h2.stack.close()
+	_, err = h2.r.Release(context.Background(), Options{Version: "1.5.0"})
+	if err == nil || !strings.Contains(err.Error(), "webstack:app.green.minSize: 1 is below webstack:app.minActiveCapacity 2") || h2.stack.ups != 0 {
+		t.Errorf("release to a small idle color: %v, %d ups", err, h2.stack.ups)
+	}
+}
+
+// TestSyncWritesTheDeployedReleaseState: `deploy sync` brings a stale file up to what is
+// deployed, keeps the file's sizes, changes nothing deployed, and waits for a held stack.
+func TestSyncWritesTheDeployedReleaseState(t *testing.T) {
+	h := newHarness(liveBlue())
+	defer h.stack.close()
+	running := liveBlue()
+	running.Active = Green
+	running.Green = fleet("1.5.0", 2, 2, 4)
+	h.stack.deployed = running
+	h.stack.cfg.Blue.Capacity.Max = 6 // a size change of the file, not yet applied
+	h.stack.tags[LockTag] = `{"holder":"ci","op":"release 1.6.0","token":"t"}`
+	if _, err := h.r.Sync(context.Background()); err == nil || !strings.Contains(err.Error(), "held by ci") || h.stack.sets != 0 {
+		t.Errorf("sync of a held stack: %v, %d sets", err, h.stack.sets)
+	}
+	delete(h.stack.tags, LockTag)
+	changes, err := h.r.Sync(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Keys(changes); strings.Join(got, " ") != "webstack:app.activeColor webstack:app.green.version" {
+		t.Errorf("changes = %v", got)
+	}
+	want := running
+	want.Blue.Capacity.Max = 6
+	sameRelease(t, h.stack.cfg, want)
+	if h.stack.ups != 0 {
+		t.Errorf("sync ran %d ups", h.stack.ups)
+	}
+	if changes, err := h.r.Sync(context.Background()); err != nil || len(changes) != 0 {
+		t.Errorf("a second sync: %v, %v", changes, err)
+	}
+	// Now the file agrees on the release state: up applies its size change.
+	if err := h.r.Up(context.Background()); err != nil || h.stack.deployed.Blue.Capacity.Max != 6 {
+		t.Errorf("up after sync: %v, deployed %s", err, Describe(h.stack.deployed))
 	}
 }
 
@@ -468,7 +551,7 @@ func TestUpKeepsTheReleaseState(t *testing.T) {
 	stale.Active = Green
 	stale.Green = fleet("1.5.0", 2, 2, 4)
 	h.stack.deployed = stale
-	if err := h.r.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "disagrees") || h.stack.ups != 1 {
+	if err := h.r.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "is not what is deployed") || h.stack.ups != 1 {
 		t.Errorf("up from a stale file: %v (%d ups)", err, h.stack.ups)
 	}
 }
