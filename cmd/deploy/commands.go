@@ -401,6 +401,10 @@ func runSync(ctx context.Context, args []string, e env) error {
 	}
 	r.DryRun = c.dryRun
 	changes, err := r.Sync(ctx)
+	if errors.Is(err, release.ErrNeverDeployed) {
+		fmt.Fprintf(e.stdout, "stack %s was never deployed: nothing to sync (its first up applies %s as it is)\n", c.stack, release.StackFile(c.stack))
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ type memStack struct {
 	url           string
 	ups           int
 	failUp        error
+	neverDeployed bool
 }
 
 func (m *memStack) Name() string { return "prod" }
@@ -53,6 +54,9 @@ func (m *memStack) Up(context.Context, []string) error {
 func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.neverDeployed {
+		return release.Outputs{}, nil
+	}
 	d := m.deployed
 	capacity := func(c release.Capacity) map[string]any {
 		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
@@ -301,6 +305,12 @@ func TestSyncCommand(t *testing.T) {
 	}
 	if code, out, _ = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "already holds the deployed release state") {
 		t.Errorf("second sync: exit %d\n%s", code, out)
+	}
+	// A stack that was never deployed (a pull request's preview before the first up) has
+	// nothing to sync, and that is not an error.
+	m.neverDeployed = true
+	if code, out, errOut = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "stack prod was never deployed: nothing to sync") {
+		t.Errorf("sync before the first up: exit %d\n%s%s", code, out, errOut)
 	}
 }
 

@@ -208,7 +208,7 @@ func (r *Releaser) readState(ctx context.Context) (file, deployed App, out Outpu
 		return App{}, App{}, nil, fmt.Errorf("stack %q: reading outputs: %w", name, err)
 	}
 	if len(out) == 0 {
-		return App{}, App{}, nil, fmt.Errorf("stack %q was never deployed: run `pulumi up -s %s` first", name, name)
+		return App{}, App{}, nil, fmt.Errorf("stack %q %w: run `pulumi up -s %s` first", name, ErrNeverDeployed, name)
 	}
 	if deployed, err = out.Deployed(); err != nil {
 		return App{}, App{}, nil, fmt.Errorf("stack %q: %w", name, err)
@@ -239,6 +239,9 @@ func (r *Releaser) current(ctx context.Context, sizes bool) (App, Outputs, error
 	}
 	return file, out, nil
 }
+
+// ErrNeverDeployed marks an operation on a stack that has no outputs yet.
+var ErrNeverDeployed = errors.New("was never deployed")
 
 // StackFile is the name of a stack's config file: Pulumi.prod.yaml for prod and for acme/prod.
 func StackFile(stack string) string { return "Pulumi." + path.Base(stack) + ".yaml" }
@@ -829,7 +832,8 @@ func (r *Releaser) Up(ctx context.Context) error {
 // Sync writes the deployed release state (active color, canary weight, versions) into the
 // stack file, leaving its sizes and every other setting as they are: the way to bring a stale
 // file (a checkout from before a release) up to date. It changes nothing deployed, and refuses
-// while the stack is held, since a release in progress is still changing that state.
+// while the stack is held, since a release in progress is still changing that state. A stack
+// that was never deployed has nothing to sync: the error is then ErrNeverDeployed.
 func (r *Releaser) Sync(ctx context.Context) ([]Change, error) {
 	name := r.Stack.Name()
 	if l, err := readLock(ctx, r.Stack); err != nil {
