@@ -309,13 +309,19 @@ func validateDeployCIDRs(p *problems, key string, cidrs []string) {
 	validateCIDRList(p, key, cidrs, "would open the test listener to the whole internet; list your deploy networks instead")
 }
 
-// ReleaseCheckPath is the path every release check requests (webstack:app.releaseCheckPath, or
-// the API's base path followed by healthCheckPath).
+// ReleaseCheckPath is the path every release check requests: webstack:app.releaseCheckPath, or
+// healthCheckPath as the application sees it through CloudFront, which forwards the path
+// unchanged: under the API's base path (/api + /actuator/health), or as it is when it already
+// is under it (an application serving everything under /api).
 func (c *Config) ReleaseCheckPath() string {
 	if c.App.ReleaseCheckPath != "" {
 		return c.App.ReleaseCheckPath
 	}
-	return edge.APIBasePath(c.Edge.APIPathPattern) + c.App.HealthCheckPath
+	base := edge.APIBasePath(c.Edge.APIPathPattern)
+	if strings.HasPrefix(c.App.HealthCheckPath, base+"/") {
+		return c.App.HealthCheckPath
+	}
+	return base + c.App.HealthCheckPath
 }
 
 // validateReleaseCheckPath holds the release check path under the API: CloudFront sends every
