@@ -98,8 +98,8 @@ func databaseAlarms(ctx *pulumi.Context, name, identifier string, replica bool, 
 // exceptions the function raises and the runtime's own (timeouts, configuration errors)
 // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). The rotation
 // function raises on every step that fails, so a failed rotation shows here in any account,
-// where the RotationFailed event rule needs a CloudTrail trail (newRotationFailureAlert). No
-// invocation publishes no datapoint, which is not a failure.
+// where the RotationFailed event rule needs a CloudTrail trail (newRotationFailureAlert). A
+// period without invocations has no datapoint, which is not a failure.
 func rotationAlarms(ctx *pulumi.Context, name, functionName string, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (alarm.Set, error) {
 	return alarm.NewSet(ctx, name, []alarm.Named{{Suffix: "errors", Spec: alarm.Spec{
 		Name: functionName + "-errors",

@@ -304,8 +304,8 @@ func RotationFailedEventPattern(secretARN string) (string, error) {
 // failed rotation otherwise leaves no trace but the function's log: the old password keeps
 // working, the secret's AWSPENDING version lingers and every later rotation fails the same way.
 //
-// The rule fires only in an account with a CloudTrail trail that logs (management events in
-// this region): CloudTrail delivers events of its detail types, "AWS Service Event via
+// The rule fires only in an account with a CloudTrail trail that logs and covers this region:
+// CloudTrail delivers events of its detail types, "AWS Service Event via
 // CloudTrail" among them, to EventBridge only then ("To record events with one of the
 // CloudTrail detail-type values, you must enable a CloudTrail trail with logging",
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
