@@ -15,7 +15,8 @@ const (
 	gib = 1 << 30
 )
 
-// DatabaseAlarmArgs configures the alarms on every database instance.
+// DatabaseAlarmArgs configures the alarms on every database instance and on the master
+// password's rotation function.
 type DatabaseAlarmArgs struct {
 	// TopicARN is the alert topic. Optional: nil registers no alarms.
 	TopicARN pulumi.StringInput
@@ -90,6 +91,25 @@ func databaseAlarms(ctx *pulumi.Context, name, identifier string, replica bool, 
 				"replication has stopped (ReplicaLag is -1) for 5 minutes: reads from DB_READER_HOST serve data that no longer changes. Check the replica's events (read replica category) and the MySQL error log."))
 	}
 	return alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
+}
+
+// rotationAlarms registers the alarm on the master password's rotation function: any error in
+// five minutes. Lambda counts in Errors every invocation that ends in a function error, the
+// exceptions the function raises and the runtime's own (timeouts, configuration errors)
+// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). The rotation
+// function raises on every step that fails, so a failed rotation shows here in any account,
+// where the RotationFailed event rule needs a CloudTrail trail (newRotationFailureAlert). A
+// period without invocations has no datapoint, which is not a failure.
+func rotationAlarms(ctx *pulumi.Context, name, functionName string, topicARN pulumi.StringInput, opts ...pulumi.ResourceOption) (alarm.Set, error) {
+	return alarm.NewSet(ctx, name, []alarm.Named{{Suffix: "errors", Spec: alarm.Spec{
+		Name: functionName + "-errors",
+		Description: fmt.Sprintf("%s: the database master password's rotation function failed (an error or a timeout) in the last 5 minutes. "+
+			"The old password keeps working and the secret keeps its AWSPENDING version until a rotation succeeds. "+
+			"Read the function's log group /aws/lambda/%s, fix the cause, then run `aws secretsmanager rotate-secret` on the secret (dbSecretArn).", functionName, functionName),
+		Namespace: "AWS/Lambda", Metric: "Errors", Dimensions: pulumi.StringMap{"FunctionName": pulumi.String(functionName)},
+		Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
+		Comparison: alarm.Above, Threshold: 0, TreatMissingData: alarm.NotBreaching,
+	}}}, topicARN, opts...)
 }
 
 // CacheAlarmArgs configures the alarms on every cache node.

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -52,6 +53,9 @@ func TestDatabaseAlarms(t *testing.T) {
 		"freeable-memory": {"FreeableMemory", "Minimum", "LessThanThreshold", 256 * (1 << 20)},
 		"connections":     {"DatabaseConnections", "Maximum", "GreaterThanThreshold", 500},
 	}
+	// The rotation function's alarm is the one that is not an instance's.
+	rotation := alarms["webstack-test-db-rotation-errors"]
+	delete(alarms, "webstack-test-db-rotation-errors")
 	expected := map[string]want{}
 	for _, id := range []string{"webstack-test-db", "webstack-test-db-replica-1", "webstack-test-db-replica-2"} {
 		for suffix, w := range common {
@@ -87,6 +91,31 @@ func TestDatabaseAlarms(t *testing.T) {
 		if !strings.HasPrefix(name, dim+"-") || !identifiers[dim] {
 			t.Errorf("%s watches DBInstanceIdentifier %q, not its own instance of this database", name, dim)
 		}
+	}
+
+	// Any error of the rotation function in five minutes pages: it is a failed rotation, and
+	// in an account without a CloudTrail trail nothing else reports one.
+	if rotation == nil {
+		t.Fatalf("no alarm webstack-test-db-rotation-errors on the rotation function")
+	}
+	for path, v := range map[string]any{"namespace": "AWS/Lambda", "metricName": "Errors", "statistic": "Sum", "period": 300.0,
+		"evaluationPeriods": 1.0, "datapointsToAlarm": 1.0, "comparisonOperator": "GreaterThanThreshold", "threshold": 0.0,
+		"treatMissingData": "notBreaching", "alarmActions": []any{alertTopic}, "okActions": []any{alertTopic}, "actionsEnabled": true,
+		"dimensions": map[string]any{"FunctionName": "webstack-test-db-rotation"}} {
+		if got := rotation.Input(path); fmt.Sprint(got) != fmt.Sprint(v) {
+			t.Errorf("rotation errors alarm %s = %v, want %v", path, got, v)
+		}
+	}
+	fn := res.Find("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+	if fn == nil || fn.Input("parameters", "functionName") != "webstack-test-db-rotation" {
+		t.Errorf("the alarm's FunctionName is not the function the rotation stack names: %v", fn)
+	}
+	if desc, _ := rotation.Input("alarmDescription").(string); !strings.Contains(desc, "/aws/lambda/webstack-test-db-rotation") {
+		t.Errorf("rotation errors alarm description %q does not name the function's log group", desc)
+	}
+	rot := res.Find("aws:secretsmanager/secretRotation:SecretRotation", "db-master-rotation")
+	if rot == nil || !slices.Contains(rot.Dependencies, rotation.URN) {
+		t.Errorf("the first rotation runs before the rotation errors alarm exists")
 	}
 
 	for name, change := range map[string]func(*DatabaseAlarmArgs){

@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -48,11 +49,22 @@ var RotationExcludeCharacters = func() string {
 const RotationTemplateExcludeCharacters = `/@"'\`
 
 // The rotation function is AWS's MySQL single-user rotation template, deployed from the
-// Serverless Application Repository. The application IDs and versions are the ones AWS CDK pins
-// for SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER (aws-cdk-lib,
+// Serverless Application Repository. The application IDs and default versions are the ones AWS
+// CDK pins for SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER (aws-cdk-lib,
 // aws-secretsmanager/lib/secret-rotation.ts); the template's "RotationLambdaARN" output is the
-// function's ARN. Pinning a version keeps a later `up` from redeploying the function; raise it
-// deliberately (a newer template moves to a newer Lambda runtime).
+// function's ARN. Pinning a version keeps a later `up` from redeploying the function.
+//
+// The version decides the function's Lambda runtime, which AWS deprecates on its own schedule:
+// CDK's pins have deployed runtimes past or near their end of life before (aws-cdk#26866 and
+// #34168, Python 3.7 and 3.9; aws-cdk#37462, Python 3.10), and Lambda stops letting a
+// deprecated runtime be created and then updated some months after its deprecation
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). So the version is
+// DatabaseArgs.RotationAppVersion, which a stack can raise without a code change (the SAR's
+// newest version: `aws serverlessrepo get-application --application-id <arn> --query
+// Version.SemanticVersion`, aws-cdk#29531). A new version updates the CloudFormation stack and
+// so the function in place: the provider's semantic_version forces no replacement (only
+// application_id and name do) and applies as a change set (terraform-provider-aws,
+// internal/service/serverlessrepo/cloudformation_stack.go).
 const (
 	RotationApplication    = "SecretsManagerRDSMySQLRotationSingleUser"
 	RotationFunctionOutput = "RotationLambdaARN"
@@ -64,6 +76,24 @@ var rotationApplications = map[string]struct{ arn, version, dnsSuffix string }{
 	"aws-cn":     {"arn:aws-cn:serverlessrepo:cn-north-1:193023089310:applications/" + RotationApplication, "1.1.440", "amazonaws.com.cn"},
 	"aws-us-gov": {"arn:aws-us-gov:serverlessrepo:us-gov-west-1:023102451235:applications/" + RotationApplication, "1.1.384", "amazonaws.com"},
 }
+
+// RotationApplicationARN returns the rotation application's ID in a partition, or "" where
+// none is published.
+func RotationApplicationARN(partition string) string {
+	return rotationApplications[partition].arn
+}
+
+// PinnedRotationVersion returns the rotation application's version the program deploys in a
+// partition unless DatabaseArgs.RotationAppVersion says otherwise, or "" where none is
+// published.
+func PinnedRotationVersion(partition string) string {
+	return rotationApplications[partition].version
+}
+
+// SemanticVersion matches the versions the Serverless Application Repository publishes
+// applications under: MAJOR.MINOR.PATCH, each a number without leading zeros (https://semver.org/;
+// the SAR API's semanticVersion).
+var SemanticVersion = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
 
 // RotationCapabilities are what the template needs acknowledged: it creates an IAM role
 // (CAPABILITY_IAM) and the Lambda permission that lets Secrets Manager invoke the function
@@ -168,6 +198,8 @@ type rotationArgs struct {
 	stackName, functionName string
 	partition, region       string
 	days                    int
+	// version is the rotation application's semantic version.
+	version string
 	// logRetentionDays is the retention of the function's log group.
 	logRetentionDays int
 	subnetIDs        pulumi.StringArrayInput
@@ -214,7 +246,7 @@ func newRotation(ctx *pulumi.Context, name string, secret *secretsmanager.Secret
 	fn, err := serverlessrepository.NewCloudFormationStack(ctx, name+"-rotation-function", &serverlessrepository.CloudFormationStackArgs{
 		Name:            pulumi.String(a.stackName),
 		ApplicationId:   pulumi.String(app.arn),
-		SemanticVersion: pulumi.String(app.version),
+		SemanticVersion: pulumi.String(a.version),
 		Capabilities:    pulumi.ToStringArray(RotationCapabilities),
 		Parameters:      params,
 	}, append(opts, pulumi.DeleteBeforeReplace(true), pulumi.DependsOn([]pulumi.Resource{logs}))...)
@@ -271,6 +303,14 @@ func RotationFailedEventPattern(secretARN string) (string, error) {
 // newRotationFailureAlert sends every failed rotation of the secret to the alert topic. A
 // failed rotation otherwise leaves no trace but the function's log: the old password keeps
 // working, the secret's AWSPENDING version lingers and every later rotation fails the same way.
+//
+// The rule fires only in an account with a CloudTrail trail that logs and covers this region:
+// CloudTrail delivers events of its detail types, "AWS Service Event via
+// CloudTrail" among them, to EventBridge only then ("To record events with one of the
+// CloudTrail detail-type values, you must enable a CloudTrail trail with logging",
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+// The program creates no trail (an account has one, usually an organization's), so the
+// rotation function's Errors alarm (rotationAlarms), which needs none, watches too.
 // The target takes no role: for SNS, EventBridge uses the topic's policy, and a role can make
 // delivery to an encrypted topic fail (EventBridge User Guide, "Using resource-based policies
 // for Amazon EventBridge"). The topic's policy and key policy must let events.amazonaws.com

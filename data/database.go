@@ -94,6 +94,10 @@ type DatabaseArgs struct {
 	// PasswordRotationDays is how often Secrets Manager rotates the master password. Required;
 	// 1 to 1000 (the API's range).
 	PasswordRotationDays int
+	// RotationAppVersion is the semantic version (MAJOR.MINOR.PATCH) of the rotation
+	// application, which decides the rotation function's code and Lambda runtime. It must be
+	// published in Partition. Optional. Defaults to PinnedRotationVersion(Partition).
+	RotationAppVersion string
 	// RotationSubnetIDs are the subnets the rotation function runs in: they must reach the
 	// Secrets Manager API (through a NAT gateway or an interface endpoint) and the database.
 	// Required.
@@ -116,8 +120,8 @@ type DatabaseArgs struct {
 	// rotation of the master secret (an EventBridge rule). Optional; nil creates no event
 	// subscriptions and no rule.
 	EventTopicARN pulumi.StringInput
-	// Alarms are the alarms on every instance; see DatabaseAlarmArgs. Optional. Defaults to
-	// none.
+	// Alarms are the alarms on every instance and on the rotation function's errors; see
+	// DatabaseAlarmArgs. Optional. Defaults to none.
 	Alarms DatabaseAlarmArgs
 }
 
@@ -133,6 +137,9 @@ func (a *DatabaseArgs) withDefaults() DatabaseArgs {
 	}
 	if out.DBName == "" {
 		out.DBName = "app"
+	}
+	if out.RotationAppVersion == "" {
+		out.RotationAppVersion = PinnedRotationVersion(out.Partition)
 	}
 	return out
 }
@@ -178,6 +185,8 @@ func (a *DatabaseArgs) validate() error {
 	}
 	if _, ok := rotationApplications[a.Partition]; !ok {
 		bad("partition %q has no published rotation application (aws, aws-cn, aws-us-gov)", a.Partition)
+	} else if !SemanticVersion.MatchString(a.RotationAppVersion) {
+		bad("rotation application version %q is not a semantic version MAJOR.MINOR.PATCH", a.RotationAppVersion)
 	}
 	if a.Region == "" || a.AccountID == "" {
 		bad("region and account id are required")
@@ -479,11 +488,24 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	for _, r := range readers {
 		rotDeps = append(rotDeps, r)
 	}
+	functionName := a.Identifier + "-rotation"
+	if a.Alarms.TopicARN != nil {
+		set, err := rotationAlarms(ctx, name+"-rotation", functionName, a.Alarms.TopicARN, parent)
+		if err != nil {
+			return nil, fmt.Errorf("data: database rotation: alarms: %w", err)
+		}
+		db.Alarms = append(db.Alarms, set...)
+		// The first rotation runs during this `up`: its failure must already be watched.
+		for _, al := range set {
+			rotDeps = append(rotDeps, al)
+		}
+	}
 	if _, err := newRotation(ctx, name, secret, &rotationArgs{
 		stackName:        a.Identifier + "-rotation",
-		functionName:     a.Identifier + "-rotation",
+		functionName:     functionName,
 		partition:        a.Partition,
 		region:           a.Region,
+		version:          a.RotationAppVersion,
 		days:             a.PasswordRotationDays,
 		logRetentionDays: a.LogRetentionDays,
 		subnetIDs:        a.RotationSubnetIDs,

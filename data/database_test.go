@@ -433,6 +433,8 @@ func TestDatabaseArgsRejected(t *testing.T) {
 		"no rotation schedule":         func(a *DatabaseArgs) { a.PasswordRotationDays = 0 },
 		"no rotation network":          func(a *DatabaseArgs) { a.RotationSecurityGroupID = nil },
 		"iso partition":                func(a *DatabaseArgs) { a.Partition = "aws-iso" },
+		"rotation version not semver":  func(a *DatabaseArgs) { a.RotationAppVersion = "1.1" },
+		"rotation version with a v":    func(a *DatabaseArgs) { a.RotationAppVersion = "v1.1.671" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := prodDatabaseArgs()
@@ -544,6 +546,42 @@ func TestDatabaseCredentials(t *testing.T) {
 	for name, v := range res.Outputs {
 		if strings.Contains(fmt.Sprint(v), password) {
 			t.Errorf("output %s holds the master password", name)
+		}
+	}
+}
+
+// TestRotationAppVersion: the rotation application's version is the partition's pinned one
+// unless the args name another, which reaches the SAR stack as it is.
+func TestRotationAppVersion(t *testing.T) {
+	for _, tt := range []struct {
+		partition, version string
+		wantARN, want      string
+	}{
+		{"aws", "", "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMySQLRotationSingleUser", "1.1.671"},
+		{"aws-cn", "", "arn:aws-cn:serverlessrepo:cn-north-1:193023089310:applications/SecretsManagerRDSMySQLRotationSingleUser", "1.1.440"},
+		{"aws-us-gov", "", "arn:aws-us-gov:serverlessrepo:us-gov-west-1:023102451235:applications/SecretsManagerRDSMySQLRotationSingleUser", "1.1.384"},
+		{"aws", "1.2.10", "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMySQLRotationSingleUser", "1.2.10"},
+	} {
+		a := prodDatabaseArgs()
+		a.Partition, a.RotationAppVersion = tt.partition, tt.version
+		// The mock's account is in the aws partition: a key policy naming another partition's
+		// root is refused as a lockout.
+		a.PerformanceInsights = false
+		fn := mustFind(t, runDatabase(t, a), "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+		want(t, fn, tt.wantARN, "applicationId")
+		want(t, fn, tt.want, "semanticVersion")
+		if got := PinnedRotationVersion(tt.partition); tt.version == "" && got != tt.want {
+			t.Errorf("PinnedRotationVersion(%q) = %q, want %q", tt.partition, got, tt.want)
+		}
+	}
+	for _, v := range []string{"1.1.671", "0.0.1", "10.20.300"} {
+		if !SemanticVersion.MatchString(v) {
+			t.Errorf("semantic version %q refused", v)
+		}
+	}
+	for _, v := range []string{"1.1", "1.1.671.2", "v1.1.671", "01.1.671", "1.1.671-beta", " 1.1.671", ""} {
+		if SemanticVersion.MatchString(v) {
+			t.Errorf("%q accepted as MAJOR.MINOR.PATCH", v)
 		}
 	}
 }

@@ -70,6 +70,13 @@ type EdgeArgs struct {
 	WAFInspectUploadBodies bool
 	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
 	Logs bool
+	// CanonicalUserID is the account's S3 canonical user ID, which the CloudFront log bucket's
+	// ACL grants to the bucket owner, and AccountID the account's ID, which the frontend
+	// bucket's access-log bucket policy names. Used only with Logs. Optional: what is not given
+	// is looked up once the component is registered, before any of its resources. A program
+	// that must not register anything before every lookup has answered (package stack) looks
+	// both up first and passes them.
+	CanonicalUserID, AccountID string
 	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
 	LogRetentionDays int
 	// Versioning keeps previous object versions in the frontend bucket. Optional. Defaults to
@@ -234,6 +241,23 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	origin := a.Origin
 	domain := origin.Domain
 
+	// What the log buckets need from the account, before any resource: a failed lookup then
+	// leaves nothing of the edge behind.
+	if a.Logs && a.CanonicalUserID == "" {
+		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
+		if err != nil {
+			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
+		}
+		a.CanonicalUserID = owner.Id
+	}
+	if a.Logs && a.AccountID == "" {
+		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
+		if err != nil {
+			return nil, fmt.Errorf("edge: looking up the account id: %w", err)
+		}
+		a.AccountID = identity.AccountId
+	}
+
 	// --- Frontend bucket ---------------------------------------------------------------------
 	lifecycle := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:     pulumi.String("expire-noncurrent-versions"),
@@ -279,19 +303,12 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	var distDeps []pulumi.Resource
 	var logs *privateBucket
 	if a.Logs {
-		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
-		if err != nil {
-			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
-		}
-		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
-		if err != nil {
-			return nil, fmt.Errorf("edge: looking up the account id: %w", err)
-		}
 		keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
-		if logs, err = newLogBucket(ctx, name+"-logs", owner.Id, keep, a.Protect, parent...); err != nil {
+		var err error
+		if logs, err = newLogBucket(ctx, name+"-logs", a.CanonicalUserID, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
-		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", identity.AccountId, site, keep, a.Protect, parent...); err != nil {
+		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", a.AccountID, site, keep, a.Protect, parent...); err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
 		e.LogBucketName = logs.bucket.Bucket

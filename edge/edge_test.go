@@ -2,12 +2,15 @@ package edge
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/mockaws"
@@ -27,13 +30,21 @@ type shape struct {
 	protect                  bool
 	inspectionKB, apiBodyKB  int
 	inspectUploads           bool
+	// canonicalUserID and accountID are passed to the component as looked up, "" leaves the
+	// lookups to it.
+	canonicalUserID, accountID string
 }
 
 // runEdge registers an Origin and an Edge of the given shape under the mock engine, the way
 // the wiring does: regional provider on both components, us-east-1 provider passed in.
 func runEdge(t *testing.T, s shape) (*mockaws.Result, error) {
 	t.Helper()
-	return mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+	return mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, edgeProgram(s))
+}
+
+// edgeProgram is what runEdge runs.
+func edgeProgram(s shape) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
 		tags := pulumi.StringMap{"Project": pulumi.String("webstack"), "Environment": pulumi.String("test"), "ManagedBy": pulumi.String("pulumi")}
 		regional, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{Region: pulumi.String("ap-northeast-2"), DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: tags}})
 		if err != nil {
@@ -61,13 +72,15 @@ func runEdge(t *testing.T, s shape) (*mockaws.Result, error) {
 			WAFAPIMaxBodyKB:     s.apiBodyKB,
 			// The config's default, as the wiring passes it.
 			WAFInspectUploadBodies: s.inspectUploads,
+			CanonicalUserID:        s.canonicalUserID,
+			AccountID:              s.accountID,
 		}
 		if s.domain == "" {
 			args.ALBDomainName = pulumi.String(fakeALBDnsName)
 		}
 		_, err = NewEdge(ctx, "edge", args, pulumi.Provider(regional))
 		return err
-	})
+	}
 }
 
 func mustRun(t *testing.T, s shape) *mockaws.Result {
@@ -704,6 +717,64 @@ func TestWAFUploadBodyRules(t *testing.T) {
 	inspected := find(t, mustRun(t, shape{waf: true, inspectUploads: true}), tWebACL, "edge-waf")
 	if c, c0 := acl.Output("capacity").(float64), inspected.Output("capacity").(float64); c-c0 != 18 {
 		t.Errorf("capacity %v with the upload exception, %v without, want 18 WCUs apart", c, c0)
+	}
+}
+
+// failingLookup is the mock engine with one provider function failing.
+type failingLookup struct {
+	*mockaws.Engine
+	token string
+}
+
+func (f failingLookup) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if args.Token == f.token {
+		return nil, errors.New("injected failure")
+	}
+	return f.Engine.Call(args)
+}
+
+// TestLogLookups: with logs, the component looks up the account's canonical user ID and ID
+// before it registers any resource, so that a failed lookup leaves none behind; given both (as
+// package stack looks them up before any tier), it looks up neither and uses them.
+func TestLogLookups(t *testing.T) {
+	const (
+		getCanonicalUserID = "aws:s3/getCanonicalUserId:getCanonicalUserId"
+		getCallerIdentity  = "aws:index/getCallerIdentity:getCallerIdentity"
+	)
+	for _, token := range []string{getCanonicalUserID, getCallerIdentity} {
+		f := failingLookup{Engine: mockaws.New("webstack", "test", "ap-northeast-2"), token: token}
+		err := pulumi.RunErr(edgeProgram(shape{logs: true}), pulumi.WithMocks("webstack", "test", f), func(info *pulumi.RunInfo) { info.DryRun = true })
+		if err == nil || !strings.Contains(err.Error(), "injected failure") {
+			t.Errorf("%s failing: run error %v", token, err)
+		}
+		for _, r := range f.Resources() {
+			if r.Custom && strings.HasPrefix(r.Name, "edge-") {
+				t.Errorf("%s failing: %s %s registered before the lookup", token, r.Type, r.Name)
+			}
+		}
+	}
+
+	given := mustRun(t, shape{logs: true, canonicalUserID: mockaws.CanonicalUserID, accountID: mockaws.AccountID})
+	for _, call := range given.Calls {
+		if call == getCanonicalUserID || call == getCallerIdentity {
+			t.Errorf("given the canonical user ID and the account ID, the component still calls %s", call)
+		}
+	}
+	looked := mustRun(t, shape{logs: true})
+	if !slices.Contains(looked.Calls, getCanonicalUserID) || !slices.Contains(looked.Calls, getCallerIdentity) {
+		t.Errorf("not given them, the component does not look them up: calls %v", looked.Calls)
+	}
+	// The given values are the ones used, the same as the looked-up ones.
+	for _, res := range []*mockaws.Result{given, looked} {
+		if grants := fmt.Sprint(find(t, res, tACL, "edge-logs-acl").Input("accessControlPolicy", "grants")); !strings.Contains(grants, mockaws.CanonicalUserID) {
+			t.Errorf("log bucket ACL grants %s, want the owner's canonical user ID", grants)
+		}
+		if policy := find(t, res, tPolicy, "edge-access-logs-policy").Input("policy"); !strings.Contains(fmt.Sprint(policy), mockaws.AccountID) {
+			t.Errorf("access log bucket policy %v does not name the account", policy)
+		}
+	}
+	if n := len(mustRun(t, shape{}).Calls); n != 0 {
+		t.Errorf("without logs the component looks up %d things, want none", n)
 	}
 }
 

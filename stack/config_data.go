@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/webstack/webstack/data"
 )
 
 // Data tiers of DatabaseConfig.Tier and CacheConfig.Tier. A production tier refuses the
@@ -76,6 +78,13 @@ type DatabaseConfig struct {
 	// SecretsManager.4 wants a rotation at least every 90 days). The `up` that changes it also
 	// rotates the password at once.
 	PasswordRotationDays int `key:"passwordRotationDays"`
+	// RotationAppVersion is the semantic version (MAJOR.MINOR.PATCH) of AWS's
+	// SecretsManagerRDSMySQLRotationSingleUser application that the rotation function is
+	// deployed from; it decides the function's Lambda runtime. Empty (the default) deploys the
+	// version the program pins for the stack's partition (data.PinnedRotationVersion). Raise
+	// it when AWS deprecates the pinned version's runtime; the `up` updates the function in
+	// place (docs/data.md).
+	RotationAppVersion string `key:"rotationAppVersion"`
 	// PerformanceInsights turns Performance Insights on; the t-class micro and small sizes do
 	// not support it.
 	PerformanceInsights bool `key:"performanceInsights"`
@@ -250,6 +259,10 @@ func (d *DatabaseConfig) validate(p *problems, key string) {
 	}
 	if d.PasswordRotationDays < 1 || d.PasswordRotationDays > maxRotationDays {
 		p.add(key+".passwordRotationDays", "%d must be between 1 and %d days (SecretsManager.4)", d.PasswordRotationDays, maxRotationDays)
+	}
+	if d.RotationAppVersion != "" && !data.SemanticVersion.MatchString(d.RotationAppVersion) {
+		p.add(key+".rotationAppVersion", "%s is not a semantic version MAJOR.MINOR.PATCH such as %q; the newest is `aws serverlessrepo get-application --application-id %s --query Version.SemanticVersion`",
+			quote(d.RotationAppVersion), data.PinnedRotationVersion("aws"), data.RotationApplicationARN("aws"))
 	}
 	for _, f := range []struct{ name, class string }{{"instanceClass", d.InstanceClass}, {"replicaInstanceClass", d.ReplicaInstanceClass}} {
 		switch {

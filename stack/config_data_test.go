@@ -59,6 +59,7 @@ func TestDataConfigValid(t *testing.T) {
 		"8.0 under extended support": with(prodDatabase(), map[string]any{"engineVersion": "8.0.40", "extendedSupport": true}),
 		"general log, apply immediately, daily rotation": with(prodDatabase(), map[string]any{
 			"generalLog": true, "applyImmediately": true, "passwordRotationDays": 1}),
+		"a newer rotation application": with(prodDatabase(), map[string]any{"rotationAppVersion": "1.1.700"}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadConfig("webstack", "prod", dataValues(t, db, prodCache())); err != nil {
@@ -102,6 +103,12 @@ func TestDataConfigRejects(t *testing.T) {
 			db + `passwordRotationDays: 0 must be between 1 and 90 days (SecretsManager.4)`},
 		{"rotation too rare", map[string]any{"passwordRotationDays": 91}, nil,
 			db + `passwordRotationDays: 91 must be between 1 and 90 days (SecretsManager.4)`},
+		{"rotation application version without a patch", map[string]any{"rotationAppVersion": "1.1"}, nil,
+			db + `rotationAppVersion: "1.1" is not a semantic version MAJOR.MINOR.PATCH such as "1.1.671"; the newest is ` +
+				"`aws serverlessrepo get-application --application-id arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMySQLRotationSingleUser --query Version.SemanticVersion`"},
+		{"rotation application version with a v", map[string]any{"rotationAppVersion": "v1.1.671"}, nil,
+			db + `rotationAppVersion: "v1.1.671" is not a semantic version MAJOR.MINOR.PATCH such as "1.1.671"; the newest is ` +
+				"`aws serverlessrepo get-application --application-id arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSMySQLRotationSingleUser --query Version.SemanticVersion`"},
 		{"engine version without the audit plugin", map[string]any{"engineVersion": "8.0.25", "extendedSupport": true}, nil,
 			db + `engineVersion: "8.0.25" is older than 8.0.28, the first MySQL 8.0 release whose option group offers the MariaDB audit plugin (RDS.9 audit log)`},
 		{"class family", map[string]any{"instanceClass": "m7g.large"}, nil,

@@ -83,6 +83,7 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 		Region:               cfg.Region,
 		AccountID:            accountID,
 		PasswordRotationDays: d.PasswordRotationDays,
+		RotationAppVersion:   d.RotationAppVersion,
 		// The first rotation runs during the first `up`: the network (rules, routes,
 		// endpoints) must be complete by then.
 		RotationSubnetIDs:       net.AppSubnetIDs,

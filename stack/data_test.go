@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/data"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
@@ -129,6 +130,20 @@ func TestDataTierShapePerStack(t *testing.T) {
 				t.Errorf("failed rotations: target %v waited for %v, want the alert topic %v before the first rotation",
 					alert.Input("arn"), slices.Contains(rot.Dependencies, alert.URN), res.Outputs[stack.OutAlertTopicARN])
 			}
+			// A failed rotation also pages where the account has no CloudTrail trail (which
+			// the event rule needs): the rotation function's Errors alarm, in place before the
+			// first rotation.
+			fn := find(t, res, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+			errs := find(t, res, "aws:cloudwatch/metricAlarm:MetricAlarm", "db-rotation-errors-alarm")
+			if errs.Input("namespace") != "AWS/Lambda" || errs.Input("metricName") != "Errors" ||
+				errs.Input("dimensions", "FunctionName") != fn.Input("parameters", "functionName") ||
+				errs.Input("alarmActions", 0) != res.Outputs[stack.OutAlertTopicARN] || !slices.Contains(rot.Dependencies, errs.URN) {
+				t.Errorf("rotation errors alarm on %v %v of %v notifying %v (first rotation waits: %v), want AWS/Lambda Errors of the rotation function %v to the alert topic",
+					errs.Input("namespace"), errs.Input("metricName"), errs.Input("dimensions"), errs.Input("alarmActions"), slices.Contains(rot.Dependencies, errs.URN), fn.Input("parameters", "functionName"))
+			}
+			if fn.Input("semanticVersion") != data.PinnedRotationVersion("aws") {
+				t.Errorf("rotation application version %v, want the pinned %s", fn.Input("semanticVersion"), data.PinnedRotationVersion("aws"))
+			}
 			// A kept final snapshot keeps the option group in use: destroy leaves it.
 			if og := find(t, res, "aws:rds/optionGroup:OptionGroup", "db-options"); og.Input("skipDestroy") != ws.finalSnapshot {
 				t.Errorf("option group skipDestroy = %v, want %v (kept with the final snapshot)", og.Input("skipDestroy"), ws.finalSnapshot)
@@ -160,6 +175,27 @@ func TestDataTierShapePerStack(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRotationAppVersionFromConfig: webstack:database.rotationAppVersion moves the rotation
+// function to another version of the application without a code change.
+func TestRotationAppVersionFromConfig(t *testing.T) {
+	sf, err := plan.Load("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, err = sf.WithSection("webstack:database", func(db map[string]any) { db["rotationAppVersion"] = "1.1.700" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := plan.RunFiles(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := find(t, res, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
+	if got := fn.Input("semanticVersion"); got != "1.1.700" {
+		t.Errorf("rotation application version %v, want the configured 1.1.700", got)
 	}
 }
 

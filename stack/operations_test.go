@@ -25,11 +25,12 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 		alarms int
 		emails []string
 	}{
-		// ALB 1 + 4 per color, writer 4 + replica 6, 2 cache nodes x 3, NAT per AZ.
-		{"prod", 9 + 10 + 6 + 3, []string{"oncall@example.com"}},
+		// ALB 1 + 4 per color, writer 4 + replica 6 + rotation function 1, 2 cache nodes x 3,
+		// NAT per AZ.
+		{"prod", 9 + 11 + 6 + 3, []string{"oncall@example.com"}},
 		// One cache node, one NAT gateway.
-		{"dev", 9 + 10 + 3 + 1, nil},
-		{"test", 9 + 10 + 6 + 1, nil},
+		{"dev", 9 + 11 + 3 + 1, nil},
+		{"test", 9 + 11 + 6 + 1, nil},
 	} {
 		t.Run(tt.stack, func(t *testing.T) {
 			_, res := runStack(t, tt.stack)
@@ -66,7 +67,7 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 				}
 			}
 			for _, m := range []string{"HTTPCode_ELB_503_Count", "HTTP_Fixed_Response_Count", "RequestCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "UnHealthyHostCount",
-				"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections", "ReplicaLag",
+				"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections", "ReplicaLag", "Errors",
 				"EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ErrorPortAllocation"} {
 				if !metrics[m] {
 					t.Errorf("no alarm on %s", m)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/edge"
@@ -186,7 +187,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err := buildDashboard(ctx, cfg, net, dataTier, app, withProvider); err != nil {
 		return nil, err
 	}
-	site, err := buildEdge(ctx, cfg, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
+	site, err := buildEdge(ctx, cfg, facts, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +234,16 @@ type facts struct {
 	cloudFront network.PrefixList
 	// bastionAMI is the image network.AL2023ARM64Parameter names in the region.
 	bastionAMI string
+	// canonicalUserID is the account's S3 canonical user ID, which the CloudFront log
+	// bucket's ACL names; looked up only with webstack:edge.logs, "" without.
+	canonicalUserID string
 }
 
 // lookUp runs every lookup the tiers need: the availability zones, the account and
 // partition, the image guard (checkImages), the hosted zone of the custom domain, CloudFront's
-// origin-facing prefix list and the ALB rules quota it weighs on, and the bastion's AMI. Each
+// origin-facing prefix list and the ALB rules quota it weighs on, the bastion's AMI, and with
+// CloudFront logs the account's S3 canonical user ID (the edge tier takes it and the account
+// ID through its args instead of looking them up after other tiers' resources). Each
 // failure that config can fix names the key, and every failure is reported together, as config
 // problems are; only a lookup that others need (the account, the prefix list) skips those.
 func lookUp(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (*facts, error) {
@@ -279,6 +285,13 @@ func lookUp(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (*fac
 	}
 	if f.bastionAMI, err = network.LookupBastionAMI(ctx, opts...); err != nil {
 		errs = append(errs, err)
+	}
+	if cfg.Edge.Logs {
+		if owner, err := s3.GetCanonicalUserId(ctx, opts...); err != nil {
+			errs = append(errs, fmt.Errorf("looking up the account's S3 canonical user ID, which the CloudFront log bucket's ACL names (%s:edge.logs): %w", Namespace, err))
+		} else {
+			f.canonicalUserID = owner.Id
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -298,17 +299,23 @@ func tierResources(e *mockaws.Engine) []string {
 // TestLookupsComeFirst: every lookup the tiers need runs before the first tier resource is
 // registered, so that any of them failing leaves nothing half-applied. Prod with a release
 // makes every lookup happen: the zones, the account, the partition, the image guard, the hosted
-// zone of the custom domain, CloudFront's prefix list and the bastion's AMI.
+// zone of the custom domain, CloudFront's prefix list, the bastion's AMI and (CloudFront logs
+// on) the account's S3 canonical user ID.
 func TestLookupsComeFirst(t *testing.T) {
+	const (
+		getCallerIdentity  = "aws:index/getCallerIdentity:getCallerIdentity"
+		getCanonicalUserID = "aws:s3/getCanonicalUserId:getCanonicalUserId"
+	)
 	sf := withImages(t, released, map[string][]string{"webstack-prod": {"1.4.2"}})
 	for _, token := range []string{
 		"aws:index/getAvailabilityZones:getAvailabilityZones",
-		"aws:index/getCallerIdentity:getCallerIdentity",
+		getCallerIdentity,
 		"aws:index/getPartition:getPartition",
 		"aws:ecr/getImage:getImage",
 		"aws:route53/getZone:getZone",
 		"aws:ec2/getManagedPrefixList:getManagedPrefixList",
 		"aws:ssm/getParameter:getParameter",
+		getCanonicalUserID,
 	} {
 		f := &fakeAWS{fail: token}
 		err := runFaked(sf, f)
@@ -328,6 +335,29 @@ func TestLookupsComeFirst(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(f.Calls(), " "), "aws:route53/getZone:getZone"); n != 1 {
 		t.Errorf("the hosted zone is looked up %d times, want once", n)
+	}
+	// The edge tier takes the account and its canonical user ID from the lookups: each is
+	// looked up once, and the component looks up neither.
+	for _, token := range []string{getCallerIdentity, getCanonicalUserID} {
+		if n := slices.Index(f.Calls(), token); n < 0 || slices.Contains(f.Calls()[n+1:], token) {
+			t.Errorf("%s: called %d times, want once", token, strings.Count(strings.Join(f.Calls(), " "), token))
+		}
+	}
+	// Without CloudFront logs nothing needs the canonical user ID.
+	dev, err := plan.Load("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var devEdge map[string]any
+	if err := json.Unmarshal([]byte(dev.Values["webstack:edge"]), &devEdge); err != nil || devEdge["logs"] != false {
+		t.Fatalf("dev's edge section %q (%v): the case needs logs off", dev.Values["webstack:edge"], err)
+	}
+	f = &fakeAWS{}
+	if err := runFaked(dev, f); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(f.Calls(), getCanonicalUserID) {
+		t.Errorf("dev (no CloudFront logs) looks up the canonical user ID")
 	}
 }
 

@@ -38,6 +38,8 @@ var thresholdKeys = map[string]string{
 	"DatabaseMemoryUsagePercentage":                                "cacheMemoryPercent",
 	"Evictions":                                                    "cacheEvictions",
 	"ErrorPortAllocation":                                          "natPortAllocationErrors",
+	// The rotation function's errors: any error is a failed rotation.
+	"Errors": "",
 }
 
 var comparisons = map[string]string{

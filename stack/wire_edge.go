@@ -17,8 +17,10 @@ type albAddress struct {
 
 // buildEdge registers the edge tier: the us-east-1 provider it needs for the CloudFront
 // certificate and the WAF, then the bucket, distribution and records in front of the ALB.
-// withProvider is the stack's regional provider.
-func buildEdge(ctx *pulumi.Context, cfg *Config, origin *edge.Origin, alb albAddress, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
+// withProvider is the stack's regional provider. What the edge needs from the account (the
+// canonical user ID and the account ID, for the log buckets) comes from lookUp, so that the
+// component looks up nothing after other tiers' resources are registered.
+func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Origin, alb albAddress, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
 	var global *aws.Provider
 	if cfg.Edge.Domain != "" || cfg.Edge.WAF {
 		// CloudFront takes ACM certificates and WAF web ACLs (CLOUDFRONT scope) only from
@@ -57,6 +59,8 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, origin *edge.Origin, alb albAdd
 		WAFAPIMaxBodyKB:        cfg.Edge.WAFAPIMaxBodyKB,
 		WAFInspectUploadBodies: cfg.Edge.WAFInspectUploadBodies,
 		Logs:                   cfg.Edge.Logs,
+		CanonicalUserID:        found.canonicalUserID,
+		AccountID:              found.accountID,
 		LogRetentionDays:       cfg.Edge.LogRetentionDays,
 		Versioning:             cfg.Edge.Versioning,
 		NoncurrentVersionDays:  cfg.Edge.NoncurrentVersionDays,
