@@ -108,8 +108,8 @@ func TestSimulatedReleaseByHand(t *testing.T) {
 	if code, v := get(api); code != 200 || v != "1.4.2" {
 		t.Errorf("production after the first up: %d, version %q; want 200 from 1.4.2", code, v)
 	}
-	if code, _ := get(test); code != http.StatusServiceUnavailable {
-		t.Errorf("test listener with an empty idle color: %d, want 503", code)
+	if code, _ := get(test); code != http.StatusNotFound {
+		t.Errorf("test listener with an empty idle color: %d, want the fixed 404", code)
 	}
 
 	app(func(m map[string]any) {
