@@ -29,6 +29,7 @@ Usage:
   deploy retire   -s STACK [--yes] [--dry-run]
   deploy up       -s STACK [--yes] [--dry-run]
   deploy sync     -s STACK [--dry-run]
+  deploy recover  -s STACK [--force] [--yes] [--dry-run]
   deploy unlock   -s STACK [--yes]
 
 Commands:
@@ -52,7 +53,12 @@ Commands:
   sync      Write the deployed release state into the stack file, keeping its sizes and
             every other setting: brings a stale checkout (from before a release) up to date.
             Changes nothing deployed.
-  unlock    Clear the release lock left by a run that was killed.
+  recover   Finish what a killed run (a cancelled CI job, a second Ctrl-C) could not: bring
+            the stack back to the release state deployed when that run began (its lock
+            recorded it), listeners first, cancel the update it left holding the stack, and
+            check production. Takes over a lock of the same holder (CI run or user@host);
+            --force takes over anyone's.
+  unlock    Clear the release lock left by a run that was killed, changing nothing else.
 
 Every command that changes the stack starts from what is deployed: it refuses when the stack
 file's release state disagrees with it (pull, or run ` + "`deploy sync`" + `), and release, rollback
@@ -152,6 +158,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = runSimple(ctx, "up", rest, e, func(r *release.Releaser) error { return r.Up(ctx) })
 	case "sync":
 		err = runSync(ctx, rest, e)
+	case "recover":
+		err = runRecover(ctx, rest, e)
 	case "unlock":
 		err = runUnlock(ctx, rest, e)
 	default:
@@ -321,9 +329,9 @@ func runRelease(ctx context.Context, args []string, e env) error {
 	version := fs.String("version", "", "application version (image tag) to release; required")
 	canary := fs.String("canary", "", "comma-separated increasing canary weights (1-99), e.g. 10,50")
 	bake := fs.Duration("bake", 5*time.Minute, "how long each canary weight is held and checked")
-	watch := fs.Duration("watch", time.Minute, "how long production is watched after the flip")
+	watch := fs.Duration("watch", 0, "how long production is watched after the flip (default: the new color's longest alarm window, at least 1m)")
 	samples := fs.Int("samples", 50, "requests in each check")
-	maxErrors := fs.Float64("max-error-rate", 0.02, "share of failed requests a check tolerates")
+	maxErrors := fs.Float64("max-error-rate", 0.02, "share of failed requests a check tolerates, above 0 and below 1 (below 1/samples: none)")
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
@@ -334,8 +342,11 @@ func runRelease(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if *samples < 1 || *maxErrors < 0 || *maxErrors >= 1 {
-		return usageError{fmt.Errorf("--samples must be at least 1 and --max-error-rate in [0, 1)")}
+	if *samples < 1 {
+		return usageError{fmt.Errorf("--samples %d: must be at least 1", *samples)}
+	}
+	if *maxErrors <= 0 || *maxErrors >= 1 {
+		return usageError{fmt.Errorf("--max-error-rate %v: must be above 0 and below 1 (a rate below 1/--samples tolerates no failure, e.g. 0.001)", *maxErrors)}
 	}
 	r, err := c.releaser(ctx, e)
 	if err != nil {
@@ -420,6 +431,28 @@ func runSync(ctx context.Context, args []string, e env) error {
 	for _, ch := range changes {
 		fmt.Fprintf(e.stdout, "  %s\n", ch)
 	}
+	return nil
+}
+
+func runRecover(ctx context.Context, args []string, e env) error {
+	var c common
+	fs := newFlags("recover", "-s STACK [--force] [--yes] [--dry-run]", &c, true, e.stderr)
+	force := fs.Bool("force", false, "take over a lock held by another holder (only when that run is no longer running)")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	r, err := c.releaser(ctx, e)
+	if err != nil {
+		return err
+	}
+	if err := c.confirm(e, r, func() error { _, err := r.Recover(ctx, *force); return err }); err != nil {
+		return err
+	}
+	what, err := r.Recover(ctx, *force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, what)
 	return nil
 }
 

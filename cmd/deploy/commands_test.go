@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,10 +89,15 @@ func (m *memStack) RemoveTag(_ context.Context, k string) error {
 	return nil
 }
 
+func (m *memStack) Preview(context.Context) ([]string, error) { return nil, nil }
+func (m *memStack) Cancel(context.Context) error              { return nil }
+
 type memCloud struct{}
 
-func (memCloud) AlarmsInAlarm(context.Context, string) ([]string, error) { return nil, nil }
-func (memCloud) Parameter(context.Context, string) (string, error)       { return "s3cret", nil }
+func (memCloud) AlarmsInAlarm(context.Context, string) ([]string, error)    { return nil, nil }
+func (memCloud) AlarmWindow(context.Context, string) (time.Duration, error) { return 0, nil }
+func (memCloud) Parameter(context.Context, string) (string, error)          { return "s3cret", nil }
+func (memCloud) CredentialsExpire(context.Context) (time.Time, error)       { return time.Time{}, nil }
 
 func newMem(t *testing.T) *memStack {
 	t.Helper()
@@ -142,7 +148,7 @@ func TestHelpDocumentsEveryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "deploy up", "deploy sync", "deploy unlock", "--dry-run", "--canary", "--bake", "--watch", "--yes", "WEBSTACK_RELEASE_WEBHOOK"} {
+	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "deploy up", "deploy sync", "deploy recover", "deploy unlock", "--dry-run", "--canary", "--bake", "--watch", "--yes", "WEBSTACK_RELEASE_WEBHOOK"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("usage lacks %q", s)
 		}
@@ -158,6 +164,7 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 		"up":       {"-yes", "-dry-run"},
 		"unlock":   {"-yes"},
 		"sync":     {"-dry-run", "-s "},
+		"recover":  {"-force", "-yes", "-dry-run"},
 	} {
 		code, _, errOut := runWith(t, newMem(t), cmd, "-h")
 		if code != 0 {
@@ -186,6 +193,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"release", "-s", "prod", "--version", "1.5.0", "--canary", "10,x"}, `"x" is not a whole percentage`},
 		{[]string{"status", "-s", "prod", "extra"}, `unexpected argument "extra"`},
 		{[]string{"retire", "-s", "prod", "--bogus"}, "flag provided but not defined: -bogus"},
+		// 0 used to be read as the default 2 %: zero tolerance is a rate below 1/samples.
+		{[]string{"release", "-s", "prod", "--version", "1.5.0", "--max-error-rate", "0"}, "--max-error-rate 0: must be above 0 and below 1"},
 	} {
 		code, _, errOut := runWith(t, newMem(t), tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
@@ -314,6 +323,30 @@ func TestSyncCommand(t *testing.T) {
 	}
 }
 
+// TestRecoverCommand: a lock left by a killed run of the same holder is taken over and the
+// release state it recorded restored; a lock of another holder needs --force.
+func TestRecoverCommand(t *testing.T) {
+	m := newMem(t)
+	m.deployed.Green.Version, m.deployed.CanaryWeight = "1.5.0", 50
+	m.cfg = m.deployed
+	lock := `{"holder":"https://github.com/acme/shop/actions/runs/9","op":"release 1.5.0","token":"k",` +
+		`"before":{"activeColor":"blue","canaryWeight":0,"blueVersion":"1.4.2","greenVersion":""}}`
+	m.tags[release.LockTag] = lock
+	ci := map[string]string{"GITHUB_RUN_ID": "9", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/shop"}
+	code, _, errOut := runEnv(t, m, map[string]string{}, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 1 || !strings.Contains(errOut, "--force") || m.ups != 0 {
+		t.Errorf("recover by another holder: exit %d, %d ups\n%s", code, m.ups, errOut)
+	}
+	code, out, errOut := runEnv(t, m, ci, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 0 || !strings.Contains(out, "recovered: blue live on 1.4.2") || m.deployed.CanaryWeight != 0 || m.deployed.Green.Version != "" || m.tags[release.LockTag] != "" {
+		t.Errorf("recover by the same CI run: exit %d, deployed %s\n%s%s", code, release.Describe(m.deployed), out, errOut)
+	}
+	code, out, _ = runEnv(t, m, ci, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 0 || !strings.Contains(out, "nothing to recover") {
+		t.Errorf("recover with no lock: exit %d\n%s", code, out)
+	}
+}
+
 func TestWebhookGetsEveryStep(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
@@ -373,13 +406,23 @@ func TestSecondInterruptExits(t *testing.T) {
 		t.Fatal("the first interrupt exited")
 	default:
 	}
+	// CI cancels a job with SIGINT, then SIGTERM: the SIGTERM must not abandon the restore.
+	sig <- syscall.SIGTERM
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case <-exited:
+		t.Fatal("a SIGTERM during the restore exited")
+	default:
+	}
 	sig <- os.Interrupt
 	select {
 	case <-exited:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the second interrupt was swallowed")
 	}
-	if !strings.Contains(out.String(), "interrupt again to exit at once") {
-		t.Errorf("no hint about the second interrupt: %q", out.String())
+	for _, want := range []string{"press Ctrl-C again to exit at once", "terminated ignored: still restoring", "run `deploy recover`"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q: %q", want, out.String())
+		}
 	}
 }

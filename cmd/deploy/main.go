@@ -21,7 +21,10 @@ func main() {
 }
 
 // interrupts makes the first interrupt (Ctrl-C, SIGTERM) cancel the run, which then restores
-// or flips back and says so, and a second one exit at once, leaving the stack as it is.
+// or flips back and says so, and a second Ctrl-C exit at once, leaving the stack as it is. A
+// SIGTERM after the first signal is ignored: that is how CI cancels a job (SIGINT, then SIGTERM
+// seconds later), and exiting then would abandon the restore; the workflows run
+// `deploy recover` after a cancelled job for what the restore could not finish.
 func interrupts(w io.Writer, cancel func(), exit func()) chan<- os.Signal {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -31,9 +34,14 @@ func interrupts(w io.Writer, cancel func(), exit func()) chan<- os.Signal {
 
 func handleInterrupts(sig <-chan os.Signal, w io.Writer, cancel func(), exit func()) {
 	<-sig
-	fmt.Fprintln(w, "deploy: interrupted: stopping the current step and restoring the stack; interrupt again to exit at once (the stack is then left as it is: check `deploy status`)")
+	fmt.Fprintln(w, "deploy: interrupted: stopping the current step and restoring the stack; press Ctrl-C again to exit at once (the stack is then left as it is: `deploy recover` finishes the restore)")
 	cancel()
-	<-sig
-	fmt.Fprintln(w, "deploy: interrupted again: exiting without restoring")
-	exit()
+	for s := range sig {
+		if s == os.Interrupt {
+			fmt.Fprintln(w, "deploy: interrupted again: exiting without restoring; run `deploy recover` to bring the stack back")
+			exit()
+			return
+		}
+		fmt.Fprintf(w, "deploy: %v ignored: still restoring the stack (Ctrl-C exits at once)\n", s)
+	}
 }

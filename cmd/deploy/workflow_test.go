@@ -19,6 +19,7 @@ type workflow struct {
 			If   string            `yaml:"if"`
 			Run  string            `yaml:"run"`
 			With map[string]string `yaml:"with"`
+			Env  map[string]string `yaml:"env"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -59,7 +60,8 @@ func environmentName(env any) string {
 // install is the version the tests run, every install-only step is followed by a login (after
 // the AWS credentials, which an s3:// backend needs), no session outlives the default one-hour
 // role maximum, the checks are .ci/run, prod changes only behind the production environment,
-// infrastructure reaches prod on every push, and every release commits the release state back.
+// infrastructure reaches prod on every push, every release commits the release state back and
+// is recovered when its job is cancelled, and no pull request step gets prod's secrets.
 func TestWorkflowsDeployAsDocumented(t *testing.T) {
 	wfs := readWorkflows(t)
 	var prodUp, ciRun bool
@@ -67,7 +69,7 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 		for name, job := range w.Jobs {
 			where := file + " job " + name
 			creds, login, installOnly := -1, -1, -1
-			var releases, commits []string
+			var releases, commits, recovers []string
 			for i, st := range job.Steps {
 				switch {
 				case strings.HasPrefix(st.Uses, "pulumi/actions@"):
@@ -107,6 +109,16 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 				if strings.Contains(st.Run, "commit-release-state.sh") && strings.HasPrefix(st.If, "always()") {
 					commits = append(commits, st.Name)
 				}
+				if strings.Contains(run, "deploy recover -s") && st.If == "cancelled()" {
+					recovers = append(recovers, st.Name)
+				}
+				if file == "pull-request.yml" && !strings.Contains(st.If, "!= 'prod'") {
+					for k, v := range st.Env {
+						if strings.Contains(v, "secrets.") {
+							t.Errorf("%s step %d runs for prod with %s from %s: a pull request's code must never get prod's credentials", where, i, k, v)
+						}
+					}
+				}
 			}
 			if installOnly >= 0 && login < installOnly {
 				t.Errorf("%s installs the Pulumi CLI without a command but never runs `pulumi login` after it", where)
@@ -116,6 +128,9 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 			}
 			if len(releases) > 0 && len(commits) == 0 {
 				t.Errorf("%s releases (%v) but never commits the release state back (if: always())", where, releases)
+			}
+			if len(releases) > 0 && len(recovers) == 0 {
+				t.Errorf("%s releases (%v) but has no `deploy recover` step with if: cancelled(): a cancelled job would leave production half-switched", where, releases)
 			}
 		}
 	}

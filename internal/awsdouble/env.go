@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -133,6 +134,15 @@ type Cloud struct{ e *Env }
 func (c *Cloud) AlarmsInAlarm(_ context.Context, prefix string) ([]string, error) {
 	return c.e.Sim.AlarmsInAlarm(prefix), nil
 }
+
+// AlarmWindow returns the longest evaluation window of the alarms with the prefix, in the
+// World's time (periods are scaled as AlarmsInAlarm scales them).
+func (c *Cloud) AlarmWindow(_ context.Context, prefix string) (time.Duration, error) {
+	return c.e.Sim.AlarmWindow(prefix), nil
+}
+
+// CredentialsExpire: the World's credentials never expire.
+func (c *Cloud) CredentialsExpire(context.Context) (time.Time, error) { return time.Time{}, nil }
 
 // Parameter returns the value of an SSM parameter the program created.
 func (c *Cloud) Parameter(_ context.Context, name string) (string, error) {

@@ -89,6 +89,23 @@ func (s *Sim) AlarmsInAlarm(prefix string) []string {
 	return out
 }
 
+// AlarmWindow returns the longest period × evaluation periods, scaled, of the stack's alarms
+// that start with prefix.
+func (s *Sim) AlarmWindow(prefix string) time.Duration {
+	var longest time.Duration
+	for _, a := range s.w.Engine.Registered(typeAlarm, nil) {
+		name := str(in(a, "name"))
+		if name == "" {
+			name = str(reveal(a.State["name"]))
+		}
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		longest = max(longest, s.d(num(in(a, "period"), 60))*time.Duration(num(in(a, "evaluationPeriods"), 1)))
+	}
+	return longest
+}
+
 func (s *Sim) breaching(metric, dims any, period float64, periods, datapoints int, threshold float64, cmp string) bool {
 	dm, _ := dims.(map[string]any)
 	tgSuffix := str(dm["TargetGroup"])

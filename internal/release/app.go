@@ -346,14 +346,6 @@ func changes(out *[]Change) func(key string, o, n any) {
 	}
 }
 
-// WithReleaseState returns a with the release state (active color, canary weight, versions)
-// of b; its sizes and every other setting stay a's.
-func (a App) WithReleaseState(b App) App {
-	a.Active, a.CanaryWeight = b.Active, b.CanaryWeight
-	a.Blue.Version, a.Green.Version = b.Blue.Version, b.Green.Version
-	return a
-}
-
 // Keys returns the keys of the changes, for tests and summaries.
 func Keys(cs []Change) []string {
 	out := make([]string, 0, len(cs))

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 // AutoStack implements Stack with Pulumi's Automation API.
@@ -79,6 +83,52 @@ func (s *AutoStack) Up(ctx context.Context, targets []string) error {
 		return fmt.Errorf("%w: %v", ErrConcurrentUpdate, shortError(err))
 	}
 	return shortError(err)
+}
+
+// Preview runs `pulumi preview` and lists the resources it would change.
+func (s *AutoStack) Preview(ctx context.Context) ([]string, error) {
+	ch := make(chan events.EngineEvent)
+	var changes []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range ch {
+			if e.ResourcePreEvent == nil {
+				continue
+			}
+			m := e.ResourcePreEvent.Metadata
+			switch m.Op {
+			case apitype.OpSame, apitype.OpRead, apitype.OpRefresh:
+				continue
+			}
+			name := m.URN
+			if i := strings.LastIndex(name, "::"); i >= 0 {
+				name = name[i+2:]
+			}
+			changes = append(changes, fmt.Sprintf("%s %s (%s)", m.Op, name, m.Type))
+		}
+	}()
+	opts := []optpreview.Option{optpreview.EventStreams(ch)}
+	if s.Progress != nil {
+		opts = append(opts, optpreview.ProgressStreams(s.Progress), optpreview.ErrorProgressStreams(s.Progress))
+	}
+	_, err := s.Stack.Preview(ctx, opts...)
+	if err != nil {
+		// The stream is closed only when the CLI reached the end of it: a CLI that failed
+		// before may never close it, so do not wait for the reader.
+		return nil, fmt.Errorf("pulumi preview: %w", shortError(err))
+	}
+	<-done
+	sort.Strings(changes)
+	return changes, nil
+}
+
+// Cancel runs `pulumi cancel`.
+func (s *AutoStack) Cancel(ctx context.Context) error {
+	if err := s.Stack.Cancel(ctx); err != nil {
+		return fmt.Errorf("pulumi cancel: %w", shortError(err))
+	}
+	return nil
 }
 
 // URNs returns the URNs of the resources in the stack's state (`pulumi stack export`).

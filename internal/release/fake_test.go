@@ -28,6 +28,11 @@ type fakeStack struct {
 	sets    int
 	events  []string
 	targets [][]string
+	// previewErr makes Preview fail; cancels counts Cancel calls, and stuck makes every up
+	// fail as locked by another update until Cancel (a killed run's update).
+	previewErr error
+	cancels    int
+	stuck      bool
 	// fail makes the named color answer 500 to every n-th request (0: never).
 	fail map[Color]int
 	hits map[Color]int
@@ -104,6 +109,12 @@ func (f *fakeStack) Up(ctx context.Context, targets []string) error {
 	if err := ctx.Err(); err != nil { // the real engine stops on a cancelled context too
 		return err
 	}
+	f.mu.Lock()
+	stuck := f.stuck
+	f.mu.Unlock()
+	if stuck {
+		return lockedErr()
+	}
 	// Called without the lock: a test's hook may act on the stack (a second operator).
 	if f.upErr != nil {
 		if err := f.upErr(cfg, n); err != nil {
@@ -128,6 +139,39 @@ func (f *fakeStack) Up(ctx context.Context, targets []string) error {
 	}
 	f.deployed = cfg
 	f.events = append(f.events, "up ok")
+	return nil
+}
+
+// Preview lists what an up of the stack file would change besides the release state: every
+// other webstack:app setting that differs from what was deployed, and the sizes.
+func (f *fakeStack) Preview(context.Context) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.previewErr != nil {
+		return nil, f.previewErr
+	}
+	var out []string
+	cfg, dep := f.cfg.Object(), f.deployed.Object()
+	for k, v := range cfg {
+		switch k {
+		case "activeColor", "canaryWeight", "blue", "green":
+			continue
+		}
+		if fmt.Sprint(dep[k]) != fmt.Sprint(v) {
+			out = append(out, fmt.Sprintf("update app (webstack:app.%s)", k))
+		}
+	}
+	for _, c := range SizeDiff(f.deployed, f.cfg) {
+		out = append(out, "update "+c.Key)
+	}
+	return out, nil
+}
+
+func (f *fakeStack) Cancel(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cancels++
+	f.stuck = false
 	return nil
 }
 
@@ -186,10 +230,25 @@ func (f *fakeStack) RemoveTag(_ context.Context, k string) error {
 	return nil
 }
 
-// fakeCloud answers the alarms a test raises and the release-check secret.
+// fakeCloud answers the alarms a test raises, their window, the release-check secret and the
+// credentials' expiry (never, unless a test sets it).
 type fakeCloud struct {
-	mu     sync.Mutex
-	alarms []string
+	mu      sync.Mutex
+	alarms  []string
+	window  time.Duration
+	expires time.Time
+}
+
+func (c *fakeCloud) AlarmWindow(context.Context, string) (time.Duration, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.window, nil
+}
+
+func (c *fakeCloud) CredentialsExpire(context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.expires, nil
 }
 
 func (c *fakeCloud) AlarmsInAlarm(_ context.Context, prefix string) ([]string, error) {

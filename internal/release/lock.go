@@ -14,12 +14,34 @@ import (
 // operator's rollback between two of them would be undone by the next.
 const LockTag = "webstack:release-lock"
 
-// Lock is the value of LockTag: who holds the stack, for what, since when.
+// Lock is the value of LockTag: who holds the stack, for what, since when, and the release
+// state deployed when the operation began (what `deploy recover` restores after a killed run).
 type Lock struct {
 	Holder string    `json:"holder"`
 	Op     string    `json:"op"`
 	Since  time.Time `json:"since"`
 	Token  string    `json:"token"`
+	Before *State    `json:"before,omitempty"`
+}
+
+// State is the release state of a stack: what only the release tool changes.
+type State struct {
+	Active       Color  `json:"activeColor"`
+	CanaryWeight int    `json:"canaryWeight"`
+	Blue         string `json:"blueVersion"`
+	Green        string `json:"greenVersion"`
+}
+
+// State returns a's release state.
+func (a App) State() State {
+	return State{Active: a.Active, CanaryWeight: a.CanaryWeight, Blue: a.Blue.Version, Green: a.Green.Version}
+}
+
+// WithState returns a with the release state s; its sizes and every other setting stay a's.
+func (a App) WithState(s State) App {
+	a.Active, a.CanaryWeight = s.Active, s.CanaryWeight
+	a.Blue.Version, a.Green.Version = s.Blue, s.Green
+	return a
 }
 
 // ErrLocked is the error of an operation refused because another one holds the stack.
@@ -49,10 +71,17 @@ func readLock(ctx context.Context, s Stack) (*Lock, error) {
 	return &l, nil
 }
 
+// held is a lock this process holds.
+type held struct {
+	stack Stack
+	lock  Lock
+}
+
 // acquire takes the stack for op, or refuses with *ErrLocked. Stack tags cannot be compared
 // and swapped, so it writes its own token, waits settle and reads it back: of two operators
-// starting at the same moment, at most one reads its own token.
-func acquire(ctx context.Context, s Stack, holder, op string, now time.Time, settle func(context.Context) error) (func(context.Context) error, error) {
+// starting at the same moment, at most one reads its own token. Every update re-checks the
+// token (verify), so that an operator who lost a slow race stops before changing anything.
+func acquire(ctx context.Context, s Stack, holder, op string, now time.Time, settle func(context.Context) error) (*held, error) {
 	if l, err := readLock(ctx, s); err != nil {
 		return nil, err
 	} else if l != nil {
@@ -62,35 +91,61 @@ func acquire(ctx context.Context, s Stack, holder, op string, now time.Time, set
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	mine := Lock{Holder: holder, Op: op, Since: now, Token: hex.EncodeToString(b)}
-	raw, err := json.Marshal(mine)
-	if err != nil {
+	h := &held{stack: s, lock: Lock{Holder: holder, Op: op, Since: now, Token: hex.EncodeToString(b)}}
+	if err := h.write(ctx); err != nil {
 		return nil, err
-	}
-	if err := s.SetTag(ctx, LockTag, string(raw)); err != nil {
-		return nil, fmt.Errorf("taking the release lock (stack tag %s): %w", LockTag, err)
 	}
 	if err := settle(ctx); err != nil {
 		return nil, err
 	}
-	l, err := readLock(ctx, s)
-	if err != nil {
+	if err := h.verify(ctx); err != nil {
 		return nil, err
 	}
-	if l == nil || l.Token != mine.Token {
+	return h, nil
+}
+
+// takeOver holds a lock found on the stack as this process's own: `deploy recover` finishing
+// the work of a run that was killed.
+func takeOver(s Stack, l Lock) *held { return &held{stack: s, lock: l} }
+
+func (h *held) write(ctx context.Context) error {
+	raw, err := json.Marshal(h.lock)
+	if err != nil {
+		return err
+	}
+	if err := h.stack.SetTag(ctx, LockTag, string(raw)); err != nil {
+		return fmt.Errorf("taking the release lock (stack tag %s): %w", LockTag, err)
+	}
+	return nil
+}
+
+// record notes in the lock the release state deployed when the operation began.
+func (h *held) record(ctx context.Context, before State) error {
+	h.lock.Before = &before
+	return h.write(ctx)
+}
+
+// verify fails with *ErrLocked unless the stack's lock is still this one.
+func (h *held) verify(ctx context.Context) error {
+	l, err := readLock(ctx, h.stack)
+	if err != nil {
+		return err
+	}
+	if l == nil || l.Token != h.lock.Token {
 		if l == nil {
-			l = &Lock{Holder: "another operator", Op: "unknown"}
+			l = &Lock{Holder: "nobody (the lock was cleared)", Op: "unknown"}
 		}
-		return nil, &ErrLocked{Stack: s.Name(), Lock: *l}
+		return &ErrLocked{Stack: h.stack.Name(), Lock: *l}
 	}
-	release := func(ctx context.Context) error {
-		// Only our own lock is removed: `deploy unlock` may have cleared it and someone
-		// else may hold the stack now.
-		cur, err := readLock(ctx, s)
-		if err != nil || cur == nil || cur.Token != mine.Token {
-			return err
-		}
-		return s.RemoveTag(ctx, LockTag)
+	return nil
+}
+
+// release removes the lock if it is still this one: `deploy unlock` may have cleared it and
+// someone else may hold the stack now.
+func (h *held) release(ctx context.Context) error {
+	cur, err := readLock(ctx, h.stack)
+	if err != nil || cur == nil || cur.Token != h.lock.Token {
+		return err
 	}
-	return release, nil
+	return h.stack.RemoveTag(ctx, LockTag)
 }

@@ -10,17 +10,6 @@ import (
 	"time"
 )
 
-// Cloud is what a release needs from AWS beyond the stack: the state of the new color's alarms,
-// and the release-check secret (an SSM SecureString parameter). AWSCloud implements it with the AWS SDK; the engine tests use
-// the simulated world.
-type Cloud interface {
-	// AlarmsInAlarm returns the names of the alarms whose name starts with prefix and that
-	// are in the ALARM state.
-	AlarmsInAlarm(ctx context.Context, prefix string) ([]string, error)
-	// Parameter returns the decrypted value of an SSM parameter.
-	Parameter(ctx context.Context, name string) (string, error)
-}
-
 // Notifier receives each release's start, steps, result and any rollback, e.g. for a chat
 // channel. A notifier that fails never fails the release.
 type Notifier interface {

@@ -246,8 +246,9 @@ func TestReleaseKeepsTheStackFileSizes(t *testing.T) {
 		t.Errorf("after the release: %s", Describe(d))
 	}
 
+	// The first release (nothing live to compare with): the program's minActiveCapacity.
 	small, err := ParseApp([]byte(`{"activeColor": "blue", "minActiveCapacity": 2,
-		"blue": {"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
+		"blue": {"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
 		"green": {"version": "", "minSize": 1, "desiredCapacity": 1, "maxSize": 2}}`))
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,13 @@ type Stack interface {
 	// refused because another one holds the stack's lock returns an error that wraps
 	// ErrConcurrentUpdate.
 	Up(ctx context.Context, targets []string) error
+	// Preview runs `pulumi preview` of the stack file as it is and describes each resource
+	// it would change (create, update, replace, delete), e.g. "update app-alb-blue-tg
+	// (aws:lb/targetGroup:TargetGroup)"; none when the file is what is deployed.
+	Preview(ctx context.Context) ([]string, error)
+	// Cancel cancels the stack's update in progress (`pulumi cancel`): the lock a killed
+	// update left behind.
+	Cancel(ctx context.Context) error
 	// Outputs returns the stack outputs of the last update.
 	Outputs(ctx context.Context) (Outputs, error)
 	// URNs returns the URNs of every resource the last update left in the stack's state.
