@@ -60,6 +60,10 @@ type Engine struct {
 	// rather than as a program registers them: then everything recorded was created before the
 	// resource a rule judges, and ordering rules need no dependency path (see dependsOn).
 	Live bool
+	// Deployed are the stack's outputs as its last update left them: what a stack reference
+	// to the stack itself reads (the program compares its release state with them). Optional.
+	// Defaults to none: a stack never deployed.
+	Deployed map[string]any
 
 	project, stack string
 
@@ -93,8 +97,31 @@ func (e *Engine) Calls() []string {
 	return append([]string(nil), e.calls...)
 }
 
+// stackReferenceType is the type of a stack reference, which the engine itself answers (it reads
+// the backend): never a resource of the account.
+const stackReferenceType = "pulumi:pulumi:StackReference"
+
+// readStackReference answers a stack reference to this engine's own stack with Deployed, and to
+// any other stack with an error: the program references no other stack.
+func (e *Engine) readStackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	name := args.Inputs["name"]
+	want := fmt.Sprintf("organization/%s/%s", e.project, e.stack)
+	if !name.IsString() || name.StringValue() != want {
+		return "", nil, fmt.Errorf("mockaws: stack reference to %v: the mock knows only its own stack %s", name, want)
+	}
+	outputs := resource.NewPropertyMapFromMap(e.Deployed)
+	return want, resource.PropertyMap{
+		"name":              name,
+		"outputs":           resource.NewProperty(outputs),
+		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{}),
+	}, nil
+}
+
 // NewResource implements pulumi.MockResourceMonitor.
 func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == stackReferenceType && args.ReadRPC != nil {
+		return e.readStackReference(args)
+	}
 	r := &Resource{
 		Type:     args.TypeToken,
 		Name:     args.Name,

@@ -70,6 +70,9 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 			return err
 		}
 	}
+	if err := checkReleaseState(ctx, cfg); err != nil {
+		return err
+	}
 	_, err = build(ctx, cfg)
 	return err
 }

@@ -2,6 +2,7 @@ package awsdouble_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,9 +78,33 @@ func TestRealProgramUp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second up: %v\n%s", err, tail(log.String(), 6000))
 	}
+	// (The program's stack reference to its own outputs is a read, not a change.)
 	changes := *res.Summary.ResourceChanges
+	delete(changes, "read")
 	if len(changes) != 1 || changes["same"] == 0 {
 		t.Errorf("second up with no change: %v\n%s", changes, tail(log.String(), 3000))
+	}
+
+	// A plain `pulumi up` of a stale file (it says green is live; the stack runs blue) is
+	// refused by the program, which reads the stack's own outputs through the real engine's
+	// stack reference, and changes nothing.
+	stale := sf.Values["webstack:app"]
+	var app map[string]any
+	if err := json.Unmarshal([]byte(stale), &app); err != nil {
+		t.Fatal(err)
+	}
+	app["activeColor"] = "green"
+	raw, _ := json.Marshal(app)
+	if err := s.SetConfig(ctx, "webstack:app", auto.ConfigValue{Value: string(raw)}); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	_, err = s.Up(ctx, progress(&log)...)
+	if err == nil || !strings.Contains(log.String(), `webstack:app.activeColor: "green" is not what is deployed ("blue")`) {
+		t.Errorf("up of a stale file outside cmd/deploy: %v\n%s", err, tail(log.String(), 3000))
+	}
+	if out, err := s.Outputs(ctx); err != nil || out["activeColor"].Value != "blue" {
+		t.Errorf("after the refused up: activeColor %v, %v", out["activeColor"].Value, err)
 	}
 }
 

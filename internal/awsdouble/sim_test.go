@@ -26,6 +26,10 @@ func TestSimulatedReleaseByHand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
+	// Releasing by hand changes the release state with plain ups, which the program allows
+	// only when told so (docs/release.md, "Releasing by hand"); the inline program runs in
+	// this process, so the variable is set here rather than for the CLI.
+	t.Setenv(stack.EnvReleaseTool, "by hand")
 	bin, cmd := cli(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

@@ -65,9 +65,18 @@ func (s *AutoStack) SetApp(ctx context.Context, app App) error {
 	return nil
 }
 
+// EnvReleaseTool is the environment variable with which the program knows an update comes
+// from the release tool, the only updates that may change the release state
+// (stack.EnvReleaseTool; a test holds them equal).
+const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
+
+// asReleaseTool makes the workspace's commands run as the release tool's.
+func (s *AutoStack) asReleaseTool() { s.Stack.Workspace().SetEnvVar(EnvReleaseTool, "cmd/deploy") }
+
 // Up runs `pulumi up` (on targets only, when given) and marks a refusal because of the stack
 // lock with ErrConcurrentUpdate.
 func (s *AutoStack) Up(ctx context.Context, targets []string) error {
+	s.asReleaseTool()
 	opts := []optup.Option{}
 	if s.Progress != nil {
 		opts = append(opts, optup.ProgressStreams(s.Progress), optup.ErrorProgressStreams(s.Progress))
@@ -87,6 +96,7 @@ func (s *AutoStack) Up(ctx context.Context, targets []string) error {
 
 // Preview runs `pulumi preview` and lists the resources it would change.
 func (s *AutoStack) Preview(ctx context.Context) ([]string, error) {
+	s.asReleaseTool()
 	ch := make(chan events.EngineEvent)
 	var changes []string
 	done := make(chan struct{})

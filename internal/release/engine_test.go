@@ -93,6 +93,9 @@ func TestEngineReleases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
+	// cmd/deploy runs its updates with stack.EnvReleaseTool set for the CLI, whose program
+	// inherits it; the inline program runs in this process, so it is set here.
+	t.Setenv(release.EnvReleaseTool, "cmd/deploy")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	env := awsdouble.Start(ctx, t, "../..", "dev", nil)

@@ -154,13 +154,16 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 	if len(o.Canary) > 0 && o.Bake < window {
 		r.logf("warning: --bake %s is shorter than the longest alarm window of %s (%s): such an alarm cannot fire during a canary step", o.Bake, p.idle, window)
 	}
-	// The longest a release can take and still undo a failure: each update that changes a
-	// color's sizes may wait CapacityWait (scaling a warm color to zero, the deploy, a
-	// restore), each other step stepAllowance, plus every bake and the watch.
-	worst := 2*CapacityWait + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + p.watch + 3*stepAllowance
+	// The longest a release can take and still undo a failure: the deploy may wait
+	// CapacityWait for its instances, every other step stepAllowance (scaling a warm color to
+	// zero waits for no instance), plus every bake and the watch; a failure at the end of the
+	// watch then needs the flip back and the rejected version stopped. A failure before the
+	// flip costs at most a second capacity wait for the restore, less than going on.
+	worst := CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
 	if p.warm {
-		worst += CapacityWait
+		worst += stepAllowance
 	}
+	worst = max(worst, 2*CapacityWait+stepAllowance)
 	expires, err := r.Cloud.CredentialsExpire(ctx)
 	if err != nil {
 		return err
@@ -168,7 +171,7 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 	if !expires.IsZero() {
 		if left := expires.Sub(r.now()); left < worst {
 			return fmt.Errorf("the AWS credentials expire in %s, and this release can take up to %s and still need them to undo a failure "+
-				"(%d canary steps of %s, a %s watch, and up to %s for each capacity change): use a longer session (AWS_SESSION_SECONDS in CI, "+
+				"(%d canary steps of %s, a %s watch, and up to %s for the new instances): use a longer session (AWS_SESSION_SECONDS in CI, "+
 				"within the role's MaxSessionDuration), or fewer or shorter canary steps", left.Round(time.Minute), worst.Round(time.Minute),
 				len(o.Canary), o.Bake, p.watch, CapacityWait)
 		}
