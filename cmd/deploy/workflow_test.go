@@ -109,7 +109,7 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 				if strings.Contains(st.Run, "commit-release-state.sh") && strings.HasPrefix(st.If, "always()") {
 					commits = append(commits, st.Name)
 				}
-				if strings.Contains(run, "deploy recover -s") && st.If == "cancelled()" {
+				if strings.Contains(run, "deploy recover -s") && strings.HasPrefix(st.If, "cancelled()") {
 					recovers = append(recovers, st.Name)
 				}
 				if file == "pull-request.yml" && !strings.Contains(st.If, "!= 'prod'") {
