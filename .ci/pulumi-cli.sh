@@ -12,6 +12,14 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${WEBSTACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/webstack}
 pkg=github.com/pulumi/pulumi/pkg/v3
 version=$(cd "$repo/tools" && go list -m -f '{{.Version}}' "$pkg")
+# One Pulumi version everywhere: the CLI built here for the tests, the SDK the program links
+# (go.mod) and the CLI the workflows install (.pulumi.version, read by pulumi/actions).
+sdk=$(cd "$repo" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)
+pinned=v$(tr -d '[:space:]' <"$repo/.pulumi.version")
+if [ "$version" != "$sdk" ] || [ "$version" != "$pinned" ]; then
+	echo "pulumi-cli: the Pulumi versions disagree: tools/go.mod pkg/v3 $version, go.mod sdk/v3 $sdk, .pulumi.version $pinned; make them one" >&2
+	exit 1
+fi
 key=$(cat "$repo/tools/go.mod" "$repo/tools/go.sum" | sha256sum | cut -c1-12)
 root="$cache/pulumi-$version-$key-$(go env GOVERSION)"
 

@@ -131,6 +131,9 @@ type Compute struct {
 	ALBDNSName    pulumi.StringOutput `pulumi:"albDnsName"`
 	ALBARN        pulumi.StringOutput `pulumi:"albArn"`
 	TestURL       pulumi.StringOutput `pulumi:"testUrl"`
+	// ReleaseCheckParameter is the SSM parameter (SecureString) holding the release-check
+	// secret (ReleaseCheckHeader); "" without CloudFront's origin header.
+	ReleaseCheckParameter pulumi.StringOutput `pulumi:"releaseCheckParameter"`
 }
 
 // NewCompute registers the compute tier.
@@ -183,6 +186,18 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	// Behind CloudFront, the release tool reaches the idle color through it with a secret of
+	// the stack's (ReleaseCheckHeader).
+	var check *releaseCheck
+	var checkValue pulumi.StringInput
+	c.ReleaseCheckParameter = pulumi.String("").ToStringOutput()
+	if args.OriginHeaderName != "" {
+		if check, err = newReleaseCheck(ctx, name, parent); err != nil {
+			return nil, fmt.Errorf("compute: %w", err)
+		}
+		checkValue = check.value
+		c.ReleaseCheckParameter = check.parameter.Name
+	}
 	alb, err := NewLoadBalancer(ctx, name+"-alb", &LoadBalancerArgs{
 		VpcID:                  args.VpcID,
 		SubnetIDs:              args.PublicSubnetIDs,
@@ -206,6 +221,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		HostName:               args.HostName,
 		OriginHeaderName:       args.OriginHeaderName,
 		OriginHeaderValue:      args.OriginHeaderValue,
+		ReleaseCheckValue:      checkValue,
 		Alarms:                 args.Alarms,
 	}, parent)
 	if err != nil {
@@ -252,10 +268,11 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	c.ALBARN = alb.ARN
 	c.TestURL = alb.TestURL
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"repositoryUrl": c.RepositoryURL,
-		"albDnsName":    c.ALBDNSName,
-		"albArn":        c.ALBARN,
-		"testUrl":       c.TestURL,
+		"repositoryUrl":         c.RepositoryURL,
+		"albDnsName":            c.ALBDNSName,
+		"albArn":                c.ALBARN,
+		"testUrl":               c.TestURL,
+		"releaseCheckParameter": c.ReleaseCheckParameter,
 	}); err != nil {
 		return nil, err
 	}

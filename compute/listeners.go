@@ -136,6 +136,11 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 		}, parent); err != nil {
 			return fmt.Errorf("compute: origin header rule: %w", err)
 		}
+		if a.ReleaseCheckValue != nil {
+			if err := releaseCheckRule(ctx, name, production, a, value, testTGs, idle, parent); err != nil {
+				return err
+			}
+		}
 	}
 	if tls {
 		if _, err := lb.NewListener(ctx, name+"-http-redirect", &lb.ListenerArgs{
@@ -185,6 +190,37 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 		host = pulumi.String(a.HostName).ToStringOutput()
 	}
 	l.TestURL = pulumi.Sprintf("%s://%s:%d", scheme, host, a.TestListenerPort)
+	return nil
+}
+
+// releaseCheckRule registers the production listener's release-check rule (see
+// ReleaseCheckHeader): a request with CloudFront's origin header and the release-check secret
+// goes to the idle color's test target group, or gets the fixed 404 of an empty idle color.
+func releaseCheckRule(ctx *pulumi.Context, name string, production *lb.Listener, a *LoadBalancerArgs, origin pulumi.StringOutput, testTGs map[Color]*lb.TargetGroup, idle bool, parent pulumi.ResourceOption) error {
+	value := a.ReleaseCheckValue.ToStringOutput().ApplyT(func(v string) (string, error) {
+		if v == "" || len(v) > 128 || strings.ContainsAny(v, "*?") {
+			return "", fmt.Errorf("compute: release-check value must be 1 to 128 characters without '*' or '?'")
+		}
+		return v, nil
+	}).(pulumi.StringOutput)
+	action := &lb.ListenerRuleActionArgs{Type: pulumi.String("forward"), TargetGroupArn: testTGs[a.ActiveColor.Other()].Arn}
+	if !idle {
+		action = ruleFixed(IdleEmptyStatus, "application/json", NoReleaseBody("release check", a.ActiveColor.Other()))
+	}
+	header := func(name string, v pulumi.StringOutput) *lb.ListenerRuleConditionArgs {
+		return &lb.ListenerRuleConditionArgs{HttpHeader: &lb.ListenerRuleConditionHttpHeaderArgs{
+			HttpHeaderName: pulumi.String(name),
+			Values:         pulumi.StringArray{pulumi.ToSecret(v).(pulumi.StringOutput)},
+		}}
+	}
+	if _, err := lb.NewListenerRule(ctx, name+"-release-check", &lb.ListenerRuleArgs{
+		ListenerArn: production.Arn,
+		Priority:    pulumi.Int(ReleaseCheckRulePriority),
+		Conditions:  lb.ListenerRuleConditionArray{header(a.OriginHeaderName, origin), header(ReleaseCheckHeader, value)},
+		Actions:     lb.ListenerRuleActionArray{action},
+	}, parent); err != nil {
+		return fmt.Errorf("compute: release-check rule: %w", err)
+	}
 	return nil
 }
 

@@ -96,6 +96,10 @@ type LoadBalancerArgs struct {
 	// forwards every request. Set both or neither.
 	OriginHeaderName  string
 	OriginHeaderValue pulumi.StringInput
+	// ReleaseCheckValue (a secret) adds the production listener's release-check rule (see
+	// ReleaseCheckHeader), behind the origin header. Optional. Defaults to none. Needs the
+	// origin header.
+	ReleaseCheckValue pulumi.StringInput
 
 	// Alarms are the load balancer's and the target groups' alarms. Optional. Defaults to
 	// none.
@@ -154,6 +158,9 @@ func (a *LoadBalancerArgs) validate() error {
 	}
 	if a.AccessLogRetentionDays < 1 {
 		errs = append(errs, fmt.Errorf("access log retention %d must be at least 1 day", a.AccessLogRetentionDays))
+	}
+	if a.ReleaseCheckValue != nil && a.OriginHeaderName == "" {
+		errs = append(errs, errors.New("a release-check value needs the origin header: the rule admits only CloudFront's requests"))
 	}
 	if (a.OriginHeaderName == "") != (a.OriginHeaderValue == nil) {
 		errs = append(errs, errors.New("origin header name and value must be set together"))

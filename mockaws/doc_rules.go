@@ -9,7 +9,7 @@ import (
 // and its source. docs/aws-rules.md is generated from it.
 func MarkdownRules() string {
 	var b strings.Builder
-	b.WriteString("| rule | resource type | source |\n|---|---|---|\n")
+	fmt.Fprintf(&b, "%d rules:\n\n| rule | resource type | source |\n|---|---|---|\n", len(Rules()))
 	for _, r := range Rules() {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", r.ID, r.Type, r.Source)
 	}

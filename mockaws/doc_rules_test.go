@@ -2,7 +2,6 @@ package mockaws
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -27,9 +26,6 @@ func TestRulesDoc(t *testing.T) {
 		t.Fatalf("%s: the generated table must sit between the markers %q and %q", file, begin, end)
 	}
 	want := MarkdownRules()
-	if count := fmt.Sprintf("%d rules", len(Rules())); !strings.Contains(text[:i], count) {
-		t.Errorf("%s does not say %q", file, count)
-	}
 	if got := text[i+len(begin) : j]; got != want {
 		if *update {
 			if err := os.WriteFile(file, []byte(text[:i+len(begin)]+want+text[j:]), 0o644); err != nil {

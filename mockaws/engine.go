@@ -56,6 +56,14 @@ type Engine struct {
 	// Optional. Defaults to nil: the mock cannot see a registry, so every image looked up is
 	// assumed pushed.
 	Images map[string][]string
+	// Live says the engine records resources as they are created, as a provider double does,
+	// rather than as a program registers them: then everything recorded was created before the
+	// resource a rule judges, and ordering rules need no dependency path (see dependsOn).
+	Live bool
+	// Deployed are the stack's outputs as its last update left them: what a stack reference
+	// to the stack itself reads (the program compares its release state with them). Optional.
+	// Defaults to none: a stack never deployed.
+	Deployed map[string]any
 
 	project, stack string
 
@@ -89,8 +97,31 @@ func (e *Engine) Calls() []string {
 	return append([]string(nil), e.calls...)
 }
 
+// stackReferenceType is the type of a stack reference, which the engine itself answers (it reads
+// the backend): never a resource of the account.
+const stackReferenceType = "pulumi:pulumi:StackReference"
+
+// readStackReference answers a stack reference to this engine's own stack with Deployed, and to
+// any other stack with an error: the program references no other stack.
+func (e *Engine) readStackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	name := args.Inputs["name"]
+	want := fmt.Sprintf("organization/%s/%s", e.project, e.stack)
+	if !name.IsString() || name.StringValue() != want {
+		return "", nil, fmt.Errorf("mockaws: stack reference to %v: the mock knows only its own stack %s", name, want)
+	}
+	outputs := resource.NewPropertyMapFromMap(e.Deployed)
+	return want, resource.PropertyMap{
+		"name":              name,
+		"outputs":           resource.NewProperty(outputs),
+		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{}),
+	}, nil
+}
+
 // NewResource implements pulumi.MockResourceMonitor.
 func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == stackReferenceType && args.ReadRPC != nil {
+		return e.readStackReference(args)
+	}
 	r := &Resource{
 		Type:     args.TypeToken,
 		Name:     args.Name,
@@ -111,24 +142,34 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		r.Aliases = len(rpc.GetAliases())
 	}
 	r.URN = e.urn(r.Parent, r.Type, r.Name)
-	if r.Custom && strings.HasPrefix(r.Type, "aws:") && awsTypes[r.Type] == nil {
-		return "", nil, fmt.Errorf("mockaws: resource type %s is not in awsTypes (mockaws/taggable.go); add it with its SDK type", r.Type)
-	}
 	if !r.Custom {
 		// Component resources have no provider state.
 		e.record(r)
 		return "", resource.PropertyMap{}, nil
 	}
-	// AWS judges a resource before it creates anything: a refused one gets no ID and no state.
+	id, state, err := e.create(r)
+	if err != nil {
+		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
+	}
+	return id, state, nil
+}
+
+// create judges, names and records a custom resource: the rules judge it against what exists
+// (a refused one gets no ID and no state, as AWS creates nothing), then it gets its physical
+// ID and its provider state.
+func (e *Engine) create(r *Resource) (string, resource.PropertyMap, error) {
+	if strings.HasPrefix(r.Type, "aws:") && awsTypes[r.Type] == nil {
+		return "", nil, fmt.Errorf("resource type %s is not in awsTypes (mockaws/taggable.go); add it with its SDK type", r.Type)
+	}
 	e.judging.Lock()
 	defer e.judging.Unlock()
 	if err := e.CheckCreate(r); err != nil {
-		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
+		return "", nil, err
 	}
 	r.ID = e.physicalID(r)
 	state, err := e.state(r)
 	if err != nil {
-		return "", nil, fmt.Errorf("mockaws: %s %q: %w", r.Type, r.Name, err)
+		return "", nil, err
 	}
 	r.State = state
 	e.record(r)

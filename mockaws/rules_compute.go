@@ -143,7 +143,33 @@ func lbActions(r *Resource, key string) []map[string]any {
 }
 
 // computeRules are the AWS rules of the compute tier's resource types (see Rule).
+// ssmParameterName is what Parameter Store accepts as a parameter name: letters, digits and
+// . - _ in sub-paths divided by /.
+var ssmParameterName = regexp.MustCompile(`^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$`)
+
 var computeRules = []Rule{
+	// ssm/parameter-name: a parameter's name is letters, digits and . - _, in sub-paths
+	// divided by /, and may not start with "aws" or "ssm" (case-insensitive); AWS answers
+	// `ValidationException: Parameter name: can't be prefixed with "ssm" (case-insensitive). If
+	// formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can
+	// be formed as a mix of letters, numbers and the following 3 symbols .-_` for either
+	// (aws/aws-sdk-php#1952, DefangLabs/defang#348: the same text for a name with a space or
+	// an @). Source: Systems Manager User Guide, "Requirements and constraints for parameter
+	// names", and the PutParameter API reference.
+	{
+		ID:     "ssm/parameter-name",
+		Type:   "aws:ssm/parameter:Parameter",
+		Source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html",
+		Create: func(e *Engine, r *Resource) error {
+			name := r.inStr("name")
+			lower := strings.ToLower(strings.TrimPrefix(name, "/"))
+			if name != "" && (!ssmParameterName.MatchString(name) || strings.HasPrefix(lower, "aws") || strings.HasPrefix(lower, "ssm") || len(name) > 2048) {
+				return apiErr("creating SSM Parameter ("+name+")", "SSM: PutParameter", "ValidationException",
+					`Parameter name: can't be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`)
+			}
+			return nil
+		},
+	},
 	// elbv2/alb-subnets-in-two-azs: an Application Load Balancer needs subnets in at least
 	// two Availability Zones. AWS: `ValidationError: At least two subnets in two different
 	// Availability Zones must be specified` (ELBv2 API reference, CreateLoadBalancer, Subnets:

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -205,6 +206,10 @@ func cmpRepository(name string) pulumi.RunFunc {
 }
 
 var computeRuleTests = []ruleTest{
+	{rule: "ssm/parameter-name", name: "ssm prefix", want: `ValidationException: Parameter name: can't be prefixed with "ssm"`,
+		refused: ssmParameter("/ssm/release-check"), allowed: ssmParameter("/webstack/prod/release-check")},
+	{rule: "ssm/parameter-name", name: "characters", want: `ValidationException: Parameter name: can't be prefixed with "ssm"`,
+		refused: ssmParameter("/webstack/prod/release check")},
 	{rule: "elbv2/alb-subnets-in-two-azs", want: "ValidationError: At least two subnets in two different Availability Zones must be specified",
 		refused: cmpALB("ap-northeast-2a"), allowed: cmpALB("ap-northeast-2a", "ap-northeast-2c")},
 	{rule: "elbv2/alb-one-subnet-per-az", want: "InvalidConfigurationRequest: A load balancer cannot be attached to multiple subnets in the same Availability Zone",
@@ -375,5 +380,12 @@ func TestGetRepository(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func ssmParameter(name string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := ssm.NewParameter(ctx, "param", &ssm.ParameterArgs{Name: pulumi.String(name), Type: pulumi.String("SecureString"), Value: pulumi.String("x")})
+		return err
 	}
 }

@@ -393,7 +393,10 @@ func (e *Engine) dependsOnInternetGateway(r *Resource, vpcID string) bool {
 }
 
 // dependsOn reports whether r depends, directly or transitively through the recorded
-// dependencies of registered resources, on a resource whose URN satisfies match.
+// dependencies of registered resources, on a resource whose URN satisfies match. The mock
+// monitor records resources as the program registers them, not as the engine creates them, so
+// only a dependency orders them; a provider double (Live) records them as they are created, so
+// a matching resource it holds was created before r.
 func (e *Engine) dependsOn(r *Resource, match func(urn string) bool) bool {
 	byURN := map[string]*Resource{}
 	e.mu.Lock()
@@ -401,6 +404,14 @@ func (e *Engine) dependsOn(r *Resource, match func(urn string) bool) bool {
 		byURN[x.URN] = x
 	}
 	e.mu.Unlock()
+	if e.Live {
+		for urn := range byURN {
+			if match(urn) {
+				return true
+			}
+		}
+		return false
+	}
 	seen := map[string]bool{}
 	queue := append([]string(nil), r.Dependencies...)
 	for len(queue) > 0 {

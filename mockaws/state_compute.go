@@ -2,6 +2,7 @@ package mockaws
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -75,6 +76,16 @@ var computeStates = map[string]stateFunc{
 		s["arn"] = resource.NewProperty(e.arn("ecr", "repository/"+name))
 		s["registryId"] = resource.NewProperty(AccountID)
 		s["repositoryUrl"] = resource.NewProperty(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, e.Region, name))
+	},
+	"aws:ssm/parameter:Parameter": func(e *Engine, r *Resource, s resource.PropertyMap) {
+		name := autoName(r, s)
+		s["name"] = resource.NewProperty(name)
+		r.ID = name
+		s["arn"] = resource.NewProperty(e.arn("ssm", "parameter/"+strings.TrimPrefix(name, "/")))
+		s["version"] = resource.NewProperty(1.0)
+		if str(s, "tier") == "" {
+			s["tier"] = resource.NewProperty("Standard")
+		}
 	},
 	"aws:ecr/lifecyclePolicy:LifecyclePolicy": func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["registryId"] = resource.NewProperty(AccountID)

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 )
@@ -90,6 +91,7 @@ var awsTypes = map[string]reflect.Type{
 	"aws:sns/topic:Topic":                                              reflect.TypeOf(sns.Topic{}),
 	"aws:sns/topicPolicy:TopicPolicy":                                  reflect.TypeOf(sns.TopicPolicy{}),
 	"aws:sns/topicSubscription:TopicSubscription":                      reflect.TypeOf(sns.TopicSubscription{}),
+	"aws:ssm/parameter:Parameter":                                      reflect.TypeOf(ssm.Parameter{}),
 	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":          reflect.TypeOf(vpc.SecurityGroupEgressRule{}),
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":        reflect.TypeOf(vpc.SecurityGroupIngressRule{}),
 	"aws:wafv2/webAcl:WebAcl":                                          reflect.TypeOf(wafv2.WebAcl{}),

@@ -3,6 +3,7 @@ package resilience
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/mockaws"
@@ -91,6 +92,11 @@ func (a *analyzer) liveFleet() (judge, error) {
 			return nil, err
 		}
 		for _, rule := range a.s.Referring(l, typeListenerRule, "listenerArn") {
+			if releaseCheck(rule) {
+				// It forwards only the release tool's requests to the idle color: no
+				// production traffic.
+				continue
+			}
 			if err := forward("listener rule "+rule.Name, list(rule.Input("actions"))); err != nil {
 				return nil, err
 			}
@@ -291,4 +297,15 @@ func (a *analyzer) whyNoPull(asgs []asgModel, lost string) string {
 // endpoints (ecr.api and ecr.dkr) outside it.
 func (a *analyzer) canPullImage(sub *mockaws.Resource, lost string) bool {
 	return a.keepsEgress(sub, lost) || (a.endpointOutside("ecr.api", lost) && a.endpointOutside("ecr.dkr", lost))
+}
+
+// releaseCheck reports whether a listener rule is the release-check rule: one of its
+// conditions is on compute.ReleaseCheckHeader.
+func releaseCheck(rule *mockaws.Resource) bool {
+	for _, c := range list(rule.Input("conditions")) {
+		if h := obj(obj(c)["httpHeader"]); h != nil && strings.EqualFold(str(h["httpHeaderName"]), compute.ReleaseCheckHeader) {
+			return true
+		}
+	}
+	return false
 }

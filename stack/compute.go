@@ -95,6 +95,9 @@ func computeOutputs(cfg *Config, app *compute.Compute) map[string]pulumi.Input {
 		OutIdleColor:             pulumi.String(cfg.App.IdleColor()),
 		OutBlueVersion:           pulumi.String(cfg.App.Blue.Version),
 		OutGreenVersion:          pulumi.String(cfg.App.Green.Version),
+		OutCanaryWeight:          pulumi.Int(cfg.App.CanaryWeight),
+		OutBlueCapacity:          capacityOutput(cfg.App.Blue),
+		OutGreenCapacity:         capacityOutput(cfg.App.Green),
 		OutECRRepositoryURL:      app.RepositoryURL,
 	}
 }
@@ -208,4 +211,10 @@ func ecrNotFound(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "couldn't find resource") || strings.Contains(msg, "ImageNotFoundException") ||
 		strings.Contains(msg, "RepositoryNotFoundException")
+}
+
+// capacityOutput is a color's configured sizes as a stack output: what it runs once it has a
+// version.
+func capacityOutput(c ColorConfig) pulumi.Map {
+	return pulumi.Map{"minSize": pulumi.Int(c.MinSize), "desiredCapacity": pulumi.Int(c.DesiredCapacity), "maxSize": pulumi.Int(c.MaxSize)}
 }

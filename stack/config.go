@@ -184,6 +184,7 @@ func (c *Config) validate(p *problems) {
 	c.Edge.validate(p, Namespace+":edge")
 	c.Alerts.validate(p, Namespace+":alerts")
 	c.validateAlertsCrossSection(p)
+	c.validateReleaseCheckPath(p)
 	c.validateQuotas(p)
 }
 

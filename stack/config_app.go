@@ -3,8 +3,10 @@ package stack
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/edge"
 )
 
 // AppConfig is `webstack:app`: the application tier (ALB, blue and green fleets, ECR) and the
@@ -21,6 +23,12 @@ type AppConfig struct {
 	// so a check that includes the database or Redis turns their outage into the replacement of
 	// the whole fleet.
 	HealthCheckPath string `key:"healthCheckPath"`
+	// ReleaseCheckPath is the one path every release check requests (smoke test, canary,
+	// production check), through CloudFront: it must be under the API path
+	// (webstack:edge.apiPathPattern), and the application must answer it with 200 and its
+	// version in the X-App-Version header. Empty (the default) means the API's base path
+	// followed by healthCheckPath ("/api/actuator/health").
+	ReleaseCheckPath string `key:"releaseCheckPath"`
 	// InstanceType is the fleet's EC2 instance type; an arm64 (Graviton) type.
 	InstanceType string `key:"instanceType"`
 	// ActiveColor is the color that serves production traffic: blue or green.
@@ -299,4 +307,37 @@ func validateDeployCIDRs(p *problems, key string, cidrs []string) {
 		return
 	}
 	validateCIDRList(p, key, cidrs, "would open the test listener to the whole internet; list your deploy networks instead")
+}
+
+// ReleaseCheckPath is the path every release check requests: webstack:app.releaseCheckPath, or
+// healthCheckPath as the application sees it through CloudFront, which forwards the path
+// unchanged: under the API's base path (/api + /actuator/health), or as it is when it already
+// is under it (an application serving everything under /api).
+func (c *Config) ReleaseCheckPath() string {
+	if c.App.ReleaseCheckPath != "" {
+		return c.App.ReleaseCheckPath
+	}
+	base := edge.APIBasePath(c.Edge.APIPathPattern)
+	if strings.HasPrefix(c.App.HealthCheckPath, base+"/") {
+		return c.App.HealthCheckPath
+	}
+	return base + c.App.HealthCheckPath
+}
+
+// validateReleaseCheckPath holds the release check path under the API: CloudFront sends every
+// other path to the single-page app, whose index.html would answer 200 for any of them.
+func (c *Config) validateReleaseCheckPath(p *problems) {
+	key := Namespace + ":app.releaseCheckPath"
+	if c.App.ReleaseCheckPath == "" && hasProblem(p, Namespace+":app.healthCheckPath") {
+		return // derived from a path already reported
+	}
+	path := c.ReleaseCheckPath()
+	base := edge.APIBasePath(c.Edge.APIPathPattern)
+	switch {
+	case c.App.ReleaseCheckPath != "" && (!healthCheckPathPattern.MatchString(path) || len(path) > 1024):
+		p.add(key, "%s must be an absolute URL path such as \"/api/actuator/health\" (no query, no spaces)", quote(path))
+	case !strings.HasPrefix(path, base+"/"):
+		p.add(key, "%s is not under the API path %s (webstack:edge.apiPathPattern %s): CloudFront would answer it from the frontend bucket, never from the application",
+			quote(path), quote(base+"/"), quote(c.Edge.APIPathPattern))
+	}
 }

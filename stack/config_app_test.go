@@ -2,6 +2,7 @@ package stack
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -192,5 +193,46 @@ func TestAppConfigRules(t *testing.T) {
 				t.Errorf("error =\n  %s\nwant\n  %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReleaseCheckPath: every release check requests one path through CloudFront, so it must be
+// under the API path (anything else is answered by the frontend bucket's index.html, 200 for
+// any version). The default is the health check path as the application sees it there.
+func TestReleaseCheckPath(t *testing.T) {
+	for _, tc := range []struct {
+		health, custom, want string
+	}{
+		{"/actuator/health", "", "/api/actuator/health"},
+		{"/api/actuator/health", "", "/api/actuator/health"}, // an application served under /api
+		{"/apiary/health", "", "/api/apiary/health"},
+		{"/actuator/health", "/api/version", "/api/version"},
+	} {
+		app := validApp()
+		app["healthCheckPath"] = tc.health
+		if tc.custom != "" {
+			app["releaseCheckPath"] = tc.custom
+		}
+		cfg, err := loadApp(t, app)
+		if err != nil {
+			t.Errorf("%+v: %v", tc, err)
+			continue
+		}
+		if got := cfg.ReleaseCheckPath(); got != tc.want {
+			t.Errorf("health %q, releaseCheckPath %q: got %q, want %q", tc.health, tc.custom, got, tc.want)
+		}
+	}
+	const f = "Pulumi.prod.yaml: webstack:app.releaseCheckPath: "
+	for custom, want := range map[string]string{
+		"/actuator/health": f + `"/actuator/health" is not under the API path "/api/" (webstack:edge.apiPathPattern "/api/*"): CloudFront would answer it from the frontend bucket, never from the application`,
+		"api/health":       f + `"api/health" must be an absolute URL path such as "/api/actuator/health" (no query, no spaces)`,
+		"/api/health?x=1":  f + `"/api/health?x=1" must be an absolute URL path such as "/api/actuator/health" (no query, no spaces)`,
+	} {
+		app := validApp()
+		app["releaseCheckPath"] = custom
+		_, err := loadApp(t, app)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("releaseCheckPath %q: %v\nwant %s", custom, err, want)
+		}
 	}
 }

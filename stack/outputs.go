@@ -39,6 +39,22 @@ const (
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
 
+	// The release state as deployed, which the release tool starts from (it refuses a stack
+	// file that disagrees): the canary weight and each color's sizes ({minSize,
+	// desiredCapacity, maxSize}); the colors and versions are above.
+	OutCanaryWeight  = "canaryWeight"
+	OutBlueCapacity  = "blueCapacity"
+	OutGreenCapacity = "greenCapacity"
+	// OutReleaseCheckURL is siteUrl plus webstack:app.releaseCheckPath: the one URL every
+	// release check requests, through CloudFront. With the header X-Webstack-Release-Check set
+	// to the value of the SSM SecureString parameter OutReleaseCheckParameter names, a request
+	// reaches the idle color; without, the live one.
+	OutReleaseCheckURL       = "releaseCheckUrl"
+	OutReleaseCheckParameter = "releaseCheckParameter"
+	// OutAlarmNamePrefix starts every alarm's name ("<project>-<stack>"); a color's alarms
+	// start with "<prefix>-<color>-".
+	OutAlarmNamePrefix = "alarmNamePrefix"
+
 	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
 	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
 	OutAlertTopicARN = "alertTopicArn"
@@ -55,4 +71,5 @@ var OutputNames = []string{
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
 	OutAlertTopicARN,
+	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }

@@ -70,6 +70,9 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 			return err
 		}
 	}
+	if err := checkReleaseState(ctx, cfg); err != nil {
+		return err
+	}
 	_, err = build(ctx, cfg)
 	return err
 }
@@ -206,6 +209,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
 		OutAlertTopicARN:            alerts.TopicARN,
+		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
+		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
+		OutAlarmNamePrefix:          pulumi.String(base),
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

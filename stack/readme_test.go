@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/webstack/webstack/mockaws"
+	"github.com/webstack/webstack/stack"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated alarms table in README.md")
@@ -177,4 +178,37 @@ func namespaceOf(a *mockaws.Resource) any {
 		}
 	}
 	return nil
+}
+
+// TestREADMEDocumentsEveryOutput: the stack outputs are the contract with deploy jobs, and the
+// README's "Stack outputs" table is where they are documented: every exported output has a row.
+func TestREADMEDocumentsEveryOutput(t *testing.T) {
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "\n## Stack outputs\n")
+	if start < 0 {
+		t.Fatal(`README.md has no "## Stack outputs" section`)
+	}
+	section := text[start+1:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		first := strings.Split(line, "|")[1]
+		for _, part := range strings.Split(first, "`") {
+			documented[strings.TrimSpace(strings.Trim(part, ", "))] = true
+		}
+	}
+	for _, name := range stack.OutputNames {
+		if !documented[name] {
+			t.Errorf("output %q has no row in README.md's \"Stack outputs\" table", name)
+		}
+	}
 }

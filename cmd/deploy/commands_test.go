@@ -1,30 +1,50 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/webstack/webstack/internal/release"
 )
 
-// memStack is an in-memory stack whose outputs point at one local HTTP server.
+// memStack is an in-memory stack whose outputs point at one local HTTP server, which answers
+// with the live color's version (or the idle one's with the release-check secret).
 type memStack struct {
+	mu            sync.Mutex
 	cfg, deployed release.App
+	tags          map[string]string
 	url           string
 	ups           int
 	failUp        error
+	neverDeployed bool
 }
 
-func (m *memStack) Name() string                                  { return "prod" }
-func (m *memStack) App(context.Context) (release.App, error)      { return m.cfg, nil }
-func (m *memStack) SetApp(_ context.Context, a release.App) error { m.cfg = a; return nil }
-func (m *memStack) Up(context.Context) error {
+func (m *memStack) Name() string { return "prod" }
+func (m *memStack) App(context.Context) (release.App, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cfg, nil
+}
+func (m *memStack) SetApp(_ context.Context, a release.App) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cfg = a
+	return nil
+}
+func (m *memStack) Up(context.Context, []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.ups++
 	if m.failUp != nil {
 		return m.failUp
@@ -33,37 +53,91 @@ func (m *memStack) Up(context.Context) error {
 	return nil
 }
 func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
-	return release.Outputs{"activeColor": string(m.deployed.Active), "idleColor": string(m.deployed.Idle()),
-		"blueVersion": m.deployed.Blue.Version, "greenVersion": m.deployed.Green.Version,
-		"testUrl": m.url, "apiUrl": m.url}, nil
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.neverDeployed {
+		return release.Outputs{}, nil
+	}
+	d := m.deployed
+	capacity := func(c release.Capacity) map[string]any {
+		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
+	}
+	return release.Outputs{"activeColor": string(d.Active), "idleColor": string(d.Idle()), "canaryWeight": float64(d.CanaryWeight),
+		"blueVersion": d.Blue.Version, "greenVersion": d.Green.Version,
+		"blueCapacity": capacity(d.Blue.Capacity), "greenCapacity": capacity(d.Green.Capacity),
+		"testUrl": m.url, "siteUrl": m.url, "releaseCheckUrl": m.url + "/api/actuator/health",
+		"releaseCheckParameter": "/webstack/prod/release-check", "alarmNamePrefix": "webstack-prod"}, nil
 }
+func (m *memStack) URNs(context.Context) ([]string, error) {
+	return []string{"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production"}, nil
+}
+func (m *memStack) Tag(_ context.Context, k string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.tags[k], nil
+}
+func (m *memStack) SetTag(_ context.Context, k, v string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tags[k] = v
+	return nil
+}
+func (m *memStack) RemoveTag(_ context.Context, k string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.tags, k)
+	return nil
+}
+
+func (m *memStack) Preview(context.Context) ([]string, error) { return nil, nil }
+func (m *memStack) Cancel(context.Context) error              { return nil }
+
+type memCloud struct{}
+
+func (memCloud) AlarmsInAlarm(context.Context, string) ([]string, error)    { return nil, nil }
+func (memCloud) AlarmWindow(context.Context, string) (time.Duration, error) { return 0, nil }
+func (memCloud) Parameter(context.Context, string) (string, error)          { return "s3cret", nil }
+func (memCloud) CredentialsExpire(context.Context) (time.Time, error)       { return time.Time{}, nil }
 
 func newMem(t *testing.T) *memStack {
 	t.Helper()
+	m := &memStack{tags: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/actuator/health" {
-			http.NotFound(w, r)
+		m.mu.Lock()
+		c := m.deployed.Active
+		if r.Header.Get(release.ReleaseCheckHeader) == "s3cret" {
+			c = m.deployed.Idle()
 		}
+		v := m.deployed.Fleet(c).Version
+		m.mu.Unlock()
+		w.Header().Set(release.VersionHeader, v)
 	}))
 	t.Cleanup(srv.Close)
 	app, err := release.ParseApp([]byte(`{"activeColor": "blue",
 		"blue": {"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
-		"green": {"version": "", "minSize": 0, "desiredCapacity": 0, "maxSize": 4}}`))
+		"green": {"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &memStack{cfg: app, deployed: app, url: srv.URL}
+	m.cfg, m.deployed, m.url = app, app, srv.URL
+	return m
 }
 
 func runWith(t *testing.T, m *memStack, args ...string) (int, string, string) {
 	t.Helper()
+	return runEnv(t, m, map[string]string{}, false, "", args...)
+}
+
+func runEnv(t *testing.T, m *memStack, vars map[string]string, interactive bool, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut strings.Builder
-	e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		open: func(_ context.Context, stack, _ string, _ io.Writer) (release.Stack, error) {
+	e := env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] },
+		interactive: func() bool { return interactive },
+		open: func(_ context.Context, stack, _ string, _ io.Writer) (release.Stack, release.Cloud, error) {
 			if stack != "prod" {
-				return nil, errors.New("stack " + stack + " does not exist")
+				return nil, nil, errors.New("stack " + stack + " does not exist")
 			}
-			return m, nil
+			return m, memCloud{}, nil
 		}}
 	code := run(context.Background(), args, e)
 	return code, out.String(), errOut.String()
@@ -74,9 +148,35 @@ func TestHelpDocumentsEveryCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "--dry-run", "--canary", "--bake", "--smoke-path", "--yes"} {
+	for _, s := range []string{"deploy status", "deploy release", "deploy rollback", "deploy retire", "deploy up", "deploy sync", "deploy recover", "deploy unlock", "--dry-run", "--canary", "--bake", "--watch", "--yes", "WEBSTACK_RELEASE_WEBHOOK"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("usage lacks %q", s)
+		}
+	}
+}
+
+// TestCommandHelpListsItsFlags: defect 8. `deploy <cmd> -h` documents that command's flags.
+func TestCommandHelpListsItsFlags(t *testing.T) {
+	for cmd, flags := range map[string][]string{
+		"release":  {"-version", "-canary", "-bake", "-watch", "-samples", "-max-error-rate", "-yes", "-dry-run", "-s "},
+		"rollback": {"-yes", "-dry-run", "-cwd"},
+		"status":   {"-json", "-s "},
+		"up":       {"-yes", "-dry-run"},
+		"unlock":   {"-yes"},
+		"sync":     {"-dry-run", "-s "},
+		"recover":  {"-force", "-yes", "-dry-run"},
+	} {
+		code, _, errOut := runWith(t, newMem(t), cmd, "-h")
+		if code != 0 {
+			t.Errorf("%s -h: exit %d", cmd, code)
+		}
+		if !strings.Contains(errOut, "Usage: deploy "+cmd) {
+			t.Errorf("%s -h lacks its synopsis:\n%s", cmd, errOut)
+		}
+		for _, f := range flags {
+			if !strings.Contains(errOut, f) {
+				t.Errorf("%s -h lacks %q:\n%s", cmd, f, errOut)
+			}
 		}
 	}
 }
@@ -93,6 +193,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"release", "-s", "prod", "--version", "1.5.0", "--canary", "10,x"}, `"x" is not a whole percentage`},
 		{[]string{"status", "-s", "prod", "extra"}, `unexpected argument "extra"`},
 		{[]string{"retire", "-s", "prod", "--bogus"}, "flag provided but not defined: -bogus"},
+		// 0 used to be read as the default 2 %: zero tolerance is a rate below 1/samples.
+		{[]string{"release", "-s", "prod", "--version", "1.5.0", "--max-error-rate", "0"}, "--max-error-rate 0: must be above 0 and below 1"},
 	} {
 		code, _, errOut := runWith(t, newMem(t), tc.args...)
 		if code != 2 || !strings.Contains(errOut, tc.want) {
@@ -103,7 +205,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestMutatingCommandsNeedYesWithoutTerminal(t *testing.T) {
 	for _, args := range [][]string{
-		{"release", "-s", "prod", "--version", "1.5.0"}, {"rollback", "-s", "prod"}, {"retire", "-s", "prod"},
+		{"release", "-s", "prod", "--version", "1.5.0"}, {"rollback", "-s", "prod"}, {"retire", "-s", "prod"}, {"up", "-s", "prod"},
 	} {
 		m := newMem(t)
 		code, _, errOut := runWith(t, m, args...)
@@ -113,17 +215,42 @@ func TestMutatingCommandsNeedYesWithoutTerminal(t *testing.T) {
 	}
 }
 
+// TestDevNullIsNotATerminal: defect 8. stdin from /dev/null (a character device) is not a
+// terminal a person answers at.
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Errorf("%s is treated as a terminal", os.DevNull)
+	}
+}
+
+func TestConfirmationAtATerminal(t *testing.T) {
+	m := newMem(t)
+	code, out, _ := runEnv(t, m, nil, true, "n\n", "release", "-s", "prod", "--version", "1.5.0", "-q")
+	if code != 1 || m.ups != 0 || !strings.Contains(out, "apply these changes") {
+		t.Errorf("answered no: exit %d, ups %d\n%s", code, m.ups, out)
+	}
+	code, _, errOut := runEnv(t, m, nil, true, "y\n", "release", "-s", "prod", "--version", "1.5.0", "-q", "--watch", "1ms")
+	if code != 0 || m.deployed.Active != release.Green {
+		t.Errorf("answered yes: exit %d, %s\n%s", code, release.Describe(m.deployed), errOut)
+	}
+}
+
 func TestReleaseDryRunAndReal(t *testing.T) {
 	m := newMem(t)
 	code, out, errOut := runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--dry-run")
 	if code != 0 || m.ups != 0 || !strings.Contains(out, `webstack:app.green.version: "" -> "1.5.0"`) {
 		t.Fatalf("dry run: exit %d ups %d\n%s%s", code, m.ups, out, errOut)
 	}
-	code, out, errOut = runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q")
+	code, out, errOut = runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q", "--watch", "1ms")
 	if code != 0 || m.deployed.Active != release.Green {
 		t.Fatalf("release: exit %d, deployed %s\n%s%s", code, release.Describe(m.deployed), out, errOut)
 	}
-	for _, s := range []string{"release summary", "live:        1.5.0 on green (was 1.4.2 on blue)", "deploy rollback -s prod"} {
+	for _, s := range []string{"release summary", "live:        1.5.0 on green (was 1.4.2 on blue)", "deploy rollback -s prod", "flip "} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
@@ -135,13 +262,14 @@ func TestReleaseFailureExitsOneWithState(t *testing.T) {
 	m.failUp = errors.New("pulumi up: exit status 255")
 	code, _, errOut := runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q")
 	if code != 1 || !strings.Contains(errOut, `deploy: release "1.5.0" to stack "prod" failed while deploying 1.5.0 to green`) ||
-		!strings.Contains(errOut, "stack state: restoring the previous config failed too") {
+		!strings.Contains(errOut, "stack state: restoring failed too") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
 }
 
-func TestStatusJSON(t *testing.T) {
+func TestStatusJSONAndTheLock(t *testing.T) {
 	m := newMem(t)
+	m.tags[release.LockTag] = `{"holder":"ci run 7","op":"release 1.5.0","token":"t"}`
 	code, out, errOut := runWith(t, m, "status", "-s", "prod", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -150,11 +278,151 @@ func TestStatusJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if st.ActiveColor != release.Blue || st.Blue.Version != "1.4.2" || st.Blue.Capacity.Desired != 2 || st.ProductionURL != m.url {
+	if st.ActiveColor != release.Blue || st.Blue.Version != "1.4.2" || st.Blue.Capacity.Desired != 2 || st.Lock == nil || st.Lock.Holder != "ci run 7" {
 		t.Errorf("status = %+v", st)
 	}
 	code, out, _ = runWith(t, m, "status", "-s", "prod")
-	if code != 0 || !strings.Contains(out, "live:   blue  version 1.4.2, capacity 2/2/4 (min/desired/max)") {
+	if code != 0 || !strings.Contains(out, "live:   blue  version 1.4.2, capacity 2/2/4 (min/desired/max)") || !strings.Contains(out, "held by: ci run 7") {
 		t.Errorf("text status:\n%s", out)
+	}
+	// A release is refused while the lock is held; unlock --yes clears it.
+	code, _, errOut = runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q")
+	if code != 1 || !strings.Contains(errOut, `held by ci run 7`) || m.ups != 0 {
+		t.Errorf("release under a lock: exit %d, %d ups: %s", code, m.ups, errOut)
+	}
+	code, out, _ = runWith(t, m, "unlock", "-s", "prod", "--yes")
+	if code != 0 || !strings.Contains(out, "lock cleared") || m.tags[release.LockTag] != "" {
+		t.Errorf("unlock: exit %d\n%s", code, out)
+	}
+}
+
+// TestSyncCommand: a stale file gets the deployed release state (a dry run only prints it), and
+// a second sync has nothing to do.
+func TestSyncCommand(t *testing.T) {
+	m := newMem(t)
+	m.deployed.Active = release.Green
+	m.deployed.Green.Version = "1.5.0"
+	code, out, errOut := runWith(t, m, "sync", "-s", "prod", "--dry-run")
+	if code != 0 || m.cfg.Active != release.Blue || !strings.Contains(out, `would write the deployed release state into Pulumi.prod.yaml:
+  webstack:app.activeColor: "blue" -> "green"
+  webstack:app.green.version: "" -> "1.5.0"`) {
+		t.Fatalf("dry run: exit %d, file %s\n%s%s", code, release.Describe(m.cfg), out, errOut)
+	}
+	code, out, errOut = runWith(t, m, "sync", "-s", "prod")
+	if code != 0 || m.cfg.Active != release.Green || m.cfg.Green.Version != "1.5.0" || m.ups != 0 {
+		t.Fatalf("sync: exit %d, file %s, %d ups\n%s%s", code, release.Describe(m.cfg), m.ups, out, errOut)
+	}
+	if code, out, _ = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "already holds the deployed release state") {
+		t.Errorf("second sync: exit %d\n%s", code, out)
+	}
+	// A stack that was never deployed (a pull request's preview before the first up) has
+	// nothing to sync, and that is not an error.
+	m.neverDeployed = true
+	if code, out, errOut = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "stack prod was never deployed: nothing to sync") {
+		t.Errorf("sync before the first up: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRecoverCommand: a lock left by a killed run of the same holder is taken over and the
+// release state it recorded restored; a lock of another holder needs --force.
+func TestRecoverCommand(t *testing.T) {
+	m := newMem(t)
+	m.deployed.Green.Version, m.deployed.CanaryWeight = "1.5.0", 50
+	m.cfg = m.deployed
+	lock := `{"holder":"https://github.com/acme/shop/actions/runs/9","op":"release 1.5.0","token":"k",` +
+		`"before":{"activeColor":"blue","canaryWeight":0,"blueVersion":"1.4.2","greenVersion":""}}`
+	m.tags[release.LockTag] = lock
+	ci := map[string]string{"GITHUB_RUN_ID": "9", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/shop"}
+	code, _, errOut := runEnv(t, m, map[string]string{}, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 1 || !strings.Contains(errOut, "--force") || m.ups != 0 {
+		t.Errorf("recover by another holder: exit %d, %d ups\n%s", code, m.ups, errOut)
+	}
+	code, out, errOut := runEnv(t, m, ci, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 0 || !strings.Contains(out, "recovered: blue live on 1.4.2") || m.deployed.CanaryWeight != 0 || m.deployed.Green.Version != "" || m.tags[release.LockTag] != "" {
+		t.Errorf("recover by the same CI run: exit %d, deployed %s\n%s%s", code, release.Describe(m.deployed), out, errOut)
+	}
+	code, out, _ = runEnv(t, m, ci, false, "", "recover", "-s", "prod", "--yes", "-q")
+	if code != 0 || !strings.Contains(out, "nothing to recover") {
+		t.Errorf("recover with no lock: exit %d\n%s", code, out)
+	}
+}
+
+func TestWebhookGetsEveryStep(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	hook := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		got = append(got, body["text"])
+		mu.Unlock()
+		if body["text"] != body["content"] {
+			t.Errorf("Slack's text and Discord's content differ: %v", body)
+		}
+	}))
+	defer hook.Close()
+	m := newMem(t)
+	// The release posts with the default client, which does not trust the test server: the
+	// notification fails, which must never fail the release.
+	code, out, errOut := runEnv(t, m, map[string]string{"WEBSTACK_RELEASE_WEBHOOK": hook.URL}, false, "", "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q", "--watch", "1ms")
+	if code != 0 {
+		t.Fatalf("release with an unreachable webhook: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "notification not sent") || strings.Contains(out+errOut, hook.URL) {
+		t.Errorf("the failed notification is not reported, or the webhook URL was printed:\n%s", out)
+	}
+	// With a client that trusts it, every step arrives.
+	w := &release.Webhook{URL: hook.URL, Client: hook.Client()}
+	for _, msg := range []string{"release 1.5.0 started", "release 1.5.0 done"} {
+		if err := w.Notify(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != "release 1.5.0 started" {
+		t.Errorf("webhook got %q", got)
+	}
+	if _, err := release.ParseWebhook("http://hooks.slack.com/x"); err == nil {
+		t.Errorf("a plain-HTTP webhook was accepted")
+	}
+}
+
+// TestSecondInterruptExits: defect 8. The first interrupt cancels the run (which restores);
+// the second exits at once instead of being swallowed.
+func TestSecondInterruptExits(t *testing.T) {
+	sig := make(chan os.Signal, 2)
+	var out bytes.Buffer
+	cancelled, exited := make(chan struct{}), make(chan struct{})
+	go handleInterrupts(sig, &out, func() { close(cancelled) }, func() { close(exited) })
+	sig <- os.Interrupt
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first interrupt did not cancel the run")
+	}
+	select {
+	case <-exited:
+		t.Fatal("the first interrupt exited")
+	default:
+	}
+	// CI cancels a job with SIGINT, then SIGTERM: the SIGTERM must not abandon the restore.
+	sig <- syscall.SIGTERM
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case <-exited:
+		t.Fatal("a SIGTERM during the restore exited")
+	default:
+	}
+	sig <- os.Interrupt
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second interrupt was swallowed")
+	}
+	for _, want := range []string{"press Ctrl-C again to exit at once", "terminated ignored: still restoring", "run `deploy recover`"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q: %q", want, out.String())
+		}
 	}
 }

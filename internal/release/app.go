@@ -228,6 +228,10 @@ func (a App) Validate() error {
 	if a.Fleet(a.Active).Capacity.Desired == 0 {
 		errs = append(errs, fmt.Errorf("%s.activeColor: active color %q has no capacity", AppKey, a.Active))
 	}
+	if min := a.minActiveCapacity(); a.Fleet(a.Active).Capacity.Min < min {
+		errs = append(errs, fmt.Errorf("%s.%s.minSize: %d is below %s.minActiveCapacity %d: the program refuses an active color this small",
+			AppKey, a.Active, a.Fleet(a.Active).Capacity.Min, AppKey, min))
+	}
 	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
 		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d is not between 0 and 100", AppKey, a.CanaryWeight))
 	}
@@ -240,6 +244,20 @@ func (a App) Validate() error {
 		errs = append(errs, fmt.Errorf("%s.canaryWeight: %d needs a version on active color %q", AppKey, a.CanaryWeight, a.Active))
 	}
 	return errors.Join(errs...)
+}
+
+// minActiveCapacity is webstack:app.minActiveCapacity, 1 (the program's default) when unset or
+// not a number (the program reports that).
+func (a App) minActiveCapacity() int {
+	v, ok := a.raw["minActiveCapacity"]
+	if !ok {
+		return 1
+	}
+	n, err := intValue("minActiveCapacity", v)
+	if err != nil {
+		return 1
+	}
+	return n
 }
 
 // tagPattern is the syntax of a container image tag, which is what a version becomes.
@@ -286,24 +304,46 @@ func formatValue(v any) string {
 	}
 }
 
-// Diff lists the managed values that differ between from and to, in a stable order.
+// Diff lists the managed values that differ between from and to, in a stable order: the
+// release state (ReleaseDiff) and the sizes (SizeDiff).
 func Diff(from, to App) []Change {
+	return append(ReleaseDiff(from, to), SizeDiff(from, to)...)
+}
+
+// ReleaseDiff lists the differences in the release state: the active color, the canary weight
+// and each color's version. Only the release tool changes these (release, rollback, retire);
+// a stack file that disagrees on them with what is deployed is stale.
+func ReleaseDiff(from, to App) []Change {
 	var out []Change
-	add := func(key string, o, n any) {
-		if o != n {
-			out = append(out, Change{Key: AppKey + "." + key, Old: o, New: n})
-		}
-	}
+	add := changes(&out)
 	add("activeColor", string(from.Active), string(to.Active))
 	add("canaryWeight", from.CanaryWeight, to.CanaryWeight)
 	for _, c := range []Color{Blue, Green} {
-		f, t := from.Fleet(c), to.Fleet(c)
-		add(string(c)+".version", f.Version, t.Version)
-		add(string(c)+".minSize", f.Capacity.Min, t.Capacity.Min)
-		add(string(c)+".desiredCapacity", f.Capacity.Desired, t.Capacity.Desired)
-		add(string(c)+".maxSize", f.Capacity.Max, t.Capacity.Max)
+		add(string(c)+".version", from.Fleet(c).Version, to.Fleet(c).Version)
 	}
 	return out
+}
+
+// SizeDiff lists the differences in the colors' sizes. People change these in the stack file
+// and `deploy up` applies them; the release tool never does.
+func SizeDiff(from, to App) []Change {
+	var out []Change
+	add := changes(&out)
+	for _, c := range []Color{Blue, Green} {
+		f, t := from.Fleet(c).Capacity, to.Fleet(c).Capacity
+		add(string(c)+".minSize", f.Min, t.Min)
+		add(string(c)+".desiredCapacity", f.Desired, t.Desired)
+		add(string(c)+".maxSize", f.Max, t.Max)
+	}
+	return out
+}
+
+func changes(out *[]Change) func(key string, o, n any) {
+	return func(key string, o, n any) {
+		if o != n {
+			*out = append(*out, Change{Key: AppKey + "." + key, Old: o, New: n})
+		}
+	}
 }
 
 // Keys returns the keys of the changes, for tests and summaries.

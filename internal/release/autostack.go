@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 // AutoStack implements Stack with Pulumi's Automation API.
@@ -61,11 +65,24 @@ func (s *AutoStack) SetApp(ctx context.Context, app App) error {
 	return nil
 }
 
-// Up runs `pulumi up` and marks a refusal because of the stack lock with ErrConcurrentUpdate.
-func (s *AutoStack) Up(ctx context.Context) error {
+// EnvReleaseTool is the environment variable with which the program knows an update comes
+// from the release tool, the only updates that may change the release state
+// (stack.EnvReleaseTool; a test holds them equal).
+const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
+
+// asReleaseTool makes the workspace's commands run as the release tool's.
+func (s *AutoStack) asReleaseTool() { s.Stack.Workspace().SetEnvVar(EnvReleaseTool, "cmd/deploy") }
+
+// Up runs `pulumi up` (on targets only, when given) and marks a refusal because of the stack
+// lock with ErrConcurrentUpdate.
+func (s *AutoStack) Up(ctx context.Context, targets []string) error {
+	s.asReleaseTool()
 	opts := []optup.Option{}
 	if s.Progress != nil {
 		opts = append(opts, optup.ProgressStreams(s.Progress), optup.ErrorProgressStreams(s.Progress))
+	}
+	if len(targets) > 0 {
+		opts = append(opts, optup.Target(targets))
 	}
 	_, err := s.Stack.Up(ctx, opts...)
 	if err == nil {
@@ -75,6 +92,103 @@ func (s *AutoStack) Up(ctx context.Context) error {
 		return fmt.Errorf("%w: %v", ErrConcurrentUpdate, shortError(err))
 	}
 	return shortError(err)
+}
+
+// Preview runs `pulumi preview` and lists the resources it would change.
+func (s *AutoStack) Preview(ctx context.Context) ([]string, error) {
+	s.asReleaseTool()
+	ch := make(chan events.EngineEvent)
+	var changes []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range ch {
+			if e.ResourcePreEvent == nil {
+				continue
+			}
+			m := e.ResourcePreEvent.Metadata
+			switch m.Op {
+			case apitype.OpSame, apitype.OpRead, apitype.OpRefresh:
+				continue
+			}
+			name := m.URN
+			if i := strings.LastIndex(name, "::"); i >= 0 {
+				name = name[i+2:]
+			}
+			changes = append(changes, fmt.Sprintf("%s %s (%s)", m.Op, name, m.Type))
+		}
+	}()
+	opts := []optpreview.Option{optpreview.EventStreams(ch)}
+	if s.Progress != nil {
+		opts = append(opts, optpreview.ProgressStreams(s.Progress), optpreview.ErrorProgressStreams(s.Progress))
+	}
+	_, err := s.Stack.Preview(ctx, opts...)
+	if err != nil {
+		// The stream is closed only when the CLI reached the end of it: a CLI that failed
+		// before may never close it, so do not wait for the reader.
+		return nil, fmt.Errorf("pulumi preview: %w", shortError(err))
+	}
+	<-done
+	sort.Strings(changes)
+	return changes, nil
+}
+
+// Cancel runs `pulumi cancel`.
+func (s *AutoStack) Cancel(ctx context.Context) error {
+	if err := s.Stack.Cancel(ctx); err != nil {
+		return fmt.Errorf("pulumi cancel: %w", shortError(err))
+	}
+	return nil
+}
+
+// URNs returns the URNs of the resources in the stack's state (`pulumi stack export`).
+func (s *AutoStack) URNs(ctx context.Context) ([]string, error) {
+	dep, err := s.Stack.Export(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pulumi stack export: %w", shortError(err))
+	}
+	var d struct {
+		Resources []struct {
+			URN string `json:"urn"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		return nil, fmt.Errorf("reading the exported deployment: %w", err)
+	}
+	out := make([]string, 0, len(d.Resources))
+	for _, r := range d.Resources {
+		out = append(out, r.URN)
+	}
+	return out, nil
+}
+
+// Tag returns a stack tag ("" when unset).
+func (s *AutoStack) Tag(ctx context.Context, key string) (string, error) {
+	v, err := s.Stack.GetTag(ctx, key)
+	if err != nil {
+		// A tag that is not set is an error from `pulumi stack tag get`.
+		if strings.Contains(err.Error(), "not found") || strings.Contains(err.Error(), "does not exist") {
+			return "", nil
+		}
+		return "", shortError(err)
+	}
+	return strings.TrimSpace(v), nil
+}
+
+// SetTag sets a stack tag.
+func (s *AutoStack) SetTag(ctx context.Context, key, value string) error {
+	if err := s.Stack.SetTag(ctx, key, value); err != nil {
+		return shortError(err)
+	}
+	return nil
+}
+
+// RemoveTag removes a stack tag.
+func (s *AutoStack) RemoveTag(ctx context.Context, key string) error {
+	if err := s.Stack.RemoveTag(ctx, key); err != nil {
+		return shortError(err)
+	}
+	return nil
 }
 
 // Outputs returns the outputs of the last update; secret outputs are replaced by "[secret]".

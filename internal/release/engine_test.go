@@ -1,302 +1,321 @@
 package release_test
 
-// This file runs releases end to end against the real Pulumi engine: the Pulumi CLI built by
-// .ci/deploy-checks.sh, a local file backend in a temp dir, and an inline stand-in program that
-// implements the compute tier's outputs contract without any cloud resource. Two local HTTP
-// servers play the blue and the green fleet.
+// The release tool against the real webstack program (stack.Program) with the real dev stack
+// file, under the real Pulumi CLI with a file backend, through the AWS double's plugins, in a
+// World that behaves like ALB + Auto Scaling over time (internal/awsdouble): instances of a
+// color run the version their launch template names and come up after a delay, an instance
+// refresh replaces them gradually, a listener change moves all new requests at once, a bad
+// version errors on a share of requests. One story of scenarios on one stack, as a team would
+// live it.
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-
+	"github.com/webstack/webstack/internal/awsdouble"
 	"github.com/webstack/webstack/internal/release"
 )
 
-// fleetServer plays one color's instances behind the load balancer.
-type fleetServer struct {
-	*httptest.Server
-	healthy atomic.Bool
-	hits    atomic.Int32
+// traffic is a client looping against production (the release check URL through CloudFront,
+// without the secret) while a release runs, counting what it gets.
+type traffic struct {
+	mu       sync.Mutex
+	sent     int
+	failed   []string
+	versions map[string]int
+	stop     chan struct{}
+	done     chan struct{}
 }
 
-func newFleetServer(t *testing.T) *fleetServer {
-	s := &fleetServer{}
-	s.healthy.Store(true)
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.hits.Add(1)
-		if r.URL.Path != release.DefaultSmokePath || !s.healthy.Load() {
-			http.Error(w, `{"status":"DOWN"}`, http.StatusServiceUnavailable)
-			return
+func startTraffic(client *http.Client, url string) *traffic {
+	tr := &traffic{versions: map[string]int{}, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(tr.done)
+		for {
+			select {
+			case <-tr.stop:
+				return
+			default:
+			}
+			resp, err := client.Get(url)
+			tr.mu.Lock()
+			tr.sent++
+			switch {
+			case err != nil:
+				tr.failed = append(tr.failed, err.Error())
+			case resp.StatusCode != 200:
+				tr.failed = append(tr.failed, resp.Status)
+			default:
+				tr.versions[resp.Header.Get(release.VersionHeader)]++
+			}
+			tr.mu.Unlock()
+			if resp != nil {
+				resp.Body.Close()
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		_, _ = w.Write([]byte(`{"status":"UP"}`))
-	}))
-	t.Cleanup(s.Close)
-	return s
+	}()
+	return tr
 }
 
-// standIn is the inline program: it reads webstack:app like the real program, rejects what the
-// real program rejects, and exports the outputs the release tool reads. The production URL is
-// the active color's server, the test URL the idle color's.
-type standIn struct {
-	servers map[release.Color]*fleetServer
-	// block, when set, holds the program until it is closed; started is closed on entry.
-	mu      sync.Mutex
-	block   chan struct{}
-	started chan struct{}
+func (tr *traffic) finish() (sent int, failed []string, versions map[string]int) {
+	close(tr.stop)
+	<-tr.done
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.sent, tr.failed, tr.versions
 }
 
-type appConfig struct {
-	ActiveColor  string `json:"activeColor"`
-	CanaryWeight int    `json:"canaryWeight"`
-	Blue         struct {
-		Version         string `json:"version"`
-		DesiredCapacity int    `json:"desiredCapacity"`
-	} `json:"blue"`
-	Green struct {
-		Version         string `json:"version"`
-		DesiredCapacity int    `json:"desiredCapacity"`
-	} `json:"green"`
+// notes is a Notifier that records every message and runs a hook on each.
+type notes struct {
+	mu   sync.Mutex
+	msgs []string
+	hook func(string)
 }
 
-func (p *standIn) program(ctx *pulumi.Context) error {
-	p.mu.Lock()
-	block, started := p.block, p.started
-	p.mu.Unlock()
-	if block != nil {
-		close(started)
-		<-block
+func (n *notes) Notify(_ context.Context, msg string) error {
+	n.mu.Lock()
+	n.msgs = append(n.msgs, msg)
+	hook := n.hook
+	n.mu.Unlock()
+	if hook != nil {
+		hook(msg)
 	}
-	var app appConfig
-	// Like the real program: a version that is not a string is an error, not a coercion.
-	if err := config.New(ctx, "webstack").TryObject("app", &app); err != nil {
-		return fmt.Errorf("Pulumi.%s.yaml: webstack:app: %w", ctx.Stack(), err)
-	}
-	active := release.Color(app.ActiveColor)
-	if active != release.Blue && active != release.Green {
-		return fmt.Errorf("webstack:app.activeColor: %q is not blue or green", app.ActiveColor)
-	}
-	idle := active.Other()
-	prod := p.servers[active].URL
-	ctx.Export("activeColor", pulumi.String(active))
-	ctx.Export("idleColor", pulumi.String(idle))
-	ctx.Export("blueVersion", pulumi.String(app.Blue.Version))
-	ctx.Export("greenVersion", pulumi.String(app.Green.Version))
-	ctx.Export("blueAsgName", pulumi.String("webstack-"+ctx.Stack()+"-blue"))
-	ctx.Export("greenAsgName", pulumi.String("webstack-"+ctx.Stack()+"-green"))
-	ctx.Export("testUrl", pulumi.String(p.servers[idle].URL))
-	ctx.Export("albDnsName", pulumi.String(strings.TrimPrefix(prod, "http://")))
-	ctx.Export("apiUrl", pulumi.String(prod))
-	ctx.Export("productionListenerArn", pulumi.String("arn:aws:elasticloadbalancing:local:listener/app/prod"))
-	ctx.Export("testListenerArn", pulumi.String("arn:aws:elasticloadbalancing:local:listener/app/test"))
 	return nil
 }
 
-// pulumiCommand finds the CLI: WEBSTACK_PULUMI_ROOT/bin/pulumi, else pulumi on PATH. Under CI
-// a missing CLI fails the test; locally it skips.
-func pulumiCommand(t *testing.T) auto.PulumiCommand {
-	t.Helper()
-	root := os.Getenv("WEBSTACK_PULUMI_ROOT")
-	if root == "" {
-		if p, err := exec.LookPath("pulumi"); err == nil {
-			root = filepath.Dir(filepath.Dir(p))
-		}
-	}
-	if root == "" {
-		msg := "the Pulumi CLI is missing: run `.ci/deploy-checks.sh` (it builds it and prints WEBSTACK_PULUMI_ROOT) or put pulumi on PATH"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
-	if err != nil {
-		t.Fatalf("pulumi CLI under %s: %v", root, err)
-	}
-	return cmd
-}
-
-const initialApp = `{
-	"port": 8080, "healthCheckPath": "/actuator/health", "instanceType": "t4g.small",
-	"activeColor": "blue", "canaryWeight": 0, "testListenerPort": 9000,
-	"testListenerCidrs": ["203.0.113.0/24"], "deregistrationDelay": 30,
-	"blue":  {"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
-	"green": {"version": "", "minSize": 0, "desiredCapacity": 0, "maxSize": 4}}`
-
-func TestEngineReleaseFailedReleaseRollbackRetire(t *testing.T) {
+func TestEngineReleases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
-	cli := pulumiCommand(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// cmd/deploy runs its updates with stack.EnvReleaseTool set for the CLI, whose program
+	// inherits it; the inline program runs in this process, so it is set here.
+	t.Setenv(release.EnvReleaseTool, "cmd/deploy")
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-
-	dir := t.TempDir()
-	state := filepath.Join(dir, "state")
-	if err := os.MkdirAll(state, 0o755); err != nil {
-		t.Fatal(err)
+	env := awsdouble.Start(ctx, t, "../..", "dev", nil)
+	var progress, log strings.Builder
+	as := &release.AutoStack{Stack: env.Stack, Progress: &progress}
+	client := env.Sim.Client()
+	n := &notes{}
+	newReleaser := func(holder string) *release.Releaser {
+		return &release.Releaser{Stack: as, Cloud: env.Cloud(), Client: client, Out: &log, Notify: n, Holder: holder,
+			BakeInterval: 200 * time.Millisecond, LockSettle: 50 * time.Millisecond, Samples: 40}
 	}
-	servers := map[release.Color]*fleetServer{release.Blue: newFleetServer(t), release.Green: newFleetServer(t)}
-	prog := &standIn{servers: servers}
-	env := map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(state),
-		"PULUMI_CONFIG_PASSPHRASE": "engine-test-only",
-		"PULUMI_HOME":              filepath.Join(dir, "home"),
-		"PULUMI_SKIP_UPDATE_CHECK": "true",
-	}
-	newStack := func() auto.Stack {
-		s, err := auto.UpsertStackInlineSource(ctx, "itest", "webstack", prog.program,
-			auto.Pulumi(cli), auto.EnvVars(env), auto.WorkDir(filepath.Join(dir, "project")))
-		if err != nil {
-			t.Fatalf("creating stack: %v", err)
-		}
-		return s
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "project"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	stack := newStack()
-	var progress bytes.Buffer
-	as := &release.AutoStack{Stack: stack, Progress: &progress}
-	var log bytes.Buffer
-	r := &release.Releaser{Stack: as, Out: &log,
-		Probe: release.HTTPProber{Timeout: 3 * time.Second, Interval: 100 * time.Millisecond}, BakeInterval: 200 * time.Millisecond}
+	r := newReleaser("engine test")
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("release log:\n%s\nengine output (tail):\n%s", &log, tail(progress.String(), 4000))
+			t.Logf("release log:\n%s\nengine output (tail):\n%s", &log, tail(progress.String(), 6000))
 		}
 	})
-
-	app, err := release.ParseApp([]byte(initialApp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := as.SetApp(ctx, app); err != nil {
-		t.Fatal(err)
-	}
-	if err := as.Up(ctx); err != nil {
-		t.Fatalf("initial up: %v", err)
-	}
-
-	configIs := func(step, want string) {
+	step := func(name string) { t.Logf("--- %s", name); log.WriteString("\n--- " + name + "\n") }
+	get := func(url string, header http.Header) (int, string) {
 		t.Helper()
-		got, err := as.App(ctx)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		resp, err := client.Do(req)
 		if err != nil {
-			t.Fatalf("%s: reading config: %v", step, err)
+			t.Fatalf("GET %s: %v", url, err)
 		}
-		if d := release.Describe(got); d != want {
-			t.Errorf("%s: config = %s\nwant %s", step, d, want)
-		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get(release.VersionHeader)
 	}
-	outputsAre := func(step string, want map[string]string) {
+	live := func(want string) {
 		t.Helper()
 		out, err := as.Outputs(ctx)
 		if err != nil {
-			t.Fatalf("%s: %v", step, err)
+			t.Fatal(err)
 		}
-		for k, v := range want {
-			if out.String(k) != v {
-				t.Errorf("%s: output %s = %q, want %q", step, k, out.String(k), v)
+		u := out.String(release.OutReleaseCheckURL)
+		for range 10 {
+			if code, v := get(u, nil); code != 200 || v != want {
+				t.Fatalf("production answers %d from %q, want 200 from %q", code, v, want)
 			}
 		}
 	}
 
-	// 1. A release with one canary step moves production to green.
-	start := time.Now()
-	sum, err := r.Release(ctx, release.Options{Version: "1.5.0", Canary: []int{50}, Bake: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("release 1.5.0: %v", err)
+	step("first up from an empty account: no release yet")
+	if err := as.Up(ctx, nil); err != nil {
+		t.Fatalf("first up: %v\n%s", err, tail(progress.String(), 6000))
 	}
-	t.Logf("release 1.5.0 took %s: %+v", time.Since(start).Round(time.Millisecond), sum.Steps)
-	configIs("after release", "green live on 1.5.0 (capacity 2/2/4); blue idle on 1.4.2 (capacity 2/2/4)")
-	outputsAre("after release", map[string]string{"activeColor": "green", "idleColor": "blue", "greenVersion": "1.5.0",
-		"apiUrl": servers[release.Green].URL, "testUrl": servers[release.Blue].URL})
-	if sum.ProductionURL != servers[release.Green].URL+release.DefaultSmokePath {
-		t.Errorf("verified %q, want green's server", sum.ProductionURL)
-	}
-
-	// 2. The idle fleet (blue) fails its health check: the release of 1.6.0 fails its smoke
-	// test and restores the previous config with a real up.
-	servers[release.Blue].healthy.Store(false)
-	_, err = r.Release(ctx, release.Options{Version: "1.6.0"})
-	var f *release.Failure
-	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing blue") || !strings.Contains(f.State, "previous config restored") {
-		t.Fatalf("release 1.6.0 with an unhealthy blue fleet: err = %v", err)
-	}
-	configIs("after failed release", "green live on 1.5.0 (capacity 2/2/4); blue idle on 1.4.2 (capacity 2/2/4)")
-	outputsAre("after failed release", map[string]string{"activeColor": "green", "blueVersion": "1.4.2"})
-	servers[release.Blue].healthy.Store(true)
-
-	// 3. Rollback flips production back to blue, still warm on 1.4.2.
-	if err := r.Rollback(ctx, ""); err != nil {
-		t.Fatalf("rollback: %v", err)
-	}
-	configIs("after rollback", "blue live on 1.4.2 (capacity 2/2/4); green idle on 1.5.0 (capacity 2/2/4)")
-	outputsAre("after rollback", map[string]string{"activeColor": "blue", "apiUrl": servers[release.Blue].URL})
-
-	// 4. Retire scales green to zero; a second rollback is then refused.
-	if err := r.Retire(ctx); err != nil {
-		t.Fatalf("retire: %v", err)
-	}
-	configIs("after retire", "blue live on 1.4.2 (capacity 2/2/4); green idle on 1.5.0 (capacity 0/0/4)")
-	if err := r.Rollback(ctx, ""); err == nil || !strings.Contains(err.Error(), "no capacity") {
-		t.Errorf("rollback to a retired color: err = %v", err)
-	}
-
-	// 5. While another update holds the stack's lock, a release is refused, reported as a
-	// concurrent update and not retried; the config file is put back.
-	prog.mu.Lock()
-	prog.block, prog.started = make(chan struct{}), make(chan struct{})
-	block, started := prog.block, prog.started
-	prog.mu.Unlock()
-	other := newStack()
-	otherDone := make(chan error, 1)
-	go func() { _, err := other.Up(ctx); otherDone <- err }()
-	select {
-	case <-started:
-	case err := <-otherDone:
-		t.Fatalf("the other update ended early: %v", err)
-	case <-ctx.Done():
-		t.Fatal("the other update never started")
-	}
-	prog.mu.Lock()
-	prog.block = nil
-	prog.mu.Unlock()
-	_, err = r.Release(ctx, release.Options{Version: "1.7.0"})
-	close(block)
-	if err := <-otherDone; err != nil {
-		t.Errorf("the other update: %v", err)
-	}
-	if !errors.Is(err, release.ErrConcurrentUpdate) || !strings.Contains(err.Error(), "not retried") {
-		t.Fatalf("release during another update: err = %v, want ErrConcurrentUpdate", err)
-	}
-	configIs("after refused release", "blue live on 1.4.2 (capacity 2/2/4); green idle on 1.5.0 (capacity 0/0/4)")
-
-	// The stack file keeps the version a string and the capacities numbers.
-	raw, err := os.ReadFile(filepath.Join(dir, "project", "Pulumi.itest.yaml"))
+	out, err := as.Outputs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"version: 1.4.2", "desiredCapacity: 2", "activeColor: blue"} {
-		if !strings.Contains(string(raw), s) {
-			t.Errorf("Pulumi.itest.yaml lacks %q:\n%s", s, raw)
+	checkURL := out.String(release.OutReleaseCheckURL)
+	if code, _ := get(checkURL, nil); code != http.StatusServiceUnavailable {
+		t.Errorf("production with no release: %d, want the fixed 503", code)
+	}
+	if err := r.Rollback(ctx); err == nil || !strings.Contains(err.Error(), "nothing to roll back to") {
+		t.Errorf("rollback with no release: %v", err)
+	}
+
+	step("first release from nothing")
+	if _, err := r.Release(ctx, release.Options{Version: "1.0.0", Watch: time.Second}); err != nil {
+		t.Fatalf("first release: %v", err)
+	}
+	live("1.0.0")
+
+	step("a good release with a canary, under production traffic")
+	tr := startTraffic(client, checkURL)
+	sum, err := r.Release(ctx, release.Options{Version: "1.1.0", Canary: []int{50}, Bake: 2 * time.Second, Watch: time.Second})
+	sent, failed, versions := tr.finish()
+	if err != nil {
+		t.Fatalf("release 1.1.0: %v", err)
+	}
+	live("1.1.0")
+	t.Logf("production traffic during the release: %d requests, %d failed, versions %v", sent, len(failed), versions)
+	if len(failed) > 0 {
+		t.Errorf("%d of %d production requests failed during the release: %v", len(failed), sent, failed[:min(5, len(failed))])
+	}
+	for v := range versions {
+		if v != "1.0.0" && v != "1.1.0" {
+			t.Errorf("production was answered by %q during the release", v)
 		}
 	}
+	if versions["1.1.0"] == 0 || versions["1.0.0"] == 0 {
+		t.Errorf("production traffic saw versions %v: the canary and the flip should show both", versions)
+	}
+	t.Logf("flip of release 1.1.0 took %s", sum.Flip.Round(time.Millisecond))
+	flipTime := sum.Flip
+
+	step("a version erroring on 10% of requests is caught before any user sees it")
+	env.Sim.SetFault("1.2.0", awsdouble.Fault{ErrorShare: 0.1})
+	_, err = r.Release(ctx, release.Options{Version: "1.2.0", Watch: time.Second})
+	var f *release.Failure
+	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing") || !strings.Contains(f.State, "restored") {
+		t.Fatalf("release of the 10%% version: %v", err)
+	}
+	live("1.1.0")
+	if alarms := env.Sim.AlarmsInAlarm(""); len(alarms) > 0 {
+		t.Errorf("the smoke test of a bad version put alarms in ALARM (test traffic must never page): %v", alarms)
+	}
+
+	step("a warm idle color: the version checked and promoted is the new one")
+	st, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle := st.IdleColor
+	if fl := map[release.Color]release.Fleet{release.Blue: st.Blue, release.Green: st.Green}[idle]; fl.Version != "1.0.0" || fl.Capacity.Desired == 0 {
+		t.Fatalf("before the warm release the idle color %s runs %s, want warm on 1.0.0", idle, fl)
+	}
+	tr = startTraffic(client, checkURL)
+	if _, err := r.Release(ctx, release.Options{Version: "1.3.0", Watch: time.Second}); err != nil {
+		t.Fatalf("release 1.3.0 onto the warm idle color: %v", err)
+	}
+	_, failed, versions = tr.finish()
+	live("1.3.0")
+	if versions["1.0.0"] > 0 {
+		t.Errorf("the warm idle color's old version 1.0.0 answered production %d times", versions["1.0.0"])
+	}
+	if len(failed) > 0 {
+		t.Errorf("%d production requests failed during the warm release: %v", len(failed), failed[:min(5, len(failed))])
+	}
+	for id, v := range env.Sim.Instances("app-" + string(idle) + "-asg") {
+		if v != "1.3.0" {
+			t.Errorf("instance %s of the new live color %s runs %s", id, idle, v)
+		}
+	}
+
+	step("a stale stack file is refused")
+	stale, err := env.Files.WithSection("webstack:app", func(m map[string]any) {
+		m["activeColor"] = "blue"
+		m["blue"] = map[string]any{"version": "1.1.0", "minSize": 1, "desiredCapacity": 1, "maxSize": 2}
+		m["green"] = map[string]any{"version": "1.0.0", "minSize": 1, "desiredCapacity": 1, "maxSize": 2}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := as.App(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.SetConfig(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Release(ctx, release.Options{Version: "1.4.0"}); err == nil || !strings.Contains(err.Error(), "is not what is deployed") {
+		t.Errorf("release from a stale stack file: %v", err)
+	}
+	live("1.3.0")
+	if err := as.SetApp(ctx, current); err != nil {
+		t.Fatal(err)
+	}
+
+	step("a concurrent release is refused while the first one bakes")
+	second := newReleaser("a second operator")
+	var secondErr error
+	var once sync.Once
+	n.hook = func(msg string) {
+		if strings.Contains(msg, "canary 50%") {
+			once.Do(func() { _, secondErr = second.Release(ctx, release.Options{Version: "9.9.9"}) })
+		}
+	}
+	if _, err := r.Release(ctx, release.Options{Version: "1.4.0", Canary: []int{50}, Bake: time.Second, Watch: time.Second}); err != nil {
+		t.Fatalf("release 1.4.0: %v", err)
+	}
+	n.hook = nil
+	var locked *release.ErrLocked
+	if !errors.As(secondErr, &locked) || locked.Lock.Holder != "engine test" {
+		t.Errorf("the second release during the bake: %v", secondErr)
+	}
+	live("1.4.0")
+
+	step("a failure after the flip flips back")
+	n.hook = func(msg string) {
+		if strings.Contains(msg, "verifying production") {
+			env.Sim.SetFault("1.5.0", awsdouble.Fault{ErrorShare: 0.5})
+		}
+	}
+	_, err = r.Release(ctx, release.Options{Version: "1.5.0", Watch: time.Second})
+	n.hook = nil
+	if !errors.As(err, &f) || !strings.Contains(f.Step, "verifying production") || !strings.Contains(f.State, "flipped back, production is on") {
+		t.Fatalf("release failing after the flip: %v", err)
+	}
+	live("1.4.0")
+
+	step("an interrupt during a long step leaves the stack consistent")
+	ictx, icancel := context.WithCancel(ctx)
+	n.hook = func(msg string) {
+		if strings.Contains(msg, "deploying 1.6.0") {
+			go func() { time.Sleep(300 * time.Millisecond); icancel() }()
+		}
+	}
+	_, err = r.Release(ictx, release.Options{Version: "1.6.0", Watch: time.Second})
+	n.hook = nil
+	icancel()
+	if err == nil {
+		t.Fatal("an interrupted release succeeded")
+	}
+	st, err = r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Drift) > 0 || st.Lock != nil {
+		t.Errorf("after the interrupt: drift %v, lock %v (%v)", st.Drift, st.Lock, err)
+	}
+	live("1.4.0")
+
+	step("rollback to the warm previous version, timed")
+	// Make the idle color warm on the previous version again: a release of 1.6.0 now.
+	if _, err := r.Release(ctx, release.Options{Version: "1.6.0", Watch: time.Second}); err != nil {
+		t.Fatalf("release 1.6.0: %v", err)
+	}
+	t0 := time.Now()
+	if err := r.Rollback(ctx); err != nil {
+		t.Fatalf("rollback: %v", err)
+	}
+	rollbackTime := time.Since(t0)
+	live("1.4.0")
+	t.Logf("measured: flip %s (targeted update of the listeners), rollback %s (flip back and a production check)",
+		flipTime.Round(time.Millisecond), rollbackTime.Round(time.Millisecond))
 	t.Logf("release log:\n%s", &log)
 }
 

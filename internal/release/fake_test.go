@@ -4,34 +4,93 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
 )
 
-// fakeStack keeps a config and the config of the last successful up, and fails up where a
-// test says so.
+// fakeStack keeps a stack file's config and the config of the last successful up, serves what
+// is deployed over HTTP like CloudFront in front of the two colors, and fails an up where a
+// test says so. A targeted up deploys only what it targets: listener targets move the live
+// color and the canary weight, compute targets everything.
 type fakeStack struct {
+	mu       sync.Mutex
 	name     string
 	cfg      App
 	deployed App
+	tags     map[string]string
 	// upErr decides whether an up of cfg fails. Optional.
-	upErr  func(cfg App, n int) error
-	setErr error
-	ups    int
-	sets   int
-	events []string
+	upErr   func(cfg App, n int) error
+	setErr  error
+	ups     int
+	sets    int
+	events  []string
+	targets [][]string
+	// previewErr makes Preview fail; cancels counts Cancel calls, and stuck makes every up
+	// fail as locked by another update until Cancel (a killed run's update).
+	previewErr error
+	cancels    int
+	stuck      bool
+	// fail makes the named color answer 500 to every n-th request (0: never).
+	fail map[Color]int
+	hits map[Color]int
+	srv  *httptest.Server
 }
 
+const fakeSecret = "release-check-secret"
+
 func newFake(app App) *fakeStack {
-	return &fakeStack{name: "prod", cfg: app, deployed: app}
+	f := &fakeStack{name: "prod", cfg: app, deployed: app, tags: map[string]string{}, fail: map[Color]int{}, hits: map[Color]int{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	return f
 }
+
+// serve plays CloudFront and the ALB: a request with the release-check secret reaches the idle
+// color, any other one the live color (or, during a canary, every n-th the idle one).
+func (f *fakeStack) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	d := f.deployed
+	c := d.Active
+	switch {
+	case r.Header.Get(ReleaseCheckHeader) == fakeSecret:
+		c = d.Idle()
+	case d.CanaryWeight > 0:
+		f.hits["canary"]++
+		if f.hits["canary"]%(100/d.CanaryWeight) == 0 {
+			c = d.Idle()
+		}
+	}
+	f.hits[c]++
+	n, every := f.hits[c], f.fail[c]
+	version := d.Fleet(c).Version
+	f.mu.Unlock()
+	if !runs(d, c) {
+		http.Error(w, `{"error":"no_release"}`, http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set(VersionHeader, version)
+	if every > 0 && n%every == 0 {
+		http.Error(w, "boom", http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintf(w, `{"status":"UP","version":%q}`, version)
+}
+
+func (f *fakeStack) close() { f.srv.Close() }
 
 func (f *fakeStack) Name() string { return f.name }
 
-func (f *fakeStack) App(context.Context) (App, error) { return f.cfg, nil }
+func (f *fakeStack) App(context.Context) (App, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cfg, nil
+}
 
 func (f *fakeStack) SetApp(_ context.Context, a App) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.sets++
 	if f.setErr != nil {
 		return f.setErr
@@ -41,77 +100,200 @@ func (f *fakeStack) SetApp(_ context.Context, a App) error {
 	return nil
 }
 
-func (f *fakeStack) Up(ctx context.Context) error {
+func (f *fakeStack) Up(ctx context.Context, targets []string) error {
+	f.mu.Lock()
 	f.ups++
+	n, cfg := f.ups, f.cfg
+	f.targets = append(f.targets, targets)
+	f.mu.Unlock()
 	if err := ctx.Err(); err != nil { // the real engine stops on a cancelled context too
 		return err
 	}
+	f.mu.Lock()
+	stuck := f.stuck
+	f.mu.Unlock()
+	if stuck {
+		return lockedErr()
+	}
+	// Called without the lock: a test's hook may act on the stack (a second operator).
 	if f.upErr != nil {
-		if err := f.upErr(f.cfg, f.ups); err != nil {
+		if err := f.upErr(cfg, n); err != nil {
+			f.mu.Lock()
 			f.events = append(f.events, "up failed")
+			f.mu.Unlock()
 			return err
 		}
 	}
-	f.deployed = f.cfg
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	listenersOnly := len(targets) > 0
+	for _, t := range targets {
+		if !strings.Contains(t, "$aws:lb/listener") && !strings.Contains(t, "$aws:cloudwatch/metricAlarm") {
+			listenersOnly = false
+		}
+	}
+	if listenersOnly {
+		f.deployed.Active, f.deployed.CanaryWeight = cfg.Active, cfg.CanaryWeight
+		f.events = append(f.events, "up listeners ok")
+		return nil
+	}
+	f.deployed = cfg
 	f.events = append(f.events, "up ok")
 	return nil
 }
 
-func (f *fakeStack) Outputs(context.Context) (Outputs, error) {
-	d := f.deployed
-	return Outputs{
-		OutActiveColor:  string(d.Active),
-		OutIdleColor:    string(d.Idle()),
-		OutBlueVersion:  d.Blue.Version,
-		OutGreenVersion: d.Green.Version,
-		OutTestURL:      "http://alb.example:9000",
-		OutAPIURL:       "https://site.example/api",
-	}, nil
-}
-
-const (
-	testURL = "http://alb.example:9000/actuator/health"
-	prodURL = "https://site.example/api/actuator/health"
-)
-
-// fakeProber answers from fail, which may look at the stack's deployed config.
-type fakeProber struct {
-	mu    sync.Mutex
-	calls []string
-	fail  func(url string) error
-}
-
-func (p *fakeProber) Probe(_ context.Context, url string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.calls = append(p.calls, url)
-	if p.fail != nil {
-		return p.fail(url)
+// Preview lists what an up of the stack file would change besides the release state: every
+// other webstack:app setting that differs from what was deployed, and the sizes.
+func (f *fakeStack) Preview(context.Context) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.previewErr != nil {
+		return nil, f.previewErr
 	}
+	var out []string
+	cfg, dep := f.cfg.Object(), f.deployed.Object()
+	for k, v := range cfg {
+		switch k {
+		case "activeColor", "canaryWeight", "blue", "green":
+			continue
+		}
+		if fmt.Sprint(dep[k]) != fmt.Sprint(v) {
+			out = append(out, fmt.Sprintf("update app (webstack:app.%s)", k))
+		}
+	}
+	for _, c := range SizeDiff(f.deployed, f.cfg) {
+		out = append(out, "update "+c.Key)
+	}
+	return out, nil
+}
+
+func (f *fakeStack) Cancel(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cancels++
+	f.stuck = false
 	return nil
 }
 
+func (f *fakeStack) Outputs(context.Context) (Outputs, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d := f.deployed
+	capacity := func(c Capacity) map[string]any {
+		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
+	}
+	return Outputs{
+		OutActiveColor:           string(d.Active),
+		OutIdleColor:             string(d.Idle()),
+		OutCanaryWeight:          float64(d.CanaryWeight),
+		OutBlueVersion:           d.Blue.Version,
+		OutGreenVersion:          d.Green.Version,
+		OutBlueCapacity:          capacity(d.Blue.Capacity),
+		OutGreenCapacity:         capacity(d.Green.Capacity),
+		OutTestURL:               "http://alb.example:9000",
+		OutSiteURL:               f.srv.URL,
+		OutReleaseCheckURL:       f.srv.URL + checkPath,
+		OutReleaseCheckParameter: "/webstack/prod/release-check",
+		OutAlarmNamePrefix:       "webstack-prod",
+	}, nil
+}
+
+const checkPath = "/api/actuator/health"
+
+var fakeURNs = []string{
+	"urn:pulumi:prod::webstack::webstack:network:Network$aws:ec2/vpc:Vpc::net-vpc",
+	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:Fleet$aws:autoscaling/group:Group::app-green-asg",
+	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production",
+	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listenerRule:ListenerRule::app-alb-origin",
+	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:cloudwatch/metricAlarm:MetricAlarm::app-alb-elb-5xx-alarm",
+}
+
+func (f *fakeStack) URNs(context.Context) ([]string, error) { return fakeURNs, nil }
+
+func (f *fakeStack) Tag(_ context.Context, k string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tags[k], nil
+}
+
+func (f *fakeStack) SetTag(_ context.Context, k, v string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tags[k] = v
+	return nil
+}
+
+func (f *fakeStack) RemoveTag(_ context.Context, k string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.tags, k)
+	return nil
+}
+
+// fakeCloud answers the alarms a test raises, their window, the release-check secret and the
+// credentials' expiry (never, unless a test sets it).
+type fakeCloud struct {
+	mu      sync.Mutex
+	alarms  []string
+	window  time.Duration
+	expires time.Time
+}
+
+func (c *fakeCloud) AlarmWindow(context.Context, string) (time.Duration, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.window, nil
+}
+
+func (c *fakeCloud) CredentialsExpire(context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.expires, nil
+}
+
+func (c *fakeCloud) AlarmsInAlarm(_ context.Context, prefix string) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, a := range c.alarms {
+		if strings.HasPrefix(a, prefix) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (c *fakeCloud) Parameter(context.Context, string) (string, error) { return fakeSecret, nil }
+
 // fakeClock advances only when the releaser sleeps, plus a millisecond per reading.
-type fakeClock struct{ t time.Time }
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
 func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.t = c.t.Add(time.Millisecond)
 	return c.t
 }
 
 func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 	return nil
 }
 
-// liveBlue is blue serving 1.4.2 on 2/2/4, green empty: the usual state before a release.
+// liveBlue is blue serving 1.4.2 on 2/2/4 and green carrying the same sizes without a
+// version: the usual state after retiring the previous release.
 func liveBlue() App {
 	a, err := ParseApp([]byte(`{
 		"port": 8080, "healthCheckPath": "/actuator/health", "instanceType": "t4g.small",
 		"activeColor": "blue", "canaryWeight": 0, "testListenerPort": 9000,
 		"testListenerCidrs": ["203.0.113.0/24"], "deregistrationDelay": 30,
 		"blue": {"version": "1.4.2", "minSize": 2, "desiredCapacity": 2, "maxSize": 4},
-		"green": {"version": "", "minSize": 0, "desiredCapacity": 0, "maxSize": 4}}`))
+		"green": {"version": "", "minSize": 2, "desiredCapacity": 2, "maxSize": 4}}`))
 	if err != nil {
 		panic(err)
 	}
@@ -120,15 +302,16 @@ func liveBlue() App {
 
 type harness struct {
 	stack *fakeStack
-	probe *fakeProber
+	cloud *fakeCloud
 	out   *strings.Builder
 	r     *Releaser
 }
 
 func newHarness(app App) *harness {
-	h := &harness{stack: newFake(app), probe: &fakeProber{}, out: &strings.Builder{}}
-	clock := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	h.r = &Releaser{Stack: h.stack, Probe: h.probe, Out: h.out, Now: clock.Now, Sleep: clock.Sleep, BakeInterval: 10 * time.Second}
+	h := &harness{stack: newFake(app), cloud: &fakeCloud{}, out: &strings.Builder{}}
+	clock := &fakeClock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	h.r = &Releaser{Stack: h.stack, Cloud: h.cloud, Client: h.stack.srv.Client(), Out: h.out, Now: clock.Now, Sleep: clock.Sleep,
+		BakeInterval: 10 * time.Second, Samples: 20}
 	return h
 }
 

@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,34 +13,58 @@ import (
 type Stack interface {
 	// Name returns the stack name, e.g. prod.
 	Name() string
-	// App reads the webstack:app config object.
+	// App reads the webstack:app config object from the stack file.
 	App(ctx context.Context) (App, error)
 	// SetApp writes the webstack:app config object (types intact).
 	SetApp(ctx context.Context, app App) error
-	// Up runs `pulumi up`. An update refused because another one holds the stack's lock
-	// returns an error that wraps ErrConcurrentUpdate.
-	Up(ctx context.Context) error
+	// Up runs `pulumi up`; with targets, only those resources (URNs) are updated. An update
+	// refused because another one holds the stack's lock returns an error that wraps
+	// ErrConcurrentUpdate.
+	Up(ctx context.Context, targets []string) error
+	// Preview runs `pulumi preview` of the stack file as it is and describes each resource
+	// it would change (create, update, replace, delete), e.g. "update app-alb-blue-tg
+	// (aws:lb/targetGroup:TargetGroup)"; none when the file is what is deployed.
+	Preview(ctx context.Context) ([]string, error)
+	// Cancel cancels the stack's update in progress (`pulumi cancel`): the lock a killed
+	// update left behind.
+	Cancel(ctx context.Context) error
 	// Outputs returns the stack outputs of the last update.
 	Outputs(ctx context.Context) (Outputs, error)
+	// URNs returns the URNs of every resource the last update left in the stack's state.
+	URNs(ctx context.Context) ([]string, error)
+	// Tag returns a stack tag's value ("" when it is not set); SetTag sets one and RemoveTag
+	// removes one. The release lock is a stack tag (lock.go).
+	Tag(ctx context.Context, key string) (string, error)
+	SetTag(ctx context.Context, key, value string) error
+	RemoveTag(ctx context.Context, key string) error
 }
 
 // ErrConcurrentUpdate marks an update refused because another update holds the stack's lock.
 // It is reported, never retried: the other update may be a release in progress.
 var ErrConcurrentUpdate = errors.New("another update is in progress on this stack (the stack is locked)")
 
-// Names of the stack outputs the release tool reads (DESIGN.md "Stack outputs").
+// Names of the stack outputs the release tool reads (stack/outputs.go documents each).
 const (
-	OutActiveColor  = "activeColor"
-	OutIdleColor    = "idleColor"
-	OutBlueVersion  = "blueVersion"
-	OutGreenVersion = "greenVersion"
-	OutBlueAsgName  = "blueAsgName"
-	OutGreenAsgName = "greenAsgName"
-	OutTestURL      = "testUrl"
-	OutAPIURL       = "apiUrl"
-	OutALBDNSName   = "albDnsName"
-	OutSiteURL      = "siteUrl"
+	OutActiveColor           = "activeColor"
+	OutIdleColor             = "idleColor"
+	OutCanaryWeight          = "canaryWeight"
+	OutBlueVersion           = "blueVersion"
+	OutGreenVersion          = "greenVersion"
+	OutBlueCapacity          = "blueCapacity"
+	OutGreenCapacity         = "greenCapacity"
+	OutBlueAsgName           = "blueAsgName"
+	OutGreenAsgName          = "greenAsgName"
+	OutTestURL               = "testUrl"
+	OutAPIURL                = "apiUrl"
+	OutSiteURL               = "siteUrl"
+	OutReleaseCheckURL       = "releaseCheckUrl"
+	OutReleaseCheckParameter = "releaseCheckParameter"
+	OutAlarmNamePrefix       = "alarmNamePrefix"
 )
+
+// ReleaseCheckHeader is the request header that routes a request through CloudFront to the
+// idle color, when it carries the stack's release-check secret (compute/listeners.go).
+const ReleaseCheckHeader = "X-Webstack-Release-Check"
 
 // Outputs are stack outputs by name. Secret outputs are never put here in clear.
 type Outputs map[string]any
@@ -50,25 +75,51 @@ func (o Outputs) String(name string) string {
 	return s
 }
 
-// TestURL returns the base URL of the test listener, which serves the idle color.
-func (o Outputs) TestURL() (string, error) {
-	u := strings.TrimRight(o.String(OutTestURL), "/")
-	if u == "" {
-		return "", fmt.Errorf("stack output %q is missing", OutTestURL)
+// need returns a string output, or an error naming it when it is missing.
+func (o Outputs) need(name string) (string, error) {
+	if v := o.String(name); v != "" {
+		return v, nil
 	}
-	return u, nil
+	return "", fmt.Errorf("stack output %q is missing: the stack was last updated by an older webstack or never deployed; run `deploy up`", name)
 }
 
-// ProductionURL returns the base URL that serves production API traffic: apiUrl, or
-// http://<albDnsName> when the stack has no apiUrl.
-func (o Outputs) ProductionURL() (string, error) {
-	if u := o.String(OutAPIURL); u != "" {
-		return strings.TrimRight(u, "/"), nil
+// Deployed is the release state the last update deployed, read from the stack outputs: which
+// color is live, the canary weight, and each color's version and capacity.
+func (o Outputs) Deployed() (App, error) {
+	var a App
+	var errs []error
+	active, err := o.need(OutActiveColor)
+	errs = append(errs, err)
+	a.Active = Color(active)
+	if w, ok := o[OutCanaryWeight]; ok {
+		n, err := intValue(OutCanaryWeight, jsonNumber(w))
+		errs = append(errs, err)
+		a.CanaryWeight = n
+	} else {
+		errs = append(errs, fmt.Errorf("stack output %q is missing: run `deploy up`", OutCanaryWeight))
 	}
-	if d := o.String(OutALBDNSName); d != "" {
-		return "http://" + d, nil
+	for _, c := range []Color{Blue, Green} {
+		f := Fleet{Version: o.String(string(c) + "Version")}
+		capName := string(c) + "Capacity"
+		raw, ok := o[capName]
+		if !ok {
+			errs = append(errs, fmt.Errorf("stack output %q is missing: run `deploy up`", capName))
+		} else {
+			b, _ := json.Marshal(raw)
+			if err := json.Unmarshal(b, &f.Capacity); err != nil {
+				errs = append(errs, fmt.Errorf("stack output %q: %v", capName, err))
+			}
+		}
+		a.SetFleet(c, f)
 	}
-	return "", fmt.Errorf("stack outputs %q and %q are both missing", OutAPIURL, OutALBDNSName)
+	return a, errors.Join(errs...)
+}
+
+func jsonNumber(v any) any {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return v
 }
 
 // joinURL appends an absolute path to a base URL.

@@ -1,0 +1,60 @@
+package stack
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// EnvReleaseTool names the environment variable with which cmd/deploy runs its updates. Only
+// such an update may change the release state (webstack:app.activeColor, canaryWeight and each
+// color's version): cmd/deploy starts from what is deployed, checks the new version, and
+// recovers a failure. Any other update (a plain `pulumi up`, a preview) must find the release
+// state in the stack file equal to what is deployed, or a stale file would put an old color or
+// version live with no check at all.
+const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
+
+// checkReleaseState refuses, before any resource is registered, a run outside cmd/deploy whose
+// release state is not what the stack's last update deployed. It reads that from the stack's
+// own outputs through a stack reference (a read of the backend, which creates nothing); a
+// stack never deployed, or deployed by a webstack without these outputs, has nothing to compare.
+func checkReleaseState(ctx *pulumi.Context, cfg *Config) error {
+	if os.Getenv(EnvReleaseTool) != "" {
+		return nil
+	}
+	self := fmt.Sprintf("%s/%s/%s", ctx.Organization(), ctx.Project(), ctx.Stack())
+	ref, err := pulumi.NewStackReference(ctx, "webstack-deployed-release-state", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
+	if err != nil {
+		return fmt.Errorf("reading the deployed release state of %s: %w", self, err)
+	}
+	p := &problems{file: cfg.File}
+	key := Namespace + ":app"
+	for _, c := range []struct {
+		output, key string
+		file        any
+	}{
+		{OutActiveColor, key + ".activeColor", cfg.App.ActiveColor},
+		{OutCanaryWeight, key + ".canaryWeight", cfg.App.CanaryWeight},
+		{OutBlueVersion, key + ".blue.version", cfg.App.Blue.Version},
+		{OutGreenVersion, key + ".green.version", cfg.App.Green.Version},
+	} {
+		d, err := ref.GetOutputDetails(c.output)
+		if err != nil {
+			return fmt.Errorf("reading the deployed release state of %s: %w", self, err)
+		}
+		if d.Value == nil {
+			continue // never deployed, or by a webstack without this output
+		}
+		deployed := d.Value
+		if n, ok := deployed.(float64); ok {
+			deployed = int(n)
+		}
+		if fmt.Sprint(deployed) != fmt.Sprint(c.file) {
+			p.add(c.key, "%s is not what is deployed (%s): the release state changes only through cmd/deploy (release, rollback, retire), "+
+				"which checks what it puts live; if the stack file is stale, `go run ./cmd/deploy sync -s %s` writes the deployed state into it",
+				quote(c.file), quote(deployed), ctx.Stack())
+		}
+	}
+	return p.err()
+}
