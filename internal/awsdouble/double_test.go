@@ -92,6 +92,7 @@ func TestPluginUnderTheRealEngine(t *testing.T) {
 		}
 		ctx.Export("zone", pulumi.String(zones.Names[0]))
 		ctx.Export("vpcId", vpc.ID())
+		//lint:ignore SA1019 tagsAll is the only output that shows the provider's default tags, which this test is about
 		ctx.Export("tags", vpc.TagsAll)
 		ctx.Export("logArn", lg.Arn)
 		ctx.Export("password", pw.Result)

@@ -36,7 +36,6 @@ type Provider struct {
 
 	mu     sync.Mutex
 	config providerConfig
-	cancel []context.CancelFunc
 	ctx    context.Context
 	stop   context.CancelFunc
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Stack is what a release needs from a Pulumi stack. AutoStack implements it with the
@@ -120,12 +119,4 @@ func jsonNumber(v any) any {
 		return f
 	}
 	return v
-}
-
-// joinURL appends an absolute path to a base URL.
-func joinURL(base, path string) string {
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return strings.TrimRight(base, "/") + path
 }
