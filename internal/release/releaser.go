@@ -49,6 +49,8 @@ type Releaser struct {
 	start time.Time
 	steps []StepTime
 	held  *held
+	// restoring is set while a step puts production back: it reclaims a lock that is gone.
+	restoring bool
 }
 
 // Options describe one release.
@@ -283,7 +285,15 @@ func driftLine(c Change) string {
 // checking that this process still holds the release lock.
 func (r *Releaser) apply(ctx context.Context, from, app App, targets []string) error {
 	if r.held != nil {
-		if err := r.held.verify(ctx); err != nil {
+		if r.restoring {
+			retaken, err := r.held.reclaim(ctx)
+			if err != nil {
+				return fmt.Errorf("before changing the stack: %w", err)
+			}
+			if retaken {
+				r.logf("  the release lock had been removed (a `pulumi up` outside cmd/deploy replaces the stack's tags, or `deploy unlock`): taken again to put production back")
+			}
+		} else if err := r.held.verify(ctx); err != nil {
 			return fmt.Errorf("before changing the stack: %w", err)
 		}
 	}
