@@ -169,7 +169,8 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 	// zero waits for no instance), plus every bake and the watch; a failure at the end of the
 	// watch then needs the flip back and the rejected version stopped. A failure before the
 	// flip costs at most a second capacity wait for the restore, less than going on.
-	worst := CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
+	// The clean-checkout preview runs after this budget is taken: one more step.
+	worst := stepAllowance + CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
 	if p.warm {
 		worst += stepAllowance
 	}

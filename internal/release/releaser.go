@@ -64,7 +64,7 @@ type Options struct {
 	Bake time.Duration
 	// Watch is how long production is watched after the flip (checks and alarms) before the
 	// release is done; a failure flips back. Optional. Defaults to the longest alarm window of
-	// the new color's alarms (at least a minute), so that every one of them can fire.
+	// the new color's alarms plus MetricDelay, so that every one of them can fire.
 	Watch time.Duration
 }
 
