@@ -102,11 +102,12 @@ func (e *Engine) Calls() []string {
 const stackReferenceType = "pulumi:pulumi:StackReference"
 
 // readStackReference answers a stack reference to this engine's own stack with Deployed, and to
-// any other stack with an error: the program references no other stack.
+// any other stack with an error: the program references no other stack. Its own stack is named
+// as a DIY backend's project layout takes it: bare, or organization/project/stack.
 func (e *Engine) readStackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	name := args.Inputs["name"]
 	want := fmt.Sprintf("organization/%s/%s", e.project, e.stack)
-	if !name.IsString() || name.StringValue() != want {
+	if !name.IsString() || (name.StringValue() != want && name.StringValue() != e.stack) {
 		return "", nil, fmt.Errorf("mockaws: stack reference to %v: the mock knows only its own stack %s", name, want)
 	}
 	outputs := resource.NewPropertyMapFromMap(e.Deployed)

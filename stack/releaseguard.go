@@ -19,14 +19,18 @@ const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
 // release state is not what the stack's last update deployed. It reads that from the stack's
 // own outputs through a stack reference (a read of the backend, which creates nothing); a
 // stack never deployed, or deployed by a webstack without these outputs, has nothing to compare.
+// The reference is registered by every run, cmd/deploy's included, and only the comparison is
+// skipped there: a reference that one kind of update reads and another drops would show as a
+// change in the next preview (cmd/deploy refuses a release whose preview changes more than the
+// release).
 func checkReleaseState(ctx *pulumi.Context, cfg *Config) error {
-	if os.Getenv(EnvReleaseTool) != "" {
-		return nil
-	}
-	self := fmt.Sprintf("%s/%s/%s", ctx.Organization(), ctx.Project(), ctx.Stack())
+	self := selfReference(ctx.Organization(), ctx.Project(), ctx.Stack())
 	ref, err := pulumi.NewStackReference(ctx, "webstack-deployed-release-state", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
 	if err != nil {
 		return fmt.Errorf("reading the deployed release state of %s: %w", self, err)
+	}
+	if os.Getenv(EnvReleaseTool) != "" {
+		return nil
 	}
 	p := &problems{file: cfg.File}
 	key := Namespace + ":app"
@@ -57,4 +61,18 @@ func checkReleaseState(ctx *pulumi.Context, cfg *Config) error {
 		}
 	}
 	return p.err()
+}
+
+// diyOrganization is the organization a DIY backend (file://, s3://, ...) reports for every stack.
+const diyOrganization = "organization"
+
+// selfReference names the stack's own stack for a stack reference. On Pulumi Cloud that is
+// org/project/stack. A DIY backend takes the bare stack name in both of its layouts (the
+// project layout resolves it in the current project), while its legacy layout refuses a name
+// with a slash, so there the bare name is used.
+func selfReference(org, project, stack string) string {
+	if org == diyOrganization || org == "" {
+		return stack
+	}
+	return org + "/" + project + "/" + stack
 }

@@ -329,7 +329,7 @@ func runRelease(ctx context.Context, args []string, e env) error {
 	version := fs.String("version", "", "application version (image tag) to release; required")
 	canary := fs.String("canary", "", "comma-separated increasing canary weights (1-99), e.g. 10,50")
 	bake := fs.Duration("bake", 5*time.Minute, "how long each canary weight is held and checked")
-	watch := fs.Duration("watch", 0, "how long production is watched after the flip (default: the new color's longest alarm window, at least 1m)")
+	watch := fs.Duration("watch", 0, "how long production is watched after the flip (default: the new color's longest alarm window plus 3m of metric delay)")
 	samples := fs.Int("samples", 50, "requests in each check")
 	maxErrors := fs.Float64("max-error-rate", 0.02, "share of failed requests a check tolerates, above 0 and below 1 (below 1/samples: none)")
 	if err := parse(fs, &c, args); err != nil {

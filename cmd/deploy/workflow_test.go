@@ -20,6 +20,8 @@ type workflow struct {
 			Run  string            `yaml:"run"`
 			With map[string]string `yaml:"with"`
 			Env  map[string]string `yaml:"env"`
+			// TimeoutMinutes is the step's timeout-minutes.
+			TimeoutMinutes int `yaml:"timeout-minutes"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -70,6 +72,9 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 			where := file + " job " + name
 			creds, login, installOnly := -1, -1, -1
 			var releases, commits, recovers []string
+			// freshCreds: a credentials step with output-credentials since the last `deploy
+			// up`, and a step that hands its aws-expiration to cmd/deploy.
+			freshCreds, expiration := false, false
 			for i, st := range job.Steps {
 				switch {
 				case strings.HasPrefix(st.Uses, "pulumi/actions@"):
@@ -83,6 +88,7 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 					if creds < 0 {
 						creds = i
 					}
+					freshCreds, expiration = st.With["output-credentials"] == "true", false
 					if d := st.With["role-duration-seconds"]; d != "" {
 						if n, err := strconv.Atoi(d); err == nil && n > 3600 {
 							t.Errorf("%s step %d: role-duration-seconds %d exceeds a role's default one-hour maximum session", where, i, n)
@@ -103,14 +109,29 @@ func TestWorkflowsDeployAsDocumented(t *testing.T) {
 				if strings.Contains(run, "deploy up -s ${STACK_PREFIX}prod") && file == "main.yml" && st.If == "" {
 					prodUp = true
 				}
+				for _, v := range st.Env {
+					if strings.Contains(v, ".outputs.aws-expiration") && strings.Contains(st.Run, "AWS_CREDENTIAL_EXPIRATION") {
+						expiration = true
+					}
+				}
+				if strings.Contains(run, "deploy up -s") {
+					freshCreds, expiration = false, false
+				}
 				if strings.Contains(run, "deploy release -s") {
 					releases = append(releases, st.Name)
+					if !freshCreds || !expiration {
+						t.Errorf("%s step %q releases without fresh credentials since the last `deploy up` (configure-aws-credentials with output-credentials: true) "+
+							"and their aws-expiration in AWS_CREDENTIAL_EXPIRATION: an `up` can use most of a session, and cmd/deploy must know when it ends", where, st.Name)
+					}
 				}
 				if strings.Contains(st.Run, "commit-release-state.sh") && strings.HasPrefix(st.If, "always()") {
 					commits = append(commits, st.Name)
 				}
 				if strings.Contains(run, "deploy recover -s") && strings.HasPrefix(st.If, "cancelled()") {
 					recovers = append(recovers, st.Name)
+					if st.TimeoutMinutes < 1 || st.TimeoutMinutes > 4 {
+						t.Errorf("%s step %q: timeout-minutes %d; GitHub ends a cancelled run's steps 5 minutes after the cancel, so recover gets at most 4 and the commit-back still runs", where, st.Name, st.TimeoutMinutes)
+					}
 				}
 				if file == "pull-request.yml" && !strings.Contains(st.If, "!= 'prod'") {
 					for k, v := range st.Env {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -103,7 +104,7 @@ func (c *AWSCloud) AlarmWindow(ctx context.Context, prefix string) (time.Duratio
 // ExpirationEnv names the environment variable that says when credentials given in the
 // environment expire (RFC 3339), as aws-vault sets it: the SDK cannot know it for keys in
 // AWS_ACCESS_KEY_ID and friends, which is how CI's OIDC step hands them over. The workflows set
-// it from the session length they ask for.
+// it from configure-aws-credentials' aws-expiration output (output-credentials: true).
 const ExpirationEnv = "AWS_CREDENTIAL_EXPIRATION"
 
 // CredentialsExpire returns when the credentials expire: what the SDK's provider says, or for
@@ -120,6 +121,8 @@ func (c *AWSCloud) CredentialsExpire(ctx context.Context) (time.Time, error) {
 }
 
 func expirationFromEnv(v string) (time.Time, error) {
+	// configure-aws-credentials' aws-expiration output may come JSON-quoted, with milliseconds.
+	v = strings.Trim(strings.TrimSpace(v), `"`)
 	if v == "" {
 		return time.Time{}, nil
 	}

@@ -15,6 +15,9 @@ func TestExpirationFromEnv(t *testing.T) {
 	if got, err := expirationFromEnv("2026-12-01T10:30:00Z"); err != nil || !got.Equal(want) {
 		t.Errorf("RFC 3339: %v, %v", got, err)
 	}
+	if got, err := expirationFromEnv(`"2026-12-01T10:30:00.000Z"`); err != nil || !got.Equal(want) {
+		t.Errorf("configure-aws-credentials' aws-expiration output: %v, %v", got, err)
+	}
 	if _, err := expirationFromEnv("in an hour"); err == nil {
 		t.Error("a value that is no time was accepted")
 	}

@@ -186,18 +186,6 @@ func TestEngineReleases(t *testing.T) {
 	t.Logf("flip of release 1.1.0 took %s", sum.Flip.Round(time.Millisecond))
 	flipTime := sum.Flip
 
-	step("a version erroring on 10% of requests is caught before any user sees it")
-	env.Sim.SetFault("1.2.0", awsdouble.Fault{ErrorShare: 0.1})
-	_, err = r.Release(ctx, release.Options{Version: "1.2.0", Watch: time.Second})
-	var f *release.Failure
-	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing") || !strings.Contains(f.State, "restored") {
-		t.Fatalf("release of the 10%% version: %v", err)
-	}
-	live("1.1.0")
-	if alarms := env.Sim.AlarmsInAlarm(""); len(alarms) > 0 {
-		t.Errorf("the smoke test of a bad version put alarms in ALARM (test traffic must never page): %v", alarms)
-	}
-
 	step("a warm idle color: the version checked and promoted is the new one")
 	st, err := r.Status(ctx)
 	if err != nil {
@@ -223,6 +211,30 @@ func TestEngineReleases(t *testing.T) {
 		if v != "1.3.0" {
 			t.Errorf("instance %s of the new live color %s runs %s", id, idle, v)
 		}
+	}
+
+	step("a version erroring on 10% of requests is caught before any user sees it")
+	env.Sim.SetFault("1.2.0", awsdouble.Fault{ErrorShare: 0.1})
+	_, err = r.Release(ctx, release.Options{Version: "1.2.0", Watch: time.Second})
+	var f *release.Failure
+	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing") || !strings.Contains(f.State, "restored") {
+		t.Fatalf("release of the 10%% version: %v", err)
+	}
+	live("1.3.0")
+	// The idle color ran 1.1.0 warm before the release changed it: it is left stopped, never set
+	// back to 1.1.0 in place (an instance refresh would serve a mix that a rollback could make live).
+	st, err = r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fl := map[release.Color]release.Fleet{release.Blue: st.Blue, release.Green: st.Green}[st.IdleColor]; fl.Version != "" {
+		t.Errorf("after the restore the idle color %s runs %s, want it stopped", st.IdleColor, fl)
+	}
+	for id, v := range env.Sim.Instances("app-" + string(st.IdleColor) + "-asg") {
+		t.Errorf("instance %s of the stopped idle color %s still runs %s", id, st.IdleColor, v)
+	}
+	if alarms := env.Sim.AlarmsInAlarm(""); len(alarms) > 0 {
+		t.Errorf("the smoke test of a bad version put alarms in ALARM (test traffic must never page): %v", alarms)
 	}
 
 	step("a stale stack file is refused")

@@ -237,6 +237,8 @@ type fakeCloud struct {
 	alarms  []string
 	window  time.Duration
 	expires time.Time
+	// onAlarms runs before each alarm read (a test acting during a bake). Optional.
+	onAlarms func()
 }
 
 func (c *fakeCloud) AlarmWindow(context.Context, string) (time.Duration, error) {
@@ -252,6 +254,9 @@ func (c *fakeCloud) CredentialsExpire(context.Context) (time.Time, error) {
 }
 
 func (c *fakeCloud) AlarmsInAlarm(_ context.Context, prefix string) ([]string, error) {
+	if c.onAlarms != nil {
+		c.onAlarms()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []string

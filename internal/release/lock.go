@@ -140,6 +140,26 @@ func (h *held) verify(ctx context.Context) error {
 	return nil
 }
 
+// reclaim is verify for the steps that put production back (a restore, a flip-back, a
+// recover): a lock that is gone is written again rather than obeyed. On Pulumi Cloud every
+// update replaces the stack's tags with the set its CLI read when it started, so a plain
+// `pulumi up` sitting at its prompt (or a drift run) can drop the lock; a release that then
+// refused to undo its own failure would leave production on a version no check passed. A lock
+// held by someone else is still refused. It reports whether the lock had to be written again.
+func (h *held) reclaim(ctx context.Context) (bool, error) {
+	l, err := readLock(ctx, h.stack)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case l == nil:
+		return true, h.write(ctx)
+	case l.Token != h.lock.Token:
+		return false, &ErrLocked{Stack: h.stack.Name(), Lock: *l}
+	}
+	return false, nil
+}
+
 // release removes the lock if it is still this one: `deploy unlock` may have cleared it and
 // someone else may hold the stack now.
 func (h *held) release(ctx context.Context) error {

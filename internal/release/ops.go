@@ -54,6 +54,24 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 	}
 	r.notify(ctx, "rollback started: %s", title)
 	op := fmt.Sprintf("rollback of stack %q", name)
+	if target.Active != cur.Active && r.Cloud != nil {
+		// Every answer of the color about to go live must come from the version it should
+		// run: a color whose version changed in place would still serve a mix.
+		step := fmt.Sprintf("checking %s on %s before it takes production (the release-check path with its secret)", target.Active, want)
+		if err := r.timed(ctx, step, func() error {
+			checkURL, header, err := r.releaseCheck(ctx, out)
+			if err != nil {
+				return err
+			}
+			s, err := r.checker(header).Check(ctx, checkURL, want)
+			if s != nil {
+				r.logf("  %s", s)
+			}
+			return err
+		}); err != nil {
+			return fmt.Errorf("rollback: refusing to make %s live: %w; nothing was changed; release the version you want instead", target.Active, err)
+		}
+	}
 	var took time.Duration
 	if err := r.timed(ctx, title, func() error {
 		t0 := r.now()

@@ -16,16 +16,41 @@ func (r *Releaser) restore(ctx context.Context, op, step string, cause error, ap
 		f.State = r.keepApplied(ctx, applied, "the refused update changed nothing")
 		return f
 	}
+	r.restoring = true
+	defer func() { r.restoring = false }()
+	traffic := "production was not switched"
+	if applied.Active != prev.Active || applied.CanaryWeight != prev.CanaryWeight {
+		traffic = fmt.Sprintf("production traffic was taken back to %s", prev.Active)
+	}
+	to := restored(applied, prev)
 	r.logf("%s failed: %v", step, cause)
-	r.logf("restoring what was deployed: %s", Describe(prev))
-	if err := r.restoreTo(ctx, applied, prev); err != nil {
+	r.logf("restoring what was deployed: %s", Describe(to))
+	if err := r.restoreTo(ctx, applied, to); err != nil {
 		f.State = fmt.Sprintf("restoring failed too (%v); config now says: %s; "+
-			"production was not switched, the idle color may be partly updated: check `deploy status -s %s` and run `deploy recover -s %s`",
-			err, Describe(prev), r.Stack.Name(), r.Stack.Name())
+			"production may still send traffic to %s and the idle color may be partly updated: check `deploy status -s %s` and run `deploy recover -s %s`",
+			err, Describe(to), applied.Idle(), r.Stack.Name(), r.Stack.Name())
 		return f
 	}
-	f.State = "restored and applied: " + Describe(prev) + "; production was not switched"
+	f.State = "restored and applied: " + Describe(to) + "; " + traffic
 	return f
+}
+
+// restored is the state a restore puts back: the release state before, except that a color
+// which is not live afterwards and whose version the failed operation changed is stopped
+// (version "", its sizes kept) rather than set back to its old version in place. An in-place
+// version change of a running Auto Scaling group returns before the instance refresh has
+// replaced its instances, so the color would serve a mix of the rejected and the old version,
+// and a later rollback could make that mix live; stopping it also needs no capacity wait, so a
+// restore stays quick. The next release starts that color from zero.
+func restored(applied, before App) App {
+	to := before
+	for _, c := range []Color{Blue, Green} {
+		live := c == to.Active
+		if !live && applied.Fleet(c).Version != before.Fleet(c).Version && before.Fleet(c).Version != "" {
+			to.SetFleet(c, Fleet{Capacity: before.Fleet(c).Capacity})
+		}
+	}
+	return to
 }
 
 // restoreTo applies to, listeners first: a targeted update of the listeners takes production
@@ -64,6 +89,8 @@ func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, a
 		f.State = r.keepApplied(ctx, applied, "the refused update changed nothing, production was not switched")
 		return f
 	}
+	r.restoring = true
+	defer func() { r.restoring = false }()
 	back := applied
 	back.Active, back.CanaryWeight = live, 0
 	r.logf("%s failed: %v", step, cause)
@@ -135,13 +162,15 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 		return "", fmt.Errorf("recover: %w", err)
 	}
 	if l == nil {
-		return fmt.Sprintf("stack %s is not held: nothing to recover", name), nil
+		return r.recoverUnlocked(ctx)
 	}
 	if l.Holder != r.holder() && !force {
 		return "", fmt.Errorf("recover: stack %q is held by %s (%s, since %s), not by %s: if that run is no longer running, run `deploy recover -s %s --force`",
 			name, l.Holder, l.Op, l.Since.UTC().Format(time.RFC3339), r.holder(), name)
 	}
-	if l.Before == nil {
+	if l.Before == nil || l.Op == "up" {
+		// `deploy up` changes no release state: what a killed one leaves is a half-applied
+		// update of the stack file's infrastructure, which only the next `deploy up` finishes.
 		if r.DryRun {
 			return fmt.Sprintf("would clear the lock of %q (it changed no release state)", l.Op), nil
 		}
@@ -149,13 +178,13 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 		if err := r.Stack.RemoveTag(ctx, LockTag); err != nil {
 			return "", fmt.Errorf("recover: %w", err)
 		}
-		return fmt.Sprintf("%q changed no release state: the lock is cleared", l.Op), nil
+		return fmt.Sprintf("%q changes no release state: the lock is cleared; if it was killed, run `deploy up -s %s` again to finish its update", l.Op, name), nil
 	}
 	file, err := r.Stack.App(ctx)
 	if err != nil {
 		return "", fmt.Errorf("recover: stack %q: reading config: %w", name, err)
 	}
-	target := file.WithState(*l.Before)
+	target := restored(file, file.WithState(*l.Before))
 	if err := target.Validate(); err != nil {
 		return "", fmt.Errorf("recover: the release state before %q does not fit %s: %w", l.Op, StackFile(name), err)
 	}
@@ -166,6 +195,8 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	}
 	r.held = takeOver(r.Stack, *l)
 	defer r.unlock(ctx)()
+	r.restoring = true
+	defer func() { r.restoring = false }()
 	ctx = context.WithoutCancel(ctx)
 	err = r.timed(ctx, "restoring the release state before "+l.Op, func() error { return r.restoreTo(ctx, file, target) })
 	if errors.Is(err, ErrConcurrentUpdate) {
@@ -193,6 +224,25 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	}
 	r.notify(ctx, "%s", what)
 	return what, nil
+}
+
+// recoverUnlocked is Recover when no lock is found: nothing says what a killed run began from.
+// It changes nothing, but a canary still in progress is named, since a run killed during a bake
+// whose lock was lost (a `pulumi up` outside cmd/deploy on Pulumi Cloud replaces the stack's
+// tags) would leave it so, and `deploy rollback` ends it.
+func (r *Releaser) recoverUnlocked(ctx context.Context) (string, error) {
+	name := r.Stack.Name()
+	what := fmt.Sprintf("stack %s is not held: nothing to recover", name)
+	out, err := r.Stack.Outputs(ctx)
+	if err != nil || len(out) == 0 {
+		return what, nil
+	}
+	deployed, err := out.Deployed()
+	if err != nil || deployed.CanaryWeight == 0 {
+		return what, nil
+	}
+	return fmt.Sprintf("%s, but a %d%% canary to %s is deployed with no release running: if no release holds it, "+
+		"`deploy rollback -s %s` sends all traffic back to %s", what, deployed.CanaryWeight, deployed.Idle(), name, deployed.Active), nil
 }
 
 // cancelPulumi cancels an update the killed run left holding the stack; none in progress is

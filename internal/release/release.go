@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -129,6 +130,11 @@ func (r *Releaser) plan(ctx context.Context, prev App, out Outputs, o *Options) 
 // longest alarm window, so that each of its alarms can fire), warns about bakes too short for
 // the alarms, and refuses a release that could outlast the AWS credentials: a failure found
 // after they expired could not be undone.
+// MetricDelay is how long after the fact an alarm can see a minute of load balancer metrics:
+// Application Load Balancers publish to CloudWatch every 60 seconds, the data points land a
+// minute or two later, and alarms evaluate once a minute.
+const MetricDelay = 3 * time.Minute
+
 func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o Options) error {
 	p.watch = o.Watch
 	if r.Cloud == nil {
@@ -145,21 +151,26 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 	if err != nil {
 		return err
 	}
+	// An alarm fires only once CloudWatch has the whole window's data points: the load
+	// balancer publishes its metrics every minute and they arrive late, so the watch lasts
+	// the window and MetricDelay more.
+	needed := window + MetricDelay
 	if p.watch <= 0 {
-		p.watch = max(time.Minute, window)
+		p.watch = max(time.Minute, needed)
 	}
-	if p.watch < window {
-		r.logf("warning: --watch %s is shorter than the longest alarm window of %s (%s): an alarm that needs all of it cannot fire while production is watched", p.watch, p.idle, window)
+	if p.watch < needed {
+		r.logf("warning: --watch %s is shorter than the longest alarm window of %s (%s) and the metrics' delay (%s): an alarm that needs all of it cannot fire while production is watched", p.watch, p.idle, window, MetricDelay)
 	}
-	if len(o.Canary) > 0 && o.Bake < window {
-		r.logf("warning: --bake %s is shorter than the longest alarm window of %s (%s): such an alarm cannot fire during a canary step", o.Bake, p.idle, window)
+	if len(o.Canary) > 0 && o.Bake < needed {
+		r.logf("warning: --bake %s is shorter than the longest alarm window of %s (%s) and the metrics' delay (%s): such an alarm cannot fire during a canary step", o.Bake, p.idle, window, MetricDelay)
 	}
 	// The longest a release can take and still undo a failure: the deploy may wait
 	// CapacityWait for its instances, every other step stepAllowance (scaling a warm color to
 	// zero waits for no instance), plus every bake and the watch; a failure at the end of the
 	// watch then needs the flip back and the rejected version stopped. A failure before the
 	// flip costs at most a second capacity wait for the restore, less than going on.
-	worst := CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
+	// The clean-checkout preview runs after this budget is taken: one more step.
+	worst := stepAllowance + CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
 	if p.warm {
 		worst += stepAllowance
 	}
@@ -256,7 +267,7 @@ func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outpu
 			if err := stepTo(c, true); err != nil {
 				return err
 			}
-			return r.watch(ctx, out, prodURL, p.idle, o.Bake, p.prev.Fleet(p.live).Version, o.Version)
+			return r.watch(ctx, out, prodURL, p.idle, o.Bake, &colorCheck{checkURL, header, o.Version}, p.prev.Fleet(p.live).Version, o.Version)
 		}); err != nil {
 			return fail(step, err, false)
 		}
@@ -271,7 +282,7 @@ func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outpu
 	r.logf("  flip took %s", sum.Flip.Round(10*time.Millisecond))
 
 	step = fmt.Sprintf("verifying production on %s (%s, then %s of watching)", p.idle, prodURL, p.watch)
-	if err := r.timed(ctx, step, func() error { return r.watch(ctx, out, prodURL, p.idle, p.watch, o.Version) }); err != nil {
+	if err := r.timed(ctx, step, func() error { return r.watch(ctx, out, prodURL, p.idle, p.watch, nil, o.Version) }); err != nil {
 		return fail(step, err, true)
 	}
 	sum.ProductionURL = prodURL
@@ -282,9 +293,20 @@ func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outpu
 	return sum, nil
 }
 
-// watch checks production at every interval for d (at least once) and the alarms of color c:
-// every sample must pass and answer with one of want, and no alarm of c may be in ALARM.
-func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c Color, d time.Duration, want ...string) error {
+// colorCheck is the new color reached on its own during a canary: the release-check path with
+// its secret. A canary's share of production is too small for production's error rate to show
+// a bad version (15 % failing at a 10 % share is 1.5 % overall, and a failed answer may carry no
+// version to blame), so each bake also judges the new color by itself.
+type colorCheck struct {
+	url     string
+	header  http.Header
+	version string
+}
+
+// watch checks production at every interval for d (at least once), the new color by itself
+// when direct is set, and the alarms of color c: every sample must pass and answer with one of
+// want, and no alarm of c may be in ALARM.
+func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c Color, d time.Duration, direct *colorCheck, want ...string) error {
 	interval := r.BakeInterval
 	if interval <= 0 {
 		interval = 20 * time.Second
@@ -297,6 +319,15 @@ func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c Color, 
 		}
 		if err != nil {
 			return fmt.Errorf("production check: %w", err)
+		}
+		if direct != nil {
+			s, err := r.checker(direct.header).Check(ctx, direct.url, direct.version)
+			if s != nil {
+				r.logf("  %s alone: %s", c, s)
+			}
+			if err != nil {
+				return fmt.Errorf("check of %s alone: %w", c, err)
+			}
 		}
 		if err := r.alarms(ctx, out, c); err != nil {
 			return err

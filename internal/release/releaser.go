@@ -49,6 +49,8 @@ type Releaser struct {
 	start time.Time
 	steps []StepTime
 	held  *held
+	// restoring is set while a step puts production back: it reclaims a lock that is gone.
+	restoring bool
 }
 
 // Options describe one release.
@@ -62,7 +64,7 @@ type Options struct {
 	Bake time.Duration
 	// Watch is how long production is watched after the flip (checks and alarms) before the
 	// release is done; a failure flips back. Optional. Defaults to the longest alarm window of
-	// the new color's alarms (at least a minute), so that every one of them can fire.
+	// the new color's alarms plus MetricDelay, so that every one of them can fire.
 	Watch time.Duration
 }
 
@@ -283,7 +285,15 @@ func driftLine(c Change) string {
 // checking that this process still holds the release lock.
 func (r *Releaser) apply(ctx context.Context, from, app App, targets []string) error {
 	if r.held != nil {
-		if err := r.held.verify(ctx); err != nil {
+		if r.restoring {
+			retaken, err := r.held.reclaim(ctx)
+			if err != nil {
+				return fmt.Errorf("before changing the stack: %w", err)
+			}
+			if retaken {
+				r.logf("  the release lock had been removed (a `pulumi up` outside cmd/deploy replaces the stack's tags, or `deploy unlock`): taken again to put production back")
+			}
+		} else if err := r.held.verify(ctx); err != nil {
 			return fmt.Errorf("before changing the stack: %w", err)
 		}
 	}
