@@ -12,7 +12,7 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated alarms table in README.md")
+var update = flag.Bool("update", false, "rewrite the generated docs: the alarms table (docs/operations.md), the config reference (docs/config.md) and the config descriptions of Pulumi.yaml")
 
 const (
 	readme      = "../README.md"
