@@ -43,8 +43,8 @@ type AppConfig struct {
 	// them: IPv4 CIDRs without host bits, at most 5 (CloudFront's origin-facing prefix list
 	// takes 55 of the ALB security group's 60 rules), never 0.0.0.0/0.
 	TestListenerCIDRs []string `key:"testListenerCidrs"`
-	// DeregistrationDelay is how long (seconds, 0 to 3600) the ALB drains a target before
-	// removing it.
+	// DeregistrationDelay is how long (seconds, 0 to 3600; AWS's default is 300) the ALB drains
+	// a target before removing it.
 	DeregistrationDelay int `key:"deregistrationDelay"`
 	// MinActiveCapacity is the fewest instances the active color may be configured with
 	// (its minSize): 2 in prod, so that the live fleet survives an instance or AZ loss.
@@ -67,8 +67,9 @@ type AppConfig struct {
 	LogRetentionDays int `key:"logRetentionDays"`
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
 	// new instance while it boots, installs Docker, pulls the image and starts the
-	// application; at least minHealthCheckGracePeriod. The unhealthy-host alarms wait that long
-	// and two minutes more before they page.
+	// application: 60 to 7200 (0, which Auto Scaling accepts, would replace every booting
+	// instance before it could answer). The unhealthy-host alarms wait that long and two minutes
+	// more before they page.
 	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
 	// IdleTimeout is the ALB's connection idle timeout in seconds; the fleet sets the
 	// application server's keep-alive to this plus 15 seconds.

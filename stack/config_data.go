@@ -26,13 +26,15 @@ type DatabaseConfig struct {
 	// the relaxation with a reason.
 	Tier string `key:"tier"`
 	// EngineVersion is a MySQL 8.4 version: "8.4" (the newest 8.4 minor, kept current by auto
-	// minor version upgrades) or a full "8.4.5". An 8.0 version ("8.0", "8.0.40") is accepted
-	// only with ExtendedSupport: 8.0 reached the end of RDS standard support on 2026-07-31.
+	// minor version upgrades) or a full "8.4.5"; quote it in YAML. An 8.0 version ("8.0", or
+	// "8.0.28" and later, which have the audit plugin) is accepted only with ExtendedSupport:
+	// 8.0 reached the end of RDS standard support on 2026-07-31.
 	EngineVersion string `key:"engineVersion"`
 	// ExtendedSupport enrolls the instances in paid RDS Extended Support
 	// (engineLifecycleSupport open-source-rds-extended-support). Off, RDS upgrades the
 	// instances when their major version's standard support ends instead of billing for
-	// Extended Support, and refuses to create one on a major already past it.
+	// Extended Support, and refuses to create one on a major already past it. RDS sets the
+	// lifecycle at creation only.
 	ExtendedSupport bool `key:"extendedSupport"`
 	// InstanceClass is the writer's RDS class (db.<family>.<size>).
 	InstanceClass string `key:"instanceClass"`
@@ -78,8 +80,8 @@ type DatabaseConfig struct {
 	// LogRetentionDays is how long the exported MySQL logs are kept in CloudWatch Logs.
 	LogRetentionDays int `key:"logRetentionDays"`
 	// GeneralLog turns MySQL's general query log on (general_log=1): every statement with its
-	// literal values goes to CloudWatch Logs, at a performance cost. The audit plugin and the
-	// log exports stay either way.
+	// literal values goes to CloudWatch Logs, at a performance cost. Off, the general export
+	// stays enabled but empty, and the audit plugin still records logins, DDL and DCL.
 	GeneralLog bool `key:"generalLog"`
 	// PasswordRotationDays is how often Secrets Manager rotates the master password (1 to 90;
 	// SecretsManager.4 wants a rotation at least every 90 days). The `up` that changes it also
