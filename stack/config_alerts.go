@@ -42,13 +42,13 @@ type AlertsConfig struct {
 	// growth).
 	DBFreeStorageGiB int `key:"dbFreeStorageGiB"`
 	// DBFreeableMemoryMiB is the least freeable memory a database instance may have for 15
-	// minutes.
+	// minutes (1 or more).
 	DBFreeableMemoryMiB int `key:"dbFreeableMemoryMiB"`
 	// DBConnections is the most connections a database instance may hold for 5 minutes; keep
 	// it under the instance class's max_connections (about its memory / 12 MiB). The default
 	// fits db.m7g.large: tune it, and dbFreeableMemoryMiB, to your instance classes.
 	DBConnections int `key:"dbConnections"`
-	// DBReplicaLagSeconds is how far a replica may fall behind for 5 minutes.
+	// DBReplicaLagSeconds is how far a replica may fall behind for 5 minutes (1 or more).
 	DBReplicaLagSeconds int `key:"dbReplicaLagSeconds"`
 
 	// CacheCPUPercent is the average engine CPU a cache node may run at for 15 minutes (1 to
@@ -57,11 +57,11 @@ type AlertsConfig struct {
 	// CacheMemoryPercent is the share of maxmemory a cache node may use for 15 minutes (1 to
 	// 99).
 	CacheMemoryPercent int `key:"cacheMemoryPercent"`
-	// CacheEvictions is how many keys a cache node may evict in 5 minutes.
+	// CacheEvictions is how many keys a cache node may evict in 5 minutes (0 or more).
 	CacheEvictions int `key:"cacheEvictions"`
 
 	// NATPortAllocationErrors is how many port allocation errors a NAT gateway may report in
-	// 5 minutes.
+	// 5 minutes (0 or more).
 	NATPortAllocationErrors int `key:"natPortAllocationErrors"`
 }
 

@@ -130,7 +130,7 @@ type CacheConfig struct {
 	Tier string `key:"tier"`
 	// Engine is "redis" or "valkey".
 	Engine string `key:"engine"`
-	// EngineVersion is major.minor: redis 7.0 or 7.1 (transitEncryptionMode, which the group
+	// EngineVersion is the major.minor version: redis 7.0 or 7.1 (transitEncryptionMode, which the group
 	// always sets, needs Redis OSS 7.0.5 or later); valkey 7.2 or later.
 	EngineVersion string `key:"engineVersion"`
 	// NodeType is the ElastiCache node type (cache.<family>.<size>).
@@ -173,7 +173,7 @@ type CacheExceptions struct {
 	MultiAZ string `key:"multiAz"`
 	// Protect is why a production tier leaves the replication group without Pulumi's protect.
 	Protect string `key:"protect"`
-	// AuthTokenRotation, on any tier, is why the AUTH token's secret has no automatic rotation
+	// AuthTokenRotation is why (on any tier) the AUTH token's secret has no automatic rotation
 	// (SecretsManager.1 and .4 report it as an exception naming this key; without it they
 	// fail): ElastiCache has no rotation function for AUTH tokens, so the token rotates only
 	// through `pulumi up --replace` (docs/data.md).

@@ -135,7 +135,8 @@ func sectionDoc(doc string) string {
 var goName = regexp.MustCompile(`\b[A-Z][A-Za-z0-9]*\b`)
 
 // fieldDoc turns a field's Go doc comment into the doc of its key: "CIDR is the VPC's range"
-// becomes "The VPC's range", and the Go names of sibling fields become their keys.
+// becomes "The VPC's range", and the Go names of sibling fields become their keys (mixed-case
+// names only: "WAF" in a sentence means the firewall, not the waf key).
 func fieldDoc(name, doc string, keys map[string]string) string {
 	doc = strings.Join(strings.Fields(doc), " ")
 	if rest, ok := strings.CutPrefix(doc, name+" "); ok {
@@ -145,7 +146,7 @@ func fieldDoc(name, doc string, keys map[string]string) string {
 		doc = capitalize(rest)
 	}
 	return goName.ReplaceAllStringFunc(doc, func(w string) string {
-		if k, ok := keys[w]; ok {
+		if k, ok := keys[w]; ok && strings.ToUpper(w) != w {
 			return "`" + k + "`"
 		}
 		return w
