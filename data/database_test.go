@@ -169,8 +169,8 @@ func TestDatabaseProductionShape(t *testing.T) {
 		t.Errorf("writer: no dbSubnetGroupName; it must be in the data subnets (RDS.18)")
 	}
 
-	// Replica: source by identifier and no subnet group (gotcha 3), pinned outside the
-	// writer's preferred AZ, nothing a replica may not set.
+	// Replica: source by identifier and no subnet group (docs/gotchas.md, "RDS read
+	// replicas"), pinned outside the writer's preferred AZ, nothing a replica may not set.
 	want(t, r, "webstack-test-db-replica-1", "identifier")
 	want(t, r, "webstack-test-db", "replicateSourceDb")
 	want(t, r, nil, "dbSubnetGroupName")

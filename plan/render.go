@@ -69,12 +69,57 @@ var keySettings = map[string][]string{
 	"aws:wafv2/webAcl:WebAcl":                                                                    {"scope"},
 }
 
-// Text writes the human view: the resource tree with key settings, counts by type, the
-// outputs and the checks.
-func (p *Plan) Text(w io.Writer) error {
+// Text writes the human view, most important first: a summary (resources, checks passed,
+// failed and excepted, the AZ-loss verdict), every failed check and every exception, then the
+// default tags, the resource tree with key settings, counts by type, the outputs and what losing
+// an AZ does. Passed checks are counted but not listed; VerboseText lists them too.
+func (p *Plan) Text(w io.Writer) error { return p.text(w, false) }
+
+// VerboseText writes the text view with a line for every passed check as well (`plan -v`).
+func (p *Plan) VerboseText(w io.Writer) error { return p.text(w, true) }
+
+func (p *Plan) text(w io.Writer, verbose bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "webstack plan: project %s, stack %s\n", p.Project, p.Stack)
 	fmt.Fprintf(&b, "What `pulumi up -s %s` would register, run offline against a mock AWS.\n", p.Stack)
+
+	var passed, failed, exceptions []Check
+	for _, c := range p.Checks {
+		switch {
+		case c.Exception != "":
+			exceptions = append(exceptions, c)
+		case !c.Passed:
+			failed = append(failed, c)
+		default:
+			passed = append(passed, c)
+		}
+	}
+	b.WriteString("\nSummary\n")
+	fmt.Fprintf(&b, "  %s, %s\n", plural(len(p.Resources), "resource"), plural(len(p.Outputs), "output"))
+	fmt.Fprintf(&b, "  checks: %d passed, %d failed, %s", len(passed), len(failed), plural(len(exceptions), "exception"))
+	if len(p.ChecksNotApplicable) > 0 {
+		fmt.Fprintf(&b, "; %s not applicable (no resource of their types)", plural(len(p.ChecksNotApplicable), "check"))
+	}
+	b.WriteString("\n")
+	switch {
+	case p.AZLoss != nil:
+		fmt.Fprintf(&b, "  AZ loss: %s\n", p.AZLoss.Summary())
+	case p.AZLossErr != nil:
+		fmt.Fprintf(&b, "  AZ loss: not analysed: %v\n", p.AZLossErr)
+	}
+	writeChecks := func(title, status string, list []Check) {
+		if len(list) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s (%d)\n", title, len(list))
+		for _, c := range list {
+			fmt.Fprintf(&b, "  %-9s %-26s %s\n", status, c.ID, c.Message)
+		}
+	}
+	writeChecks("Failed checks", "FAIL", failed)
+	writeChecks("Exceptions", "EXCEPTION", exceptions)
+	b.WriteString("\n")
+
 	for _, r := range p.Resources {
 		if tags := lookup(r.Inputs, []string{"defaultTags", "tags"}); r.Type == "pulumi:providers:aws" && tags != nil {
 			fmt.Fprintf(&b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
@@ -84,25 +129,9 @@ func (p *Plan) Text(w io.Writer) error {
 		fmt.Fprintf(&b, "Images assumed pushed to ECR (the offline plan cannot see the registry; `pulumi up` refuses a version whose image is missing): %s\n",
 			strings.Join(p.AssumedImages, ", "))
 	}
-	b.WriteString("\n")
 
-	children := map[string][]Resource{}
-	for _, r := range p.Resources {
-		children[r.Parent] = append(children[r.Parent], r)
-	}
-	for k := range children {
-		sort.SliceStable(children[k], func(i, j int) bool {
-			a, c := children[k][i], children[k][j]
-			if a.Custom != c.Custom {
-				return !a.Custom // components first
-			}
-			if a.Type != c.Type {
-				return a.Type < c.Type
-			}
-			return a.Name < c.Name
-		})
-	}
-	fmt.Fprintf(&b, "Resources (%d)\n", len(p.Resources))
+	children := registrationOrder(p.Resources)
+	fmt.Fprintf(&b, "\nResources (%d)\n", len(p.Resources))
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		list := children[parent]
@@ -148,38 +177,16 @@ func (p *Plan) Text(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-26s %s\n", n, compact(p.Outputs[n]))
 	}
 
-	passed, failed, exceptions := 0, 0, 0
-	for _, c := range p.Checks {
-		switch {
-		case c.Exception != "":
-			exceptions++
-		case !c.Passed:
-			failed++
-		default:
-			passed++
-		}
-	}
-	fmt.Fprintf(&b, "\nChecks: %d passed, %d failed, %d exceptions", passed, failed, exceptions)
-	if len(p.ChecksNotApplicable) > 0 {
-		fmt.Fprintf(&b, "; %d checks not applicable (no resource of their types)", len(p.ChecksNotApplicable))
-	}
-	b.WriteString("\n")
-	for _, c := range p.Checks {
-		status := "PASS"
-		switch {
-		case c.Exception != "":
-			status = "EXCEPTION"
-		case !c.Passed:
-			status = "FAIL"
-		}
-		fmt.Fprintf(&b, "  %-9s %-26s %s\n", status, c.ID, c.Message)
+	if verbose {
+		writeChecks("Passed checks", "PASS", passed)
+	} else if len(passed) > 0 {
+		fmt.Fprintf(&b, "\nPassed checks: %d (-v lists them)\n", len(passed))
 	}
 	if len(p.ChecksNotApplicable) > 0 {
-		b.WriteString("  not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
+		b.WriteString("Checks not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
 	}
 
-	switch {
-	case p.AZLoss != nil:
+	if p.AZLoss != nil {
 		fmt.Fprintf(&b, "\nAZ loss: %s\n", p.AZLoss.Summary())
 		for _, spof := range p.AZLoss.SinglePointsOfFailure() {
 			fmt.Fprintf(&b, "  - %s\n", spof)
@@ -187,12 +194,105 @@ func (p *Plan) Text(w io.Writer) error {
 		for _, n := range p.AZLoss.Notes {
 			fmt.Fprintf(&b, "  note: %s\n", n)
 		}
-	case p.AZLossErr != nil:
-		fmt.Fprintf(&b, "\nAZ loss: not analysed: %v\n", p.AZLossErr)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// registrationOrder returns each parent's children (by parent URN, "" for the stack) in an
+// order the engine could have registered them: providers first, then every resource after the
+// siblings whose subtree it (or its own subtree) depends on, so the VPC comes before its subnets
+// and routes. The Go SDK registers independent resources concurrently, so the mock's arrival
+// order is not reproducible; this order is, and ties go by type, then name.
+func registrationOrder(resources []Resource) map[string][]Resource {
+	byURN := map[string]Resource{}
+	children := map[string][]Resource{}
+	for _, r := range resources {
+		byURN[r.URN] = r
+		children[r.Parent] = append(children[r.Parent], r)
+	}
+	// top maps a resource URN to its ancestor among the children of parent.
+	top := func(urn, parent string) (string, bool) {
+		for urn != "" {
+			r, ok := byURN[urn]
+			if !ok {
+				return "", false
+			}
+			if r.Parent == parent {
+				return urn, true
+			}
+			urn = r.Parent
+		}
+		return "", false
+	}
+	var subtree func(urn string, visit func(Resource))
+	subtree = func(urn string, visit func(Resource)) {
+		visit(byURN[urn])
+		for _, c := range children[urn] {
+			subtree(c.URN, visit)
+		}
+	}
+	less := func(a, c Resource) bool {
+		if pa, pc := isProvider(a), isProvider(c); pa != pc {
+			return pa
+		}
+		if a.Type != c.Type {
+			return a.Type < c.Type
+		}
+		return a.Name < c.Name
+	}
+	ordered := map[string][]Resource{}
+	for parent, list := range children {
+		sort.SliceStable(list, func(i, j int) bool { return less(list[i], list[j]) })
+		// after[x] are the siblings x's subtree depends on.
+		after := map[string]map[string]bool{}
+		for _, sib := range list {
+			deps := map[string]bool{}
+			subtree(sib.URN, func(r Resource) {
+				for _, d := range r.Dependencies {
+					if t, ok := top(d, parent); ok && t != sib.URN {
+						deps[t] = true
+					}
+				}
+			})
+			after[sib.URN] = deps
+		}
+		done := map[string]bool{}
+		var out []Resource
+		for len(out) < len(list) {
+			next := -1
+			for i, sib := range list {
+				if done[sib.URN] {
+					continue
+				}
+				if next < 0 {
+					next = i // the first left, should every one wait on another (a cycle)
+				}
+				if waitsOn(after[sib.URN], done) {
+					continue
+				}
+				next = i
+				break
+			}
+			done[list[next].URN] = true
+			out = append(out, list[next])
+		}
+		ordered[parent] = out
+	}
+	return ordered
+}
+
+// waitsOn reports whether any of deps is not done yet.
+func waitsOn(deps, done map[string]bool) bool {
+	for d := range deps {
+		if !done[d] {
+			return true
+		}
+	}
+	return false
+}
+
+func isProvider(r Resource) bool { return strings.HasPrefix(r.Type, "pulumi:providers:") }
 
 // settings renders the key settings of a resource as k=v pairs.
 func settings(r Resource) string {

@@ -40,29 +40,42 @@ type Config struct {
 	Alerts AlertsConfig `key:"alerts"`
 }
 
-// NetworkConfig is `webstack:network`.
+// NetworkConfig is `webstack:network`: the VPC, its public, app and data subnets in every AZ, the
+// NAT gateways, the flow logs and the optional interface endpoints.
 type NetworkConfig struct {
-	// CIDR is the VPC's IPv4 range, a private (RFC 1918 or RFC 6598) block from /16 to /22.
+	// CIDR is the VPC's IPv4 range: private address space (10.0.0.0/8, 172.16.0.0/12,
+	// 192.168.0.0/16 or 100.64.0.0/10), from /16 to /22 (the ALB needs /27 public subnets), with
+	// no host bits set.
 	CIDR string `key:"cidr"`
-	// AZCount is how many availability zones every tier spans: at least 2.
+	// AZCount is how many availability zones every tier spans: 2 to 8, and no more than the
+	// region has (its regular AZs, never Local Zones). With natGateways perAz at most 5: each NAT
+	// gateway takes an Elastic IP, 5 per region by default, shared by every stack in the account.
 	AZCount int `key:"azCount"`
-	// NATGateways is perAz (one NAT gateway per AZ), single, or none.
+	// NATGateways is how the app subnets reach the internet: perAz (one NAT gateway per AZ: losing an AZ costs no other AZ its egress),
+	// single (cheaper; its AZ is a single point of failure for egress) or none (no egress;
+	// requires interfaceEndpoints true).
 	NATGateways string `key:"natGateways"`
-	// FlowLogs turns VPC flow logs to CloudWatch Logs on or off.
+	// FlowLogs turns VPC flow logs (all traffic) to CloudWatch Logs on or off (EC2.6).
 	FlowLogs bool `key:"flowLogs"`
-	// FlowLogRetentionDays is how long flow logs are kept; a value CloudWatch Logs accepts.
+	// FlowLogRetentionDays is how long flow logs are kept, in days; a retention CloudWatch Logs
+	// accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
+	// 2557, 2922, 3288 or 3653).
 	FlowLogRetentionDays int `key:"flowLogRetentionDays"`
-	// InterfaceEndpoints adds VPC interface endpoints (SSM, EC2, ECR, Secrets Manager, CloudWatch
-	// Logs, KMS) in the app subnets, so that instances reach those services without the NAT.
+	// InterfaceEndpoints adds VPC interface endpoints in the app subnets for ssm, ssmmessages,
+	// ec2messages, ec2, ecr.api, ecr.dkr, secretsmanager, logs and kms, so that instances reach
+	// those services without the NAT.
 	InterfaceEndpoints bool `key:"interfaceEndpoints"`
 }
 
-// BastionConfig is `webstack:bastion`.
+// BastionConfig is `webstack:bastion`: the admin host (Amazon Linux 2023 arm64, IMDSv2 only, SSM
+// managed; docs/architecture.md says how to get in).
 type BastionConfig struct {
 	// InstanceType is the bastion's EC2 instance type; it must be an arm64 (Graviton) type.
 	InstanceType string `key:"instanceType"`
 	// AllowedCIDRs are the admin networks allowed to SSH to a public bastion. Empty (the
-	// default) keeps the bastion private, reached only through SSM Session Manager.
+	// default) keeps the bastion private, reached only through SSM Session Manager; non-empty
+	// moves it to a public subnet with a public IP (EC2.9 fails by design). IPv4 CIDRs without
+	// host bits, each listed once, never 0.0.0.0/0; at most 60.
 	AllowedCIDRs []string `key:"allowedCidrs"`
 }
 

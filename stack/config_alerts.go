@@ -12,43 +12,56 @@ import (
 // the same alarms; the thresholds are the defaults a team would keep, and a stack file tunes
 // them to its instance sizes (connections and memory depend on the instance class).
 type AlertsConfig struct {
-	// Emails are the addresses subscribed to the alert topic. Each must confirm the
-	// subscription from the email AWS sends before it receives anything. Unset (nil) and an
-	// explicit empty list differ: only `emails: []` says "nobody, deliberately", which the
-	// webstack/alert-subscribers check reports as an exception instead of a failure.
+	// Emails are the addresses subscribed to the alert topic: bare addresses
+	// (oncall@example.com), each listed once. Each must confirm the subscription from the email
+	// AWS sends before it receives anything. Unset and an explicit empty list differ: leaving
+	// the key out of a production stack fails the webstack/alert-subscribers check, while
+	// `emails: []` says "nobody, deliberately" (a nonproduction stack, or a paging tool
+	// subscribed to alertTopicArn outside the program) and is reported as an exception.
 	Emails []string `key:"emails"`
 
-	// ELB5xxCount is how many 5XX responses the load balancer itself may return in 5 minutes.
+	// ELB5xxCount is how many 5XX responses the load balancer itself may return in 5 minutes
+	// (0 or more; the alarm fires above it).
 	ELB5xxCount int `key:"elb5xxCount"`
-	// Target5xxCount is how many 5XX responses the application may return in 5 minutes.
+	// Target5xxCount is how many 5XX responses the application may return in 5 minutes (0 or
+	// more).
 	Target5xxCount int `key:"target5xxCount"`
 	// ResponseTimeP99Ms is the p99 target response time (ms) two 5-minute periods in a row may
-	// not exceed.
+	// not exceed; below webstack:app.idleTimeout.
 	ResponseTimeP99Ms int `key:"responseTimeP99Ms"`
-	// UnhealthyHosts is how many unhealthy targets a color may have for 3 minutes.
+	// UnhealthyHosts is how many unhealthy targets a color may have in every minute of
+	// webstack:app.healthCheckGracePeriod plus 2 minutes, so that booting instances never page
+	// (0 or more).
 	UnhealthyHosts int `key:"unhealthyHosts"`
 
-	// DBCPUPercent is the average CPU a database instance may run at for 15 minutes.
+	// DBCPUPercent is the average CPU a database instance may run at for 15 minutes (1 to 99).
 	DBCPUPercent int `key:"dbCpuPercent"`
-	// DBFreeStorageGiB is the least free storage a database instance may have.
+	// DBFreeStorageGiB is the least free storage a database instance may have: below 10% of
+	// webstack:database.allocatedStorage, where storage autoscaling starts, so that it pages only
+	// when the volume cannot grow (at maxAllocatedStorage, or within six hours of the last
+	// growth).
 	DBFreeStorageGiB int `key:"dbFreeStorageGiB"`
 	// DBFreeableMemoryMiB is the least freeable memory a database instance may have for 15
-	// minutes.
+	// minutes (1 or more).
 	DBFreeableMemoryMiB int `key:"dbFreeableMemoryMiB"`
-	// DBConnections is the most connections a database instance may hold for 5 minutes.
+	// DBConnections is the most connections a database instance may hold for 5 minutes; keep
+	// it under the instance class's max_connections (about its memory / 12 MiB). The default
+	// fits db.m7g.large: tune it, and dbFreeableMemoryMiB, to your instance classes.
 	DBConnections int `key:"dbConnections"`
-	// DBReplicaLagSeconds is how far a replica may fall behind for 5 minutes.
+	// DBReplicaLagSeconds is how far a replica may fall behind for 5 minutes (1 or more).
 	DBReplicaLagSeconds int `key:"dbReplicaLagSeconds"`
 
-	// CacheCPUPercent is the average engine CPU a cache node may run at for 15 minutes.
+	// CacheCPUPercent is the average engine CPU a cache node may run at for 15 minutes (1 to
+	// 99).
 	CacheCPUPercent int `key:"cacheCpuPercent"`
-	// CacheMemoryPercent is the share of maxmemory a cache node may use for 15 minutes.
+	// CacheMemoryPercent is the share of maxmemory a cache node may use for 15 minutes (1 to
+	// 99).
 	CacheMemoryPercent int `key:"cacheMemoryPercent"`
-	// CacheEvictions is how many keys a cache node may evict in 5 minutes.
+	// CacheEvictions is how many keys a cache node may evict in 5 minutes (0 or more).
 	CacheEvictions int `key:"cacheEvictions"`
 
 	// NATPortAllocationErrors is how many port allocation errors a NAT gateway may report in
-	// 5 minutes.
+	// 5 minutes (0 or more).
 	NATPortAllocationErrors int `key:"natPortAllocationErrors"`
 }
 

@@ -15,7 +15,8 @@ import (
 // each color's version and capacity with `pulumi config set --path`, so those key names are a
 // contract.
 type AppConfig struct {
-	// Port is the TCP port the application listens on, on the instance (host networking).
+	// Port is the TCP port (1 to 65535) the application listens on, on the instance (host
+	// networking).
 	Port int `key:"port"`
 	// HealthCheckPath is the path the ALB health check requests; it must answer 200. It should
 	// be a liveness endpoint that checks no external dependency (Spring Boot:
@@ -37,9 +38,13 @@ type AppConfig struct {
 	CanaryWeight int `key:"canaryWeight"`
 	// TestListenerPort is the ALB port of the test listener, which forwards to the idle color.
 	TestListenerPort int `key:"testListenerPort"`
-	// TestListenerCIDRs are the deploy networks allowed to reach the test listener.
+	// TestListenerCIDRs are the networks allowed to reach the test listener: people testing
+	// the idle color by hand (the release tool goes through CloudFront instead). A stack must set
+	// them: IPv4 CIDRs without host bits, at most 5 (CloudFront's origin-facing prefix list
+	// takes 55 of the ALB security group's 60 rules), never 0.0.0.0/0.
 	TestListenerCIDRs []string `key:"testListenerCidrs"`
-	// DeregistrationDelay is how long (seconds) the ALB drains a target before removing it.
+	// DeregistrationDelay is how long (seconds, 0 to 3600; AWS's default is 300) the ALB drains
+	// a target before removing it.
 	DeregistrationDelay int `key:"deregistrationDelay"`
 	// MinActiveCapacity is the fewest instances the active color may be configured with
 	// (its minSize): 2 in prod, so that the live fleet survives an instance or AZ loss.
@@ -55,40 +60,48 @@ type AppConfig struct {
 	// is retainOnDelete, the bucket is not force-destroyed). false deletes the logs with the
 	// stack. Only meaningful with AccessLogs.
 	RetainAccessLogs bool `key:"retainAccessLogs"`
-	// AccessLogRetentionDays is how long access logs are kept.
+	// AccessLogRetentionDays is how long access logs are kept, in days.
 	AccessLogRetentionDays int `key:"accessLogRetentionDays"`
 	// LogRetentionDays is how long the application's output (both colors' containers) is
 	// kept in CloudWatch Logs; a retention CloudWatch Logs accepts.
 	LogRetentionDays int `key:"logRetentionDays"`
 	// HealthCheckGracePeriod is how long (seconds) Auto Scaling ignores the ALB health of a
 	// new instance while it boots, installs Docker, pulls the image and starts the
-	// application; at least minHealthCheckGracePeriod. The unhealthy-host alarms wait that long
-	// and two minutes more before they page.
+	// application: 60 to 7200 (0, which Auto Scaling accepts, would replace every booting
+	// instance before it could answer). The unhealthy-host alarms wait that long and two minutes
+	// more before they page.
 	HealthCheckGracePeriod int `key:"healthCheckGracePeriod"`
-	// IdleTimeout is the ALB's connection idle timeout in seconds.
+	// IdleTimeout is the ALB's connection idle timeout in seconds; the fleet sets the
+	// application server's keep-alive to this plus 15 seconds.
 	IdleTimeout int `key:"idleTimeout"`
-	// ImageRetentionCount is how many images the ECR lifecycle policy keeps.
+	// ImageRetentionCount is how many images the ECR lifecycle policy keeps, newest first,
+	// besides the colors' versions (never expired).
 	ImageRetentionCount int `key:"imageRetentionCount"`
 	// Profile is the application's active profile (SPRING_PROFILES_ACTIVE); empty means the
 	// stack name.
 	Profile string `key:"profile"`
-	// Blue and Green are the two fleets.
-	Blue  ColorConfig `key:"blue"`
+	// Blue is the blue fleet.
+	Blue ColorConfig `key:"blue"`
+	// Green is the green fleet.
 	Green ColorConfig `key:"green"`
 }
 
 // ColorConfig is one color's fleet: `webstack:app.blue` or `webstack:app.green`.
 type ColorConfig struct {
-	// Version is the image tag the color runs, a string ("1.4.2"); empty for a color with no
+	// Version is the image tag the color runs, a string ("1.4.2"; quote it in YAML, and set it
+	// with `pulumi config set --path --type string`); empty for a color with no
 	// release, which runs no instances whatever its sizes. Neither color having a version is
 	// the state of a stack before its first release: `up` builds everything, no instance
 	// starts, and production answers a fixed 503.
 	Version string `key:"version"`
-	// MinSize, DesiredCapacity and MaxSize size the color's Auto Scaling group once it has a
-	// version; without one it is held at 0 instances (maxSize kept).
-	MinSize         int `key:"minSize"`
+	// MinSize is the fewest instances of the color's Auto Scaling group once it has a version
+	// (without one it is held at 0 instances); 0 <= minSize <= desiredCapacity <= maxSize, and
+	// the active color's at least webstack:app.minActiveCapacity.
+	MinSize int `key:"minSize"`
+	// DesiredCapacity is how many instances the color runs once it has a version.
 	DesiredCapacity int `key:"desiredCapacity"`
-	MaxSize         int `key:"maxSize"`
+	// MaxSize is the most instances of the color's Auto Scaling group (kept without a version).
+	MaxSize int `key:"maxSize"`
 }
 
 // Running reports whether the color runs instances: it has a version and a desired capacity

@@ -14,7 +14,8 @@ type ChecksConfig struct {
 	// check that fails is reported as an exception naming webstack:checks.profile).
 	Profile string `key:"profile"`
 	// Waive maps a check ID to the reason a failing check is accepted in this stack; the check
-	// then reports an exception naming webstack:checks.waive.<id>.
+	// then reports an exception naming webstack:checks.waive.<id>. An unknown check ID or an
+	// empty reason is a config error.
 	Waive map[string]string `key:"waive"`
 }
 
@@ -107,7 +108,8 @@ func (b *BastionConfig) relaxations() []policy.Relaxation {
 	if len(b.AllowedCIDRs) == 0 {
 		return nil
 	}
-	// A public bastion for SSH from admin networks has a public address by design (gotcha 22).
+	// A public bastion for SSH from admin networks has a public address by design
+	// (docs/gotchas.md, "A public bastion needs a public address").
 	return []policy.Relaxation{{Check: "EC2.9", Type: "aws:ec2/instance:Instance", Name: "bastion", Key: Namespace + ":bastion.allowedCidrs"}}
 }
 

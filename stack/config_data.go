@@ -20,16 +20,21 @@ const (
 
 // DatabaseConfig is `webstack:database`: the RDS MySQL writer and its read replicas.
 type DatabaseConfig struct {
-	// Tier is "production" (the default) or "development"; see TierProduction.
+	// Tier is "production" or "development". A production tier refuses the relaxations a
+	// throw-away stack may make (deletionProtection false, backupRetentionDays below 7, multiAz
+	// false, finalSnapshot false, protect false, monitoringInterval 0) unless Exceptions names
+	// the relaxation with a reason.
 	Tier string `key:"tier"`
 	// EngineVersion is a MySQL 8.4 version: "8.4" (the newest 8.4 minor, kept current by auto
-	// minor version upgrades) or a full "8.4.5". An 8.0 version ("8.0", "8.0.40") is accepted
-	// only with ExtendedSupport: 8.0 reached the end of RDS standard support on 2026-07-31.
+	// minor version upgrades) or a full "8.4.5"; quote it in YAML. An 8.0 version ("8.0", or
+	// "8.0.28" and later, which have the audit plugin) is accepted only with ExtendedSupport:
+	// 8.0 reached the end of RDS standard support on 2026-07-31.
 	EngineVersion string `key:"engineVersion"`
 	// ExtendedSupport enrolls the instances in paid RDS Extended Support
 	// (engineLifecycleSupport open-source-rds-extended-support). Off, RDS upgrades the
 	// instances when their major version's standard support ends instead of billing for
-	// Extended Support, and refuses to create one on a major already past it.
+	// Extended Support, and refuses to create one on a major already past it. RDS sets the
+	// lifecycle at creation only.
 	ExtendedSupport bool `key:"extendedSupport"`
 	// InstanceClass is the writer's RDS class (db.<family>.<size>).
 	InstanceClass string `key:"instanceClass"`
@@ -44,7 +49,8 @@ type DatabaseConfig struct {
 	MultiAZ bool `key:"multiAz"`
 	// Replicas is how many read replicas follow the writer (1 to 5).
 	Replicas int `key:"replicas"`
-	// BackupRetentionDays is how long automated backups are kept (1 to 35; 7+ in production).
+	// BackupRetentionDays is how long automated backups are kept: 1 to 35 (a MySQL replica's
+	// source needs backups), at least 7 on a production tier (RDS.11).
 	BackupRetentionDays int `key:"backupRetentionDays"`
 	// BackupWindow is the daily UTC backup window, "hh:mm-hh:mm", at least 30 minutes, not
 	// overlapping MaintenanceWindow.
@@ -54,7 +60,9 @@ type DatabaseConfig struct {
 	MaintenanceWindow string `key:"maintenanceWindow"`
 	// DeletionProtection makes RDS refuse to delete the writer and replicas (RDS.8).
 	DeletionProtection bool `key:"deletionProtection"`
-	// FinalSnapshot takes a snapshot of the writer when it is deleted.
+	// FinalSnapshot takes a snapshot of the writer when it is deleted (named
+	// <project>-<stack>-db-final-<8 hex digits>) and keeps its automated backups; false deletes
+	// the writer with its automated backups.
 	FinalSnapshot bool `key:"finalSnapshot"`
 	// Protect sets Pulumi's `protect` option on the writer and replicas: `pulumi destroy`
 	// refuses until it is lifted.
@@ -62,17 +70,18 @@ type DatabaseConfig struct {
 	// ApplyImmediately applies the changes RDS otherwise holds for the maintenance window
 	// (instance class, storage, engine version, Multi-AZ) during the `up` that makes them.
 	ApplyImmediately bool `key:"applyImmediately"`
-	// Port is the MySQL port; not the engine default 3306 (RDS.23).
+	// Port is the MySQL port: 1150 to 65535, not the engine default 3306 (RDS.23).
 	Port int `key:"port"`
-	// Username is the master user name; not an engine default such as "admin" (RDS.25).
+	// Username is the master user name; not admin, root or another name the engine reserves
+	// (RDS.25).
 	Username string `key:"username"`
 	// DBName is the database created on the writer.
 	DBName string `key:"dbName"`
 	// LogRetentionDays is how long the exported MySQL logs are kept in CloudWatch Logs.
 	LogRetentionDays int `key:"logRetentionDays"`
 	// GeneralLog turns MySQL's general query log on (general_log=1): every statement with its
-	// literal values goes to CloudWatch Logs, at a performance cost. The audit plugin and the
-	// log exports stay either way.
+	// literal values goes to CloudWatch Logs, at a performance cost. Off, the general export
+	// stays enabled but empty, and the audit plugin still records logins, DDL and DCL.
 	GeneralLog bool `key:"generalLog"`
 	// PasswordRotationDays is how often Secrets Manager rotates the master password (1 to 90;
 	// SecretsManager.4 wants a rotation at least every 90 days). The `up` that changes it also
@@ -85,12 +94,13 @@ type DatabaseConfig struct {
 	// it when AWS deprecates the pinned version's runtime; the `up` updates the function in
 	// place (docs/data.md).
 	RotationAppVersion string `key:"rotationAppVersion"`
-	// PerformanceInsights turns Performance Insights on; the t-class micro and small sizes do
-	// not support it.
+	// PerformanceInsights turns Performance Insights on, 7 days, encrypted with a
+	// customer-managed KMS key of the stack; the t-class micro and small sizes do not support it.
 	PerformanceInsights bool `key:"performanceInsights"`
-	// MonitoringInterval is the enhanced monitoring interval in seconds (0 turns it off).
+	// MonitoringInterval is the enhanced monitoring interval in seconds: 0, 1, 5, 10, 15, 30 or
+	// 60 (RDS.6); 0 turns it off.
 	MonitoringInterval int `key:"monitoringInterval"`
-	// Exceptions name the production relaxations this stack deliberately makes.
+	// Exceptions names the production relaxations this stack deliberately makes.
 	Exceptions DatabaseExceptions `key:"exceptions"`
 }
 
@@ -98,28 +108,37 @@ type DatabaseConfig struct {
 // the reason, recorded in the stack file and reported by the checks under the full key (e.g.
 // `webstack:database.exceptions.deletionProtection`).
 type DatabaseExceptions struct {
+	// DeletionProtection is why a production tier runs without deletion protection (RDS.8).
 	DeletionProtection string `key:"deletionProtection"`
-	BackupRetention    string `key:"backupRetention"`
-	MultiAZ            string `key:"multiAz"`
-	FinalSnapshot      string `key:"finalSnapshot"`
-	Protect            string `key:"protect"`
+	// BackupRetention is why a production tier keeps backups for fewer than 7 days (RDS.11).
+	BackupRetention string `key:"backupRetention"`
+	// MultiAZ is why a production tier runs a single-AZ writer (RDS.5).
+	MultiAZ string `key:"multiAz"`
+	// FinalSnapshot is why a production tier deletes the writer without a final snapshot
+	// (REL09-BP03).
+	FinalSnapshot string `key:"finalSnapshot"`
+	// Protect is why a production tier leaves the instances without Pulumi's protect.
+	Protect string `key:"protect"`
+	// EnhancedMonitoring is why a production tier turns enhanced monitoring off (RDS.6).
 	EnhancedMonitoring string `key:"enhancedMonitoring"`
 }
 
 // CacheConfig is `webstack:cache`: the ElastiCache replication group.
 type CacheConfig struct {
-	// Tier is "production" (the default) or "development"; see TierProduction.
+	// Tier is "production" or "development", as for the database: a production tier refuses
+	// multiAz false and protect false unless Exceptions names them with a reason.
 	Tier string `key:"tier"`
 	// Engine is "redis" or "valkey".
 	Engine string `key:"engine"`
-	// EngineVersion is major.minor: redis 7.0 or 7.1 (transitEncryptionMode, which the group
+	// EngineVersion is the major.minor version: redis 7.0 or 7.1 (transitEncryptionMode, which the group
 	// always sets, needs Redis OSS 7.0.5 or later); valkey 7.2 or later.
 	EngineVersion string `key:"engineVersion"`
 	// NodeType is the ElastiCache node type (cache.<family>.<size>).
 	NodeType string `key:"nodeType"`
-	// Nodes is how many cache clusters the group has: one primary and Nodes-1 replicas (1 to 6).
+	// Nodes is how many cache clusters the group has, one primary and the rest replicas: 1 to 6.
 	Nodes int `key:"nodes"`
-	// MultiAZ turns on automatic failover and Multi-AZ; it needs at least 2 nodes.
+	// MultiAZ turns on automatic failover and Multi-AZ (ElastiCache.3); it needs at least 2
+	// nodes.
 	MultiAZ bool `key:"multiAz"`
 	// SnapshotRetentionDays is how long daily snapshots are kept (1 to 35, ElastiCache.1).
 	SnapshotRetentionDays int `key:"snapshotRetentionDays"`
@@ -129,7 +148,7 @@ type CacheConfig struct {
 	// MaintenanceWindow is the weekly UTC maintenance window, "ddd:hh:mm-ddd:hh:mm", at least
 	// 60 minutes.
 	MaintenanceWindow string `key:"maintenanceWindow"`
-	// Port is the port the nodes listen on.
+	// Port is the port the nodes listen on; it must differ from webstack:database.port.
 	Port int `key:"port"`
 	// LogRetentionDays is how long the slow log is kept in CloudWatch Logs.
 	LogRetentionDays int `key:"logRetentionDays"`
@@ -139,7 +158,7 @@ type CacheConfig struct {
 	// nodes) during the `up` that makes them instead of in the maintenance window. A change of
 	// the slow log's delivery needs it (ElastiCache refuses one without it).
 	ApplyImmediately bool `key:"applyImmediately"`
-	// Exceptions name the production relaxations this stack deliberately makes.
+	// Exceptions names the production relaxations this stack deliberately makes.
 	Exceptions CacheExceptions `key:"exceptions"`
 }
 
@@ -149,8 +168,15 @@ type CacheConfig struct {
 // tokens, so the token rotates only through `pulumi up --replace` (docs/data.md). The checks
 // report the secret as failing until it is set.
 type CacheExceptions struct {
-	MultiAZ           string `key:"multiAz"`
-	Protect           string `key:"protect"`
+	// MultiAZ is why a production tier runs the cache without failover and Multi-AZ
+	// (ElastiCache.3).
+	MultiAZ string `key:"multiAz"`
+	// Protect is why a production tier leaves the replication group without Pulumi's protect.
+	Protect string `key:"protect"`
+	// AuthTokenRotation is why (on any tier) the AUTH token's secret has no automatic rotation
+	// (SecretsManager.1 and .4 report it as an exception naming this key; without it they
+	// fail): ElastiCache has no rotation function for AUTH tokens, so the token rotates only
+	// through `pulumi up --replace` (docs/data.md).
 	AuthTokenRotation string `key:"authTokenRotation"`
 }
 

@@ -18,19 +18,30 @@ type EdgeConfig struct {
 	// plain HTTP. When set, hostedZoneName or hostedZoneId names the Route 53 public zone that
 	// holds it.
 	Domain string `key:"domain"`
-	// HostedZoneName is the Route 53 public hosted zone the domain lives in ("example.com").
+	// HostedZoneName is the Route 53 public hosted zone the domain lives in ("example.com"), in
+	// this account and delegated (or ACM validation never completes). With a domain, exactly one
+	// of HostedZoneName and HostedZoneID is set.
 	HostedZoneName string `key:"hostedZoneName"`
 	// HostedZoneID is the ID of that zone ("Z0123456789ABCDEFGHIJ"), instead of its name.
 	HostedZoneID string `key:"hostedZoneId"`
-	// PriceClass is the CloudFront price class: PriceClass_100, PriceClass_200 or PriceClass_All.
+	// PriceClass is the CloudFront price class: PriceClass_100 (North America, Europe, Israel),
+	// PriceClass_200 (adds Asia including Korea and Japan, the Middle East and Africa) or
+	// PriceClass_All. Korean users are served from Asian edges only with 200 or All.
 	PriceClass string `key:"priceClass"`
-	// APIPathPattern is the path pattern routed to the ALB, "/<prefix>/*".
+	// APIPathPattern is the path pattern routed to the ALB: a fixed prefix then "/*" ("/api/*"),
+	// with no "." or ".." segment (clients remove those before they send a path, RFC 3986
+	// section 5.2.4, so the behavior would match nothing). The path reaches the application
+	// unchanged, prefix included, and apiUrl is derived from it. With the WAF, the prefix is at
+	// most 50 bytes (a WAF byte match's limit).
 	APIPathPattern string `key:"apiPathPattern"`
-	// WAF attaches a WAFv2 web ACL (AWS managed rules plus a rate limit) to the distribution.
+	// WAF attaches a WAFv2 web ACL (CLOUDFRONT scope) to the distribution: the AWS core rule
+	// set, known bad inputs, the IP reputation list, a per-IP rate limit on the API and body
+	// size limits (docs/edge.md, "WAF and request bodies").
 	WAF bool `key:"waf"`
 	// WAFRateLimit is how many requests to the API one IP may send in 5 minutes before the WAF
-	// blocks it; the site's own paths (assets, index.html, served from CloudFront's cache) are
-	// not counted.
+	// blocks it: 100 to 2000000000 (the WAF API accepts 10, but pulumi-aws v6 refuses below
+	// 100). The site's own paths (assets, index.html, served from CloudFront's cache) are not
+	// counted.
 	WAFRateLimit int `key:"wafRateLimit"`
 	// WAFBodyInspectionKB is how much of a request body (KB) the WAF inspects: 16, 32, 48 or
 	// 64. Bodies larger than that are inspected only that far; above 16 KB, AWS charges extra
@@ -47,19 +58,26 @@ type EdgeConfig struct {
 	// uploads at random; every other body (JSON, forms, anything outside the API) is still
 	// inspected by them. Set true when the API takes no uploads.
 	WAFInspectUploadBodies bool `key:"wafInspectUploadBodies"`
-	// Logs turns CloudFront standard access logs to a dedicated S3 bucket on or off.
+	// Logs turns on CloudFront standard logs (under cloudfront/, in a log bucket under the edge
+	// key) and the frontend bucket's S3 server access logs (under s3-access/site/, in an SSE-S3
+	// access-log bucket).
 	Logs bool `key:"logs"`
-	// LogRetentionDays is how long access logs are kept before the bucket's lifecycle deletes them.
+	// LogRetentionDays is how long, in days, both log buckets keep logs before their lifecycle
+	// deletes them.
 	LogRetentionDays int `key:"logRetentionDays"`
-	// Versioning keeps previous versions of the frontend's objects (rollback of a bad upload).
+	// Versioning keeps previous versions of the frontend's objects (roll back a bad upload by
+	// restoring them). The log buckets are always versioned.
 	Versioning bool `key:"versioning"`
-	// NoncurrentVersionDays is how long a replaced or deleted object version is kept.
+	// NoncurrentVersionDays is how long, in days, a replaced or deleted object version is kept,
+	// in every edge bucket.
 	NoncurrentVersionDays int `key:"noncurrentVersionDays"`
-	// Protect marks the frontend and log buckets `protect` and refuses to delete non-empty
-	// buckets; false lets `pulumi destroy` empty and delete them.
+	// Protect marks the frontend and log buckets and the edge KMS key `protect` and refuses to
+	// delete non-empty buckets; false lets `pulumi destroy` empty and delete them (the key is
+	// scheduled for deletion after 30 days).
 	Protect bool `key:"protect"`
 	// ContentSecurityPolicy is the Content-Security-Policy header CloudFront adds to every
-	// response.
+	// response: one line, at most 1783 characters. The default suits a React SPA that loads no
+	// inline script.
 	ContentSecurityPolicy string `key:"contentSecurityPolicy"`
 }
 

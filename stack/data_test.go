@@ -73,7 +73,7 @@ func TestDataTierShapePerStack(t *testing.T) {
 				t.Errorf("writer multiAz = %v, want %v", got, ws.multiAZ)
 			}
 			if ws.multiAZ && w.Input("availabilityZone") != nil {
-				t.Errorf("writer: Multi-AZ with availabilityZone %v (gotcha 4)", w.Input("availabilityZone"))
+				t.Errorf("writer: Multi-AZ with availabilityZone %v (docs/gotchas.md, \"RDS Multi-AZ writers take no availability zone\")", w.Input("availabilityZone"))
 			}
 			if !ws.multiAZ && w.Input("availabilityZone") != preferred {
 				t.Errorf("single-AZ writer in %v, want %s", w.Input("availabilityZone"), preferred)

@@ -12,12 +12,13 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated alarms table in README.md")
+var update = flag.Bool("update", false, "rewrite the generated docs: the alarms table (docs/operations.md), the config reference (docs/config.md) and the config descriptions of Pulumi.yaml")
 
 const (
-	readme      = "../README.md"
-	alarmsBegin = "<!-- alarms: generated from prod's plan; `go test ./stack -run TestREADMEAlarms -update` rewrites it -->\n"
-	alarmsEnd   = "<!-- end of alarms -->\n"
+	operationsDoc = "../docs/operations.md"
+	outputsDoc    = "../docs/outputs.md"
+	alarmsBegin   = "<!-- alarms: generated from prod's plan; `go test ./stack -run TestAlarmsDoc -update` rewrites it -->\n"
+	alarmsEnd     = "<!-- end of alarms -->\n"
 )
 
 // thresholdKeys names the webstack:alerts key that sets each metric's threshold.
@@ -141,29 +142,29 @@ func minutes(seconds float64) string {
 	return fmt.Sprintf("%d minutes", int(seconds)/60)
 }
 
-// TestREADMEAlarms keeps the README's table of alarms identical to what prod registers.
-func TestREADMEAlarms(t *testing.T) {
+// TestAlarmsDoc keeps the table of alarms in docs/operations.md identical to what prod registers.
+func TestAlarmsDoc(t *testing.T) {
 	_, res := runStack(t, "prod")
-	raw, err := os.ReadFile(readme)
+	raw, err := os.ReadFile(operationsDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(raw)
 	i, j := strings.Index(doc, alarmsBegin), strings.Index(doc, alarmsEnd)
 	if i < 0 || j < i {
-		t.Fatalf("%s: the alarms table must sit between the markers %q and %q", readme, alarmsBegin, alarmsEnd)
+		t.Fatalf("%s: the alarms table must sit between the markers %q and %q", operationsDoc, alarmsBegin, alarmsEnd)
 	}
 	got, want := doc[i+len(alarmsBegin):j], alarmsTable(t, res)
 	if got == want {
 		return
 	}
 	if *update {
-		if err := os.WriteFile(readme, []byte(doc[:i+len(alarmsBegin)]+want+doc[j:]), 0o644); err != nil {
+		if err := os.WriteFile(operationsDoc, []byte(doc[:i+len(alarmsBegin)]+want+doc[j:]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("%s: the alarms table is stale: run `go test ./stack -run TestREADMEAlarms -update`\n got:\n%s\nwant:\n%s", readme, got, want)
+	t.Errorf("%s: the alarms table is stale: run `go test ./stack -run TestAlarmsDoc -update`\n got:\n%s\nwant:\n%s", operationsDoc, got, want)
 }
 
 // namespaceOf is the namespace of an alarm's metric, or of the first metric its metric math
@@ -180,24 +181,15 @@ func namespaceOf(a *mockaws.Resource) any {
 	return nil
 }
 
-// TestREADMEDocumentsEveryOutput: the stack outputs are the contract with deploy jobs, and the
-// README's "Stack outputs" table is where they are documented: every exported output has a row.
-func TestREADMEDocumentsEveryOutput(t *testing.T) {
-	data, err := os.ReadFile(readme)
+// TestOutputsDoc: the stack outputs are the contract with deploy jobs, and docs/outputs.md is
+// where they are documented: every exported output has a row in its table.
+func TestOutputsDoc(t *testing.T) {
+	data, err := os.ReadFile(outputsDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(data)
-	start := strings.Index(text, "\n## Stack outputs\n")
-	if start < 0 {
-		t.Fatal(`README.md has no "## Stack outputs" section`)
-	}
-	section := text[start+1:]
-	if end := strings.Index(section[3:], "\n## "); end >= 0 {
-		section = section[:end+3]
-	}
 	documented := map[string]bool{}
-	for _, line := range strings.Split(section, "\n") {
+	for _, line := range strings.Split(string(data), "\n") {
 		if !strings.HasPrefix(line, "| `") {
 			continue
 		}
@@ -208,7 +200,7 @@ func TestREADMEDocumentsEveryOutput(t *testing.T) {
 	}
 	for _, name := range stack.OutputNames {
 		if !documented[name] {
-			t.Errorf("output %q has no row in README.md's \"Stack outputs\" table", name)
+			t.Errorf("output %q has no row in the table of %s", name, outputsDoc)
 		}
 	}
 }

@@ -1,13 +1,15 @@
 // Command plan shows, without an AWS account or the Pulumi CLI, what `pulumi up` would build
-// for a stack: it runs the real webstack program against a mock AWS and prints the resources
-// with their key settings, counts by type, the stack outputs and the built-in checks, or
-// draws the stack's architecture as a Mermaid flowchart.
+// for a stack: it runs the real webstack program against a mock AWS and prints a summary (resources,
+// checks passed, failed and excepted, the AZ-loss verdict), every failed check and exception,
+// then the resources with their key settings, counts by type, the stack outputs and what losing
+// an AZ does; or draws the stack's architecture as a Mermaid flowchart.
 //
 // Usage:
 //
-//	go run ./cmd/plan -s dev                   # text
-//	go run ./cmd/plan -s prod -format json     # the JSON contract of DESIGN.md
-//	go run ./cmd/plan -s prod -format mermaid  # the architecture diagram (the README's)
+//	go run ./cmd/plan -s dev                   # text: summary, failures and exceptions first
+//	go run ./cmd/plan -s dev -v                # the same, with a line for every passed check
+//	go run ./cmd/plan -s prod -format json     # the JSON contract
+//	go run ./cmd/plan -s prod -format mermaid  # the architecture diagram (docs/architecture.md)
 //	go run ./cmd/plan -s prod -check           # exit 3 when a built-in check fails
 //	go run ./cmd/plan -list-checks             # the built-in checks as a Markdown table
 //
@@ -37,8 +39,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("C", ".", "project `directory` holding Pulumi.yaml")
 	check := fs.Bool("check", false, "exit 3 when a built-in check fails (exceptions do not fail)")
 	listChecks := fs.Bool("list-checks", false, "print the built-in checks as a Markdown table and exit")
+	verbose := fs.Bool("v", false, "text format: list every passed check too (by default only counted)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json|mermaid] [-check] [-C DIR]\n       plan -list-checks\n\n")
+		fmt.Fprintf(stderr, "usage: plan -s STACK [-format text|json|mermaid] [-v] [-check] [-C DIR]\n       plan -list-checks\n\n")
 		fmt.Fprintf(stderr, "Shows what `pulumi up -s STACK` would register, offline, against a mock AWS.\n\n")
 		fs.PrintDefaults()
 	}
@@ -71,7 +74,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "mermaid":
 		err = p.Mermaid(stdout)
 	default:
-		err = p.Text(stdout)
+		if *verbose {
+			err = p.VerboseText(stdout)
+		} else {
+			err = p.Text(stdout)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)

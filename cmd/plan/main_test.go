@@ -124,7 +124,30 @@ func TestCheckFlagOnProd(t *testing.T) {
 	if code := run([]string{"-s", "prod", "-check", "-C", dir}, &out, &errb); code != 0 {
 		t.Fatalf("-s prod -check with the team's values exited %d, want 0: %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "\nChecks: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
-		t.Errorf("text view has no checks summary line:\n%s", out.String())
+	if !strings.HasPrefix(strings.SplitN(out.String(), "\n\n", 2)[1], "Summary\n") || !strings.Contains(out.String(), "\n  checks: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
+		t.Errorf("text view does not start with a summary of the checks:\n%s", out.String())
+	}
+}
+
+// TestVerboseFlag: the text view counts passed checks and lists them only with -v; failures and
+// exceptions are listed either way.
+func TestVerboseFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args     []string
+		wantPass bool
+	}{
+		{[]string{"-s", "dev", "-C", "../.."}, false},
+		{[]string{"-s", "dev", "-v", "-C", "../.."}, true},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(tt.args, &out, &errb); code != 0 {
+			t.Fatalf("plan %v exited %d: %s", tt.args, code, errb.String())
+		}
+		if got := strings.Contains(out.String(), "\n  PASS "); got != tt.wantPass {
+			t.Errorf("plan %v: PASS lines shown %v, want %v", tt.args, got, tt.wantPass)
+		}
+		if !strings.Contains(out.String(), "\n  EXCEPTION ") {
+			t.Errorf("plan %v: dev's exceptions are not listed", tt.args)
+		}
 	}
 }
