@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -203,7 +204,7 @@ const (
 // compliantExceptions are the relaxations the compliant fixture declares, as a stack's config
 // would: its site bucket takes the ALB's access logs, which Elastic Load Balancing delivers
 // only to SSE-S3 buckets.
-var compliantExceptions = []Relaxation{{Check: "S3.17", Name: "site", Key: "webstack:app.accessLogs"}}
+var compliantExceptions = []contract.Relaxation{{Check: "S3.17", Name: "site", Key: "webstack:app.accessLogs"}}
 
 // oacDecrypt is the key policy statement that lets CloudFront decrypt for a distribution.
 func oacDecrypt(distribution string) map[string]any {

@@ -1,25 +1,10 @@
 package policy
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/webstack/webstack/mockaws"
 )
-
-// Placeholder is a config value that still holds documentation: an example domain, a
-// documentation address range, an address at an example domain. The committed stack files carry
-// such values where a team must put its own (its domain, its deploy networks, its on-call list);
-// a stack that still holds one is not ready to deploy.
-type Placeholder struct {
-	// Key is the full config key, e.g. "webstack:edge.domain" or
-	// "webstack:app.testListenerCidrs[0]".
-	Key string
-	// Value is the value found there.
-	Value string
-	// Why says what kind of placeholder it is, e.g. "an RFC 2606 example domain".
-	Why string
-}
 
 // tProvider is the AWS provider's type token: the anchor of findings about the config itself.
 const tProvider = "pulumi:providers:aws"
@@ -106,6 +91,3 @@ func holds(x any, v string) bool {
 	}
 	return false
 }
-
-// String renders a placeholder for a message.
-func (p Placeholder) String() string { return fmt.Sprintf("%s: %q is %s", p.Key, p.Value, p.Why) }

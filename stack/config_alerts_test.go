@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/policy"
 )
 
@@ -129,11 +130,11 @@ func TestLogRetentionRelaxations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]policy.Relaxation{}
+	got := map[string]contract.Relaxation{}
 	for _, x := range cfg.logRetentionRelaxations() {
 		got[x.Key] = x
 	}
-	want := map[string]policy.Relaxation{
+	want := map[string]contract.Relaxation{
 		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: typeLogGroup, Name: appLogGroup, Key: "webstack:app.logRetentionDays"},
 		"webstack:database.logRetentionDays": {Check: "CloudWatch.16", Type: typeLogGroup, NamePrefix: "db-", Key: "webstack:database.logRetentionDays"},
 	}
