@@ -6,9 +6,10 @@
 // A check applies to the resources of its types. For each such resource it passes, fails, or
 // (rarely) does not apply to that one resource. A failure becomes an exception, not a failure,
 // when the stack's config deliberately relaxed the control: a tier key registered through
-// contract.CheckOptions.Exceptions, a reviewed waiver (webstack:checks.waive.<id>), or a production-only
-// check in a stack whose profile is nonproduction (webstack:checks.profile). A check with no
-// resource to judge is "not applicable" and is listed as such, never counted as passed.
+// contract.CheckOptions.Exceptions, a reviewed waiver (webstack:checks.waive.<id>), or a
+// production-only check in a stack whose profile is nonproduction (webstack:checks.profile). A
+// check with no resource to judge is "not applicable" and is listed as such, never counted as
+// passed.
 package policy
 
 import (
