@@ -73,3 +73,19 @@ var OutputNames = []string{
 	OutAlertTopicARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }
+
+// OutVersion names the output that holds color c's version.
+func OutVersion(c Color) string {
+	if c == Green {
+		return OutGreenVersion
+	}
+	return OutBlueVersion
+}
+
+// OutCapacity names the output that holds color c's capacity.
+func OutCapacity(c Color) string {
+	if c == Green {
+		return OutGreenCapacity
+	}
+	return OutBlueCapacity
+}

@@ -60,7 +60,11 @@ var imageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 func IsImageTag(v string) bool { return imageTag.MatchString(v) }
 
 // EnvReleaseTool names the environment variable with which the release tool (cmd/deploy) runs
-// its updates; the program lets only such an update change the release state.
+// its updates. Only such an update may change the release state (webstack:app.activeColor,
+// canaryWeight and each color's version): cmd/deploy starts from what is deployed, checks the
+// new version, and recovers a failure. Any other update (a plain `pulumi up`, a preview) must
+// find the release state in the stack file equal to what is deployed, or a stale file would put
+// an old color or version live with no check at all.
 const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
 
 // ReleaseCheckHeader is the request header that routes a request through CloudFront to the

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // After a release that failed after the flip, the rejected version is stopped, so that a later
@@ -18,7 +20,7 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 	defer h.stack.close()
 	// 1.5.0 passes the health path, but its own alarm fires once it serves production.
 	h.stack.upErr = func(a App, _ int) error {
-		if a.Active == Green {
+		if a.Active == contract.Green {
 			h.cloud.mu.Lock()
 			h.cloud.alarms = []string{"webstack-prod-green-target-5xx"}
 			h.cloud.mu.Unlock()
@@ -30,14 +32,14 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 	if !errors.As(err, &f) || !strings.Contains(f.State, "flipped back") || !strings.Contains(f.State, "the rejected 1.5.0 was stopped on green") {
 		t.Fatalf("release: %v\n%s", err, h.out)
 	}
-	if d := h.stack.deployed; d.Active != Blue || d.Green.Version != "" {
+	if d := h.stack.deployed; d.Active != contract.Blue || d.Green.Version != "" {
 		t.Errorf("after the flip-back: %s; want blue live and green stopped", Describe(d))
 	}
 	h.stack.upErr = nil
 	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "nothing to roll back to") {
 		t.Errorf("rollback after a rejected release: %v", err)
 	}
-	if h.stack.deployed.Active != Blue {
+	if h.stack.deployed.Active != contract.Blue {
 		t.Errorf("rollback made the rejected color live: %s", Describe(h.stack.deployed))
 	}
 }
@@ -46,7 +48,7 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 // stopped, or a color gone bad while idle).
 func TestRollbackRefusesAColorInAlarm(t *testing.T) {
 	a := liveBlue()
-	a.Active = Green
+	a.Active = contract.Green
 	a.Green = fleet("1.5.0", 2, 2, 4)
 	h := newHarness(a)
 	defer h.stack.close()
@@ -55,7 +57,7 @@ func TestRollbackRefusesAColorInAlarm(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "refusing to make blue live: alarms of blue in ALARM: webstack-prod-blue-unhealthy-hosts") {
 		t.Errorf("rollback onto a color in ALARM: %v", err)
 	}
-	if h.stack.ups != 0 || h.stack.deployed.Active != Green {
+	if h.stack.ups != 0 || h.stack.deployed.Active != contract.Green {
 		t.Errorf("%d ups, %s", h.stack.ups, Describe(h.stack.deployed))
 	}
 }
@@ -113,7 +115,7 @@ func TestWatchLastsTheAlarmWindow(t *testing.T) {
 	}
 
 	a := liveBlue()
-	a.Active, a.Green = Green, fleet("1.5.0", 2, 2, 4)
+	a.Active, a.Green = contract.Green, fleet("1.5.0", 2, 2, 4)
 	h2 := newHarness(a)
 	defer h2.stack.close()
 	h2.cloud.window = 10 * time.Minute
@@ -227,16 +229,16 @@ func TestRollbackNeverLeavesTheFileAhead(t *testing.T) {
 	}
 
 	b := liveBlue()
-	b.Active, b.Green = Green, fleet("1.5.0", 2, 2, 4)
+	b.Active, b.Green = contract.Green, fleet("1.5.0", 2, 2, 4)
 	h2 := newHarness(b)
 	defer h2.stack.close()
 	h2.stack.upErr = func(App, int) error { return errors.New("pulumi up: exit status 255") }
 	err = h2.r.Rollback(context.Background())
-	if err == nil || h2.stack.cfg.Active != Green {
+	if err == nil || h2.stack.cfg.Active != contract.Green {
 		t.Errorf("failed rollback: %v; file now %s, want it back on green", err, Describe(h2.stack.cfg))
 	}
 	h2.stack.upErr = nil
-	if err := h2.r.Rollback(context.Background()); err != nil || h2.stack.deployed.Active != Blue {
+	if err := h2.r.Rollback(context.Background()); err != nil || h2.stack.deployed.Active != contract.Blue {
 		t.Errorf("rollback after the failed one: %v, %s", err, Describe(h2.stack.deployed))
 	}
 }
@@ -269,7 +271,7 @@ func TestRecoverAfterAKilledRelease(t *testing.T) {
 	if err != nil {
 		t.Fatalf("recover: %v\n%s", err, h.out)
 	}
-	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != Blue || d.Green.Version != "" || d.Blue.Version != "1.4.2" {
+	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != contract.Blue || d.Green.Version != "" || d.Blue.Version != "1.4.2" {
 		t.Errorf("after recover: %s", Describe(d))
 	}
 	if h.stack.cancels != 1 || h.stack.tags[LockTag] != "" || !strings.Contains(what, "recovered: blue live on 1.4.2") {
