@@ -43,9 +43,9 @@ func TestExceptions(t *testing.T) {
 			"webstack:checks.waive.RDS.10", rds10 + " (waived: app connects with a password until #42)"},
 		{"a tier key excepts its check", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
 			"webstack:database.deletionProtection", rds8 + " (relaxed by webstack:database.deletionProtection)"},
-		{"a tier key wins over the profile", contract.CheckOptions{Profile: contract.NonProduction, Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: tDBInstance, Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
+		{"a tier key wins over the profile", contract.CheckOptions{Profile: contract.NonProduction, Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: contract.TypeRDSInstance, Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
 			"webstack:database.deletionProtection", rds8 + " (relaxed by webstack:database.deletionProtection)"},
-		{"a tier key for another type does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: tReplicationGroup, Key: "webstack:cache.x"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for another type does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: contract.TypeElastiCacheReplicationGroup, Key: "webstack:cache.x"}}}, "RDS.8", Failed, "", rds8},
 		{"a tier key for another resource does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Name: "db-replica", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
 		{"a tier key for resources of a name prefix applies", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", NamePrefix: "d", Key: "webstack:database.x"}}}, "RDS.8", Exception,
 			"webstack:database.x", rds8 + " (relaxed by webstack:database.x)"},
@@ -74,8 +74,8 @@ func TestPassingCheckIgnoresRelaxations(t *testing.T) {
 func TestNotApplicable(t *testing.T) {
 	// Only a VPC: the RDS checks judge nothing, and a read replica alone is skipped by RDS.5.
 	fxs := []*fx{
-		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{}},
-		{typ: tDBInstance, name: "replica", in: map[string]any{"replicateSourceDb": "elsewhere", "multiAz": false}},
+		{typ: contract.TypeEC2VPC, name: "vpc", id: "vpc-1", in: map[string]any{}},
+		{typ: contract.TypeRDSInstance, name: "replica", in: map[string]any{"replicateSourceDb": "elsewhere", "multiAz": false}},
 	}
 	rep := Evaluate(result(t, fxs), contract.CheckOptions{})
 	na := map[string]bool{}

@@ -3,11 +3,9 @@ package policy
 import (
 	"sort"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
-
-// tProvider is the AWS provider's type token: the anchor of findings about the config itself.
-const tProvider = "pulumi:providers:aws"
 
 // PlaceholdersCheckID is the ID of the check that reports documentation placeholders.
 const PlaceholdersCheckID = "webstack/placeholders"
@@ -17,7 +15,7 @@ func init() {
 		ID:       PlaceholdersCheckID,
 		Title:    "The stack's config holds no documentation placeholders (example domains, documentation address ranges, example.com addresses)",
 		Severity: High, Scope: ProductionOnly, Standard: Webstack,
-		Types:    []string{tProvider},
+		Types:    []string{contract.TypeAWSProvider},
 		Findings: placeholderFindings,
 	})
 }
@@ -27,7 +25,7 @@ func init() {
 // resource does (a hosted zone name is only looked up). With no placeholder, the stack's regional
 // provider passes.
 func placeholderFindings(s *Stack) []Finding {
-	providers := s.ByType(tProvider)
+	providers := s.ByType(contract.TypeAWSProvider)
 	if len(providers) == 0 {
 		return nil
 	}
@@ -56,7 +54,7 @@ func placeholderFindings(s *Stack) []Finding {
 // carrying returns the first custom resource (by URN) one of whose inputs is exactly v, or nil.
 func (s *Stack) carrying(v string) *mockaws.Resource {
 	for _, r := range s.res.Resources {
-		if !r.Custom || r.Type == tProvider {
+		if !r.Custom || r.Type == contract.TypeAWSProvider {
 			continue
 		}
 		if holds(mockaws.PlainMap(r.Inputs), v) {

@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -11,7 +12,7 @@ func init() {
 	register(
 		&Check{
 			ID: "RDS.2", Title: "RDS DB instances should prohibit public access",
-			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "publiclyAccessible")) {
 					return bad("%s", field(r, "publiclyAccessible"))
@@ -21,7 +22,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.3", Title: "RDS DB instances should be encrypted at rest",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "storageEncrypted")) {
 					return ok("%s", field(r, "storageEncrypted"))
@@ -34,7 +35,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.5", Title: "RDS DB instances should be configured with multiple availability zones",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "multiAz")) {
 					return bad("%s, want true", field(r, "multiAz"))
@@ -44,7 +45,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.6", Title: "RDS DB instances should have enhanced monitoring",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				n, _ := num(in(r, "monitoringInterval"))
 				if n <= 0 || in(r, "monitoringRoleArn") == nil {
@@ -55,7 +56,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.8", Title: "RDS DB instances should have deletion protection",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "deletionProtection")) {
 					return bad("%s, want true", field(r, "deletionProtection"))
@@ -65,7 +66,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.9", Title: "RDS DB instances should publish their logs to CloudWatch Logs",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				want, known := rdsLogTypes[engine(s, r)]
 				if !known {
@@ -86,7 +87,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.10", Title: "RDS DB instances should have IAM authentication configured",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "iamDatabaseAuthenticationEnabled")) {
 					return bad("%s, want true", field(r, "iamDatabaseAuthenticationEnabled"))
@@ -96,7 +97,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.11", Title: "RDS DB instances should keep automatic backups for at least 7 days",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				if n, _ := num(in(r, "backupRetentionPeriod")); n < 7 {
 					return bad("%s (not set means 0: no backups), want 7 to 35", field(r, "backupRetentionPeriod"))
@@ -106,7 +107,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.13", Title: "RDS automatic minor version upgrades should be enabled",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isFalse(in(r, "autoMinorVersionUpgrade")) {
 					return bad("%s, want true", field(r, "autoMinorVersionUpgrade"))
@@ -116,7 +117,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.17", Title: "RDS DB instances should copy tags to snapshots",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "copyTagsToSnapshot")) {
 					return bad("%s, want true", field(r, "copyTagsToSnapshot"))
@@ -126,7 +127,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.18", Title: "RDS DB instances should be deployed in a VPC subnet group",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "dbSubnetGroupName")) == "" {
 					if replicaSource(s, r) != nil {
@@ -139,7 +140,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.23", Title: "RDS DB instances should not use the engine's default port",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				def, known := defaultPorts[engine(s, r)]
 				if !known {
@@ -153,7 +154,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.25", Title: "RDS DB instances should use a custom administrator username",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				u := str(in(r, "username"))
 				if u == "" || u == "admin" || u == "postgres" || u == "root" {
@@ -164,7 +165,7 @@ func init() {
 		},
 		&Check{
 			ID: "REL09-BP03/final-snapshot", Title: "Primary DB instances should take a final snapshot on deletion",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tDBInstance},
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "skipFinalSnapshot")) || str(in(r, "finalSnapshotIdentifier")) == "" {
 					return bad("skipFinalSnapshot is %s and finalSnapshotIdentifier is %s; want false and a name", show(in(r, "skipFinalSnapshot")), show(in(r, "finalSnapshotIdentifier")))
@@ -177,13 +178,13 @@ func init() {
 		},
 		&Check{
 			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
-			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{tDBInstance},
+			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "performanceInsightsEnabled")) {
 					return skip("Performance Insights is off")
 				}
 				ref := in(r, "performanceInsightsKmsKeyId")
-				if key := s.Ref(ref, tKMSKey); key != nil {
+				if key := s.Ref(ref, contract.TypeKMSKey); key != nil {
 					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
 				}
 				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
@@ -191,10 +192,10 @@ func init() {
 		},
 		&Check{
 			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tDBInstance},
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				var replicas []string
-				for _, rep := range s.ByType(tDBInstance) {
+				for _, rep := range s.ByType(contract.TypeRDSInstance) {
 					if replicaSource(s, rep) != r {
 						continue
 					}
@@ -208,7 +209,7 @@ func init() {
 				if len(replicas) > 0 {
 					return bad("every read replica is in the primary's availability zone %s: %s", show(in(r, "availabilityZone")), strings.Join(replicas, ", "))
 				}
-				return bad("no %s has replicateSourceDb naming this instance", tDBInstance)
+				return bad("no %s has replicateSourceDb naming this instance", contract.TypeRDSInstance)
 			}),
 		},
 	)
@@ -226,7 +227,7 @@ var defaultPorts = map[string]int{"mysql": 3306, "mariadb": 3306, "postgres": 54
 
 // replicaSource returns the instance a read replica replicates, or nil for a primary.
 func replicaSource(s *Stack, r *mockaws.Resource) *mockaws.Resource {
-	return s.Ref(in(r, "replicateSourceDb"), tDBInstance)
+	return s.Ref(in(r, "replicateSourceDb"), contract.TypeRDSInstance)
 }
 
 // isReplica reports whether an instance is a read replica.

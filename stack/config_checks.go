@@ -85,7 +85,7 @@ func (n *NetworkConfig) relaxations() []contract.Relaxation {
 		out = append(out, contract.Relaxation{Check: "EC2.6", Key: key + "flowLogs"})
 	}
 	if n.FlowLogRetentionDays < 365 {
-		out = append(out, contract.Relaxation{Check: "CloudWatch.16", Type: typeLogGroup, Name: "net-flow-logs", Key: key + "flowLogRetentionDays"})
+		out = append(out, contract.Relaxation{Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: "net-flow-logs", Key: key + "flowLogRetentionDays"})
 	}
 	if !n.InterfaceEndpoints {
 		for _, id := range []string{"EC2.10", "EC2.55", "EC2.56", "EC2.57"} {
@@ -100,7 +100,7 @@ func (b *BastionConfig) relaxations() []contract.Relaxation {
 		return nil
 	}
 	// A public bastion for SSH from admin networks has a public address by design (gotcha 22).
-	return []contract.Relaxation{{Check: "EC2.9", Type: "aws:ec2/instance:Instance", Name: "bastion", Key: Namespace + ":bastion.allowedCidrs"}}
+	return []contract.Relaxation{{Check: "EC2.9", Type: contract.TypeEC2Instance, Name: "bastion", Key: Namespace + ":bastion.allowedCidrs"}}
 }
 
 // logRetentionRelaxations lists the log groups whose retention a stack file sets below the year
@@ -110,7 +110,7 @@ func (c *Config) logRetentionRelaxations() []contract.Relaxation {
 	var out []contract.Relaxation
 	add := func(days int, relaxation contract.Relaxation) {
 		if days < 365 {
-			relaxation.Check, relaxation.Type = "CloudWatch.16", typeLogGroup
+			relaxation.Check, relaxation.Type = "CloudWatch.16", contract.TypeCloudWatchLogGroup
 			out = append(out, relaxation)
 		}
 	}

@@ -406,9 +406,9 @@ func (c *Config) DataRelaxations() []contract.Relaxation {
 		if !relaxed {
 			return
 		}
-		typ := "aws:rds/instance:Instance"
+		typ := contract.TypeRDSInstance
 		if section == "cache" {
-			typ = "aws:elasticache/replicationGroup:ReplicationGroup"
+			typ = contract.TypeElastiCacheReplicationGroup
 		}
 		key := fmt.Sprintf("%s:%s.%s", Namespace, section, field)
 		if prod {
@@ -427,7 +427,7 @@ func (c *Config) DataRelaxations() []contract.Relaxation {
 	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
 	if reason := cc.Exceptions.AuthTokenRotation; reason != "" {
 		for _, control := range []string{"SecretsManager.1", "SecretsManager.4"} {
-			out = append(out, contract.Relaxation{Check: control, Type: "aws:secretsmanager/secret:Secret", Name: cacheComponent + "-auth-secret",
+			out = append(out, contract.Relaxation{Check: control, Type: contract.TypeSecretsManagerSecret, Name: cacheComponent + "-auth-secret",
 				Key: Namespace + ":cache.exceptions.authTokenRotation", Reason: reason})
 		}
 	}
