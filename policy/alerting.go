@@ -14,7 +14,15 @@ import (
 // Alerting checks: RDS event subscriptions, the alert topic's key and subscribers, and the
 // alarms every watched resource needs.
 func init() {
-	register(
+	register(rdsEventChecks()...)
+	register(alertTopicChecks()...)
+	register(alarmChecks()...)
+	register(logChecks()...)
+}
+
+// rdsEventChecks are the RDS event subscriptions a database needs for its critical events.
+func rdsEventChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "RDS.20", Title: "RDS event subscriptions should notify of critical database instance events",
 			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
@@ -31,6 +39,13 @@ func init() {
 				return eventSubscription(s, "db-parameter-group", name, []string{"configuration change"})
 			},
 		},
+	}
+}
+
+// alertTopicChecks judge the alert topic: its key rotates, the services that notify it may use
+// the key and publish, and someone is subscribed.
+func alertTopicChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "KMS.4", Title: "KMS key rotation should be enabled",
 			Severity: Medium, Scope: AllStacks, Standard: NIST, Types: []string{contract.TypeKMSKey},
@@ -109,6 +124,12 @@ func init() {
 				return ok("notifies %s", strings.Join(to, ", "))
 			},
 		},
+	}
+}
+
+// alarmChecks require the alarms every watched resource needs.
+func alarmChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "REL06-BP01/alarms", Title: "Load balancers, target groups, databases, cache nodes and NAT gateways should have their alarms",
 			Severity: Medium, Scope: AllStacks, Standard: WellArchitected,
@@ -142,6 +163,12 @@ func init() {
 				return ok("alarms watch %s", strings.Join(metrics, ", "))
 			},
 		},
+	}
+}
+
+// logChecks judge the stack's logs: retention, the ALB's log bucket and the containers' output.
+func logChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "webstack/log-retention", Title: "CloudWatch log groups should have an explicit retention",
 			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeCloudWatchLogGroup},
@@ -218,7 +245,7 @@ func init() {
 				return ok("the container's output goes to %s (%s)", m[1], group.Name)
 			},
 		},
-	)
+	}
 }
 
 var (

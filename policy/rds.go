@@ -9,7 +9,16 @@ import (
 
 // RDS DB instance checks (rds.Instance; the Aurora-only controls do not apply).
 func init() {
-	register(
+	register(rdsAccessChecks()...)
+	register(rdsDurabilityChecks()...)
+	register(rdsOperationsChecks()...)
+}
+
+// rdsAccessChecks judge who can reach a database and how it is encrypted: no public access,
+// encryption at rest and of Performance Insights, IAM authentication, no default port or
+// administrator name.
+func rdsAccessChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "RDS.2", Title: "RDS DB instances should prohibit public access",
 			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
@@ -34,6 +43,62 @@ func init() {
 			},
 		},
 		&Check{
+			ID: "RDS.10", Title: "RDS DB instances should have IAM authentication configured",
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "iamDatabaseAuthenticationEnabled")) {
+					return bad("%s, want true", field(r, "iamDatabaseAuthenticationEnabled"))
+				}
+				return ok("%s", field(r, "iamDatabaseAuthenticationEnabled"))
+			},
+		},
+		&Check{
+			ID: "RDS.23", Title: "RDS DB instances should not use the engine's default port",
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				def, known := defaultPorts[engine(s, r)]
+				if !known {
+					return skip("engine %s", show(engine(s, r)))
+				}
+				if n, set := num(in(r, "port")); !set || int(n) == def {
+					return bad("%s; the %s default is %d", field(r, "port"), engine(s, r), def)
+				}
+				return ok("%s", field(r, "port"))
+			},
+		},
+		&Check{
+			ID: "RDS.25", Title: "RDS DB instances should use a custom administrator username",
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				u := str(in(r, "username"))
+				if u == "" || u == "admin" || u == "postgres" || u == "root" {
+					return bad("%s; use a name that is not the engine's default", field(r, "username"))
+				}
+				return ok("username is custom")
+			}),
+		},
+		&Check{
+			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
+			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "performanceInsightsEnabled")) {
+					return skip("Performance Insights is off")
+				}
+				ref := in(r, "performanceInsightsKmsKeyId")
+				if key := s.Ref(ref, contract.TypeKMSKey); key != nil {
+					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
+				}
+				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
+			},
+		},
+	}
+}
+
+// rdsDurabilityChecks judge what keeps a database's data through a failure or a deletion:
+// Multi-AZ, deletion protection, backups, a final snapshot and a replica in another AZ.
+func rdsDurabilityChecks() []*Check {
+	return []*Check{
+		&Check{
 			ID: "RDS.5", Title: "RDS DB instances should be configured with multiple availability zones",
 			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
@@ -44,6 +109,68 @@ func init() {
 			}),
 		},
 		&Check{
+			ID: "RDS.8", Title: "RDS DB instances should have deletion protection",
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "deletionProtection")) {
+					return bad("%s, want true", field(r, "deletionProtection"))
+				}
+				return ok("%s", field(r, "deletionProtection"))
+			},
+		},
+		&Check{
+			ID: "RDS.11", Title: "RDS DB instances should keep automatic backups for at least 7 days",
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				if n, _ := num(in(r, "backupRetentionPeriod")); n < 7 {
+					return bad("%s (not set means 0: no backups), want 7 to 35", field(r, "backupRetentionPeriod"))
+				}
+				return ok("%s", field(r, "backupRetentionPeriod"))
+			}),
+		},
+		&Check{
+			ID: "REL09-BP03/final-snapshot", Title: "Primary DB instances should take a final snapshot on deletion",
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				if isTrue(in(r, "skipFinalSnapshot")) || str(in(r, "finalSnapshotIdentifier")) == "" {
+					return bad("skipFinalSnapshot is %s and finalSnapshotIdentifier is %s; want false and a name", show(in(r, "skipFinalSnapshot")), show(in(r, "finalSnapshotIdentifier")))
+				}
+				if isTrue(in(r, "deleteAutomatedBackups")) {
+					return bad("%s, want false", field(r, "deleteAutomatedBackups"))
+				}
+				return ok("final snapshot %s", show(in(r, "finalSnapshotIdentifier")))
+			}),
+		},
+		&Check{
+			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				var replicas []string
+				for _, rep := range s.ByType(contract.TypeRDSInstance) {
+					if replicaSource(s, rep) != r {
+						continue
+					}
+					a, b := str(in(r, "availabilityZone")), str(in(rep, "availabilityZone"))
+					if a != "" && a == b {
+						replicas = append(replicas, rep.Name+" in "+b)
+						continue
+					}
+					return ok("read replica %s (availabilityZone %s)", rep.Name, show(in(rep, "availabilityZone")))
+				}
+				if len(replicas) > 0 {
+					return bad("every read replica is in the primary's availability zone %s: %s", show(in(r, "availabilityZone")), strings.Join(replicas, ", "))
+				}
+				return bad("no %s has replicateSourceDb naming this instance", contract.TypeRDSInstance)
+			}),
+		},
+	}
+}
+
+// rdsOperationsChecks judge what operating a database needs: enhanced monitoring, logs in
+// CloudWatch Logs, minor version upgrades, tags on snapshots, a VPC subnet group.
+func rdsOperationsChecks() []*Check {
+	return []*Check{
+		&Check{
 			ID: "RDS.6", Title: "RDS DB instances should have enhanced monitoring",
 			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
@@ -52,16 +179,6 @@ func init() {
 					return bad("monitoringInterval is %s and monitoringRoleArn is %s; want an interval > 0 with a role", show(in(r, "monitoringInterval")), show(in(r, "monitoringRoleArn")))
 				}
 				return ok("%s", field(r, "monitoringInterval"))
-			},
-		},
-		&Check{
-			ID: "RDS.8", Title: "RDS DB instances should have deletion protection",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "deletionProtection")) {
-					return bad("%s, want true", field(r, "deletionProtection"))
-				}
-				return ok("%s", field(r, "deletionProtection"))
 			},
 		},
 		&Check{
@@ -84,26 +201,6 @@ func init() {
 				}
 				return ok("%s", field(r, "enabledCloudwatchLogsExports"))
 			},
-		},
-		&Check{
-			ID: "RDS.10", Title: "RDS DB instances should have IAM authentication configured",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "iamDatabaseAuthenticationEnabled")) {
-					return bad("%s, want true", field(r, "iamDatabaseAuthenticationEnabled"))
-				}
-				return ok("%s", field(r, "iamDatabaseAuthenticationEnabled"))
-			},
-		},
-		&Check{
-			ID: "RDS.11", Title: "RDS DB instances should keep automatic backups for at least 7 days",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				if n, _ := num(in(r, "backupRetentionPeriod")); n < 7 {
-					return bad("%s (not set means 0: no backups), want 7 to 35", field(r, "backupRetentionPeriod"))
-				}
-				return ok("%s", field(r, "backupRetentionPeriod"))
-			}),
 		},
 		&Check{
 			ID: "RDS.13", Title: "RDS automatic minor version upgrades should be enabled",
@@ -138,81 +235,7 @@ func init() {
 				return ok("%s", field(r, "dbSubnetGroupName"))
 			},
 		},
-		&Check{
-			ID: "RDS.23", Title: "RDS DB instances should not use the engine's default port",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				def, known := defaultPorts[engine(s, r)]
-				if !known {
-					return skip("engine %s", show(engine(s, r)))
-				}
-				if n, set := num(in(r, "port")); !set || int(n) == def {
-					return bad("%s; the %s default is %d", field(r, "port"), engine(s, r), def)
-				}
-				return ok("%s", field(r, "port"))
-			},
-		},
-		&Check{
-			ID: "RDS.25", Title: "RDS DB instances should use a custom administrator username",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				u := str(in(r, "username"))
-				if u == "" || u == "admin" || u == "postgres" || u == "root" {
-					return bad("%s; use a name that is not the engine's default", field(r, "username"))
-				}
-				return ok("username is custom")
-			}),
-		},
-		&Check{
-			ID: "REL09-BP03/final-snapshot", Title: "Primary DB instances should take a final snapshot on deletion",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				if isTrue(in(r, "skipFinalSnapshot")) || str(in(r, "finalSnapshotIdentifier")) == "" {
-					return bad("skipFinalSnapshot is %s and finalSnapshotIdentifier is %s; want false and a name", show(in(r, "skipFinalSnapshot")), show(in(r, "finalSnapshotIdentifier")))
-				}
-				if isTrue(in(r, "deleteAutomatedBackups")) {
-					return bad("%s, want false", field(r, "deleteAutomatedBackups"))
-				}
-				return ok("final snapshot %s", show(in(r, "finalSnapshotIdentifier")))
-			}),
-		},
-		&Check{
-			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
-			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeRDSInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "performanceInsightsEnabled")) {
-					return skip("Performance Insights is off")
-				}
-				ref := in(r, "performanceInsightsKmsKeyId")
-				if key := s.Ref(ref, contract.TypeKMSKey); key != nil {
-					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
-				}
-				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
-			},
-		},
-		&Check{
-			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				var replicas []string
-				for _, rep := range s.ByType(contract.TypeRDSInstance) {
-					if replicaSource(s, rep) != r {
-						continue
-					}
-					a, b := str(in(r, "availabilityZone")), str(in(rep, "availabilityZone"))
-					if a != "" && a == b {
-						replicas = append(replicas, rep.Name+" in "+b)
-						continue
-					}
-					return ok("read replica %s (availabilityZone %s)", rep.Name, show(in(rep, "availabilityZone")))
-				}
-				if len(replicas) > 0 {
-					return bad("every read replica is in the primary's availability zone %s: %s", show(in(r, "availabilityZone")), strings.Join(replicas, ", "))
-				}
-				return bad("no %s has replicateSourceDb naming this instance", contract.TypeRDSInstance)
-			}),
-		},
-	)
+	}
 }
 
 // rdsLogTypes are the log exports RDS.9 requires per engine.
