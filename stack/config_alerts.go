@@ -148,5 +148,5 @@ func (a *AlertsConfig) relaxations() []contract.Relaxation {
 	if a.Emails == nil || len(a.Emails) > 0 {
 		return nil
 	}
-	return []contract.Relaxation{{Check: "webstack/alert-subscribers", Type: contract.TypeSNSTopic, Name: alertTopic, Key: Namespace + ":alerts.emails"}}
+	return []contract.Relaxation{{Check: "webstack/alert-subscribers", Type: contract.TypeSNSTopic, Name: contract.AlertTopic, Key: Namespace + ":alerts.emails"}}
 }

@@ -92,7 +92,7 @@ func TestAlertSubscribersRelaxation(t *testing.T) {
 		}
 		for _, x := range cfg.CheckOptions().Exceptions {
 			if x.Check == "webstack/alert-subscribers" {
-				if x.Key != "webstack:alerts.emails" || x.Name != alertTopic || x.Type != contract.TypeSNSTopic {
+				if x.Key != "webstack:alerts.emails" || x.Name != contract.AlertTopic || x.Type != contract.TypeSNSTopic {
 					t.Errorf("relaxation %+v", x)
 				}
 				return true
@@ -135,7 +135,7 @@ func TestLogRetentionRelaxations(t *testing.T) {
 		got[x.Key] = x
 	}
 	want := map[string]contract.Relaxation{
-		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: appLogGroup, Key: "webstack:app.logRetentionDays"},
+		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: contract.AppLogGroup, Key: "webstack:app.logRetentionDays"},
 		"webstack:database.logRetentionDays": {Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, NamePrefix: "db-", Key: "webstack:database.logRetentionDays"},
 	}
 	if len(got) != len(want) {

@@ -8,15 +8,15 @@ func (a *AppConfig) relaxations() []contract.Relaxation {
 	key := Namespace + ":app."
 	var out []contract.Relaxation
 	if !a.AccessLogs {
-		out = append(out, contract.Relaxation{Check: "ELB.5", Type: contract.TypeLBLoadBalancer, Name: albName, Key: key + "accessLogs"})
+		out = append(out, contract.Relaxation{Check: "ELB.5", Type: contract.TypeLBLoadBalancer, Name: contract.ALBLoadBalancer, Key: key + "accessLogs"})
 	}
 	if !a.DeletionProtection {
 		// The ALB can be deleted. Its access logs are another key's business.
-		out = append(out, contract.Relaxation{Check: "ELB.6", Type: contract.TypeLBLoadBalancer, Name: albName, Key: key + "deletionProtection"})
+		out = append(out, contract.Relaxation{Check: "ELB.6", Type: contract.TypeLBLoadBalancer, Name: contract.ALBLoadBalancer, Key: key + "deletionProtection"})
 	}
 	if !a.RetainAccessLogs {
 		// The access log bucket (when there is one) and its logs go with the stack.
-		out = append(out, contract.Relaxation{Check: "webstack/protect", Type: contract.TypeS3BucketV2, Name: albLogBucket, Key: key + "retainAccessLogs"})
+		out = append(out, contract.Relaxation{Check: "webstack/protect", Type: contract.TypeS3BucketV2, Name: contract.ALBLogBucket, Key: key + "retainAccessLogs"})
 	}
 	return out
 }

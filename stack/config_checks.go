@@ -85,7 +85,7 @@ func (n *NetworkConfig) relaxations() []contract.Relaxation {
 		out = append(out, contract.Relaxation{Check: "EC2.6", Key: key + "flowLogs"})
 	}
 	if n.FlowLogRetentionDays < 365 {
-		out = append(out, contract.Relaxation{Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: "net-flow-logs", Key: key + "flowLogRetentionDays"})
+		out = append(out, contract.Relaxation{Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: contract.FlowLogGroup, Key: key + "flowLogRetentionDays"})
 	}
 	if !n.InterfaceEndpoints {
 		for _, id := range []string{"EC2.10", "EC2.55", "EC2.56", "EC2.57"} {
@@ -100,7 +100,7 @@ func (b *BastionConfig) relaxations() []contract.Relaxation {
 		return nil
 	}
 	// A public bastion for SSH from admin networks has a public address by design (gotcha 22).
-	return []contract.Relaxation{{Check: "EC2.9", Type: contract.TypeEC2Instance, Name: "bastion", Key: Namespace + ":bastion.allowedCidrs"}}
+	return []contract.Relaxation{{Check: "EC2.9", Type: contract.TypeEC2Instance, Name: contract.BastionInstance, Key: Namespace + ":bastion.allowedCidrs"}}
 }
 
 // logRetentionRelaxations lists the log groups whose retention a stack file sets below the year
@@ -114,7 +114,7 @@ func (c *Config) logRetentionRelaxations() []contract.Relaxation {
 			out = append(out, relaxation)
 		}
 	}
-	add(c.App.LogRetentionDays, contract.Relaxation{Name: appLogGroup, Key: Namespace + ":app.logRetentionDays"})
+	add(c.App.LogRetentionDays, contract.Relaxation{Name: contract.AppLogGroup, Key: Namespace + ":app.logRetentionDays"})
 	add(c.Database.LogRetentionDays, contract.Relaxation{NamePrefix: dbComponent + "-", Key: Namespace + ":database.logRetentionDays"})
 	add(c.Cache.LogRetentionDays, contract.Relaxation{NamePrefix: cacheComponent + "-", Key: Namespace + ":cache.logRetentionDays"})
 	return out

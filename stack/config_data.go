@@ -427,7 +427,7 @@ func (c *Config) DataRelaxations() []contract.Relaxation {
 	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
 	if reason := cc.Exceptions.AuthTokenRotation; reason != "" {
 		for _, control := range []string{"SecretsManager.1", "SecretsManager.4"} {
-			out = append(out, contract.Relaxation{Check: control, Type: contract.TypeSecretsManagerSecret, Name: cacheComponent + "-auth-secret",
+			out = append(out, contract.Relaxation{Check: control, Type: contract.TypeSecretsManagerSecret, Name: contract.CacheAuthSecret,
 				Key: Namespace + ":cache.exceptions.authTokenRotation", Reason: reason})
 		}
 	}

@@ -2,20 +2,6 @@ package stack
 
 import "github.com/webstack/webstack/contract"
 
-// Resource names and types the tiers register, as the checks see them.
-const (
-	edgeDistribution = "edge-cdn"
-	edgeSiteBucket   = "edge-site"
-	edgeLogBucket    = "edge-logs"
-	edgeAccessLogs   = "edge-access-logs"
-	albListenerProd  = "app-alb-production"
-	albListenerTest  = "app-alb-test"
-	albName          = "app-alb-lb"
-	albLogBucket     = "app-alb-logs"
-	appLogGroup      = "app-container-logs"
-	alertTopic       = "alerts-topic"
-)
-
 // relaxations lists the controls webstack:edge deliberately relaxes, each scoped to the
 // resources the key governs.
 func (e *EdgeConfig) relaxations() []contract.Relaxation {
@@ -27,9 +13,9 @@ func (e *EdgeConfig) relaxations() []contract.Relaxation {
 		// the ALB's production and test listeners are plain HTTP (ELB.1). The origin header
 		// still keeps everything but CloudFront off the production listener.
 		for _, id := range []string{"CloudFront.7", "CloudFront.8", "CloudFront.9", "CloudFront.15"} {
-			out = append(out, contract.Relaxation{Check: id, Type: contract.TypeCloudFrontDistribution, Name: edgeDistribution, Key: key + "domain"})
+			out = append(out, contract.Relaxation{Check: id, Type: contract.TypeCloudFrontDistribution, Name: contract.EdgeDistribution, Key: key + "domain"})
 		}
-		for _, name := range []string{albListenerProd, albListenerTest} {
+		for _, name := range []string{contract.ALBProductionListener, contract.ALBTestListener} {
 			out = append(out, contract.Relaxation{Check: "ELB.1", Type: contract.TypeLBListener, Name: name, Key: key + "domain"})
 		}
 	}
@@ -37,27 +23,27 @@ func (e *EdgeConfig) relaxations() []contract.Relaxation {
 		// CloudFront standard logs are delivered through the bucket ACL, and CloudFront refuses
 		// a logging bucket with BucketOwnerEnforced, so the log bucket has
 		// BucketOwnerPreferred (aws/aws-cdk#25291).
-		out = append(out, contract.Relaxation{Check: "S3.12", Type: contract.TypeS3BucketV2, Name: edgeLogBucket, Key: key + "logs"})
+		out = append(out, contract.Relaxation{Check: "S3.12", Type: contract.TypeS3BucketV2, Name: contract.EdgeLogBucket, Key: key + "logs"})
 		// S3 delivers server access logs only to SSE-S3 buckets: the frontend bucket's access
 		// logs have a bucket of their own that cannot use the edge key.
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
-		out = append(out, contract.Relaxation{Check: "S3.17", Type: contract.TypeS3BucketV2, Name: edgeAccessLogs, Key: key + "logs"})
+		out = append(out, contract.Relaxation{Check: "S3.17", Type: contract.TypeS3BucketV2, Name: contract.EdgeAccessLogBucket, Key: key + "logs"})
 	} else {
 		// No log bucket: no CloudFront standard logs and nowhere for the frontend bucket's
 		// server access logs.
 		out = append(out,
-			contract.Relaxation{Check: "CloudFront.5", Type: contract.TypeCloudFrontDistribution, Name: edgeDistribution, Key: key + "logs"},
-			contract.Relaxation{Check: "S3.9", Type: contract.TypeS3BucketV2, Name: edgeSiteBucket, Key: key + "logs"})
+			contract.Relaxation{Check: "CloudFront.5", Type: contract.TypeCloudFrontDistribution, Name: contract.EdgeDistribution, Key: key + "logs"},
+			contract.Relaxation{Check: "S3.9", Type: contract.TypeS3BucketV2, Name: contract.EdgeSiteBucket, Key: key + "logs"})
 	}
 	if !e.WAF {
-		out = append(out, contract.Relaxation{Check: "CloudFront.6", Type: contract.TypeCloudFrontDistribution, Name: edgeDistribution, Key: key + "waf"})
+		out = append(out, contract.Relaxation{Check: "CloudFront.6", Type: contract.TypeCloudFrontDistribution, Name: contract.EdgeDistribution, Key: key + "waf"})
 	}
 	if !e.Versioning {
 		// The log bucket is always versioned; this key governs the frontend bucket only.
-		out = append(out, contract.Relaxation{Check: "S3.14", Type: contract.TypeS3BucketV2, Name: edgeSiteBucket, Key: key + "versioning"})
+		out = append(out, contract.Relaxation{Check: "S3.14", Type: contract.TypeS3BucketV2, Name: contract.EdgeSiteBucket, Key: key + "versioning"})
 	}
 	if !e.Protect {
-		for _, name := range []string{edgeSiteBucket, edgeLogBucket, edgeAccessLogs} {
+		for _, name := range []string{contract.EdgeSiteBucket, contract.EdgeLogBucket, contract.EdgeAccessLogBucket} {
 			out = append(out, contract.Relaxation{Check: "webstack/protect", Type: contract.TypeS3BucketV2, Name: name, Key: key + "protect"})
 		}
 	}
@@ -68,6 +54,6 @@ func (e *EdgeConfig) relaxations() []contract.Relaxation {
 	// aws/aws-cdk#21947). Registered here, with the other bucket-encryption exceptions; it
 	// names a resource only that key creates.
 	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-health-check-logging.html
-	out = append(out, contract.Relaxation{Check: "S3.17", Type: contract.TypeS3BucketV2, Name: albLogBucket, Key: Namespace + ":app.accessLogs"})
+	out = append(out, contract.Relaxation{Check: "S3.17", Type: contract.TypeS3BucketV2, Name: contract.ALBLogBucket, Key: Namespace + ":app.accessLogs"})
 	return out
 }
