@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // Account and region facts the mock answers with.
@@ -97,10 +98,6 @@ func (e *Engine) Calls() []string {
 	return append([]string(nil), e.calls...)
 }
 
-// stackReferenceType is the type of a stack reference, which the engine itself answers (it reads
-// the backend): never a resource of the account.
-const stackReferenceType = "pulumi:pulumi:StackReference"
-
 // readStackReference answers a stack reference to this engine's own stack with Deployed, and to
 // any other stack with an error: the program references no other stack. Its own stack is named
 // as a DIY backend's project layout takes it: bare, or organization/project/stack.
@@ -120,7 +117,9 @@ func (e *Engine) readStackReference(args pulumi.MockResourceArgs) (string, resou
 
 // NewResource implements pulumi.MockResourceMonitor.
 func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if args.TypeToken == stackReferenceType && args.ReadRPC != nil {
+	// A stack reference is answered by the engine itself (it reads the backend): never a
+	// resource of the account.
+	if args.TypeToken == contract.TypeStackReference && args.ReadRPC != nil {
 		return e.readStackReference(args)
 	}
 	r := &Resource{

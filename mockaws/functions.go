@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // function answers one provider function.
@@ -14,8 +15,8 @@ type function func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, 
 // functions are the provider functions the program may call; each tier's file contributes its
 // own. Anything else fails the run.
 var functions = merge(map[string]function{
-	"aws:index/getAvailabilityZones:getAvailabilityZones": getAvailabilityZones,
-	"aws:index/getCallerIdentity:getCallerIdentity": func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeGetAvailabilityZones: getAvailabilityZones,
+	contract.InvokeGetCallerIdentity: func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
 		return resource.PropertyMap{
 			"id":        resource.NewProperty(AccountID),
 			"accountId": resource.NewProperty(AccountID),
@@ -23,7 +24,7 @@ var functions = merge(map[string]function{
 			"userId":    resource.NewProperty("AIDAPLANMOCK"),
 		}, nil
 	},
-	"aws:index/getPartition:getPartition": func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeGetPartition: func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
 		return resource.PropertyMap{
 			"id":               resource.NewProperty(Partition),
 			"partition":        resource.NewProperty(Partition),
@@ -31,14 +32,14 @@ var functions = merge(map[string]function{
 			"reverseDnsPrefix": resource.NewProperty("com.amazonaws"),
 		}, nil
 	},
-	"aws:index/getRegion:getRegion": func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeGetRegion: func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
 		return resource.PropertyMap{
 			"id":       resource.NewProperty(e.Region),
 			"name":     resource.NewProperty(e.Region),
 			"endpoint": resource.NewProperty(fmt.Sprintf("ec2.%s.amazonaws.com", e.Region)),
 		}, nil
 	},
-	"aws:ssm/getParameter:getParameter": func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeSSMGetParameter: func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
 		name := str(args, "name")
 		if !strings.HasPrefix(name, "/aws/service/") {
 			return nil, fmt.Errorf("ssm parameter %q is not a public AWS parameter the mock knows", name)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // elbAccounts are the regional Elastic Load Balancing accounts that deliver ALB access logs
@@ -20,9 +21,9 @@ var elbAccounts = map[string]string{
 }
 
 var computeFunctions = map[string]function{
-	"aws:ecr/getImage:getImage":           getImage,
-	"aws:ecr/getRepository:getRepository": getRepository,
-	"aws:elb/getServiceAccount:getServiceAccount": func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeECRGetImage:      getImage,
+	contract.InvokeECRGetRepository: getRepository,
+	contract.InvokeELBGetServiceAccount: func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
 		region := str(args, "region")
 		if region == "" {
 			region = e.Region

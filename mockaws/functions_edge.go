@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // CloudFrontPrefixListID is the ID the mock gives CloudFront's origin-facing prefix list.
@@ -16,7 +17,7 @@ const CanonicalUserID = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7
 // edgeFunctions answer the provider functions of the edge tier (and of the network tier's
 // CloudFront-only ALB ingress).
 var edgeFunctions = map[string]function{
-	"aws:ec2/getManagedPrefixList:getManagedPrefixList": func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeEC2GetManagedPrefixList: func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
 		name := str(args, "name")
 		if name != "com.amazonaws.global.cloudfront.origin-facing" {
 			return nil, fmt.Errorf("managed prefix list %q is not one the mock knows (look it up by name)", name)
@@ -33,7 +34,7 @@ var edgeFunctions = map[string]function{
 			"tags":          resource.NewProperty(resource.PropertyMap{}),
 		}, nil
 	},
-	"aws:route53/getZone:getZone": func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeRoute53GetZone: func(e *Engine, args resource.PropertyMap) (resource.PropertyMap, error) {
 		name := strings.TrimSuffix(str(args, "name"), ".")
 		id := str(args, "zoneId")
 		switch {
@@ -60,7 +61,7 @@ var edgeFunctions = map[string]function{
 			"linkedServicePrincipal":   resource.NewProperty(""),
 		}, nil
 	},
-	"aws:s3/getCanonicalUserId:getCanonicalUserId": func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
+	contract.InvokeS3GetCanonicalUserID: func(e *Engine, _ resource.PropertyMap) (resource.PropertyMap, error) {
 		return resource.PropertyMap{
 			"id":          resource.NewProperty(CanonicalUserID),
 			"displayName": resource.NewProperty("plan"),

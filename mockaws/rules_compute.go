@@ -5,17 +5,19 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // Resource types the compute tier's rules judge.
 const (
-	ctLoadBalancer     = "aws:lb/loadBalancer:LoadBalancer"
-	ctTargetGroup      = "aws:lb/targetGroup:TargetGroup"
-	ctListener         = "aws:lb/listener:Listener"
-	ctListenerRule     = "aws:lb/listenerRule:ListenerRule"
-	ctAutoScalingGroup = "aws:autoscaling/group:Group"
-	ctRepository       = "aws:ecr/repository:Repository"
-	ctSubnet           = "aws:ec2/subnet:Subnet"
+	ctLoadBalancer     = contract.TypeLBLoadBalancer
+	ctTargetGroup      = contract.TypeLBTargetGroup
+	ctListener         = contract.TypeLBListener
+	ctListenerRule     = contract.TypeLBListenerRule
+	ctAutoScalingGroup = contract.TypeAutoscalingGroup
+	ctRepository       = contract.TypeECRRepository
+	ctSubnet           = contract.TypeEC2Subnet
 )
 
 // elbIntBetween is the provider's message for a number its schema validation
@@ -158,7 +160,7 @@ var computeRules = []Rule{
 	// names", and the PutParameter API reference.
 	{
 		ID:     "ssm/parameter-name",
-		Type:   "aws:ssm/parameter:Parameter",
+		Type:   contract.TypeSSMParameter,
 		Source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html",
 		Create: func(e *Engine, r *Resource) error {
 			name := r.inStr("name")

@@ -8,19 +8,21 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // Resource types of the data tier's rules.
 const (
-	typeDBInstance       = "aws:rds/instance:Instance"
-	typeDBParameterGroup = "aws:rds/parameterGroup:ParameterGroup"
-	typeDBOptionGroup    = "aws:rds/optionGroup:OptionGroup"
-	typeReplicationGroup = "aws:elasticache/replicationGroup:ReplicationGroup"
-	typeSecret           = "aws:secretsmanager/secret:Secret"
-	typeSecretRotation   = "aws:secretsmanager/secretRotation:SecretRotation"
-	typeSARStack         = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
-	typeEventRule        = "aws:cloudwatch/eventRule:EventRule"
-	typeEventTarget      = "aws:cloudwatch/eventTarget:EventTarget"
+	typeDBInstance       = contract.TypeRDSInstance
+	typeDBParameterGroup = contract.TypeRDSParameterGroup
+	typeDBOptionGroup    = contract.TypeRDSOptionGroup
+	typeReplicationGroup = contract.TypeElastiCacheReplicationGroup
+	typeSecret           = contract.TypeSecretsManagerSecret
+	typeSecretRotation   = contract.TypeSecretsManagerSecretRotation
+	typeSARStack         = contract.TypeServerlessRepositoryCloudFormationStack
+	typeEventRule        = contract.TypeCloudWatchEventRule
+	typeEventTarget      = contract.TypeCloudWatchEventTarget
 )
 
 // Operations and API actions as the provider names them in its errors.

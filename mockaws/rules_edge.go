@@ -6,22 +6,23 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/plain"
 )
 
 // Resource types of the edge tier's rules.
 const (
-	edgeTypeDistribution  = "aws:cloudfront/distribution:Distribution"
-	edgeTypeFunction      = "aws:cloudfront/function:Function"
-	edgeTypeHeadersPolicy = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
-	edgeTypeOAC           = "aws:cloudfront/originAccessControl:OriginAccessControl"
-	edgeTypeWebACL        = "aws:wafv2/webAcl:WebAcl"
-	edgeTypeBucket        = "aws:s3/bucketV2:BucketV2"
-	edgeTypeBucketACL     = "aws:s3/bucketAclV2:BucketAclV2"
-	edgeTypeBucketLogging = "aws:s3/bucketLoggingV2:BucketLoggingV2"
-	edgeTypeOwnership     = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-	edgeTypeCertificate   = "aws:acm/certificate:Certificate"
-	edgeTypeRecord        = "aws:route53/record:Record"
+	edgeTypeDistribution  = contract.TypeCloudFrontDistribution
+	edgeTypeFunction      = contract.TypeCloudFrontFunction
+	edgeTypeHeadersPolicy = contract.TypeCloudFrontResponseHeadersPolicy
+	edgeTypeOAC           = contract.TypeCloudFrontOriginAccessControl
+	edgeTypeWebACL        = contract.TypeWAFv2WebACL
+	edgeTypeBucket        = contract.TypeS3BucketV2
+	edgeTypeBucketACL     = contract.TypeS3BucketACLV2
+	edgeTypeBucketLogging = contract.TypeS3BucketLoggingV2
+	edgeTypeOwnership     = contract.TypeS3BucketOwnershipControls
+	edgeTypeCertificate   = contract.TypeACMCertificate
+	edgeTypeRecord        = contract.TypeRoute53Record
 	edgeCloudFrontRegion  = "us-east-1"
 	edgeMaxWebACLCapacity = 5000
 	edgeMaxFunctionCode   = 10 * 1024

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // logRetentions are the retention periods CloudWatch Logs accepts (0: never expire).
@@ -14,17 +16,17 @@ var logRetentions = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 // Resource types the monitoring rules judge or look up.
 const (
-	monLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
-	monMetricAlarm   = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	monDashboard     = "aws:cloudwatch/dashboard:Dashboard"
-	monTopic         = "aws:sns/topic:Topic"
-	monTopicPolicy   = "aws:sns/topicPolicy:TopicPolicy"
-	monSubscription  = "aws:sns/topicSubscription:TopicSubscription"
-	monKey           = "aws:kms/key:Key"
-	monAlias         = "aws:kms/alias:Alias"
-	monRole          = "aws:iam/role:Role"
-	monRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-	monPolicyAttach  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	monLogGroup      = contract.TypeCloudWatchLogGroup
+	monMetricAlarm   = contract.TypeCloudWatchMetricAlarm
+	monDashboard     = contract.TypeCloudWatchDashboard
+	monTopic         = contract.TypeSNSTopic
+	monTopicPolicy   = contract.TypeSNSTopicPolicy
+	monSubscription  = contract.TypeSNSTopicSubscription
+	monKey           = contract.TypeKMSKey
+	monAlias         = contract.TypeKMSAlias
+	monRole          = contract.TypeIAMRole
+	monRolePolicy    = contract.TypeIAMRolePolicy
+	monPolicyAttach  = contract.TypeIAMRolePolicyAttachment
 	monCallerARN     = "arn:" + Partition + ":iam::" + AccountID + ":user/plan"
 	monAccountRoot   = "arn:" + Partition + ":iam::" + AccountID + ":root"
 	monInlinePerRole = 10240

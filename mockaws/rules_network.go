@@ -7,22 +7,23 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // Resource types the network rules judge or look up.
 const (
-	nwVPC                  = "aws:ec2/vpc:Vpc"
-	nwSubnet               = "aws:ec2/subnet:Subnet"
-	nwSecurityGroup        = "aws:ec2/securityGroup:SecurityGroup"
-	nwIngressRule          = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	nwEgressRule           = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	nwVPCEndpoint          = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	nwFlowLog              = "aws:ec2/flowLog:FlowLog"
-	nwNATGateway           = "aws:ec2/natGateway:NatGateway"
-	nwInternetGateway      = "aws:ec2/internetGateway:InternetGateway"
-	nwEIP                  = "aws:ec2/eip:Eip"
-	nwInstance             = "aws:ec2/instance:Instance"
-	nwGetManagedPrefixList = "aws:ec2/getManagedPrefixList:getManagedPrefixList"
+	nwVPC                  = contract.TypeEC2VPC
+	nwSubnet               = contract.TypeEC2Subnet
+	nwSecurityGroup        = contract.TypeEC2SecurityGroup
+	nwIngressRule          = contract.TypeVPCSecurityGroupIngressRule
+	nwEgressRule           = contract.TypeVPCSecurityGroupEgressRule
+	nwVPCEndpoint          = contract.TypeEC2VPCEndpoint
+	nwFlowLog              = contract.TypeEC2FlowLog
+	nwNATGateway           = contract.TypeEC2NatGateway
+	nwInternetGateway      = contract.TypeEC2InternetGateway
+	nwEIP                  = contract.TypeEC2EIP
+	nwInstance             = contract.TypeEC2Instance
+	nwGetManagedPrefixList = contract.InvokeEC2GetManagedPrefixList
 )
 
 // rulesPerSecurityGroup is the default quota of inbound rules, and separately of outbound

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // stateFunc adds the attributes a provider computes for a resource type to its state.
@@ -13,22 +14,22 @@ type stateFunc func(e *Engine, r *Resource, state resource.PropertyMap)
 
 // idPrefixes give physical IDs the shape AWS uses for the type; other types get "<name>-<hash>".
 var idPrefixes = merge(map[string]string{
-	"aws:ec2/vpc:Vpc":                                           "vpc-",
-	"aws:ec2/subnet:Subnet":                                     "subnet-",
-	"aws:ec2/internetGateway:InternetGateway":                   "igw-",
-	"aws:ec2/eip:Eip":                                           "eipalloc-",
-	"aws:ec2/natGateway:NatGateway":                             "nat-",
-	"aws:ec2/routeTable:RouteTable":                             "rtb-",
-	"aws:ec2/route:Route":                                       "r-rtb-",
-	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc-",
-	"aws:ec2/securityGroup:SecurityGroup":                       "sg-",
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "sg-",
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr-",
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce-",
-	"aws:ec2/flowLog:FlowLog":                                   "fl-",
-	"aws:ec2/instance:Instance":                                 "i-",
-	"aws:ec2/launchTemplate:LaunchTemplate":                     "lt-",
+	contract.TypeEC2VPC:                      "vpc-",
+	contract.TypeEC2Subnet:                   "subnet-",
+	contract.TypeEC2InternetGateway:          "igw-",
+	contract.TypeEC2EIP:                      "eipalloc-",
+	contract.TypeEC2NatGateway:               "nat-",
+	contract.TypeEC2RouteTable:               "rtb-",
+	contract.TypeEC2Route:                    "r-rtb-",
+	contract.TypeEC2RouteTableAssociation:    "rtbassoc-",
+	contract.TypeEC2SecurityGroup:            "sg-",
+	contract.TypeEC2DefaultSecurityGroup:     "sg-",
+	contract.TypeVPCSecurityGroupIngressRule: "sgr-",
+	contract.TypeVPCSecurityGroupEgressRule:  "sgr-",
+	contract.TypeEC2VPCEndpoint:              "vpce-",
+	contract.TypeEC2FlowLog:                  "fl-",
+	contract.TypeEC2Instance:                 "i-",
+	contract.TypeEC2LaunchTemplate:           "lt-",
 }, dataIDPrefixes, computeIDPrefixes)
 
 // stateFuncs hold the computed attributes per type; each tier's file contributes its own map.
@@ -51,7 +52,7 @@ func (e *Engine) physicalID(r *Resource) string {
 	if p, ok := idPrefixes[r.Type]; ok {
 		return p + hash(r.URN, 17)
 	}
-	if r.Type == "pulumi:providers:aws" || strings.HasPrefix(r.Type, "pulumi:providers:") {
+	if r.Type == contract.TypeAWSProvider || strings.HasPrefix(r.Type, "pulumi:providers:") {
 		return hash(r.URN, 8) + "-" + hash(r.URN+"p", 4) + "-" + hash(r.URN+"q", 4) + "-" + hash(r.URN+"r", 12)
 	}
 	return fmt.Sprintf("%s-%s", r.Name, hash(r.URN, 8))
@@ -197,19 +198,19 @@ func ipFor(urn string, base string) string {
 }
 
 var networkStates = map[string]stateFunc{
-	"aws:ec2/vpc:Vpc": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeEC2VPC: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["defaultSecurityGroupId"] = resource.NewProperty("sg-" + hash(r.URN+"default", 17))
 		s["mainRouteTableId"] = resource.NewProperty("rtb-" + hash(r.URN+"main", 17))
 		s["ownerId"] = resource.NewProperty(AccountID)
 	},
-	"aws:ec2/eip:Eip": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeEC2EIP: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["allocationId"] = resource.NewProperty(r.ID)
 		s["publicIp"] = resource.NewProperty(ipFor(r.URN, "203.0"))
 	},
-	"aws:ec2/securityGroup:SecurityGroup": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeEC2SecurityGroup: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["ownerId"] = resource.NewProperty(AccountID)
 	},
-	"aws:ec2/instance:Instance": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeEC2Instance: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["privateIp"] = resource.NewProperty(ipFor(r.URN, "10.0"))
 		if boolean(s, "associatePublicIpAddress") {
 			s["publicIp"] = resource.NewProperty(ipFor(r.URN, "198.51"))
@@ -218,7 +219,7 @@ var networkStates = map[string]stateFunc{
 		}
 		s["availabilityZone"] = resource.NewProperty(e.Region + "a")
 	},
-	"aws:cloudwatch/logGroup:LogGroup": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudWatchLogGroup: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := str(s, "name")
 		if name == "" {
 			name = str(s, "namePrefix") + hash(r.URN, 8)
@@ -226,13 +227,13 @@ var networkStates = map[string]stateFunc{
 		}
 		s["arn"] = resource.NewProperty(e.arn("logs", "log-group:"+name))
 	},
-	"aws:iam/role:Role": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeIAMRole: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := r.Name + "-" + hash(r.URN, 7)
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(fmt.Sprintf("arn:%s:iam::%s:role/%s", Partition, AccountID, name))
 		s["uniqueId"] = resource.NewProperty("AROA" + strings.ToUpper(hash(r.URN, 17)))
 	},
-	"aws:iam/instanceProfile:InstanceProfile": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeIAMInstanceProfile: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := r.Name + "-" + hash(r.URN, 7)
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(fmt.Sprintf("arn:%s:iam::%s:instance-profile/%s", Partition, AccountID, name))

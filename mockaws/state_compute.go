@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // computeIDPrefixes shape the physical IDs of the compute tier's types. ELBv2 resources are
@@ -33,7 +34,7 @@ func elbSuffix(s resource.PropertyMap) string {
 }
 
 var computeStates = map[string]stateFunc{
-	"aws:lb/loadBalancer:LoadBalancer": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeLBLoadBalancer: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		suffix := fmt.Sprintf("app/%s/%s", name, hash(r.URN+"lb", 16))
 		s["name"] = resource.NewProperty(name)
@@ -43,41 +44,41 @@ var computeStates = map[string]stateFunc{
 		s["zoneId"] = resource.NewProperty("ZWKZPGTI48KDX")
 		s["vpcId"] = resource.NewProperty("vpc-" + hash(r.URN+"vpc", 17))
 	},
-	"aws:lb/targetGroup:TargetGroup": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeLBTargetGroup: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		suffix := fmt.Sprintf("targetgroup/%s/%s", name, hash(r.URN+"tg", 16))
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(e.arn("elasticloadbalancing", suffix))
 		s["arnSuffix"] = resource.NewProperty(suffix)
 	},
-	"aws:lb/listener:Listener": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeLBListener: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["arn"] = resource.NewProperty(e.arn("elasticloadbalancing", fmt.Sprintf("listener/%s/%s", elbSuffix(s), hash(r.URN, 16))))
 	},
-	"aws:lb/listenerRule:ListenerRule": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeLBListenerRule: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["arn"] = resource.NewProperty(e.arn("elasticloadbalancing", fmt.Sprintf("listener-rule/app/%s", hash(r.URN, 32))))
 	},
-	"aws:ec2/launchTemplate:LaunchTemplate": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeEC2LaunchTemplate: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["name"] = resource.NewProperty(autoName(r, s))
 		s["arn"] = resource.NewProperty(e.arn("ec2", "launch-template/"+r.ID))
 		// A template the engine has just created is at version 1.
 		s["latestVersion"] = resource.NewProperty(1.0)
 		s["defaultVersion"] = resource.NewProperty(1.0)
 	},
-	"aws:autoscaling/group:Group": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeAutoscalingGroup: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(e.arn("autoscaling",
 			fmt.Sprintf("autoScalingGroup:%s-%s-%s-%s-%s:autoScalingGroupName/%s",
 				hash(r.URN, 8), hash(r.URN+"a", 4), hash(r.URN+"b", 4), hash(r.URN+"c", 4), hash(r.URN+"d", 12), name)))
 	},
-	"aws:ecr/repository:Repository": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeECRRepository: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(e.arn("ecr", "repository/"+name))
 		s["registryId"] = resource.NewProperty(AccountID)
 		s["repositoryUrl"] = resource.NewProperty(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, e.Region, name))
 	},
-	"aws:ssm/parameter:Parameter": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeSSMParameter: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		s["name"] = resource.NewProperty(name)
 		r.ID = name
@@ -87,7 +88,7 @@ var computeStates = map[string]stateFunc{
 			s["tier"] = resource.NewProperty("Standard")
 		}
 	},
-	"aws:ecr/lifecyclePolicy:LifecyclePolicy": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeECRLifecyclePolicy: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["registryId"] = resource.NewProperty(AccountID)
 	},
 }

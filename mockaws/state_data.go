@@ -5,17 +5,18 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // dataIDPrefixes give the data tier's resources the ID shapes the provider reports.
 var dataIDPrefixes = map[string]string{
 	// Since v6 the provider's id of an RDS instance is its DbiResourceId.
-	"aws:rds/instance:Instance": "db-",
+	contract.TypeRDSInstance: "db-",
 }
 
 // dataStates are the attributes RDS, ElastiCache, Secrets Manager and pulumi-random compute.
 var dataStates = map[string]stateFunc{
-	"aws:rds/instance:Instance": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeRDSInstance: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		id := str(s, "identifier")
 		if id == "" {
 			id = r.Name + "-" + hash(r.URN, 8)
@@ -55,16 +56,16 @@ var dataStates = map[string]stateFunc{
 	},
 	// An EventBridge rule on the default bus is named (auto-named without a name) and
 	// identified by that name, its ARN "arn:aws:events:<region>:<account>:rule/<name>".
-	"aws:cloudwatch/eventRule:EventRule": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudWatchEventRule: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		s["name"] = resource.NewProperty(name)
 		s["arn"] = resource.NewProperty(e.arn("events", "rule/"+name))
 	},
-	"aws:rds/parameterGroup:ParameterGroup":   namedState("rds", "pg:"),
-	"aws:rds/optionGroup:OptionGroup":         namedState("rds", "og:"),
-	"aws:rds/subnetGroup:SubnetGroup":         namedState("rds", "subgrp:"),
-	"aws:elasticache/subnetGroup:SubnetGroup": namedState("elasticache", "subnetgroup:"),
-	"aws:elasticache/replicationGroup:ReplicationGroup": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeRDSParameterGroup:      namedState("rds", "pg:"),
+	contract.TypeRDSOptionGroup:         namedState("rds", "og:"),
+	contract.TypeRDSSubnetGroup:         namedState("rds", "subgrp:"),
+	contract.TypeElastiCacheSubnetGroup: namedState("elasticache", "subnetgroup:"),
+	contract.TypeElastiCacheReplicationGroup: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		id := str(s, "replicationGroupId")
 		if id == "" {
 			id = r.ID
@@ -91,7 +92,7 @@ var dataStates = map[string]stateFunc{
 		s["clusterEnabled"] = resource.NewProperty(false)
 		s["engineVersionActual"] = resource.NewProperty(str(s, "engineVersion") + ".0")
 	},
-	"aws:secretsmanager/secret:Secret": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeSecretsManagerSecret: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := str(s, "name")
 		if name == "" {
 			name = r.Name + "-" + hash(r.URN, 7)
@@ -99,15 +100,15 @@ var dataStates = map[string]stateFunc{
 		}
 		s["arn"] = resource.NewProperty(e.arn("secretsmanager", fmt.Sprintf("secret:%s-%s", name, hash(r.URN+"s", 6))))
 	},
-	"aws:secretsmanager/secretVersion:SecretVersion": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeSecretsManagerSecretVersion: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["versionId"] = resource.NewProperty(uuid(r.URN))
 		s["versionStages"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty("AWSCURRENT")})
 	},
-	"aws:secretsmanager/secretRotation:SecretRotation": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeSecretsManagerSecretRotation: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		s["rotationEnabled"] = resource.NewProperty(true)
 		s["arn"] = resource.NewProperty(str(s, "secretId"))
 	},
-	"aws:serverlessrepository/cloudFormationStack:CloudFormationStack": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeServerlessRepositoryCloudFormationStack: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		// The provider's ID is the stack's ARN; AWS prefixes the name with "serverlessrepo-".
 		// The MySQL rotation template's only output is the function's ARN.
 		stack := "serverlessrepo-" + str(s, "name")
@@ -122,7 +123,7 @@ var dataStates = map[string]stateFunc{
 			"RotationLambdaARN": resource.NewProperty(e.arn("lambda", "function:"+fn)),
 		})
 	},
-	"random:index/randomId:RandomId": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeRandomID: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		delete(s, "arn")
 		n := 8
 		if v, ok := s["byteLength"]; ok {
@@ -136,7 +137,7 @@ var dataStates = map[string]stateFunc{
 		s["b64Std"] = resource.NewProperty(h)
 		s["dec"] = resource.NewProperty(h)
 	},
-	"random:index/randomPassword:RandomPassword": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeRandomPassword: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		// A deterministic stand-in from the requested alphabet; a secret, like the real one.
 		// pulumi-random resources have no ARN.
 		delete(s, "arn")

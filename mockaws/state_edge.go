@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/webstack/webstack/contract"
 )
 
 // CloudFrontHostedZoneID is the Route 53 zone of every CloudFront distribution (AWS documents
@@ -15,7 +16,7 @@ const CloudFrontHostedZoneID = "Z2FDTNDATAQYW2"
 // is not "<prefix>-<hex>" (bucket names, distribution IDs, record IDs), the function also sets
 // r.ID, which the engine returns as the physical ID.
 var edgeStates = map[string]stateFunc{
-	"aws:s3/bucketV2:BucketV2": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeS3BucketV2: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := str(s, "bucket")
 		if name == "" {
 			// S3 appends a 26-character unique suffix to a prefix.
@@ -29,7 +30,7 @@ var edgeStates = map[string]stateFunc{
 		s["region"] = resource.NewProperty(e.Region)
 		s["hostedZoneId"] = resource.NewProperty("Z3W03O7B5YMIYP")
 	},
-	"aws:cloudfront/distribution:Distribution": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudFrontDistribution: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		id := strings.ToUpper(hash(r.URN, 13))
 		r.ID = "E" + id
 		s["arn"] = resource.NewProperty(fmt.Sprintf("arn:%s:cloudfront::%s:distribution/%s", Partition, AccountID, r.ID))
@@ -39,12 +40,12 @@ var edgeStates = map[string]stateFunc{
 		s["etag"] = resource.NewProperty("E" + strings.ToUpper(hash(r.URN+"e", 13)))
 		s["callerReference"] = resource.NewProperty("terraform-" + hash(r.URN+"c", 20))
 	},
-	"aws:cloudfront/originAccessControl:OriginAccessControl": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudFrontOriginAccessControl: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		r.ID = "E" + strings.ToUpper(hash(r.URN, 13))
 		delete(s, "arn")
 		s["etag"] = resource.NewProperty("E" + strings.ToUpper(hash(r.URN+"e", 13)))
 	},
-	"aws:cloudfront/function:Function": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudFrontFunction: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := str(s, "name")
 		if name == "" {
 			name = r.Name + "-" + hash(r.URN, 7)
@@ -56,12 +57,12 @@ var edgeStates = map[string]stateFunc{
 		s["etag"] = resource.NewProperty("E" + strings.ToUpper(hash(r.URN+"e", 13)))
 		s["liveStageEtag"] = s["etag"]
 	},
-	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeCloudFrontResponseHeadersPolicy: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		r.ID = edgeUUID(r.URN)
 		delete(s, "arn")
 		s["etag"] = resource.NewProperty("E" + strings.ToUpper(hash(r.URN+"e", 13)))
 	},
-	"aws:acm/certificate:Certificate": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeACMCertificate: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		region := e.providerRegion(r.Provider)
 		r.ID = fmt.Sprintf("arn:%s:acm:%s:%s:certificate/%s", Partition, region, AccountID, edgeUUID(r.URN))
 		s["arn"] = resource.NewProperty(r.ID)
@@ -75,16 +76,16 @@ var edgeStates = map[string]stateFunc{
 		})})
 		s["status"] = resource.NewProperty("PENDING_VALIDATION")
 	},
-	"aws:acm/certificateValidation:CertificateValidation": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeACMCertificateValidation: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		delete(s, "arn")
 	},
-	"aws:route53/record:Record": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeRoute53Record: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		delete(s, "arn")
 		fqdn := strings.TrimSuffix(str(s, "name"), ".")
 		r.ID = fmt.Sprintf("%s_%s_%s", str(s, "zoneId"), fqdn, str(s, "type"))
 		s["fqdn"] = resource.NewProperty(fqdn)
 	},
-	"aws:wafv2/webAcl:WebAcl": func(e *Engine, r *Resource, s resource.PropertyMap) {
+	contract.TypeWAFv2WebACL: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := str(s, "name")
 		if name == "" {
 			name = r.Name + "-" + hash(r.URN, 7)

@@ -3,39 +3,41 @@ package plan
 import (
 	"io"
 	"sort"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // The resource types the diagram reads. Anything else is left out of it.
 const (
-	typeDistribution         = "aws:cloudfront/distribution:Distribution"
-	typeWebACL               = "aws:wafv2/webAcl:WebAcl"
-	typeRecord               = "aws:route53/record:Record"
-	typeBucket               = "aws:s3/bucketV2:BucketV2"
-	typeVPC                  = "aws:ec2/vpc:Vpc"
-	typeSubnet               = "aws:ec2/subnet:Subnet"
-	typeNATGateway           = "aws:ec2/natGateway:NatGateway"
-	typeRoute                = "aws:ec2/route:Route"
-	typeRouteTableAssoc      = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	typeEC2Instance          = "aws:ec2/instance:Instance"
-	typeLaunchTemplate       = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeIngressRule          = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeLoadBalancer         = "aws:lb/loadBalancer:LoadBalancer"
-	typeListener             = "aws:lb/listener:Listener"
-	typeListenerRule         = "aws:lb/listenerRule:ListenerRule"
-	typeTargetGroup          = "aws:lb/targetGroup:TargetGroup"
-	typeAutoScalingGroup     = "aws:autoscaling/group:Group"
-	typeInstanceProfile      = "aws:iam/instanceProfile:InstanceProfile"
-	typeRolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	typeRolePolicy           = "aws:iam/rolePolicy:RolePolicy"
-	typeRepository           = "aws:ecr/repository:Repository"
-	typeDBInstance           = "aws:rds/instance:Instance"
-	typeDBSubnetGroup        = "aws:rds/subnetGroup:SubnetGroup"
-	typeCacheSubnetGroup     = "aws:elasticache/subnetGroup:SubnetGroup"
-	typeReplicationGroup     = "aws:elasticache/replicationGroup:ReplicationGroup"
-	typeTopic                = "aws:sns/topic:Topic"
-	typeMetricAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeDashboard            = "aws:cloudwatch/dashboard:Dashboard"
-	typeLogGroup             = "aws:cloudwatch/logGroup:LogGroup"
+	typeDistribution         = contract.TypeCloudFrontDistribution
+	typeWebACL               = contract.TypeWAFv2WebACL
+	typeRecord               = contract.TypeRoute53Record
+	typeBucket               = contract.TypeS3BucketV2
+	typeVPC                  = contract.TypeEC2VPC
+	typeSubnet               = contract.TypeEC2Subnet
+	typeNATGateway           = contract.TypeEC2NatGateway
+	typeRoute                = contract.TypeEC2Route
+	typeRouteTableAssoc      = contract.TypeEC2RouteTableAssociation
+	typeEC2Instance          = contract.TypeEC2Instance
+	typeLaunchTemplate       = contract.TypeEC2LaunchTemplate
+	typeIngressRule          = contract.TypeVPCSecurityGroupIngressRule
+	typeLoadBalancer         = contract.TypeLBLoadBalancer
+	typeListener             = contract.TypeLBListener
+	typeListenerRule         = contract.TypeLBListenerRule
+	typeTargetGroup          = contract.TypeLBTargetGroup
+	typeAutoScalingGroup     = contract.TypeAutoscalingGroup
+	typeInstanceProfile      = contract.TypeIAMInstanceProfile
+	typeRolePolicyAttachment = contract.TypeIAMRolePolicyAttachment
+	typeRolePolicy           = contract.TypeIAMRolePolicy
+	typeRepository           = contract.TypeECRRepository
+	typeDBInstance           = contract.TypeRDSInstance
+	typeDBSubnetGroup        = contract.TypeRDSSubnetGroup
+	typeCacheSubnetGroup     = contract.TypeElastiCacheSubnetGroup
+	typeReplicationGroup     = contract.TypeElastiCacheReplicationGroup
+	typeTopic                = contract.TypeSNSTopic
+	typeMetricAlarm          = contract.TypeCloudWatchMetricAlarm
+	typeDashboard            = contract.TypeCloudWatchDashboard
+	typeLogGroup             = contract.TypeCloudWatchLogGroup
 )
 
 // Mermaid writes the stack's architecture as a Mermaid flowchart, derived only from what the

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -9,7 +10,7 @@ func init() {
 	register(
 		&Check{
 			ID: "ACM.1", Title: "ACM certificates should renew automatically (DNS validation)",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tCertificate},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeACMCertificate},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if in(r, "certificateBody") != nil {
 					return bad("certificateBody is set: an imported certificate never renews")
@@ -25,7 +26,7 @@ func init() {
 		},
 		&Check{
 			ID: "ACM.2", Title: "ACM RSA certificates should use at least 2048-bit keys",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tCertificate},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeACMCertificate},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				switch str(in(r, "keyAlgorithm")) {
 				case "", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1":

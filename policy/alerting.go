@@ -7,16 +7,25 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
 // Alerting checks: RDS event subscriptions, the alert topic's key and subscribers, and the
 // alarms every watched resource needs.
 func init() {
-	register(
+	register(rdsEventChecks()...)
+	register(alertTopicChecks()...)
+	register(alarmChecks()...)
+	register(logChecks()...)
+}
+
+// rdsEventChecks are the RDS event subscriptions a database needs for its critical events.
+func rdsEventChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "RDS.20", Title: "RDS event subscriptions should notify of critical database instance events",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				id := str(firstKnown(r.Output("identifier"), in(r, "identifier")))
 				return eventSubscription(s, "db-instance", id, []string{"maintenance", "configuration change", "failure"})
@@ -24,15 +33,22 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.21", Title: "RDS event subscriptions should notify of critical database parameter group events",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tParameterGroup},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSParameterGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				name := str(firstKnown(r.Output("name"), in(r, "name")))
 				return eventSubscription(s, "db-parameter-group", name, []string{"configuration change"})
 			},
 		},
+	}
+}
+
+// alertTopicChecks judge the alert topic: its key rotates, the services that notify it may use
+// the key and publish, and someone is subscribed.
+func alertTopicChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "KMS.4", Title: "KMS key rotation should be enabled",
-			Severity: Medium, Scope: AllStacks, Standard: NIST, Types: []string{tKMSKey},
+			Severity: Medium, Scope: AllStacks, Standard: NIST, Types: []string{contract.TypeKMSKey},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				for _, f := range []string{"customerMasterKeySpec", "keySpec"} {
 					if spec := str(in(r, f)); spec != "" && spec != "SYMMETRIC_DEFAULT" {
@@ -47,14 +63,14 @@ func init() {
 		},
 		&Check{
 			ID: "webstack/alert-key", Title: "Services that notify an encrypted topic should be allowed to use its KMS key and to publish",
-			Severity: High, Scope: AllStacks, Standard: Webstack, Types: []string{tTopic},
+			Severity: High, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeSNSTopic},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				publishers := topicPublishers(s, r)
 				if len(publishers) == 0 {
 					return skip("nothing in the stack publishes to it")
 				}
 				keyRef := in(r, "kmsMasterKeyId")
-				key := s.Ref(keyRef, tKMSKey)
+				key := s.Ref(keyRef, contract.TypeKMSKey)
 				if key == nil {
 					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (gotcha 19: alarms deploy and deliver nothing)",
 						show(keyRef), strings.Join(publishers, " and "))
@@ -72,7 +88,7 @@ func init() {
 						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)", key.Name, svc)
 					}
 				}
-				for _, tp := range s.Referring(r, tTopicPolicy, "arn") {
+				for _, tp := range s.Referring(r, contract.TypeSNSTopicPolicy, "arn") {
 					if !known(in(tp, "policy")) {
 						return skip("topic policy unknown until apply")
 					}
@@ -91,14 +107,14 @@ func init() {
 		},
 		&Check{
 			ID: "webstack/alert-subscribers", Title: "Alert topics should have a subscriber",
-			Severity: Medium, Scope: ProductionOnly, Standard: Webstack, Types: []string{tTopic},
+			Severity: Medium, Scope: ProductionOnly, Standard: Webstack, Types: []string{contract.TypeSNSTopic},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if len(topicPublishers(s, r)) == 0 {
 					return skip("nothing in the stack publishes to it")
 				}
-				subs := s.Referring(r, tTopicSubscription, "topic")
+				subs := s.Referring(r, contract.TypeSNSTopicSubscription, "topic")
 				if len(subs) == 0 {
-					return bad("no %s has topic = %s: alarms fire and nobody is told", tTopicSubscription, show(r.Output("arn")))
+					return bad("no %s has topic = %s: alarms fire and nobody is told", contract.TypeSNSTopicSubscription, show(r.Output("arn")))
 				}
 				var to []string
 				for _, sub := range subs {
@@ -108,12 +124,18 @@ func init() {
 				return ok("notifies %s", strings.Join(to, ", "))
 			},
 		},
+	}
+}
+
+// alarmChecks require the alarms every watched resource needs.
+func alarmChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "REL06-BP01/alarms", Title: "Load balancers, target groups, databases, cache nodes and NAT gateways should have their alarms",
 			Severity: Medium, Scope: AllStacks, Standard: WellArchitected,
-			Types: []string{tLB, tALB, tTargetGroup, tALBTargetGroup, tDBInstance, tReplicationGroup, tNatGateway},
+			Types: []string{contract.TypeLBLoadBalancer, contract.TypeALBLoadBalancer, contract.TypeLBTargetGroup, contract.TypeALBTargetGroup, contract.TypeRDSInstance, contract.TypeElastiCacheReplicationGroup, contract.TypeEC2NatGateway},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if (r.Type == tTargetGroup || r.Type == tALBTargetGroup) && str(in(r, "tags.Traffic")) == "test" {
+				if (r.Type == contract.TypeLBTargetGroup || r.Type == contract.TypeALBTargetGroup) && str(in(r, "tags.Traffic")) == "test" {
 					// Its instances are those of the color's production target group, whose
 					// unhealthy-host alarm watches them; its traffic is smoke tests, which
 					// must never page.
@@ -141,9 +163,15 @@ func init() {
 				return ok("alarms watch %s", strings.Join(metrics, ", "))
 			},
 		},
+	}
+}
+
+// logChecks judge the stack's logs: retention, the ALB's log bucket and the containers' output.
+func logChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "webstack/log-retention", Title: "CloudWatch log groups should have an explicit retention",
-			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tLogGroup},
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeCloudWatchLogGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if n, set := num(in(r, "retentionInDays")); !set || n <= 0 {
 					return bad("retentionInDays is %s: the logs would be kept (and billed) forever", show(in(r, "retentionInDays")))
@@ -162,7 +190,7 @@ func init() {
 				if bucket == nil {
 					return bad("%s, not a bucket of this stack", field(r, "accessLogs.bucket"))
 				}
-				for _, sse := range s.Referring(bucket, tBucketSSE, "bucket") {
+				for _, sse := range s.Referring(bucket, contract.TypeS3BucketServerSideEncryptionConfigurationV2, "bucket") {
 					for _, rule := range list(in(sse, "rules")) {
 						if alg := str(obj(obj(rule)["applyServerSideEncryptionByDefault"])["sseAlgorithm"]); alg != "AES256" {
 							return bad("bucket %s is encrypted with %q; ALB access logs are delivered only to SSE-S3 (AES256) buckets (gotcha 12)", bucket.Name, alg)
@@ -170,7 +198,7 @@ func init() {
 					}
 				}
 				prefix, own := str(in(r, "accessLogs.prefix")), arnAccount(r.Output("arn"))
-				for _, bp := range s.Referring(bucket, tBucketPolicy, "bucket") {
+				for _, bp := range s.Referring(bucket, contract.TypeS3BucketPolicy, "bucket") {
 					if !known(in(bp, "policy")) {
 						return skip("bucket policy unknown until apply")
 					}
@@ -189,7 +217,7 @@ func init() {
 		},
 		&Check{
 			ID: "webstack/app-logs", Title: "Application containers should send their output to a CloudWatch Logs group of the stack",
-			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tLaunchTemplate},
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeEC2LaunchTemplate},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				ud := in(r, "userData")
 				if !known(ud) || ud == nil {
@@ -210,14 +238,14 @@ func init() {
 				if m == nil {
 					return bad("the container logs with awslogs but names no awslogs-group")
 				}
-				group := s.Ref(string(m[1]), tLogGroup)
+				group := s.Ref(string(m[1]), contract.TypeCloudWatchLogGroup)
 				if group == nil {
 					return bad("awslogs-group %q is not a log group of this stack, so nothing sets its retention", m[1])
 				}
 				return ok("the container's output goes to %s (%s)", m[1], group.Name)
 			},
 		},
-	)
+	}
 }
 
 var (
@@ -243,7 +271,7 @@ func firstKnown(vs ...any) any {
 // with every category in want (or all categories).
 func eventSubscription(s *Stack, sourceType, source string, want []string) Verdict {
 	var partial string
-	for _, sub := range s.ByType(tEventSubscription) {
+	for _, sub := range s.ByType(contract.TypeRDSEventSubscription) {
 		ids := strs(in(sub, "sourceIds"))
 		if str(in(sub, "sourceType")) != sourceType || isFalse(in(sub, "enabled")) || str(in(sub, "snsTopic")) == "" || (len(ids) > 0 && !contains(ids, source)) {
 			continue
@@ -260,7 +288,7 @@ func eventSubscription(s *Stack, sourceType, source string, want []string) Verdi
 		}
 		partial = fmt.Sprintf("; event subscription %s lacks the categories %s", sub.Name, show(missing))
 	}
-	return bad("no enabled %s with sourceType %q covers %q with %s%s", tEventSubscription, sourceType, source, show(want), partial)
+	return bad("no enabled %s with sourceType %q covers %q with %s%s", contract.TypeRDSEventSubscription, sourceType, source, show(want), partial)
 }
 
 // topicPublishers returns the AWS services that publish to a topic in the stack: CloudWatch
@@ -268,13 +296,13 @@ func eventSubscription(s *Stack, sourceType, source string, want []string) Verdi
 func topicPublishers(s *Stack, topic *mockaws.Resource) []string {
 	arn := str(topic.Output("arn"))
 	var out []string
-	for _, a := range s.ByType(tMetricAlarm) {
+	for _, a := range s.ByType(contract.TypeCloudWatchMetricAlarm) {
 		if contains(append(strs(in(a, "alarmActions")), strs(in(a, "okActions"))...), arn) {
 			out = append(out, "cloudwatch.amazonaws.com")
 			break
 		}
 	}
-	for _, sub := range s.ByType(tEventSubscription) {
+	for _, sub := range s.ByType(contract.TypeRDSEventSubscription) {
 		if str(in(sub, "snsTopic")) == arn {
 			out = append(out, "events.rds.amazonaws.com")
 			break
@@ -388,7 +416,7 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 		return out
 	}
 	switch r.Type {
-	case tLB, tALB:
+	case contract.TypeLBLoadBalancer, contract.TypeALBLoadBalancer:
 		suffix := str(r.Output("arnSuffix"))
 		if suffix == "" {
 			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
@@ -399,7 +427,7 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 		out := each("AWS/ApplicationELB", "LoadBalancer", suffix, "HTTPCode_ELB_5XX_Count")
 		out[0].or = []string{"HTTPCode_ELB_503_Count"}
 		return out, nil
-	case tTargetGroup, tALBTargetGroup:
+	case contract.TypeLBTargetGroup, contract.TypeALBTargetGroup:
 		suffix := str(r.Output("arnSuffix"))
 		if suffix == "" {
 			return nil, fmt.Errorf("arnSuffix unknown: its metrics cannot be matched to alarms")
@@ -412,14 +440,14 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 			out[i].percentile = out[i].metric == "TargetResponseTime"
 		}
 		return out, nil
-	case tDBInstance:
+	case contract.TypeRDSInstance:
 		id := str(firstKnown(r.Output("identifier"), in(r, "identifier")))
 		out := each("AWS/RDS", "DBInstanceIdentifier", id, "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections")
 		if str(in(r, "replicateSourceDb")) != "" {
 			out = append(out, each("AWS/RDS", "DBInstanceIdentifier", id, "ReplicaLag")...)
 		}
 		return out, nil
-	case tReplicationGroup:
+	case contract.TypeElastiCacheReplicationGroup:
 		nodes := strs(r.Output("memberClusters"))
 		if len(nodes) == 0 {
 			return nil, fmt.Errorf("memberClusters unknown: the nodes' metrics cannot be matched to alarms")
@@ -429,7 +457,7 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 			out = append(out, each("AWS/ElastiCache", "CacheClusterId", n, "EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions")...)
 		}
 		return out, nil
-	case tNatGateway:
+	case contract.TypeEC2NatGateway:
 		return each("AWS/NATGateway", "NatGatewayId", r.ID, "ErrorPortAllocation"), nil
 	}
 	return nil, fmt.Errorf("no alarms are defined for %s", r.Type)
@@ -438,7 +466,7 @@ func watchedMetrics(r *mockaws.Resource) ([]watched, error) {
 // hasAlarm reports whether an alarm with an action watches the metric of the resource, as its
 // metric or as one of the metrics of its metric math expression.
 func hasAlarm(s *Stack, w watched) bool {
-	for _, a := range s.ByType(tMetricAlarm) {
+	for _, a := range s.ByType(contract.TypeCloudWatchMetricAlarm) {
 		if len(list(in(a, "alarmActions"))) == 0 {
 			continue
 		}

@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -11,7 +12,7 @@ func init() {
 	register(
 		&Check{
 			ID: "AutoScaling.1", Title: "Auto Scaling groups behind a load balancer should use ELB health checks",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tASG},
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeAutoscalingGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if len(list(in(r, "targetGroupArns"))) == 0 && len(list(in(r, "loadBalancers"))) == 0 && len(list(in(r, "trafficSources"))) == 0 {
 					return skip("not behind a load balancer")
@@ -24,11 +25,11 @@ func init() {
 		},
 		&Check{
 			ID: "AutoScaling.2", Title: "Auto Scaling groups should cover multiple availability zones",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tASG},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeAutoscalingGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				zones := map[string]bool{}
 				for _, id := range strs(in(r, "vpcZoneIdentifiers")) {
-					if sn := s.Ref(id, tSubnet); sn != nil {
+					if sn := s.Ref(id, contract.TypeEC2Subnet); sn != nil {
 						zones[az(sn)] = true
 					}
 				}
@@ -43,7 +44,7 @@ func init() {
 		},
 		&Check{
 			ID: "AutoScaling.3", Title: "Auto Scaling group launch templates should require IMDSv2",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tASG},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeAutoscalingGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				lt, path := groupTemplate(s, r)
 				if lt == nil {
@@ -57,7 +58,7 @@ func init() {
 		},
 		&Check{
 			ID: "AutoScaling.9", Title: "Auto Scaling groups should use EC2 launch templates",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tASG},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeAutoscalingGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if v := in(r, "launchConfiguration"); v != nil {
 					return bad("%s; use launchTemplate", field(r, "launchConfiguration"))
@@ -80,7 +81,7 @@ func groupTemplate(s *Stack, r *mockaws.Resource) (*mockaws.Resource, string) {
 		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName",
 	} {
 		if v := in(r, path); v != nil {
-			return s.Ref(v, tLaunchTemplate), path + " (" + show(v) + ")"
+			return s.Ref(v, contract.TypeEC2LaunchTemplate), path + " (" + show(v) + ")"
 		}
 	}
 	return nil, "launchTemplate"

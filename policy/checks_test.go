@@ -2,12 +2,14 @@ package policy
 
 import (
 	"testing"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // TestCompliantStackPasses is every check's positive test: on a stack built to comply, every
 // check judges at least one resource and none fails.
 func TestCompliantStackPasses(t *testing.T) {
-	rep := Evaluate(result(t, compliant()), Options{Exceptions: compliantExceptions})
+	rep := Evaluate(result(t, compliant()), contract.CheckOptions{Exceptions: compliantExceptions})
 	if len(rep.NotApplicable) > 0 {
 		t.Errorf("checks with nothing to judge in the compliant fixture: %v", rep.NotApplicable)
 	}
@@ -279,25 +281,25 @@ var negatives = []negative{
 // declares, not only what was registered.
 var optionNegatives = []struct {
 	negative
-	opts Options
+	opts contract.CheckOptions
 }{
 	{negative{PlaceholdersCheckID, "aws", drop(),
 		`webstack:edge.hostedZoneName is "example.org", a domain reserved for documentation (RFC 2606): replace it with your own value before ` + "`pulumi up`" + ` (the README's "Deploying for real")`},
-		Options{Placeholders: []Placeholder{{Key: "webstack:edge.hostedZoneName", Value: "example.org", Why: "a domain reserved for documentation (RFC 2606)"}}}},
+		contract.CheckOptions{Placeholders: []contract.Placeholder{{Key: "webstack:edge.hostedZoneName", Value: "example.org", Why: "a domain reserved for documentation (RFC 2606)"}}}},
 	// The value is carried by a resource: the finding is on that resource.
 	{negative{PlaceholdersCheckID, "nacl-ssh-admin", to("nacl-ssh-admin", "cidrBlock", "198.51.100.0/24"),
 		`webstack:bastion.allowedCidrs[0] is "198.51.100.0/24", inside 198.51.100.0/24, an address range reserved for documentation: replace it with your own value before ` + "`pulumi up`" + ` (the README's "Deploying for real")`},
-		Options{Placeholders: []Placeholder{{Key: "webstack:bastion.allowedCidrs[0]", Value: "198.51.100.0/24", Why: "inside 198.51.100.0/24, an address range reserved for documentation"}}}},
+		contract.CheckOptions{Placeholders: []contract.Placeholder{{Key: "webstack:bastion.allowedCidrs[0]", Value: "198.51.100.0/24", Why: "inside 198.51.100.0/24, an address range reserved for documentation"}}}},
 }
 
 // TestPlaceholdersExceptedOutsideProduction: a nonproduction stack reports a placeholder as an
 // exception naming the profile, not as a failure.
 func TestPlaceholdersExceptedOutsideProduction(t *testing.T) {
 	opts := optionNegatives[0].opts
-	opts.Profile = NonProduction
+	opts.Profile = contract.NonProduction
 	for _, r := range Evaluate(result(t, compliant()), opts).Results {
-		if r.Check.ID == PlaceholdersCheckID && (r.Status != Exception || r.Exception != ProfileKey) {
-			t.Errorf("nonproduction: %s on %s is %s (%s), want an exception naming %s", r.Check.ID, r.Name, r.Status, r.Exception, ProfileKey)
+		if r.Check.ID == PlaceholdersCheckID && (r.Status != Exception || r.Exception != contract.ProfileKey) {
+			t.Errorf("nonproduction: %s on %s is %s (%s), want an exception naming %s", r.Check.ID, r.Name, r.Status, r.Exception, contract.ProfileKey)
 		}
 	}
 }
@@ -306,13 +308,13 @@ func TestPlaceholdersExceptedOutsideProduction(t *testing.T) {
 func TestChecksFail(t *testing.T) {
 	all := make([]struct {
 		negative
-		opts Options
+		opts contract.CheckOptions
 	}, 0, len(negatives)+len(optionNegatives))
 	for _, n := range negatives {
 		all = append(all, struct {
 			negative
-			opts Options
-		}{n, Options{}})
+			opts contract.CheckOptions
+		}{n, contract.CheckOptions{}})
 	}
 	all = append(all, optionNegatives...)
 	for _, n := range all {

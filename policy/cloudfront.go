@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -12,7 +13,7 @@ func init() {
 	register(
 		&Check{
 			ID: "CloudFront.1", Title: "CloudFront distributions should have a default root object",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "defaultRootObject")) == "" {
 					return bad("%s, want e.g. \"index.html\"", field(r, "defaultRootObject"))
@@ -22,7 +23,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.3", Title: "CloudFront distributions should require HTTPS from viewers",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				paths := []string{"defaultCacheBehavior.viewerProtocolPolicy"}
 				values := []any{in(r, "defaultCacheBehavior.viewerProtocolPolicy")}
@@ -40,7 +41,7 @@ func init() {
 		},
 		&Check{
 			ID: "webstack/cloudfront-https-bodies", Title: "CloudFront behaviors that accept request bodies should be https-only",
-			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{tDistribution},
+			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				// A redirect to HTTPS comes after the request (its body, cookies and
 				// Authorization header) crossed the network in clear, and CloudFront answers a
@@ -83,7 +84,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.9", Title: "CloudFront should encrypt traffic to custom origins",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: customOrigins(func(i int, c map[string]any) string {
 				if p := str(c["originProtocolPolicy"]); p != "https-only" {
 					return fmt.Sprintf("origins[%d].customOriginConfig.originProtocolPolicy is %s, want \"https-only\"", i, show(c["originProtocolPolicy"]))
@@ -93,7 +94,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.10", Title: "CloudFront should not use deprecated SSL/TLS protocols to custom origins",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: customOrigins(func(i int, c map[string]any) string {
 				for _, p := range strs(c["originSslProtocols"]) {
 					if p == "SSLv3" || p == "TLSv1" || p == "TLSv1.1" {
@@ -105,7 +106,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.12", Title: "CloudFront S3 origins should point to a bucket of this stack",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: s3Origins(func(s *Stack, i int, o map[string]any) string {
 				domain := str(o["domainName"])
 				for _, b := range s.ByType(bucketTypes...) {
@@ -118,7 +119,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.13", Title: "CloudFront S3 origins should use origin access control",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: s3Origins(func(s *Stack, i int, o map[string]any) string {
 				if str(o["originAccessControlId"]) == "" {
 					return fmt.Sprintf("origins[%d] (%s): originAccessControlId is not set", i, show(o["domainName"]))
@@ -128,7 +129,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.5", Title: "CloudFront distributions should log requests",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "loggingConfig.bucket")) == "" {
 					return bad("%s", field(r, "loggingConfig.bucket"))
@@ -138,7 +139,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.6", Title: "CloudFront distributions should have a WAF web ACL",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "webAclId")) == "" {
 					return bad("%s, want a WAFv2 web ACL ARN (scope CLOUDFRONT)", field(r, "webAclId"))
@@ -148,7 +149,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.7", Title: "CloudFront distributions should use a custom TLS certificate",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "viewerCertificate.cloudfrontDefaultCertificate")) || str(in(r, "viewerCertificate.acmCertificateArn")) == "" {
 					return bad("viewerCertificate.cloudfrontDefaultCertificate is %s and viewerCertificate.acmCertificateArn is %s; want an ACM certificate (us-east-1) and aliases",
@@ -159,7 +160,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.8", Title: "CloudFront distributions should serve HTTPS with SNI",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "viewerCertificate.sslSupportMethod")) != "sni-only" {
 					return bad("%s, want \"sni-only\"", field(r, "viewerCertificate.sslSupportMethod"))
@@ -169,7 +170,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.15", Title: "CloudFront distributions should use the recommended TLS security policy",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				v := str(in(r, "viewerCertificate.minimumProtocolVersion"))
 				if !strings.HasPrefix(v, "TLSv1.2_2021") && !strings.HasPrefix(v, "TLSv1.2_2025") && !strings.HasPrefix(v, "TLSv1.3") {
@@ -180,7 +181,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudFront.4", Title: "CloudFront distributions should have origin failover",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDistribution},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				for i, g := range list(in(r, "originGroups")) {
 					if len(list(obj(g)["members"])) < 2 {

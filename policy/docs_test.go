@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated tables of checks in docs/checks.md and docs/operations.md")
+var update = flag.Bool("update", false, "rewrite the generated tables of checks in docs/checks.md and docs/operations.md, and contract/checkids.go")
 
 // TestChecksDoc keeps the tables of checks in docs/checks.md (in full) and in
 // docs/operations.md (a summary) identical to the code's catalog.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -12,27 +13,27 @@ func init() {
 	register(
 		&Check{
 			ID: "EC2.3", Title: "EC2 instance EBS volumes should be encrypted at rest",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tInstance}, Eval: instanceVolumesEncrypted,
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2Instance}, Eval: instanceVolumesEncrypted,
 		},
 		&Check{
 			ID: "EC2.8", Title: "EC2 instances should use IMDSv2",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tInstance}, Eval: imdsv2,
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2Instance}, Eval: imdsv2,
 		},
 		&Check{
 			ID: "EC2.9", Title: "EC2 instances should not have a public IPv4 address",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tInstance}, Eval: instanceNoPublicIP,
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2Instance}, Eval: instanceNoPublicIP,
 		},
 		&Check{
 			ID: "EC2.170", Title: "EC2 launch templates should use IMDSv2",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tLaunchTemplate}, Eval: imdsv2,
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2LaunchTemplate}, Eval: imdsv2,
 		},
 		&Check{
 			ID: "EC2.181", Title: "EC2 launch templates should encrypt attached EBS volumes",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tLaunchTemplate}, Eval: templateVolumesEncrypted,
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2LaunchTemplate}, Eval: templateVolumesEncrypted,
 		},
 		&Check{
 			ID: "EC2.25", Title: "EC2 launch templates should not assign public IPs to network interfaces",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tLaunchTemplate},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2LaunchTemplate},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				for i, raw := range list(in(r, "networkInterfaces")) {
 					if isTrue(obj(raw)["associatePublicIpAddress"]) {
@@ -44,7 +45,7 @@ func init() {
 		},
 		&Check{
 			ID: "AutoScaling.4", Title: "Launch template metadata response hop limit should not be greater than 1",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tLaunchTemplate},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2LaunchTemplate},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				v := in(r, "metadataOptions.httpPutResponseHopLimit")
 				if n, isNum := num(v); isNum && n > 1 {
@@ -55,7 +56,7 @@ func init() {
 		},
 		&Check{
 			ID: "SSM.1", Title: "EC2 instances should be managed by Systems Manager",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tInstance, tLaunchTemplate}, Eval: ssmManaged,
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2Instance, contract.TypeEC2LaunchTemplate}, Eval: ssmManaged,
 		},
 	)
 }
@@ -102,7 +103,7 @@ func instanceNoPublicIP(s *Stack, r *mockaws.Resource) Verdict {
 		return bad("%s", field(r, "associatePublicIpAddress"))
 	}
 	if v == nil {
-		if sn := s.Ref(in(r, "subnetId"), tSubnet); sn != nil && isTrue(in(sn, "mapPublicIpOnLaunch")) {
+		if sn := s.Ref(in(r, "subnetId"), contract.TypeEC2Subnet); sn != nil && isTrue(in(sn, "mapPublicIpOnLaunch")) {
 			return bad("associatePublicIpAddress is not set and subnet %s has mapPublicIpOnLaunch = true", sn.Name)
 		}
 	}
@@ -115,7 +116,7 @@ const ssmManagedPolicy = ":iam::aws:policy/AmazonSSMManagedInstanceCore"
 func ssmManaged(s *Stack, r *mockaws.Resource) Verdict {
 	path := "iamInstanceProfile"
 	ref := in(r, path)
-	if r.Type == tLaunchTemplate {
+	if r.Type == contract.TypeEC2LaunchTemplate {
 		path = "iamInstanceProfile.name"
 		ref = in(r, path)
 		if ref == nil {
@@ -126,11 +127,11 @@ func ssmManaged(s *Stack, r *mockaws.Resource) Verdict {
 	if ref == nil {
 		return bad("%s is not set: without an instance role the SSM agent cannot register", path)
 	}
-	profile := s.Ref(ref, tInstanceProfile)
+	profile := s.Ref(ref, contract.TypeIAMInstanceProfile)
 	if profile == nil {
 		return bad("%s is %s, not an instance profile of this stack", path, show(ref))
 	}
-	role := s.Ref(in(profile, "role"), tRole)
+	role := s.Ref(in(profile, "role"), contract.TypeIAMRole)
 	if role == nil {
 		return bad("instance profile %s: role is %s, not a role of this stack", profile.Name, show(in(profile, "role")))
 	}
@@ -139,7 +140,7 @@ func ssmManaged(s *Stack, r *mockaws.Resource) Verdict {
 			return ok("role %s has AmazonSSMManagedInstanceCore", role.Name)
 		}
 	}
-	for _, att := range s.Referring(role, tRolePolicyAttach, "role") {
+	for _, att := range s.Referring(role, contract.TypeIAMRolePolicyAttachment, "role") {
 		if strings.HasSuffix(str(in(att, "policyArn")), ssmManagedPolicy) {
 			return ok("role %s has AmazonSSMManagedInstanceCore (%s)", role.Name, att.Name)
 		}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -9,7 +10,7 @@ func init() {
 	register(
 		&Check{
 			ID: "ElastiCache.1", Title: "ElastiCache replication groups should keep automatic backups",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if n, _ := num(in(r, "snapshotRetentionLimit")); n < 1 {
 					return bad("%s (not set means 0: no backups), want at least 1", field(r, "snapshotRetentionLimit"))
@@ -19,7 +20,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.2", Title: "ElastiCache should apply minor version upgrades automatically",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isFalse(in(r, "autoMinorVersionUpgrade")) {
 					return bad("%s, want true", field(r, "autoMinorVersionUpgrade"))
@@ -29,7 +30,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.3", Title: "ElastiCache replication groups should fail over automatically across AZs",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "automaticFailoverEnabled")) {
 					return bad("%s, want true (with multiAzEnabled and at least 2 cache clusters)", field(r, "automaticFailoverEnabled"))
@@ -47,7 +48,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.4", Title: "ElastiCache replication groups should be encrypted at rest",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				v := in(r, "atRestEncryptionEnabled")
 				if isTrue(v) || (v == nil && str(in(r, "engine")) == "valkey") {
@@ -58,7 +59,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.5", Title: "ElastiCache replication groups should be encrypted in transit",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "transitEncryptionEnabled")) {
 					return bad("%s, want true", field(r, "transitEncryptionEnabled"))
@@ -71,7 +72,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.6", Title: "ElastiCache replication groups should require authentication (AUTH token or RBAC)",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if in(r, "authToken") == nil && len(list(in(r, "userGroupIds"))) == 0 {
 					return bad("authToken is not set and userGroupIds is %s: any client in the security group can connect", show(in(r, "userGroupIds")))
@@ -81,7 +82,7 @@ func init() {
 		},
 		&Check{
 			ID: "ElastiCache.7", Title: "ElastiCache should not use the default subnet group",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tReplicationGroup},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if n := str(in(r, "subnetGroupName")); n == "" || n == "default" {
 					return bad("%s, want the stack's own subnet group in the data subnets", field(r, "subnetGroupName"))

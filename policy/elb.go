@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -98,7 +99,7 @@ func init() {
 				}
 				zones := map[string]bool{}
 				for _, id := range ids {
-					if sn := s.Ref(id, tSubnet); sn != nil {
+					if sn := s.Ref(id, contract.TypeEC2Subnet); sn != nil {
 						zones[az(sn)] = true
 					}
 				}

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"testing"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // brokenDB returns the compliant fixture with the primary database unprotected (RDS.8 fails:
@@ -27,28 +29,28 @@ func TestExceptions(t *testing.T) {
 	const rds10 = "db (aws:rds/instance:Instance): iamDatabaseAuthenticationEnabled is false, want true"
 	tests := []struct {
 		name     string
-		opts     Options
+		opts     contract.CheckOptions
 		check    string
 		status   Status
 		key, msg string
 	}{
-		{"production fails a production-only check", Options{Profile: Production}, "RDS.8", Failed, "", rds8},
-		{"empty profile is production", Options{}, "RDS.8", Failed, "", rds8},
-		{"nonproduction excepts a production-only check", Options{Profile: NonProduction}, "RDS.8", Exception, ProfileKey,
+		{"production fails a production-only check", contract.CheckOptions{Profile: contract.Production}, "RDS.8", Failed, "", rds8},
+		{"empty profile is production", contract.CheckOptions{}, "RDS.8", Failed, "", rds8},
+		{"nonproduction excepts a production-only check", contract.CheckOptions{Profile: contract.NonProduction}, "RDS.8", Exception, contract.ProfileKey,
 			rds8 + " (required in production only; this stack's profile is nonproduction)"},
-		{"nonproduction still fails an every-stack check", Options{Profile: NonProduction}, "RDS.10", Failed, "", rds10},
-		{"a waiver excepts any check", Options{Waivers: map[string]string{"RDS.10": "app connects with a password until #42"}}, "RDS.10", Exception,
+		{"nonproduction still fails an every-stack check", contract.CheckOptions{Profile: contract.NonProduction}, "RDS.10", Failed, "", rds10},
+		{"a waiver excepts any check", contract.CheckOptions{Waivers: map[string]string{"RDS.10": "app connects with a password until #42"}}, "RDS.10", Exception,
 			"webstack:checks.waive.RDS.10", rds10 + " (waived: app connects with a password until #42)"},
-		{"a tier key excepts its check", Options{Exceptions: []Relaxation{{Check: "RDS.8", Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
+		{"a tier key excepts its check", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
 			"webstack:database.deletionProtection", rds8 + " (relaxed by webstack:database.deletionProtection)"},
-		{"a tier key wins over the profile", Options{Profile: NonProduction, Exceptions: []Relaxation{{Check: "RDS.8", Type: tDBInstance, Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
+		{"a tier key wins over the profile", contract.CheckOptions{Profile: contract.NonProduction, Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: contract.TypeRDSInstance, Key: "webstack:database.deletionProtection"}}}, "RDS.8", Exception,
 			"webstack:database.deletionProtection", rds8 + " (relaxed by webstack:database.deletionProtection)"},
-		{"a tier key for another type does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", Type: tReplicationGroup, Key: "webstack:cache.x"}}}, "RDS.8", Failed, "", rds8},
-		{"a tier key for another resource does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", Name: "db-replica", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
-		{"a tier key for resources of a name prefix applies", Options{Exceptions: []Relaxation{{Check: "RDS.8", NamePrefix: "d", Key: "webstack:database.x"}}}, "RDS.8", Exception,
+		{"a tier key for another type does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Type: contract.TypeElastiCacheReplicationGroup, Key: "webstack:cache.x"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for another resource does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", Name: "db-replica", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for resources of a name prefix applies", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", NamePrefix: "d", Key: "webstack:database.x"}}}, "RDS.8", Exception,
 			"webstack:database.x", rds8 + " (relaxed by webstack:database.x)"},
-		{"a tier key for another name prefix does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.8", NamePrefix: "db-", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
-		{"a tier key for another check does not apply", Options{Exceptions: []Relaxation{{Check: "RDS.5", Key: "webstack:database.multiAz"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for another name prefix does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.8", NamePrefix: "db-", Key: "webstack:database.x"}}}, "RDS.8", Failed, "", rds8},
+		{"a tier key for another check does not apply", contract.CheckOptions{Exceptions: []contract.Relaxation{{Check: "RDS.5", Key: "webstack:database.multiAz"}}}, "RDS.8", Failed, "", rds8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,8 +64,8 @@ func TestExceptions(t *testing.T) {
 }
 
 func TestPassingCheckIgnoresRelaxations(t *testing.T) {
-	rep := Evaluate(result(t, compliant()), Options{Profile: NonProduction, Waivers: map[string]string{"RDS.8": "x"},
-		Exceptions: []Relaxation{{Check: "RDS.8", Key: "webstack:database.deletionProtection"}}})
+	rep := Evaluate(result(t, compliant()), contract.CheckOptions{Profile: contract.NonProduction, Waivers: map[string]string{"RDS.8": "x"},
+		Exceptions: []contract.Relaxation{{Check: "RDS.8", Key: "webstack:database.deletionProtection"}}})
 	if r := find(rep, "RDS.8", "db"); r.Status != Passed || r.Exception != "" {
 		t.Errorf("RDS.8 on a protected db with relaxations: got %s %q, want passed with no exception", r.Status, r.Exception)
 	}
@@ -72,10 +74,10 @@ func TestPassingCheckIgnoresRelaxations(t *testing.T) {
 func TestNotApplicable(t *testing.T) {
 	// Only a VPC: the RDS checks judge nothing, and a read replica alone is skipped by RDS.5.
 	fxs := []*fx{
-		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{}},
-		{typ: tDBInstance, name: "replica", in: map[string]any{"replicateSourceDb": "elsewhere", "multiAz": false}},
+		{typ: contract.TypeEC2VPC, name: "vpc", id: "vpc-1", in: map[string]any{}},
+		{typ: contract.TypeRDSInstance, name: "replica", in: map[string]any{"replicateSourceDb": "elsewhere", "multiAz": false}},
 	}
-	rep := Evaluate(result(t, fxs), Options{})
+	rep := Evaluate(result(t, fxs), contract.CheckOptions{})
 	na := map[string]bool{}
 	for _, id := range rep.NotApplicable {
 		na[id] = true
@@ -102,7 +104,7 @@ func TestNotApplicable(t *testing.T) {
 }
 
 func TestResultOrder(t *testing.T) {
-	rep := Evaluate(result(t, compliant()), Options{})
+	rep := Evaluate(result(t, compliant()), contract.CheckOptions{})
 	for i := 1; i < len(rep.Results); i++ {
 		a, b := rep.Results[i-1], rep.Results[i]
 		if Less(b.Check.ID, a.Check.ID) || (a.Check.ID == b.Check.ID && b.Resource < a.Resource) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -40,100 +41,100 @@ func compliant() []*fx {
 	elbLogs := map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
 		"Resource": "arn:aws:s3:::site-bucket/alb/AWSLogs/1/*"}
 	fxs := []*fx{
-		{typ: tProvider, name: "aws", in: map[string]any{"region": "ap-northeast-2"}},
-		{typ: tVpc, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
-		{typ: tDefaultSG, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
-		{typ: tSubnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
-		{typ: tSubnet, name: "public-b", id: "subnet-pb", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
-		{typ: tSubnet, name: "app-a", id: "subnet-aa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "tags": map[string]any{"Tier": "app"}}},
-		{typ: tSubnet, name: "app-b", id: "subnet-ab", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "tags": map[string]any{"Tier": "app"}}},
-		{typ: tFlowLog, name: "flow-log", in: map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs", "iamRoleArn": "arn:aws:iam::1:role/fl"}},
-		{typ: tVpcEndpoint, name: "ep-ec2", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ec2", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
-		{typ: tVpcEndpoint, name: "ep-ecr-api", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.api", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
-		{typ: tVpcEndpoint, name: "ep-ecr-dkr", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.dkr", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
-		{typ: tVpcEndpoint, name: "ep-ssm", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ssm", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
-		{typ: tNatGateway, name: "nat-a", id: "nat-1", in: map[string]any{"subnetId": "subnet-pa"}},
-		{typ: tRouteTable, name: "app-a-rt", id: "rtb-a", in: map[string]any{"vpcId": "vpc-1"}},
-		{typ: tRoute, name: "app-a-default", in: map[string]any{"routeTableId": "rtb-a", "destinationCidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}},
-		{typ: tRouteTableAssoc, name: "app-a-rta", in: map[string]any{"routeTableId": "rtb-a", "subnetId": "subnet-aa"}},
-		{typ: tIngressRule, name: "alb-from-internet-443", in: map[string]any{"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}},
-		{typ: tIngressRule, name: "app-from-alb", in: map[string]any{"referencedSecurityGroupId": "sg-alb", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0}},
-		{typ: tNetworkACLRule, name: "nacl-ssh-admin", in: map[string]any{"egress": false, "ruleAction": "allow", "cidrBlock": "10.0.0.0/8", "protocol": "tcp", "fromPort": 22.0, "toPort": 22.0}},
+		{typ: contract.TypeAWSProvider, name: "aws", in: map[string]any{"region": "ap-northeast-2"}},
+		{typ: contract.TypeEC2VPC, name: "vpc", id: "vpc-1", in: map[string]any{"cidrBlock": "10.0.0.0/16"}},
+		{typ: contract.TypeEC2DefaultSecurityGroup, name: "vpc-default-sg", in: map[string]any{"vpcId": "vpc-1"}},
+		{typ: contract.TypeEC2Subnet, name: "public-a", id: "subnet-pa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
+		{typ: contract.TypeEC2Subnet, name: "public-b", id: "subnet-pb", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "mapPublicIpOnLaunch": false, "tags": map[string]any{"Tier": "public"}}},
+		{typ: contract.TypeEC2Subnet, name: "app-a", id: "subnet-aa", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-a", "tags": map[string]any{"Tier": "app"}}},
+		{typ: contract.TypeEC2Subnet, name: "app-b", id: "subnet-ab", in: map[string]any{"vpcId": "vpc-1", "availabilityZone": "az-b", "tags": map[string]any{"Tier": "app"}}},
+		{typ: contract.TypeEC2FlowLog, name: "flow-log", in: map[string]any{"vpcId": "vpc-1", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs", "iamRoleArn": "arn:aws:iam::1:role/fl"}},
+		{typ: contract.TypeEC2VPCEndpoint, name: "ep-ec2", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ec2", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: contract.TypeEC2VPCEndpoint, name: "ep-ecr-api", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.api", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: contract.TypeEC2VPCEndpoint, name: "ep-ecr-dkr", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ecr.dkr", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: contract.TypeEC2VPCEndpoint, name: "ep-ssm", in: map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.r.ssm", "vpcEndpointType": "Interface", "privateDnsEnabled": true}},
+		{typ: contract.TypeEC2NatGateway, name: "nat-a", id: "nat-1", in: map[string]any{"subnetId": "subnet-pa"}},
+		{typ: contract.TypeEC2RouteTable, name: "app-a-rt", id: "rtb-a", in: map[string]any{"vpcId": "vpc-1"}},
+		{typ: contract.TypeEC2Route, name: "app-a-default", in: map[string]any{"routeTableId": "rtb-a", "destinationCidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}},
+		{typ: contract.TypeEC2RouteTableAssociation, name: "app-a-rta", in: map[string]any{"routeTableId": "rtb-a", "subnetId": "subnet-aa"}},
+		{typ: contract.TypeVPCSecurityGroupIngressRule, name: "alb-from-internet-443", in: map[string]any{"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}},
+		{typ: contract.TypeVPCSecurityGroupIngressRule, name: "app-from-alb", in: map[string]any{"referencedSecurityGroupId": "sg-alb", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0}},
+		{typ: contract.TypeEC2NetworkACLRule, name: "nacl-ssh-admin", in: map[string]any{"egress": false, "ruleAction": "allow", "cidrBlock": "10.0.0.0/8", "protocol": "tcp", "fromPort": 22.0, "toPort": 22.0}},
 
-		{typ: tRole, name: "role", in: map[string]any{"assumeRolePolicy": policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+		{typ: contract.TypeIAMRole, name: "role", in: map[string]any{"assumeRolePolicy": policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}),
 			"inlinePolicies": []any{map[string]any{"name": "read", "policy": policyJSON(map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})}}},
 			state: map[string]any{"name": "role-1234"}},
-		{typ: tRolePolicyAttach, name: "role-ssm", in: map[string]any{"role": "role-1234", "policyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
-		{typ: tInstanceProfile, name: "profile", in: map[string]any{"role": "role-1234"}, state: map[string]any{"name": "profile-1234"}},
-		{typ: tPolicy, name: "app-policy", in: map[string]any{"policy": policyJSON(map[string]any{"Effect": "Allow", "Action": []any{"logs:PutLogEvents", "ssm:GetParameter"}, "Resource": "*"})}},
-		{typ: tRolePolicy, name: "role-inline", in: map[string]any{"role": "role-1234", "policy": policyJSON(map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:r:1:key/k"})}},
-		{typ: tInstance, name: "bastion", in: map[string]any{"subnetId": "subnet-aa", "associatePublicIpAddress": false, "iamInstanceProfile": "profile-1234",
+		{typ: contract.TypeIAMRolePolicyAttachment, name: "role-ssm", in: map[string]any{"role": "role-1234", "policyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}},
+		{typ: contract.TypeIAMInstanceProfile, name: "profile", in: map[string]any{"role": "role-1234"}, state: map[string]any{"name": "profile-1234"}},
+		{typ: contract.TypeIAMPolicy, name: "app-policy", in: map[string]any{"policy": policyJSON(map[string]any{"Effect": "Allow", "Action": []any{"logs:PutLogEvents", "ssm:GetParameter"}, "Resource": "*"})}},
+		{typ: contract.TypeIAMRolePolicy, name: "role-inline", in: map[string]any{"role": "role-1234", "policy": policyJSON(map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:r:1:key/k"})}},
+		{typ: contract.TypeEC2Instance, name: "bastion", in: map[string]any{"subnetId": "subnet-aa", "associatePublicIpAddress": false, "iamInstanceProfile": "profile-1234",
 			"metadataOptions": map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
 			"rootBlockDevice": map[string]any{"encrypted": true}}},
-		{typ: tLaunchTemplate, name: "lt", id: "lt-1", in: map[string]any{
+		{typ: contract.TypeEC2LaunchTemplate, name: "lt", id: "lt-1", in: map[string]any{
 			"iamInstanceProfile":  map[string]any{"name": "profile-1234"},
 			"metadataOptions":     map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
 			"blockDeviceMappings": []any{map[string]any{"deviceName": "/dev/xvda", "ebs": map[string]any{"encrypted": "true", "volumeSize": 20.0}}},
 			"networkInterfaces":   []any{map[string]any{"associatePublicIpAddress": "false"}},
 			"userData":            userData("#!/bin/bash\ndocker run --rm --log-driver awslogs --log-opt awslogs-group=/webstack/t/app app:1\n")}},
-		{typ: tASG, name: "asg", in: map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "$Latest"}, "vpcZoneIdentifiers": []any{"subnet-aa", "subnet-ab"},
+		{typ: contract.TypeAutoscalingGroup, name: "asg", in: map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "$Latest"}, "vpcZoneIdentifiers": []any{"subnet-aa", "subnet-ab"},
 			"healthCheckType": "ELB", "targetGroupArns": []any{"arn:tg-blue"}}},
 
-		{typ: tLB, name: "alb", in: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-pa", "subnet-pb"}, "dropInvalidHeaderFields": true,
+		{typ: contract.TypeLBLoadBalancer, name: "alb", in: map[string]any{"loadBalancerType": "application", "subnets": []any{"subnet-pa", "subnet-pb"}, "dropInvalidHeaderFields": true,
 			"desyncMitigationMode": "defensive", "enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "site-bucket", "enabled": true, "prefix": "alb"}},
 			state: map[string]any{"arnSuffix": "app/alb/1", "arn": "arn:aws:elasticloadbalancing:r:111122223333:loadbalancer/app/alb/1"}},
-		{typ: tListener, name: "http", in: map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect",
+		{typ: contract.TypeLBListener, name: "http", in: map[string]any{"port": 80.0, "protocol": "HTTP", "defaultActions": []any{map[string]any{"type": "redirect",
 			"redirect": map[string]any{"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}}}},
-		{typ: tListener, name: "https", in: map[string]any{"port": 443.0, "protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": "arn:cert",
+		{typ: contract.TypeLBListener, name: "https", in: map[string]any{"port": 443.0, "protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": "arn:cert",
 			"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg-blue"}}}},
-		{typ: tTargetGroup, name: "tg-blue", id: "arn:tg-blue", in: map[string]any{"port": 8080.0, "healthCheck": map[string]any{"enabled": true, "path": "/health", "matcher": "200"}},
+		{typ: contract.TypeLBTargetGroup, name: "tg-blue", id: "arn:tg-blue", in: map[string]any{"port": 8080.0, "healthCheck": map[string]any{"enabled": true, "path": "/health", "matcher": "200"}},
 			state: map[string]any{"arnSuffix": "targetgroup/blue/1"}},
 
-		{typ: tDBInstance, name: "db", id: "db-1", protect: true, in: map[string]any{"engine": "mysql", "identifier": "webstack-db", "publiclyAccessible": false, "storageEncrypted": true,
+		{typ: contract.TypeRDSInstance, name: "db", id: "db-1", protect: true, in: map[string]any{"engine": "mysql", "identifier": "webstack-db", "publiclyAccessible": false, "storageEncrypted": true,
 			"multiAz": true, "monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "iamDatabaseAuthenticationEnabled": true,
 			"backupRetentionPeriod": 7.0, "copyTagsToSnapshot": true, "dbSubnetGroupName": "db-subnets", "port": 3307.0, "username": "webstack_admin",
 			"skipFinalSnapshot": false, "finalSnapshotIdentifier": "db-final", "performanceInsightsEnabled": true, "performanceInsightsKmsKeyId": "arn:aws:kms:r:1:key/k"}},
-		{typ: tDBInstance, name: "db-replica", protect: true, in: map[string]any{"identifier": "webstack-db-replica-1", "replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
+		{typ: contract.TypeRDSInstance, name: "db-replica", protect: true, in: map[string]any{"identifier": "webstack-db-replica-1", "replicateSourceDb": "webstack-db", "availabilityZone": "az-b", "publiclyAccessible": false,
 			"monitoringInterval": 60.0, "monitoringRoleArn": "arn:role/mon", "deletionProtection": true, "iamDatabaseAuthenticationEnabled": true,
 			"enabledCloudwatchLogsExports": []any{"audit", "error", "general", "slowquery"}, "copyTagsToSnapshot": true, "port": 3307.0, "skipFinalSnapshot": true}},
-		{typ: tReplicationGroup, name: "redis", protect: true, in: map[string]any{"engine": "redis", "snapshotRetentionLimit": 1.0, "automaticFailoverEnabled": true,
+		{typ: contract.TypeElastiCacheReplicationGroup, name: "redis", protect: true, in: map[string]any{"engine": "redis", "snapshotRetentionLimit": 1.0, "automaticFailoverEnabled": true,
 			"multiAzEnabled": true, "numCacheClusters": 2.0, "atRestEncryptionEnabled": true, "transitEncryptionEnabled": true, "transitEncryptionMode": "required",
 			"authToken": mockaws.Secret, "subnetGroupName": "cache-subnets"}, state: map[string]any{"memberClusters": []any{"redis-001", "redis-002"}}},
-		{typ: tParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.4"}, state: map[string]any{"name": "db-params"}},
+		{typ: contract.TypeRDSParameterGroup, name: "db-params", id: "db-params", in: map[string]any{"family": "mysql8.4"}, state: map[string]any{"name": "db-params"}},
 		{typ: tSecret, name: "db-secret", id: "db-secret-1", in: map[string]any{"recoveryWindowInDays": 7.0}},
 		{typ: tSecretRotation, name: "db-rotation", in: map[string]any{"secretId": "db-secret-1",
 			"rotationLambdaArn": "arn:aws:lambda:r:1:function:rotate", "rotationRules": map[string]any{"automaticallyAfterDays": 30.0}}},
-		{typ: tEventSubscription, name: "db-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
+		{typ: contract.TypeRDSEventSubscription, name: "db-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-instance", "sourceIds": []any{"webstack-db", "webstack-db-replica-1"},
 			"eventCategories": []any{"maintenance", "configuration change", "failure"}}},
-		{typ: tEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
+		{typ: contract.TypeRDSEventSubscription, name: "pg-events", in: map[string]any{"snsTopic": fixtureTopic, "sourceType": "db-parameter-group", "sourceIds": []any{"db-params"},
 			"eventCategories": []any{"configuration change"}, "enabled": true}},
 
-		{typ: tBucketV2, name: "site", id: "site-bucket", protect: true, in: map[string]any{}, state: map[string]any{"bucket": "site-bucket", "bucketRegionalDomainName": "site-bucket.s3.r.amazonaws.com"}},
-		{typ: tBucketPAB, name: "site-pab", in: map[string]any{"bucket": "site-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
-		{typ: tBucketPolicy, name: "site-policy", in: map[string]any{"bucket": "site-bucket", "policy": policyJSON(sslDeny, oac, elbLogs)}},
-		{typ: tBucketOwnership, name: "site-ownership", in: map[string]any{"bucket": "site-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
-		{typ: tBucketLogging, name: "site-logging", in: map[string]any{"bucket": "site-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
-		{typ: tBucketLifecycle, name: "site-lifecycle", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
-		{typ: tBucketVersioning, name: "site-versioning", in: map[string]any{"bucket": "site-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
-		{typ: tBucketSSE, name: "site-sse", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}},
+		{typ: contract.TypeS3BucketV2, name: "site", id: "site-bucket", protect: true, in: map[string]any{}, state: map[string]any{"bucket": "site-bucket", "bucketRegionalDomainName": "site-bucket.s3.r.amazonaws.com"}},
+		{typ: contract.TypeS3BucketPublicAccessBlock, name: "site-pab", in: map[string]any{"bucket": "site-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
+		{typ: contract.TypeS3BucketPolicy, name: "site-policy", in: map[string]any{"bucket": "site-bucket", "policy": policyJSON(sslDeny, oac, elbLogs)}},
+		{typ: contract.TypeS3BucketOwnershipControls, name: "site-ownership", in: map[string]any{"bucket": "site-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
+		{typ: contract.TypeS3BucketLoggingV2, name: "site-logging", in: map[string]any{"bucket": "site-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
+		{typ: contract.TypeS3BucketLifecycleConfigurationV2, name: "site-lifecycle", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
+		{typ: contract.TypeS3BucketVersioningV2, name: "site-versioning", in: map[string]any{"bucket": "site-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
+		{typ: contract.TypeS3BucketServerSideEncryptionConfigurationV2, name: "site-sse", in: map[string]any{"bucket": "site-bucket", "rules": []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "AES256"}}}}},
 
 		// A bucket encrypted with a key of the stack (S3.17) that the distribution reads through
 		// OAC, so its key must let CloudFront decrypt (webstack/s3-kms-access).
-		{typ: tBucketV2, name: "assets", id: "assets-bucket", protect: true, in: map[string]any{},
+		{typ: contract.TypeS3BucketV2, name: "assets", id: "assets-bucket", protect: true, in: map[string]any{},
 			state: map[string]any{"bucket": "assets-bucket", "bucketRegionalDomainName": "assets-bucket.s3.r.amazonaws.com", "bucketDomainName": "assets-bucket.s3.amazonaws.com"}},
-		{typ: tBucketPAB, name: "assets-pab", in: map[string]any{"bucket": "assets-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
-		{typ: tBucketPolicy, name: "assets-policy", in: map[string]any{"bucket": "assets-bucket", "policy": policyJSON(sslDeny, oac)}},
-		{typ: tBucketOwnership, name: "assets-ownership", in: map[string]any{"bucket": "assets-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
-		{typ: tBucketLogging, name: "assets-logging", in: map[string]any{"bucket": "assets-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
-		{typ: tBucketLifecycle, name: "assets-lifecycle", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
-		{typ: tBucketVersioning, name: "assets-versioning", in: map[string]any{"bucket": "assets-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
-		{typ: tBucketSSE, name: "assets-sse", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"bucketKeyEnabled": true,
+		{typ: contract.TypeS3BucketPublicAccessBlock, name: "assets-pab", in: map[string]any{"bucket": "assets-bucket", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}},
+		{typ: contract.TypeS3BucketPolicy, name: "assets-policy", in: map[string]any{"bucket": "assets-bucket", "policy": policyJSON(sslDeny, oac)}},
+		{typ: contract.TypeS3BucketOwnershipControls, name: "assets-ownership", in: map[string]any{"bucket": "assets-bucket", "rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}}},
+		{typ: contract.TypeS3BucketLoggingV2, name: "assets-logging", in: map[string]any{"bucket": "assets-bucket", "targetBucket": "logs-bucket", "targetPrefix": "s3/"}},
+		{typ: contract.TypeS3BucketLifecycleConfigurationV2, name: "assets-lifecycle", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"id": "old", "status": "Enabled"}}}},
+		{typ: contract.TypeS3BucketVersioningV2, name: "assets-versioning", in: map[string]any{"bucket": "assets-bucket", "versioningConfiguration": map[string]any{"status": "Enabled"}}},
+		{typ: contract.TypeS3BucketServerSideEncryptionConfigurationV2, name: "assets-sse", in: map[string]any{"bucket": "assets-bucket", "rules": []any{map[string]any{"bucketKeyEnabled": true,
 			"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": fixtureAssetsKey}}}}},
-		{typ: tKMSKey, name: "assets-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, oacDecrypt(fixtureCDN))},
+		{typ: contract.TypeKMSKey, name: "assets-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, oacDecrypt(fixtureCDN))},
 			state: map[string]any{"arn": fixtureAssetsKey}},
 
-		{typ: tDistribution, name: "cdn", in: map[string]any{"defaultRootObject": "index.html",
+		{typ: contract.TypeCloudFrontDistribution, name: "cdn", in: map[string]any{"defaultRootObject": "index.html",
 			"defaultCacheBehavior": map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "s3", "allowedMethods": []any{"GET", "HEAD"}},
 			"orderedCacheBehaviors": []any{map[string]any{"pathPattern": "/api/*", "viewerProtocolPolicy": "https-only", "targetOriginId": "alb",
 				"allowedMethods": []any{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}}},
@@ -148,13 +149,13 @@ func compliant() []*fx {
 			"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"}},
 			state: map[string]any{"arn": fixtureCDN}},
 
-		{typ: tLogGroup, name: "app-logs", in: map[string]any{"name": "/webstack/t/app", "retentionInDays": 365.0}},
-		{typ: tKMSKey, name: "alerts-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"))},
+		{typ: contract.TypeCloudWatchLogGroup, name: "app-logs", in: map[string]any{"name": "/webstack/t/app", "retentionInDays": 365.0}},
+		{typ: contract.TypeKMSKey, name: "alerts-key", in: map[string]any{"enableKeyRotation": true, "policy": policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"))},
 			state: map[string]any{"arn": "arn:aws:kms:r:1:key/k"}},
-		{typ: tTopic, name: "alerts", id: "topic", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}, state: map[string]any{"arn": fixtureTopic}},
-		{typ: tTopicPolicy, name: "alerts-policy", in: map[string]any{"arn": fixtureTopic, "policy": policyJSON(publishersMay("sns:Publish"))}},
-		{typ: tTopicSubscription, name: "alerts-email", in: map[string]any{"topic": fixtureTopic, "protocol": "email", "endpoint": "oncall@example.com"}},
-		{typ: tCertificate, name: "cert", in: map[string]any{"domainName": "example.com", "validationMethod": "DNS", "keyAlgorithm": "RSA_2048"}},
+		{typ: contract.TypeSNSTopic, name: "alerts", id: "topic", in: map[string]any{"kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}, state: map[string]any{"arn": fixtureTopic}},
+		{typ: contract.TypeSNSTopicPolicy, name: "alerts-policy", in: map[string]any{"arn": fixtureTopic, "policy": policyJSON(publishersMay("sns:Publish"))}},
+		{typ: contract.TypeSNSTopicSubscription, name: "alerts-email", in: map[string]any{"topic": fixtureTopic, "protocol": "email", "endpoint": "oncall@example.com"}},
+		{typ: contract.TypeACMCertificate, name: "cert", in: map[string]any{"domainName": "example.com", "validationMethod": "DNS", "keyAlgorithm": "RSA_2048"}},
 	}
 	// An alarm on every metric REL06-BP01/alarms watches; "alb-5xx" is the one the
 	// CloudWatch.15 and .17 negatives break.
@@ -203,7 +204,7 @@ const (
 // compliantExceptions are the relaxations the compliant fixture declares, as a stack's config
 // would: its site bucket takes the ALB's access logs, which Elastic Load Balancing delivers
 // only to SSE-S3 buckets.
-var compliantExceptions = []Relaxation{{Check: "S3.17", Name: "site", Key: "webstack:app.accessLogs"}}
+var compliantExceptions = []contract.Relaxation{{Check: "S3.17", Name: "site", Key: "webstack:app.accessLogs"}}
 
 // oacDecrypt is the key policy statement that lets CloudFront decrypt for a distribution.
 func oacDecrypt(distribution string) map[string]any {
@@ -226,7 +227,7 @@ func alarmFx(name, namespace, metric string, dims map[string]any) *fx {
 	for k, v := range dims {
 		copied[k] = v
 	}
-	return &fx{typ: tMetricAlarm, name: name, in: map[string]any{"namespace": namespace, "metricName": metric,
+	return &fx{typ: contract.TypeCloudWatchMetricAlarm, name: name, in: map[string]any{"namespace": namespace, "metricName": metric,
 		"dimensions": copied, "alarmActions": []any{fixtureTopic}, "okActions": []any{fixtureTopic}, "actionsEnabled": true}}
 }
 

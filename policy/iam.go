@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -12,9 +13,9 @@ func init() {
 	register(
 		&Check{
 			ID: "IAM.1", Title: "IAM policies should not allow full \"*:*\" administrative privileges",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tPolicy, tRolePolicy, tRole, tRolePolicyAttach},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeIAMPolicy, contract.TypeIAMRolePolicy, contract.TypeIAMRole, contract.TypeIAMRolePolicyAttachment},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if r.Type == tRolePolicyAttach {
+				if r.Type == contract.TypeIAMRolePolicyAttachment {
 					if arn := str(in(r, "policyArn")); strings.HasSuffix(arn, ":policy/AdministratorAccess") {
 						return bad("%s", field(r, "policyArn"))
 					}
@@ -30,7 +31,7 @@ func init() {
 		},
 		&Check{
 			ID: "IAM.21", Title: "IAM policies should not allow wildcard actions for a service (\"svc:*\")",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tPolicy, tRolePolicy, tRole},
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeIAMPolicy, contract.TypeIAMRolePolicy, contract.TypeIAMRole},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				return judgePolicies(r, func(where string, i int, st statement) string {
 					if st.Effect != "Allow" {
@@ -57,9 +58,9 @@ func judgePolicies(r *mockaws.Resource, judge func(where string, i int, st state
 	}
 	var docs []doc
 	switch r.Type {
-	case tPolicy, tRolePolicy:
+	case contract.TypeIAMPolicy, contract.TypeIAMRolePolicy:
 		docs = append(docs, doc{"policy", in(r, "policy")})
-	case tRole:
+	case contract.TypeIAMRole:
 		for i, p := range list(in(r, "inlinePolicies")) {
 			docs = append(docs, doc{fmt.Sprintf("inlinePolicies[%d].policy", i), obj(p)["policy"]})
 		}

@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -11,7 +12,7 @@ func init() {
 	register(
 		&Check{
 			ID: "CloudWatch.15", Title: "CloudWatch alarms should have an action for the ALARM state",
-			Severity: High, Scope: AllStacks, Standard: NIST, Types: []string{tMetricAlarm},
+			Severity: High, Scope: AllStacks, Standard: NIST, Types: []string{contract.TypeCloudWatchMetricAlarm},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if len(list(in(r, "alarmActions"))) == 0 {
 					return bad("%s: nobody is told when it fires", field(r, "alarmActions"))
@@ -21,7 +22,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudWatch.17", Title: "CloudWatch alarm actions should be activated",
-			Severity: High, Scope: AllStacks, Standard: NIST, Types: []string{tMetricAlarm},
+			Severity: High, Scope: AllStacks, Standard: NIST, Types: []string{contract.TypeCloudWatchMetricAlarm},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isFalse(in(r, "actionsEnabled")) {
 					return bad("%s, want true", field(r, "actionsEnabled"))
@@ -31,7 +32,7 @@ func init() {
 		},
 		&Check{
 			ID: "CloudWatch.16", Title: "CloudWatch log groups should be retained for at least a year",
-			Severity: Medium, Scope: ProductionOnly, Standard: NIST, Types: []string{tLogGroup},
+			Severity: Medium, Scope: ProductionOnly, Standard: NIST, Types: []string{contract.TypeCloudWatchLogGroup},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				n, set := num(in(r, "retentionInDays"))
 				if !set || n == 0 {
@@ -45,7 +46,7 @@ func init() {
 		},
 		&Check{
 			ID: "SNS.1", Title: "SNS topics should be encrypted at rest with a customer-managed KMS key",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tTopic},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeSNSTopic},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				k := str(in(r, "kmsMasterKeyId"))
 				if k == "" {
@@ -59,7 +60,7 @@ func init() {
 		},
 		&Check{
 			ID: "SNS.4", Title: "SNS topic policies should not allow public access",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tTopicPolicy, tTopic},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeSNSTopicPolicy, contract.TypeSNSTopic},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				p := in(r, "policy")
 				if p == nil {

@@ -1,28 +1,11 @@
 package policy
 
 import (
-	"fmt"
 	"sort"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
-
-// Placeholder is a config value that still holds documentation: an example domain, a
-// documentation address range, an address at an example domain. The committed stack files carry
-// such values where a team must put its own (its domain, its deploy networks, its on-call list);
-// a stack that still holds one is not ready to deploy.
-type Placeholder struct {
-	// Key is the full config key, e.g. "webstack:edge.domain" or
-	// "webstack:app.testListenerCidrs[0]".
-	Key string
-	// Value is the value found there.
-	Value string
-	// Why says what kind of placeholder it is, e.g. "an RFC 2606 example domain".
-	Why string
-}
-
-// tProvider is the AWS provider's type token: the anchor of findings about the config itself.
-const tProvider = "pulumi:providers:aws"
 
 // PlaceholdersCheckID is the ID of the check that reports documentation placeholders.
 const PlaceholdersCheckID = "webstack/placeholders"
@@ -32,7 +15,7 @@ func init() {
 		ID:       PlaceholdersCheckID,
 		Title:    "The stack's config holds no documentation placeholders (example domains, documentation address ranges, example.com addresses)",
 		Severity: High, Scope: ProductionOnly, Standard: Webstack,
-		Types:    []string{tProvider},
+		Types:    []string{contract.TypeAWSProvider},
 		Findings: placeholderFindings,
 	})
 }
@@ -42,7 +25,7 @@ func init() {
 // resource does (a hosted zone name is only looked up). With no placeholder, the stack's regional
 // provider passes.
 func placeholderFindings(s *Stack) []Finding {
-	providers := s.ByType(tProvider)
+	providers := s.ByType(contract.TypeAWSProvider)
 	if len(providers) == 0 {
 		return nil
 	}
@@ -71,7 +54,7 @@ func placeholderFindings(s *Stack) []Finding {
 // carrying returns the first custom resource (by URN) one of whose inputs is exactly v, or nil.
 func (s *Stack) carrying(v string) *mockaws.Resource {
 	for _, r := range s.res.Resources {
-		if !r.Custom || r.Type == tProvider {
+		if !r.Custom || r.Type == contract.TypeAWSProvider {
 			continue
 		}
 		if holds(mockaws.PlainMap(r.Inputs), v) {
@@ -106,6 +89,3 @@ func holds(x any, v string) bool {
 	}
 	return false
 }
-
-// String renders a placeholder for a message.
-func (p Placeholder) String() string { return fmt.Sprintf("%s: %q is %s", p.Key, p.Value, p.Why) }

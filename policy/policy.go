@@ -6,9 +6,10 @@
 // A check applies to the resources of its types. For each such resource it passes, fails, or
 // (rarely) does not apply to that one resource. A failure becomes an exception, not a failure,
 // when the stack's config deliberately relaxed the control: a tier key registered through
-// Options.Exceptions, a reviewed waiver (webstack:checks.waive.<id>), or a production-only
-// check in a stack whose profile is nonproduction (webstack:checks.profile). A check with no
-// resource to judge is "not applicable" and is listed as such, never counted as passed.
+// contract.CheckOptions.Exceptions, a reviewed waiver (webstack:checks.waive.<id>), or a
+// production-only check in a stack whose profile is nonproduction (webstack:checks.profile). A
+// check with no resource to judge is "not applicable" and is listed as such, never counted as
+// passed.
 package policy
 
 import (
@@ -16,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -40,18 +42,6 @@ const (
 	// ProductionOnly checks must pass in production; in a nonproduction stack a failure is an
 	// exception naming webstack:checks.profile.
 	ProductionOnly Scope = "production"
-)
-
-// Profiles of webstack:checks.profile.
-const (
-	Production    = "production"
-	NonProduction = "nonproduction"
-)
-
-// Config keys the engine names in exceptions.
-const (
-	ProfileKey = "webstack:checks.profile"
-	WaiveKey   = "webstack:checks.waive"
 )
 
 // Check is one built-in check.
@@ -138,40 +128,6 @@ type Result struct {
 	Message string
 	// Exception is the full config key that relaxed the control, for Status Exception.
 	Exception string
-}
-
-// Options says what the stack's config declares about the checks.
-type Options struct {
-	// Profile is Production (the default when empty) or NonProduction.
-	Profile string
-	// Waivers map check IDs to the reason a reviewed relaxation was accepted
-	// (webstack:checks.waive).
-	Waivers map[string]string
-	// Exceptions are the relaxations the tiers' config keys make.
-	Exceptions []Relaxation
-	// Placeholders are the config values that still hold documentation placeholders
-	// (webstack/placeholders reports each).
-	Placeholders []Placeholder
-}
-
-// Relaxation says that a config key deliberately relaxed a control on resources of a type: a
-// failure of check Check on such a resource is reported as an exception naming Key. The
-// wiring registers one only when the config value actually relaxes the control.
-type Relaxation struct {
-	// Check is the check ID ("RDS.8"). Required.
-	Check string
-	// Type limits the relaxation to one resource type token. Optional: empty means every type
-	// the check judges.
-	Type string
-	// Name limits the relaxation to the resource of that name. Optional: empty means every
-	// resource of Type.
-	Name string
-	// NamePrefix limits the relaxation to the resources whose names start with it (a tier's
-	// resources of one kind, e.g. "db-" for the database's log groups). Optional.
-	NamePrefix string
-	// Key is the full config key that relaxed the control
-	// ("webstack:database.deletionProtection"). Required.
-	Key string
 }
 
 // Report is the outcome of every check on one stack.
@@ -262,7 +218,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func Lookup(id string) *Check { return catalog[id] }
 
 // Evaluate runs every check over the resources of a mock run.
-func Evaluate(res *mockaws.Result, opts Options) *Report {
+func Evaluate(res *mockaws.Result, opts contract.CheckOptions) *Report {
 	s := newStack(res)
 	s.placeholders = opts.Placeholders
 	rep := &Report{Results: []Result{}, NotApplicable: []string{}}
@@ -311,7 +267,7 @@ func (c *Check) findings(s *Stack) []Finding {
 
 // relax turns a failure into an exception when the config deliberately relaxed the control.
 // The most specific reason wins: a tier's key, then a waiver, then the profile.
-func relax(r *Result, opts Options) {
+func relax(r *Result, opts contract.CheckOptions) {
 	for _, x := range opts.Exceptions {
 		if x.Check == r.Check.ID && (x.Type == "" || x.Type == r.Type) && (x.Name == "" || x.Name == r.Name) &&
 			strings.HasPrefix(r.Name, x.NamePrefix) && x.Key != "" {
@@ -321,12 +277,12 @@ func relax(r *Result, opts Options) {
 		}
 	}
 	if reason, ok := opts.Waivers[r.Check.ID]; ok {
-		r.Status, r.Exception = Exception, WaiveKey+"."+r.Check.ID
+		r.Status, r.Exception = Exception, contract.WaiveKey+"."+r.Check.ID
 		r.Message += fmt.Sprintf(" (waived: %s)", reason)
 		return
 	}
-	if r.Check.Scope == ProductionOnly && opts.Profile == NonProduction {
-		r.Status, r.Exception = Exception, ProfileKey
+	if r.Check.Scope == ProductionOnly && opts.Profile == contract.NonProduction {
+		r.Status, r.Exception = Exception, contract.ProfileKey
 		r.Message += " (required in production only; this stack's profile is nonproduction)"
 	}
 }
@@ -336,7 +292,7 @@ type Stack struct {
 	res   *mockaws.Result
 	byRef map[string][]*mockaws.Resource
 	// placeholders are Options.Placeholders, for webstack/placeholders.
-	placeholders []Placeholder
+	placeholders []contract.Placeholder
 }
 
 // NewStack indexes the resources of a run for lookups by reference, as the checks use it.

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -10,7 +11,7 @@ func init() {
 		&Check{
 			ID: "webstack/protect", Title: "Stateful resources (databases, caches, buckets) should be protected from deletion by Pulumi",
 			Severity: Medium, Scope: ProductionOnly, Standard: Webstack,
-			Types: []string{tDBInstance, tReplicationGroup, tBucketV2, tBucket},
+			Types: []string{contract.TypeRDSInstance, contract.TypeElastiCacheReplicationGroup, contract.TypeS3BucketV2, contract.TypeS3Bucket},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !r.Protect && !r.RetainOnDelete {
 					return bad("resource options protect and retainOnDelete are both false: `pulumi destroy` or a replacement deletes its data")

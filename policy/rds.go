@@ -3,15 +3,25 @@ package policy
 import (
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
 // RDS DB instance checks (rds.Instance; the Aurora-only controls do not apply).
 func init() {
-	register(
+	register(rdsAccessChecks()...)
+	register(rdsDurabilityChecks()...)
+	register(rdsOperationsChecks()...)
+}
+
+// rdsAccessChecks judge who can reach a database and how it is encrypted: no public access,
+// encryption at rest and of Performance Insights, IAM authentication, no default port or
+// administrator name.
+func rdsAccessChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "RDS.2", Title: "RDS DB instances should prohibit public access",
-			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "publiclyAccessible")) {
 					return bad("%s", field(r, "publiclyAccessible"))
@@ -21,7 +31,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.3", Title: "RDS DB instances should be encrypted at rest",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "storageEncrypted")) {
 					return ok("%s", field(r, "storageEncrypted"))
@@ -33,8 +43,64 @@ func init() {
 			},
 		},
 		&Check{
+			ID: "RDS.10", Title: "RDS DB instances should have IAM authentication configured",
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "iamDatabaseAuthenticationEnabled")) {
+					return bad("%s, want true", field(r, "iamDatabaseAuthenticationEnabled"))
+				}
+				return ok("%s", field(r, "iamDatabaseAuthenticationEnabled"))
+			},
+		},
+		&Check{
+			ID: "RDS.23", Title: "RDS DB instances should not use the engine's default port",
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				def, known := defaultPorts[engine(s, r)]
+				if !known {
+					return skip("engine %s", show(engine(s, r)))
+				}
+				if n, set := num(in(r, "port")); !set || int(n) == def {
+					return bad("%s; the %s default is %d", field(r, "port"), engine(s, r), def)
+				}
+				return ok("%s", field(r, "port"))
+			},
+		},
+		&Check{
+			ID: "RDS.25", Title: "RDS DB instances should use a custom administrator username",
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				u := str(in(r, "username"))
+				if u == "" || u == "admin" || u == "postgres" || u == "root" {
+					return bad("%s; use a name that is not the engine's default", field(r, "username"))
+				}
+				return ok("username is custom")
+			}),
+		},
+		&Check{
+			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
+			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "performanceInsightsEnabled")) {
+					return skip("Performance Insights is off")
+				}
+				ref := in(r, "performanceInsightsKmsKeyId")
+				if key := s.Ref(ref, contract.TypeKMSKey); key != nil {
+					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
+				}
+				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
+			},
+		},
+	}
+}
+
+// rdsDurabilityChecks judge what keeps a database's data through a failure or a deletion:
+// Multi-AZ, deletion protection, backups, a final snapshot and a replica in another AZ.
+func rdsDurabilityChecks() []*Check {
+	return []*Check{
+		&Check{
 			ID: "RDS.5", Title: "RDS DB instances should be configured with multiple availability zones",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "multiAz")) {
 					return bad("%s, want true", field(r, "multiAz"))
@@ -43,8 +109,70 @@ func init() {
 			}),
 		},
 		&Check{
+			ID: "RDS.8", Title: "RDS DB instances should have deletion protection",
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
+				if !isTrue(in(r, "deletionProtection")) {
+					return bad("%s, want true", field(r, "deletionProtection"))
+				}
+				return ok("%s", field(r, "deletionProtection"))
+			},
+		},
+		&Check{
+			ID: "RDS.11", Title: "RDS DB instances should keep automatic backups for at least 7 days",
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				if n, _ := num(in(r, "backupRetentionPeriod")); n < 7 {
+					return bad("%s (not set means 0: no backups), want 7 to 35", field(r, "backupRetentionPeriod"))
+				}
+				return ok("%s", field(r, "backupRetentionPeriod"))
+			}),
+		},
+		&Check{
+			ID: "REL09-BP03/final-snapshot", Title: "Primary DB instances should take a final snapshot on deletion",
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				if isTrue(in(r, "skipFinalSnapshot")) || str(in(r, "finalSnapshotIdentifier")) == "" {
+					return bad("skipFinalSnapshot is %s and finalSnapshotIdentifier is %s; want false and a name", show(in(r, "skipFinalSnapshot")), show(in(r, "finalSnapshotIdentifier")))
+				}
+				if isTrue(in(r, "deleteAutomatedBackups")) {
+					return bad("%s, want false", field(r, "deleteAutomatedBackups"))
+				}
+				return ok("final snapshot %s", show(in(r, "finalSnapshotIdentifier")))
+			}),
+		},
+		&Check{
+			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeRDSInstance},
+			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
+				var replicas []string
+				for _, rep := range s.ByType(contract.TypeRDSInstance) {
+					if replicaSource(s, rep) != r {
+						continue
+					}
+					a, b := str(in(r, "availabilityZone")), str(in(rep, "availabilityZone"))
+					if a != "" && a == b {
+						replicas = append(replicas, rep.Name+" in "+b)
+						continue
+					}
+					return ok("read replica %s (availabilityZone %s)", rep.Name, show(in(rep, "availabilityZone")))
+				}
+				if len(replicas) > 0 {
+					return bad("every read replica is in the primary's availability zone %s: %s", show(in(r, "availabilityZone")), strings.Join(replicas, ", "))
+				}
+				return bad("no %s has replicateSourceDb naming this instance", contract.TypeRDSInstance)
+			}),
+		},
+	}
+}
+
+// rdsOperationsChecks judge what operating a database needs: enhanced monitoring, logs in
+// CloudWatch Logs, minor version upgrades, tags on snapshots, a VPC subnet group.
+func rdsOperationsChecks() []*Check {
+	return []*Check{
+		&Check{
 			ID: "RDS.6", Title: "RDS DB instances should have enhanced monitoring",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				n, _ := num(in(r, "monitoringInterval"))
 				if n <= 0 || in(r, "monitoringRoleArn") == nil {
@@ -54,18 +182,8 @@ func init() {
 			},
 		},
 		&Check{
-			ID: "RDS.8", Title: "RDS DB instances should have deletion protection",
-			Severity: Low, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "deletionProtection")) {
-					return bad("%s, want true", field(r, "deletionProtection"))
-				}
-				return ok("%s", field(r, "deletionProtection"))
-			},
-		},
-		&Check{
 			ID: "RDS.9", Title: "RDS DB instances should publish their logs to CloudWatch Logs",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				want, known := rdsLogTypes[engine(s, r)]
 				if !known {
@@ -85,28 +203,8 @@ func init() {
 			},
 		},
 		&Check{
-			ID: "RDS.10", Title: "RDS DB instances should have IAM authentication configured",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "iamDatabaseAuthenticationEnabled")) {
-					return bad("%s, want true", field(r, "iamDatabaseAuthenticationEnabled"))
-				}
-				return ok("%s", field(r, "iamDatabaseAuthenticationEnabled"))
-			},
-		},
-		&Check{
-			ID: "RDS.11", Title: "RDS DB instances should keep automatic backups for at least 7 days",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tDBInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				if n, _ := num(in(r, "backupRetentionPeriod")); n < 7 {
-					return bad("%s (not set means 0: no backups), want 7 to 35", field(r, "backupRetentionPeriod"))
-				}
-				return ok("%s", field(r, "backupRetentionPeriod"))
-			}),
-		},
-		&Check{
 			ID: "RDS.13", Title: "RDS automatic minor version upgrades should be enabled",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isFalse(in(r, "autoMinorVersionUpgrade")) {
 					return bad("%s, want true", field(r, "autoMinorVersionUpgrade"))
@@ -116,7 +214,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.17", Title: "RDS DB instances should copy tags to snapshots",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if !isTrue(in(r, "copyTagsToSnapshot")) {
 					return bad("%s, want true", field(r, "copyTagsToSnapshot"))
@@ -126,7 +224,7 @@ func init() {
 		},
 		&Check{
 			ID: "RDS.18", Title: "RDS DB instances should be deployed in a VPC subnet group",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeRDSInstance},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if str(in(r, "dbSubnetGroupName")) == "" {
 					if replicaSource(s, r) != nil {
@@ -137,81 +235,7 @@ func init() {
 				return ok("%s", field(r, "dbSubnetGroupName"))
 			},
 		},
-		&Check{
-			ID: "RDS.23", Title: "RDS DB instances should not use the engine's default port",
-			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				def, known := defaultPorts[engine(s, r)]
-				if !known {
-					return skip("engine %s", show(engine(s, r)))
-				}
-				if n, set := num(in(r, "port")); !set || int(n) == def {
-					return bad("%s; the %s default is %d", field(r, "port"), engine(s, r), def)
-				}
-				return ok("%s", field(r, "port"))
-			},
-		},
-		&Check{
-			ID: "RDS.25", Title: "RDS DB instances should use a custom administrator username",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tDBInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				u := str(in(r, "username"))
-				if u == "" || u == "admin" || u == "postgres" || u == "root" {
-					return bad("%s; use a name that is not the engine's default", field(r, "username"))
-				}
-				return ok("username is custom")
-			}),
-		},
-		&Check{
-			ID: "REL09-BP03/final-snapshot", Title: "Primary DB instances should take a final snapshot on deletion",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tDBInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				if isTrue(in(r, "skipFinalSnapshot")) || str(in(r, "finalSnapshotIdentifier")) == "" {
-					return bad("skipFinalSnapshot is %s and finalSnapshotIdentifier is %s; want false and a name", show(in(r, "skipFinalSnapshot")), show(in(r, "finalSnapshotIdentifier")))
-				}
-				if isTrue(in(r, "deleteAutomatedBackups")) {
-					return bad("%s, want false", field(r, "deleteAutomatedBackups"))
-				}
-				return ok("final snapshot %s", show(in(r, "finalSnapshotIdentifier")))
-			}),
-		},
-		&Check{
-			ID: "webstack/performance-insights-cmk", Title: "RDS Performance Insights should be encrypted with a customer-managed KMS key",
-			Severity: Low, Scope: AllStacks, Standard: Webstack, Types: []string{tDBInstance},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if !isTrue(in(r, "performanceInsightsEnabled")) {
-					return skip("Performance Insights is off")
-				}
-				ref := in(r, "performanceInsightsKmsKeyId")
-				if key := s.Ref(ref, tKMSKey); key != nil {
-					return ok("performanceInsightsKmsKeyId is key %s", key.Name)
-				}
-				return bad("performanceInsightsKmsKeyId is %s, not a KMS key of this stack: the data is encrypted with the account's aws/rds key (checkov CKV_AWS_354)", show(ref))
-			},
-		},
-		&Check{
-			ID: "REL10-BP01/replica", Title: "Primary DB instances should have a read replica in another availability zone",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tDBInstance},
-			Eval: primaryOnly(func(s *Stack, r *mockaws.Resource) Verdict {
-				var replicas []string
-				for _, rep := range s.ByType(tDBInstance) {
-					if replicaSource(s, rep) != r {
-						continue
-					}
-					a, b := str(in(r, "availabilityZone")), str(in(rep, "availabilityZone"))
-					if a != "" && a == b {
-						replicas = append(replicas, rep.Name+" in "+b)
-						continue
-					}
-					return ok("read replica %s (availabilityZone %s)", rep.Name, show(in(rep, "availabilityZone")))
-				}
-				if len(replicas) > 0 {
-					return bad("every read replica is in the primary's availability zone %s: %s", show(in(r, "availabilityZone")), strings.Join(replicas, ", "))
-				}
-				return bad("no %s has replicateSourceDb naming this instance", tDBInstance)
-			}),
-		},
-	)
+	}
 }
 
 // rdsLogTypes are the log exports RDS.9 requires per engine.
@@ -226,7 +250,7 @@ var defaultPorts = map[string]int{"mysql": 3306, "mariadb": 3306, "postgres": 54
 
 // replicaSource returns the instance a read replica replicates, or nil for a primary.
 func replicaSource(s *Stack, r *mockaws.Resource) *mockaws.Resource {
-	return s.Ref(in(r, "replicateSourceDb"), tDBInstance)
+	return s.Ref(in(r, "replicateSourceDb"), contract.TypeRDSInstance)
 }
 
 // isReplica reports whether an instance is a read replica.

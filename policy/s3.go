@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -15,9 +16,9 @@ func init() {
 			ID: "S3.8", Title: "S3 buckets should block public access at the bucket level",
 			Severity: High, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				blocks := s.Referring(r, tBucketPAB, "bucket")
+				blocks := s.Referring(r, contract.TypeS3BucketPublicAccessBlock, "bucket")
 				if len(blocks) == 0 {
-					return bad("no %s has bucket = %s", tBucketPAB, show(bucketName(r)))
+					return bad("no %s has bucket = %s", contract.TypeS3BucketPublicAccessBlock, show(bucketName(r)))
 				}
 				b := blocks[0]
 				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
@@ -30,7 +31,7 @@ func init() {
 		},
 		&Check{
 			ID: "S3.2", Title: "S3 bucket policies should not grant access to everyone",
-			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{tBucketPolicy},
+			Severity: Critical, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeS3BucketPolicy},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				p := in(r, "policy")
 				if !known(p) {
@@ -52,9 +53,9 @@ func init() {
 			ID: "S3.5", Title: "S3 buckets should require requests to use TLS",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				policies := s.Referring(r, tBucketPolicy, "bucket")
+				policies := s.Referring(r, contract.TypeS3BucketPolicy, "bucket")
 				if len(policies) == 0 {
-					return bad("no %s has bucket = %s, so nothing denies aws:SecureTransport = false", tBucketPolicy, show(bucketName(r)))
+					return bad("no %s has bucket = %s, so nothing denies aws:SecureTransport = false", contract.TypeS3BucketPolicy, show(bucketName(r)))
 				}
 				for _, bp := range policies {
 					if !known(in(bp, "policy")) {
@@ -77,9 +78,9 @@ func init() {
 			ID: "S3.12", Title: "S3 buckets should disable ACLs (BucketOwnerEnforced)",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				controls := s.Referring(r, tBucketOwnership, "bucket")
+				controls := s.Referring(r, contract.TypeS3BucketOwnershipControls, "bucket")
 				if len(controls) == 0 {
-					return bad("no %s has bucket = %s", tBucketOwnership, show(bucketName(r)))
+					return bad("no %s has bucket = %s", contract.TypeS3BucketOwnershipControls, show(bucketName(r)))
 				}
 				if v := str(in(controls[0], "rule.objectOwnership")); v != "BucketOwnerEnforced" {
 					return bad("ownership controls %s: %s, want \"BucketOwnerEnforced\"", controls[0].Name, field(controls[0], "rule.objectOwnership"))
@@ -91,22 +92,22 @@ func init() {
 			ID: "S3.9", Title: "S3 buckets should have server access logging (log buckets excepted)",
 			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				if logs := s.Referring(r, tBucketLogging, "bucket"); len(logs) > 0 {
+				if logs := s.Referring(r, contract.TypeS3BucketLoggingV2, "bucket"); len(logs) > 0 {
 					return ok("logs to %s (%s)", show(in(logs[0], "targetBucket")), logs[0].Name)
 				}
 				if what := logDestination(s, r); what != "" {
 					return skip("log bucket of %s", what)
 				}
-				return bad("no %s has bucket = %s", tBucketLogging, show(bucketName(r)))
+				return bad("no %s has bucket = %s", contract.TypeS3BucketLoggingV2, show(bucketName(r)))
 			},
 		},
 		&Check{
 			ID: "S3.13", Title: "S3 buckets should have a lifecycle configuration",
 			Severity: Low, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				configs := s.Referring(r, tBucketLifecycle, "bucket")
+				configs := s.Referring(r, contract.TypeS3BucketLifecycleConfigurationV2, "bucket")
 				if len(configs) == 0 {
-					return bad("no %s has bucket = %s", tBucketLifecycle, show(bucketName(r)))
+					return bad("no %s has bucket = %s", contract.TypeS3BucketLifecycleConfigurationV2, show(bucketName(r)))
 				}
 				for _, lc := range configs {
 					for _, rule := range list(in(lc, "rules")) {
@@ -122,9 +123,9 @@ func init() {
 			ID: "S3.14", Title: "S3 buckets should have versioning enabled",
 			Severity: Low, Scope: AllStacks, Standard: NIST, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				v := s.Referring(r, tBucketVersioning, "bucket")
+				v := s.Referring(r, contract.TypeS3BucketVersioningV2, "bucket")
 				if len(v) == 0 {
-					return bad("no %s has bucket = %s", tBucketVersioning, show(bucketName(r)))
+					return bad("no %s has bucket = %s", contract.TypeS3BucketVersioningV2, show(bucketName(r)))
 				}
 				if st := str(in(v[0], "versioningConfiguration.status")); st != "Enabled" {
 					return bad("versioning %s: %s, want \"Enabled\"", v[0].Name, field(v[0], "versioningConfiguration.status"))
@@ -136,9 +137,9 @@ func init() {
 			ID: "webstack/s3-encryption", Title: "S3 buckets should set default server-side encryption explicitly",
 			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				cfgs := s.Referring(r, tBucketSSE, "bucket")
+				cfgs := s.Referring(r, contract.TypeS3BucketServerSideEncryptionConfigurationV2, "bucket")
 				if len(cfgs) == 0 {
-					return bad("no %s has bucket = %s", tBucketSSE, show(bucketName(r)))
+					return bad("no %s has bucket = %s", contract.TypeS3BucketServerSideEncryptionConfigurationV2, show(bucketName(r)))
 				}
 				for i, rule := range list(in(cfgs[0], "rules")) {
 					alg := obj(obj(rule)["applyServerSideEncryptionByDefault"])["sseAlgorithm"]
@@ -188,7 +189,7 @@ func denysInsecureTransport(st statement) bool {
 // logDestination says what writes logs into a bucket ("" when nothing does): a bucket's
 // access logs, an ALB's access logs or a CloudFront distribution's standard logs.
 func logDestination(s *Stack, r *mockaws.Resource) string {
-	for _, l := range s.ByType(tBucketLogging) {
+	for _, l := range s.ByType(contract.TypeS3BucketLoggingV2) {
 		if s.Ref(in(l, "targetBucket"), r.Type) == r {
 			return fmt.Sprintf("%s's access logs", l.Name)
 		}
@@ -198,7 +199,7 @@ func logDestination(s *Stack, r *mockaws.Resource) string {
 			return fmt.Sprintf("load balancer %s", lb.Name)
 		}
 	}
-	for _, d := range s.ByType(tDistribution) {
+	for _, d := range s.ByType(contract.TypeCloudFrontDistribution) {
 		domain := str(in(d, "loggingConfig.bucket"))
 		if domain != "" && (domain == str(r.Output("bucketDomainName")) || s.Ref(strings.TrimSuffix(domain, ".s3.amazonaws.com"), r.Type) == r) {
 			return fmt.Sprintf("distribution %s", d.Name)

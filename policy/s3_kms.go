@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -15,9 +16,9 @@ func init() {
 			ID: "S3.17", Title: "S3 buckets should be encrypted at rest with AWS KMS keys (SSE-KMS or DSSE-KMS)",
 			Severity: Medium, Scope: AllStacks, Standard: NIST, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				cfgs := s.Referring(r, tBucketSSE, "bucket")
+				cfgs := s.Referring(r, contract.TypeS3BucketServerSideEncryptionConfigurationV2, "bucket")
 				if len(cfgs) == 0 {
-					return bad("no %s has bucket = %s, so S3 applies SSE-S3", tBucketSSE, show(bucketName(r)))
+					return bad("no %s has bucket = %s, so S3 applies SSE-S3", contract.TypeS3BucketServerSideEncryptionConfigurationV2, show(bucketName(r)))
 				}
 				def, _ := sseDefault(cfgs[0])
 				switch alg := str(def["sseAlgorithm"]); alg {
@@ -33,7 +34,7 @@ func init() {
 			ID: "webstack/s3-kms-access", Title: "AWS services that read or write an SSE-KMS bucket should be allowed to use its key",
 			Severity: High, Scope: AllStacks, Standard: Webstack, Types: bucketTypes,
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				cfgs := s.Referring(r, tBucketSSE, "bucket")
+				cfgs := s.Referring(r, contract.TypeS3BucketServerSideEncryptionConfigurationV2, "bucket")
 				if len(cfgs) == 0 {
 					return skip("no default encryption configured")
 				}
@@ -49,7 +50,7 @@ func init() {
 					return skip("no AWS service of the stack reads or writes it")
 				}
 				keyRef := def["kmsMasterKeyId"]
-				key := s.Ref(keyRef, tKMSKey)
+				key := s.Ref(keyRef, contract.TypeKMSKey)
 				if key == nil {
 					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (an AWS managed key's policy cannot be changed)",
 						show(keyRef), needs[0].who)
@@ -110,14 +111,14 @@ func (n kmsNeed) forWhat() string {
 // access logs are delivered to is an error: S3 delivers them only to SSE-S3 buckets.
 func kmsUsers(s *Stack, r *mockaws.Resource, bucketKey bool) ([]kmsNeed, error) {
 	var needs []kmsNeed
-	for _, l := range s.ByType(tBucketLogging) {
+	for _, l := range s.ByType(contract.TypeS3BucketLoggingV2) {
 		if s.Ref(in(l, "targetBucket"), r.Type) == r {
 			// https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
 			return nil, fmt.Errorf("%s delivers S3 server access logs here, and S3 delivers them only to buckets encrypted with SSE-S3 (AES256)", l.Name)
 		}
 	}
 	regional, global := str(r.Output("bucketRegionalDomainName")), str(r.Output("bucketDomainName"))
-	for _, d := range s.ByType(tDistribution) {
+	for _, d := range s.ByType(contract.TypeCloudFrontDistribution) {
 		arn := str(d.Output("arn"))
 		for _, raw := range list(in(d, "origins")) {
 			o := obj(raw)

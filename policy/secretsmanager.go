@@ -4,13 +4,14 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
 // Resource types of the Secrets Manager checks.
 const (
-	tSecret         = "aws:secretsmanager/secret:Secret"
-	tSecretRotation = "aws:secretsmanager/secretRotation:SecretRotation"
+	tSecret         = contract.TypeSecretsManagerSecret
+	tSecretRotation = contract.TypeSecretsManagerSecretRotation
 )
 
 // maxDaysSinceRotation is SecretsManager.4's default parameter: a secret must rotate at least

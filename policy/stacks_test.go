@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/policy"
 )
@@ -14,7 +15,7 @@ import (
 // even if a waiver or a tier key would except it.
 var prodExceptions = map[[2]string]string{
 	// One frontend bucket and one ALB: no second origin to fail over to (waiver with reason).
-	{"CloudFront.4", "edge-cdn"}: policy.WaiveKey + ".CloudFront.4",
+	{"CloudFront.4", "edge-cdn"}: contract.WaiveKey + ".CloudFront.4",
 	// CloudFront standard logs need ACLs on their bucket (CONTROLS gotcha 18).
 	{"S3.12", "edge-logs"}: "webstack:edge.logs",
 	// Buckets whose writers accept only SSE-S3: Elastic Load Balancing's access logs and S3's
@@ -87,7 +88,7 @@ func TestRealStacks(t *testing.T) {
 				if !configHas(sf.Values, c.Exception) {
 					t.Errorf("%s: exception %s on %s names %s, which Pulumi.%s.yaml does not set: %s", stack, c.ID, name, c.Exception, stack, c.Message)
 				}
-				if c.Exception == policy.ProfileKey && check.Scope != policy.ProductionOnly {
+				if c.Exception == contract.ProfileKey && check.Scope != policy.ProductionOnly {
 					t.Errorf("%s: %s (required in every stack) on %s is excepted by the profile", stack, c.ID, name)
 				}
 				if stack == "prod" {

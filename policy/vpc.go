@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -13,31 +14,31 @@ func init() {
 	register(
 		&Check{
 			ID: "EC2.2", Title: "VPC default security group should not allow inbound or outbound traffic",
-			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{tVpc}, Eval: vpcDefaultSG,
+			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcDefaultSG,
 		},
 		&Check{
 			ID: "EC2.6", Title: "VPC flow logging should be enabled (rejected or all traffic)",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tVpc}, Eval: vpcFlowLogs,
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcFlowLogs,
 		},
 		&Check{
 			ID: "EC2.10", Title: "VPC should have an interface endpoint for the EC2 API",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tVpc}, Eval: vpcEndpoint("ec2"),
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcEndpoint("ec2"),
 		},
 		&Check{
 			ID: "EC2.55", Title: "VPC should have an interface endpoint for the ECR API",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tVpc}, Eval: vpcEndpoint("ecr.api"),
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcEndpoint("ecr.api"),
 		},
 		&Check{
 			ID: "EC2.56", Title: "VPC should have an interface endpoint for the Docker registry (ECR)",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tVpc}, Eval: vpcEndpoint("ecr.dkr"),
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcEndpoint("ecr.dkr"),
 		},
 		&Check{
 			ID: "EC2.57", Title: "VPC should have an interface endpoint for Systems Manager",
-			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{tVpc}, Eval: vpcEndpoint("ssm"),
+			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeEC2VPC}, Eval: vpcEndpoint("ssm"),
 		},
 		&Check{
 			ID: "EC2.15", Title: "Subnets should not automatically assign public IP addresses",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tSubnet},
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2Subnet},
 			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
 				if isTrue(in(r, "mapPublicIpOnLaunch")) {
 					return bad("%s; instances launched here get a public IPv4 address", field(r, "mapPublicIpOnLaunch"))
@@ -55,20 +56,20 @@ func init() {
 		},
 		&Check{
 			ID: "EC2.21", Title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or 3389",
-			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{tNetworkACLRule}, Eval: naclAdminPorts,
+			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeEC2NetworkACLRule}, Eval: naclAdminPorts,
 		},
 		&Check{
 			ID: "REL10-BP01/subnets", Title: "Every subnet tier should span at least two availability zones",
-			Severity: Medium, Scope: AllStacks, Standard: WellArchitected, Types: []string{tVpc}, Eval: vpcSubnetAZs,
+			Severity: Medium, Scope: AllStacks, Standard: WellArchitected, Types: []string{contract.TypeEC2VPC}, Eval: vpcSubnetAZs,
 		},
 		&Check{
 			ID: "REL10-BP01/nat", Title: "Private subnets should reach the internet through a NAT gateway in their own AZ",
-			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{tRouteTable}, Eval: natPerAZ,
+			Severity: Medium, Scope: ProductionOnly, Standard: WellArchitected, Types: []string{contract.TypeEC2RouteTable}, Eval: natPerAZ,
 		},
 	)
 }
 
-var ingressTypes = []string{tIngressRule, tSecurityGroupRule, tSecurityGroup}
+var ingressTypes = []string{contract.TypeVPCSecurityGroupIngressRule, contract.TypeEC2SecurityGroupRule, contract.TypeEC2SecurityGroup}
 
 // authorizedPorts may be open to the internet (EC2.18's default parameter).
 var authorizedPorts = []int{80, 443}
@@ -77,9 +78,9 @@ var authorizedPorts = []int{80, 443}
 var highRiskPorts = []int{20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300}
 
 func vpcDefaultSG(s *Stack, r *mockaws.Resource) Verdict {
-	groups := s.Referring(r, tDefaultSG, "vpcId")
+	groups := s.Referring(r, contract.TypeEC2DefaultSecurityGroup, "vpcId")
 	if len(groups) == 0 {
-		return bad("no %s adopts the VPC's default security group, which keeps AWS's allow-all rules", tDefaultSG)
+		return bad("no %s adopts the VPC's default security group, which keeps AWS's allow-all rules", contract.TypeEC2DefaultSecurityGroup)
 	}
 	for _, g := range groups {
 		for _, dir := range []string{"ingress", "egress"} {
@@ -92,9 +93,9 @@ func vpcDefaultSG(s *Stack, r *mockaws.Resource) Verdict {
 }
 
 func vpcFlowLogs(s *Stack, r *mockaws.Resource) Verdict {
-	logs := s.Referring(r, tFlowLog, "vpcId")
+	logs := s.Referring(r, contract.TypeEC2FlowLog, "vpcId")
 	if len(logs) == 0 {
-		return bad("no %s has vpcId = %q", tFlowLog, r.ID)
+		return bad("no %s has vpcId = %q", contract.TypeEC2FlowLog, r.ID)
 	}
 	var problems []string
 	for _, fl := range logs {
@@ -115,7 +116,7 @@ func vpcFlowLogs(s *Stack, r *mockaws.Resource) Verdict {
 func vpcEndpoint(service string) func(*Stack, *mockaws.Resource) Verdict {
 	return func(s *Stack, r *mockaws.Resource) Verdict {
 		var found []string
-		for _, ep := range s.Referring(r, tVpcEndpoint, "vpcId") {
+		for _, ep := range s.Referring(r, contract.TypeEC2VPCEndpoint, "vpcId") {
 			name := str(in(ep, "serviceName"))
 			if !strings.HasSuffix(name, "."+service) {
 				continue
@@ -133,7 +134,7 @@ func vpcEndpoint(service string) func(*Stack, *mockaws.Resource) Verdict {
 		if len(found) > 0 {
 			return bad("the %s endpoint is not a usable interface endpoint: %s", service, strings.Join(found, "; "))
 		}
-		return bad("no %s with vpcEndpointType \"Interface\" and serviceName \"com.amazonaws.<region>.%s\" has vpcId = %q", tVpcEndpoint, service, r.ID)
+		return bad("no %s with vpcEndpointType \"Interface\" and serviceName \"com.amazonaws.<region>.%s\" has vpcId = %q", contract.TypeEC2VPCEndpoint, service, r.ID)
 	}
 }
 
@@ -160,16 +161,16 @@ func ingressRules(r *mockaws.Resource) []ingressRule {
 		return int(f), int(t), false
 	}
 	switch r.Type {
-	case tIngressRule:
+	case contract.TypeVPCSecurityGroupIngressRule:
 		proto := str(in(r, "ipProtocol"))
 		f, t, all := ports(proto, in(r, "fromPort"), in(r, "toPort"))
 		return []ingressRule{{where: "", cidrs: append(strs(in(r, "cidrIpv4")), strs(in(r, "cidrIpv6"))...), protocol: proto, from: f, to: t, allPorts: all, ingressDir: true}}
-	case tSecurityGroupRule:
+	case contract.TypeEC2SecurityGroupRule:
 		proto := str(in(r, "protocol"))
 		f, t, all := ports(proto, in(r, "fromPort"), in(r, "toPort"))
 		return []ingressRule{{where: "", cidrs: append(strs(in(r, "cidrBlocks")), strs(in(r, "ipv6CidrBlocks"))...), protocol: proto, from: f, to: t, allPorts: all,
 			ingressDir: str(in(r, "type")) == "ingress"}}
-	case tSecurityGroup:
+	case contract.TypeEC2SecurityGroup:
 		var out []ingressRule
 		for i, raw := range list(in(r, "ingress")) {
 			m := obj(raw)
@@ -265,7 +266,7 @@ func naclAdminPorts(s *Stack, r *mockaws.Resource) Verdict {
 
 // subnetsOf returns the subnets of a VPC.
 func subnetsOf(s *Stack, vpc *mockaws.Resource) []*mockaws.Resource {
-	return s.Referring(vpc, tSubnet, "vpcId")
+	return s.Referring(vpc, contract.TypeEC2Subnet, "vpcId")
 }
 
 // az returns the availability zone of a subnet (input, or provider state).
@@ -308,8 +309,8 @@ func vpcSubnetAZs(s *Stack, r *mockaws.Resource) Verdict {
 
 func natPerAZ(s *Stack, r *mockaws.Resource) Verdict {
 	var nat *mockaws.Resource
-	for _, route := range s.Referring(r, tRoute, "routeTableId") {
-		if n := s.Ref(in(route, "natGatewayId"), tNatGateway); n != nil {
+	for _, route := range s.Referring(r, contract.TypeEC2Route, "routeTableId") {
+		if n := s.Ref(in(route, "natGatewayId"), contract.TypeEC2NatGateway); n != nil {
 			nat = n
 			break
 		}
@@ -317,13 +318,13 @@ func natPerAZ(s *Stack, r *mockaws.Resource) Verdict {
 	if nat == nil {
 		return skip("no route to a NAT gateway")
 	}
-	natSubnet := s.Ref(in(nat, "subnetId"), tSubnet)
+	natSubnet := s.Ref(in(nat, "subnetId"), contract.TypeEC2Subnet)
 	if natSubnet == nil {
 		return bad("NAT gateway %s: subnetId is %s, not a subnet of this stack", nat.Name, show(in(nat, "subnetId")))
 	}
 	natAZ := az(natSubnet)
-	for _, assoc := range s.Referring(r, tRouteTableAssoc, "routeTableId") {
-		sn := s.Ref(in(assoc, "subnetId"), tSubnet)
+	for _, assoc := range s.Referring(r, contract.TypeEC2RouteTableAssociation, "routeTableId") {
+		sn := s.Ref(in(assoc, "subnetId"), contract.TypeEC2Subnet)
 		if sn != nil && az(sn) != natAZ {
 			return bad("routes subnet %s in %s through NAT gateway %s in %s; losing %s cuts %s's egress", sn.Name, az(sn), nat.Name, natAZ, natAZ, az(sn))
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -44,7 +45,7 @@ func (a *analyzer) dbInstance(r *mockaws.Resource) (dbInstance, error) {
 		d.azs, d.pinned = []string{az}, true
 		return d, nil
 	}
-	azs, err := a.subnetGroupAZs(r.Input("dbSubnetGroupName"), typeDBSubnetGroup)
+	azs, err := a.subnetGroupAZs(r.Input("dbSubnetGroupName"), contract.TypeRDSSubnetGroup)
 	if err != nil {
 		return d, fmt.Errorf("instance %s: %w", r.Name, err)
 	}
@@ -72,7 +73,7 @@ func (a *analyzer) subnetGroupAZs(ref any, typ string) ([]string, error) {
 // database finds every writer (an RDS instance without replicateSourceDb) and the replicas
 // that replicate from it, directly or through another replica.
 func (a *analyzer) database() (judge, error) {
-	instances := a.s.ByType(typeDBInstance)
+	instances := a.s.ByType(contract.TypeRDSInstance)
 	if len(instances) == 0 {
 		return nil, nil
 	}
@@ -95,7 +96,7 @@ func (a *analyzer) database() (judge, error) {
 		}
 		src := r
 		for hops := 0; src.Input("replicateSourceDb") != nil; hops++ {
-			next := a.s.Ref(src.Input("replicateSourceDb"), typeDBInstance)
+			next := a.s.Ref(src.Input("replicateSourceDb"), contract.TypeRDSInstance)
 			if next == nil || hops > len(instances) {
 				return nil, fmt.Errorf("replica %s: replicateSourceDb %s is not a registered RDS instance", src.Name, show(src.Input("replicateSourceDb")))
 			}
@@ -186,7 +187,7 @@ func (c cacheModel) inLost(i int, lost string) bool {
 // cache finds every replication group with its nodes' AZs (preferredCacheClusterAzs, the
 // primary first) and whether it fails over automatically.
 func (a *analyzer) cache() (judge, error) {
-	groups := a.s.ByType(typeReplicationGroup)
+	groups := a.s.ByType(contract.TypeElastiCacheReplicationGroup)
 	if len(groups) == 0 {
 		return nil, nil
 	}
@@ -202,7 +203,7 @@ func (a *analyzer) cache() (judge, error) {
 		if n < 1 {
 			return nil, fmt.Errorf("replication group %s: numCacheClusters is %d", g.Name, n)
 		}
-		possible, err := a.subnetGroupAZs(g.Input("subnetGroupName"), typeCacheSubnetGroup)
+		possible, err := a.subnetGroupAZs(g.Input("subnetGroupName"), contract.TypeElastiCacheSubnetGroup)
 		if err != nil {
 			return nil, fmt.Errorf("replication group %s: %w", g.Name, err)
 		}

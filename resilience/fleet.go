@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/stack"
 )
@@ -72,7 +73,7 @@ func (a *analyzer) liveFleet() (judge, error) {
 				total += t.weight
 			}
 			for _, t := range targets {
-				tg := a.s.Ref(t.ref, typeTargetGroup)
+				tg := a.s.Ref(t.ref, contract.TypeLBTargetGroup)
 				if tg == nil {
 					return fmt.Errorf("%s forwards to %s, which is not a registered target group", owner, show(t.ref))
 				}
@@ -91,7 +92,7 @@ func (a *analyzer) liveFleet() (judge, error) {
 		if err := forward("listener "+l.Name, list(l.Input("defaultActions"))); err != nil {
 			return nil, err
 		}
-		for _, rule := range a.s.Referring(l, typeListenerRule, "listenerArn") {
+		for _, rule := range a.s.Referring(l, contract.TypeLBListenerRule, "listenerArn") {
 			if releaseCheck(rule) {
 				// It forwards only the release tool's requests to the idle color: no
 				// production traffic.
@@ -116,10 +117,10 @@ func (a *analyzer) liveFleet() (judge, error) {
 	var groups []liveGroup
 	for _, tg := range order {
 		g := liveGroup{share: shares[tg]}
-		for _, asg := range a.s.ByType(typeAutoScalingGroup) {
+		for _, asg := range a.s.ByType(contract.TypeAutoscalingGroup) {
 			attached := false
 			for _, ref := range list(asg.Input("targetGroupArns")) {
-				attached = attached || a.s.Ref(ref, typeTargetGroup) == tg
+				attached = attached || a.s.Ref(ref, contract.TypeLBTargetGroup) == tg
 			}
 			if !attached {
 				continue
@@ -153,12 +154,12 @@ func (a *analyzer) liveFleet() (judge, error) {
 // productionListeners returns the listener the stack exports as its production listener, or,
 // without that output, the listeners on ports 80 and 443; nil when there is no listener.
 func (a *analyzer) productionListeners() ([]*mockaws.Resource, error) {
-	all := a.s.ByType(typeListener)
+	all := a.s.ByType(contract.TypeLBListener)
 	if len(all) == 0 {
 		return nil, nil
 	}
 	if ref, ok := a.res.Outputs[stack.OutProductionListenerARN]; ok {
-		l := a.s.Ref(ref, typeListener)
+		l := a.s.Ref(ref, contract.TypeLBListener)
 		if l == nil {
 			return nil, fmt.Errorf("stack output %s is %s, which is not a registered listener", stack.OutProductionListenerARN, show(ref))
 		}

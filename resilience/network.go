@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -18,9 +19,9 @@ const (
 // indexSubnets records every subnet's AZ and Tier tag; the AZs of the subnets are the AZs a
 // report loses one at a time.
 func (a *analyzer) indexSubnets() error {
-	subnets := a.s.ByType(typeSubnet)
+	subnets := a.s.ByType(contract.TypeEC2Subnet)
 	if len(subnets) == 0 {
-		return fmt.Errorf("resilience: the stack registers no subnet (%s): there is no AZ to lose", typeSubnet)
+		return fmt.Errorf("resilience: the stack registers no subnet (%s): there is no AZ to lose", contract.TypeEC2Subnet)
 	}
 	a.subnets = map[*mockaws.Resource]subnetInfo{}
 	var azs []string
@@ -38,7 +39,7 @@ func (a *analyzer) indexSubnets() error {
 
 // subnet resolves a subnet ID to the registered subnet.
 func (a *analyzer) subnet(ref any) (*mockaws.Resource, subnetInfo, error) {
-	r := a.s.Ref(ref, typeSubnet)
+	r := a.s.Ref(ref, contract.TypeEC2Subnet)
 	if r == nil {
 		return nil, subnetInfo{}, fmt.Errorf("subnet %s is not a registered subnet", show(ref))
 	}
@@ -71,7 +72,7 @@ type defaultRoute struct {
 // every interface endpoint to the AZs of its subnets.
 func (a *analyzer) indexEgress() error {
 	a.nats = map[*mockaws.Resource]string{}
-	for _, n := range a.s.ByType(typeNatGateway) {
+	for _, n := range a.s.ByType(contract.TypeEC2NatGateway) {
 		_, info, err := a.subnet(n.Input("subnetId"))
 		if err != nil {
 			return fmt.Errorf("NAT gateway %s: %w", n.Name, err)
@@ -83,14 +84,14 @@ func (a *analyzer) indexEgress() error {
 		if natRef == nil {
 			return defaultRoute{}, nil
 		}
-		n := a.s.Ref(natRef, typeNatGateway)
+		n := a.s.Ref(natRef, contract.TypeEC2NatGateway)
 		if n == nil {
 			return defaultRoute{}, fmt.Errorf("natGatewayId %s is not a registered NAT gateway", show(natRef))
 		}
 		return defaultRoute{nat: n, natAZ: a.nats[n]}, nil
 	}
 	tables := map[*mockaws.Resource]defaultRoute{}
-	for _, rt := range a.s.ByType(typeRouteTable) {
+	for _, rt := range a.s.ByType(contract.TypeEC2RouteTable) {
 		for _, raw := range list(rt.Input("routes")) {
 			route := obj(raw)
 			if str(route["cidrBlock"]) != "0.0.0.0/0" {
@@ -103,11 +104,11 @@ func (a *analyzer) indexEgress() error {
 			tables[rt] = d
 		}
 	}
-	for _, r := range a.s.ByType(typeRoute) {
+	for _, r := range a.s.ByType(contract.TypeEC2Route) {
 		if str(r.Input("destinationCidrBlock")) != "0.0.0.0/0" {
 			continue
 		}
-		rt := a.s.Ref(r.Input("routeTableId"), typeRouteTable)
+		rt := a.s.Ref(r.Input("routeTableId"), contract.TypeEC2RouteTable)
 		if rt == nil {
 			return fmt.Errorf("route %s: routeTableId %s is not a registered route table", r.Name, show(r.Input("routeTableId")))
 		}
@@ -118,7 +119,7 @@ func (a *analyzer) indexEgress() error {
 		tables[rt] = d
 	}
 	a.routes = map[*mockaws.Resource]defaultRoute{}
-	for _, as := range a.s.ByType(typeRouteTableAssoc) {
+	for _, as := range a.s.ByType(contract.TypeEC2RouteTableAssociation) {
 		if as.Input("subnetId") == nil {
 			continue // a gateway's association, not a subnet's
 		}
@@ -126,7 +127,7 @@ func (a *analyzer) indexEgress() error {
 		if err != nil {
 			return fmt.Errorf("route table association %s: %w", as.Name, err)
 		}
-		rt := a.s.Ref(as.Input("routeTableId"), typeRouteTable)
+		rt := a.s.Ref(as.Input("routeTableId"), contract.TypeEC2RouteTable)
 		if rt == nil {
 			return fmt.Errorf("route table association %s: routeTableId %s is not a registered route table", as.Name, show(as.Input("routeTableId")))
 		}
@@ -136,7 +137,7 @@ func (a *analyzer) indexEgress() error {
 	}
 
 	a.endpoints = map[string][]string{}
-	for _, e := range a.s.ByType(typeVpcEndpoint) {
+	for _, e := range a.s.ByType(contract.TypeEC2VPCEndpoint) {
 		if str(e.Input("vpcEndpointType")) != "Interface" {
 			continue
 		}
@@ -186,7 +187,7 @@ func (a *analyzer) keepsEgress(sub *mockaws.Resource, lost string) bool {
 // NAT gateway outside the lost AZ.
 func (a *analyzer) egress() (judge, error) {
 	var app []*mockaws.Resource
-	for _, r := range a.s.ByType(typeSubnet) {
+	for _, r := range a.s.ByType(contract.TypeEC2Subnet) {
 		if a.subnets[r].tier == tierApp {
 			app = append(app, r)
 		}
@@ -255,7 +256,7 @@ func (a *analyzer) egress() (judge, error) {
 // loadBalancers judges each load balancer by the AZs of its subnets: it serves while one of
 // them survives.
 func (a *analyzer) loadBalancers() (judge, error) {
-	lbs := a.s.ByType(typeLoadBalancer)
+	lbs := a.s.ByType(contract.TypeLBLoadBalancer)
 	if len(lbs) == 0 {
 		return nil, nil
 	}
@@ -303,7 +304,7 @@ func (a *analyzer) loadBalancers() (judge, error) {
 
 // bastion reports each standalone instance: admin access only, lost with its AZ.
 func (a *analyzer) bastion() (judge, error) {
-	instances := a.s.ByType(typeInstance)
+	instances := a.s.ByType(contract.TypeEC2Instance)
 	if len(instances) == 0 {
 		return nil, nil
 	}

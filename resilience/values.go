@@ -10,26 +10,6 @@ import (
 	"github.com/webstack/webstack/mockaws"
 )
 
-// Resource type tokens the analysis reads.
-const (
-	typeSubnet           = "aws:ec2/subnet:Subnet"
-	typeRouteTable       = "aws:ec2/routeTable:RouteTable"
-	typeRoute            = "aws:ec2/route:Route"
-	typeRouteTableAssoc  = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	typeNatGateway       = "aws:ec2/natGateway:NatGateway"
-	typeVpcEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeInstance         = "aws:ec2/instance:Instance"
-	typeLoadBalancer     = "aws:lb/loadBalancer:LoadBalancer"
-	typeListener         = "aws:lb/listener:Listener"
-	typeListenerRule     = "aws:lb/listenerRule:ListenerRule"
-	typeTargetGroup      = "aws:lb/targetGroup:TargetGroup"
-	typeAutoScalingGroup = "aws:autoscaling/group:Group"
-	typeDBInstance       = "aws:rds/instance:Instance"
-	typeDBSubnetGroup    = "aws:rds/subnetGroup:SubnetGroup"
-	typeReplicationGroup = "aws:elasticache/replicationGroup:ReplicationGroup"
-	typeCacheSubnetGroup = "aws:elasticache/subnetGroup:SubnetGroup"
-)
-
 // The plain-value readers the analysis shares with the built-in checks (package
 // internal/plain).
 var (

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/monitoring"
-	"github.com/webstack/webstack/policy"
 )
 
 // AlertsConfig is `webstack:alerts`: who is paged and when. Every stack has an alert topic and
@@ -157,9 +157,9 @@ func (c *Config) validateAlertsCrossSection(p *problems) {
 // relaxations: a stack file that sets `emails: []` deliberately subscribes nobody (a
 // nonproduction stack, or a paging tool subscribed outside the program). Without the key, a
 // production stack whose alarms notify nobody fails webstack/alert-subscribers.
-func (a *AlertsConfig) relaxations() []policy.Relaxation {
+func (a *AlertsConfig) relaxations() []contract.Relaxation {
 	if a.Emails == nil || len(a.Emails) > 0 {
 		return nil
 	}
-	return []policy.Relaxation{{Check: "webstack/alert-subscribers", Type: typeTopic, Name: alertTopic, Key: Namespace + ":alerts.emails"}}
+	return []contract.Relaxation{{Check: "webstack/alert-subscribers", Type: contract.TypeSNSTopic, Name: contract.AlertTopic, Key: Namespace + ":alerts.emails"}}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/policy"
 )
 
@@ -91,7 +92,7 @@ func TestAlertSubscribersRelaxation(t *testing.T) {
 		}
 		for _, x := range cfg.CheckOptions().Exceptions {
 			if x.Check == "webstack/alert-subscribers" {
-				if x.Key != "webstack:alerts.emails" || x.Name != alertTopic || x.Type != typeTopic {
+				if x.Key != "webstack:alerts.emails" || x.Name != contract.AlertTopic || x.Type != contract.TypeSNSTopic {
 					t.Errorf("relaxation %+v", x)
 				}
 				return true
@@ -129,13 +130,13 @@ func TestLogRetentionRelaxations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]policy.Relaxation{}
+	got := map[string]contract.Relaxation{}
 	for _, x := range cfg.logRetentionRelaxations() {
 		got[x.Key] = x
 	}
-	want := map[string]policy.Relaxation{
-		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: typeLogGroup, Name: appLogGroup, Key: "webstack:app.logRetentionDays"},
-		"webstack:database.logRetentionDays": {Check: "CloudWatch.16", Type: typeLogGroup, NamePrefix: "db-", Key: "webstack:database.logRetentionDays"},
+	want := map[string]contract.Relaxation{
+		"webstack:app.logRetentionDays":      {Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, Name: contract.AppLogGroup, Key: "webstack:app.logRetentionDays"},
+		"webstack:database.logRetentionDays": {Check: "CloudWatch.16", Type: contract.TypeCloudWatchLogGroup, NamePrefix: "db-", Key: "webstack:database.logRetentionDays"},
 	}
 	if len(got) != len(want) {
 		t.Errorf("relaxations %v, want %v (the cache keeps 365 days)", got, want)

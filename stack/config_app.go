@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 )
 
@@ -108,10 +109,10 @@ type ColorConfig struct {
 // above 0.
 func (c ColorConfig) Running() bool { return c.Version != "" && c.DesiredCapacity > 0 }
 
-// The two colors of a blue/green deployment.
+// The two colors of a blue/green deployment, as the config spells them (contract.Color).
 const (
-	ColorBlue  = "blue"
-	ColorGreen = "green"
+	ColorBlue  = string(contract.Blue)
+	ColorGreen = string(contract.Green)
 )
 
 // IdleColor returns the color that is not active.
@@ -175,8 +176,6 @@ const minHealthCheckGracePeriod = 60
 var productionPorts = []int{80, 443}
 
 var (
-	// imageTag is the syntax of a container image tag, which is what a version becomes.
-	imageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	// healthCheckPathPattern is what the ALB accepts as a health check path.
 	healthCheckPathPattern = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`)
 	// profilePattern is a comma-separated list of profile names.
@@ -294,7 +293,7 @@ func (a *AppConfig) validateColor(p *problems, key, color string) bool {
 	case hasProblem(p, key+".version"):
 		// Already reported while binding (e.g. a number instead of a string).
 		ok = false
-	case c.Version != "" && !imageTag.MatchString(c.Version):
+	case c.Version != "" && !contract.IsImageTag(c.Version):
 		p.add(key+".version", "%s is not a valid image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-')", quote(c.Version))
 		ok = false
 	}

@@ -1,22 +1,22 @@
 package stack
 
-import "github.com/webstack/webstack/policy"
+import "github.com/webstack/webstack/contract"
 
 // relaxations lists the controls webstack:app deliberately relaxes, each scoped to the
 // resources the key governs.
-func (a *AppConfig) relaxations() []policy.Relaxation {
+func (a *AppConfig) relaxations() []contract.Relaxation {
 	key := Namespace + ":app."
-	var out []policy.Relaxation
+	var out []contract.Relaxation
 	if !a.AccessLogs {
-		out = append(out, policy.Relaxation{Check: "ELB.5", Type: typeLoadBalancer, Name: albName, Key: key + "accessLogs"})
+		out = append(out, contract.Relaxation{Check: "ELB.5", Type: contract.TypeLBLoadBalancer, Name: contract.ALBLoadBalancer, Key: key + "accessLogs"})
 	}
 	if !a.DeletionProtection {
 		// The ALB can be deleted. Its access logs are another key's business.
-		out = append(out, policy.Relaxation{Check: "ELB.6", Type: typeLoadBalancer, Name: albName, Key: key + "deletionProtection"})
+		out = append(out, contract.Relaxation{Check: "ELB.6", Type: contract.TypeLBLoadBalancer, Name: contract.ALBLoadBalancer, Key: key + "deletionProtection"})
 	}
 	if !a.RetainAccessLogs {
 		// The access log bucket (when there is one) and its logs go with the stack.
-		out = append(out, policy.Relaxation{Check: "webstack/protect", Type: typeBucketV2, Name: albLogBucket, Key: key + "retainAccessLogs"})
+		out = append(out, contract.Relaxation{Check: "webstack/protect", Type: contract.TypeS3BucketV2, Name: contract.ALBLogBucket, Key: key + "retainAccessLogs"})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/policy"
 )
 
@@ -47,7 +48,7 @@ func TestCheckOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := cfg.CheckOptions()
-	if opts.Profile != policy.NonProduction || opts.Waivers["CloudFront.4"] != "no second origin yet" {
+	if opts.Profile != contract.NonProduction || opts.Waivers["CloudFront.4"] != "no second origin yet" {
 		t.Errorf("profile %q, waivers %v", opts.Profile, opts.Waivers)
 	}
 	got := map[string]string{}
@@ -81,7 +82,7 @@ func TestCheckOptions(t *testing.T) {
 	// and deletion protection, and edge protect (all off by default), no domain, and the ACLs
 	// CloudFront's log bucket needs (logs are on by default).
 	o := strict.CheckOptions()
-	if o.Profile != policy.Production || len(o.Waivers) != 0 {
+	if o.Profile != contract.Production || len(o.Waivers) != 0 {
 		t.Errorf("defaults: profile %q, %d waivers; want production and none", o.Profile, len(o.Waivers))
 	}
 	defaultKeys := map[string]bool{
@@ -196,5 +197,28 @@ func TestEdgeAndAppRelaxations(t *testing.T) {
 				t.Errorf("%s.%s = %v relaxes\n  %s\nwant\n  %s", tc.section, tc.key, tc.value, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
 		})
+	}
+}
+
+// TestClosest: one rule judges a likely typo, for config keys and check IDs alike.
+func TestClosest(t *testing.T) {
+	keys := []string{"cidr", "azCount", "natGateways", "flowLogRetentionDays"}
+	for _, c := range []struct {
+		name  string
+		known []string
+		want  string
+	}{
+		{"azcount", keys, "azCount"},
+		{"flowLogRetentionDay", keys, "flowLogRetentionDays"},
+		{"flowLogsRetentionDays", keys, "flowLogRetentionDays"},
+		{"elephant", keys, ""},
+		{"EC2.99", contract.CheckIDs, "EC2.9"},
+		{"rds.8", contract.CheckIDs, "RDS.8"},
+		{"REL10-BP01/nats", contract.CheckIDs, "REL10-BP01/nat"},
+		{"NOPE-1", contract.CheckIDs, ""},
+	} {
+		if got := closest(c.name, c.known); got != c.want {
+			t.Errorf("closest(%q) = %q, want %q", c.name, got, c.want)
+		}
 	}
 }

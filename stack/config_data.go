@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/data"
 )
 
@@ -423,40 +424,23 @@ func safeIndex(s []string, i int) string {
 	return ""
 }
 
-// Relaxation is one data-tier control a stack deliberately relaxes, with the config key that
-// relaxed it: the built-in checks report these as exceptions rather than passes.
-type Relaxation struct {
-	// Control is the built-in check's ID (policy package), e.g. "RDS.8".
-	Control string
-	// Type is the resource type the relaxation applies to.
-	Type string
-	// Name limits the relaxation to the resource of that name. Optional: empty means every
-	// resource of Type.
-	Name string
-	// Key is the full config key that relaxed it, e.g. "webstack:database.deletionProtection"
-	// on a development tier or "webstack:database.exceptions.deletionProtection" on production.
-	Key string
-	// Reason is the exception's text on a production tier; empty on a development tier.
-	Reason string
-}
-
 // DataRelaxations lists the data-tier controls this stack's config relaxes.
-func (c *Config) DataRelaxations() []Relaxation {
-	var out []Relaxation
+func (c *Config) DataRelaxations() []contract.Relaxation {
+	var out []contract.Relaxation
 	d, cc := &c.Database, &c.Cache
 	add := func(relaxed bool, control, section, field, exception, reason string, prod bool) {
 		if !relaxed {
 			return
 		}
-		typ := "aws:rds/instance:Instance"
+		typ := contract.TypeRDSInstance
 		if section == "cache" {
-			typ = "aws:elasticache/replicationGroup:ReplicationGroup"
+			typ = contract.TypeElastiCacheReplicationGroup
 		}
 		key := fmt.Sprintf("%s:%s.%s", Namespace, section, field)
 		if prod {
 			key = fmt.Sprintf("%s:%s.exceptions.%s", Namespace, section, exception)
 		}
-		out = append(out, Relaxation{Control: control, Type: typ, Key: key, Reason: reason})
+		out = append(out, contract.Relaxation{Check: control, Type: typ, Key: key, Reason: reason})
 	}
 	dp, cp := d.Tier == TierProduction, cc.Tier == TierProduction
 	add(!d.DeletionProtection, "RDS.8", "database", "deletionProtection", "deletionProtection", d.Exceptions.DeletionProtection, dp)
@@ -469,7 +453,7 @@ func (c *Config) DataRelaxations() []Relaxation {
 	add(!cc.Protect, "webstack/protect", "cache", "protect", "protect", cc.Exceptions.Protect, cp)
 	if reason := cc.Exceptions.AuthTokenRotation; reason != "" {
 		for _, control := range []string{"SecretsManager.1", "SecretsManager.4"} {
-			out = append(out, Relaxation{Control: control, Type: "aws:secretsmanager/secret:Secret", Name: cacheComponent + "-auth-secret",
+			out = append(out, contract.Relaxation{Check: control, Type: contract.TypeSecretsManagerSecret, Name: contract.CacheAuthSecret,
 				Key: Namespace + ":cache.exceptions.authTokenRotation", Reason: reason})
 		}
 	}

@@ -251,7 +251,7 @@ func TestDataRelaxations(t *testing.T) {
 			}
 			var got []string
 			for _, r := range cfg.DataRelaxations() {
-				s := r.Control + "=" + r.Key
+				s := r.Check + "=" + r.Key
 				if r.Reason != "" {
 					s += " (" + r.Reason + ")"
 				}

@@ -177,6 +177,17 @@ func structKeys(t reflect.Type) []string {
 // suggest returns ` (did you mean "x"?)` when a known key is a likely typo of name, and a
 // list of the valid keys otherwise.
 func suggest(name string, known []string) string {
+	if best := closest(name, known); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return fmt.Sprintf(" (valid keys: %s)", strings.Join(known, ", "))
+}
+
+// closest returns the known name that name is most likely a typo of, or "" when none is near
+// enough: the first with the fewest edits (ignoring case), if that is at most a third of its
+// length, and never fewer than two. Every "did you mean" of the config (keys, check IDs) uses
+// it, so they all judge a typo alike.
+func closest(name string, known []string) string {
 	best, bestDist := "", math.MaxInt
 	for _, k := range known {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestDist {
@@ -184,9 +195,9 @@ func suggest(name string, known []string) string {
 		}
 	}
 	if best != "" && bestDist <= max(2, len(best)/3) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+		return best
 	}
-	return fmt.Sprintf(" (valid keys: %s)", strings.Join(known, ", "))
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b.

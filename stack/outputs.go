@@ -1,75 +1,51 @@
 package stack
 
-// Stack output names: the contract with deploy jobs (`pulumi stack output --json`). The README
-// documents each one; renaming one breaks every job that reads it.
+import "github.com/webstack/webstack/contract"
+
+// Stack output names, as this package's wiring spells them: each is the contract's (package
+// contract documents them), so an output is named once and renaming one breaks the build of
+// the release tool too.
 const (
-	OutVpcID             = "vpcId"
-	OutPublicSubnetIDs   = "publicSubnetIds"
-	OutAppSubnetIDs      = "appSubnetIds"
-	OutDataSubnetIDs     = "dataSubnetIds"
-	OutBastionInstanceID = "bastionInstanceId"
-	OutBastionPublicIP   = "bastionPublicIp"
-
-	// Data tier (docs/data.md). Endpoints are DNS names without the port; no output holds a
-	// secret value, only the ARNs of the secrets.
-	OutDBWriterEndpoint         = "dbWriterEndpoint"
-	OutDBReaderEndpoints        = "dbReaderEndpoints"
-	OutDBPort                   = "dbPort"
-	OutDBSecretARN              = "dbSecretArn"
-	OutRedisPrimaryEndpoint     = "redisPrimaryEndpoint"
-	OutRedisReaderEndpoint      = "redisReaderEndpoint"
-	OutRedisAuthSecretARN       = "redisAuthSecretArn"
-	OutALBDNSName               = "albDnsName"
-	OutALBARN                   = "albArn"
-	OutProductionListenerARN    = "productionListenerArn"
-	OutTestListenerARN          = "testListenerArn"
-	OutTestURL                  = "testUrl"
-	OutBlueTargetGroupARN       = "blueTargetGroupArn"
-	OutGreenTargetGroupARN      = "greenTargetGroupArn"
-	OutBlueASGName              = "blueAsgName"
-	OutGreenASGName             = "greenAsgName"
-	OutActiveColor              = "activeColor"
-	OutIdleColor                = "idleColor"
-	OutBlueVersion              = "blueVersion"
-	OutGreenVersion             = "greenVersion"
-	OutECRRepositoryURL         = "ecrRepositoryUrl"
-	OutFrontendBucketName       = "frontendBucketName"
-	OutCloudfrontDistributionID = "cloudfrontDistributionId"
-	OutCloudfrontDomainName     = "cloudfrontDomainName"
-	OutSiteURL                  = "siteUrl"
-	OutAPIURL                   = "apiUrl"
-
-	// The release state as deployed, which the release tool starts from (it refuses a stack
-	// file that disagrees): the canary weight and each color's sizes ({minSize,
-	// desiredCapacity, maxSize}); the colors and versions are above.
-	OutCanaryWeight  = "canaryWeight"
-	OutBlueCapacity  = "blueCapacity"
-	OutGreenCapacity = "greenCapacity"
-	// OutReleaseCheckURL is siteUrl plus webstack:app.releaseCheckPath: the one URL every
-	// release check requests, through CloudFront. With the header X-Webstack-Release-Check set
-	// to the value of the SSM SecureString parameter OutReleaseCheckParameter names, a request
-	// reaches the idle color; without, the live one.
-	OutReleaseCheckURL       = "releaseCheckUrl"
-	OutReleaseCheckParameter = "releaseCheckParameter"
-	// OutAlarmNamePrefix starts every alarm's name ("<project>-<stack>"); a color's alarms
-	// start with "<prefix>-<color>-".
-	OutAlarmNamePrefix = "alarmNamePrefix"
-
-	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
-	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
-	OutAlertTopicARN = "alertTopicArn"
+	OutVpcID                    = contract.OutVpcID
+	OutPublicSubnetIDs          = contract.OutPublicSubnetIDs
+	OutAppSubnetIDs             = contract.OutAppSubnetIDs
+	OutDataSubnetIDs            = contract.OutDataSubnetIDs
+	OutBastionInstanceID        = contract.OutBastionInstanceID
+	OutBastionPublicIP          = contract.OutBastionPublicIP
+	OutDBWriterEndpoint         = contract.OutDBWriterEndpoint
+	OutDBReaderEndpoints        = contract.OutDBReaderEndpoints
+	OutDBPort                   = contract.OutDBPort
+	OutDBSecretARN              = contract.OutDBSecretARN
+	OutRedisPrimaryEndpoint     = contract.OutRedisPrimaryEndpoint
+	OutRedisReaderEndpoint      = contract.OutRedisReaderEndpoint
+	OutRedisAuthSecretARN       = contract.OutRedisAuthSecretARN
+	OutALBDNSName               = contract.OutALBDNSName
+	OutALBARN                   = contract.OutALBARN
+	OutProductionListenerARN    = contract.OutProductionListenerARN
+	OutTestListenerARN          = contract.OutTestListenerARN
+	OutTestURL                  = contract.OutTestURL
+	OutBlueTargetGroupARN       = contract.OutBlueTargetGroupARN
+	OutGreenTargetGroupARN      = contract.OutGreenTargetGroupARN
+	OutBlueASGName              = contract.OutBlueASGName
+	OutGreenASGName             = contract.OutGreenASGName
+	OutActiveColor              = contract.OutActiveColor
+	OutIdleColor                = contract.OutIdleColor
+	OutBlueVersion              = contract.OutBlueVersion
+	OutGreenVersion             = contract.OutGreenVersion
+	OutECRRepositoryURL         = contract.OutECRRepositoryURL
+	OutFrontendBucketName       = contract.OutFrontendBucketName
+	OutCloudfrontDistributionID = contract.OutCloudfrontDistributionID
+	OutCloudfrontDomainName     = contract.OutCloudfrontDomainName
+	OutSiteURL                  = contract.OutSiteURL
+	OutAPIURL                   = contract.OutAPIURL
+	OutCanaryWeight             = contract.OutCanaryWeight
+	OutBlueCapacity             = contract.OutBlueCapacity
+	OutGreenCapacity            = contract.OutGreenCapacity
+	OutReleaseCheckURL          = contract.OutReleaseCheckURL
+	OutReleaseCheckParameter    = contract.OutReleaseCheckParameter
+	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
+	OutAlertTopicARN            = contract.OutAlertTopicARN
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
-var OutputNames = []string{
-	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
-	OutBastionInstanceID, OutBastionPublicIP,
-	OutDBWriterEndpoint, OutDBReaderEndpoints, OutDBPort, OutDBSecretARN,
-	OutRedisPrimaryEndpoint, OutRedisReaderEndpoint, OutRedisAuthSecretARN,
-	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
-	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
-	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
-	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
-	OutAlertTopicARN,
-	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
-}
+var OutputNames = contract.OutputNames

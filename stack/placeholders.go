@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/webstack/webstack/policy"
+	"github.com/webstack/webstack/contract"
 )
 
 // documentationRanges are the address blocks reserved for documentation (RFC 5737 for IPv4,
@@ -30,8 +30,8 @@ var (
 // full key: the stack files ship with such values where a team must put its own (its domain,
 // its deploy networks, its on-call addresses). It looks at every string of every section, so a
 // new setting is covered without being listed here.
-func (c *Config) Placeholders() []policy.Placeholder {
-	var out []policy.Placeholder
+func (c *Config) Placeholders() []contract.Placeholder {
+	var out []contract.Placeholder
 	sections := c.sections()
 	names := make([]string, 0, len(sections))
 	for name := range sections {
@@ -41,7 +41,7 @@ func (c *Config) Placeholders() []policy.Placeholder {
 	for _, name := range names {
 		walkStrings(Namespace+":"+name, reflect.ValueOf(sections[name]).Elem(), func(key, v string) {
 			if why := placeholderKind(v); why != "" {
-				out = append(out, policy.Placeholder{Key: key, Value: v, Why: why})
+				out = append(out, contract.Placeholder{Key: key, Value: v, Why: why})
 			}
 		})
 	}
@@ -120,7 +120,7 @@ func isExampleDomain(host string) bool {
 // team's. Previews and the offline plan report them as failed checks instead.
 func (c *Config) placeholderError() error {
 	phs := c.Placeholders()
-	if len(phs) == 0 || c.Checks.Profile != policy.Production {
+	if len(phs) == 0 || c.Checks.Profile != contract.Production {
 		return nil
 	}
 	p := &problems{file: c.File}

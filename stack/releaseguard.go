@@ -5,18 +5,12 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
-// EnvReleaseTool names the environment variable with which cmd/deploy runs its updates. Only
-// such an update may change the release state (webstack:app.activeColor, canaryWeight and each
-// color's version): cmd/deploy starts from what is deployed, checks the new version, and
-// recovers a failure. Any other update (a plain `pulumi up`, a preview) must find the release
-// state in the stack file equal to what is deployed, or a stale file would put an old color or
-// version live with no check at all.
-const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
-
-// checkReleaseState refuses, before any resource is registered, a run outside cmd/deploy whose
-// release state is not what the stack's last update deployed. It reads that from the stack's
+// checkReleaseState refuses, before any resource is registered, a run outside cmd/deploy
+// (contract.EnvReleaseTool unset) whose release state is not what the stack's last update
+// deployed. It reads that from the stack's
 // own outputs through a stack reference (a read of the backend, which creates nothing); a
 // stack never deployed, or deployed by a webstack without these outputs, has nothing to compare.
 // The reference is registered by every run, cmd/deploy's included, and only the comparison is
@@ -29,7 +23,7 @@ func checkReleaseState(ctx *pulumi.Context, cfg *Config) error {
 	if err != nil {
 		return fmt.Errorf("reading the deployed release state of %s: %w", self, err)
 	}
-	if os.Getenv(EnvReleaseTool) != "" {
+	if os.Getenv(contract.EnvReleaseTool) != "" {
 		return nil
 	}
 	p := &problems{file: cfg.File}

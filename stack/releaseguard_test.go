@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
@@ -49,11 +50,11 @@ func TestReleaseStateOnlyThroughTheReleaseTool(t *testing.T) {
 	}
 
 	// The same file under cmd/deploy, a file that agrees, and a stack never deployed run.
-	t.Setenv(stack.EnvReleaseTool, "cmd/deploy")
+	t.Setenv(contract.EnvReleaseTool, "cmd/deploy")
 	if _, err := run(released); err != nil {
 		t.Errorf("under cmd/deploy: %v", err)
 	}
-	t.Setenv(stack.EnvReleaseTool, "")
+	t.Setenv(contract.EnvReleaseTool, "")
 	agrees := map[string]any{stack.OutActiveColor: "blue", stack.OutCanaryWeight: 0.0, stack.OutBlueVersion: "", stack.OutGreenVersion: ""}
 	if e, err := run(agrees); err != nil || len(e.Resources()) == 0 {
 		t.Errorf("a file that agrees: %v", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"golang.org/x/term"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/release"
 )
 
@@ -283,8 +284,8 @@ func runStatus(ctx context.Context, args []string, e env) error {
 }
 
 func printStatus(w io.Writer, st *release.Status) {
-	fleet := func(c release.Color) release.Fleet {
-		if c == release.Green {
+	fleet := func(c contract.Color) contract.Fleet {
+		if c == contract.Green {
 			return st.Green
 		}
 		return st.Blue

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/release"
 )
 
@@ -59,7 +60,7 @@ func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
 		return release.Outputs{}, nil
 	}
 	d := m.deployed
-	capacity := func(c release.Capacity) map[string]any {
+	capacity := func(c contract.Capacity) map[string]any {
 		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
 	}
 	return release.Outputs{"activeColor": string(d.Active), "idleColor": string(d.Idle()), "canaryWeight": float64(d.CanaryWeight),
@@ -105,7 +106,7 @@ func newMem(t *testing.T) *memStack {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		c := m.deployed.Active
-		if r.Header.Get(release.ReleaseCheckHeader) == "s3cret" {
+		if r.Header.Get(contract.ReleaseCheckHeader) == "s3cret" {
 			c = m.deployed.Idle()
 		}
 		v := m.deployed.Fleet(c).Version
@@ -235,7 +236,7 @@ func TestConfirmationAtATerminal(t *testing.T) {
 		t.Errorf("answered no: exit %d, ups %d\n%s", code, m.ups, out)
 	}
 	code, _, errOut := runEnv(t, m, nil, true, "y\n", "release", "-s", "prod", "--version", "1.5.0", "-q", "--watch", "1ms")
-	if code != 0 || m.deployed.Active != release.Green {
+	if code != 0 || m.deployed.Active != contract.Green {
 		t.Errorf("answered yes: exit %d, %s\n%s", code, release.Describe(m.deployed), errOut)
 	}
 }
@@ -247,7 +248,7 @@ func TestReleaseDryRunAndReal(t *testing.T) {
 		t.Fatalf("dry run: exit %d ups %d\n%s%s", code, m.ups, out, errOut)
 	}
 	code, out, errOut = runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q", "--watch", "1ms")
-	if code != 0 || m.deployed.Active != release.Green {
+	if code != 0 || m.deployed.Active != contract.Green {
 		t.Fatalf("release: exit %d, deployed %s\n%s%s", code, release.Describe(m.deployed), out, errOut)
 	}
 	for _, s := range []string{"release summary", "live:        1.5.0 on green (was 1.4.2 on blue)", "deploy rollback -s prod", "flip "} {
@@ -278,7 +279,7 @@ func TestStatusJSONAndTheLock(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
-	if st.ActiveColor != release.Blue || st.Blue.Version != "1.4.2" || st.Blue.Capacity.Desired != 2 || st.Lock == nil || st.Lock.Holder != "ci run 7" {
+	if st.ActiveColor != contract.Blue || st.Blue.Version != "1.4.2" || st.Blue.Capacity.Desired != 2 || st.Lock == nil || st.Lock.Holder != "ci run 7" {
 		t.Errorf("status = %+v", st)
 	}
 	code, out, _ = runWith(t, m, "status", "-s", "prod")
@@ -300,16 +301,16 @@ func TestStatusJSONAndTheLock(t *testing.T) {
 // a second sync has nothing to do.
 func TestSyncCommand(t *testing.T) {
 	m := newMem(t)
-	m.deployed.Active = release.Green
+	m.deployed.Active = contract.Green
 	m.deployed.Green.Version = "1.5.0"
 	code, out, errOut := runWith(t, m, "sync", "-s", "prod", "--dry-run")
-	if code != 0 || m.cfg.Active != release.Blue || !strings.Contains(out, `would write the deployed release state into Pulumi.prod.yaml:
+	if code != 0 || m.cfg.Active != contract.Blue || !strings.Contains(out, `would write the deployed release state into Pulumi.prod.yaml:
   webstack:app.activeColor: "blue" -> "green"
   webstack:app.green.version: "" -> "1.5.0"`) {
 		t.Fatalf("dry run: exit %d, file %s\n%s%s", code, release.Describe(m.cfg), out, errOut)
 	}
 	code, out, errOut = runWith(t, m, "sync", "-s", "prod")
-	if code != 0 || m.cfg.Active != release.Green || m.cfg.Green.Version != "1.5.0" || m.ups != 0 {
+	if code != 0 || m.cfg.Active != contract.Green || m.cfg.Green.Version != "1.5.0" || m.ups != 0 {
 		t.Fatalf("sync: exit %d, file %s, %d ups\n%s%s", code, release.Describe(m.cfg), m.ups, out, errOut)
 	}
 	if code, out, _ = runWith(t, m, "sync", "-s", "prod"); code != 0 || !strings.Contains(out, "already holds the deployed release state") {

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
 )
@@ -146,7 +147,7 @@ func (c *Cloud) CredentialsExpire(context.Context) (time.Time, error) { return t
 
 // Parameter returns the value of an SSM parameter the program created.
 func (c *Cloud) Parameter(_ context.Context, name string) (string, error) {
-	for _, r := range c.e.World.Engine.Registered("aws:ssm/parameter:Parameter", nil) {
+	for _, r := range c.e.World.Engine.Registered(contract.TypeSSMParameter, nil) {
 		if v := r.State["name"]; v.IsString() && v.StringValue() == name {
 			in, _ := reveal(resource.NewProperty(r.Inputs)).(map[string]any)
 			if s, ok := in["value"].(string); ok {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -180,15 +181,15 @@ func (s *Sim) Deleted(_ context.Context, r *mockaws.Resource) {
 }
 
 const (
-	typeASG            = "aws:autoscaling/group:Group"
-	typeLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeListener       = "aws:lb/listener:Listener"
-	typeListenerRule   = "aws:lb/listenerRule:ListenerRule"
-	typeTargetGroup    = "aws:lb/targetGroup:TargetGroup"
-	typeLoadBalancer   = "aws:lb/loadBalancer:LoadBalancer"
-	typeDistribution   = "aws:cloudfront/distribution:Distribution"
-	typeRecord         = "aws:route53/record:Record"
-	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeASG            = contract.TypeAutoscalingGroup
+	typeLaunchTemplate = contract.TypeEC2LaunchTemplate
+	typeListener       = contract.TypeLBListener
+	typeListenerRule   = contract.TypeLBListenerRule
+	typeTargetGroup    = contract.TypeLBTargetGroup
+	typeLoadBalancer   = contract.TypeLBLoadBalancer
+	typeDistribution   = contract.TypeCloudFrontDistribution
+	typeRecord         = contract.TypeRoute53Record
+	typeAlarm          = contract.TypeCloudWatchMetricAlarm
 )
 
 func (s *Sim) changed(ctx context.Context, old, r *mockaws.Resource) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/awsdouble"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
@@ -29,7 +30,7 @@ func TestSimulatedReleaseByHand(t *testing.T) {
 	// Releasing by hand changes the release state with plain ups, which the program allows
 	// only when told so (docs/release.md, "Releasing by hand"); the inline program runs in
 	// this process, so the variable is set here rather than for the CLI.
-	t.Setenv(stack.EnvReleaseTool, "by hand")
+	t.Setenv(contract.EnvReleaseTool, "by hand")
 	bin, cmd := cli(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -186,7 +187,7 @@ func (w *World) update(ctx context.Context, body json.RawMessage) (any, error) {
 // bumpVersion gives a launch template whose content changed its next version, as EC2 does: the
 // mock's state function starts every template at version 1.
 func bumpVersion(old, r *mockaws.Resource) {
-	if r.Type != "aws:ec2/launchTemplate:LaunchTemplate" {
+	if r.Type != contract.TypeEC2LaunchTemplate {
 		return
 	}
 	v, _ := old.Output("latestVersion").(float64)

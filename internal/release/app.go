@@ -13,82 +13,38 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // AppKey is the stack config key of the release model (DESIGN.md "Blue/green release model").
 const AppKey = "webstack:app"
 
-// Color is one of the two WAS fleets.
-type Color string
-
-// The two colors.
-const (
-	Blue  Color = "blue"
-	Green Color = "green"
-)
-
-// Other returns the color that is not c.
-func (c Color) Other() Color {
-	if c == Blue {
-		return Green
-	}
-	return Blue
-}
-
-// Capacity is the Auto Scaling size of one color.
-type Capacity struct {
-	Min     int `json:"minSize"`
-	Desired int `json:"desiredCapacity"`
-	Max     int `json:"maxSize"`
-}
-
-// IsZero reports whether the color runs no instances.
-func (c Capacity) IsZero() bool { return c.Desired == 0 && c.Min == 0 }
-
-// String formats the capacity as min/desired/max.
-func (c Capacity) String() string { return fmt.Sprintf("%d/%d/%d", c.Min, c.Desired, c.Max) }
-
-// Fleet is what one color runs: an application version and a capacity.
-type Fleet struct {
-	Version  string   `json:"version"`
-	Capacity Capacity `json:"capacity"`
-}
-
-// String describes the fleet for progress messages.
-func (f Fleet) String() string {
-	v := f.Version
-	if v == "" {
-		v = "(none)"
-	}
-	return fmt.Sprintf("version %s, capacity %s (min/desired/max)", v, f.Capacity)
-}
-
 // App is the release-relevant part of the webstack:app config object. Fields the release tool
 // does not manage (port, health check path, instance type ...) are kept untouched in raw and
 // written back as they were.
 type App struct {
-	Active       Color
+	Active       contract.Color
 	CanaryWeight int
-	Blue         Fleet
-	Green        Fleet
+	Blue         contract.Fleet
+	Green        contract.Fleet
 
 	raw map[string]any
 }
 
 // Fleet returns the fleet of color c.
-func (a App) Fleet(c Color) Fleet {
-	if c == Green {
+func (a App) Fleet(c contract.Color) contract.Fleet {
+	if c == contract.Green {
 		return a.Green
 	}
 	return a.Blue
 }
 
 // SetFleet replaces the fleet of color c.
-func (a *App) SetFleet(c Color, f Fleet) {
-	if c == Green {
+func (a *App) SetFleet(c contract.Color, f contract.Fleet) {
+	if c == contract.Green {
 		a.Green = f
 	} else {
 		a.Blue = f
@@ -96,7 +52,7 @@ func (a *App) SetFleet(c Color, f Fleet) {
 }
 
 // Idle returns the color that does not serve production (except a canary share).
-func (a App) Idle() Color { return a.Active.Other() }
+func (a App) Idle() contract.Color { return a.Active.Other() }
 
 // ParseApp reads the JSON form of webstack:app, as `pulumi config get webstack:app` prints it.
 // Capacities must be integers and versions strings; every problem is reported.
@@ -114,8 +70,8 @@ func ParseApp(data []byte) (App, error) {
 	var errs []error
 	switch v := raw["activeColor"].(type) {
 	case string:
-		a.Active = Color(v)
-		if a.Active != Blue && a.Active != Green {
+		a.Active = contract.Color(v)
+		if a.Active != contract.Blue && a.Active != contract.Green {
 			errs = append(errs, fmt.Errorf("%s.activeColor: %q is not blue or green", AppKey, v))
 		}
 	case nil:
@@ -128,7 +84,7 @@ func ParseApp(data []byte) (App, error) {
 		errs = append(errs, err)
 		a.CanaryWeight = n
 	}
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		f, err := parseFleet(c, raw[string(c)])
 		errs = append(errs, err)
 		a.SetFleet(c, f)
@@ -139,16 +95,16 @@ func ParseApp(data []byte) (App, error) {
 	return a, nil
 }
 
-func parseFleet(c Color, v any) (Fleet, error) {
+func parseFleet(c contract.Color, v any) (contract.Fleet, error) {
 	key := AppKey + "." + string(c)
 	if v == nil {
-		return Fleet{}, nil
+		return contract.Fleet{}, nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Fleet{}, fmt.Errorf("%s: %v is not an object", key, v)
+		return contract.Fleet{}, fmt.Errorf("%s: %v is not an object", key, v)
 	}
-	var f Fleet
+	var f contract.Fleet
 	var errs []error
 	switch ver := m["version"].(type) {
 	case nil:
@@ -199,7 +155,7 @@ func (a App) Object() map[string]any {
 	}
 	obj["activeColor"] = string(a.Active)
 	obj["canaryWeight"] = a.CanaryWeight
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		fleet := map[string]any{}
 		if old, ok := obj[string(c)].(map[string]any); ok {
 			fleet = maps.Clone(old)
@@ -218,7 +174,7 @@ func (a App) Object() map[string]any {
 // before it reaches `pulumi up`.
 func (a App) Validate() error {
 	var errs []error
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		f := a.Fleet(c)
 		key := AppKey + "." + string(c)
 		if f.Capacity.Min < 0 || f.Capacity.Min > f.Capacity.Desired || f.Capacity.Desired > f.Capacity.Max {
@@ -260,15 +216,12 @@ func (a App) minActiveCapacity() int {
 	return n
 }
 
-// tagPattern is the syntax of a container image tag, which is what a version becomes.
-var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-
 // ValidateVersion checks that v can be used as an application version (an image tag).
 func ValidateVersion(v string) error {
 	if v == "" {
 		return errors.New("version is empty")
 	}
-	if !tagPattern.MatchString(v) {
+	if !contract.IsImageTag(v) {
 		return fmt.Errorf("version %q is not a valid image tag (letters, digits, '_', '.', '-'; at most 128)", v)
 	}
 	// `pulumi config set --path` would store these as a number or a boolean. This tool writes
@@ -318,7 +271,7 @@ func ReleaseDiff(from, to App) []Change {
 	add := changes(&out)
 	add("activeColor", string(from.Active), string(to.Active))
 	add("canaryWeight", from.CanaryWeight, to.CanaryWeight)
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		add(string(c)+".version", from.Fleet(c).Version, to.Fleet(c).Version)
 	}
 	return out
@@ -329,7 +282,7 @@ func ReleaseDiff(from, to App) []Change {
 func SizeDiff(from, to App) []Change {
 	var out []Change
 	add := changes(&out)
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		f, t := from.Fleet(c).Capacity, to.Fleet(c).Capacity
 		add(string(c)+".minSize", f.Min, t.Min)
 		add(string(c)+".desiredCapacity", f.Desired, t.Desired)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/webstack/webstack/contract"
 )
 
 func TestParseAppRejectsBadValues(t *testing.T) {
@@ -51,7 +53,7 @@ func TestValidate(t *testing.T) {
 		mut  func(*App)
 		want string
 	}{
-		{func(a *App) { a.Active = Green; a.Green.Capacity = Capacity{} }, `active color "green" has no capacity`},
+		{func(a *App) { a.Active = contract.Green; a.Green.Capacity = contract.Capacity{} }, `active color "green" has no capacity`},
 		{func(a *App) { a.CanaryWeight = 10 }, `needs capacity and a version on idle color "green"`},
 		{func(a *App) { a.CanaryWeight = 10; a.Green = fleet("", 2, 2, 4) }, `needs capacity and a version on idle color "green"`},
 		{func(a *App) { a.CanaryWeight = 10; a.Green = fleet("1.5.0", 2, 2, 4); a.Blue.Version = "" }, `needs a version on active color "blue"`},

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/webstack/webstack/contract"
 )
 
 // AutoStack implements Stack with Pulumi's Automation API.
@@ -65,13 +66,10 @@ func (s *AutoStack) SetApp(ctx context.Context, app App) error {
 	return nil
 }
 
-// EnvReleaseTool is the environment variable with which the program knows an update comes
-// from the release tool, the only updates that may change the release state
-// (stack.EnvReleaseTool; a test holds them equal).
-const EnvReleaseTool = "WEBSTACK_RELEASE_TOOL"
-
 // asReleaseTool makes the workspace's commands run as the release tool's.
-func (s *AutoStack) asReleaseTool() { s.Stack.Workspace().SetEnvVar(EnvReleaseTool, "cmd/deploy") }
+func (s *AutoStack) asReleaseTool() {
+	s.Stack.Workspace().SetEnvVar(contract.EnvReleaseTool, "cmd/deploy")
+}
 
 // Up runs `pulumi up` (on targets only, when given) and marks a refusal because of the stack
 // lock with ErrConcurrentUpdate.

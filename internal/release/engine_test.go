@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/awsdouble"
 	"github.com/webstack/webstack/internal/release"
 )
@@ -93,9 +94,9 @@ func TestEngineReleases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
-	// cmd/deploy runs its updates with stack.EnvReleaseTool set for the CLI, whose program
+	// cmd/deploy runs its updates with contract.EnvReleaseTool set for the CLI, whose program
 	// inherits it; the inline program runs in this process, so it is set here.
-	t.Setenv(release.EnvReleaseTool, "cmd/deploy")
+	t.Setenv(contract.EnvReleaseTool, "cmd/deploy")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	env := awsdouble.Start(ctx, t, "../..", "dev", nil)
@@ -133,7 +134,7 @@ func TestEngineReleases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := out.String(release.OutReleaseCheckURL)
+		u := out.String(contract.OutReleaseCheckURL)
 		for range 10 {
 			if code, v := get(u, nil); code != 200 || v != want {
 				t.Fatalf("production answers %d from %q, want 200 from %q", code, v, want)
@@ -149,7 +150,7 @@ func TestEngineReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkURL := out.String(release.OutReleaseCheckURL)
+	checkURL := out.String(contract.OutReleaseCheckURL)
 	if code, _ := get(checkURL, nil); code != http.StatusServiceUnavailable {
 		t.Errorf("production with no release: %d, want the fixed 503", code)
 	}
@@ -192,7 +193,7 @@ func TestEngineReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 	idle := st.IdleColor
-	if fl := map[release.Color]release.Fleet{release.Blue: st.Blue, release.Green: st.Green}[idle]; fl.Version != "1.0.0" || fl.Capacity.Desired == 0 {
+	if fl := map[contract.Color]contract.Fleet{contract.Blue: st.Blue, contract.Green: st.Green}[idle]; fl.Version != "1.0.0" || fl.Capacity.Desired == 0 {
 		t.Fatalf("before the warm release the idle color %s runs %s, want warm on 1.0.0", idle, fl)
 	}
 	tr = startTraffic(client, checkURL)
@@ -227,7 +228,7 @@ func TestEngineReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fl := map[release.Color]release.Fleet{release.Blue: st.Blue, release.Green: st.Green}[st.IdleColor]; fl.Version != "" {
+	if fl := map[contract.Color]contract.Fleet{contract.Blue: st.Blue, contract.Green: st.Green}[st.IdleColor]; fl.Version != "" {
 		t.Errorf("after the restore the idle color %s runs %s, want it stopped", st.IdleColor, fl)
 	}
 	for id, v := range env.Sim.Instances("app-" + string(st.IdleColor) + "-asg") {

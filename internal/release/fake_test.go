@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // fakeStack keeps a stack file's config and the config of the last successful up, serves what
@@ -34,15 +36,15 @@ type fakeStack struct {
 	cancels    int
 	stuck      bool
 	// fail makes the named color answer 500 to every n-th request (0: never).
-	fail map[Color]int
-	hits map[Color]int
+	fail map[contract.Color]int
+	hits map[contract.Color]int
 	srv  *httptest.Server
 }
 
 const fakeSecret = "release-check-secret"
 
 func newFake(app App) *fakeStack {
-	f := &fakeStack{name: "prod", cfg: app, deployed: app, tags: map[string]string{}, fail: map[Color]int{}, hits: map[Color]int{}}
+	f := &fakeStack{name: "prod", cfg: app, deployed: app, tags: map[string]string{}, fail: map[contract.Color]int{}, hits: map[contract.Color]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -54,7 +56,7 @@ func (f *fakeStack) serve(w http.ResponseWriter, r *http.Request) {
 	d := f.deployed
 	c := d.Active
 	switch {
-	case r.Header.Get(ReleaseCheckHeader) == fakeSecret:
+	case r.Header.Get(contract.ReleaseCheckHeader) == fakeSecret:
 		c = d.Idle()
 	case d.CanaryWeight > 0:
 		f.hits["canary"]++
@@ -179,22 +181,22 @@ func (f *fakeStack) Outputs(context.Context) (Outputs, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	d := f.deployed
-	capacity := func(c Capacity) map[string]any {
+	capacity := func(c contract.Capacity) map[string]any {
 		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
 	}
 	return Outputs{
-		OutActiveColor:           string(d.Active),
-		OutIdleColor:             string(d.Idle()),
-		OutCanaryWeight:          float64(d.CanaryWeight),
-		OutBlueVersion:           d.Blue.Version,
-		OutGreenVersion:          d.Green.Version,
-		OutBlueCapacity:          capacity(d.Blue.Capacity),
-		OutGreenCapacity:         capacity(d.Green.Capacity),
-		OutTestURL:               "http://alb.example:9000",
-		OutSiteURL:               f.srv.URL,
-		OutReleaseCheckURL:       f.srv.URL + checkPath,
-		OutReleaseCheckParameter: "/webstack/prod/release-check",
-		OutAlarmNamePrefix:       "webstack-prod",
+		contract.OutActiveColor:           string(d.Active),
+		contract.OutIdleColor:             string(d.Idle()),
+		contract.OutCanaryWeight:          float64(d.CanaryWeight),
+		contract.OutBlueVersion:           d.Blue.Version,
+		contract.OutGreenVersion:          d.Green.Version,
+		contract.OutBlueCapacity:          capacity(d.Blue.Capacity),
+		contract.OutGreenCapacity:         capacity(d.Green.Capacity),
+		contract.OutTestURL:               "http://alb.example:9000",
+		contract.OutSiteURL:               f.srv.URL,
+		contract.OutReleaseCheckURL:       f.srv.URL + checkPath,
+		contract.OutReleaseCheckParameter: "/webstack/prod/release-check",
+		contract.OutAlarmNamePrefix:       "webstack-prod",
 	}, nil
 }
 
@@ -202,7 +204,7 @@ const checkPath = "/api/actuator/health"
 
 var fakeURNs = []string{
 	"urn:pulumi:prod::webstack::webstack:network:Network$aws:ec2/vpc:Vpc::net-vpc",
-	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:Fleet$aws:autoscaling/group:Group::app-green-asg",
+	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:contract.Fleet$aws:autoscaling/group:Group::app-green-asg",
 	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production",
 	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listenerRule:ListenerRule::app-alb-origin",
 	"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:cloudwatch/metricAlarm:MetricAlarm::app-alb-elb-5xx-alarm",

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // LockTag is the stack tag that holds a release, rollback, retirement or `deploy up` across all
@@ -26,10 +28,10 @@ type Lock struct {
 
 // State is the release state of a stack: what only the release tool changes.
 type State struct {
-	Active       Color  `json:"activeColor"`
-	CanaryWeight int    `json:"canaryWeight"`
-	Blue         string `json:"blueVersion"`
-	Green        string `json:"greenVersion"`
+	Active       contract.Color `json:"activeColor"`
+	CanaryWeight int            `json:"canaryWeight"`
+	Blue         string         `json:"blueVersion"`
+	Green        string         `json:"greenVersion"`
 }
 
 // State returns a's release state.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // Rollback makes the idle color live again, or, during a canary, sends all traffic back to the
@@ -135,7 +137,7 @@ func (r *Releaser) Retire(ctx context.Context) error {
 		return nil
 	}
 	target := cur
-	target.SetFleet(idle, Fleet{Capacity: f.Capacity})
+	target.SetFleet(idle, contract.Fleet{Capacity: f.Capacity})
 	title := fmt.Sprintf("retire %s (stop its instances on %s)", idle, f.Version)
 	if r.DryRun {
 		r.printPlan(title, cur, target)
@@ -237,15 +239,15 @@ func (r *Releaser) Unlock(ctx context.Context) (*Lock, error) {
 // Status is the release state of a stack: what is deployed, what the stack file says, and who
 // holds the stack.
 type Status struct {
-	Stack         string `json:"stack"`
-	ActiveColor   Color  `json:"activeColor"`
-	IdleColor     Color  `json:"idleColor"`
-	CanaryWeight  int    `json:"canaryWeight"`
-	Blue          Fleet  `json:"blue"`
-	Green         Fleet  `json:"green"`
-	TestURL       string `json:"testUrl,omitempty"`
-	ProductionURL string `json:"productionUrl,omitempty"`
-	SiteURL       string `json:"siteUrl,omitempty"`
+	Stack         string         `json:"stack"`
+	ActiveColor   contract.Color `json:"activeColor"`
+	IdleColor     contract.Color `json:"idleColor"`
+	CanaryWeight  int            `json:"canaryWeight"`
+	Blue          contract.Fleet `json:"blue"`
+	Green         contract.Fleet `json:"green"`
+	TestURL       string         `json:"testUrl,omitempty"`
+	ProductionURL string         `json:"productionUrl,omitempty"`
+	SiteURL       string         `json:"siteUrl,omitempty"`
 	// Drift lists differences between the stack file and what is deployed.
 	Drift []string `json:"drift,omitempty"`
 	// Lock is who holds the stack, if anyone.
@@ -278,7 +280,7 @@ func (r *Releaser) Status(ctx context.Context) (*Status, error) {
 		}
 	}
 	st.ActiveColor, st.IdleColor, st.CanaryWeight, st.Blue, st.Green = dep.Active, dep.Idle(), dep.CanaryWeight, dep.Blue, dep.Green
-	st.TestURL, st.ProductionURL, st.SiteURL = out.String(OutTestURL), out.String(OutReleaseCheckURL), out.String(OutSiteURL)
+	st.TestURL, st.ProductionURL, st.SiteURL = out.String(contract.OutTestURL), out.String(contract.OutReleaseCheckURL), out.String(contract.OutSiteURL)
 	sort.Strings(st.Drift)
 	return st, nil
 }

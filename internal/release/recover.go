@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // restore brings the stack back to prev after a failure before the flip. It runs even when
@@ -44,10 +46,10 @@ func (r *Releaser) restore(ctx context.Context, op, step string, cause error, ap
 // restore stays quick. The next release starts that color from zero.
 func restored(applied, before App) App {
 	to := before
-	for _, c := range []Color{Blue, Green} {
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
 		live := c == to.Active
 		if !live && applied.Fleet(c).Version != before.Fleet(c).Version && before.Fleet(c).Version != "" {
-			to.SetFleet(c, Fleet{Capacity: before.Fleet(c).Capacity})
+			to.SetFleet(c, contract.Fleet{Capacity: before.Fleet(c).Capacity})
 		}
 	}
 	return to
@@ -82,7 +84,7 @@ func (r *Releaser) restoreTo(ctx context.Context, applied, to App) error {
 // production answers with its version, then stops the rejected version (its instances' output
 // stays in CloudWatch Logs), so that no later rollback can make it live again. Like restore,
 // it runs even when ctx was cancelled.
-func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, applied App, live Color, liveVersion string) error {
+func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, applied App, live contract.Color, liveVersion string) error {
 	ctx = context.WithoutCancel(ctx)
 	f := &Failure{Op: op, Step: step, Err: cause}
 	if errors.Is(cause, ErrConcurrentUpdate) {
@@ -120,7 +122,7 @@ func (r *Releaser) flipBack(ctx context.Context, op, step string, cause error, a
 	}
 	rejected := back.Idle()
 	stopped := back
-	stopped.SetFleet(rejected, Fleet{Capacity: back.Fleet(rejected).Capacity})
+	stopped.SetFleet(rejected, contract.Fleet{Capacity: back.Fleet(rejected).Capacity})
 	what := fmt.Sprintf("stopping the rejected %s on %s", back.Fleet(rejected).Version, rejected)
 	if err := r.timed(ctx, what, func() error {
 		targets, err := r.targets(ctx, false)

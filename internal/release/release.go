@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // CapacityWait is how long an `up` that changes a color's sizes may wait for its instances to
@@ -20,7 +22,7 @@ const stepAllowance = 2 * time.Minute
 // releasePlan is every config a release will apply, worked out and checked before the first.
 type releasePlan struct {
 	prev, cleared, deployed, flipped App
-	live, idle                       Color
+	live, idle                       contract.Color
 	warm                             bool // the idle color runs a version: scale it to zero first
 	canary                           []App
 	watch                            time.Duration
@@ -86,9 +88,9 @@ func (r *Releaser) plan(ctx context.Context, prev App, out Outputs, o *Options) 
 	// promoted was launched with the new version: an in-place update would be checked on the
 	// old instances while an instance refresh mixed the new ones in.
 	p.cleared = prev
-	p.cleared.SetFleet(p.idle, Fleet{Capacity: idleCap})
+	p.cleared.SetFleet(p.idle, contract.Fleet{Capacity: idleCap})
 	p.deployed = p.cleared
-	p.deployed.SetFleet(p.idle, Fleet{Version: o.Version, Capacity: idleCap})
+	p.deployed.SetFleet(p.idle, contract.Fleet{Version: o.Version, Capacity: idleCap})
 	p.flipped = p.deployed
 	p.flipped.Active, p.flipped.CanaryWeight = p.idle, 0
 	if len(o.Canary) > 0 && !runs(prev, p.live) {
@@ -143,7 +145,7 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 		}
 		return nil
 	}
-	prefix, err := out.need(OutAlarmNamePrefix)
+	prefix, err := out.need(contract.OutAlarmNamePrefix)
 	if err != nil {
 		return err
 	}
@@ -306,7 +308,7 @@ type colorCheck struct {
 // watch checks production at every interval for d (at least once), the new color by itself
 // when direct is set, and the alarms of color c: every sample must pass and answer with one of
 // want, and no alarm of c may be in ALARM.
-func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c Color, d time.Duration, direct *colorCheck, want ...string) error {
+func (r *Releaser) watch(ctx context.Context, out Outputs, url string, c contract.Color, d time.Duration, direct *colorCheck, want ...string) error {
 	interval := r.BakeInterval
 	if interval <= 0 {
 		interval = 20 * time.Second

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
-func fleet(v string, min, desired, max int) Fleet {
-	return Fleet{Version: v, Capacity: Capacity{Min: min, Desired: desired, Max: max}}
+func fleet(v string, min, desired, max int) contract.Fleet {
+	return contract.Fleet{Version: v, Capacity: contract.Capacity{Min: min, Desired: desired, Max: max}}
 }
 
 func sameRelease(t *testing.T, got, want App) {
@@ -29,7 +31,7 @@ func TestReleaseHappyPathWithCanary(t *testing.T) {
 		t.Fatalf("Release: %v\n%s", err, h.out)
 	}
 	want := liveBlue()
-	want.Active = Green
+	want.Active = contract.Green
 	want.Green = fleet("1.5.0", 2, 2, 4)
 	sameRelease(t, h.stack.cfg, want)
 	sameRelease(t, h.stack.deployed, want)
@@ -44,7 +46,7 @@ func TestReleaseHappyPathWithCanary(t *testing.T) {
 			}
 		}
 	}
-	if sum.From != Blue || sum.To != Green || sum.Previous != fleet("1.4.2", 2, 2, 4) || sum.ProductionURL != h.stack.srv.URL+checkPath || sum.NoOp || sum.Flip <= 0 {
+	if sum.From != contract.Blue || sum.To != contract.Green || sum.Previous != fleet("1.4.2", 2, 2, 4) || sum.ProductionURL != h.stack.srv.URL+checkPath || sum.NoOp || sum.Flip <= 0 {
 		t.Errorf("summary = %+v", sum)
 	}
 	if len(sum.Steps) != 6 {
@@ -92,7 +94,7 @@ func TestReleaseScalesAWarmIdleColorFromZero(t *testing.T) {
 func TestChecksJudgeErrorRates(t *testing.T) {
 	h := newHarness(liveBlue())
 	defer h.stack.close()
-	h.stack.fail[Green] = 10
+	h.stack.fail[contract.Green] = 10
 	_, err := h.r.Release(context.Background(), Options{Version: "1.5.0"})
 	var f *Failure
 	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing green") || !strings.Contains(err.Error(), "requests failed, more than") {
@@ -113,7 +115,7 @@ func TestCanaryAndProductionChecksJudgeErrorRates(t *testing.T) {
 		// Green passes its smoke test, then fails under production traffic.
 		h.stack.upErr = func(cfg App, _ int) error {
 			if cfg.CanaryWeight > 0 {
-				h.stack.fail[Green] = 1
+				h.stack.fail[contract.Green] = 1
 			}
 			return nil
 		}
@@ -122,7 +124,7 @@ func TestCanaryAndProductionChecksJudgeErrorRates(t *testing.T) {
 		if !errors.As(err, &f) || !strings.Contains(f.Step, "canary 50%") {
 			t.Fatalf("err = %v\n%s", err, h.out)
 		}
-		if h.stack.deployed.Active != Blue || h.stack.deployed.CanaryWeight != 0 {
+		if h.stack.deployed.Active != contract.Blue || h.stack.deployed.CanaryWeight != 0 {
 			t.Errorf("after the failed canary: %s", Describe(h.stack.deployed))
 		}
 	})
@@ -130,8 +132,8 @@ func TestCanaryAndProductionChecksJudgeErrorRates(t *testing.T) {
 		h := newHarness(liveBlue())
 		defer h.stack.close()
 		h.stack.upErr = func(cfg App, _ int) error {
-			if cfg.Active == Green {
-				h.stack.fail[Green] = 5
+			if cfg.Active == contract.Green {
+				h.stack.fail[contract.Green] = 5
 			}
 			return nil
 		}
@@ -140,7 +142,7 @@ func TestCanaryAndProductionChecksJudgeErrorRates(t *testing.T) {
 		if !errors.As(err, &f) || !strings.Contains(f.Step, "verifying production") || !strings.Contains(f.State, "flipped back, production is on blue") {
 			t.Fatalf("err = %v\n%s", err, h.out)
 		}
-		if h.stack.deployed.Active != Blue {
+		if h.stack.deployed.Active != contract.Blue {
 			t.Errorf("after flipping back: %s", Describe(h.stack.deployed))
 		}
 	})
@@ -169,7 +171,7 @@ func TestOnePathForEveryCheck(t *testing.T) {
 	defer h.stack.close()
 	inner := h.stack.srv.Config.Handler
 	h.stack.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get(ReleaseCheckHeader) != "" {
+		if r.Header.Get(contract.ReleaseCheckHeader) != "" {
 			smoke = append(smoke, r.URL.Path)
 		} else {
 			prod = append(prod, r.URL.Path)
@@ -195,7 +197,7 @@ func TestReleaseRefusesAStaleStackFile(t *testing.T) {
 	h := newHarness(liveBlue())
 	defer h.stack.close()
 	running := liveBlue()
-	running.Active = Green
+	running.Active = contract.Green
 	running.Green = fleet("1.5.0", 2, 2, 4)
 	h.stack.deployed = running
 	_, err := h.r.Release(context.Background(), Options{Version: "1.6.0"})
@@ -267,7 +269,7 @@ func TestSyncWritesTheDeployedReleaseState(t *testing.T) {
 	h := newHarness(liveBlue())
 	defer h.stack.close()
 	running := liveBlue()
-	running.Active = Green
+	running.Active = contract.Green
 	running.Green = fleet("1.5.0", 2, 2, 4)
 	h.stack.deployed = running
 	h.stack.cfg.Blue.Capacity.Max = 6 // a size change of the file, not yet applied
@@ -319,7 +321,7 @@ func TestOneReleaseAtATime(t *testing.T) {
 	if !errors.As(rollbackErr, &locked) || locked.Lock.Holder != "ci run 42" || !strings.Contains(rollbackErr.Error(), "deploy unlock -s prod") {
 		t.Fatalf("rollback during the release: %v", rollbackErr)
 	}
-	if h.stack.deployed.Active != Green {
+	if h.stack.deployed.Active != contract.Green {
 		t.Errorf("the release did not complete: %s", Describe(h.stack.deployed))
 	}
 	// A lock left by a killed run is cleared with Unlock.
@@ -347,7 +349,7 @@ func TestFirstReleaseFromNothing(t *testing.T) {
 	if !strings.Contains(h.out.String(), "canary steps [10 50] are skipped") || h.stack.ups != 2 {
 		t.Errorf("first release with a canary: %d ups\n%s", h.stack.ups, h.out)
 	}
-	if d := h.stack.deployed; d.Active != Green || d.Green != fleet("1.0.0", 2, 2, 4) || d.Blue.Version != "" {
+	if d := h.stack.deployed; d.Active != contract.Green || d.Green != fleet("1.0.0", 2, 2, 4) || d.Blue.Version != "" {
 		t.Errorf("after the first release: %s", Describe(d))
 	}
 	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "the idle color blue is not warm") {
@@ -390,7 +392,7 @@ func TestReleaseFlipFailureFlipsBack(t *testing.T) {
 	defer h.stack.close()
 	flips := 0
 	h.stack.upErr = func(a App, _ int) error {
-		if a.Active == Green {
+		if a.Active == contract.Green {
 			flips++
 			if flips == 1 {
 				return errors.New("listener update failed")
@@ -403,7 +405,7 @@ func TestReleaseFlipFailureFlipsBack(t *testing.T) {
 	if !errors.As(err, &f) || !strings.Contains(f.Step, "flipping production") || !strings.Contains(f.State, "flipped back") {
 		t.Fatalf("err = %v\n%s", err, h.out)
 	}
-	if h.stack.cfg.Active != Blue {
+	if h.stack.cfg.Active != contract.Blue {
 		t.Errorf("config after flip-back: %s", Describe(h.stack.cfg))
 	}
 }
@@ -489,14 +491,14 @@ func TestReleaseDryRunChangesNothing(t *testing.T) {
 
 func TestRollbackFlipsBackAndVerifies(t *testing.T) {
 	after := liveBlue()
-	after.Active = Green
+	after.Active = contract.Green
 	after.Green = fleet("1.5.0", 2, 2, 4)
 	h := newHarness(after)
 	defer h.stack.close()
 	if err := h.r.Rollback(context.Background()); err != nil {
 		t.Fatalf("Rollback: %v\n%s", err, h.out)
 	}
-	if h.stack.deployed.Active != Blue || h.stack.ups != 1 || !strings.Contains(h.out.String(), "rollback took") {
+	if h.stack.deployed.Active != contract.Blue || h.stack.ups != 1 || !strings.Contains(h.out.String(), "rollback took") {
 		t.Errorf("after rollback: %s, %d ups\n%s", Describe(h.stack.deployed), h.stack.ups, h.out)
 	}
 	for _, u := range h.stack.targets[0] {
@@ -515,21 +517,21 @@ func TestRollbackDuringCanaryCancelsIt(t *testing.T) {
 	if err := h.r.Rollback(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if d := h.stack.deployed; d.Active != Blue || d.CanaryWeight != 0 {
+	if d := h.stack.deployed; d.Active != contract.Blue || d.CanaryWeight != 0 {
 		t.Errorf("after rollback: %s", Describe(d))
 	}
 }
 
 func TestRetireStopsTheIdleColor(t *testing.T) {
 	after := liveBlue()
-	after.Active = Green
+	after.Active = contract.Green
 	after.Green = fleet("1.5.0", 2, 2, 4)
 	h := newHarness(after)
 	defer h.stack.close()
 	if err := h.r.Retire(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if d := h.stack.deployed; d.Blue != fleet("", 2, 2, 4) || d.Active != Green {
+	if d := h.stack.deployed; d.Blue != fleet("", 2, 2, 4) || d.Active != contract.Green {
 		t.Errorf("after retire: %s", Describe(d))
 	}
 	if err := h.r.Retire(context.Background()); err != nil || h.stack.ups != 1 {
@@ -549,7 +551,7 @@ func TestUpKeepsTheReleaseState(t *testing.T) {
 		t.Errorf("up: %d ups, targets %v; want one whole-stack up", h.stack.ups, h.stack.targets)
 	}
 	stale := liveBlue()
-	stale.Active = Green
+	stale.Active = contract.Green
 	stale.Green = fleet("1.5.0", 2, 2, 4)
 	h.stack.deployed = stale
 	if err := h.r.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "is not what is deployed") || h.stack.ups != 1 {
@@ -569,7 +571,7 @@ func TestStatusReportsDriftAndTheLock(t *testing.T) {
 	if len(st.Drift) != 1 || !strings.Contains(st.Drift[0], `green.version: the stack file says "1.5.0", the stack runs ""`) {
 		t.Errorf("drift = %q", st.Drift)
 	}
-	if st.Lock == nil || st.Lock.Holder != "ci" || st.ActiveColor != Blue || st.Green.Version != "" {
+	if st.Lock == nil || st.Lock.Holder != "ci" || st.ActiveColor != contract.Blue || st.Green.Version != "" {
 		t.Errorf("status = %+v", st)
 	}
 }

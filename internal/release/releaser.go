@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // Releaser runs releases, rollbacks, retirements and infrastructure updates against one stack,
@@ -72,8 +74,8 @@ type Options struct {
 type Summary struct {
 	Stack         string
 	Version       string
-	From, To      Color // live color before and after
-	Previous      Fleet // what From runs; kept warm for rollback
+	From, To      contract.Color // live color before and after
+	Previous      contract.Fleet // what From runs; kept warm for rollback
 	ProductionURL string
 	NoOp          bool
 	Steps         []StepTime
@@ -387,7 +389,7 @@ func validateCanary(ws []int) error {
 }
 
 // runs reports whether a color of a deployed app runs instances.
-func runs(a App, c Color) bool {
+func runs(a App, c contract.Color) bool {
 	f := a.Fleet(c)
 	return f.Version != "" && f.Capacity.Desired > 0
 }
@@ -395,11 +397,11 @@ func runs(a App, c Color) bool {
 // releaseCheck returns the URL and header that reach the idle color through CloudFront: the
 // release-check path with the stack's release-check secret.
 func (r *Releaser) releaseCheck(ctx context.Context, out Outputs) (string, http.Header, error) {
-	u, err := out.need(OutReleaseCheckURL)
+	u, err := out.need(contract.OutReleaseCheckURL)
 	if err != nil {
 		return "", nil, err
 	}
-	param, err := out.need(OutReleaseCheckParameter)
+	param, err := out.need(contract.OutReleaseCheckParameter)
 	if err != nil {
 		return "", nil, err
 	}
@@ -407,16 +409,16 @@ func (r *Releaser) releaseCheck(ctx context.Context, out Outputs) (string, http.
 	if err != nil {
 		return "", nil, fmt.Errorf("reading the release-check secret: %w", err)
 	}
-	return u, http.Header{ReleaseCheckHeader: {secret}}, nil
+	return u, http.Header{contract.ReleaseCheckHeader: {secret}}, nil
 }
 
 // productionURL is the release-check path through CloudFront without the secret: what viewers
 // get.
-func productionURL(out Outputs) (string, error) { return out.need(OutReleaseCheckURL) }
+func productionURL(out Outputs) (string, error) { return out.need(contract.OutReleaseCheckURL) }
 
 // alarms fails when any alarm of color c is in ALARM.
-func (r *Releaser) alarms(ctx context.Context, out Outputs, c Color) error {
-	prefix, err := out.need(OutAlarmNamePrefix)
+func (r *Releaser) alarms(ctx context.Context, out Outputs, c contract.Color) error {
+	prefix, err := out.need(contract.OutAlarmNamePrefix)
 	if err != nil {
 		return err
 	}

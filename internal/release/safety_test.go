@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // After a release that failed after the flip, the rejected version is stopped, so that a later
@@ -20,7 +22,7 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 	defer h.stack.close()
 	// 1.5.0 passes the health path, but its own alarm fires once it serves production.
 	h.stack.upErr = func(a App, _ int) error {
-		if a.Active == Green {
+		if a.Active == contract.Green {
 			h.cloud.mu.Lock()
 			h.cloud.alarms = []string{"webstack-prod-green-target-5xx"}
 			h.cloud.mu.Unlock()
@@ -32,14 +34,14 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 	if !errors.As(err, &f) || !strings.Contains(f.State, "flipped back") || !strings.Contains(f.State, "the rejected 1.5.0 was stopped on green") {
 		t.Fatalf("release: %v\n%s", err, h.out)
 	}
-	if d := h.stack.deployed; d.Active != Blue || d.Green.Version != "" {
+	if d := h.stack.deployed; d.Active != contract.Blue || d.Green.Version != "" {
 		t.Errorf("after the flip-back: %s; want blue live and green stopped", Describe(d))
 	}
 	h.stack.upErr = nil
 	if err := h.r.Rollback(context.Background()); err == nil || !strings.Contains(err.Error(), "nothing to roll back to") {
 		t.Errorf("rollback after a rejected release: %v", err)
 	}
-	if h.stack.deployed.Active != Blue {
+	if h.stack.deployed.Active != contract.Blue {
 		t.Errorf("rollback made the rejected color live: %s", Describe(h.stack.deployed))
 	}
 }
@@ -48,7 +50,7 @@ func TestFlipBackStopsTheRejectedVersion(t *testing.T) {
 // stopped, or a color gone bad while idle).
 func TestRollbackRefusesAColorInAlarm(t *testing.T) {
 	a := liveBlue()
-	a.Active = Green
+	a.Active = contract.Green
 	a.Green = fleet("1.5.0", 2, 2, 4)
 	h := newHarness(a)
 	defer h.stack.close()
@@ -57,7 +59,7 @@ func TestRollbackRefusesAColorInAlarm(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "refusing to make blue live: alarms of blue in ALARM: webstack-prod-blue-unhealthy-hosts") {
 		t.Errorf("rollback onto a color in ALARM: %v", err)
 	}
-	if h.stack.ups != 0 || h.stack.deployed.Active != Green {
+	if h.stack.ups != 0 || h.stack.deployed.Active != contract.Green {
 		t.Errorf("%d ups, %s", h.stack.ups, Describe(h.stack.deployed))
 	}
 }
@@ -115,7 +117,7 @@ func TestWatchLastsTheAlarmWindow(t *testing.T) {
 	}
 
 	a := liveBlue()
-	a.Active, a.Green = Green, fleet("1.5.0", 2, 2, 4)
+	a.Active, a.Green = contract.Green, fleet("1.5.0", 2, 2, 4)
 	h2 := newHarness(a)
 	defer h2.stack.close()
 	h2.cloud.window = 10 * time.Minute
@@ -229,16 +231,16 @@ func TestRollbackNeverLeavesTheFileAhead(t *testing.T) {
 	}
 
 	b := liveBlue()
-	b.Active, b.Green = Green, fleet("1.5.0", 2, 2, 4)
+	b.Active, b.Green = contract.Green, fleet("1.5.0", 2, 2, 4)
 	h2 := newHarness(b)
 	defer h2.stack.close()
 	h2.stack.upErr = func(App, int) error { return errors.New("pulumi up: exit status 255") }
 	err = h2.r.Rollback(context.Background())
-	if err == nil || h2.stack.cfg.Active != Green {
+	if err == nil || h2.stack.cfg.Active != contract.Green {
 		t.Errorf("failed rollback: %v; file now %s, want it back on green", err, Describe(h2.stack.cfg))
 	}
 	h2.stack.upErr = nil
-	if err := h2.r.Rollback(context.Background()); err != nil || h2.stack.deployed.Active != Blue {
+	if err := h2.r.Rollback(context.Background()); err != nil || h2.stack.deployed.Active != contract.Blue {
 		t.Errorf("rollback after the failed one: %v, %s", err, Describe(h2.stack.deployed))
 	}
 }
@@ -271,7 +273,7 @@ func TestRecoverAfterAKilledRelease(t *testing.T) {
 	if err != nil {
 		t.Fatalf("recover: %v\n%s", err, h.out)
 	}
-	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != Blue || d.Green.Version != "" || d.Blue.Version != "1.4.2" {
+	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != contract.Blue || d.Green.Version != "" || d.Blue.Version != "1.4.2" {
 		t.Errorf("after recover: %s", Describe(d))
 	}
 	if h.stack.cancels != 1 || h.stack.tags[LockTag] != "" || !strings.Contains(what, "recovered: blue live on 1.4.2") {
@@ -314,7 +316,7 @@ func TestRestoreReclaimsALostLock(t *testing.T) {
 	if !errors.As(err, &f) || !strings.Contains(f.State, "restored and applied") || !strings.Contains(f.State, "production traffic was taken back to blue") {
 		t.Fatalf("err = %v\n%s", err, h.out)
 	}
-	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != Blue || d.Green.Version != "" {
+	if d := h.stack.deployed; d.CanaryWeight != 0 || d.Active != contract.Blue || d.Green.Version != "" {
 		t.Errorf("after the restore: %s", Describe(d))
 	}
 	if !strings.Contains(h.out.String(), "taken again to put production back") || h.stack.tags[LockTag] != "" {
@@ -345,14 +347,14 @@ func TestRestoreStopsAWarmIdleColor(t *testing.T) {
 	warm.Green = fleet("1.3.0", 2, 2, 4)
 	h := newHarness(warm)
 	defer h.stack.close()
-	h.stack.fail[Green] = 2
+	h.stack.fail[contract.Green] = 2
 	_, err := h.r.Release(context.Background(), Options{Version: "1.5.0"})
 	var f *Failure
 	if !errors.As(err, &f) || !strings.Contains(f.Step, "smoke-testing green") {
 		t.Fatalf("err = %v\n%s", err, h.out)
 	}
 	d := h.stack.deployed
-	if d.Active != Blue || d.Blue.Version != "1.4.2" || d.Green.Version != "" || d.Green.Capacity != warm.Green.Capacity {
+	if d.Active != contract.Blue || d.Blue.Version != "1.4.2" || d.Green.Version != "" || d.Green.Capacity != warm.Green.Capacity {
 		t.Errorf("after the restore: %s, want green stopped with its sizes", Describe(d))
 	}
 	if !strings.Contains(f.State, "production was not switched") {
@@ -369,13 +371,13 @@ func TestRestoreStopsAWarmIdleColor(t *testing.T) {
 // refresh has not finished) is refused before production moves.
 func TestRollbackChecksTheColorFirst(t *testing.T) {
 	b := liveBlue()
-	b.Active, b.Green = Green, fleet("1.5.0", 2, 2, 4)
+	b.Active, b.Green = contract.Green, fleet("1.5.0", 2, 2, 4)
 	h := newHarness(b)
 	defer h.stack.close()
 	inner := h.stack.srv.Config.Handler
 	n := 0
 	h.stack.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get(ReleaseCheckHeader) != "" {
+		if r.Header.Get(contract.ReleaseCheckHeader) != "" {
 			n++
 			if n%3 == 0 {
 				w.Header().Set(VersionHeader, "1.5.0") // an instance the refresh has not replaced
@@ -386,11 +388,11 @@ func TestRollbackChecksTheColorFirst(t *testing.T) {
 		inner.ServeHTTP(w, r)
 	})
 	err := h.r.Rollback(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "refusing to make blue live") || h.stack.deployed.Active != Green || h.stack.ups != 0 {
+	if err == nil || !strings.Contains(err.Error(), "refusing to make blue live") || h.stack.deployed.Active != contract.Green || h.stack.ups != 0 {
 		t.Fatalf("rollback onto a mixed color: %v; deployed %s, %d ups", err, Describe(h.stack.deployed), h.stack.ups)
 	}
 	h.stack.srv.Config.Handler = inner
-	if err := h.r.Rollback(context.Background()); err != nil || h.stack.deployed.Active != Blue {
+	if err := h.r.Rollback(context.Background()); err != nil || h.stack.deployed.Active != contract.Blue {
 		t.Errorf("rollback onto a color that answers only with its version: %v, %s", err, Describe(h.stack.deployed))
 	}
 }
@@ -407,7 +409,7 @@ func TestCanaryJudgesTheNewColorAlone(t *testing.T) {
 		defer h.stack.mu.Unlock()
 		if h.stack.deployed.CanaryWeight == 10 && !ok {
 			ok = true
-			h.stack.fail[Green] = 6 // the new version degrades once it takes real traffic
+			h.stack.fail[contract.Green] = 6 // the new version degrades once it takes real traffic
 		}
 	}
 	_, err := h.r.Release(context.Background(), Options{Version: "1.5.0", Canary: []int{10}, Bake: time.Minute})

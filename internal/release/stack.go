@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // Stack is what a release needs from a Pulumi stack. AutoStack implements it with the
@@ -42,29 +44,6 @@ type Stack interface {
 // It is reported, never retried: the other update may be a release in progress.
 var ErrConcurrentUpdate = errors.New("another update is in progress on this stack (the stack is locked)")
 
-// Names of the stack outputs the release tool reads (stack/outputs.go documents each).
-const (
-	OutActiveColor           = "activeColor"
-	OutIdleColor             = "idleColor"
-	OutCanaryWeight          = "canaryWeight"
-	OutBlueVersion           = "blueVersion"
-	OutGreenVersion          = "greenVersion"
-	OutBlueCapacity          = "blueCapacity"
-	OutGreenCapacity         = "greenCapacity"
-	OutBlueAsgName           = "blueAsgName"
-	OutGreenAsgName          = "greenAsgName"
-	OutTestURL               = "testUrl"
-	OutAPIURL                = "apiUrl"
-	OutSiteURL               = "siteUrl"
-	OutReleaseCheckURL       = "releaseCheckUrl"
-	OutReleaseCheckParameter = "releaseCheckParameter"
-	OutAlarmNamePrefix       = "alarmNamePrefix"
-)
-
-// ReleaseCheckHeader is the request header that routes a request through CloudFront to the
-// idle color, when it carries the stack's release-check secret (compute/listeners.go).
-const ReleaseCheckHeader = "X-Webstack-Release-Check"
-
 // Outputs are stack outputs by name. Secret outputs are never put here in clear.
 type Outputs map[string]any
 
@@ -87,19 +66,19 @@ func (o Outputs) need(name string) (string, error) {
 func (o Outputs) Deployed() (App, error) {
 	var a App
 	var errs []error
-	active, err := o.need(OutActiveColor)
+	active, err := o.need(contract.OutActiveColor)
 	errs = append(errs, err)
-	a.Active = Color(active)
-	if w, ok := o[OutCanaryWeight]; ok {
-		n, err := intValue(OutCanaryWeight, jsonNumber(w))
+	a.Active = contract.Color(active)
+	if w, ok := o[contract.OutCanaryWeight]; ok {
+		n, err := intValue(contract.OutCanaryWeight, jsonNumber(w))
 		errs = append(errs, err)
 		a.CanaryWeight = n
 	} else {
-		errs = append(errs, fmt.Errorf("stack output %q is missing: run `deploy up`", OutCanaryWeight))
+		errs = append(errs, fmt.Errorf("stack output %q is missing: run `deploy up`", contract.OutCanaryWeight))
 	}
-	for _, c := range []Color{Blue, Green} {
-		f := Fleet{Version: o.String(string(c) + "Version")}
-		capName := string(c) + "Capacity"
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
+		f := contract.Fleet{Version: o.String(contract.OutVersion(c))}
+		capName := contract.OutCapacity(c)
 		raw, ok := o[capName]
 		if !ok {
 			errs = append(errs, fmt.Errorf("stack output %q is missing: run `deploy up`", capName))
