@@ -11,7 +11,7 @@ import (
 	"github.com/webstack/webstack/internal/alarm"
 )
 
-// NAT gateway modes.
+// NAT gateway modes of NetworkArgs.NATGateways (and of the stack's webstack:network.natGateways).
 const (
 	NATPerAZ  = "perAz"
 	NATSingle = "single"
@@ -30,7 +30,7 @@ type NetworkArgs struct {
 	// subnets are at least the /27 (ALBSubnetPrefix) the load balancer needs.
 	CIDR string
 	// AZs are the availability zones every tier spans, in order. Required; at least 2, at most
-	// 1<<AZBits.
+	// MaxAZs.
 	AZs []string
 	// NATGateways is NATPerAZ, NATSingle or NATNone. Optional. Defaults to NATPerAZ.
 	NATGateways string
@@ -79,8 +79,8 @@ func (a *NetworkArgs) validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if len(a.AZs) < 2 || len(a.AZs) > 1<<AZBits {
-		errs = append(errs, fmt.Errorf("%d availability zones given; need 2 to %d", len(a.AZs), 1<<AZBits))
+	if len(a.AZs) < 2 || len(a.AZs) > MaxAZs {
+		errs = append(errs, fmt.Errorf("%d availability zones given; need 2 to %d", len(a.AZs), MaxAZs))
 	}
 	switch a.NATGateways {
 	case NATPerAZ, NATSingle, NATNone:

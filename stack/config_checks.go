@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/webstack/webstack/network"
 	"github.com/webstack/webstack/policy"
 )
 
@@ -86,7 +87,7 @@ func (c *Config) relaxations() []policy.Relaxation {
 func (n *NetworkConfig) relaxations() []policy.Relaxation {
 	key := Namespace + ":network."
 	var out []policy.Relaxation
-	if n.NATGateways != NATPerAZ {
+	if n.NATGateways != network.NATPerAZ {
 		out = append(out, policy.Relaxation{Check: "REL10-BP01/nat", Key: key + "natGateways"})
 	}
 	if !n.FlowLogs {
