@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/internal/ec2host"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -344,7 +345,7 @@ func TestFleet(t *testing.T) {
 	res := runCompute(t, args)
 	for _, c := range Colors {
 		lt := must(t, res, tLT, "app-"+string(c)+"-lt")
-		expect(t, lt, "resolve:ssm:"+AL2023ARM64Parameter, "imageId")
+		expect(t, lt, "resolve:ssm:"+ec2host.AL2023ARM64Parameter, "imageId")
 		expect(t, lt, "t4g.small", "instanceType")
 		expect(t, lt, "required", "metadataOptions", "httpTokens")
 		expect(t, lt, 1, "metadataOptions", "httpPutResponseHopLimit")

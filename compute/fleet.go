@@ -9,13 +9,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// AL2023ARM64Parameter is the public SSM parameter naming the latest Amazon Linux 2023 arm64
-// AMI. The launch template refers to it as "resolve:ssm:<parameter>", which EC2 resolves when
-// it launches an instance: a newer AMI changes no input, so it never rolls a running color;
-// instances launched later (scale-out, replacement, the next release) get it.
-const AL2023ARM64Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+	"github.com/webstack/webstack/internal/ec2host"
+)
 
 // Fleet sizing and timing defaults.
 const (
@@ -200,8 +196,11 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 	}).(pulumi.StringOutput)
 
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
-		Description:          pulumi.Sprintf("webstack %s fleet", color),
-		ImageId:              pulumi.String("resolve:ssm:" + AL2023ARM64Parameter),
+		Description: pulumi.Sprintf("webstack %s fleet", color),
+		// EC2 resolves the parameter when it launches an instance: a newer AMI changes no input,
+		// so it never rolls a running color; instances launched later (scale-out, replacement,
+		// the next release) get it.
+		ImageId:              pulumi.String("resolve:ssm:" + ec2host.AL2023ARM64Parameter),
 		InstanceType:         pulumi.String(a.InstanceType),
 		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: a.InstanceProfileARN},
 		VpcSecurityGroupIds:  pulumi.StringArray{a.SecurityGroupID},

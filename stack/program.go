@@ -235,7 +235,7 @@ type facts struct {
 	hostedZoneID string
 	// cloudFront is CloudFront's origin-facing prefix list in the region.
 	cloudFront network.PrefixList
-	// bastionAMI is the image network.AL2023ARM64Parameter names in the region.
+	// bastionAMI is the Amazon Linux 2023 image network.LookupBastionAMI finds in the region.
 	bastionAMI string
 	// canonicalUserID is the account's S3 canonical user ID, which the CloudFront log
 	// bucket's ACL names; looked up only with webstack:edge.logs, "" without.
