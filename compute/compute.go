@@ -72,9 +72,9 @@ type ComputeArgs struct {
 	// Tags are propagated to the fleets' instances. Optional.
 	Tags map[string]string
 
-	// CertificateArn, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
+	// CertificateARN, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
 	// LoadBalancerArgs. Optional.
-	CertificateArn pulumi.StringInput
+	CertificateARN pulumi.StringInput
 	// HostName is the DNS name the certificate covers; see LoadBalancerArgs. Optional.
 	HostName          string
 	OriginHeaderName  string
@@ -217,7 +217,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		CanaryWeight:           args.CanaryWeight,
 		TestListenerPort:       args.TestListenerPort,
 		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
-		CertificateArn:         args.CertificateArn,
+		CertificateARN:         args.CertificateARN,
 		HostName:               args.HostName,
 		OriginHeaderName:       args.OriginHeaderName,
 		OriginHeaderValue:      args.OriginHeaderValue,

@@ -290,7 +290,7 @@ func TestWeights(t *testing.T) {
 // a redirect from port 80, and the origin-header gate with its forwarding rule.
 func TestLoadBalancerEdgeHooks(t *testing.T) {
 	args := minimalCompute()
-	args.CertificateArn = pulumi.String("arn:aws:acm:ap-northeast-2:123456789012:certificate/abc")
+	args.CertificateARN = pulumi.String("arn:aws:acm:ap-northeast-2:123456789012:certificate/abc")
 	args.OriginHeaderName = "X-Origin-Verify"
 	args.OriginHeaderValue = pulumi.ToSecret(pulumi.String("s3cr3t-value")).(pulumi.StringOutput)
 	res := runCompute(t, args)

@@ -34,9 +34,9 @@ type EdgeArgs struct {
 	// Origin.Protocol (https-only with a domain, http-only without); any other value is an
 	// error.
 	OriginProtocol string
-	// ALBDnsName and ALBZoneID are the ALB's DNS name and canonical hosted zone, for the
+	// ALBDNSName and ALBZoneID are the ALB's DNS name and canonical hosted zone, for the
 	// origin host name's alias record. Required with a domain.
-	ALBDnsName pulumi.StringInput
+	ALBDNSName pulumi.StringInput
 	ALBZoneID  pulumi.StringInput
 	// GlobalProvider is an AWS provider for us-east-1 with the stack's default tags, for the
 	// CloudFront certificate and the WAF web ACL. Required with a domain or WAF.
@@ -137,7 +137,7 @@ func (a *EdgeArgs) validate() error {
 	if a.OriginProtocol != a.Origin.Protocol {
 		errs = append(errs, fmt.Errorf("origin protocol %q does not match the origin: %q (https-only needs a domain and its certificate; with one, plain HTTP is never used)", a.OriginProtocol, a.Origin.Protocol))
 	}
-	if domain && (a.ALBDnsName == nil || a.ALBZoneID == nil) {
+	if domain && (a.ALBDNSName == nil || a.ALBZoneID == nil) {
 		errs = append(errs, fmt.Errorf("the alb dns name and zone id are required with domain %q, for the record of %s", a.Origin.Domain, a.Origin.HostName))
 	}
 	if (domain || a.WAF) && a.GlobalProvider == nil {
@@ -204,23 +204,23 @@ type Edge struct {
 
 	// BucketName is the frontend bucket, the target of `aws s3 sync`.
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
-	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
+	BucketARN  pulumi.StringOutput `pulumi:"bucketArn"`
 	// DistributionID is what `aws cloudfront create-invalidation` takes.
 	DistributionID  pulumi.StringOutput `pulumi:"distributionId"`
-	DistributionArn pulumi.StringOutput `pulumi:"distributionArn"`
+	DistributionARN pulumi.StringOutput `pulumi:"distributionArn"`
 	// DomainName is the distribution's *.cloudfront.net name.
 	DomainName pulumi.StringOutput `pulumi:"domainName"`
 	// SiteURL is https://<domain> with a custom domain, https://<DomainName> without.
 	SiteURL pulumi.StringOutput `pulumi:"siteUrl"`
 	// APIURL is SiteURL plus the API's base path ("https://www.example.com/api").
 	APIURL pulumi.StringOutput `pulumi:"apiUrl"`
-	// WebACLArn is the WAF web ACL's ARN, "" without WAF.
-	WebACLArn pulumi.StringOutput `pulumi:"webAclArn"`
+	// WebACLARN is the WAF web ACL's ARN, "" without WAF.
+	WebACLARN pulumi.StringOutput `pulumi:"webAclArn"`
 	// LogBucketName is the CloudFront standard-log bucket, "" without logs.
 	LogBucketName pulumi.StringOutput `pulumi:"logBucketName"`
-	// KeyArn is the KMS key the frontend and log buckets are encrypted with. Deploy roles that
+	// KeyARN is the KMS key the frontend and log buckets are encrypted with. Deploy roles that
 	// upload to the frontend bucket need kms:GenerateDataKey and kms:Decrypt on it.
-	KeyArn pulumi.StringOutput `pulumi:"keyArn"`
+	KeyARN pulumi.StringOutput `pulumi:"keyArn"`
 }
 
 // NewEdge registers the edge tier.
@@ -277,7 +277,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("edge: %w", err)
 	}
 	e.BucketName = site.bucket.Bucket
-	e.BucketArn = site.bucket.Arn
+	e.BucketARN = site.bucket.Arn
 	// Object events to EventBridge (S3.11): uploads and deletions are visible to rules
 	// (audit, cache invalidation) at no cost until a rule uses them.
 	if _, err := s3.NewBucketNotification(ctx, name+"-site-events", &s3.BucketNotificationArgs{
@@ -325,7 +325,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 
 	// --- WAF -------------------------------------------------------------------------------------
 	var webACLID pulumi.StringPtrInput
-	e.WebACLArn = pulumi.String("").ToStringOutput()
+	e.WebACLARN = pulumi.String("").ToStringOutput()
 	if a.WAF {
 		acl, err := newWebACL(ctx, name, webACLArgs{
 			rateLimit:      a.WAFRateLimit,
@@ -337,7 +337,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		if err != nil {
 			return nil, fmt.Errorf("edge: %w", err)
 		}
-		e.WebACLArn = acl.Arn
+		e.WebACLARN = acl.Arn
 		webACLID = acl.Arn // WAFv2 ACLs attach by ARN.
 	}
 
@@ -372,7 +372,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 			Name:   pulumi.String(origin.HostName),
 			Type:   pulumi.String("A"),
 			Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
-				Name:                 a.ALBDnsName,
+				Name:                 a.ALBDNSName,
 				ZoneId:               a.ALBZoneID,
 				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
@@ -477,7 +477,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("edge: distribution: %w", err)
 	}
 	e.DistributionID = dist.ID().ToStringOutput()
-	e.DistributionArn = dist.Arn
+	e.DistributionARN = dist.Arn
 	e.DomainName = dist.DomainName
 
 	// --- Encryption ------------------------------------------------------------------------------
@@ -487,7 +487,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	if err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
-	e.KeyArn = key.Arn
+	e.KeyARN = key.Arn
 	if err := site.encrypt(ctx, key.Arn, parent...); err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
@@ -532,15 +532,15 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 
 	if err := ctx.RegisterResourceOutputs(e, pulumi.Map{
 		"bucketName":      e.BucketName,
-		"bucketArn":       e.BucketArn,
+		"bucketArn":       e.BucketARN,
 		"distributionId":  e.DistributionID,
-		"distributionArn": e.DistributionArn,
+		"distributionArn": e.DistributionARN,
 		"domainName":      e.DomainName,
 		"siteUrl":         e.SiteURL,
 		"apiUrl":          e.APIURL,
-		"webAclArn":       e.WebACLArn,
+		"webAclArn":       e.WebACLARN,
 		"logBucketName":   e.LogBucketName,
-		"keyArn":          e.KeyArn,
+		"keyArn":          e.KeyARN,
 	}); err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ import (
 // Fake ALB inputs: the edge tier takes the ALB as plain inputs, so the component is tested
 // without the compute tier.
 const (
-	fakeALBDnsName = "webstack-test-alb-123456.ap-northeast-2.elb.amazonaws.com"
+	fakeALBDNSName = "webstack-test-alb-123456.ap-northeast-2.elb.amazonaws.com"
 	fakeALBZoneID  = "ZWKZPGTI48KDX"
 )
 
@@ -60,7 +60,7 @@ func edgeProgram(s shape) pulumi.RunFunc {
 		}
 		args := &EdgeArgs{
 			Origin:         origin,
-			ALBDnsName:     pulumi.String(fakeALBDnsName),
+			ALBDNSName:     pulumi.String(fakeALBDNSName),
 			ALBZoneID:      pulumi.String(fakeALBZoneID),
 			GlobalProvider: global,
 			WAF:            s.waf,
@@ -76,7 +76,7 @@ func edgeProgram(s shape) pulumi.RunFunc {
 			AccountID:              s.accountID,
 		}
 		if s.domain == "" {
-			args.ALBDomainName = pulumi.String(fakeALBDnsName)
+			args.ALBDomainName = pulumi.String(fakeALBDNSName)
 		}
 		_, err = NewEdge(ctx, "edge", args, pulumi.Provider(regional))
 		return err
@@ -305,8 +305,8 @@ func TestDistribution(t *testing.T) {
 		t.Errorf("bucket origin sets s3OriginConfig %v; with OAC it must be omitted", oai)
 	}
 	api := originByID(t, d, apiOriginID)
-	if api["domainName"] != fakeALBDnsName {
-		t.Errorf("api origin domain %v, want the ALB's %s", api["domainName"], fakeALBDnsName)
+	if api["domainName"] != fakeALBDNSName {
+		t.Errorf("api origin domain %v, want the ALB's %s", api["domainName"], fakeALBDNSName)
 	}
 	coc, _ := api["customOriginConfig"].(map[string]any)
 	if coc["originProtocolPolicy"] != OriginHTTPOnly {
@@ -505,7 +505,7 @@ func TestCustomDomain(t *testing.T) {
 	for _, tc := range []struct{ name, host, typ, target, zone string }{
 		{"edge-site-record-a", "www.example.com", "A", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
 		{"edge-site-record-aaaa", "www.example.com", "AAAA", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
-		{"edge-origin-record", "origin.www.example.com", "A", fakeALBDnsName, fakeALBZoneID},
+		{"edge-origin-record", "origin.www.example.com", "A", fakeALBDNSName, fakeALBZoneID},
 	} {
 		r := find(t, res, tRecord, tc.name)
 		if r.Input("name") != tc.host || r.Input("type") != tc.typ || r.Input("aliases", 0, "name") != tc.target || r.Input("aliases", 0, "zoneId") != tc.zone {
@@ -908,7 +908,7 @@ func TestEdgeArgsErrors(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDnsName), ALBDnsName: pulumi.String(fakeALBDnsName),
+				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDNSName), ALBDNSName: pulumi.String(fakeALBDNSName),
 					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, WAF: tc.s.waf}
 				tc.mod(a)
 				_, err = NewEdge(ctx, "edge", a)

@@ -32,8 +32,8 @@ const keyDeletionWindowDays = 30
 // registered after the key), so there is no cycle. This keeps the OAC grant as narrow as the
 // bucket policy's (AWS:SourceArn is this distribution) instead of any distribution of the
 // account, and one resource owns the whole policy.
-func newBucketKey(ctx *pulumi.Context, name string, distributionArn pulumi.StringOutput, logs, protect bool, opts ...pulumi.ResourceOption) (*kms.Key, error) {
-	policy := distributionArn.ApplyT(func(arn string) (string, error) {
+func newBucketKey(ctx *pulumi.Context, name string, distributionARN pulumi.StringOutput, logs, protect bool, opts ...pulumi.ResourceOption) (*kms.Key, error) {
+	policy := distributionARN.ApplyT(func(arn string) (string, error) {
 		return EdgeKeyPolicy(arn, logs)
 	}).(pulumi.StringOutput)
 	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
@@ -93,10 +93,10 @@ func KeyAlias(project, stack string) string {
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#AccessLogsKMSPermissions
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
-	parts := strings.SplitN(distributionArn, ":", 6)
+func EdgeKeyPolicy(distributionARN string, logs bool) (string, error) {
+	parts := strings.SplitN(distributionARN, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
-		return "", fmt.Errorf("distribution ARN %q has no account", distributionArn)
+		return "", fmt.Errorf("distribution ARN %q has no account", distributionARN)
 	}
 	statements := []policyStatement{
 		{
@@ -112,7 +112,7 @@ func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
 			Principal: map[string]string{"Service": cloudFrontPrincipal},
 			Action:    "kms:Decrypt",
 			Resource:  "*",
-			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionArn}},
+			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionARN}},
 		},
 	}
 	if logs {

@@ -48,7 +48,7 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Orig
 		Origin:                 origin,
 		ALBDomainName:          albDomainName,
 		OriginProtocol:         origin.Protocol,
-		ALBDnsName:             alb.DNSName,
+		ALBDNSName:             alb.DNSName,
 		ALBZoneID:              alb.ZoneID,
 		PriceClass:             cfg.Edge.PriceClass,
 		APIPathPattern:         cfg.Edge.APIPathPattern,
