@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -126,4 +127,22 @@ func EdgeKeyPolicy(distributionARN string, logs bool) (string, error) {
 	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: statements})
 	return string(b), err
+}
+
+// encryptBuckets registers the edge key and the frontend and log buckets' encryption under it,
+// and returns the key's ARN. The key policy names the distribution, so this comes after it.
+func encryptBuckets(ctx *pulumi.Context, name string, a *EdgeArgs, dist *cloudfront.Distribution, site, logs *privateBucket, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	key, err := newBucketKey(ctx, name, dist.Arn, a.Logs, a.Protect, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if err := site.encrypt(ctx, key.Arn, opts...); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if logs != nil {
+		if err := logs.encrypt(ctx, key.Arn, opts...); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
+	return key.Arn, nil
 }
