@@ -18,7 +18,12 @@ const (
 	NATNone   = "none"
 )
 
-// NetworkArgs configures a Network.
+// DefaultFlowLogRetentionDays is how long the flow logs are kept unless NetworkArgs (or the
+// stack's webstack:network.flowLogRetentionDays) says otherwise.
+const DefaultFlowLogRetentionDays = 365
+
+// NetworkArgs configures a Network. Its zero values are the secure choices: an optional field
+// left unset never turns a control off.
 type NetworkArgs struct {
 	// CIDR is the VPC's IPv4 range. Required; /16 to /MaxVPCPrefix (/22), so that the public
 	// subnets are at least the /27 (ALBSubnetPrefix) the load balancer needs.
@@ -28,12 +33,15 @@ type NetworkArgs struct {
 	AZs []string
 	// NATGateways is NATPerAZ, NATSingle or NATNone. Optional. Defaults to NATPerAZ.
 	NATGateways string
-	// FlowLogs sends VPC flow logs (all traffic) to CloudWatch Logs. Optional. Defaults to false.
-	FlowLogs bool
-	// FlowLogRetentionDays is the flow log group's retention. Optional. Defaults to 365.
+	// DisableFlowLogs turns off the VPC flow logs (all traffic, to CloudWatch Logs, EC2.6).
+	// Optional. Default: false, flow logs on.
+	DisableFlowLogs bool
+	// FlowLogRetentionDays is the flow log group's retention. Optional. Default:
+	// DefaultFlowLogRetentionDays (365).
 	FlowLogRetentionDays int
 	// InterfaceEndpoints adds an interface endpoint for each of InterfaceEndpointServices in the
-	// app subnets. Optional. Defaults to false.
+	// app subnets. Optional. Default: false (the app subnets reach those services through the
+	// NAT gateways).
 	InterfaceEndpoints bool
 	// Region, AccountID and Partition locate the stack (endpoint service names, IAM
 	// conditions). Required.
@@ -55,7 +63,7 @@ func (a *NetworkArgs) withDefaults() NetworkArgs {
 		out.NATGateways = NATPerAZ
 	}
 	if out.FlowLogRetentionDays == 0 {
-		out.FlowLogRetentionDays = 365
+		out.FlowLogRetentionDays = DefaultFlowLogRetentionDays
 	}
 	return out
 }
@@ -219,7 +227,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		n.RotationPath = append(n.RotationPath, secretsManager)
 	}
 
-	if a.FlowLogs {
+	if !a.DisableFlowLogs {
 		if err := newFlowLogs(ctx, name, b.vpc, &a, b.parent); err != nil {
 			return nil, fmt.Errorf("network: flow logs: %w", err)
 		}

@@ -76,7 +76,7 @@ func DefaultConfig() Config {
 			AZCount:              2,
 			NATGateways:          network.NATPerAZ,
 			FlowLogs:             true,
-			FlowLogRetentionDays: 365,
+			FlowLogRetentionDays: network.DefaultFlowLogRetentionDays,
 		},
 		Bastion: BastionConfig{
 			InstanceType: "t4g.nano",

@@ -16,7 +16,7 @@ func buildNetwork(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.O
 		CIDR:                 cfg.Network.CIDR,
 		AZs:                  found.azs,
 		NATGateways:          cfg.Network.NATGateways,
-		FlowLogs:             cfg.Network.FlowLogs,
+		DisableFlowLogs:      !cfg.Network.FlowLogs,
 		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
 		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
 		Region:               cfg.Region,
