@@ -18,7 +18,20 @@ const (
 	apiOriginID  = "api-alb"
 )
 
-// EdgeArgs configures an Edge.
+// Defaults of EdgeArgs, which the stack's config defaults use too.
+const (
+	// DefaultWAFRateLimit is EdgeArgs.WAFRateLimit's default: requests to the API per client IP
+	// in 5 minutes.
+	DefaultWAFRateLimit = 2000
+	// DefaultLogRetentionDays is EdgeArgs.LogRetentionDays's default.
+	DefaultLogRetentionDays = 365
+	// DefaultNoncurrentVersionDays is EdgeArgs.NoncurrentVersionDays's default.
+	DefaultNoncurrentVersionDays = 30
+)
+
+// EdgeArgs configures an Edge. Its zero values are the secure choices: an optional field left
+// unset never turns a control off (WAF, logs and versioning are on unless a Disable field says
+// otherwise).
 type EdgeArgs struct {
 	// Origin is the ALB side of the edge: secret header, origin host name and certificate,
 	// hosted zone. Required (NewOrigin); its Domain decides whether the site has a custom
@@ -47,11 +60,12 @@ type EdgeArgs struct {
 	// ContentSecurityPolicy is the CSP header of every response. Optional. Defaults to
 	// DefaultContentSecurityPolicy.
 	ContentSecurityPolicy string
-	// WAF attaches a WAFv2 web ACL. Optional. Defaults to false.
-	WAF bool
+	// DisableWAF leaves the distribution without its WAFv2 web ACL. Optional. Default: false,
+	// the web ACL is attached (it needs GlobalProvider).
+	DisableWAF bool
 	// WAFRateLimit is how many requests to the API one client IP may send in 5 minutes,
 	// MinRateLimit to MaxRateLimit (the site's own paths, served from the cache, are not
-	// counted). Optional. Defaults to 2000.
+	// counted). Optional. Default: DefaultWAFRateLimit (2000).
 	WAFRateLimit int
 	// WAFBodyInspectionKB is how much of a request body the web ACL inspects, one of
 	// BodyInspectionLimitsKB. Optional. Defaults to DefaultBodyInspectionKB (16); more costs
@@ -66,21 +80,24 @@ type EdgeArgs struct {
 	// four rules block every other body, and an upload to the API passes them (their matches on
 	// binary data block image uploads at random); set it when the API takes no uploads.
 	WAFInspectUploadBodies bool
-	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
-	Logs bool
+	// DisableLogs turns off the CloudFront standard logs and the frontend bucket's access logs,
+	// each written to a dedicated bucket. Optional. Default: false, logs on.
+	DisableLogs bool
 	// CanonicalUserID is the account's S3 canonical user ID, which the CloudFront log bucket's
 	// ACL grants to the bucket owner, and AccountID the account's ID, which the frontend
-	// bucket's access-log bucket policy names. Used only with Logs. Optional: what is not given
+	// bucket's access-log bucket policy names. Used only with logs on. Optional: what is not given
 	// is looked up once the component is registered, before any of its resources. A program
 	// that must not register anything before every lookup has answered (package stack) looks
 	// both up first and passes them.
 	CanonicalUserID, AccountID string
-	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
+	// LogRetentionDays is how long logs are kept. Optional. Default: DefaultLogRetentionDays
+	// (365).
 	LogRetentionDays int
-	// Versioning keeps previous object versions in the frontend bucket. Optional. Defaults to
-	// false.
-	Versioning bool
-	// NoncurrentVersionDays is how long previous versions are kept. Optional. Defaults to 30.
+	// DisableVersioning keeps no previous object versions in the frontend bucket. Optional.
+	// Default: false, versioning on.
+	DisableVersioning bool
+	// NoncurrentVersionDays is how long previous versions are kept. Optional. Default:
+	// DefaultNoncurrentVersionDays (30).
 	NoncurrentVersionDays int
 	// Protect marks the buckets protected and keeps non-empty buckets from being deleted.
 	// Optional. Defaults to false.
@@ -101,16 +118,16 @@ func (a *EdgeArgs) withDefaults() EdgeArgs {
 		out.ContentSecurityPolicy = DefaultContentSecurityPolicy
 	}
 	if out.WAFRateLimit == 0 {
-		out.WAFRateLimit = 2000
+		out.WAFRateLimit = DefaultWAFRateLimit
 	}
 	if out.WAFBodyInspectionKB == 0 {
 		out.WAFBodyInspectionKB = DefaultBodyInspectionKB
 	}
 	if out.LogRetentionDays == 0 {
-		out.LogRetentionDays = 365
+		out.LogRetentionDays = DefaultLogRetentionDays
 	}
 	if out.NoncurrentVersionDays == 0 {
-		out.NoncurrentVersionDays = 30
+		out.NoncurrentVersionDays = DefaultNoncurrentVersionDays
 	}
 	if out.Origin != nil {
 		if out.OriginProtocol == "" {
@@ -138,7 +155,7 @@ func (a *EdgeArgs) validate() error {
 	if domain && (a.ALBDNSName == nil || a.ALBZoneID == nil) {
 		errs = append(errs, fmt.Errorf("the alb dns name and zone id are required with domain %q, for the record of %s", a.Origin.Domain, a.Origin.HostName))
 	}
-	if (domain || a.WAF) && a.GlobalProvider == nil {
+	if (domain || !a.DisableWAF) && a.GlobalProvider == nil {
 		errs = append(errs, errors.New("a us-east-1 provider is required for the CloudFront certificate and the WAF"))
 	}
 	if !slices.Contains(PriceClasses, a.PriceClass) {
@@ -159,7 +176,7 @@ func (a *EdgeArgs) validate() error {
 	if a.WAFAPIMaxBodyKB < 0 || a.WAFAPIMaxBodyKB > a.WAFBodyInspectionKB {
 		errs = append(errs, fmt.Errorf("waf api body limit %d KB is not between 0 and the inspection limit, %d KB", a.WAFAPIMaxBodyKB, a.WAFBodyInspectionKB))
 	}
-	if a.WAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
+	if !a.DisableWAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
 		errs = append(errs, fmt.Errorf("api path prefix %q is longer than the %d bytes a WAF byte match can search for", APIPathPrefix(a.APIPathPattern), MaxSearchStringBytes))
 	}
 	if a.LogRetentionDays < 1 || a.NoncurrentVersionDays < 1 {
@@ -312,14 +329,14 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 // lookUpAccount fills in what the log buckets need from the account and the caller did not
 // give, before any resource: a failed lookup then leaves nothing of the edge behind.
 func (a *EdgeArgs) lookUpAccount(ctx *pulumi.Context, e *Edge) error {
-	if a.Logs && a.CanonicalUserID == "" {
+	if !a.DisableLogs && a.CanonicalUserID == "" {
 		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
 		if err != nil {
 			return fmt.Errorf("looking up the account's canonical user id: %w", err)
 		}
 		a.CanonicalUserID = owner.Id
 	}
-	if a.Logs && a.AccountID == "" {
+	if !a.DisableLogs && a.AccountID == "" {
 		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
 		if err != nil {
 			return fmt.Errorf("looking up the account id: %w", err)

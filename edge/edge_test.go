@@ -59,14 +59,14 @@ func edgeProgram(s shape) pulumi.RunFunc {
 			return err
 		}
 		args := &EdgeArgs{
-			Origin:         origin,
-			ALBDNSName:     pulumi.String(fakeALBDNSName),
-			ALBZoneID:      pulumi.String(fakeALBZoneID),
-			GlobalProvider: global,
-			WAF:            s.waf,
-			Logs:           s.logs,
-			Versioning:     s.versioning,
-			Protect:        s.protect,
+			Origin:            origin,
+			ALBDNSName:        pulumi.String(fakeALBDNSName),
+			ALBZoneID:         pulumi.String(fakeALBZoneID),
+			GlobalProvider:    global,
+			DisableWAF:        !s.waf,
+			DisableLogs:       !s.logs,
+			DisableVersioning: !s.versioning,
+			Protect:           s.protect,
 			// The WAF settings as the config passes them: always set.
 			WAFBodyInspectionKB: s.inspectionKB,
 			WAFAPIMaxBodyKB:     s.apiBodyKB,
@@ -909,7 +909,7 @@ func TestEdgeArgsErrors(t *testing.T) {
 					return err
 				}
 				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDNSName), ALBDNSName: pulumi.String(fakeALBDNSName),
-					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, WAF: tc.s.waf}
+					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, DisableWAF: !tc.s.waf}
 				tc.mod(a)
 				_, err = NewEdge(ctx, "edge", a)
 				return err
@@ -937,5 +937,37 @@ func TestAPIBasePath(t *testing.T) {
 		if got := APIBasePath(pattern); got != want {
 			t.Errorf("APIBasePath(%q) = %q, want %q", pattern, got, want)
 		}
+	}
+}
+
+// TestSecureDefaults: an edge whose optional args are all left unset gets the secure choices:
+// the WAF web ACL, CloudFront and access logs, and a versioned frontend bucket.
+func TestSecureDefaults(t *testing.T) {
+	res, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		origin, err := NewOrigin(ctx, "origin", &OriginArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = NewEdge(ctx, "edge", &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDNSName), GlobalProvider: global})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("zero-valued optional args: %v", err)
+	}
+	if n := count(res, tWebACL); n != 1 {
+		t.Errorf("%d web ACLs, want the WAF on by default", n)
+	}
+	if res.Find(tBucket, "edge-logs") == nil || res.Find(tBucket, "edge-access-logs") == nil {
+		t.Error("no log buckets, want CloudFront and access logs on by default")
+	}
+	if res.Find("aws:s3/bucketVersioningV2:BucketVersioningV2", "edge-site-versioning") == nil {
+		t.Error("frontend bucket not versioned, want versioning on by default")
+	}
+	if d := find(t, res, tDistribution, "edge-cdn"); d.Input("loggingConfig") == nil {
+		t.Error("distribution has no logging config")
 	}
 }

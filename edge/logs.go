@@ -155,11 +155,11 @@ type cloudFrontLogs struct {
 	ready []pulumi.Resource
 }
 
-// newLogs registers, with EdgeArgs.Logs, the CloudFront standard-log bucket and the frontend
+// newLogs registers, unless EdgeArgs.DisableLogs, the CloudFront standard-log bucket and the frontend
 // bucket's server access log bucket.
 func newLogs(ctx *pulumi.Context, name string, a *EdgeArgs, site *privateBucket, opts ...pulumi.ResourceOption) (*cloudFrontLogs, error) {
 	out := &cloudFrontLogs{bucketName: pulumi.String("").ToStringOutput()}
-	if !a.Logs {
+	if a.DisableLogs {
 		return out, nil
 	}
 	keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}

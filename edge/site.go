@@ -26,7 +26,7 @@ func newSite(ctx *pulumi.Context, name string, a *EdgeArgs, opts ...pulumi.Resou
 		},
 	}}
 	site, err := newPrivateBucket(ctx, name+"-site", bucketArgs{
-		role: "site", ownership: "BucketOwnerEnforced", versioning: a.Versioning, lifecycle: lifecycle, protect: a.Protect,
+		role: "site", ownership: "BucketOwnerEnforced", versioning: !a.DisableVersioning, lifecycle: lifecycle, protect: a.Protect,
 	}, opts...)
 	if err != nil {
 		return nil, nil, err

@@ -352,10 +352,10 @@ func apiScopeDown(prefix string) *wafv2.WebAclRuleStatementRateBasedStatementSco
 	}
 }
 
-// newWAF registers, with EdgeArgs.WAF, the distribution's web ACL (in us-east-1, through the
-// global provider's opts), or returns nil without.
+// newWAF registers, unless EdgeArgs.DisableWAF, the distribution's web ACL (in us-east-1, through the
+// global provider's opts), or returns nil.
 func newWAF(ctx *pulumi.Context, name string, a *EdgeArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
-	if !a.WAF {
+	if a.DisableWAF {
 		return nil, nil
 	}
 	return newWebACL(ctx, name, webACLArgs{
