@@ -20,7 +20,9 @@ var MySQLLogExports = []string{"audit", "error", "general", "slowquery"}
 // MonitoringIntervals are the enhanced monitoring intervals RDS accepts, in seconds.
 var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
 
-// DatabaseArgs configures a Database.
+// DatabaseArgs configures a Database. Its zero values are the secure choices: an optional
+// field left unset never turns a control off (Multi-AZ, deletion protection, the final snapshot
+// and Pulumi's protect are on unless a Disable field says otherwise).
 type DatabaseArgs struct {
 	// Identifier is the writer's RDS identifier; replicas are "<Identifier>-replica-<n>".
 	// Required; lowercase letters, digits and single hyphens, starting with a letter.
@@ -44,9 +46,9 @@ type DatabaseArgs struct {
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB. Required; more than
 	// AllocatedStorage.
 	MaxAllocatedStorage int
-	// MultiAZ gives the writer a standby in another AZ. When false, the writer is pinned to
-	// AZs[0]. Optional. Defaults to false.
-	MultiAZ bool
+	// DisableMultiAZ gives the writer no standby in another AZ and pins it to AZs[0].
+	// Optional. Default: false, a Multi-AZ writer.
+	DisableMultiAZ bool
 	// Replicas is how many read replicas to create. Required; at least 1.
 	Replicas int
 	// BackupRetentionDays is how long automated backups are kept. Required; 1 to 35 (replicas
@@ -55,20 +57,20 @@ type DatabaseArgs struct {
 	// BackupWindow ("hh:mm-hh:mm") and MaintenanceWindow ("ddd:hh:mm-ddd:hh:mm") are UTC and
 	// must not overlap. Required.
 	BackupWindow, MaintenanceWindow string
-	// DeletionProtection turns on RDS deletion protection on every instance. Optional.
-	// Defaults to false.
-	DeletionProtection bool
-	// FinalSnapshot keeps a snapshot "<Identifier>-final-<8 hex digits>" when the writer is
-	// deleted and keeps its automated backups; without it the writer is deleted with its
-	// automated backups. Optional. Defaults to false.
-	FinalSnapshot bool
+	// DisableDeletionProtection turns off RDS deletion protection on every instance. Optional.
+	// Default: false, deletion protection on.
+	DisableDeletionProtection bool
+	// DisableFinalSnapshot deletes the writer with its automated backups and no final
+	// snapshot. Optional. Default: false, a snapshot "<Identifier>-final-<8 hex digits>" is
+	// kept when the writer is deleted, and so are its automated backups.
+	DisableFinalSnapshot bool
 	// ApplyImmediately applies changes RDS would otherwise hold for the maintenance window
 	// (instance class, storage, engine version, Multi-AZ, the CA certificate) at once.
 	// Optional. Defaults to false.
 	ApplyImmediately bool
-	// Protect sets Pulumi's protect option on the writer and the replicas. Optional. Defaults
-	// to false.
-	Protect bool
+	// DisableProtect leaves Pulumi's protect option off on the writer and the replicas.
+	// Optional. Default: false, both protected.
+	DisableProtect bool
 	// Port is the MySQL port. Required.
 	Port int
 	// Username is the master user name. Required.

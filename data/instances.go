@@ -40,7 +40,7 @@ func (b *dbBuilder) instanceArgs(identifier, class string, logGroups []pulumi.Re
 		BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
 		BackupWindow:                     pulumi.String(a.BackupWindow),
 		MaintenanceWindow:                pulumi.String(a.MaintenanceWindow),
-		DeletionProtection:               pulumi.Bool(a.DeletionProtection),
+		DeletionProtection:               pulumi.Bool(!a.DisableDeletionProtection),
 		Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
 	}
 	if a.PerformanceInsights {
@@ -51,7 +51,7 @@ func (b *dbBuilder) instanceArgs(identifier, class string, logGroups []pulumi.Re
 	// creates the new one (RDS refuses a second instance with the same identifier,
 	// DBInstanceAlreadyExists). The provider already does so for an identifier that was
 	// not auto-named; saying it here keeps that from depending on the provider.
-	return ia, []pulumi.ResourceOption{b.parent, pulumi.Protect(a.Protect), pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true)}
+	return ia, []pulumi.ResourceOption{b.parent, pulumi.Protect(!a.DisableProtect), pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true)}
 }
 
 // logGroups registers the log groups of one instance's exported logs (MySQLLogExports), with
@@ -96,15 +96,15 @@ func (b *dbBuilder) newWriter(password *random.RandomPassword, replacedBy map[st
 	// a rotation nor a refresh diffs this input; it changes only with the password's keepers.
 	wa.Password = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
 	wa.DbSubnetGroupName = b.subnets.Name
-	wa.MultiAz = pulumi.Bool(a.MultiAZ)
-	if !a.MultiAZ {
+	wa.MultiAz = pulumi.Bool(!a.DisableMultiAZ)
+	if a.DisableMultiAZ {
 		// A single-AZ writer is pinned so that the replicas can be placed elsewhere; a
 		// Multi-AZ writer must not name an AZ (InvalidParameterCombination,
 		// hashicorp/terraform-provider-aws#39225).
 		wa.AvailabilityZone = pulumi.String(a.AZs[0])
 	}
-	wa.SkipFinalSnapshot = pulumi.Bool(!a.FinalSnapshot)
-	if a.FinalSnapshot {
+	wa.SkipFinalSnapshot = pulumi.Bool(a.DisableFinalSnapshot)
+	if !a.DisableFinalSnapshot {
 		suffix, err := newFinalSnapshotSuffix(b.ctx, b.name, replacedBy, b.parent)
 		if err != nil {
 			return nil, fmt.Errorf("data: database: %w", err)
@@ -114,7 +114,7 @@ func (b *dbBuilder) newWriter(password *random.RandomPassword, replacedBy map[st
 	// Automated backups outlive the writer only where a final snapshot is kept too; without
 	// one they would only cost money and keep the option group in use
 	// (InvalidOptionGroupStateFault, hashicorp/terraform-provider-aws#4595).
-	wa.DeleteAutomatedBackups = pulumi.Bool(!a.FinalSnapshot)
+	wa.DeleteAutomatedBackups = pulumi.Bool(a.DisableFinalSnapshot)
 	writer, err := rds.NewInstance(b.ctx, b.name+"-primary", wa, wopts...)
 	if err != nil {
 		return nil, fmt.Errorf("data: database primary: %w", err)
@@ -190,7 +190,7 @@ func (a *DatabaseArgs) lifecycle() string {
 // holds besides the password. replacedBy also keeps the final snapshot's suffix.
 func (a *DatabaseArgs) keepers() (replacedBy, pwKeepers map[string]string) {
 	writerAZ := ""
-	if !a.MultiAZ {
+	if a.DisableMultiAZ {
 		writerAZ = a.AZs[0]
 	}
 	replacedBy = map[string]string{

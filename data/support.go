@@ -26,7 +26,7 @@ func (b *dbBuilder) newSupport() error {
 	}
 	// A kept final snapshot and kept automated backups use the option group, so it is kept
 	// with them.
-	if b.options, err = newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, a.FinalSnapshot, parent); err != nil {
+	if b.options, err = newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, !a.DisableFinalSnapshot, parent); err != nil {
 		return fmt.Errorf("data: database: %w", err)
 	}
 	if a.MonitoringInterval > 0 {
