@@ -72,9 +72,9 @@ type ComputeArgs struct {
 	// Tags are propagated to the fleets' instances. Optional.
 	Tags map[string]string
 
-	// CertificateArn, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
+	// CertificateARN, OriginHeaderName and OriginHeaderValue are the edge tier's hooks; see
 	// LoadBalancerArgs. Optional.
-	CertificateArn pulumi.StringInput
+	CertificateARN pulumi.StringInput
 	// HostName is the DNS name the certificate covers; see LoadBalancerArgs. Optional.
 	HostName          string
 	OriginHeaderName  string
@@ -115,6 +115,25 @@ func (a *ComputeArgs) versions() []string {
 	return out
 }
 
+// validate checks what NewCompute needs before it registers anything; the load balancer and the
+// fleets check their own args.
+func (args *ComputeArgs) validate() error {
+	if args.Region == "" || args.Partition == "" {
+		return errors.New("compute: region and partition are required")
+	}
+	if err := args.ActiveColor.validate(); err != nil {
+		return fmt.Errorf("compute: active %w", err)
+	}
+	// The unhealthy-host alarms wait out the fleets' grace period: both must name the same.
+	if g, a := gracePeriod(args.HealthCheckGracePeriod), gracePeriod(args.Alarms.HealthCheckGracePeriod); args.Alarms.TopicARN != nil && g != a {
+		return fmt.Errorf("compute: the alarms' health check grace period %d s differs from the fleets' %d s", a, g)
+	}
+	if args.AppLogRetentionDays < 0 {
+		return fmt.Errorf("compute: application log retention %d days is negative", args.AppLogRetentionDays)
+	}
+	return nil
+}
+
 // Compute is the application tier: ECR repository, instance role, load balancer and one fleet
 // per color.
 type Compute struct {
@@ -141,22 +160,12 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if args == nil {
 		return nil, errors.New("compute: args are required")
 	}
-	if args.Region == "" || args.Partition == "" {
-		return nil, errors.New("compute: region and partition are required")
-	}
-	if err := args.ActiveColor.validate(); err != nil {
-		return nil, fmt.Errorf("compute: active %w", err)
-	}
-	// The unhealthy-host alarms wait out the fleets' grace period: both must name the same.
-	if g, a := gracePeriod(args.HealthCheckGracePeriod), gracePeriod(args.Alarms.HealthCheckGracePeriod); args.Alarms.TopicARN != nil && g != a {
-		return nil, fmt.Errorf("compute: the alarms' health check grace period %d s differs from the fleets' %d s", a, g)
+	if err := args.validate(); err != nil {
+		return nil, err
 	}
 	logRetention := args.AppLogRetentionDays
 	if logRetention == 0 {
 		logRetention = 365
-	}
-	if logRetention < 0 {
-		return nil, fmt.Errorf("compute: application log retention %d days is negative", logRetention)
 	}
 	c := &Compute{Fleets: map[Color]*Fleet{}}
 	if err := ctx.RegisterComponentResource("webstack:compute:Compute", name, c, opts...); err != nil {
@@ -198,64 +207,12 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		checkValue = check.value
 		c.ReleaseCheckParameter = check.parameter.Name
 	}
-	alb, err := NewLoadBalancer(ctx, name+"-alb", &LoadBalancerArgs{
-		VpcID:                  args.VpcID,
-		SubnetIDs:              args.PublicSubnetIDs,
-		SecurityGroupID:        args.ALBSecurityGroupID,
-		PublicPath:             args.PublicPath,
-		Port:                   args.Port,
-		HealthCheckPath:        args.HealthCheckPath,
-		DeregistrationDelay:    args.DeregistrationDelay,
-		IdleTimeout:            args.IdleTimeout,
-		DeletionProtection:     args.DeletionProtection,
-		AccessLogs:             args.AccessLogs,
-		AccessLogRetentionDays: args.AccessLogRetentionDays,
-		RetainAccessLogs:       args.RetainAccessLogs,
-		AccountID:              args.AccountID,
-		Partition:              args.Partition,
-		ActiveColor:            args.ActiveColor,
-		CanaryWeight:           args.CanaryWeight,
-		TestListenerPort:       args.TestListenerPort,
-		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
-		CertificateArn:         args.CertificateArn,
-		HostName:               args.HostName,
-		OriginHeaderName:       args.OriginHeaderName,
-		OriginHeaderValue:      args.OriginHeaderValue,
-		ReleaseCheckValue:      checkValue,
-		Alarms:                 args.Alarms,
-	}, parent)
+	alb, err := NewLoadBalancer(ctx, name+"-alb", args.loadBalancerArgs(checkValue), parent)
 	if err != nil {
 		return nil, err
 	}
-	idleTimeout := args.IdleTimeout
-	if idleTimeout == 0 {
-		idleTimeout = 60
-	}
 	for _, color := range Colors {
-		ca := args.Color(color)
-		fleet, err := NewFleet(ctx, fmt.Sprintf("%s-%s", name, color), &FleetArgs{
-			Color:                  color,
-			Version:                ca.Version,
-			MinSize:                ca.MinSize,
-			DesiredCapacity:        ca.DesiredCapacity,
-			MaxSize:                ca.MaxSize,
-			InstanceType:           args.InstanceType,
-			SubnetIDs:              args.AppSubnetIDs,
-			SecurityGroupID:        args.AppSecurityGroupID,
-			TargetGroupARN:         alb.TargetGroupARN(color),
-			TestTargetGroupARN:     alb.TestTargetGroupARN(color),
-			InstanceProfileARN:     role.ProfileARN,
-			RepositoryURL:          repo.URL,
-			Region:                 args.Region,
-			Port:                   args.Port,
-			Profile:                args.Profile,
-			KeepAliveTimeout:       idleTimeout + 15,
-			HealthCheckGracePeriod: args.HealthCheckGracePeriod,
-			Environment:            args.Environment,
-			Tags:                   args.Tags,
-			LogGroupName:           logs.Name,
-			DependsOn:              []pulumi.Resource{alb.Anchor()},
-		}, parent)
+		fleet, err := NewFleet(ctx, fmt.Sprintf("%s-%s", name, color), args.fleetArgs(color, alb, role, repo, logs), parent)
 		if err != nil {
 			return nil, err
 		}
@@ -277,4 +234,68 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		return nil, err
 	}
 	return c, nil
+}
+
+// loadBalancerArgs returns the load balancer's args: the compute tier's, with the release
+// check's value.
+func (args *ComputeArgs) loadBalancerArgs(releaseCheckValue pulumi.StringInput) *LoadBalancerArgs {
+	return &LoadBalancerArgs{
+		VpcID:                  args.VpcID,
+		SubnetIDs:              args.PublicSubnetIDs,
+		SecurityGroupID:        args.ALBSecurityGroupID,
+		PublicPath:             args.PublicPath,
+		Port:                   args.Port,
+		HealthCheckPath:        args.HealthCheckPath,
+		DeregistrationDelay:    args.DeregistrationDelay,
+		IdleTimeout:            args.IdleTimeout,
+		DeletionProtection:     args.DeletionProtection,
+		AccessLogs:             args.AccessLogs,
+		AccessLogRetentionDays: args.AccessLogRetentionDays,
+		RetainAccessLogs:       args.RetainAccessLogs,
+		AccountID:              args.AccountID,
+		Partition:              args.Partition,
+		ActiveColor:            args.ActiveColor,
+		CanaryWeight:           args.CanaryWeight,
+		TestListenerPort:       args.TestListenerPort,
+		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
+		CertificateARN:         args.CertificateARN,
+		HostName:               args.HostName,
+		OriginHeaderName:       args.OriginHeaderName,
+		OriginHeaderValue:      args.OriginHeaderValue,
+		ReleaseCheckValue:      releaseCheckValue,
+		Alarms:                 args.Alarms,
+	}
+}
+
+// fleetArgs returns color's fleet args: its version and sizes, in the app subnets behind the
+// load balancer's target groups of that color.
+func (args *ComputeArgs) fleetArgs(color Color, alb *LoadBalancer, role *InstanceRole, repo *Repository, logs *cloudwatch.LogGroup) *FleetArgs {
+	ca := args.Color(color)
+	idleTimeout := args.IdleTimeout
+	if idleTimeout == 0 {
+		idleTimeout = 60
+	}
+	return &FleetArgs{
+		Color:                  color,
+		Version:                ca.Version,
+		MinSize:                ca.MinSize,
+		DesiredCapacity:        ca.DesiredCapacity,
+		MaxSize:                ca.MaxSize,
+		InstanceType:           args.InstanceType,
+		SubnetIDs:              args.AppSubnetIDs,
+		SecurityGroupID:        args.AppSecurityGroupID,
+		TargetGroupARN:         alb.TargetGroupARN(color),
+		TestTargetGroupARN:     alb.TestTargetGroupARN(color),
+		InstanceProfileARN:     role.ProfileARN,
+		RepositoryURL:          repo.URL,
+		Region:                 args.Region,
+		Port:                   args.Port,
+		Profile:                args.Profile,
+		KeepAliveTimeout:       idleTimeout + 15,
+		HealthCheckGracePeriod: args.HealthCheckGracePeriod,
+		Environment:            args.Environment,
+		Tags:                   args.Tags,
+		LogGroupName:           logs.Name,
+		DependsOn:              []pulumi.Resource{alb.Anchor()},
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/internal/ec2host"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -289,7 +290,7 @@ func TestWeights(t *testing.T) {
 // a redirect from port 80, and the origin-header gate with its forwarding rule.
 func TestLoadBalancerEdgeHooks(t *testing.T) {
 	args := minimalCompute()
-	args.CertificateArn = pulumi.String("arn:aws:acm:ap-northeast-2:123456789012:certificate/abc")
+	args.CertificateARN = pulumi.String("arn:aws:acm:ap-northeast-2:123456789012:certificate/abc")
 	args.OriginHeaderName = "X-Origin-Verify"
 	args.OriginHeaderValue = pulumi.ToSecret(pulumi.String("s3cr3t-value")).(pulumi.StringOutput)
 	res := runCompute(t, args)
@@ -344,7 +345,7 @@ func TestFleet(t *testing.T) {
 	res := runCompute(t, args)
 	for _, c := range Colors {
 		lt := must(t, res, tLT, "app-"+string(c)+"-lt")
-		expect(t, lt, "resolve:ssm:"+AL2023ARM64Parameter, "imageId")
+		expect(t, lt, "resolve:ssm:"+ec2host.AL2023ARM64Parameter, "imageId")
 		expect(t, lt, "t4g.small", "instanceType")
 		expect(t, lt, "required", "metadataOptions", "httpTokens")
 		expect(t, lt, 1, "metadataOptions", "httpPutResponseHopLimit")

@@ -1,21 +1,13 @@
 package compute
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// AL2023ARM64Parameter is the public SSM parameter naming the latest Amazon Linux 2023 arm64
-// AMI. The launch template refers to it as "resolve:ssm:<parameter>", which EC2 resolves when
-// it launches an instance: a newer AMI changes no input, so it never rolls a running color;
-// instances launched later (scale-out, replacement, the next release) get it.
-const AL2023ARM64Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 
 // Fleet sizing and timing defaults.
 const (
@@ -156,7 +148,7 @@ type Fleet struct {
 	LaunchTemplateID pulumi.StringOutput `pulumi:"launchTemplateId"`
 }
 
-// NewFleet registers the color's launch template and Auto Scaling group.
+// NewFleet registers the color's launch template (launchtemplate.go) and Auto Scaling group.
 func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.ResourceOption) (*Fleet, error) {
 	if args == nil {
 		return nil, errors.New("compute: fleet: args are required")
@@ -170,88 +162,11 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		return nil, err
 	}
 	parent := pulumi.Parent(f)
-	color := string(a.Color)
-	instanceName := fmt.Sprintf("%s-%s-app-%s", ctx.Project(), ctx.Stack(), color)
+	instanceName := fmt.Sprintf("%s-%s-app-%s", ctx.Project(), ctx.Stack(), a.Color)
 
-	env := pulumi.StringMap{}.ToStringMapOutput()
-	if a.Environment != nil {
-		env = a.Environment.ToStringMapOutput()
-	}
-	logGroup := pulumi.String("").ToStringOutput()
-	if a.LogGroupName != nil {
-		logGroup = a.LogGroupName.ToStringOutput()
-	}
-	userData := pulumi.All(a.RepositoryURL, env, logGroup).ApplyT(func(v []any) (string, error) {
-		script, err := UserData{
-			Color:            a.Color,
-			Version:          a.Version,
-			Repository:       v[0].(string),
-			Region:           a.Region,
-			Port:             a.Port,
-			Profile:          a.Profile,
-			KeepAliveTimeout: a.KeepAliveTimeout,
-			Environment:      v[1].(map[string]string),
-			LogGroup:         v[2].(string),
-		}.Render()
-		if err != nil {
-			return "", fmt.Errorf("compute: fleet %s: user data: %w", name, err)
-		}
-		return base64.StdEncoding.EncodeToString([]byte(script)), nil
-	}).(pulumi.StringOutput)
-
-	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
-		Description:          pulumi.Sprintf("webstack %s fleet", color),
-		ImageId:              pulumi.String("resolve:ssm:" + AL2023ARM64Parameter),
-		InstanceType:         pulumi.String(a.InstanceType),
-		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: a.InstanceProfileARN},
-		VpcSecurityGroupIds:  pulumi.StringArray{a.SecurityGroupID},
-		UserData:             userData,
-		UpdateDefaultVersion: pulumi.Bool(true),
-		// IMDSv2 only, one hop (EC2.170, AutoScaling.3/.4): the container runs with host
-		// networking, so it needs no second hop to reach the instance role's credentials.
-		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
-			InstanceMetadataTags:    pulumi.String("disabled"),
-		},
-		// Encrypted gp3 root volume (EC2.3, EC2.181); the launch template takes strings here.
-		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
-			&ec2.LaunchTemplateBlockDeviceMappingArgs{
-				DeviceName: pulumi.String("/dev/xvda"),
-				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-					VolumeSize:          pulumi.Int(RootVolumeSize),
-					VolumeType:          pulumi.String("gp3"),
-					Encrypted:           pulumi.String("true"),
-					DeleteOnTermination: pulumi.String("true"),
-				},
-			},
-		},
-		// No NetworkInterfaces block: instances get no public address (EC2.25) and land in
-		// the private subnets the Auto Scaling group names.
-		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
-			&ec2.LaunchTemplateTagSpecificationArgs{
-				ResourceType: pulumi.String("volume"),
-				Tags:         pulumi.ToStringMap(withTags(a.Tags, "Name", instanceName, "Color", color)),
-			},
-		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(instanceName), "Color": pulumi.String(color)},
-	}, parent)
+	lt, err := newLaunchTemplate(ctx, name, &a, instanceName, parent)
 	if err != nil {
-		return nil, fmt.Errorf("compute: fleet %s: launch template: %w", name, err)
-	}
-
-	var tags autoscaling.GroupTagArray
-	all := withTags(a.Tags, "Name", instanceName, "Color", color, "Version", a.Version)
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		tags = append(tags, &autoscaling.GroupTagArgs{
-			Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true),
-		})
+		return nil, err
 	}
 
 	minSize, desired := a.sizes()
@@ -289,7 +204,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 			pulumi.String("GroupMinSize"), pulumi.String("GroupMaxSize"), pulumi.String("GroupDesiredCapacity"),
 			pulumi.String("GroupInServiceInstances"), pulumi.String("GroupTotalInstances"),
 		},
-		Tags: tags,
+		Tags: groupTags(withTags(a.Tags, "Name", instanceName, "Color", string(a.Color), "Version", a.Version)),
 	}, parent, pulumi.DependsOn(a.DependsOn))
 	if err != nil {
 		return nil, fmt.Errorf("compute: fleet %s: auto scaling group: %w", name, err)
@@ -318,4 +233,21 @@ func withTags(base map[string]string, kv ...string) map[string]string {
 		out[kv[i]] = kv[i+1]
 	}
 	return out
+}
+
+// groupTags returns the Auto Scaling group's tags, sorted by key, each propagated to the
+// instances it launches.
+func groupTags(all map[string]string) autoscaling.GroupTagArray {
+	var tags autoscaling.GroupTagArray
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tags = append(tags, &autoscaling.GroupTagArgs{
+			Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true),
+		})
+	}
+	return tags
 }

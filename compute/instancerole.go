@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/internal/ec2host"
 )
 
 // InstanceRoleArgs configures an InstanceRole.
@@ -68,20 +70,9 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 	}
 	parent := pulumi.Parent(ir)
 
-	trust, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": "ec2.amazonaws.com"},
-			"Action":    "sts:AssumeRole",
-		}},
-	})
-	if err != nil {
-		return nil, err
-	}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Description:      pulumi.String("WAS fleet (blue and green): SSM, ECR pull, the app's log group, the app's secrets"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: pulumi.String(ec2host.AssumeRolePolicy),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("compute: instance role: %w", err)

@@ -72,14 +72,14 @@ func Weights(active Color, canary int) map[Color]int {
 // instances, so a flip, a canary step or a first release updates listeners and rules in place
 // and nothing else.
 func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadBalancer, a *LoadBalancerArgs, testTGs map[Color]*lb.TargetGroup, parent pulumi.ResourceOption) error {
-	tls := a.CertificateArn != nil
+	tls := a.CertificateARN != nil
 	protocol, port, scheme := "HTTP", 80, "http"
 	if tls {
 		protocol, port, scheme = "HTTPS", 443, "https"
 	}
 	withTLS := func(args *lb.ListenerArgs) *lb.ListenerArgs {
 		if tls {
-			args.CertificateArn = a.CertificateArn
+			args.CertificateArn = a.CertificateARN
 			args.SslPolicy = pulumi.String(TLSPolicy)
 		}
 		return args

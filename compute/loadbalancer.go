@@ -82,11 +82,11 @@ type LoadBalancerArgs struct {
 	// 503. Optional. Defaults to none: neither listener forwards.
 	Running map[Color]bool
 
-	// CertificateArn is an ACM certificate for the ALB (edge tier). Optional. Defaults to
+	// CertificateARN is an ACM certificate for the ALB (edge tier). Optional. Defaults to
 	// none: the production listener is HTTP on port 80. When set, the production listener is
 	// HTTPS on 443 with TLSPolicy, port 80 redirects to it and the test listener is HTTPS too.
-	CertificateArn pulumi.StringInput
-	// HostName is the name clients use for the ALB, the one CertificateArn covers (e.g.
+	CertificateARN pulumi.StringInput
+	// HostName is the name clients use for the ALB, the one CertificateARN covers (e.g.
 	// "origin.example.com"); testUrl is built on it. Optional. Defaults to the ALB's own DNS
 	// name, which no ACM certificate can cover.
 	HostName string

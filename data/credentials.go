@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -331,4 +332,44 @@ func newRotationFailureAlert(ctx *pulumi.Context, name string, secret *secretsma
 		return nil, fmt.Errorf("rotation failure alert: %w", err)
 	}
 	return target, nil
+}
+
+// newPasswordRotation registers the master password's rotation, and with an alert topic the
+// rotation function's alarms. The first rotation runs during the first `up`; it waits for the
+// secret's first version, the writer and the replicas too, so that the password never changes
+// while RDS is still creating one from the writer.
+func (b *dbBuilder) newPasswordRotation(secret *secretsmanager.Secret, version *secretsmanager.SecretVersion, writer *rds.Instance, readers []*rds.Instance) error {
+	a := b.args
+	rotDeps := append([]pulumi.Resource{version, writer}, a.RotationDependsOn...)
+	for _, r := range readers {
+		rotDeps = append(rotDeps, r)
+	}
+	functionName := a.Identifier + "-rotation"
+	if a.Alarms.TopicARN != nil {
+		set, err := rotationAlarms(b.ctx, b.name+"-rotation", functionName, a.Alarms.TopicARN, b.parent)
+		if err != nil {
+			return fmt.Errorf("data: database rotation: alarms: %w", err)
+		}
+		b.db.Alarms = append(b.db.Alarms, set...)
+		// The first rotation runs during this `up`: its failure must already be watched.
+		for _, al := range set {
+			rotDeps = append(rotDeps, al)
+		}
+	}
+	if _, err := newRotation(b.ctx, b.name, secret, &rotationArgs{
+		stackName:        a.Identifier + "-rotation",
+		functionName:     functionName,
+		partition:        a.Partition,
+		region:           a.Region,
+		version:          a.RotationAppVersion,
+		days:             a.PasswordRotationDays,
+		logRetentionDays: a.LogRetentionDays,
+		subnetIDs:        a.RotationSubnetIDs,
+		securityGroupID:  a.RotationSecurityGroupID,
+		alertTopicARN:    a.EventTopicARN,
+		dependsOn:        rotDeps,
+	}, b.parent); err != nil {
+		return fmt.Errorf("data: database: %w", err)
+	}
+	return nil
 }

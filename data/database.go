@@ -3,12 +3,11 @@ package data
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -21,7 +20,9 @@ var MySQLLogExports = []string{"audit", "error", "general", "slowquery"}
 // MonitoringIntervals are the enhanced monitoring intervals RDS accepts, in seconds.
 var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
 
-// DatabaseArgs configures a Database.
+// DatabaseArgs configures a Database. Its zero values are the secure choices: an optional
+// field left unset never turns a control off (Multi-AZ, deletion protection, the final snapshot
+// and Pulumi's protect are on unless a Disable field says otherwise).
 type DatabaseArgs struct {
 	// Identifier is the writer's RDS identifier; replicas are "<Identifier>-replica-<n>".
 	// Required; lowercase letters, digits and single hyphens, starting with a letter.
@@ -45,9 +46,9 @@ type DatabaseArgs struct {
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB. Required; more than
 	// AllocatedStorage.
 	MaxAllocatedStorage int
-	// MultiAZ gives the writer a standby in another AZ. When false, the writer is pinned to
-	// AZs[0]. Optional. Defaults to false.
-	MultiAZ bool
+	// DisableMultiAZ gives the writer no standby in another AZ and pins it to AZs[0].
+	// Optional. Default: false, a Multi-AZ writer.
+	DisableMultiAZ bool
 	// Replicas is how many read replicas to create. Required; at least 1.
 	Replicas int
 	// BackupRetentionDays is how long automated backups are kept. Required; 1 to 35 (replicas
@@ -56,20 +57,20 @@ type DatabaseArgs struct {
 	// BackupWindow ("hh:mm-hh:mm") and MaintenanceWindow ("ddd:hh:mm-ddd:hh:mm") are UTC and
 	// must not overlap. Required.
 	BackupWindow, MaintenanceWindow string
-	// DeletionProtection turns on RDS deletion protection on every instance. Optional.
-	// Defaults to false.
-	DeletionProtection bool
-	// FinalSnapshot keeps a snapshot "<Identifier>-final-<8 hex digits>" when the writer is
-	// deleted and keeps its automated backups; without it the writer is deleted with its
-	// automated backups. Optional. Defaults to false.
-	FinalSnapshot bool
+	// DisableDeletionProtection turns off RDS deletion protection on every instance. Optional.
+	// Default: false, deletion protection on.
+	DisableDeletionProtection bool
+	// DisableFinalSnapshot deletes the writer with its automated backups and no final
+	// snapshot. Optional. Default: false, a snapshot "<Identifier>-final-<8 hex digits>" is
+	// kept when the writer is deleted, and so are its automated backups.
+	DisableFinalSnapshot bool
 	// ApplyImmediately applies changes RDS would otherwise hold for the maintenance window
 	// (instance class, storage, engine version, Multi-AZ, the CA certificate) at once.
 	// Optional. Defaults to false.
 	ApplyImmediately bool
-	// Protect sets Pulumi's protect option on the writer and the replicas. Optional. Defaults
-	// to false.
-	Protect bool
+	// DisableProtect leaves Pulumi's protect option off on the writer and the replicas.
+	// Optional. Default: false, both protected.
+	DisableProtect bool
 	// Port is the MySQL port. Required.
 	Port int
 	// Username is the master user name. Required.
@@ -242,7 +243,11 @@ type Database struct {
 	WriterIdentifier pulumi.StringOutput `pulumi:"writerIdentifier"`
 }
 
-// NewDatabase registers the RDS MySQL writer, its read replicas and what they need.
+// NewDatabase registers the RDS MySQL writer, its read replicas and what they need, in
+// registration order: the subnet, parameter and option groups and the monitoring role and
+// Performance Insights key (support.go), the master password and secret (credentials.go), the
+// writer and the replicas with their log groups and alarms (instances.go), the password rotation
+// (credentials.go) and the event subscriptions (events.go).
 func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
 	if args == nil {
 		return nil, errors.New("data: database args are required")
@@ -255,277 +260,63 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err := ctx.RegisterComponentResource("webstack:data:Database", name, db, opts...); err != nil {
 		return nil, err
 	}
-	parent := pulumi.Parent(db)
-
-	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
-		Description: pulumi.Sprintf("%s data subnets", a.Identifier),
-		SubnetIds:   a.SubnetIDs,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("data: database subnet group: %w", err)
+	b := &dbBuilder{ctx: ctx, name: name, args: &a, parent: pulumi.Parent(db), db: db}
+	if err := b.newSupport(); err != nil {
+		return nil, err
 	}
-	params, err := newParameterGroup(ctx, name, a.Identifier, a.EngineVersion, a.GeneralLog, parent)
+
+	replacedBy, pwKeepers := a.keepers()
+	password, err := newMasterPassword(ctx, name, pwKeepers, b.parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-	// A kept final snapshot and kept automated backups use the option group, so it is kept
-	// with them.
-	options, err := newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, a.FinalSnapshot, parent)
+	secret, err := newMasterSecret(ctx, name, a.Identifier, b.parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-	var monitoringRoleARN pulumi.StringPtrInput
-	var monitoringDeps []pulumi.Resource
-	if a.MonitoringInterval > 0 {
-		role, attachment, err := newMonitoringRole(ctx, name, a.Partition, parent)
-		if err != nil {
-			return nil, fmt.Errorf("data: database: %w", err)
-		}
-		monitoringRoleARN = role.Arn
-		monitoringDeps = append(monitoringDeps, attachment)
-	}
-	var piKeyARN pulumi.StringPtrInput
-	if a.PerformanceInsights {
-		key, err := newPerformanceInsightsKey(ctx, name, a.Identifier, a.Partition, a.AccountID, parent)
-		if err != nil {
-			return nil, fmt.Errorf("data: database: %w", err)
-		}
-		piKeyARN = key.Arn
-	}
-	lifecycle := LifecycleStandardOnly
-	if a.ExtendedSupport {
-		lifecycle = LifecycleExtendedSupport
-	}
-
-	// Settings every instance shares, writer and replicas alike.
-	common := func(identifier, class string, logGroups []pulumi.Resource) (*rds.InstanceArgs, []pulumi.ResourceOption) {
-		ia := &rds.InstanceArgs{
-			Identifier:                       pulumi.String(identifier),
-			InstanceClass:                    pulumi.String(class),
-			StorageType:                      pulumi.String("gp3"),
-			StorageEncrypted:                 pulumi.Bool(true),
-			MaxAllocatedStorage:              pulumi.Int(a.MaxAllocatedStorage),
-			Port:                             pulumi.Int(a.Port),
-			VpcSecurityGroupIds:              pulumi.StringArray{a.SecurityGroupID},
-			PubliclyAccessible:               pulumi.Bool(false),
-			ParameterGroupName:               params.Name,
-			OptionGroupName:                  options.Name,
-			EnabledCloudwatchLogsExports:     pulumi.ToStringArray(MySQLLogExports),
-			IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
-			PerformanceInsightsEnabled:       pulumi.Bool(a.PerformanceInsights),
-			PerformanceInsightsKmsKeyId:      piKeyARN,
-			MonitoringInterval:               pulumi.Int(a.MonitoringInterval),
-			MonitoringRoleArn:                monitoringRoleARN,
-			CopyTagsToSnapshot:               pulumi.Bool(true),
-			AutoMinorVersionUpgrade:          pulumi.Bool(true),
-			AllowMajorVersionUpgrade:         pulumi.Bool(false),
-			ApplyImmediately:                 pulumi.Bool(a.ApplyImmediately),
-			BackupRetentionPeriod:            pulumi.Int(a.BackupRetentionDays),
-			BackupWindow:                     pulumi.String(a.BackupWindow),
-			MaintenanceWindow:                pulumi.String(a.MaintenanceWindow),
-			DeletionProtection:               pulumi.Bool(a.DeletionProtection),
-			Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
-		}
-		if a.PerformanceInsights {
-			ia.PerformanceInsightsRetentionPeriod = pulumi.Int(7)
-		}
-		deps := append(append([]pulumi.Resource{}, logGroups...), monitoringDeps...)
-		// The identifiers are fixed, so a replacement must delete the old instance before it
-		// creates the new one (RDS refuses a second instance with the same identifier,
-		// DBInstanceAlreadyExists). The provider already does so for an identifier that was
-		// not auto-named; saying it here keeps that from depending on the provider.
-		return ia, []pulumi.ResourceOption{parent, pulumi.Protect(a.Protect), pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true)}
-	}
-	logGroups := func(role, identifier string) ([]pulumi.Resource, error) {
-		var out []pulumi.Resource
-		for _, log := range MySQLLogExports {
-			lg, err := newLogGroup(ctx, fmt.Sprintf("%s-%s-%s-logs", name, role, log),
-				fmt.Sprintf("/aws/rds/instance/%s/%s", identifier, log), a.LogRetentionDays, parent)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, lg)
-		}
-		return out, nil
-	}
-
-	// What replaces the writer (the provider forces a new instance when one of these changes)
-	// and what the secret's JSON holds besides the password: the keepers of the password and
-	// of the final snapshot's suffix.
-	writerAZ := ""
-	if !a.MultiAZ {
-		writerAZ = a.AZs[0]
-	}
-	replacedBy := map[string]string{
-		"identifier": a.Identifier, "engine": "mysql", "username": a.Username, "dbName": a.DBName,
-		"availabilityZone": writerAZ, "storageEncrypted": "true",
-	}
-	pwKeepers := maps.Clone(replacedBy)
-	pwKeepers["port"] = strconv.Itoa(a.Port)
-	// The secret's "ssl" key. A keeper like the rest of the JSON: should the JSON's shape ever
-	// change, the changed first version carries a new password that the writer gets in the
-	// same `up`, never the stale first one.
-	pwKeepers["ssl"] = "true"
-	password, err := newMasterPassword(ctx, name, pwKeepers, parent)
+	writer, err := b.newWriter(password, replacedBy)
 	if err != nil {
-		return nil, fmt.Errorf("data: database: %w", err)
+		return nil, err
 	}
-	secret, err := newMasterSecret(ctx, name, a.Identifier, parent)
-	if err != nil {
-		return nil, fmt.Errorf("data: database: %w", err)
-	}
-
-	// Writer.
-	writerLogs, err := logGroups("primary", a.Identifier)
-	if err != nil {
-		return nil, fmt.Errorf("data: database primary: %w", err)
-	}
-	wa, wopts := common(a.Identifier, a.InstanceClass, writerLogs)
-	wa.Engine = pulumi.String("mysql")
-	wa.EngineVersion = pulumi.String(a.EngineVersion)
-	wa.AllocatedStorage = pulumi.Int(a.AllocatedStorage)
-	wa.DbName = pulumi.String(a.DBName)
-	wa.Username = pulumi.String(a.Username)
-	// Only the writer states its lifecycle. CreateDBInstanceReadReplica and ModifyDBInstance
-	// take no EngineLifecycleSupport (RDS API reference), so a replica's value is whatever RDS
-	// gives it; the argument is optional and computed, so leaving it unset on a replica diffs
-	// nothing whatever RDS reports, where a stated value RDS did not apply would diff on every
-	// `up` and could never be applied.
-	wa.EngineLifecycleSupport = pulumi.String(lifecycle)
-	// The program generates the password and keeps it in a secret it owns. RDS's own managed
-	// password (ManageMasterUserPassword) cannot be used: RDS refuses MySQL read replicas of a
-	// source that has it (RDS User Guide, "Limitations for Secrets Manager integration with
-	// Amazon RDS"; terraform-aws-modules/terraform-aws-rds#512). The rotation function then
-	// changes the password in MySQL with SET PASSWORD, which RDS never reads back, so neither
-	// a rotation nor a refresh diffs this input; it changes only with the password's keepers.
-	wa.Password = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
-	wa.DbSubnetGroupName = subnets.Name
-	wa.MultiAz = pulumi.Bool(a.MultiAZ)
-	if !a.MultiAZ {
-		// A single-AZ writer is pinned so that the replicas can be placed elsewhere; a
-		// Multi-AZ writer must not name an AZ (InvalidParameterCombination,
-		// hashicorp/terraform-provider-aws#39225).
-		wa.AvailabilityZone = pulumi.String(a.AZs[0])
-	}
-	wa.SkipFinalSnapshot = pulumi.Bool(!a.FinalSnapshot)
-	if a.FinalSnapshot {
-		suffix, err := newFinalSnapshotSuffix(ctx, name, replacedBy, parent)
-		if err != nil {
-			return nil, fmt.Errorf("data: database: %w", err)
-		}
-		wa.FinalSnapshotIdentifier = pulumi.Sprintf("%s-final-%s", a.Identifier, suffix.Hex)
-	}
-	// Automated backups outlive the writer only where a final snapshot is kept too; without
-	// one they would only cost money and keep the option group in use
-	// (InvalidOptionGroupStateFault, hashicorp/terraform-provider-aws#4595).
-	wa.DeleteAutomatedBackups = pulumi.Bool(!a.FinalSnapshot)
-	writer, err := rds.NewInstance(ctx, name+"-primary", wa, wopts...)
-	if err != nil {
-		return nil, fmt.Errorf("data: database primary: %w", err)
-	}
-	db.Identifiers = append(db.Identifiers, a.Identifier)
-	if err := db.addAlarms(ctx, name+"-primary", a.Identifier, false, &a.Alarms, parent); err != nil {
-		return nil, fmt.Errorf("data: database primary: %w", err)
-	}
-
 	// The secret's first value needs the writer's address; rotation needs the value.
 	version, err := newMasterSecretVersion(ctx, name, secret,
-		secretJSON(writer.Address, password.Result, a.Port, a.Username, a.DBName), parent)
+		secretJSON(writer.Address, password.Result, a.Port, a.Username, a.DBName), b.parent)
 	if err != nil {
 		return nil, fmt.Errorf("data: database: %w", err)
 	}
-
-	// Read replicas, never in the writer's preferred AZ (AZs[0]).
-	var readers []*rds.Instance
-	for i := 0; i < a.Replicas; i++ {
-		az := a.AZs[1+i%(len(a.AZs)-1)]
-		identifier := fmt.Sprintf("%s-replica-%d", a.Identifier, i+1)
-		role := fmt.Sprintf("replica-%d", i+1)
-		lgs, err := logGroups(role, identifier)
-		if err != nil {
-			return nil, fmt.Errorf("data: database %s: %w", role, err)
-		}
-		ra, ropts := common(identifier, a.ReplicaInstanceClass, lgs)
-		// Same region, no DbSubnetGroupName: the source's identifier is the reference and
-		// the replica joins the source's subnet group (with a subnet group it would have to
-		// be the ARN; pulumi-aws rds.InstanceArgs.ReplicateSourceDb). Engine, storage size,
-		// user, password and database name come from the source: a replica sets none of
-		// the credential arguments.
-		ra.ReplicateSourceDb = writer.Identifier
-		ra.AvailabilityZone = pulumi.String(az)
-		ra.MultiAz = pulumi.Bool(false)
-		// A replica may never name a final snapshot ("FinalDBSnapshotIdentifier can not be
-		// specified when deleting a replica instance", hashicorp/terraform-provider-aws#4276);
-		// the writer has the data.
-		ra.SkipFinalSnapshot = pulumi.Bool(true)
-		ra.DeleteAutomatedBackups = pulumi.Bool(true)
-		// A replaced writer replaces its replicas. Nothing in a replica's inputs changes
-		// with the writer (replicateSourceDb is the same fixed identifier, and it does not
-		// force a new replica anyway), yet RDS promotes the replicas of a deleted source to
-		// standalone instances (RDS User Guide, "Working with DB instance read replicas"),
-		// which can never follow the new writer: the next `up` would try to make a
-		// standalone instance a replica again and fail. With replaceWith, Pulumi deletes the
-		// replicas before it deletes the writer (its delete-before-replace takes them along)
-		// and creates them again from the new writer. replaceWith needs Pulumi CLI 3.207.0 or
-		// later; an older CLI refuses the program with a message saying so.
-		ropts = append(ropts, pulumi.ReplaceWith([]pulumi.Resource{writer}))
-		r, err := rds.NewInstance(ctx, fmt.Sprintf("%s-%s", name, role), ra, ropts...)
-		if err != nil {
-			return nil, fmt.Errorf("data: database %s: %w", role, err)
-		}
-		readers = append(readers, r)
-		db.ReplicaAZs = append(db.ReplicaAZs, az)
-		db.Identifiers = append(db.Identifiers, identifier)
-		if err := db.addAlarms(ctx, fmt.Sprintf("%s-%s", name, role), identifier, true, &a.Alarms, parent); err != nil {
-			return nil, fmt.Errorf("data: database %s: %w", role, err)
-		}
+	readers, err := b.newReplicas(writer)
+	if err != nil {
+		return nil, err
 	}
-
-	// Password rotation. The first rotation runs during the first `up`; it waits for the
-	// replicas too, so that the password never changes while RDS is still creating one from
-	// the writer.
-	rotDeps := append([]pulumi.Resource{version, writer}, a.RotationDependsOn...)
-	for _, r := range readers {
-		rotDeps = append(rotDeps, r)
+	if err := b.newPasswordRotation(secret, version, writer, readers); err != nil {
+		return nil, err
 	}
-	functionName := a.Identifier + "-rotation"
-	if a.Alarms.TopicARN != nil {
-		set, err := rotationAlarms(ctx, name+"-rotation", functionName, a.Alarms.TopicARN, parent)
-		if err != nil {
-			return nil, fmt.Errorf("data: database rotation: alarms: %w", err)
-		}
-		db.Alarms = append(db.Alarms, set...)
-		// The first rotation runs during this `up`: its failure must already be watched.
-		for _, al := range set {
-			rotDeps = append(rotDeps, al)
-		}
-	}
-	if _, err := newRotation(ctx, name, secret, &rotationArgs{
-		stackName:        a.Identifier + "-rotation",
-		functionName:     functionName,
-		partition:        a.Partition,
-		region:           a.Region,
-		version:          a.RotationAppVersion,
-		days:             a.PasswordRotationDays,
-		logRetentionDays: a.LogRetentionDays,
-		subnetIDs:        a.RotationSubnetIDs,
-		securityGroupID:  a.RotationSecurityGroupID,
-		alertTopicARN:    a.EventTopicARN,
-		dependsOn:        rotDeps,
-	}, parent); err != nil {
-		return nil, fmt.Errorf("data: database: %w", err)
-	}
-
 	if a.EventTopicARN != nil {
 		ids := pulumi.StringArray{writer.Identifier}
 		for _, r := range readers {
 			ids = append(ids, r.Identifier)
 		}
-		if err := newEventSubscriptions(ctx, name, a.EventTopicARN, ids, params.Name, parent); err != nil {
+		if err := newEventSubscriptions(ctx, name, a.EventTopicARN, ids, b.params.Name, b.parent); err != nil {
 			return nil, fmt.Errorf("data: database: %w", err)
 		}
 	}
 
+	db.setOutputs(writer, readers, secret)
+	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
+		"writerAddress":   db.WriterAddress,
+		"writerEndpoint":  db.WriterEndpoint,
+		"readerAddresses": db.ReaderAddresses,
+		"readerEndpoints": db.ReaderEndpoints,
+		"port":            db.Port,
+		"masterSecretArn": db.MasterSecretARN,
+	}); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// setOutputs sets the database's outputs from its instances and secret.
+func (db *Database) setOutputs(writer *rds.Instance, readers []*rds.Instance, secret *secretsmanager.Secret) {
 	db.WriterAddress = writer.Address
 	db.WriterEndpoint = writer.Endpoint
 	db.WriterARN = writer.Arn
@@ -541,18 +332,24 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	db.ReaderAddresses = addresses.ToStringArrayOutput()
 	db.ReaderEndpoints = endpoints.ToStringArrayOutput()
 	db.MasterSecretARN = secret.Arn
+}
 
-	if err := ctx.RegisterResourceOutputs(db, pulumi.Map{
-		"writerAddress":   db.WriterAddress,
-		"writerEndpoint":  db.WriterEndpoint,
-		"readerAddresses": db.ReaderAddresses,
-		"readerEndpoints": db.ReaderEndpoints,
-		"port":            db.Port,
-		"masterSecretArn": db.MasterSecretARN,
-	}); err != nil {
-		return nil, err
-	}
-	return db, nil
+// dbBuilder registers the database's resources, all children of the Database, in the sections
+// NewDatabase calls in order.
+type dbBuilder struct {
+	ctx    *pulumi.Context
+	name   string
+	args   *DatabaseArgs
+	parent pulumi.ResourceOption
+	db     *Database
+
+	// Set by newSupport: what every instance refers to.
+	subnets           *rds.SubnetGroup
+	params            *rds.ParameterGroup
+	options           *rds.OptionGroup
+	monitoringRoleARN pulumi.StringPtrInput
+	monitoringDeps    []pulumi.Resource
+	piKeyARN          pulumi.StringPtrInput
 }
 
 // newFinalSnapshotSuffix makes every final snapshot name unique over the stack's life, as

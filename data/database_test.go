@@ -40,14 +40,10 @@ func prodDatabaseArgs() *DatabaseArgs {
 		InstanceClass:           "db.m7g.large",
 		AllocatedStorage:        100,
 		MaxAllocatedStorage:     500,
-		MultiAZ:                 true,
 		Replicas:                1,
 		BackupRetentionDays:     14,
 		BackupWindow:            "17:00-18:00",
 		MaintenanceWindow:       "sat:19:00-sat:20:00",
-		DeletionProtection:      true,
-		FinalSnapshot:           true,
-		Protect:                 true,
 		Port:                    3307,
 		Username:                "webstack_admin",
 		LogRetentionDays:        365,
@@ -119,7 +115,7 @@ func TestDatabaseProductionShape(t *testing.T) {
 			t.Errorf("%s: parent %q, want the Database component", inst.Name, inst.Parent)
 		}
 		if !inst.Protect {
-			t.Errorf("%s: protect is off; Protect: true must reach every instance", inst.Name)
+			t.Errorf("%s: protect is off; protect (the default) must reach every instance", inst.Name)
 		}
 		want(t, inst, "gp3", "storageType")
 		want(t, inst, true, "storageEncrypted")
@@ -249,7 +245,7 @@ func TestDatabaseProductionShape(t *testing.T) {
 
 func TestDatabaseDevelopmentShape(t *testing.T) {
 	a := prodDatabaseArgs()
-	a.MultiAZ, a.DeletionProtection, a.FinalSnapshot, a.Protect = false, false, false, false
+	a.DisableMultiAZ, a.DisableDeletionProtection, a.DisableFinalSnapshot, a.DisableProtect = true, true, true, true
 	a.MonitoringInterval, a.PerformanceInsights, a.AZs = 0, false, testAZs[:2]
 	a.Replicas = 2
 	res := runDatabase(t, a)
@@ -595,7 +591,7 @@ func TestDatabaseReplacementKeepers(t *testing.T) {
 		suffix, password bool
 	}{
 		"username":         {func(a *DatabaseArgs) { a.Username = "other_admin" }, true, true},
-		"single-AZ writer": {func(a *DatabaseArgs) { a.MultiAZ = false }, true, true},
+		"single-AZ writer": {func(a *DatabaseArgs) { a.DisableMultiAZ = true }, true, true},
 		"port":             {func(a *DatabaseArgs) { a.Port = 3308 }, false, true},
 		"class":            {func(a *DatabaseArgs) { a.InstanceClass = "db.m7g.xlarge" }, false, false},
 	} {
@@ -640,5 +636,24 @@ func TestDatabaseGeneralLogAndApplyImmediately(t *testing.T) {
 	for _, inst := range res.ByType(rdsInstance) {
 		want(t, inst, true, "applyImmediately")
 		want(t, inst, []any{"audit", "error", "general", "slowquery"}, "enabledCloudwatchLogsExports")
+	}
+}
+
+// TestDatabaseSecureDefaults: the optional args left unset give the secure choices on every
+// instance: a Multi-AZ writer, deletion protection, a kept final snapshot with kept automated
+// backups, and Pulumi's protect.
+func TestDatabaseSecureDefaults(t *testing.T) {
+	a := prodDatabaseArgs()
+	a.DisableMultiAZ, a.DisableDeletionProtection, a.DisableFinalSnapshot, a.DisableProtect = false, false, false, false
+	res := runDatabase(t, a)
+	w := mustFind(t, res, rdsInstance, "db-primary")
+	want(t, w, true, "multiAz")
+	want(t, w, false, "skipFinalSnapshot")
+	want(t, w, false, "deleteAutomatedBackups")
+	for _, inst := range res.ByType(rdsInstance) {
+		want(t, inst, true, "deletionProtection")
+		if !inst.Protect {
+			t.Errorf("%s: protect is off with zero-valued args, want on", inst.Name)
+		}
 	}
 }

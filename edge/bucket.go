@@ -164,13 +164,13 @@ type policyStatement struct {
 
 // denyInsecureTransport is the statement of every bucket policy here (S3.5): no request
 // without TLS, whoever makes it.
-func denyInsecureTransport(bucketArn string) policyStatement {
+func denyInsecureTransport(bucketARN string) policyStatement {
 	return policyStatement{
 		Sid:       "DenyInsecureTransport",
 		Effect:    "Deny",
 		Principal: "*",
 		Action:    "s3:*",
-		Resource:  []string{bucketArn, bucketArn + "/*"},
+		Resource:  []string{bucketARN, bucketARN + "/*"},
 		Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "false"}},
 	}
 }
@@ -180,17 +180,17 @@ func denyInsecureTransport(bucketArn string) policyStatement {
 // reaches the bucket without TLS. No other principal is allowed anything. The policy names
 // the distribution, so it is created after it.
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
-func FrontendBucketPolicy(bucketArn, distributionArn string) (string, error) {
+func FrontendBucketPolicy(bucketARN, distributionARN string) (string, error) {
 	doc := policyDocument{Version: "2012-10-17", Statement: []policyStatement{
 		{
 			Sid:       "AllowCloudFrontReadThroughOAC",
 			Effect:    "Allow",
 			Principal: map[string]string{"Service": "cloudfront.amazonaws.com"},
 			Action:    "s3:GetObject",
-			Resource:  bucketArn + "/*",
-			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionArn}},
+			Resource:  bucketARN + "/*",
+			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionARN}},
 		},
-		denyInsecureTransport(bucketArn),
+		denyInsecureTransport(bucketARN),
 	}}
 	b, err := json.Marshal(doc)
 	return string(b), err
@@ -202,8 +202,8 @@ const s3AccessLogPrefix = "s3-access/site/"
 
 // LogBucketPolicy is the CloudFront log bucket's policy: nothing reaches the bucket without
 // TLS. CloudFront's log delivery writes through the bucket ACL, not the policy.
-func LogBucketPolicy(bucketArn string) (string, error) {
-	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{denyInsecureTransport(bucketArn)}})
+func LogBucketPolicy(bucketARN string) (string, error) {
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{denyInsecureTransport(bucketARN)}})
 	return string(b), err
 }
 
@@ -215,9 +215,9 @@ func LogBucketPolicy(bucketArn string) (string, error) {
 // account it must belong to (accountID), since a bucket's ARN names no account; together they
 // keep the logging service from writing here on behalf of anyone else (the confused deputy).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-func AccessLogBucketPolicy(bucketArn, siteBucketArn, accountID string) (string, error) {
+func AccessLogBucketPolicy(bucketARN, siteBucketARN, accountID string) (string, error) {
 	if accountID == "" {
-		return "", fmt.Errorf("access log bucket policy for %s: the account id is required", bucketArn)
+		return "", fmt.Errorf("access log bucket policy for %s: the account id is required", bucketARN)
 	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
 		{
@@ -225,13 +225,13 @@ func AccessLogBucketPolicy(bucketArn, siteBucketArn, accountID string) (string, 
 			Effect:    "Allow",
 			Principal: map[string]string{"Service": "logging.s3.amazonaws.com"},
 			Action:    "s3:PutObject",
-			Resource:  bucketArn + "/" + s3AccessLogPrefix + "*",
+			Resource:  bucketARN + "/" + s3AccessLogPrefix + "*",
 			Condition: map[string]map[string]string{
-				"ArnLike":      {"aws:SourceArn": siteBucketArn},
+				"ArnLike":      {"aws:SourceArn": siteBucketARN},
 				"StringEquals": {"aws:SourceAccount": accountID},
 			},
 		},
-		denyInsecureTransport(bucketArn),
+		denyInsecureTransport(bucketARN),
 	}})
 	return string(b), err
 }

@@ -7,8 +7,8 @@ import (
 )
 
 const (
-	testBucketArn = "arn:aws:s3:::webstack-prod-site-abc"
-	testDistArn   = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"
+	testBucketARN = "arn:aws:s3:::webstack-prod-site-abc"
+	testDistARN   = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"
 )
 
 func decodePolicy(t *testing.T, raw string) policyDocument {
@@ -21,7 +21,7 @@ func decodePolicy(t *testing.T, raw string) policyDocument {
 }
 
 func TestFrontendBucketPolicy(t *testing.T) {
-	raw, err := FrontendBucketPolicy(testBucketArn, testDistArn)
+	raw, err := FrontendBucketPolicy(testBucketARN, testDistARN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,29 +51,29 @@ func TestFrontendBucketPolicy(t *testing.T) {
 	if a.Action != "s3:GetObject" {
 		t.Errorf("allow action %v, want s3:GetObject only", a.Action)
 	}
-	if a.Resource != testBucketArn+"/*" {
-		t.Errorf("allow resource %v, want the bucket's objects %s/*", a.Resource, testBucketArn)
+	if a.Resource != testBucketARN+"/*" {
+		t.Errorf("allow resource %v, want the bucket's objects %s/*", a.Resource, testBucketARN)
 	}
-	if got := a.Condition["StringEquals"]["AWS:SourceArn"]; got != testDistArn || len(a.Condition) != 1 {
-		t.Errorf("allow condition %v, want only StringEquals AWS:SourceArn = %s", a.Condition, testDistArn)
+	if got := a.Condition["StringEquals"]["AWS:SourceArn"]; got != testDistARN || len(a.Condition) != 1 {
+		t.Errorf("allow condition %v, want only StringEquals AWS:SourceArn = %s", a.Condition, testDistARN)
 	}
 	// TLS only, for everyone, on the bucket and its objects.
 	if len(denies) != 1 {
 		t.Fatalf("%d deny statements, want 1 (insecure transport):\n%s", len(denies), raw)
 	}
-	assertDenyInsecureTransport(t, denies[0], testBucketArn)
+	assertDenyInsecureTransport(t, denies[0], testBucketARN)
 	if strings.Contains(raw, "s3:PutObject") || strings.Contains(raw, "s3:DeleteObject") {
 		t.Errorf("policy grants writes:\n%s", raw)
 	}
 }
 
-func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketArn string) {
+func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketARN string) {
 	t.Helper()
 	if d.Principal != "*" || d.Action != "s3:*" {
 		t.Errorf("deny statement principal %v action %v, want * and s3:*", d.Principal, d.Action)
 	}
 	res, _ := d.Resource.([]any)
-	if len(res) != 2 || res[0] != bucketArn || res[1] != bucketArn+"/*" {
+	if len(res) != 2 || res[0] != bucketARN || res[1] != bucketARN+"/*" {
 		t.Errorf("deny resources %v, want the bucket and its objects", d.Resource)
 	}
 	if got := d.Condition["Bool"]["aws:SecureTransport"]; got != "false" {
@@ -82,8 +82,8 @@ func assertDenyInsecureTransport(t *testing.T, d policyStatement, bucketArn stri
 }
 
 func TestLogBucketPolicy(t *testing.T) {
-	const logArn = "arn:aws:s3:::webstack-prod-cflogs-abc"
-	raw, err := LogBucketPolicy(logArn)
+	const logARN = "arn:aws:s3:::webstack-prod-cflogs-abc"
+	raw, err := LogBucketPolicy(logARN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +91,16 @@ func TestLogBucketPolicy(t *testing.T) {
 	if len(doc.Statement) != 1 || doc.Statement[0].Effect != "Deny" {
 		t.Fatalf("CloudFront log bucket policy should only deny insecure transport (CloudFront writes through the ACL):\n%s", raw)
 	}
-	assertDenyInsecureTransport(t, doc.Statement[0], logArn)
+	assertDenyInsecureTransport(t, doc.Statement[0], logARN)
 }
 
 func TestAccessLogBucketPolicy(t *testing.T) {
-	const logArn = "arn:aws:s3:::webstack-prod-s3access-abc"
-	raw, err := AccessLogBucketPolicy(logArn, testBucketArn, "111122223333")
+	const logARN = "arn:aws:s3:::webstack-prod-s3access-abc"
+	raw, err := AccessLogBucketPolicy(logARN, testBucketARN, "111122223333")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := AccessLogBucketPolicy(logArn, testBucketArn, ""); err == nil {
+	if _, err := AccessLogBucketPolicy(logARN, testBucketARN, ""); err == nil {
 		t.Error("an access-log bucket policy without the account id: no error")
 	}
 	doc := decodePolicy(t, raw)
@@ -109,19 +109,19 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 	}
 	a := doc.Statement[0]
 	if p, _ := a.Principal.(map[string]any); p["Service"] != "logging.s3.amazonaws.com" || a.Action != "s3:PutObject" ||
-		a.Resource != logArn+"/s3-access/site/*" || a.Condition["ArnLike"]["aws:SourceArn"] != testBucketArn {
+		a.Resource != logARN+"/s3-access/site/*" || a.Condition["ArnLike"]["aws:SourceArn"] != testBucketARN {
 		t.Errorf("access-log statement %+v, want logging.s3.amazonaws.com PutObject under s3-access/site/ from the frontend bucket only", a)
 	}
 	// The S3 user guide's example pairs the bucket with its account (a bucket ARN names none).
 	if a.Condition["StringEquals"]["aws:SourceAccount"] != "111122223333" || len(a.Condition) != 2 {
 		t.Errorf("access-log statement conditions %v, want ArnLike aws:SourceArn and StringEquals aws:SourceAccount", a.Condition)
 	}
-	assertDenyInsecureTransport(t, doc.Statement[1], logArn)
+	assertDenyInsecureTransport(t, doc.Statement[1], logARN)
 }
 
 func TestEdgeKeyPolicy(t *testing.T) {
 	for _, logs := range []bool{false, true} {
-		raw, err := EdgeKeyPolicy(testDistArn, logs)
+		raw, err := EdgeKeyPolicy(testDistARN, logs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,8 +139,8 @@ func TestEdgeKeyPolicy(t *testing.T) {
 		}
 		oac := doc.Statement[1]
 		if p, _ := oac.Principal.(map[string]any); len(p) != 1 || p["Service"] != "cloudfront.amazonaws.com" || oac.Action != "kms:Decrypt" ||
-			oac.Condition["StringEquals"]["AWS:SourceArn"] != testDistArn || len(oac.Condition) != 1 {
-			t.Errorf("OAC statement %+v, want cloudfront.amazonaws.com kms:Decrypt for %s only", oac, testDistArn)
+			oac.Condition["StringEquals"]["AWS:SourceArn"] != testDistARN || len(oac.Condition) != 1 {
+			t.Errorf("OAC statement %+v, want cloudfront.amazonaws.com kms:Decrypt for %s only", oac, testDistARN)
 		}
 		if logs {
 			d := doc.Statement[2]

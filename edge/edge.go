@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -20,7 +18,20 @@ const (
 	apiOriginID  = "api-alb"
 )
 
-// EdgeArgs configures an Edge.
+// Defaults of EdgeArgs, which the stack's config defaults use too.
+const (
+	// DefaultWAFRateLimit is EdgeArgs.WAFRateLimit's default: requests to the API per client IP
+	// in 5 minutes.
+	DefaultWAFRateLimit = 2000
+	// DefaultLogRetentionDays is EdgeArgs.LogRetentionDays's default.
+	DefaultLogRetentionDays = 365
+	// DefaultNoncurrentVersionDays is EdgeArgs.NoncurrentVersionDays's default.
+	DefaultNoncurrentVersionDays = 30
+)
+
+// EdgeArgs configures an Edge. Its zero values are the secure choices: an optional field left
+// unset never turns a control off (WAF, logs and versioning are on unless a Disable field says
+// otherwise).
 type EdgeArgs struct {
 	// Origin is the ALB side of the edge: secret header, origin host name and certificate,
 	// hosted zone. Required (NewOrigin); its Domain decides whether the site has a custom
@@ -34,9 +45,9 @@ type EdgeArgs struct {
 	// Origin.Protocol (https-only with a domain, http-only without); any other value is an
 	// error.
 	OriginProtocol string
-	// ALBDnsName and ALBZoneID are the ALB's DNS name and canonical hosted zone, for the
+	// ALBDNSName and ALBZoneID are the ALB's DNS name and canonical hosted zone, for the
 	// origin host name's alias record. Required with a domain.
-	ALBDnsName pulumi.StringInput
+	ALBDNSName pulumi.StringInput
 	ALBZoneID  pulumi.StringInput
 	// GlobalProvider is an AWS provider for us-east-1 with the stack's default tags, for the
 	// CloudFront certificate and the WAF web ACL. Required with a domain or WAF.
@@ -49,11 +60,12 @@ type EdgeArgs struct {
 	// ContentSecurityPolicy is the CSP header of every response. Optional. Defaults to
 	// DefaultContentSecurityPolicy.
 	ContentSecurityPolicy string
-	// WAF attaches a WAFv2 web ACL. Optional. Defaults to false.
-	WAF bool
+	// DisableWAF leaves the distribution without its WAFv2 web ACL. Optional. Default: false,
+	// the web ACL is attached (it needs GlobalProvider).
+	DisableWAF bool
 	// WAFRateLimit is how many requests to the API one client IP may send in 5 minutes,
 	// MinRateLimit to MaxRateLimit (the site's own paths, served from the cache, are not
-	// counted). Optional. Defaults to 2000.
+	// counted). Optional. Default: DefaultWAFRateLimit (2000).
 	WAFRateLimit int
 	// WAFBodyInspectionKB is how much of a request body the web ACL inspects, one of
 	// BodyInspectionLimitsKB. Optional. Defaults to DefaultBodyInspectionKB (16); more costs
@@ -68,21 +80,24 @@ type EdgeArgs struct {
 	// four rules block every other body, and an upload to the API passes them (their matches on
 	// binary data block image uploads at random); set it when the API takes no uploads.
 	WAFInspectUploadBodies bool
-	// Logs writes CloudFront standard logs to a dedicated bucket. Optional. Defaults to false.
-	Logs bool
+	// DisableLogs turns off the CloudFront standard logs and the frontend bucket's access logs,
+	// each written to a dedicated bucket. Optional. Default: false, logs on.
+	DisableLogs bool
 	// CanonicalUserID is the account's S3 canonical user ID, which the CloudFront log bucket's
 	// ACL grants to the bucket owner, and AccountID the account's ID, which the frontend
-	// bucket's access-log bucket policy names. Used only with Logs. Optional: what is not given
+	// bucket's access-log bucket policy names. Used only with logs on. Optional: what is not given
 	// is looked up once the component is registered, before any of its resources. A program
 	// that must not register anything before every lookup has answered (package stack) looks
 	// both up first and passes them.
 	CanonicalUserID, AccountID string
-	// LogRetentionDays is how long logs are kept. Optional. Defaults to 365.
+	// LogRetentionDays is how long logs are kept. Optional. Default: DefaultLogRetentionDays
+	// (365).
 	LogRetentionDays int
-	// Versioning keeps previous object versions in the frontend bucket. Optional. Defaults to
-	// false.
-	Versioning bool
-	// NoncurrentVersionDays is how long previous versions are kept. Optional. Defaults to 30.
+	// DisableVersioning keeps no previous object versions in the frontend bucket. Optional.
+	// Default: false, versioning on.
+	DisableVersioning bool
+	// NoncurrentVersionDays is how long previous versions are kept. Optional. Default:
+	// DefaultNoncurrentVersionDays (30).
 	NoncurrentVersionDays int
 	// Protect marks the buckets protected and keeps non-empty buckets from being deleted.
 	// Optional. Defaults to false.
@@ -103,16 +118,16 @@ func (a *EdgeArgs) withDefaults() EdgeArgs {
 		out.ContentSecurityPolicy = DefaultContentSecurityPolicy
 	}
 	if out.WAFRateLimit == 0 {
-		out.WAFRateLimit = 2000
+		out.WAFRateLimit = DefaultWAFRateLimit
 	}
 	if out.WAFBodyInspectionKB == 0 {
 		out.WAFBodyInspectionKB = DefaultBodyInspectionKB
 	}
 	if out.LogRetentionDays == 0 {
-		out.LogRetentionDays = 365
+		out.LogRetentionDays = DefaultLogRetentionDays
 	}
 	if out.NoncurrentVersionDays == 0 {
-		out.NoncurrentVersionDays = 30
+		out.NoncurrentVersionDays = DefaultNoncurrentVersionDays
 	}
 	if out.Origin != nil {
 		if out.OriginProtocol == "" {
@@ -137,10 +152,10 @@ func (a *EdgeArgs) validate() error {
 	if a.OriginProtocol != a.Origin.Protocol {
 		errs = append(errs, fmt.Errorf("origin protocol %q does not match the origin: %q (https-only needs a domain and its certificate; with one, plain HTTP is never used)", a.OriginProtocol, a.Origin.Protocol))
 	}
-	if domain && (a.ALBDnsName == nil || a.ALBZoneID == nil) {
+	if domain && (a.ALBDNSName == nil || a.ALBZoneID == nil) {
 		errs = append(errs, fmt.Errorf("the alb dns name and zone id are required with domain %q, for the record of %s", a.Origin.Domain, a.Origin.HostName))
 	}
-	if (domain || a.WAF) && a.GlobalProvider == nil {
+	if (domain || !a.DisableWAF) && a.GlobalProvider == nil {
 		errs = append(errs, errors.New("a us-east-1 provider is required for the CloudFront certificate and the WAF"))
 	}
 	if !slices.Contains(PriceClasses, a.PriceClass) {
@@ -161,7 +176,7 @@ func (a *EdgeArgs) validate() error {
 	if a.WAFAPIMaxBodyKB < 0 || a.WAFAPIMaxBodyKB > a.WAFBodyInspectionKB {
 		errs = append(errs, fmt.Errorf("waf api body limit %d KB is not between 0 and the inspection limit, %d KB", a.WAFAPIMaxBodyKB, a.WAFBodyInspectionKB))
 	}
-	if a.WAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
+	if !a.DisableWAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
 		errs = append(errs, fmt.Errorf("api path prefix %q is longer than the %d bytes a WAF byte match can search for", APIPathPrefix(a.APIPathPattern), MaxSearchStringBytes))
 	}
 	if a.LogRetentionDays < 1 || a.NoncurrentVersionDays < 1 {
@@ -204,26 +219,30 @@ type Edge struct {
 
 	// BucketName is the frontend bucket, the target of `aws s3 sync`.
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
-	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
+	BucketARN  pulumi.StringOutput `pulumi:"bucketArn"`
 	// DistributionID is what `aws cloudfront create-invalidation` takes.
 	DistributionID  pulumi.StringOutput `pulumi:"distributionId"`
-	DistributionArn pulumi.StringOutput `pulumi:"distributionArn"`
+	DistributionARN pulumi.StringOutput `pulumi:"distributionArn"`
 	// DomainName is the distribution's *.cloudfront.net name.
 	DomainName pulumi.StringOutput `pulumi:"domainName"`
 	// SiteURL is https://<domain> with a custom domain, https://<DomainName> without.
 	SiteURL pulumi.StringOutput `pulumi:"siteUrl"`
 	// APIURL is SiteURL plus the API's base path ("https://www.example.com/api").
 	APIURL pulumi.StringOutput `pulumi:"apiUrl"`
-	// WebACLArn is the WAF web ACL's ARN, "" without WAF.
-	WebACLArn pulumi.StringOutput `pulumi:"webAclArn"`
+	// WebACLARN is the WAF web ACL's ARN, "" without WAF.
+	WebACLARN pulumi.StringOutput `pulumi:"webAclArn"`
 	// LogBucketName is the CloudFront standard-log bucket, "" without logs.
 	LogBucketName pulumi.StringOutput `pulumi:"logBucketName"`
-	// KeyArn is the KMS key the frontend and log buckets are encrypted with. Deploy roles that
+	// KeyARN is the KMS key the frontend and log buckets are encrypted with. Deploy roles that
 	// upload to the frontend bucket need kms:GenerateDataKey and kms:Decrypt on it.
-	KeyArn pulumi.StringOutput `pulumi:"keyArn"`
+	KeyARN pulumi.StringOutput `pulumi:"keyArn"`
 }
 
-// NewEdge registers the edge tier.
+// NewEdge registers the edge tier, section by section in registration order: the frontend
+// bucket (site.go), the CloudFront logs (logs.go), the WAF (waf.go), the viewer certificate
+// (certificate.go), the distribution (distribution.go), the buckets' encryption (kms.go), and the
+// frontend bucket's policy and the site's DNS records (distribution.go), which name the
+// distribution.
 func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.ResourceOption) (*Edge, error) {
 	if args == nil {
 		return nil, errors.New("edge: args are required")
@@ -238,311 +257,91 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	}
 	parent := []pulumi.ResourceOption{pulumi.Parent(e)}
 	global := withOpts(parent, pulumi.Provider(a.GlobalProvider))
-	origin := a.Origin
-	domain := origin.Domain
-
-	// What the log buckets need from the account, before any resource: a failed lookup then
-	// leaves nothing of the edge behind.
-	if a.Logs && a.CanonicalUserID == "" {
-		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
-		if err != nil {
-			return nil, fmt.Errorf("edge: looking up the account's canonical user id: %w", err)
-		}
-		a.CanonicalUserID = owner.Id
-	}
-	if a.Logs && a.AccountID == "" {
-		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
-		if err != nil {
-			return nil, fmt.Errorf("edge: looking up the account id: %w", err)
-		}
-		a.AccountID = identity.AccountId
+	if err := a.lookUpAccount(ctx, e); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
 	}
 
-	// --- Frontend bucket ---------------------------------------------------------------------
-	lifecycle := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
-		Id:     pulumi.String("expire-noncurrent-versions"),
-		Status: pulumi.String("Enabled"),
-		Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
-		NoncurrentVersionExpiration: &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-			NoncurrentDays: pulumi.Int(a.NoncurrentVersionDays),
-		},
-		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
-			DaysAfterInitiation: pulumi.Int(7),
-		},
-	}}
-	site, err := newPrivateBucket(ctx, name+"-site", bucketArgs{
-		role: "site", ownership: "BucketOwnerEnforced", versioning: a.Versioning, lifecycle: lifecycle, protect: a.Protect,
-	}, parent...)
+	site, oac, err := newSite(ctx, name, &a, parent...)
 	if err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
 	e.BucketName = site.bucket.Bucket
-	e.BucketArn = site.bucket.Arn
-	// Object events to EventBridge (S3.11): uploads and deletions are visible to rules
-	// (audit, cache invalidation) at no cost until a rule uses them.
-	if _, err := s3.NewBucketNotification(ctx, name+"-site-events", &s3.BucketNotificationArgs{
-		Bucket:      site.bucket.ID(),
-		Eventbridge: pulumi.Bool(true),
-	}, parent...); err != nil {
-		return nil, fmt.Errorf("edge: frontend bucket notifications: %w", err)
-	}
-
-	oac, err := cloudfront.NewOriginAccessControl(ctx, name+"-oac", &cloudfront.OriginAccessControlArgs{
-		Description:                   pulumi.Sprintf("%s-%s frontend bucket", ctx.Project(), ctx.Stack()),
-		OriginAccessControlOriginType: pulumi.String("s3"),
-		SigningBehavior:               pulumi.String("always"),
-		SigningProtocol:               pulumi.String("sigv4"),
-	}, parent...)
+	e.BucketARN = site.bucket.Arn
+	logs, err := newLogs(ctx, name, &a, site, parent...)
 	if err != nil {
-		return nil, fmt.Errorf("edge: origin access control: %w", err)
+		return nil, fmt.Errorf("edge: %w", err)
 	}
-
-	// --- Logs ----------------------------------------------------------------------------------
-	var logging cloudfront.DistributionLoggingConfigPtrInput
-	e.LogBucketName = pulumi.String("").ToStringOutput()
-	var distDeps []pulumi.Resource
-	var logs *privateBucket
-	if a.Logs {
-		keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
-		var err error
-		if logs, err = newLogBucket(ctx, name+"-logs", a.CanonicalUserID, keep, a.Protect, parent...); err != nil {
-			return nil, fmt.Errorf("edge: %w", err)
-		}
-		if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", a.AccountID, site, keep, a.Protect, parent...); err != nil {
-			return nil, fmt.Errorf("edge: %w", err)
-		}
-		e.LogBucketName = logs.bucket.Bucket
-		// CloudFront checks the bucket's ownership controls and ACL when the distribution is
-		// created.
-		distDeps = append(distDeps, logs.ready...)
-		logging = &cloudfront.DistributionLoggingConfigArgs{
-			// Standard logs address the bucket by its global domain name.
-			Bucket:         logs.bucket.BucketDomainName,
-			Prefix:         pulumi.String("cloudfront/"),
-			IncludeCookies: pulumi.Bool(false),
-		}
+	e.LogBucketName = logs.bucketName
+	acl, err := newWAF(ctx, name, &a, global...)
+	if err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
 	}
-
-	// --- WAF -------------------------------------------------------------------------------------
+	e.WebACLARN = pulumi.String("").ToStringOutput()
 	var webACLID pulumi.StringPtrInput
-	e.WebACLArn = pulumi.String("").ToStringOutput()
-	if a.WAF {
-		acl, err := newWebACL(ctx, name, webACLArgs{
-			rateLimit:      a.WAFRateLimit,
-			apiPrefix:      APIPathPrefix(a.APIPathPattern),
-			inspectionKB:   a.WAFBodyInspectionKB,
-			apiMaxBodyKB:   a.WAFAPIMaxBodyKB,
-			inspectUploads: a.WAFInspectUploadBodies,
-		}, global...)
-		if err != nil {
-			return nil, fmt.Errorf("edge: %w", err)
-		}
-		e.WebACLArn = acl.Arn
+	if acl != nil {
+		e.WebACLARN = acl.Arn
 		webACLID = acl.Arn // WAFv2 ACLs attach by ARN.
 	}
-
-	// --- Viewer certificate ------------------------------------------------------------------
-	viewerCert := &cloudfront.DistributionViewerCertificateArgs{
-		// With the default *.cloudfront.net certificate CloudFront uses TLSv1 as the minimum
-		// protocol whatever is set, so it is set to what AWS applies; CloudFront.7/.15 need a
-		// custom domain.
-		// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-viewercertificate.html
-		CloudfrontDefaultCertificate: pulumi.Bool(true),
-		MinimumProtocolVersion:       pulumi.String("TLSv1"),
-	}
-	var aliases pulumi.StringArrayInput
-	if domain != "" {
-		// CloudFront takes ACM certificates only from us-east-1; its validation record goes
-		// into the zone through the regional provider like every other record.
-		// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
-		arn, err := newValidatedCertificate(ctx, name+"-viewer", domain, origin.ZoneID, global, parent...)
-		if err != nil {
-			return nil, fmt.Errorf("edge: viewer certificate: %w", err)
-		}
-		viewerCert = &cloudfront.DistributionViewerCertificateArgs{
-			AcmCertificateArn:      arn,
-			SslSupportMethod:       pulumi.String("sni-only"),
-			MinimumProtocolVersion: pulumi.String("TLSv1.2_2021"),
-		}
-		aliases = pulumi.StringArray{pulumi.String(domain)}
-
-		// origin.<domain> -> the ALB, the name its certificate covers.
-		if _, err := route53.NewRecord(ctx, name+"-origin-record", &route53.RecordArgs{
-			ZoneId: origin.ZoneID,
-			Name:   pulumi.String(origin.HostName),
-			Type:   pulumi.String("A"),
-			Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
-				Name:                 a.ALBDnsName,
-				ZoneId:               a.ALBZoneID,
-				EvaluateTargetHealth: pulumi.Bool(true),
-			}},
-		}, parent...); err != nil {
-			return nil, fmt.Errorf("edge: origin record: %w", err)
-		}
-	}
-
-	// --- Distribution ---------------------------------------------------------------------------
-	router, err := newSPARouter(ctx, name, parent...)
+	viewer, err := newViewerCertificate(ctx, name, &a, global, parent...)
 	if err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
-	headers, err := newSecurityHeaders(ctx, name, a.ContentSecurityPolicy, parent...)
+	dist, err := newDistribution(ctx, name, &a, distributionParts{
+		site: site, oac: oac, logs: logs, webACLID: webACLID, viewer: viewer,
+	}, parent...)
 	if err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
-	}
-	albOrigin := &cloudfront.DistributionOriginCustomOriginConfigArgs{
-		HttpPort:               pulumi.Int(80),
-		HttpsPort:              pulumi.Int(443),
-		OriginProtocolPolicy:   pulumi.String(a.OriginProtocol),
-		OriginSslProtocols:     pulumi.StringArray{pulumi.String("TLSv1.2")},
-		OriginReadTimeout:      pulumi.Int(30),
-		OriginKeepaliveTimeout: pulumi.Int(5),
-	}
-	dist, err := cloudfront.NewDistribution(ctx, name+"-cdn", &cloudfront.DistributionArgs{
-		Enabled:           pulumi.Bool(true),
-		Comment:           pulumi.Sprintf("%s-%s: single-page app and %s", ctx.Project(), ctx.Stack(), a.APIPathPattern),
-		Aliases:           aliases,
-		DefaultRootObject: pulumi.String("index.html"),
-		HttpVersion:       pulumi.String("http2and3"),
-		IsIpv6Enabled:     pulumi.Bool(true),
-		PriceClass:        pulumi.String(a.PriceClass),
-		WebAclId:          webACLID,
-		LoggingConfig:     logging,
-		Origins: cloudfront.DistributionOriginArray{
-			&cloudfront.DistributionOriginArgs{
-				OriginId: pulumi.String(siteOriginID),
-				// The REST endpoint, not the website endpoint: OAC signs requests to it and
-				// S3OriginConfig stays unset (an origin with both OAC and an origin access
-				// identity is refused: IllegalOriginAccessConfiguration).
-				DomainName:            site.bucket.BucketRegionalDomainName,
-				OriginAccessControlId: oac.ID(),
-			},
-			&cloudfront.DistributionOriginArgs{
-				OriginId:           pulumi.String(apiOriginID),
-				DomainName:         a.ALBDomainName,
-				CustomOriginConfig: albOrigin,
-				CustomHeaders: cloudfront.DistributionOriginCustomHeaderArray{&cloudfront.DistributionOriginCustomHeaderArgs{
-					Name:  pulumi.String(origin.HeaderName),
-					Value: origin.HeaderValue,
-				}},
-			},
-		},
-		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
-			TargetOriginId:          pulumi.String(siteOriginID),
-			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
-			AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS"}),
-			CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
-			Compress:                pulumi.Bool(true),
-			CachePolicyId:           pulumi.String(CachingOptimizedPolicyID),
-			ResponseHeadersPolicyId: headers.ID(),
-			FunctionAssociations: cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArray{
-				&cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArgs{
-					EventType:   pulumi.String("viewer-request"),
-					FunctionArn: router.Arn,
-				},
-			},
-		},
-		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{
-			&cloudfront.DistributionOrderedCacheBehaviorArgs{
-				PathPattern:    pulumi.String(a.APIPathPattern),
-				TargetOriginId: pulumi.String(apiOriginID),
-				// https-only, not redirect-to-https: a request to the API carries credentials
-				// and a body, and a redirect comes too late for both; they have crossed the
-				// network in clear already. With redirect-to-https CloudFront answers a GET with
-				// 301, a POST/PUT/PATCH/DELETE with 307 (HTTP/1.1) or 403 (HTTP/1.0), and clients
-				// that follow a 301 or 302 with a GET lose the body; https-only answers every
-				// plain-HTTP request with 403, so the mistake shows at once.
-				// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
-				ViewerProtocolPolicy:    pulumi.String("https-only"),
-				AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}),
-				CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
-				Compress:                pulumi.Bool(false),
-				CachePolicyId:           pulumi.String(CachingDisabledPolicyID),
-				OriginRequestPolicyId:   pulumi.String(AllViewerExceptHostHeaderPolicyID),
-				ResponseHeadersPolicyId: headers.ID(),
-			},
-		},
-		// No CustomErrorResponses: they apply to every behavior and would also turn the
-		// API's real 403/404 into index.html. spa-router.js handles client-side routes
-		// instead.
-		Restrictions: &cloudfront.DistributionRestrictionsArgs{
-			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{
-				RestrictionType: pulumi.String("none"),
-			},
-		},
-		ViewerCertificate: viewerCert,
-		Tags:              pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s", ctx.Project(), ctx.Stack())},
-	}, withOpts(parent, pulumi.DependsOn(distDeps))...)
-	if err != nil {
-		return nil, fmt.Errorf("edge: distribution: %w", err)
 	}
 	e.DistributionID = dist.ID().ToStringOutput()
-	e.DistributionArn = dist.Arn
+	e.DistributionARN = dist.Arn
 	e.DomainName = dist.DomainName
 
-	// --- Encryption ------------------------------------------------------------------------------
 	// The key policy names the distribution, so the key and the buckets' encryption under it
 	// come after the distribution (newBucketKey).
-	key, err := newBucketKey(ctx, name, dist.Arn, a.Logs, a.Protect, parent...)
-	if err != nil {
+	if e.KeyARN, err = encryptBuckets(ctx, name, &a, dist, site, logs.bucket, parent...); err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
-	e.KeyArn = key.Arn
-	if err := site.encrypt(ctx, key.Arn, parent...); err != nil {
+	if err := newSitePolicy(ctx, name, site, dist, parent...); err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
 	}
-	if logs != nil {
-		if err := logs.encrypt(ctx, key.Arn, parent...); err != nil {
-			return nil, fmt.Errorf("edge: %w", err)
-		}
-	}
-
-	// The bucket policy names the distribution, so it comes after it, and after the public
-	// access block so that the two never race.
-	policy := pulumi.All(site.bucket.Arn, dist.Arn).ApplyT(func(v []any) (string, error) {
-		return FrontendBucketPolicy(v[0].(string), v[1].(string))
-	}).(pulumi.StringOutput)
-	if _, err := s3.NewBucketPolicy(ctx, name+"-site-policy", &s3.BucketPolicyArgs{
-		Bucket: site.bucket.ID(),
-		Policy: policy,
-	}, withOpts(parent, pulumi.DependsOn(append(append([]pulumi.Resource{}, site.ready...), dist)))...); err != nil {
-		return nil, fmt.Errorf("edge: frontend bucket policy: %w", err)
-	}
-
-	if domain != "" {
-		for _, typ := range []string{"A", "AAAA"} {
-			if _, err := route53.NewRecord(ctx, fmt.Sprintf("%s-site-record-%s", name, strings.ToLower(typ)), &route53.RecordArgs{
-				ZoneId: origin.ZoneID,
-				Name:   pulumi.String(domain),
-				Type:   pulumi.String(typ),
-				Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
-					Name:                 dist.DomainName,
-					ZoneId:               dist.HostedZoneId,
-					EvaluateTargetHealth: pulumi.Bool(false),
-				}},
-			}, parent...); err != nil {
-				return nil, fmt.Errorf("edge: %s record: %w", typ, err)
-			}
-		}
-		e.SiteURL = pulumi.String("https://" + domain).ToStringOutput()
-	} else {
-		e.SiteURL = pulumi.Sprintf("https://%s", dist.DomainName)
+	if e.SiteURL, err = newSiteRecords(ctx, name, a.Origin, dist, parent...); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
 	}
 	e.APIURL = pulumi.Sprintf("%s%s", e.SiteURL, APIBasePath(a.APIPathPattern))
 
 	if err := ctx.RegisterResourceOutputs(e, pulumi.Map{
 		"bucketName":      e.BucketName,
-		"bucketArn":       e.BucketArn,
+		"bucketArn":       e.BucketARN,
 		"distributionId":  e.DistributionID,
-		"distributionArn": e.DistributionArn,
+		"distributionArn": e.DistributionARN,
 		"domainName":      e.DomainName,
 		"siteUrl":         e.SiteURL,
 		"apiUrl":          e.APIURL,
-		"webAclArn":       e.WebACLArn,
+		"webAclArn":       e.WebACLARN,
 		"logBucketName":   e.LogBucketName,
-		"keyArn":          e.KeyArn,
+		"keyArn":          e.KeyARN,
 	}); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// lookUpAccount fills in what the log buckets need from the account and the caller did not
+// give, before any resource: a failed lookup then leaves nothing of the edge behind.
+func (a *EdgeArgs) lookUpAccount(ctx *pulumi.Context, e *Edge) error {
+	if !a.DisableLogs && a.CanonicalUserID == "" {
+		owner, err := s3.GetCanonicalUserId(ctx, pulumi.Parent(e))
+		if err != nil {
+			return fmt.Errorf("looking up the account's canonical user id: %w", err)
+		}
+		a.CanonicalUserID = owner.Id
+	}
+	if !a.DisableLogs && a.AccountID == "" {
+		identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(e))
+		if err != nil {
+			return fmt.Errorf("looking up the account id: %w", err)
+		}
+		a.AccountID = identity.AccountId
+	}
+	return nil
 }

@@ -19,7 +19,7 @@ import (
 // Fake ALB inputs: the edge tier takes the ALB as plain inputs, so the component is tested
 // without the compute tier.
 const (
-	fakeALBDnsName = "webstack-test-alb-123456.ap-northeast-2.elb.amazonaws.com"
+	fakeALBDNSName = "webstack-test-alb-123456.ap-northeast-2.elb.amazonaws.com"
 	fakeALBZoneID  = "ZWKZPGTI48KDX"
 )
 
@@ -59,14 +59,14 @@ func edgeProgram(s shape) pulumi.RunFunc {
 			return err
 		}
 		args := &EdgeArgs{
-			Origin:         origin,
-			ALBDnsName:     pulumi.String(fakeALBDnsName),
-			ALBZoneID:      pulumi.String(fakeALBZoneID),
-			GlobalProvider: global,
-			WAF:            s.waf,
-			Logs:           s.logs,
-			Versioning:     s.versioning,
-			Protect:        s.protect,
+			Origin:            origin,
+			ALBDNSName:        pulumi.String(fakeALBDNSName),
+			ALBZoneID:         pulumi.String(fakeALBZoneID),
+			GlobalProvider:    global,
+			DisableWAF:        !s.waf,
+			DisableLogs:       !s.logs,
+			DisableVersioning: !s.versioning,
+			Protect:           s.protect,
 			// The WAF settings as the config passes them: always set.
 			WAFBodyInspectionKB: s.inspectionKB,
 			WAFAPIMaxBodyKB:     s.apiBodyKB,
@@ -76,7 +76,7 @@ func edgeProgram(s shape) pulumi.RunFunc {
 			AccountID:              s.accountID,
 		}
 		if s.domain == "" {
-			args.ALBDomainName = pulumi.String(fakeALBDnsName)
+			args.ALBDomainName = pulumi.String(fakeALBDNSName)
 		}
 		_, err = NewEdge(ctx, "edge", args, pulumi.Provider(regional))
 		return err
@@ -305,8 +305,8 @@ func TestDistribution(t *testing.T) {
 		t.Errorf("bucket origin sets s3OriginConfig %v; with OAC it must be omitted", oai)
 	}
 	api := originByID(t, d, apiOriginID)
-	if api["domainName"] != fakeALBDnsName {
-		t.Errorf("api origin domain %v, want the ALB's %s", api["domainName"], fakeALBDnsName)
+	if api["domainName"] != fakeALBDNSName {
+		t.Errorf("api origin domain %v, want the ALB's %s", api["domainName"], fakeALBDNSName)
 	}
 	coc, _ := api["customOriginConfig"].(map[string]any)
 	if coc["originProtocolPolicy"] != OriginHTTPOnly {
@@ -505,7 +505,7 @@ func TestCustomDomain(t *testing.T) {
 	for _, tc := range []struct{ name, host, typ, target, zone string }{
 		{"edge-site-record-a", "www.example.com", "A", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
 		{"edge-site-record-aaaa", "www.example.com", "AAAA", fmt.Sprint(d.Output("domainName")), mockaws.CloudFrontHostedZoneID},
-		{"edge-origin-record", "origin.www.example.com", "A", fakeALBDnsName, fakeALBZoneID},
+		{"edge-origin-record", "origin.www.example.com", "A", fakeALBDNSName, fakeALBZoneID},
 	} {
 		r := find(t, res, tRecord, tc.name)
 		if r.Input("name") != tc.host || r.Input("type") != tc.typ || r.Input("aliases", 0, "name") != tc.target || r.Input("aliases", 0, "zoneId") != tc.zone {
@@ -908,8 +908,8 @@ func TestEdgeArgsErrors(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDnsName), ALBDnsName: pulumi.String(fakeALBDnsName),
-					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, WAF: tc.s.waf}
+				a := &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDNSName), ALBDNSName: pulumi.String(fakeALBDNSName),
+					ALBZoneID: pulumi.String(fakeALBZoneID), GlobalProvider: global, DisableWAF: !tc.s.waf}
 				tc.mod(a)
 				_, err = NewEdge(ctx, "edge", a)
 				return err
@@ -937,5 +937,37 @@ func TestAPIBasePath(t *testing.T) {
 		if got := APIBasePath(pattern); got != want {
 			t.Errorf("APIBasePath(%q) = %q, want %q", pattern, got, want)
 		}
+	}
+}
+
+// TestSecureDefaults: an edge whose optional args are all left unset gets the secure choices:
+// the WAF web ACL, CloudFront and access logs, and a versioned frontend bucket.
+func TestSecureDefaults(t *testing.T) {
+	res, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
+		global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		origin, err := NewOrigin(ctx, "origin", &OriginArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = NewEdge(ctx, "edge", &EdgeArgs{Origin: origin, ALBDomainName: pulumi.String(fakeALBDNSName), GlobalProvider: global})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("zero-valued optional args: %v", err)
+	}
+	if n := count(res, tWebACL); n != 1 {
+		t.Errorf("%d web ACLs, want the WAF on by default", n)
+	}
+	if res.Find(tBucket, "edge-logs") == nil || res.Find(tBucket, "edge-access-logs") == nil {
+		t.Error("no log buckets, want CloudFront and access logs on by default")
+	}
+	if res.Find("aws:s3/bucketVersioningV2:BucketVersioningV2", "edge-site-versioning") == nil {
+		t.Error("frontend bucket not versioned, want versioning on by default")
+	}
+	if d := find(t, res, tDistribution, "edge-cdn"); d.Input("loggingConfig") == nil {
+		t.Error("distribution has no logging config")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -32,8 +33,8 @@ const keyDeletionWindowDays = 30
 // registered after the key), so there is no cycle. This keeps the OAC grant as narrow as the
 // bucket policy's (AWS:SourceArn is this distribution) instead of any distribution of the
 // account, and one resource owns the whole policy.
-func newBucketKey(ctx *pulumi.Context, name string, distributionArn pulumi.StringOutput, logs, protect bool, opts ...pulumi.ResourceOption) (*kms.Key, error) {
-	policy := distributionArn.ApplyT(func(arn string) (string, error) {
+func newBucketKey(ctx *pulumi.Context, name string, distributionARN pulumi.StringOutput, logs, protect bool, opts ...pulumi.ResourceOption) (*kms.Key, error) {
+	policy := distributionARN.ApplyT(func(arn string) (string, error) {
 		return EdgeKeyPolicy(arn, logs)
 	}).(pulumi.StringOutput)
 	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
@@ -93,10 +94,10 @@ func KeyAlias(project, stack string) string {
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#AccessLogsKMSPermissions
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
-	parts := strings.SplitN(distributionArn, ":", 6)
+func EdgeKeyPolicy(distributionARN string, logs bool) (string, error) {
+	parts := strings.SplitN(distributionARN, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[4] == "" {
-		return "", fmt.Errorf("distribution ARN %q has no account", distributionArn)
+		return "", fmt.Errorf("distribution ARN %q has no account", distributionARN)
 	}
 	statements := []policyStatement{
 		{
@@ -112,7 +113,7 @@ func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
 			Principal: map[string]string{"Service": cloudFrontPrincipal},
 			Action:    "kms:Decrypt",
 			Resource:  "*",
-			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionArn}},
+			Condition: map[string]map[string]string{"StringEquals": {"AWS:SourceArn": distributionARN}},
 		},
 	}
 	if logs {
@@ -126,4 +127,22 @@ func EdgeKeyPolicy(distributionArn string, logs bool) (string, error) {
 	}
 	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: statements})
 	return string(b), err
+}
+
+// encryptBuckets registers the edge key and the frontend and log buckets' encryption under it,
+// and returns the key's ARN. The key policy names the distribution, so this comes after it.
+func encryptBuckets(ctx *pulumi.Context, name string, a *EdgeArgs, dist *cloudfront.Distribution, site, logs *privateBucket, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	key, err := newBucketKey(ctx, name, dist.Arn, !a.DisableLogs, a.Protect, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if err := site.encrypt(ctx, key.Arn, opts...); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if logs != nil {
+		if err := logs.encrypt(ctx, key.Arn, opts...); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
+	return key.Arn, nil
 }

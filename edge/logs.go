@@ -3,6 +3,7 @@ package edge
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -139,4 +140,44 @@ func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string
 		return nil, fmt.Errorf("frontend bucket access logging: %w", err)
 	}
 	return b, nil
+}
+
+// cloudFrontLogs is what the distribution and the outputs need of the CloudFront logs.
+type cloudFrontLogs struct {
+	// bucket is the standard-log bucket, nil without logs.
+	bucket *privateBucket
+	// bucketName is the bucket's name, "" without logs.
+	bucketName pulumi.StringOutput
+	// config is the distribution's logging config, nil without logs.
+	config cloudfront.DistributionLoggingConfigPtrInput
+	// ready is what the distribution must be created after: CloudFront checks the log
+	// bucket's ownership controls and ACL when the distribution is created.
+	ready []pulumi.Resource
+}
+
+// newLogs registers, unless EdgeArgs.DisableLogs, the CloudFront standard-log bucket and the frontend
+// bucket's server access log bucket.
+func newLogs(ctx *pulumi.Context, name string, a *EdgeArgs, site *privateBucket, opts ...pulumi.ResourceOption) (*cloudFrontLogs, error) {
+	out := &cloudFrontLogs{bucketName: pulumi.String("").ToStringOutput()}
+	if a.DisableLogs {
+		return out, nil
+	}
+	keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
+	logs, err := newLogBucket(ctx, name+"-logs", a.CanonicalUserID, keep, a.Protect, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", a.AccountID, site, keep, a.Protect, opts...); err != nil {
+		return nil, err
+	}
+	out.bucket = logs
+	out.bucketName = logs.bucket.Bucket
+	out.ready = append(out.ready, logs.ready...)
+	out.config = &cloudfront.DistributionLoggingConfigArgs{
+		// Standard logs address the bucket by its global domain name.
+		Bucket:         logs.bucket.BucketDomainName,
+		Prefix:         pulumi.String("cloudfront/"),
+		IncludeCookies: pulumi.Bool(false),
+	}
+	return out, nil
 }

@@ -57,9 +57,9 @@ type Origin struct {
 	HeaderValue pulumi.StringOutput `pulumi:"headerValue"`
 	// ZoneID is the Route 53 hosted zone of the domain ("" without a domain).
 	ZoneID pulumi.StringOutput `pulumi:"zoneId"`
-	// CertificateArn is the DNS-validated regional ACM certificate for HostName, for the ALB's
+	// CertificateARN is the DNS-validated regional ACM certificate for HostName, for the ALB's
 	// HTTPS listeners; it resolves only once the certificate is issued. "" without a domain.
-	CertificateArn pulumi.StringOutput `pulumi:"certificateArn"`
+	CertificateARN pulumi.StringOutput `pulumi:"certificateArn"`
 }
 
 // NewOrigin registers the secret origin header and, with a domain, looks up the hosted zone
@@ -88,7 +88,7 @@ func NewOrigin(ctx *pulumi.Context, name string, args *OriginArgs, opts ...pulum
 	}
 	o.HeaderValue = pulumi.ToSecret(secret.Result).(pulumi.StringOutput)
 	o.ZoneID = pulumi.String("").ToStringOutput()
-	o.CertificateArn = pulumi.String("").ToStringOutput()
+	o.CertificateARN = pulumi.String("").ToStringOutput()
 
 	if args.Domain != "" {
 		o.HostName = OriginHostName(args.Domain)
@@ -109,13 +109,13 @@ func NewOrigin(ctx *pulumi.Context, name string, args *OriginArgs, opts ...pulum
 		if err != nil {
 			return nil, fmt.Errorf("edge: origin certificate: %w", err)
 		}
-		o.CertificateArn = arn
+		o.CertificateARN = arn
 	}
 
 	if err := ctx.RegisterResourceOutputs(o, pulumi.Map{
 		"headerValue":    o.HeaderValue,
 		"zoneId":         o.ZoneID,
-		"certificateArn": o.CertificateArn,
+		"certificateArn": o.CertificateARN,
 	}); err != nil {
 		return nil, err
 	}

@@ -138,6 +138,9 @@ type webACLArgs struct {
 // each asset of a page load, and offices or mobile carriers that share one address (NAT, CGNAT)
 // would reach it while browsing; assets are served from the cache and never load the origin.
 // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+//
+// It is longer than ~80 lines because it is one resource's arguments, the rules in priority
+// order, which read best in one piece.
 func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
 	metric := func(n string) pulumi.StringInput { return pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), n) }
 	visibility := func(n string) *wafv2.WebAclRuleVisibilityConfigArgs {
@@ -347,4 +350,19 @@ func apiScopeDown(prefix string) *wafv2.WebAclRuleStatementRateBasedStatementSco
 			},
 		},
 	}
+}
+
+// newWAF registers, unless EdgeArgs.DisableWAF, the distribution's web ACL (in us-east-1, through the
+// global provider's opts), or returns nil.
+func newWAF(ctx *pulumi.Context, name string, a *EdgeArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
+	if a.DisableWAF {
+		return nil, nil
+	}
+	return newWebACL(ctx, name, webACLArgs{
+		rateLimit:      a.WAFRateLimit,
+		apiPrefix:      APIPathPrefix(a.APIPathPattern),
+		inspectionKB:   a.WAFBodyInspectionKB,
+		apiMaxBodyKB:   a.WAFAPIMaxBodyKB,
+		inspectUploads: a.WAFInspectUploadBodies,
+	}, opts...)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/internal/ec2host"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -239,7 +240,7 @@ func TestBastionAMIGiven(t *testing.T) {
 		}
 	}
 	r, err = record(t, "aws:ssm/getParameter:getParameter", program(""))
-	if err == nil || !strings.Contains(err.Error(), "looking up the bastion's AMI (SSM parameter "+AL2023ARM64Parameter) {
+	if err == nil || !strings.Contains(err.Error(), "looking up the bastion's AMI (SSM parameter "+ec2host.AL2023ARM64Parameter) {
 		t.Fatalf("NewBastion: %v", err)
 	}
 	for _, res := range r.Resources() {

@@ -1,7 +1,6 @@
 package network
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -9,11 +8,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// AL2023ARM64Parameter is the public SSM parameter that names the latest Amazon Linux 2023
-// arm64 AMI in every region.
-const AL2023ARM64Parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+	"github.com/webstack/webstack/internal/ec2host"
+)
 
 // BastionArgs configures a Bastion.
 type BastionArgs struct {
@@ -31,7 +28,7 @@ type BastionArgs struct {
 	Partition string
 	// AMI is the image to launch, as the caller looked it up (LookupBastionAMI), so that a
 	// failed lookup stops the caller before anything is registered. Optional. Defaults to
-	// looking up AL2023ARM64Parameter before the bastion registers any resource of its own.
+	// looking up ec2host.AL2023ARM64Parameter before the bastion registers any resource of its own.
 	AMI string
 	// DependsOn are resources the instance must be created after: with Public, the network's
 	// PublicPath (an instance with a public address depends on the VPC's internet gateway,
@@ -40,12 +37,12 @@ type BastionArgs struct {
 	DependsOn []pulumi.Resource
 }
 
-// LookupBastionAMI returns the AMI that AL2023ARM64Parameter names in the region of the
+// LookupBastionAMI returns the AMI that ec2host.AL2023ARM64Parameter names in the region of the
 // invoke's provider.
 func LookupBastionAMI(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (string, error) {
-	p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: AL2023ARM64Parameter}, opts...)
+	p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: ec2host.AL2023ARM64Parameter}, opts...)
 	if err != nil {
-		return "", fmt.Errorf("looking up the bastion's AMI (SSM parameter %s): %w", AL2023ARM64Parameter, err)
+		return "", fmt.Errorf("looking up the bastion's AMI (SSM parameter %s): %w", ec2host.AL2023ARM64Parameter, err)
 	}
 	return p.Value, nil
 }
@@ -83,20 +80,9 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		}
 	}
 
-	trust, err := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": "ec2.amazonaws.com"},
-			"Action":    "sts:AssumeRole",
-		}},
-	})
-	if err != nil {
-		return nil, err
-	}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Description:      pulumi.String("Bastion host: Systems Manager access only"),
-		AssumeRolePolicy: pulumi.String(string(trust)),
+		AssumeRolePolicy: pulumi.String(ec2host.AssumeRolePolicy),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("bastion: role: %w", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/internal/ec2host"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -61,7 +62,7 @@ func TestPrivateBastion(t *testing.T) {
 		t.Errorf("bastion root volume size = %v, want none (the AMI's snapshot size)", size)
 	}
 	if ami, _ := i.Input("ami").(string); !strings.HasPrefix(ami, "ami-") {
-		t.Errorf("bastion ami = %q, want the AMI from %s", ami, AL2023ARM64Parameter)
+		t.Errorf("bastion ami = %q, want the AMI from %s", ami, ec2host.AL2023ARM64Parameter)
 	}
 	if len(i.IgnoreChanges) != 1 || i.IgnoreChanges[0] != "ami" {
 		t.Errorf("bastion ignoreChanges = %v, want [ami] so a new AMI does not replace it unasked", i.IgnoreChanges)

@@ -37,6 +37,9 @@ func (t Tier) String() string {
 const (
 	TierBits = 2
 	AZBits   = 3
+	// MaxAZs is the most AZs a network can span: every tier reserves one subnet slot per
+	// possible AZ.
+	MaxAZs = 1 << AZBits
 )
 
 // ALBSubnetPrefix is the smallest subnet the public tier may have: the Application Load

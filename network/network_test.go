@@ -56,7 +56,7 @@ func TestNetworkMinimalArgs(t *testing.T) {
 	c := res.Counts()
 	for typ, want := range map[string]int{
 		"webstack:network:Network": 1, "aws:ec2/vpc:Vpc": 1, tSubnet: 6, tIGW: 1,
-		tNAT: 2, tEIP: 2, tRT: 4, tRTA: 6, tSG: 7, tEndpt: 1, tFlowLog: 0,
+		tNAT: 2, tEIP: 2, tRT: 4, tRTA: 6, tSG: 7, tEndpt: 1, tFlowLog: 1,
 		"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
 	} {
 		if c[typ] != want {
@@ -206,9 +206,29 @@ func TestInterfaceEndpoints(t *testing.T) {
 	}
 }
 
+// TestSecureDefaults: a caller who leaves the optional args unset gets the secure choices (flow
+// logs on, kept DefaultFlowLogRetentionDays; a NAT gateway per AZ), and opting out of flow logs
+// takes DisableFlowLogs.
+func TestSecureDefaults(t *testing.T) {
+	res := runNetwork(t, minimalArgs())
+	if res.Find(tFlowLog, "net-flow-log") == nil {
+		t.Error("zero-valued args: no flow log, want flow logs on by default")
+	}
+	if lg := res.Find("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs"); lg == nil || lg.Input("retentionInDays") != float64(DefaultFlowLogRetentionDays) {
+		t.Errorf("zero-valued args: flow log group %v, want retention %d", lg, DefaultFlowLogRetentionDays)
+	}
+	if n := res.Counts()[tNAT]; n != 2 {
+		t.Errorf("zero-valued args: %d NAT gateways, want one per AZ (2)", n)
+	}
+	args := minimalArgs()
+	args.DisableFlowLogs = true
+	if n := runNetwork(t, args).Counts()[tFlowLog]; n != 0 {
+		t.Errorf("DisableFlowLogs: %d flow logs, want 0", n)
+	}
+}
+
 func TestFlowLogs(t *testing.T) {
 	args := minimalArgs()
-	args.FlowLogs = true
 	args.FlowLogRetentionDays = 90
 	res := runNetwork(t, args)
 	fl := res.Find(tFlowLog, "net-flow-log")

@@ -70,7 +70,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 	}
 	// A plain config value decides whether the listeners are HTTPS, never an Output.
 	if cfg.Edge.Domain != "" {
-		args.CertificateArn = origin.CertificateArn
+		args.CertificateARN = origin.CertificateARN
 		// The certificate names origin.<domain>, so smoke tests must use that name.
 		args.HostName = origin.HostName
 	}

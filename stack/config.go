@@ -79,13 +79,6 @@ type BastionConfig struct {
 	AllowedCIDRs []string `key:"allowedCidrs"`
 }
 
-// NAT gateway modes of NetworkConfig.NATGateways.
-const (
-	NATPerAZ  = "perAz"
-	NATSingle = "single"
-	NATNone   = "none"
-)
-
 // DefaultConfig returns the defaults that apply where a stack file is silent: reliable and
 // private first, cheaper only where a stack file says so.
 func DefaultConfig() Config {
@@ -94,9 +87,9 @@ func DefaultConfig() Config {
 		Network: NetworkConfig{
 			CIDR:                 "10.0.0.0/16",
 			AZCount:              2,
-			NATGateways:          NATPerAZ,
+			NATGateways:          network.NATPerAZ,
 			FlowLogs:             true,
-			FlowLogRetentionDays: 365,
+			FlowLogRetentionDays: network.DefaultFlowLogRetentionDays,
 		},
 		Bastion: BastionConfig{
 			InstanceType: "t4g.nano",
@@ -201,19 +194,10 @@ func (c *Config) validate(p *problems) {
 	c.validateQuotas(p)
 }
 
-// Subnet sizing: the VPC is split into four equal blocks (public, app, data and one kept free
-// to grow), and each block into MaxAZs equal subnets, one per AZ.
-const (
-	tierBits = 2
-	azBits   = 3
-	// MaxAZs is the most AZs a stack can span: the subnets reserve one slot per possible AZ.
-	MaxAZs = 1 << azBits
-	// minVPCPrefix and maxVPCPrefix bound the VPC size: AWS accepts /16 to /28 VPCs, and the
-	// public subnets hold the ALB, which needs at least a /27 in each
-	// (network.ALBSubnetPrefix), so with 5 bits of carving the smallest VPC is a /22.
-	minVPCPrefix = 16
-	maxVPCPrefix = network.ALBSubnetPrefix - tierBits - azBits
-)
+// minVPCPrefix is the largest VPC AWS accepts (a /16). The smallest the stack accepts is
+// network.MaxVPCPrefix, where the subnet carving (network.TierBits, network.AZBits) leaves the
+// public subnets the /27 the ALB needs.
+const minVPCPrefix = 16
 
 // privateRanges are the address blocks a VPC may use: RFC 1918 and RFC 6598 space. A VPC in
 // public address space would shadow real internet addresses for everything inside it.
@@ -236,23 +220,23 @@ func (n *NetworkConfig) validate(p *problems, key string) {
 		p.add(key+".cidr", "%s has host bits set; the network address is %q", quote(n.CIDR), prefix.Masked().String())
 	case prefix.Bits() < minVPCPrefix:
 		p.add(key+".cidr", "%s is larger than AWS allows for a VPC (/%d at most)", quote(n.CIDR), minVPCPrefix)
-	case prefix.Bits() > maxVPCPrefix:
+	case prefix.Bits() > network.MaxVPCPrefix:
 		p.add(key+".cidr", "%s is too small for the subnets asked for: three tiers of up to %d AZs, whose public subnets hold the load balancer and must each be at least "+
-			"a /%d (AWS's Application Load Balancer guide), need at least a /%d", quote(n.CIDR), MaxAZs, network.ALBSubnetPrefix, maxVPCPrefix)
+			"a /%d (AWS's Application Load Balancer guide), need at least a /%d", quote(n.CIDR), network.MaxAZs, network.ALBSubnetPrefix, network.MaxVPCPrefix)
 	case !insideAny(prefix, privateRanges):
 		p.add(key+".cidr", "%s is not in private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)", quote(n.CIDR))
 	}
-	if n.AZCount < 2 || n.AZCount > MaxAZs {
-		p.add(key+".azCount", "%d must be between 2 and %d: every tier spans at least two availability zones", n.AZCount, MaxAZs)
+	if n.AZCount < 2 || n.AZCount > network.MaxAZs {
+		p.add(key+".azCount", "%d must be between 2 and %d: every tier spans at least two availability zones", n.AZCount, network.MaxAZs)
 	}
 	switch n.NATGateways {
-	case NATPerAZ, NATSingle:
-	case NATNone:
+	case network.NATPerAZ, network.NATSingle:
+	case network.NATNone:
 		if !n.InterfaceEndpoints {
 			p.add(key+".natGateways", "%s leaves the app subnets without a way to reach SSM, ECR and Secrets Manager; also set %s.interfaceEndpoints: true", quote(n.NATGateways), key)
 		}
 	default:
-		p.add(key+".natGateways", "%s must be one of %q, %q or %q", quote(n.NATGateways), NATPerAZ, NATSingle, NATNone)
+		p.add(key+".natGateways", "%s must be one of %q, %q or %q", quote(n.NATGateways), network.NATPerAZ, network.NATSingle, network.NATNone)
 	}
 	validateLogRetention(p, key+".flowLogRetentionDays", n.FlowLogRetentionDays)
 }

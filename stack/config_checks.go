@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/webstack/webstack/contract"
+	"github.com/webstack/webstack/network"
 )
 
 // ChecksConfig is `webstack:checks`: what kind of stack this is for the built-in checks, and
@@ -79,7 +80,7 @@ func (c *Config) relaxations() []contract.Relaxation {
 func (n *NetworkConfig) relaxations() []contract.Relaxation {
 	key := Namespace + ":network."
 	var out []contract.Relaxation
-	if n.NATGateways != NATPerAZ {
+	if n.NATGateways != network.NATPerAZ {
 		out = append(out, contract.Relaxation{Check: "REL10-BP01/nat", Key: key + "natGateways"})
 	}
 	if !n.FlowLogs {

@@ -88,12 +88,12 @@ func defaultEdgeConfig() EdgeConfig {
 		PriceClass:            edge.PriceClass100,
 		APIPathPattern:        edge.DefaultAPIPathPattern,
 		WAF:                   true,
-		WAFRateLimit:          2000,
+		WAFRateLimit:          edge.DefaultWAFRateLimit,
 		WAFBodyInspectionKB:   edge.DefaultBodyInspectionKB,
 		Logs:                  true,
-		LogRetentionDays:      365,
+		LogRetentionDays:      edge.DefaultLogRetentionDays,
 		Versioning:            true,
-		NoncurrentVersionDays: 30,
+		NoncurrentVersionDays: edge.DefaultNoncurrentVersionDays,
 		ContentSecurityPolicy: edge.DefaultContentSecurityPolicy,
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/webstack/webstack/network"
 )
 
 // minimalApp is the least webstack:app a stack must set: the image version of the live color
@@ -25,7 +27,7 @@ func TestLoadConfigValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("valid config rejected: %v", err)
 	}
-	if cfg.Network.CIDR != "10.20.0.0/16" || cfg.Network.AZCount != 2 || cfg.Network.NATGateways != NATSingle {
+	if cfg.Network.CIDR != "10.20.0.0/16" || cfg.Network.AZCount != 2 || cfg.Network.NATGateways != network.NATSingle {
 		t.Errorf("network not bound: %+v", cfg.Network)
 	}
 	if cfg.File != "Pulumi.dev.yaml" {
@@ -39,7 +41,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatalf("minimal config rejected: %v", err)
 	}
 	want := DefaultConfig()
-	if cfg.Region != DefaultRegion || cfg.Network.NATGateways != NATPerAZ || !cfg.Network.FlowLogs ||
+	if cfg.Region != DefaultRegion || cfg.Network.NATGateways != network.NATPerAZ || !cfg.Network.FlowLogs ||
 		cfg.Network.CIDR != want.Network.CIDR || cfg.Bastion.InstanceType != "t4g.nano" || len(cfg.Bastion.AllowedCIDRs) != 0 {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
@@ -183,6 +185,7 @@ func FuzzLoadConfig(f *testing.F) {
 	f.Add(`[1,2,3]`, `null`)
 	f.Add(`{"azCount":1e40}`, `{"instanceType":7}`)
 	f.Add(`{"cidr":{"a":1}}`, `{"allowedCidrs":[null,"x"]}`)
+	maxAZs := network.MaxAZs // the fuzz function's argument shadows the package
 	f.Fuzz(func(t *testing.T, network, bastion string) {
 		cfg, err := LoadConfig("webstack", "fuzz", map[string]string{
 			"webstack:network": network,
@@ -194,7 +197,7 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 			return
 		}
-		if cfg.Network.AZCount < 2 || cfg.Network.AZCount > MaxAZs {
+		if cfg.Network.AZCount < 2 || cfg.Network.AZCount > maxAZs {
 			t.Fatalf("accepted azCount %d", cfg.Network.AZCount)
 		}
 		for _, c := range cfg.Bastion.AllowedCIDRs {

@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
@@ -34,4 +36,17 @@ func buildDashboard(ctx *pulumi.Context, cfg *Config, net *network.Network, db *
 		Alarms:       alarms.ARNs(),
 	}, opts...)
 	return err
+}
+
+// buildAlerts registers the stack's alert topic and its email subscriptions. It comes before
+// the tiers: their alarms and the database's events notify it.
+func buildAlerts(ctx *pulumi.Context, cfg *Config, found *facts, opts ...pulumi.ResourceOption) (*monitoring.Alerts, error) {
+	return monitoring.NewAlerts(ctx, "alerts", &monitoring.AlertsArgs{
+		TopicName:   resourceBaseName(cfg.Project, cfg.Stack) + "-alerts",
+		DisplayName: fmt.Sprintf("%s %s alerts", cfg.Project, cfg.Stack),
+		Emails:      cfg.Alerts.Emails,
+		AccountID:   found.accountID,
+		Region:      cfg.Region,
+		Partition:   found.partition,
+	}, opts...)
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/edge"
-	"github.com/webstack/webstack/monitoring"
 	"github.com/webstack/webstack/network"
 )
 
@@ -84,17 +83,13 @@ type deployment struct {
 	data *dataTier
 }
 
+// build registers the provider and the tiers in order (alerts, the edge's origin side, network
+// and bastion, data, compute, dashboard, edge) after every lookup, and exports the outputs.
 func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
-	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
-		Region: pulumi.String(cfg.Region),
-		DefaultTags: &aws.ProviderDefaultTagsArgs{
-			Tags: pulumi.ToStringMap(DefaultTags(cfg)),
-		},
-	})
+	withProvider, err := newProvider(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("aws provider: %w", err)
+		return nil, err
 	}
-	withProvider := pulumi.Provider(provider)
 
 	// Everything the tiers need from the account and region is looked up before any tier
 	// resource is registered: a lookup that fails, or a fact the config cannot live with, stops
@@ -106,14 +101,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 
 	// The alert topic comes before the tiers: their alarms and the database's events notify it.
 	base := resourceBaseName(cfg.Project, cfg.Stack)
-	alerts, err := monitoring.NewAlerts(ctx, "alerts", &monitoring.AlertsArgs{
-		TopicName:   base + "-alerts",
-		DisplayName: fmt.Sprintf("%s %s alerts", cfg.Project, cfg.Stack),
-		Emails:      cfg.Alerts.Emails,
-		AccountID:   facts.accountID,
-		Region:      cfg.Region,
-		Partition:   facts.partition,
-	}, withProvider)
+	alerts, err := buildAlerts(ctx, cfg, facts, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -128,53 +116,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
-	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
-		CIDR:                 cfg.Network.CIDR,
-		AZs:                  facts.azs,
-		NATGateways:          cfg.Network.NATGateways,
-		FlowLogs:             cfg.Network.FlowLogs,
-		FlowLogRetentionDays: cfg.Network.FlowLogRetentionDays,
-		InterfaceEndpoints:   cfg.Network.InterfaceEndpoints,
-		Region:               cfg.Region,
-		AccountID:            facts.accountID,
-		Partition:            facts.partition,
-		CloudFrontPrefixList: facts.cloudFront,
-		Firewall: network.FirewallArgs{
-			ProductionPort: origin.ListenerPort,
-			AppPort:        cfg.App.Port,
-			DatabasePort:   cfg.Database.Port,
-			CachePort:      cfg.Cache.Port,
-			AdminCIDRs:     cfg.Bastion.AllowedCIDRs,
-			// The test listener's port is open only to the deploy networks.
-			TestListenerPort:  cfg.App.TestListenerPort,
-			TestListenerCIDRs: cfg.App.TestListenerCIDRs,
-		},
-		Alarms: network.AlarmArgs{
-			TopicARN:             alerts.TopicARN,
-			NamePrefix:           base,
-			PortAllocationErrors: cfg.Alerts.NATPortAllocationErrors,
-		},
-	}, withProvider)
-	if err != nil {
-		return nil, err
-	}
-
-	public := len(cfg.Bastion.AllowedCIDRs) > 0
-	bastionSubnets := net.AppSubnetIDs
-	var bastionAfter []pulumi.Resource
-	if public {
-		bastionSubnets = net.PublicSubnetIDs
-		bastionAfter = net.PublicPath
-	}
-	bastion, err := network.NewBastion(ctx, "bastion", &network.BastionArgs{
-		InstanceType:    cfg.Bastion.InstanceType,
-		SubnetID:        bastionSubnets.Index(pulumi.Int(0)),
-		SecurityGroupID: net.SecurityGroups.Bastion,
-		Public:          public,
-		Partition:       facts.partition,
-		AMI:             facts.bastionAMI,
-		DependsOn:       bastionAfter,
-	}, withProvider)
+	net, bastion, err := buildNetwork(ctx, cfg, facts, origin, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +166,21 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	return d, nil
 }
 
+// newProvider registers the stack's AWS provider, in cfg.Region with DefaultTags, and returns
+// the option that places a resource or an invoke on it.
+func newProvider(ctx *pulumi.Context, cfg *Config) (pulumi.ResourceOrInvokeOption, error) {
+	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region: pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{
+			Tags: pulumi.ToStringMap(DefaultTags(cfg)),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aws provider: %w", err)
+	}
+	return pulumi.Provider(provider), nil
+}
+
 // facts are what build looks up in the account and region before it registers any tier
 // resource, and passes to the tiers through their args.
 type facts struct {
@@ -235,7 +192,7 @@ type facts struct {
 	hostedZoneID string
 	// cloudFront is CloudFront's origin-facing prefix list in the region.
 	cloudFront network.PrefixList
-	// bastionAMI is the image network.AL2023ARM64Parameter names in the region.
+	// bastionAMI is the Amazon Linux 2023 image network.LookupBastionAMI finds in the region.
 	bastionAMI string
 	// canonicalUserID is the account's S3 canonical user ID, which the CloudFront log
 	// bucket's ACL names; looked up only with webstack:edge.logs, "" without.
