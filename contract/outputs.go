@@ -1,7 +1,7 @@
 package contract
 
 // Stack output names: the contract with deploy jobs and the release tool (`pulumi stack output
-// --json`). The README documents each one; renaming one breaks every job that reads it.
+// --json`). docs/outputs.md documents each one; renaming one breaks every job that reads it.
 const (
 	OutVpcID             = "vpcId"
 	OutPublicSubnetIDs   = "publicSubnetIds"

@@ -176,7 +176,7 @@ func (l *layout) body() (string, error) {
 		"## %s\nBlue and green are the two release colors; `pulumi stack output activeColor` says which one is live. "+
 			"The idle one answers on the test listener, and takes the canary's share of production during a canary. "+
 			"Every alarm below notifies the stack's alert topic (`pulumi stack output alertTopicArn`). "+
-			"See the README's operations section.", l.a.Name)}})
+			"See docs/operations.md.", l.a.Name)}})
 
 	// Traffic per color.
 	l.graph(8, "Requests per color (per minute)", "Sum", 60, perColor("RequestCount", label(""))...)

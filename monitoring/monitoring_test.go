@@ -72,7 +72,7 @@ func TestAlerts(t *testing.T) {
 		t.Errorf("key alias missing or pointing elsewhere")
 	}
 
-	// Gotcha 19: every publisher may use the key, or its notifications vanish.
+	// docs/gotchas.md, "Alarms to an encrypted topic need the key's grant": every publisher may use the key, or its notifications vanish.
 	kp := statements(t, key.Input("policy"))
 	for _, p := range Publishers {
 		found := false

@@ -1,5 +1,5 @@
 // Package plan runs webstack's real program against the recording mock engine and renders
-// what `pulumi up` would register: as text, as the JSON contract of DESIGN.md, or as a
+// what `pulumi up` would register: as text, as the JSON contract of docs/plan.md, or as a
 // diagram. It reads Pulumi.yaml and Pulumi.<stack>.yaml with the Pulumi SDK's own loaders, so
 // the config the program sees is the config the CLI would hand it.
 package plan

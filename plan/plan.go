@@ -16,7 +16,7 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-// Plan is what one stack would register, in the JSON shape of DESIGN.md's contract.
+// Plan is what one stack would register, in the JSON shape of docs/plan.md's contract.
 type Plan struct {
 	Project   string         `json:"project"`
 	Stack     string         `json:"stack"`

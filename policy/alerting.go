@@ -72,7 +72,7 @@ func alertTopicChecks() []*Check {
 				keyRef := in(r, "kmsMasterKeyId")
 				key := s.Ref(keyRef, contract.TypeKMSKey)
 				if key == nil {
-					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (gotcha 19: alarms deploy and deliver nothing)",
+					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (alarms deploy and deliver nothing: docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")",
 						show(keyRef), strings.Join(publishers, " and "))
 				}
 				if !known(in(key, "policy")) {
@@ -85,7 +85,7 @@ func alertTopicChecks() []*Check {
 				account := arnAccount(r.Output("arn"))
 				for _, svc := range publishers {
 					if !allows(sts, svc, "kms:Decrypt", account) || !allows(sts, svc, "kms:GenerateDataKey", account) {
-						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)", key.Name, svc)
+						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")", key.Name, svc)
 					}
 				}
 				for _, tp := range s.Referring(r, contract.TypeSNSTopicPolicy, "arn") {
@@ -193,7 +193,7 @@ func logChecks() []*Check {
 				for _, sse := range s.Referring(bucket, contract.TypeS3BucketServerSideEncryptionConfigurationV2, "bucket") {
 					for _, rule := range list(in(sse, "rules")) {
 						if alg := str(obj(obj(rule)["applyServerSideEncryptionByDefault"])["sseAlgorithm"]); alg != "AES256" {
-							return bad("bucket %s is encrypted with %q; ALB access logs are delivered only to SSE-S3 (AES256) buckets (gotcha 12)", bucket.Name, alg)
+							return bad("bucket %s is encrypted with %q; ALB access logs are delivered only to SSE-S3 (AES256) buckets (docs/gotchas.md, \"ALB access logs need an SSE-S3 bucket\")", bucket.Name, alg)
 						}
 					}
 				}

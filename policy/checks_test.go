@@ -219,21 +219,21 @@ var negatives = []negative{
 	{"ACM.2", "cert", to("cert", "keyAlgorithm", "RSA_1024"), `keyAlgorithm is "RSA_1024", want RSA_2048 or stronger`},
 	{"KMS.4", "alerts-key", to("alerts-key", "enableKeyRotation", false), `enableKeyRotation is false, want true (the default is false)`},
 	{"webstack/alert-key", "alerts", to("alerts", "kmsMasterKeyId", "alias/aws/sns"),
-		`kmsMasterKeyId is "alias/aws/sns", not a KMS key of this stack whose policy lets cloudwatch.amazonaws.com and events.rds.amazonaws.com use it (gotcha 19: alarms deploy and deliver nothing)`},
+		`kmsMasterKeyId is "alias/aws/sns", not a KMS key of this stack whose policy lets cloudwatch.amazonaws.com and events.rds.amazonaws.com use it (alarms deploy and deliver nothing: docs/gotchas.md, "Alarms to an encrypted topic need the key's grant")`},
 	{"webstack/alert-key", "alerts", to("alerts-key", "policy", policyJSON(keyAdmin, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
 		"Action": []any{"kms:Decrypt", "kms:GenerateDataKey*"}, "Resource": "*"})),
-		`the policy of key alerts-key does not allow events.rds.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+		`the policy of key alerts-key does not allow events.rds.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, "Alarms to an encrypted topic need the key's grant")`},
 	{"webstack/alert-key", "alerts", to("alerts-key", "policy", policyJSON(keyAdmin, publishersMay("kms:Decrypt"))),
-		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, "Alarms to an encrypted topic need the key's grant")`},
 	{"webstack/alert-key", "alerts", func(t *testing.T, fxs []*fx) []*fx {
 		grant := publishersMay("kms:Decrypt", "kms:GenerateDataKey*")
 		grant["Condition"] = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "2"}}
 		set(t, fxs, "alerts-key", "policy", policyJSON(keyAdmin, grant))
 		return fxs
-	}, `the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+	}, `the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, "Alarms to an encrypted topic need the key's grant")`},
 	{"webstack/alert-key", "alerts", to("alerts-key", "policy", policyJSON(keyAdmin, publishersMay("kms:Decrypt", "kms:GenerateDataKey*"),
 		map[string]any{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"})),
-		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (gotcha 19)`},
+		`the policy of key alerts-key does not allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, "Alarms to an encrypted topic need the key's grant")`},
 	{"webstack/alert-key", "alerts", to("alerts-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": fixtureTopic})),
 		`topic policy alerts-policy does not allow events.rds.amazonaws.com sns:Publish`},
 	{"webstack/alert-subscribers", "alerts", drop("alerts-email"), `no aws:sns/topicSubscription:TopicSubscription has topic = "arn:aws:sns:r:1:alerts": alarms fire and nobody is told`},
@@ -255,7 +255,7 @@ var negatives = []negative{
 	{"REL06-BP01/alarms", "nat-a", to("nat-a-ports", "namespace", "AWS/EC2"), `no alarm with an action watches AWS/NATGateway ErrorPortAllocation with NatGatewayId = "nat-1"`},
 	{"webstack/log-retention", "app-logs", to("app-logs", "retentionInDays", 0.0), `retentionInDays is 0: the logs would be kept (and billed) forever`},
 	{"webstack/alb-log-bucket", "alb", to("site-sse", "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "aws:kms"),
-		`bucket site is encrypted with "aws:kms"; ALB access logs are delivered only to SSE-S3 (AES256) buckets (gotcha 12)`},
+		`bucket site is encrypted with "aws:kms"; ALB access logs are delivered only to SSE-S3 (AES256) buckets (docs/gotchas.md, "ALB access logs need an SSE-S3 bucket")`},
 	{"webstack/alb-log-bucket", "alb", to("site-policy", "policy", policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
 		"Action": "s3:PutObject", "Resource": "arn:aws:s3:::site-bucket/other/*"})),
 		`no policy of bucket site allows logdelivery.elasticloadbalancing.amazonaws.com or the regional ELB account s3:PutObject under "alb/": the ALB cannot deliver its logs`},

@@ -6,7 +6,7 @@ import (
 )
 
 // MarkdownTable renders the catalog of checks as the Markdown table docs/checks.md and the
-// README carry (`go run ./cmd/plan -list-checks` prints it; a test keeps the docs current).
+// docs/operations.md carry (`go run ./cmd/plan -list-checks` prints it; a test keeps the docs current).
 func MarkdownTable() string {
 	var b strings.Builder
 	b.WriteString("| ID | Standard | Title | Severity | Scope | Resource types |\n")
@@ -25,7 +25,7 @@ func MarkdownTable() string {
 	return b.String()
 }
 
-// MarkdownSummary renders the checks for the README: ID, where the control comes from, what a
+// MarkdownSummary renders the checks for docs/operations.md: ID, where the control comes from, what a
 // passing resource looks like, and where it is required.
 func MarkdownSummary() string {
 	var b strings.Builder

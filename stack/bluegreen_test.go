@@ -12,7 +12,7 @@ import (
 	"github.com/webstack/webstack/policy"
 )
 
-// The blue/green invariants of DESIGN.md, held by running the whole program on the real
+// The blue/green invariants of docs/release.md, held by running the whole program on the real
 // Pulumi.prod.yaml twice, with two values of webstack:app, and comparing what it registers.
 
 const (

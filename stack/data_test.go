@@ -48,7 +48,7 @@ func num(v any) int {
 	return int(f)
 }
 
-// TestDataTierShapePerStack holds each real stack file to DESIGN.md's data-tier column.
+// TestDataTierShapePerStack holds each real stack file to the data tier each stack file asks for (docs/data.md).
 func TestDataTierShapePerStack(t *testing.T) {
 	type shape struct {
 		multiAZ, protect, deletionProtection, finalSnapshot, cacheFailover bool
@@ -285,7 +285,7 @@ func dataResources(t *testing.T, res *mockaws.Result) map[string]string {
 
 // TestDataTierIgnoresNonDataConfig: changing config outside the data sections changes no
 // data-tier resource. The lead extends the changes with webstack:app (version, active color)
-// once the compute tier is merged; DESIGN.md's invariant is that nothing in the data tier
+// once the compute tier is merged; the design's invariant is that nothing in the data tier
 // depends on them.
 func TestDataTierIgnoresNonDataConfig(t *testing.T) {
 	for _, name := range stacks {

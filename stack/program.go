@@ -325,7 +325,7 @@ func lookUpHostedZone(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOpt
 }
 
 // export exports every output, refusing an output the contract does not name (or one it
-// names that is missing), so that the README's table and the program cannot drift apart.
+// names that is missing), so that docs/outputs.md's table and the program cannot drift apart.
 func (d *deployment) export(ctx *pulumi.Context) error {
 	var errs []error
 	for _, name := range OutputNames {

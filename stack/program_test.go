@@ -15,7 +15,7 @@ import (
 	"github.com/webstack/webstack/stack"
 )
 
-// TestStackShapes pins what DESIGN.md asks of each stack's network.
+// TestStackShapes pins what each stack's network must be (docs/architecture.md).
 func TestStackShapes(t *testing.T) {
 	for _, tt := range []struct {
 		stack      string

@@ -19,7 +19,7 @@ import (
 	"github.com/webstack/webstack/contract"
 )
 
-// AppKey is the stack config key of the release model (DESIGN.md "Blue/green release model").
+// AppKey is the stack config key of the release model (docs/release.md, "The release state and the sizes").
 const AppKey = "webstack:app"
 
 // App is the release-relevant part of the webstack:app config object. Fields the release tool
