@@ -35,17 +35,39 @@ type accessLogBucket struct {
 // Versioning (S3.14) keeps a deleted or expired log for AccessLogNoncurrentDays; logs are
 // written once and never overwritten, so it costs only those days of storage.
 func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*accessLogBucket, error) {
-	wrap := func(what string, err error) error { return fmt.Errorf("compute: access log %s: %w", what, err) }
 	retain := pulumi.RetainOnDelete(a.RetainAccessLogs)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		ForceDestroy: pulumi.Bool(!a.RetainAccessLogs),
 		Tags:         pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb-logs", ctx.Project(), ctx.Stack())},
 	}, parent, retain)
 	if err != nil {
-		return nil, wrap("bucket", err)
+		return nil, accessLogError("bucket", err)
 	}
 	// A BucketV2's ID is its name.
 	bucketName := bucket.ID().ToStringOutput()
+	if err := accessLogBucketSettings(ctx, name, bucketName, a, parent, retain); err != nil {
+		return nil, err
+	}
+	// Regions older than August 2022 deliver as the regional ELB account, newer ones as the
+	// log delivery service; granting both keeps the policy right in either kind of region.
+	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, parent)
+	if err != nil {
+		return nil, accessLogError("elb service account", err)
+	}
+	bp, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: bucketName,
+		Policy: accessLogPolicy(bucketName, elbAccount.Arn, a),
+	}, parent, retain)
+	if err != nil {
+		return nil, accessLogError("bucket policy", err)
+	}
+	return &accessLogBucket{name: bucketName, policy: bp}, nil
+}
+
+// accessLogBucketSettings registers the access log bucket's settings, in this order: public
+// access block, ownership controls, SSE-S3 encryption, versioning and the lifecycle that
+// expires the logs.
+func accessLogBucketSettings(ctx *pulumi.Context, name string, bucketName pulumi.StringOutput, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption, retain pulumi.ResourceOption) error {
 	if _, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access", &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucketName,
 		BlockPublicAcls:       pulumi.Bool(true),
@@ -53,13 +75,13 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 		IgnorePublicAcls:      pulumi.Bool(true),
 		RestrictPublicBuckets: pulumi.Bool(true),
 	}, parent, retain); err != nil {
-		return nil, wrap("public access block", err)
+		return accessLogError("public access block", err)
 	}
 	if _, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
 		Bucket: bucketName,
 		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
 	}, parent, retain); err != nil {
-		return nil, wrap("ownership controls", err)
+		return accessLogError("ownership controls", err)
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: bucketName,
@@ -71,7 +93,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 			},
 		},
 	}, parent, retain); err != nil {
-		return nil, wrap("encryption", err)
+		return accessLogError("encryption", err)
 	}
 	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
 		Bucket: bucketName,
@@ -80,7 +102,7 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 		},
 	}, parent, retain)
 	if err != nil {
-		return nil, wrap("versioning", err)
+		return accessLogError("versioning", err)
 	}
 	// Lifecycle rules on noncurrent versions need versioning configured first.
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
@@ -100,22 +122,23 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 			},
 		},
 	}, parent, retain, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
-		return nil, wrap("lifecycle", err)
+		return accessLogError("lifecycle", err)
 	}
 
-	// Regions older than August 2022 deliver as the regional ELB account, newer ones as the
-	// log delivery service; granting both keeps the policy right in either kind of region.
-	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, parent)
-	if err != nil {
-		return nil, wrap("elb service account", err)
-	}
-	policy := bucketName.ApplyT(func(b string) (string, error) {
+	return nil
+}
+
+// accessLogPolicy is the access log bucket's policy: Elastic Load Balancing may write the logs
+// (as the regional ELB account elbAccount or as the log delivery service) and every request
+// without TLS is denied.
+func accessLogPolicy(bucketName pulumi.StringOutput, elbAccount string, a *LoadBalancerArgs) pulumi.StringOutput {
+	return bucketName.ApplyT(func(b string) (string, error) {
 		bucketARN := fmt.Sprintf("arn:%s:s3:::%s", a.Partition, b)
 		logs := fmt.Sprintf("%s/%s/AWSLogs/%s/*", bucketARN, AccessLogPrefix, a.AccountID)
 		doc, err := json.Marshal(map[string]any{
 			"Version": "2012-10-17",
 			"Statement": []map[string]any{
-				{"Sid": "ElbAccount", "Effect": "Allow", "Principal": map[string]any{"AWS": elbAccount.Arn},
+				{"Sid": "ElbAccount", "Effect": "Allow", "Principal": map[string]any{"AWS": elbAccount},
 					"Action": "s3:PutObject", "Resource": logs},
 				{"Sid": "ElbLogDelivery", "Effect": "Allow", "Principal": map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
 					"Action": "s3:PutObject", "Resource": logs},
@@ -126,12 +149,9 @@ func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, p
 		})
 		return string(doc), err
 	}).(pulumi.StringOutput)
-	bp, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
-		Bucket: bucketName,
-		Policy: policy,
-	}, parent, retain)
-	if err != nil {
-		return nil, wrap("bucket policy", err)
-	}
-	return &accessLogBucket{name: bucketName, policy: bp}, nil
+}
+
+// accessLogError wraps an error registering the access log bucket's part what.
+func accessLogError(what string, err error) error {
+	return fmt.Errorf("compute: access log %s: %w", what, err)
 }

@@ -103,86 +103,22 @@ func UnhealthyWindowMinutes(seconds int) int {
 // its name; it changes at the first release (and back, should the active color ever lose its
 // version), never on a flip between two released colors.
 func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.LoadBalancer, tgs map[Color]*lb.TargetGroup, noRelease bool, opts ...pulumi.ResourceOption) (alarm.Set, error) {
-	window := UnhealthyWindowMinutes(a.HealthCheckGracePeriod)
+	colorDims := func(c Color) pulumi.StringMap {
+		return pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
+	}
 	var specs []alarm.Named
 	for _, c := range Colors {
-		dims := pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
-		color := func(suffix string) string { return fmt.Sprintf("%s-%s-%s", a.NamePrefix, c, suffix) }
-		specs = append(specs,
-			alarm.Named{Suffix: string(c) + "-target-5xx", Spec: alarm.Spec{
-				Name: color("target-5xx"),
-				Description: fmt.Sprintf("The application on %s answered more than %d 5XX to production requests in 5 minutes. If %s is live (or a canary), "+
-					"check the 5XX-per-color graph and the application's log streams %s/*; roll back if a release just reached it.", c, a.Target5xx, c, c),
-				Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Dimensions: dims,
-				Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
-				Comparison: alarm.Above, Threshold: float64(a.Target5xx), TreatMissingData: alarm.NotBreaching,
-			}},
-			alarm.Named{Suffix: string(c) + "-latency", Spec: alarm.Spec{
-				Name: color("p99-latency"),
-				Description: fmt.Sprintf("The p99 response time of %s to production requests has been above %d ms for 10 minutes. Check the "+
-					"latency-per-color graph, then the database (CPU, connections) and the cache.", c, a.ResponseTimeP99Ms),
-				Namespace: "AWS/ApplicationELB", Metric: "TargetResponseTime", Dimensions: dims,
-				Statistic: "p99", Period: 300, EvaluationPeriods: 2, DatapointsToAlarm: 2,
-				Comparison: alarm.Above, Threshold: float64(a.ResponseTimeP99Ms) / 1000, TreatMissingData: alarm.NotBreaching,
-			}},
-			alarm.Named{Suffix: string(c) + "-unhealthy-hosts", Spec: alarm.Spec{
-				Name: color("unhealthy-hosts"),
-				Description: fmt.Sprintf("The %s target group has had more than %d unhealthy targets in every minute for %d minutes, longer than a new "+
-					"instance may take to start (the health check grace period). If %s is live, production is losing capacity; if it is idle, a "+
-					"release to it is failing its health check. Check the hosts-per-color graph, the application's log streams %s/* and its "+
-					"health endpoint's dependencies.", c, a.UnhealthyHosts, window, c, c),
-				Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Dimensions: dims,
-				Statistic: "Maximum", Period: 60, EvaluationPeriods: window, DatapointsToAlarm: window,
-				Comparison: alarm.Above, Threshold: float64(a.UnhealthyHosts), TreatMissingData: alarm.NotBreaching,
-			}})
+		specs = append(specs, colorAlarms(a, c, colorDims(c))...)
 	}
 	var maths []mathAlarm
 	lbDims := pulumi.StringMap{"LoadBalancer": alb.ArnSuffix}
 	if noRelease {
-		maths = append(maths, mathAlarm{
-			Suffix: "elb-5xx", Name: a.NamePrefix + "-alb-elb-5xx",
-			Description: fmt.Sprintf("No release yet: the load balancer answered more than %d 503s in 5 minutes beyond its fixed responses "+
-				"(the no-release 503s): a target group with no registered target. Check the hosts-per-color graph and the idle color's "+
-				"Auto Scaling activity. Once the active color runs a version this alarm watches every load balancer 503.", a.ELB5xx),
-			Metrics: []mathMetric{
-				{ID: "elb503", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims},
-				{ID: "fixed", Metric: "HTTP_Fixed_Response_Count", Dimensions: lbDims},
-			},
-			Expression: "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)",
-			Label:      "load balancer 503s, less fixed responses",
-			Threshold:  float64(a.ELB5xx),
-		})
+		maths = append(maths, noReleaseELB503Alarm(a, lbDims))
 	} else {
-		specs = append(specs, alarm.Named{Suffix: "elb-5xx", Spec: alarm.Spec{
-			Name: a.NamePrefix + "-alb-elb-5xx",
-			Description: fmt.Sprintf("The load balancer answered more than %d 503s in 5 minutes: a target group had no registered target "+
-				"(every instance of the live color gone). Check the hosts-per-color graph and the live color's Auto Scaling activity.", a.ELB5xx),
-			Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims,
-			Statistic: "Sum", Period: mathPeriod, EvaluationPeriods: 1, DatapointsToAlarm: 1,
-			Comparison: alarm.Above, Threshold: float64(a.ELB5xx), TreatMissingData: alarm.NotBreaching,
-		}})
+		specs = append(specs, elb503Alarm(a, lbDims))
 	}
 	for _, c := range Colors {
-		dims := pulumi.StringMap{"TargetGroup": tgs[c].ArnSuffix, "LoadBalancer": alb.ArnSuffix}
-		var metrics []mathMetric
-		for _, m := range []struct{ id, metric string }{
-			{"requests", "RequestCount"}, {"t2xx", "HTTPCode_Target_2XX_Count"}, {"t3xx", "HTTPCode_Target_3XX_Count"},
-			{"t4xx", "HTTPCode_Target_4XX_Count"}, {"t5xx", "HTTPCode_Target_5XX_Count"},
-		} {
-			metrics = append(metrics, mathMetric{ID: m.id, Metric: m.metric, Dimensions: dims})
-		}
-		maths = append(maths, mathAlarm{
-			Suffix: string(c) + "-elb-5xx", Name: fmt.Sprintf("%s-%s-elb-5xx", a.NamePrefix, c),
-			Description: fmt.Sprintf("The load balancer answered more than %d production requests routed to %s itself in 5 minutes (502/504: an "+
-				"instance refused, reset or did not answer the connection). If %s is live (or a canary), check the hosts-per-color graph "+
-				"and the application's log streams %s/*.", a.ELB5xx, c, c, c),
-			Metrics: metrics,
-			// RequestCount counts the requests routed to a target; the target codes count those
-			// the target answered (ELB CloudWatch metrics). The rest the load balancer answered.
-			Expression: "FILL(requests, 0) - FILL(t2xx, 0) - FILL(t3xx, 0) - FILL(t4xx, 0) - FILL(t5xx, 0)",
-			Label:      "routed production requests the load balancer answered itself",
-			Threshold:  float64(a.ELB5xx),
-		})
+		maths = append(maths, colorELB5xxAlarm(a, c, colorDims(c)))
 	}
 	set, err := alarm.NewSet(ctx, name, specs, a.TopicARN, opts...)
 	if err != nil {
@@ -196,6 +132,96 @@ func loadBalancerAlarms(ctx *pulumi.Context, name string, a *AlarmArgs, alb *lb.
 		set = append(set, al)
 	}
 	return set, nil
+}
+
+// colorAlarms are the alarms on color c's production target group (dimensions dims): the
+// application's 5XX, its p99 latency and its unhealthy targets.
+func colorAlarms(a *AlarmArgs, c Color, dims pulumi.StringMap) []alarm.Named {
+	window := UnhealthyWindowMinutes(a.HealthCheckGracePeriod)
+	color := func(suffix string) string { return fmt.Sprintf("%s-%s-%s", a.NamePrefix, c, suffix) }
+	return []alarm.Named{
+		{Suffix: string(c) + "-target-5xx", Spec: alarm.Spec{
+			Name: color("target-5xx"),
+			Description: fmt.Sprintf("The application on %s answered more than %d 5XX to production requests in 5 minutes. If %s is live (or a canary), "+
+				"check the 5XX-per-color graph and the application's log streams %s/*; roll back if a release just reached it.", c, a.Target5xx, c, c),
+			Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_Target_5XX_Count", Dimensions: dims,
+			Statistic: "Sum", Period: 300, EvaluationPeriods: 1, DatapointsToAlarm: 1,
+			Comparison: alarm.Above, Threshold: float64(a.Target5xx), TreatMissingData: alarm.NotBreaching,
+		}},
+		{Suffix: string(c) + "-latency", Spec: alarm.Spec{
+			Name: color("p99-latency"),
+			Description: fmt.Sprintf("The p99 response time of %s to production requests has been above %d ms for 10 minutes. Check the "+
+				"latency-per-color graph, then the database (CPU, connections) and the cache.", c, a.ResponseTimeP99Ms),
+			Namespace: "AWS/ApplicationELB", Metric: "TargetResponseTime", Dimensions: dims,
+			Statistic: "p99", Period: 300, EvaluationPeriods: 2, DatapointsToAlarm: 2,
+			Comparison: alarm.Above, Threshold: float64(a.ResponseTimeP99Ms) / 1000, TreatMissingData: alarm.NotBreaching,
+		}},
+		{Suffix: string(c) + "-unhealthy-hosts", Spec: alarm.Spec{
+			Name: color("unhealthy-hosts"),
+			Description: fmt.Sprintf("The %s target group has had more than %d unhealthy targets in every minute for %d minutes, longer than a new "+
+				"instance may take to start (the health check grace period). If %s is live, production is losing capacity; if it is idle, a "+
+				"release to it is failing its health check. Check the hosts-per-color graph, the application's log streams %s/* and its "+
+				"health endpoint's dependencies.", c, a.UnhealthyHosts, window, c, c),
+			Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Dimensions: dims,
+			Statistic: "Maximum", Period: 60, EvaluationPeriods: window, DatapointsToAlarm: window,
+			Comparison: alarm.Above, Threshold: float64(a.UnhealthyHosts), TreatMissingData: alarm.NotBreaching,
+		}},
+	}
+}
+
+// noReleaseELB503Alarm is the load-balancer-wide 503 alarm while the production path answers
+// the fixed no-release 503: the 503s less the fixed responses.
+func noReleaseELB503Alarm(a *AlarmArgs, lbDims pulumi.StringMap) mathAlarm {
+	return mathAlarm{
+		Suffix: "elb-5xx", Name: a.NamePrefix + "-alb-elb-5xx",
+		Description: fmt.Sprintf("No release yet: the load balancer answered more than %d 503s in 5 minutes beyond its fixed responses "+
+			"(the no-release 503s): a target group with no registered target. Check the hosts-per-color graph and the idle color's "+
+			"Auto Scaling activity. Once the active color runs a version this alarm watches every load balancer 503.", a.ELB5xx),
+		Metrics: []mathMetric{
+			{ID: "elb503", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims},
+			{ID: "fixed", Metric: "HTTP_Fixed_Response_Count", Dimensions: lbDims},
+		},
+		Expression: "IF(FILL(elb503, 0) > FILL(fixed, 0), FILL(elb503, 0) - FILL(fixed, 0), 0)",
+		Label:      "load balancer 503s, less fixed responses",
+		Threshold:  float64(a.ELB5xx),
+	}
+}
+
+// elb503Alarm is the load-balancer-wide 503 alarm once the active color runs a version: every
+// load balancer 503.
+func elb503Alarm(a *AlarmArgs, lbDims pulumi.StringMap) alarm.Named {
+	return alarm.Named{Suffix: "elb-5xx", Spec: alarm.Spec{
+		Name: a.NamePrefix + "-alb-elb-5xx",
+		Description: fmt.Sprintf("The load balancer answered more than %d 503s in 5 minutes: a target group had no registered target "+
+			"(every instance of the live color gone). Check the hosts-per-color graph and the live color's Auto Scaling activity.", a.ELB5xx),
+		Namespace: "AWS/ApplicationELB", Metric: "HTTPCode_ELB_503_Count", Dimensions: lbDims,
+		Statistic: "Sum", Period: mathPeriod, EvaluationPeriods: 1, DatapointsToAlarm: 1,
+		Comparison: alarm.Above, Threshold: float64(a.ELB5xx), TreatMissingData: alarm.NotBreaching,
+	}}
+}
+
+// colorELB5xxAlarm is the alarm on the production requests routed to color c (dimensions dims)
+// that the load balancer answered itself (502, 504).
+func colorELB5xxAlarm(a *AlarmArgs, c Color, dims pulumi.StringMap) mathAlarm {
+	var metrics []mathMetric
+	for _, m := range []struct{ id, metric string }{
+		{"requests", "RequestCount"}, {"t2xx", "HTTPCode_Target_2XX_Count"}, {"t3xx", "HTTPCode_Target_3XX_Count"},
+		{"t4xx", "HTTPCode_Target_4XX_Count"}, {"t5xx", "HTTPCode_Target_5XX_Count"},
+	} {
+		metrics = append(metrics, mathMetric{ID: m.id, Metric: m.metric, Dimensions: dims})
+	}
+	return mathAlarm{
+		Suffix: string(c) + "-elb-5xx", Name: fmt.Sprintf("%s-%s-elb-5xx", a.NamePrefix, c),
+		Description: fmt.Sprintf("The load balancer answered more than %d production requests routed to %s itself in 5 minutes (502/504: an "+
+			"instance refused, reset or did not answer the connection). If %s is live (or a canary), check the hosts-per-color graph "+
+			"and the application's log streams %s/*.", a.ELB5xx, c, c, c),
+		Metrics: metrics,
+		// RequestCount counts the requests routed to a target; the target codes count those
+		// the target answered (ELB CloudWatch metrics). The rest the load balancer answered.
+		Expression: "FILL(requests, 0) - FILL(t2xx, 0) - FILL(t3xx, 0) - FILL(t4xx, 0) - FILL(t5xx, 0)",
+		Label:      "routed production requests the load balancer answered itself",
+		Threshold:  float64(a.ELB5xx),
+	}
 }
 
 // mathAlarm is an alarm on a metric math expression over AWS/ApplicationELB metrics (Sum over

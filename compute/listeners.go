@@ -89,92 +89,31 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 	gated := a.OriginHeaderName != ""
 	live, idle := a.Running[a.ActiveColor], a.Running[a.ActiveColor.Other()]
 
-	// Production: forward to the live color (weighted during a canary), or, behind CloudFront,
-	// refuse everything that lacks the origin header and forward the rest from a rule. With no
-	// release yet, the forward becomes a fixed 503 saying so.
-	defaultAction := listenerForward(tg, a.ActiveColor, weights)
-	if !live {
-		defaultAction = listenerFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
-	}
-	if gated {
-		defaultAction = listenerFixed("403", "text/plain", "Forbidden")
-	}
 	production, err := lb.NewListener(ctx, name+"-production", withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(port),
 		Protocol:        pulumi.String(protocol),
-		DefaultActions:  lb.ListenerDefaultActionArray{defaultAction},
+		DefaultActions:  lb.ListenerDefaultActionArray{productionAction(a, tg, weights, live)},
 	}), parent)
 	if err != nil {
 		return fmt.Errorf("compute: production listener: %w", err)
 	}
 	if gated {
-		value := a.OriginHeaderValue.ToStringOutput().ApplyT(func(v string) (string, error) {
-			// An ALB header condition treats * and ? as wildcards; a secret containing them
-			// would admit more than CloudFront.
-			if v == "" || len(v) > 128 || strings.ContainsAny(v, "*?") {
-				return "", fmt.Errorf("compute: origin header value must be 1 to 128 characters without '*' or '?'")
-			}
-			return v, nil
-		}).(pulumi.StringOutput)
-		action := ruleForward(tg, a.ActiveColor, weights)
-		if !live {
-			action = ruleFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
-		}
-		if _, err := lb.NewListenerRule(ctx, name+"-origin", &lb.ListenerRuleArgs{
-			ListenerArn: production.Arn,
-			Priority:    pulumi.Int(OriginRulePriority),
-			Conditions: lb.ListenerRuleConditionArray{
-				&lb.ListenerRuleConditionArgs{
-					HttpHeader: &lb.ListenerRuleConditionHttpHeaderArgs{
-						HttpHeaderName: pulumi.String(a.OriginHeaderName),
-						Values:         pulumi.StringArray{pulumi.ToSecret(value).(pulumi.StringOutput)},
-					},
-				},
-			},
-			Actions: lb.ListenerRuleActionArray{action},
-		}, parent); err != nil {
-			return fmt.Errorf("compute: origin header rule: %w", err)
-		}
-		if a.ReleaseCheckValue != nil {
-			if err := releaseCheckRule(ctx, name, production, a, value, testTGs, idle, parent); err != nil {
-				return err
-			}
+		if err := originRules(ctx, name, production, a, tg, weights, testTGs, live, idle, parent); err != nil {
+			return err
 		}
 	}
 	if tls {
-		if _, err := lb.NewListener(ctx, name+"-http-redirect", &lb.ListenerArgs{
-			LoadBalancerArn: alb.Arn,
-			Port:            pulumi.Int(80),
-			Protocol:        pulumi.String("HTTP"),
-			DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-				Type: pulumi.String("redirect"),
-				Redirect: &lb.ListenerDefaultActionRedirectArgs{
-					Protocol:   pulumi.String("HTTPS"),
-					Port:       pulumi.String("443"),
-					StatusCode: pulumi.String("HTTP_301"),
-				},
-			}},
-		}, parent); err != nil {
-			return fmt.Errorf("compute: http redirect listener: %w", err)
+		if err := httpRedirectListener(ctx, name, alb, parent); err != nil {
+			return err
 		}
 	}
 
-	// Test: the idle color's test target group, for smoke tests before any user sees it; a
-	// fixed 404 (IdleEmptyStatus, not a 5XX) while the idle color runs no instances. The network
-	// tier admits only the deploy networks to this port.
-	testAction := &lb.ListenerDefaultActionArgs{
-		Type:           pulumi.String("forward"),
-		TargetGroupArn: testTGs[a.ActiveColor.Other()].Arn,
-	}
-	if !idle {
-		testAction = listenerFixed(IdleEmptyStatus, "application/json", NoReleaseBody("test", a.ActiveColor.Other()))
-	}
 	test, err := lb.NewListener(ctx, name+"-test", withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(a.TestListenerPort),
 		Protocol:        pulumi.String(protocol),
-		DefaultActions:  lb.ListenerDefaultActionArray{testAction},
+		DefaultActions:  lb.ListenerDefaultActionArray{testAction(a, testTGs, idle)},
 	}), parent)
 	if err != nil {
 		return fmt.Errorf("compute: test listener: %w", err)
@@ -190,6 +129,90 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 		host = pulumi.String(a.HostName).ToStringOutput()
 	}
 	l.TestURL = pulumi.Sprintf("%s://%s:%d", scheme, host, a.TestListenerPort)
+	return nil
+}
+
+// productionAction is the production listener's default action: forward to the live color
+// (weighted during a canary), or, behind CloudFront, refuse everything that lacks the origin
+// header (originRules forwards the rest). With no release yet, the forward becomes a fixed 503
+// saying so.
+func productionAction(a *LoadBalancerArgs, tg map[Color]pulumi.StringOutput, weights map[Color]int, live bool) *lb.ListenerDefaultActionArgs {
+	if a.OriginHeaderName != "" {
+		return listenerFixed("403", "text/plain", "Forbidden")
+	}
+	if !live {
+		return listenerFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
+	}
+	return listenerForward(tg, a.ActiveColor, weights)
+}
+
+// testAction is the test listener's default action: the idle color's test target group, for
+// smoke tests before any user sees it; a fixed 404 (IdleEmptyStatus, not a 5XX) while the idle
+// color runs no instances. The network tier admits only the deploy networks to this port.
+func testAction(a *LoadBalancerArgs, testTGs map[Color]*lb.TargetGroup, idle bool) *lb.ListenerDefaultActionArgs {
+	if !idle {
+		return listenerFixed(IdleEmptyStatus, "application/json", NoReleaseBody("test", a.ActiveColor.Other()))
+	}
+	return &lb.ListenerDefaultActionArgs{
+		Type:           pulumi.String("forward"),
+		TargetGroupArn: testTGs[a.ActiveColor.Other()].Arn,
+	}
+}
+
+// originRules registers the production listener's rules behind CloudFront: the origin rule,
+// which forwards requests carrying the origin header as productionAction would without the
+// gate, and, with a release-check value, the release-check rule.
+func originRules(ctx *pulumi.Context, name string, production *lb.Listener, a *LoadBalancerArgs, tg map[Color]pulumi.StringOutput, weights map[Color]int, testTGs map[Color]*lb.TargetGroup, live, idle bool, parent pulumi.ResourceOption) error {
+	value := a.OriginHeaderValue.ToStringOutput().ApplyT(func(v string) (string, error) {
+		// An ALB header condition treats * and ? as wildcards; a secret containing them
+		// would admit more than CloudFront.
+		if v == "" || len(v) > 128 || strings.ContainsAny(v, "*?") {
+			return "", fmt.Errorf("compute: origin header value must be 1 to 128 characters without '*' or '?'")
+		}
+		return v, nil
+	}).(pulumi.StringOutput)
+	action := ruleForward(tg, a.ActiveColor, weights)
+	if !live {
+		action = ruleFixed(NoReleaseStatus, "application/json", NoReleaseBody("production", a.ActiveColor))
+	}
+	if _, err := lb.NewListenerRule(ctx, name+"-origin", &lb.ListenerRuleArgs{
+		ListenerArn: production.Arn,
+		Priority:    pulumi.Int(OriginRulePriority),
+		Conditions: lb.ListenerRuleConditionArray{
+			&lb.ListenerRuleConditionArgs{
+				HttpHeader: &lb.ListenerRuleConditionHttpHeaderArgs{
+					HttpHeaderName: pulumi.String(a.OriginHeaderName),
+					Values:         pulumi.StringArray{pulumi.ToSecret(value).(pulumi.StringOutput)},
+				},
+			},
+		},
+		Actions: lb.ListenerRuleActionArray{action},
+	}, parent); err != nil {
+		return fmt.Errorf("compute: origin header rule: %w", err)
+	}
+	if a.ReleaseCheckValue != nil {
+		return releaseCheckRule(ctx, name, production, a, value, testTGs, idle, parent)
+	}
+	return nil
+}
+
+// httpRedirectListener registers the port-80 listener that redirects every request to HTTPS.
+func httpRedirectListener(ctx *pulumi.Context, name string, alb *lb.LoadBalancer, parent pulumi.ResourceOption) error {
+	if _, err := lb.NewListener(ctx, name+"-http-redirect", &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(80),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Protocol:   pulumi.String("HTTPS"),
+				Port:       pulumi.String("443"),
+				StatusCode: pulumi.String("HTTP_301"),
+			},
+		}},
+	}, parent); err != nil {
+		return fmt.Errorf("compute: http redirect listener: %w", err)
+	}
 	return nil
 }
 

@@ -250,61 +250,13 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	}
 	parent := pulumi.Parent(l)
 
-	var accessLogs *lb.LoadBalancerAccessLogsArgs
-	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
-	if a.AccessLogs {
-		logs, err := newAccessLogBucket(ctx, name+"-logs", &a, parent)
-		if err != nil {
-			return nil, err
-		}
-		accessLogs = &lb.LoadBalancerAccessLogsArgs{
-			Bucket:  logs.name,
-			Enabled: pulumi.Bool(true),
-			Prefix:  pulumi.String(AccessLogPrefix),
-		}
-		// AWS checks that it may write to the bucket when logging is turned on.
-		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
-	}
-	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
-		LoadBalancerType: pulumi.String("application"),
-		Internal:         pulumi.Bool(false),
-		Subnets:          a.SubnetIDs,
-		SecurityGroups:   pulumi.StringArray{a.SecurityGroupID},
-		IpAddressType:    pulumi.String("ipv4"),
-		// Malformed headers never reach the application (ELB.4); requests that could smuggle
-		// a second request past it are closed (ELB.12, AWS's recommended mode).
-		DropInvalidHeaderFields:  pulumi.Bool(true),
-		DesyncMitigationMode:     pulumi.String("defensive"),
-		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
-		EnableHttp2:              pulumi.Bool(true),
-		// The application's keep-alive timeout must exceed this (the fleet's user data sets
-		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.
-		IdleTimeout:             pulumi.Int(a.IdleTimeout),
-		XffHeaderProcessingMode: pulumi.String("append"),
-		AccessLogs:              accessLogs,
-		Tags:                    pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb", ctx.Project(), ctx.Stack())},
-	}, albOpts...)
+	alb, err := newALB(ctx, name, &a, parent)
 	if err != nil {
-		return nil, fmt.Errorf("compute: load balancer: %w", err)
+		return nil, err
 	}
-
-	// Each color has two target groups holding the same instances: one the production
-	// listener forwards to, one the test listener forwards to. Target group metrics are per
-	// target group, so the production groups' alarms never count a smoke test, whichever
-	// color is live.
-	tgs, testTGs := map[Color]*lb.TargetGroup{}, map[Color]*lb.TargetGroup{}
-	for _, c := range Colors {
-		for _, traffic := range []Traffic{ProductionTraffic, TestTraffic} {
-			tg, err := newTargetGroup(ctx, name, c, traffic, &a, parent)
-			if err != nil {
-				return nil, err
-			}
-			if traffic == TestTraffic {
-				testTGs[c] = tg
-			} else {
-				tgs[c] = tg
-			}
-		}
+	tgs, testTGs, err := targetGroups(ctx, name, &a, parent)
+	if err != nil {
+		return nil, err
 	}
 	l.ARN = alb.Arn
 	l.DNSName = alb.DnsName
@@ -341,6 +293,71 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, err
 	}
 	return l, nil
+}
+
+// newALB registers the internet-facing ALB, after the VPC's public path and, with AccessLogs,
+// after its access log bucket and that bucket's policy.
+func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*lb.LoadBalancer, error) {
+	var accessLogs *lb.LoadBalancerAccessLogsArgs
+	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
+	if a.AccessLogs {
+		logs, err := newAccessLogBucket(ctx, name+"-logs", a, parent)
+		if err != nil {
+			return nil, err
+		}
+		accessLogs = &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.name,
+			Enabled: pulumi.Bool(true),
+			Prefix:  pulumi.String(AccessLogPrefix),
+		}
+		// AWS checks that it may write to the bucket when logging is turned on.
+		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
+	}
+	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
+		LoadBalancerType: pulumi.String("application"),
+		Internal:         pulumi.Bool(false),
+		Subnets:          a.SubnetIDs,
+		SecurityGroups:   pulumi.StringArray{a.SecurityGroupID},
+		IpAddressType:    pulumi.String("ipv4"),
+		// Malformed headers never reach the application (ELB.4); requests that could smuggle
+		// a second request past it are closed (ELB.12, AWS's recommended mode).
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("defensive"),
+		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
+		EnableHttp2:              pulumi.Bool(true),
+		// The application's keep-alive timeout must exceed this (the fleet's user data sets
+		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.
+		IdleTimeout:             pulumi.Int(a.IdleTimeout),
+		XffHeaderProcessingMode: pulumi.String("append"),
+		AccessLogs:              accessLogs,
+		Tags:                    pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb", ctx.Project(), ctx.Stack())},
+	}, albOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("compute: load balancer: %w", err)
+	}
+	return alb, nil
+}
+
+// targetGroups registers each color's two target groups, holding the same instances: one the
+// production listener forwards to (tgs), one the test listener forwards to (testTGs). Target
+// group metrics are per target group, so the production groups' alarms never count a smoke
+// test, whichever color is live.
+func targetGroups(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOption) (tgs, testTGs map[Color]*lb.TargetGroup, err error) {
+	tgs, testTGs = map[Color]*lb.TargetGroup{}, map[Color]*lb.TargetGroup{}
+	for _, c := range Colors {
+		for _, traffic := range []Traffic{ProductionTraffic, TestTraffic} {
+			tg, err := newTargetGroup(ctx, name, c, traffic, a, parent)
+			if err != nil {
+				return nil, nil, err
+			}
+			if traffic == TestTraffic {
+				testTGs[c] = tg
+			} else {
+				tgs[c] = tg
+			}
+		}
+	}
+	return tgs, testTGs, nil
 }
 
 // newTargetGroup registers one of a color's target groups: "<name>-<color>-tg" for production

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -183,44 +184,9 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		c.NodeAZs = append(c.NodeAZs, a.AZs[i%len(a.AZs)])
 		c.NodeIDs = append(c.NodeIDs, CacheNodeID(a.ReplicationGroupID, i+1))
 	}
-	rg, err := elasticache.NewReplicationGroup(ctx, name+"-group", &elasticache.ReplicationGroupArgs{
-		ReplicationGroupId: pulumi.String(a.ReplicationGroupID),
-		Description:        pulumi.Sprintf("%s %s for the WAS fleet", a.ReplicationGroupID, a.Engine),
-		Engine:             pulumi.String(a.Engine),
-		EngineVersion:      pulumi.String(a.EngineVersion),
-		NodeType:           pulumi.String(a.NodeType),
-		NumCacheClusters:   pulumi.Int(a.Nodes),
-		Port:               pulumi.Int(a.Port),
-		SubnetGroupName:    subnets.Name,
-		SecurityGroupIds:   pulumi.StringArray{a.SecurityGroupID},
-		// ElastiCache.4/.5/.6: encrypted at rest (off by default for redis), TLS only, AUTH.
-		AtRestEncryptionEnabled:  pulumi.Bool(true),
-		TransitEncryptionEnabled: pulumi.Bool(true),
-		TransitEncryptionMode:    pulumi.String("required"),
-		AuthToken:                token.token,
-		// ROTATE keeps the old token valid next to the new one until SET, so a rotation
-		// does not cut off instances still holding the old token.
-		AuthTokenUpdateStrategy:  pulumi.String("ROTATE"),
-		AutomaticFailoverEnabled: pulumi.Bool(a.MultiAZ),
-		MultiAzEnabled:           pulumi.Bool(a.MultiAZ),
-		PreferredCacheClusterAzs: pulumi.ToStringArray(c.NodeAZs),
-		SnapshotRetentionLimit:   pulumi.Int(a.SnapshotRetentionDays),
-		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
-		MaintenanceWindow:        pulumi.String(a.MaintenanceWindow),
-		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		ApplyImmediately:         pulumi.Bool(a.ApplyImmediately),
-		LogDeliveryConfigurations: elasticache.ReplicationGroupLogDeliveryConfigurationArray{
-			elasticache.ReplicationGroupLogDeliveryConfigurationArgs{
-				Destination:     slowLog.Name,
-				DestinationType: pulumi.String("cloudwatch-logs"),
-				LogFormat:       pulumi.String("json"),
-				LogType:         pulumi.String("slow-log"),
-			},
-		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(a.ReplicationGroupID)},
-	}, parent, pulumi.Protect(a.Protect))
+	rg, err := newReplicationGroup(ctx, name, &a, subnets, token, slowLog, c.NodeAZs, parent)
 	if err != nil {
-		return nil, fmt.Errorf("data: cache replication group: %w", err)
+		return nil, err
 	}
 
 	if a.Alarms.TopicARN != nil {
@@ -250,4 +216,49 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, err
 	}
 	return c, nil
+}
+
+// newReplicationGroup registers the encrypted, AUTH-protected replication group with its nodes
+// in nodeAZs, writing its slow log to slowLog.
+func newReplicationGroup(ctx *pulumi.Context, name string, a *CacheArgs, subnets *elasticache.SubnetGroup, token *authToken, slowLog *cloudwatch.LogGroup, nodeAZs []string, parent pulumi.ResourceOption) (*elasticache.ReplicationGroup, error) {
+	rg, err := elasticache.NewReplicationGroup(ctx, name+"-group", &elasticache.ReplicationGroupArgs{
+		ReplicationGroupId: pulumi.String(a.ReplicationGroupID),
+		Description:        pulumi.Sprintf("%s %s for the WAS fleet", a.ReplicationGroupID, a.Engine),
+		Engine:             pulumi.String(a.Engine),
+		EngineVersion:      pulumi.String(a.EngineVersion),
+		NodeType:           pulumi.String(a.NodeType),
+		NumCacheClusters:   pulumi.Int(a.Nodes),
+		Port:               pulumi.Int(a.Port),
+		SubnetGroupName:    subnets.Name,
+		SecurityGroupIds:   pulumi.StringArray{a.SecurityGroupID},
+		// ElastiCache.4/.5/.6: encrypted at rest (off by default for redis), TLS only, AUTH.
+		AtRestEncryptionEnabled:  pulumi.Bool(true),
+		TransitEncryptionEnabled: pulumi.Bool(true),
+		TransitEncryptionMode:    pulumi.String("required"),
+		AuthToken:                token.token,
+		// ROTATE keeps the old token valid next to the new one until SET, so a rotation
+		// does not cut off instances still holding the old token.
+		AuthTokenUpdateStrategy:  pulumi.String("ROTATE"),
+		AutomaticFailoverEnabled: pulumi.Bool(a.MultiAZ),
+		MultiAzEnabled:           pulumi.Bool(a.MultiAZ),
+		PreferredCacheClusterAzs: pulumi.ToStringArray(nodeAZs),
+		SnapshotRetentionLimit:   pulumi.Int(a.SnapshotRetentionDays),
+		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
+		MaintenanceWindow:        pulumi.String(a.MaintenanceWindow),
+		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+		ApplyImmediately:         pulumi.Bool(a.ApplyImmediately),
+		LogDeliveryConfigurations: elasticache.ReplicationGroupLogDeliveryConfigurationArray{
+			elasticache.ReplicationGroupLogDeliveryConfigurationArgs{
+				Destination:     slowLog.Name,
+				DestinationType: pulumi.String("cloudwatch-logs"),
+				LogFormat:       pulumi.String("json"),
+				LogType:         pulumi.String("slow-log"),
+			},
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(a.ReplicationGroupID)},
+	}, parent, pulumi.Protect(a.Protect))
+	if err != nil {
+		return nil, fmt.Errorf("data: cache replication group: %w", err)
+	}
+	return rg, nil
 }

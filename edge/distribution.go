@@ -22,9 +22,6 @@ type distributionParts struct {
 
 // newDistribution registers the viewer-request router, the security headers and the
 // distribution: the frontend bucket by default, the ALB under APIPathPattern.
-//
-// It is longer than most functions here because it is one resource's arguments, the
-// distribution's, read best in one piece.
 func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributionParts, opts ...pulumi.ResourceOption) (*cloudfront.Distribution, error) {
 	router, err := newSPARouter(ctx, name, opts...)
 	if err != nil {
@@ -33,14 +30,6 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 	headers, err := newSecurityHeaders(ctx, name, a.ContentSecurityPolicy, opts...)
 	if err != nil {
 		return nil, err
-	}
-	albOrigin := &cloudfront.DistributionOriginCustomOriginConfigArgs{
-		HttpPort:               pulumi.Int(80),
-		HttpsPort:              pulumi.Int(443),
-		OriginProtocolPolicy:   pulumi.String(a.OriginProtocol),
-		OriginSslProtocols:     pulumi.StringArray{pulumi.String("TLSv1.2")},
-		OriginReadTimeout:      pulumi.Int(30),
-		OriginKeepaliveTimeout: pulumi.Int(5),
 	}
 	dist, err := cloudfront.NewDistribution(ctx, name+"-cdn", &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
@@ -52,25 +41,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 		PriceClass:        pulumi.String(a.PriceClass),
 		WebAclId:          p.webACLID,
 		LoggingConfig:     p.logs.config,
-		Origins: cloudfront.DistributionOriginArray{
-			&cloudfront.DistributionOriginArgs{
-				OriginId: pulumi.String(siteOriginID),
-				// The REST endpoint, not the website endpoint: OAC signs requests to it and
-				// S3OriginConfig stays unset (an origin with both OAC and an origin access
-				// identity is refused: IllegalOriginAccessConfiguration).
-				DomainName:            p.site.bucket.BucketRegionalDomainName,
-				OriginAccessControlId: p.oac.ID(),
-			},
-			&cloudfront.DistributionOriginArgs{
-				OriginId:           pulumi.String(apiOriginID),
-				DomainName:         a.ALBDomainName,
-				CustomOriginConfig: albOrigin,
-				CustomHeaders: cloudfront.DistributionOriginCustomHeaderArray{&cloudfront.DistributionOriginCustomHeaderArgs{
-					Name:  pulumi.String(a.Origin.HeaderName),
-					Value: a.Origin.HeaderValue,
-				}},
-			},
-		},
+		Origins:           distributionOrigins(a, p),
 		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
 			TargetOriginId:          pulumi.String(siteOriginID),
 			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
@@ -86,26 +57,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 				},
 			},
 		},
-		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{
-			&cloudfront.DistributionOrderedCacheBehaviorArgs{
-				PathPattern:    pulumi.String(a.APIPathPattern),
-				TargetOriginId: pulumi.String(apiOriginID),
-				// https-only, not redirect-to-https: a request to the API carries credentials
-				// and a body, and a redirect comes too late for both; they have crossed the
-				// network in clear already. With redirect-to-https CloudFront answers a GET with
-				// 301, a POST/PUT/PATCH/DELETE with 307 (HTTP/1.1) or 403 (HTTP/1.0), and clients
-				// that follow a 301 or 302 with a GET lose the body; https-only answers every
-				// plain-HTTP request with 403, so the mistake shows at once.
-				// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
-				ViewerProtocolPolicy:    pulumi.String("https-only"),
-				AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}),
-				CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
-				Compress:                pulumi.Bool(false),
-				CachePolicyId:           pulumi.String(CachingDisabledPolicyID),
-				OriginRequestPolicyId:   pulumi.String(AllViewerExceptHostHeaderPolicyID),
-				ResponseHeadersPolicyId: headers.ID(),
-			},
-		},
+		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{apiBehavior(a, headers.ID())},
 		// No CustomErrorResponses: they apply to every behavior and would also turn the
 		// API's real 403/404 into index.html. spa-router.js handles client-side routes
 		// instead.
@@ -146,4 +98,57 @@ func newSiteRecords(ctx *pulumi.Context, name string, origin *Origin, dist *clou
 		}
 	}
 	return pulumi.String("https://" + domain).ToStringOutput(), nil
+}
+
+// distributionOrigins are the distribution's two origins: the frontend bucket (siteOriginID),
+// reached through OAC, and the ALB (apiOriginID), which gets the origin header.
+func distributionOrigins(a *EdgeArgs, p distributionParts) cloudfront.DistributionOriginArray {
+	return cloudfront.DistributionOriginArray{
+		&cloudfront.DistributionOriginArgs{
+			OriginId: pulumi.String(siteOriginID),
+			// The REST endpoint, not the website endpoint: OAC signs requests to it and
+			// S3OriginConfig stays unset (an origin with both OAC and an origin access
+			// identity is refused: IllegalOriginAccessConfiguration).
+			DomainName:            p.site.bucket.BucketRegionalDomainName,
+			OriginAccessControlId: p.oac.ID(),
+		},
+		&cloudfront.DistributionOriginArgs{
+			OriginId:   pulumi.String(apiOriginID),
+			DomainName: a.ALBDomainName,
+			CustomOriginConfig: &cloudfront.DistributionOriginCustomOriginConfigArgs{
+				HttpPort:               pulumi.Int(80),
+				HttpsPort:              pulumi.Int(443),
+				OriginProtocolPolicy:   pulumi.String(a.OriginProtocol),
+				OriginSslProtocols:     pulumi.StringArray{pulumi.String("TLSv1.2")},
+				OriginReadTimeout:      pulumi.Int(30),
+				OriginKeepaliveTimeout: pulumi.Int(5),
+			},
+			CustomHeaders: cloudfront.DistributionOriginCustomHeaderArray{&cloudfront.DistributionOriginCustomHeaderArgs{
+				Name:  pulumi.String(a.Origin.HeaderName),
+				Value: a.Origin.HeaderValue,
+			}},
+		},
+	}
+}
+
+// apiBehavior is the cache behavior of APIPathPattern: uncached, every method, to the ALB.
+func apiBehavior(a *EdgeArgs, headersID pulumi.IDOutput) *cloudfront.DistributionOrderedCacheBehaviorArgs {
+	return &cloudfront.DistributionOrderedCacheBehaviorArgs{
+		PathPattern:    pulumi.String(a.APIPathPattern),
+		TargetOriginId: pulumi.String(apiOriginID),
+		// https-only, not redirect-to-https: a request to the API carries credentials
+		// and a body, and a redirect comes too late for both; they have crossed the
+		// network in clear already. With redirect-to-https CloudFront answers a GET with
+		// 301, a POST/PUT/PATCH/DELETE with 307 (HTTP/1.1) or 403 (HTTP/1.0), and clients
+		// that follow a 301 or 302 with a GET lose the body; https-only answers every
+		// plain-HTTP request with 403, so the mistake shows at once.
+		// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
+		ViewerProtocolPolicy:    pulumi.String("https-only"),
+		AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}),
+		CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
+		Compress:                pulumi.Bool(false),
+		CachePolicyId:           pulumi.String(CachingDisabledPolicyID),
+		OriginRequestPolicyId:   pulumi.String(AllViewerExceptHostHeaderPolicyID),
+		ResponseHeadersPolicyId: headersID,
+	}
 }

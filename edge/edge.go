@@ -309,7 +309,15 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	}
 	e.APIURL = pulumi.Sprintf("%s%s", e.SiteURL, APIBasePath(a.APIPathPattern))
 
-	if err := ctx.RegisterResourceOutputs(e, pulumi.Map{
+	if err := ctx.RegisterResourceOutputs(e, e.outputs()); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// outputs are the component's registered outputs.
+func (e *Edge) outputs() pulumi.Map {
+	return pulumi.Map{
 		"bucketName":      e.BucketName,
 		"bucketArn":       e.BucketARN,
 		"distributionId":  e.DistributionID,
@@ -320,10 +328,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		"webAclArn":       e.WebACLARN,
 		"logBucketName":   e.LogBucketName,
 		"keyArn":          e.KeyARN,
-	}); err != nil {
-		return nil, err
 	}
-	return e, nil
 }
 
 // lookUpAccount fills in what the log buckets need from the account and the caller did not

@@ -138,95 +138,13 @@ type webACLArgs struct {
 // each asset of a page load, and offices or mobile carriers that share one address (NAT, CGNAT)
 // would reach it while browsing; assets are served from the cache and never load the origin.
 // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
-//
-// It is longer than ~80 lines because it is one resource's arguments, the rules in priority
-// order, which read best in one piece.
 func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.ResourceOption) (*wafv2.WebAcl, error) {
 	metric := func(n string) pulumi.StringInput { return pulumi.Sprintf("%s-%s-%s", ctx.Project(), ctx.Stack(), n) }
-	visibility := func(n string) *wafv2.WebAclRuleVisibilityConfigArgs {
-		return &wafv2.WebAclRuleVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true),
-			SampledRequestsEnabled:   pulumi.Bool(true),
-			MetricName:               metric(n),
-		}
-	}
-	block := &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}}
-	var rules wafv2.WebAclRuleArray
-	add := func(r *wafv2.WebAclRuleArgs) {
-		r.Priority = pulumi.Int(len(rules))
-		rules = append(rules, r)
-	}
-	for _, group := range ManagedRuleGroups {
-		statement := &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-			VendorName: pulumi.String("AWS"),
-			Name:       pulumi.String(group),
-		}
-		if group == ManagedRuleGroups[0] {
-			counted := []string{CommonRuleSetBodyRule}
-			if !a.inspectUploads {
-				for _, r := range UploadBodyRules {
-					counted = append(counted, r.Name)
-				}
-			}
-			statement.RuleActionOverrides = countOverrides(counted)
-		}
-		add(&wafv2.WebAclRuleArgs{
-			Name: pulumi.String(group),
-			// none: the group's own block/count actions apply (but for the overrides above).
-			OverrideAction:   &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
-			Statement:        &wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: statement},
-			VisibilityConfig: visibility(group),
-		})
-		if group == ManagedRuleGroups[0] && !a.inspectUploads {
-			add(&wafv2.WebAclRuleArgs{
-				Name:             pulumi.String("CoreBodyRulesExceptAPIUploads"),
-				Action:           block,
-				Statement:        uploadBodyRulesStatement(a.apiPrefix),
-				VisibilityConfig: visibility("core-body-rules"),
-			})
-		}
-	}
-	add(&wafv2.WebAclRuleArgs{
-		Name:   pulumi.String("RateLimitPerIP"),
-		Action: block,
-		Statement: &wafv2.WebAclRuleStatementArgs{
-			RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
-				Limit:               pulumi.Int(a.rateLimit),
-				AggregateKeyType:    pulumi.String("IP"),
-				EvaluationWindowSec: pulumi.Int(300),
-				ScopeDownStatement:  apiScopeDown(a.apiPrefix),
-			},
-		},
-		VisibilityConfig: visibility("rate-limit"),
-	})
-	add(&wafv2.WebAclRuleArgs{
-		Name:   pulumi.String("BodySizeLimitOutsideAPI"),
-		Action: block,
-		Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
-			Statements: wafv2.WebAclRuleStatementArray{
-				&wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{
-					Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(a.apiPrefix)},
-				}},
-				bodyLargerThan(SiteMaxBodyBytes),
-			},
-		}},
-		VisibilityConfig: visibility("body-size-site"),
-	})
-	if a.apiMaxBodyKB > 0 {
-		add(&wafv2.WebAclRuleArgs{
-			Name:   pulumi.String("APIBodySizeLimit"),
-			Action: block,
-			Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
-				Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(a.apiPrefix), bodyLargerThan(a.apiMaxBodyKB * 1024)},
-			}},
-			VisibilityConfig: visibility("body-size-api"),
-		})
-	}
 	args := &wafv2.WebAclArgs{
 		Description:      pulumi.String("CloudFront web ACL: AWS managed rules, a per-IP rate limit on the API and request body rules"),
 		Scope:            pulumi.String("CLOUDFRONT"),
 		DefaultAction:    &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules:            rules,
+		Rules:            webACLRules(a, metric),
 		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{CloudwatchMetricsEnabled: pulumi.Bool(true), SampledRequestsEnabled: pulumi.Bool(true), MetricName: metric("waf")},
 	}
 	// Sent even at the default, so that the plan shows how much of a body WAF sees.
@@ -242,6 +160,122 @@ func newWebACL(ctx *pulumi.Context, name string, a webACLArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("web acl: %w", err)
 	}
 	return acl, nil
+}
+
+// ruleVisibility is what a web ACL rule emits: CloudWatch metrics and sampled requests, under
+// the metric name metric makes of the rule's short name.
+type ruleVisibility func(n string) *wafv2.WebAclRuleVisibilityConfigArgs
+
+// blockAction is the action of every rule of our own: block the request.
+func blockAction() *wafv2.WebAclRuleActionArgs {
+	return &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}}
+}
+
+// webACLRules are the web ACL's rules in priority order (0, 1, …): the managed rule groups
+// (with CoreBodyRulesExceptAPIUploads after the core rule set), the API's rate limit, then the
+// body size limits.
+func webACLRules(a webACLArgs, metric func(string) pulumi.StringInput) wafv2.WebAclRuleArray {
+	visibility := ruleVisibility(func(n string) *wafv2.WebAclRuleVisibilityConfigArgs {
+		return &wafv2.WebAclRuleVisibilityConfigArgs{
+			CloudwatchMetricsEnabled: pulumi.Bool(true),
+			SampledRequestsEnabled:   pulumi.Bool(true),
+			MetricName:               metric(n),
+		}
+	})
+	ordered := managedRules(a, visibility)
+	ordered = append(ordered, rateLimitRule(a, visibility))
+	ordered = append(ordered, bodySizeRules(a, visibility)...)
+	var rules wafv2.WebAclRuleArray
+	for _, r := range ordered {
+		r.Priority = pulumi.Int(len(rules))
+		rules = append(rules, r)
+	}
+	return rules
+}
+
+// managedRules are the AWS managed rule groups, in ManagedRuleGroups order. The core rule set
+// (the first) counts its body size rule and, unless inspectUploads, its body signature rules,
+// and is followed by CoreBodyRulesExceptAPIUploads, which blocks what those would have blocked
+// but an upload to the API.
+func managedRules(a webACLArgs, visibility ruleVisibility) []*wafv2.WebAclRuleArgs {
+	var rules []*wafv2.WebAclRuleArgs
+	for _, group := range ManagedRuleGroups {
+		statement := &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
+			VendorName: pulumi.String("AWS"),
+			Name:       pulumi.String(group),
+		}
+		if group == ManagedRuleGroups[0] {
+			counted := []string{CommonRuleSetBodyRule}
+			if !a.inspectUploads {
+				for _, r := range UploadBodyRules {
+					counted = append(counted, r.Name)
+				}
+			}
+			statement.RuleActionOverrides = countOverrides(counted)
+		}
+		rules = append(rules, &wafv2.WebAclRuleArgs{
+			Name: pulumi.String(group),
+			// none: the group's own block/count actions apply (but for the overrides above).
+			OverrideAction:   &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
+			Statement:        &wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: statement},
+			VisibilityConfig: visibility(group),
+		})
+		if group == ManagedRuleGroups[0] && !a.inspectUploads {
+			rules = append(rules, &wafv2.WebAclRuleArgs{
+				Name:             pulumi.String("CoreBodyRulesExceptAPIUploads"),
+				Action:           blockAction(),
+				Statement:        uploadBodyRulesStatement(a.apiPrefix),
+				VisibilityConfig: visibility("core-body-rules"),
+			})
+		}
+	}
+	return rules
+}
+
+// rateLimitRule blocks a client IP that sends more than rateLimit requests to the API in five
+// minutes.
+func rateLimitRule(a webACLArgs, visibility ruleVisibility) *wafv2.WebAclRuleArgs {
+	return &wafv2.WebAclRuleArgs{
+		Name:   pulumi.String("RateLimitPerIP"),
+		Action: blockAction(),
+		Statement: &wafv2.WebAclRuleStatementArgs{
+			RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
+				Limit:               pulumi.Int(a.rateLimit),
+				AggregateKeyType:    pulumi.String("IP"),
+				EvaluationWindowSec: pulumi.Int(300),
+				ScopeDownStatement:  apiScopeDown(a.apiPrefix),
+			},
+		},
+		VisibilityConfig: visibility("rate-limit"),
+	}
+}
+
+// bodySizeRules are BodySizeLimitOutsideAPI and, with apiMaxBodyKB > 0, APIBodySizeLimit.
+func bodySizeRules(a webACLArgs, visibility ruleVisibility) []*wafv2.WebAclRuleArgs {
+	rules := []*wafv2.WebAclRuleArgs{{
+		Name:   pulumi.String("BodySizeLimitOutsideAPI"),
+		Action: blockAction(),
+		Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
+			Statements: wafv2.WebAclRuleStatementArray{
+				&wafv2.WebAclRuleStatementArgs{NotStatement: &wafv2.WebAclRuleStatementNotStatementArgs{
+					Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(a.apiPrefix)},
+				}},
+				bodyLargerThan(SiteMaxBodyBytes),
+			},
+		}},
+		VisibilityConfig: visibility("body-size-site"),
+	}}
+	if a.apiMaxBodyKB > 0 {
+		rules = append(rules, &wafv2.WebAclRuleArgs{
+			Name:   pulumi.String("APIBodySizeLimit"),
+			Action: blockAction(),
+			Statement: &wafv2.WebAclRuleStatementArgs{AndStatement: &wafv2.WebAclRuleStatementAndStatementArgs{
+				Statements: wafv2.WebAclRuleStatementArray{pathStartsWith(a.apiPrefix), bodyLargerThan(a.apiMaxBodyKB * 1024)},
+			}},
+			VisibilityConfig: visibility("body-size-api"),
+		})
+	}
+	return rules
 }
 
 // countOverrides sets the action of the named rules of a managed rule group to count.

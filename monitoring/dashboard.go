@@ -160,7 +160,30 @@ func line(ns, metric string, opts map[string]any, dims ...string) []any {
 	return append(out, opts)
 }
 
+// body is the dashboard's JSON: a text header, then, in this order, the traffic per color, the
+// database, the cache and the egress.
 func (l *layout) body() (string, error) {
+	l.header()
+	l.traffic()
+	l.database()
+	l.cache()
+	l.egress()
+	b, err := json.Marshal(map[string]any{"widgets": l.widgets})
+	return string(b), err
+}
+
+// header is the text widget that says how to read the dashboard.
+func (l *layout) header() {
+	l.add(gridWidth, map[string]any{"type": "text", "properties": map[string]any{"markdown": fmt.Sprintf(
+		"## %s\nBlue and green are the two release colors; `pulumi stack output activeColor` says which one is live. "+
+			"The idle one answers on the test listener, and takes the canary's share of production during a canary. "+
+			"Every alarm below notifies the stack's alert topic (`pulumi stack output alertTopicArn`). "+
+			"See docs/operations.md.", l.a.Name)}})
+}
+
+// traffic graphs the requests, errors, latency and hosts of each color, the load balancer's
+// own counts, and, with alarms, the alarms' states.
+func (l *layout) traffic() {
 	perColor := func(metric string, opts func(color string) map[string]any) [][]any {
 		var out [][]any
 		for i, c := range l.a.Colors {
@@ -172,13 +195,6 @@ func (l *layout) body() (string, error) {
 		return func(c string) map[string]any { return map[string]any{"label": c + suffix} }
 	}
 
-	l.add(gridWidth, map[string]any{"type": "text", "properties": map[string]any{"markdown": fmt.Sprintf(
-		"## %s\nBlue and green are the two release colors; `pulumi stack output activeColor` says which one is live. "+
-			"The idle one answers on the test listener, and takes the canary's share of production during a canary. "+
-			"Every alarm below notifies the stack's alert topic (`pulumi stack output alertTopicArn`). "+
-			"See docs/operations.md.", l.a.Name)}})
-
-	// Traffic per color.
 	l.graph(8, "Requests per color (per minute)", "Sum", 60, perColor("RequestCount", label(""))...)
 	errs := perColor("HTTPCode_Target_5XX_Count", label(" target 5XX"))
 	errs = append(errs, line(elbNS, "HTTPCode_ELB_5XX_Count", map[string]any{"label": "load balancer 5XX"}, "LoadBalancer", l.lb))
@@ -198,8 +214,10 @@ func (l *layout) body() (string, error) {
 			"title": "Alarms", "alarms": l.alarms, "sortBy": "stateUpdatedTimestamp",
 		}})
 	}
+}
 
-	// Database.
+// database graphs the writer's and the replicas' CPU, connections, storage, memory and lag.
+func (l *layout) database() {
 	instances := append([]string{l.a.DBWriter}, l.a.DBReplicas...)
 	perDB := func(metric string) [][]any {
 		var out [][]any
@@ -219,8 +237,10 @@ func (l *layout) body() (string, error) {
 		}
 		l.graph(6, "Replica lag (seconds)", "Maximum", 60, lag...)
 	}
+}
 
-	// Cache.
+// cache graphs the cache nodes' CPU, memory and evictions.
+func (l *layout) cache() {
 	perNode := func(metric string) [][]any {
 		var out [][]any
 		for _, id := range l.a.CacheNodes {
@@ -231,8 +251,10 @@ func (l *layout) body() (string, error) {
 	l.graph(6, "Cache engine CPU (%)", "Average", 300, perNode("EngineCPUUtilization")...)
 	l.graph(6, "Cache memory used (%)", "Average", 300, perNode("DatabaseMemoryUsagePercentage")...)
 	l.graph(6, "Cache evictions", "Sum", 300, perNode("Evictions")...)
+}
 
-	// Egress.
+// egress graphs the NAT gateways' port allocation errors, when there are NAT gateways.
+func (l *layout) egress() {
 	if len(l.nats) > 0 {
 		var nat [][]any
 		for _, id := range l.nats {
@@ -240,7 +262,4 @@ func (l *layout) body() (string, error) {
 		}
 		l.graph(12, "NAT gateways", "Sum", 300, nat...)
 	}
-
-	b, err := json.Marshal(map[string]any{"widgets": l.widgets})
-	return string(b), err
 }

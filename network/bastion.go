@@ -80,24 +80,9 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		}
 	}
 
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Description:      pulumi.String("Bastion host: Systems Manager access only"),
-		AssumeRolePolicy: pulumi.String(ec2host.AssumeRolePolicy),
-	}, parent)
+	profile, err := newBastionProfile(ctx, name, args.Partition, parent)
 	if err != nil {
-		return nil, fmt.Errorf("bastion: role: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", args.Partition),
-	}, parent); err != nil {
-		return nil, fmt.Errorf("bastion: ssm policy: %w", err)
-	}
-	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
-		Role: role.Name,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("bastion: instance profile: %w", err)
+		return nil, err
 	}
 
 	instance, err := ec2.NewInstance(ctx, name, &ec2.InstanceArgs{
@@ -146,4 +131,29 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, err
 	}
 	return b, nil
+}
+
+// newBastionProfile registers the bastion's instance role, which allows Systems Manager access
+// only, and its instance profile.
+func newBastionProfile(ctx *pulumi.Context, name, partition string, parent pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Description:      pulumi.String("Bastion host: Systems Manager access only"),
+		AssumeRolePolicy: pulumi.String(ec2host.AssumeRolePolicy),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("bastion: role: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", partition),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("bastion: ssm policy: %w", err)
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
+		Role: role.Name,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("bastion: instance profile: %w", err)
+	}
+	return profile, nil
 }

@@ -132,7 +132,31 @@ type flow struct {
 // It also returns the rules of the rotation function's flows, which the first password rotation
 // must wait for.
 func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, cloudFrontPrefixList string, opts ...pulumi.ResourceOption) (SecurityGroups, []pulumi.Resource, error) {
-	f := a.Firewall
+	sg, err := securityGroups(ctx, name, v, opts...)
+	if err != nil {
+		return SecurityGroups{}, nil, err
+	}
+	var rotationRules []pulumi.Resource
+	for _, fl := range trafficMatrix(a, sg, cloudFrontPrefixList) {
+		created, err := fl.register(ctx, name, opts...)
+		if err != nil {
+			return SecurityGroups{}, nil, err
+		}
+		if fl.from.name == "rotation" || fl.to.name == "rotation" {
+			rotationRules = append(rotationRules, created...)
+		}
+	}
+	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
+	return SecurityGroups{
+		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
+		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"), Rotation: id("rotation"),
+	}, rotationRules, nil
+}
+
+// securityGroups registers the security group of every role, by role: "alb", "app",
+// "bastion", "db", "cache", "endpoints" and "rotation", in that order. None has a rule of its
+// own: the rules are the flows of trafficMatrix.
+func securityGroups(ctx *pulumi.Context, name string, v *ec2.Vpc, opts ...pulumi.ResourceOption) (map[string]*ec2.SecurityGroup, error) {
 	group := func(role, desc string) (*ec2.SecurityGroup, error) {
 		groupOpts := opts
 		if role == "rotation" {
@@ -161,10 +185,17 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 	for _, r := range roles {
 		g, err := group(r.role, r.desc)
 		if err != nil {
-			return SecurityGroups{}, nil, fmt.Errorf("%s security group: %w", r.role, err)
+			return nil, fmt.Errorf("%s security group: %w", r.role, err)
 		}
 		sg[r.role] = g
 	}
+	return sg, nil
+}
+
+// trafficMatrix is every flow a stack allows, in registration order, between the groups sg of
+// securityGroups and the networks of the firewall settings.
+func trafficMatrix(a *NetworkArgs, sg map[string]*ec2.SecurityGroup, cloudFrontPrefixList string) []flow {
+	f := a.Firewall
 	alb, app, bastion := peer{name: "alb", sg: sg["alb"]}, peer{name: "app", sg: sg["app"]}, peer{name: "bastion", sg: sg["bastion"]}
 	db, cache, endpoints := peer{name: "db", sg: sg["db"]}, peer{name: "cache", sg: sg["cache"]}, peer{name: "endpoints", sg: sg["endpoints"]}
 	rotation := peer{name: "rotation", sg: sg["rotation"]}
@@ -206,21 +237,7 @@ func newFirewall(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, c
 		)
 	}
 
-	var rotationRules []pulumi.Resource
-	for _, fl := range flows {
-		created, err := fl.register(ctx, name, opts...)
-		if err != nil {
-			return SecurityGroups{}, nil, err
-		}
-		if fl.from.name == rotation.name || fl.to.name == rotation.name {
-			rotationRules = append(rotationRules, created...)
-		}
-	}
-	id := func(role string) pulumi.StringOutput { return sg[role].ID().ToStringOutput() }
-	return SecurityGroups{
-		ALB: id("alb"), App: id("app"), Bastion: id("bastion"),
-		Database: id("db"), Cache: id("cache"), Endpoints: id("endpoints"), Rotation: id("rotation"),
-	}, rotationRules, nil
+	return flows
 }
 
 func (fl flow) register(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {

@@ -192,24 +192,8 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	n.AppSubnetIDs = subnetIDs(subnets[App])
 	n.DataSubnetIDs = subnetIDs(subnets[Data])
 
-	igw, publicPath, err := b.newPublicRoutes(subnets[Public])
-	if err != nil {
-		return nil, fmt.Errorf("network: %w", err)
-	}
-	n.PublicPath = publicPath
-	nats, err := b.newNATGateways(igw, subnets[Public])
-	if err != nil {
-		return nil, fmt.Errorf("network: %w", err)
-	}
-	n.NATGatewayCount = len(nats)
-	n.NATGatewayIDs = natGatewayIDs(nats)
-	if a.Alarms.TopicARN != nil {
-		if n.Alarms, err = natAlarms(ctx, name, &a.Alarms, a.AZs, nats, b.parent); err != nil {
-			return nil, fmt.Errorf("network: alarms: %w", err)
-		}
-	}
-	if n.RotationPath, err = b.newPrivateRoutes(subnets[App], subnets[Data], nats); err != nil {
-		return nil, fmt.Errorf("network: %w", err)
+	if err := b.newRouting(n, subnets); err != nil {
+		return nil, err
 	}
 
 	sgs, rotationRules, err := newFirewall(ctx, name, b.vpc, &a, cloudFront.ID, b.parent)
@@ -243,6 +227,32 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, err
 	}
 	return n, nil
+}
+
+// newRouting registers the routes (routes.go) and the NAT gateways (nat.go) between them, with
+// the NAT gateways' alarms, and sets n's public path, NAT gateways and the rotation path's
+// routes. Its errors are wrapped as NewNetwork returns them.
+func (b *builder) newRouting(n *Network, subnets map[Tier][]*ec2.Subnet) error {
+	igw, publicPath, err := b.newPublicRoutes(subnets[Public])
+	if err != nil {
+		return fmt.Errorf("network: %w", err)
+	}
+	n.PublicPath = publicPath
+	nats, err := b.newNATGateways(igw, subnets[Public])
+	if err != nil {
+		return fmt.Errorf("network: %w", err)
+	}
+	n.NATGatewayCount = len(nats)
+	n.NATGatewayIDs = natGatewayIDs(nats)
+	if b.args.Alarms.TopicARN != nil {
+		if n.Alarms, err = natAlarms(b.ctx, b.name, &b.args.Alarms, b.args.AZs, nats, b.parent); err != nil {
+			return fmt.Errorf("network: alarms: %w", err)
+		}
+	}
+	if n.RotationPath, err = b.newPrivateRoutes(subnets[App], subnets[Data], nats); err != nil {
+		return fmt.Errorf("network: %w", err)
+	}
+	return nil
 }
 
 // cloudFrontPrefixList returns CloudFront's origin-facing prefix list: the one the caller looked
