@@ -158,8 +158,8 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 // (a refused one gets no ID and no state, as AWS creates nothing), then it gets its physical
 // ID and its provider state.
 func (e *Engine) create(r *Resource) (string, resource.PropertyMap, error) {
-	if strings.HasPrefix(r.Type, "aws:") && awsTypes[r.Type] == nil {
-		return "", nil, fmt.Errorf("resource type %s is not in awsTypes (mockaws/taggable.go); add it with its SDK type", r.Type)
+	if _, known := awsTypes[r.Type]; strings.HasPrefix(r.Type, "aws:") && !known {
+		return "", nil, fmt.Errorf("resource type %s is not in awsTypes (mockaws/taggable.go); add it, and its SDK type to sdkTypes in taggable_test.go", r.Type)
 	}
 	e.judging.Lock()
 	defer e.judging.Unlock()
