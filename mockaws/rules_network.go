@@ -438,7 +438,6 @@ func (e *Engine) dependsOn(r *Resource, match func(urn string) bool) bool {
 func sgRuleRules(typ, dir, action string) []Rule {
 	op := "creating VPC Security Group Rule"
 	api := "EC2: " + action
-	targets := "[cidr_ipv4,cidr_ipv6,prefix_list_id,referenced_security_group_id]"
 	return []Rule{
 		// vpc/<dir>-rule-target: a rule names exactly one of cidrIpv4, cidrIpv6, prefixListId
 		// and referencedSecurityGroupId; the provider's resource validator refuses none or
@@ -451,21 +450,7 @@ func sgRuleRules(typ, dir, action string) []Rule {
 			ID:     "vpc/" + dir + "-rule-target",
 			Type:   typ,
 			Source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRuleRequest.html",
-			Create: func(e *Engine, r *Resource) error {
-				n := 0
-				for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"} {
-					if r.has(k) {
-						n++
-					}
-				}
-				switch {
-				case n == 0:
-					return providerErr("Missing Attribute Configuration: Exactly one of these attributes must be configured: %s", targets)
-				case n > 1:
-					return providerErr("Invalid Attribute Combination: Exactly one of these attributes must be configured: %s", targets)
-				}
-				return nil
-			},
+			Create: sgRuleTarget,
 		},
 		// vpc/<dir>-rule-cidr: cidrIpv4 is an IPv4 network address and cidrIpv6 an IPv6 one;
 		// the provider refuses anything else, an IPv6 range in cidrIpv4 included: `Attribute
@@ -477,24 +462,7 @@ func sgRuleRules(typ, dir, action string) []Rule {
 			ID:     "vpc/" + dir + "-rule-cidr",
 			Type:   typ,
 			Source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/framework/validators/cidr.go",
-			Create: func(e *Engine, r *Resource) error {
-				for _, f := range []struct {
-					key, attr, family string
-					is                func(netip.Addr) bool
-				}{
-					{"cidrIpv4", "cidr_ipv4", "IPv4", netip.Addr.Is4},
-					{"cidrIpv6", "cidr_ipv6", "IPv6", func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }},
-				} {
-					c := r.inStr(f.key)
-					if !knownValue(c) {
-						continue
-					}
-					if p, err := netip.ParsePrefix(c); err != nil || !f.is(p.Addr()) || p.Masked() != p {
-						return providerErr("Invalid Attribute Value: Attribute %s value must be a valid %s CIDR that represents a network address, got: %s", f.attr, f.family, c)
-					}
-				}
-				return nil
-			},
+			Create: sgRuleCIDR,
 		},
 		// vpc/<dir>-rule-description: a rule's description is fewer than 256 characters from
 		// the set AWS allows, or AWS answers `InvalidParameterValue: Invalid rule
@@ -529,28 +497,75 @@ func sgRuleRules(typ, dir, action string) []Rule {
 			ID:     "vpc/" + dir + "-rules-per-group",
 			Type:   typ,
 			Source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups",
-			Create: func(e *Engine, r *Resource) error {
-				sg := r.inStr("securityGroupId")
-				if !knownValue(sg) {
-					return nil
-				}
-				v4, v6, err := e.sgRuleWeight(r)
-				if err != nil {
-					return err
-				}
-				for _, o := range e.Registered(typ, func(o *Resource) bool { return o.inStr("securityGroupId") == sg }) {
-					a, b, err := e.sgRuleWeight(o)
-					if err != nil {
-						return err
-					}
-					v4, v6 = v4+a, v6+b
-				}
-				if v4 > rulesPerSecurityGroup || v6 > rulesPerSecurityGroup {
-					return apiErr(op, api, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
-				}
-				return nil
-			},
+			Create: sgRulesPerGroup(typ, op, api),
 		},
+	}
+}
+
+// sgRuleTargets lists, in the provider's words, the attributes of which a rule names exactly one.
+const sgRuleTargets = "[cidr_ipv4,cidr_ipv6,prefix_list_id,referenced_security_group_id]"
+
+// sgRuleTarget is the Create of vpc/<dir>-rule-target: a rule names exactly one target.
+func sgRuleTarget(e *Engine, r *Resource) error {
+	n := 0
+	for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"} {
+		if r.has(k) {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return providerErr("Missing Attribute Configuration: Exactly one of these attributes must be configured: %s", sgRuleTargets)
+	case n > 1:
+		return providerErr("Invalid Attribute Combination: Exactly one of these attributes must be configured: %s", sgRuleTargets)
+	}
+	return nil
+}
+
+// sgRuleCIDR is the Create of vpc/<dir>-rule-cidr: cidrIpv4 and cidrIpv6, when known, are
+// network addresses of their family.
+func sgRuleCIDR(e *Engine, r *Resource) error {
+	for _, f := range []struct {
+		key, attr, family string
+		is                func(netip.Addr) bool
+	}{
+		{"cidrIpv4", "cidr_ipv4", "IPv4", netip.Addr.Is4},
+		{"cidrIpv6", "cidr_ipv6", "IPv6", func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }},
+	} {
+		c := r.inStr(f.key)
+		if !knownValue(c) {
+			continue
+		}
+		if p, err := netip.ParsePrefix(c); err != nil || !f.is(p.Addr()) || p.Masked() != p {
+			return providerErr("Invalid Attribute Value: Attribute %s value must be a valid %s CIDR that represents a network address, got: %s", f.attr, f.family, c)
+		}
+	}
+	return nil
+}
+
+// sgRulesPerGroup returns the Create of vpc/<dir>-rules-per-group for rule type typ: it counts
+// the rule's weight with that of every rule of typ already in its security group.
+func sgRulesPerGroup(typ, op, api string) func(e *Engine, r *Resource) error {
+	return func(e *Engine, r *Resource) error {
+		sg := r.inStr("securityGroupId")
+		if !knownValue(sg) {
+			return nil
+		}
+		v4, v6, err := e.sgRuleWeight(r)
+		if err != nil {
+			return err
+		}
+		for _, o := range e.Registered(typ, func(o *Resource) bool { return o.inStr("securityGroupId") == sg }) {
+			a, b, err := e.sgRuleWeight(o)
+			if err != nil {
+				return err
+			}
+			v4, v6 = v4+a, v6+b
+		}
+		if v4 > rulesPerSecurityGroup || v6 > rulesPerSecurityGroup {
+			return apiErr(op, api, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.")
+		}
+		return nil
 	}
 }
 

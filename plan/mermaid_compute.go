@@ -42,6 +42,23 @@ func (a *arch) loadBalancers() {
 // listeners reach the switch, labelled live or idle by whether CloudFront connects to their
 // port, and the switch reaches every group.
 func (a *arch) loadBalancer(lb *Resource, c *cluster) {
+	listeners := a.listenersOf(lb)
+	tgARNs, forwarding := a.drawListeners(lb, c, listeners)
+	a.drawRedirects(lb, listeners)
+
+	tgs := a.targetGroupsOf(tgARNs)
+	if len(tgs) == 0 {
+		return
+	}
+	sw := a.drawSwitch(lb, c, listeners, forwarding, tgs)
+	a.drawTargetGroups(c, sw, tgs)
+	for _, s := range strs(lb.Inputs, "subnets") {
+		a.fc.link(c.id, dottedLine, a.subnetNode[s], "")
+	}
+}
+
+// listenersOf returns a load balancer's listeners sorted by port.
+func (a *arch) listenersOf(lb *Resource) []*Resource {
 	arn := str(lb.State, "arn")
 	var listeners []*Resource
 	for _, l := range a.byType[typeListener] {
@@ -52,11 +69,16 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 	sort.SliceStable(listeners, func(i, j int) bool {
 		return num(listeners[i].Inputs, "port") < num(listeners[j].Inputs, "port")
 	})
+	return listeners
+}
 
+// drawListeners adds a node for each listener and returns every target group ARN a listener
+// or one of its rules can send to, and the listeners that stand for a color (they forward).
+func (a *arch) drawListeners(lb *Resource, c *cluster, listeners []*Resource) (tgARNs, forwarding map[string]bool) {
 	// Every target group a listener or rule of this load balancer can send to. The set is
 	// the same whichever color is live; which listener uses which group is not drawn.
-	tgARNs := map[string]bool{}
-	forwarding := map[string]bool{}
+	tgARNs = map[string]bool{}
+	forwarding = map[string]bool{}
 	for _, l := range listeners {
 		id := a.fc.id("lst", l.Name)
 		a.node[l.URN] = id
@@ -81,6 +103,12 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 			}
 		}
 	}
+	return tgARNs, forwarding
+}
+
+// drawRedirects links each listener that redirects to the listener on the port it
+// redirects to.
+func (a *arch) drawRedirects(lb *Resource, listeners []*Resource) {
 	for _, l := range listeners {
 		for _, act := range list(l.Inputs, "defaultActions") {
 			m := asMap(act)
@@ -97,7 +125,10 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 			}
 		}
 	}
+}
 
+// targetGroupsOf returns the target groups whose ARN is in tgARNs, sorted by color.
+func (a *arch) targetGroupsOf(tgARNs map[string]bool) []*Resource {
 	var tgs []*Resource
 	for _, tg := range a.byType[typeTargetGroup] {
 		if tgARNs[str(tg.State, "arn")] {
@@ -105,9 +136,12 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 		}
 	}
 	sort.SliceStable(tgs, func(i, j int) bool { return colorOf(tgs[i], a.byURN) < colorOf(tgs[j], a.byURN) })
-	if len(tgs) == 0 {
-		return
-	}
+	return tgs
+}
+
+// drawSwitch adds the color switch of a load balancer, links every forwarding listener to it
+// (labelled live or idle by whether CloudFront connects to its port) and returns its node.
+func (a *arch) drawSwitch(lb *Resource, c *cluster, listeners []*Resource, forwarding map[string]bool, tgs []*Resource) string {
 	var colors []string
 	for _, tg := range tgs {
 		if c := colorOf(tg, a.byURN); !slices.Contains(colors, c) {
@@ -130,6 +164,12 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 		}
 		a.fc.link(a.node[l.URN], solid, sw, label)
 	}
+	return sw
+}
+
+// drawTargetGroups adds a node for each target group, labelled with its color, and links the
+// switch sw to it.
+func (a *arch) drawTargetGroups(c *cluster, sw string, tgs []*Resource) {
 	for _, tg := range tgs {
 		id := a.fc.id("tg", tg.Name)
 		a.node[tg.URN] = id
@@ -145,9 +185,6 @@ func (a *arch) loadBalancer(lb *Resource, c *cluster) {
 		}
 		a.fc.add(c, id, box, lines...)
 		a.fc.link(sw, solid, id, "")
-	}
-	for _, s := range strs(lb.Inputs, "subnets") {
-		a.fc.link(c.id, dottedLine, a.subnetNode[s], "")
 	}
 }
 

@@ -78,12 +78,39 @@ func (p *Plan) Text(w io.Writer) error { return p.text(w, false) }
 // VerboseText writes the text view with a line for every passed check as well (`plan -v`).
 func (p *Plan) VerboseText(w io.Writer) error { return p.text(w, true) }
 
+// text writes the text view section by section; verbose lists the passed checks too.
 func (p *Plan) text(w io.Writer, verbose bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "webstack plan: project %s, stack %s\n", p.Project, p.Stack)
 	fmt.Fprintf(&b, "What `pulumi up -s %s` would register, run offline against a mock AWS.\n", p.Stack)
 
-	var passed, failed, exceptions []Check
+	passed, failed, exceptions := p.checksByOutcome()
+	p.writeSummary(&b, len(passed), len(failed), len(exceptions))
+	writeChecks(&b, "Failed checks", "FAIL", failed)
+	writeChecks(&b, "Exceptions", "EXCEPTION", exceptions)
+	b.WriteString("\n")
+
+	p.writeAssumptions(&b)
+	p.writeResourceTree(&b)
+	p.writeCounts(&b)
+	p.writeOutputs(&b)
+
+	if verbose {
+		writeChecks(&b, "Passed checks", "PASS", passed)
+	} else if len(passed) > 0 {
+		fmt.Fprintf(&b, "\nPassed checks: %d (-v lists them)\n", len(passed))
+	}
+	if len(p.ChecksNotApplicable) > 0 {
+		b.WriteString("Checks not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
+	}
+	p.writeAZLoss(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// checksByOutcome sorts the plan's checks into passed, failed and exceptions, each in the
+// plan's order.
+func (p *Plan) checksByOutcome() (passed, failed, exceptions []Check) {
 	for _, c := range p.Checks {
 		switch {
 		case c.Exception != "":
@@ -94,44 +121,57 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 			passed = append(passed, c)
 		}
 	}
+	return passed, failed, exceptions
+}
+
+// writeSummary writes the summary that leads the text view: resources and outputs, the check
+// counts and the AZ-loss verdict.
+func (p *Plan) writeSummary(b *strings.Builder, passed, failed, exceptions int) {
 	b.WriteString("\nSummary\n")
-	fmt.Fprintf(&b, "  %s, %s\n", plural(len(p.Resources), "resource"), plural(len(p.Outputs), "output"))
-	fmt.Fprintf(&b, "  checks: %d passed, %d failed, %s", len(passed), len(failed), plural(len(exceptions), "exception"))
+	fmt.Fprintf(b, "  %s, %s\n", plural(len(p.Resources), "resource"), plural(len(p.Outputs), "output"))
+	fmt.Fprintf(b, "  checks: %d passed, %d failed, %s", passed, failed, plural(exceptions, "exception"))
 	if len(p.ChecksNotApplicable) > 0 {
-		fmt.Fprintf(&b, "; %s not applicable (no resource of their types)", plural(len(p.ChecksNotApplicable), "check"))
+		fmt.Fprintf(b, "; %s not applicable (no resource of their types)", plural(len(p.ChecksNotApplicable), "check"))
 	}
 	b.WriteString("\n")
 	switch {
 	case p.AZLoss != nil:
-		fmt.Fprintf(&b, "  AZ loss: %s\n", p.AZLoss.Summary())
+		fmt.Fprintf(b, "  AZ loss: %s\n", p.AZLoss.Summary())
 	case p.AZLossErr != nil:
-		fmt.Fprintf(&b, "  AZ loss: not analysed: %v\n", p.AZLossErr)
+		fmt.Fprintf(b, "  AZ loss: not analysed: %v\n", p.AZLossErr)
 	}
-	writeChecks := func(title, status string, list []Check) {
-		if len(list) == 0 {
-			return
-		}
-		fmt.Fprintf(&b, "\n%s (%d)\n", title, len(list))
-		for _, c := range list {
-			fmt.Fprintf(&b, "  %-9s %-26s %s\n", status, c.ID, c.Message)
-		}
-	}
-	writeChecks("Failed checks", "FAIL", failed)
-	writeChecks("Exceptions", "EXCEPTION", exceptions)
-	b.WriteString("\n")
+}
 
+// writeChecks writes a titled list of checks, one line each marked with status; nothing when
+// the list is empty.
+func writeChecks(b *strings.Builder, title, status string, list []Check) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s (%d)\n", title, len(list))
+	for _, c := range list {
+		fmt.Fprintf(b, "  %-9s %-26s %s\n", status, c.ID, c.Message)
+	}
+}
+
+// writeAssumptions writes what the plan takes for granted: the providers' default tags and
+// the images assumed pushed to ECR.
+func (p *Plan) writeAssumptions(b *strings.Builder) {
 	for _, r := range p.Resources {
 		if tags := lookup(r.Inputs, []string{"defaultTags", "tags"}); r.Type == "pulumi:providers:aws" && tags != nil {
-			fmt.Fprintf(&b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
+			fmt.Fprintf(b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
 		}
 	}
 	if len(p.AssumedImages) > 0 {
-		fmt.Fprintf(&b, "Images assumed pushed to ECR (the offline plan cannot see the registry; `pulumi up` refuses a version whose image is missing): %s\n",
+		fmt.Fprintf(b, "Images assumed pushed to ECR (the offline plan cannot see the registry; `pulumi up` refuses a version whose image is missing): %s\n",
 			strings.Join(p.AssumedImages, ", "))
 	}
+}
 
+// writeResourceTree writes every resource under its parent, in registration order.
+func (p *Plan) writeResourceTree(b *strings.Builder) {
 	children := registrationOrder(p.Resources)
-	fmt.Fprintf(&b, "\nResources (%d)\n", len(p.Resources))
+	fmt.Fprintf(b, "\nResources (%d)\n", len(p.Resources))
 	var walk func(parent, indent string)
 	walk = func(parent, indent string) {
 		list := children[parent]
@@ -140,7 +180,7 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 			if i == len(list)-1 {
 				branch, next = "└─ ", "   "
 			}
-			fmt.Fprintf(&b, "%s%s%s %s", indent, branch, r.Name, r.Type)
+			fmt.Fprintf(b, "%s%s%s %s", indent, branch, r.Name, r.Type)
 			if r.Protect {
 				b.WriteString(" [protected]")
 			}
@@ -152,7 +192,10 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 		}
 	}
 	walk("", "")
+}
 
+// writeCounts writes how many resources of each type the plan holds, sorted by type.
+func (p *Plan) writeCounts(b *strings.Builder) {
 	counts := map[string]int{}
 	for _, r := range p.Resources {
 		counts[r.Type]++
@@ -164,9 +207,12 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 	sort.Strings(types)
 	b.WriteString("\nCounts by type\n")
 	for _, t := range types {
-		fmt.Fprintf(&b, "  %4d  %s\n", counts[t], t)
+		fmt.Fprintf(b, "  %4d  %s\n", counts[t], t)
 	}
+}
 
+// writeOutputs writes the stack outputs sorted by name.
+func (p *Plan) writeOutputs(b *strings.Builder) {
 	b.WriteString("\nOutputs\n")
 	names := make([]string, 0, len(p.Outputs))
 	for n := range p.Outputs {
@@ -174,29 +220,22 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(&b, "  %-26s %s\n", n, compact(p.Outputs[n]))
+		fmt.Fprintf(b, "  %-26s %s\n", n, compact(p.Outputs[n]))
 	}
+}
 
-	if verbose {
-		writeChecks("Passed checks", "PASS", passed)
-	} else if len(passed) > 0 {
-		fmt.Fprintf(&b, "\nPassed checks: %d (-v lists them)\n", len(passed))
+// writeAZLoss writes the AZ-loss verdict in full: its single points of failure and notes.
+func (p *Plan) writeAZLoss(b *strings.Builder) {
+	if p.AZLoss == nil {
+		return
 	}
-	if len(p.ChecksNotApplicable) > 0 {
-		b.WriteString("Checks not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
+	fmt.Fprintf(b, "\nAZ loss: %s\n", p.AZLoss.Summary())
+	for _, spof := range p.AZLoss.SinglePointsOfFailure() {
+		fmt.Fprintf(b, "  - %s\n", spof)
 	}
-
-	if p.AZLoss != nil {
-		fmt.Fprintf(&b, "\nAZ loss: %s\n", p.AZLoss.Summary())
-		for _, spof := range p.AZLoss.SinglePointsOfFailure() {
-			fmt.Fprintf(&b, "  - %s\n", spof)
-		}
-		for _, n := range p.AZLoss.Notes {
-			fmt.Fprintf(&b, "  note: %s\n", n)
-		}
+	for _, n := range p.AZLoss.Notes {
+		fmt.Fprintf(b, "  note: %s\n", n)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // registrationOrder returns each parent's children (by parent URN, "" for the stack) in an

@@ -64,46 +64,7 @@ func alertTopicChecks() []*Check {
 		&Check{
 			ID: "webstack/alert-key", Title: "Services that notify an encrypted topic should be allowed to use its KMS key and to publish",
 			Severity: High, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeSNSTopic},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				publishers := topicPublishers(s, r)
-				if len(publishers) == 0 {
-					return skip("nothing in the stack publishes to it")
-				}
-				keyRef := in(r, "kmsMasterKeyId")
-				key := s.Ref(keyRef, contract.TypeKMSKey)
-				if key == nil {
-					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (alarms deploy and deliver nothing: docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")",
-						show(keyRef), strings.Join(publishers, " and "))
-				}
-				if !known(in(key, "policy")) {
-					return skip("key policy unknown until apply")
-				}
-				sts, err := parsePolicy(in(key, "policy"))
-				if err != nil {
-					return bad("key %s: %v", key.Name, err)
-				}
-				account := arnAccount(r.Output("arn"))
-				for _, svc := range publishers {
-					if !allows(sts, svc, "kms:Decrypt", account) || !allows(sts, svc, "kms:GenerateDataKey", account) {
-						return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")", key.Name, svc)
-					}
-				}
-				for _, tp := range s.Referring(r, contract.TypeSNSTopicPolicy, "arn") {
-					if !known(in(tp, "policy")) {
-						return skip("topic policy unknown until apply")
-					}
-					sts, err := parsePolicy(in(tp, "policy"))
-					if err != nil {
-						return bad("topic policy %s: %v", tp.Name, err)
-					}
-					for _, svc := range publishers {
-						if !allows(sts, svc, "sns:Publish", account) {
-							return bad("topic policy %s does not allow %s sns:Publish", tp.Name, svc)
-						}
-					}
-				}
-				return ok("key %s and the topic policy let %s publish", key.Name, strings.Join(publishers, " and "))
-			},
+			Eval: publishersMayUseKey,
 		},
 		&Check{
 			ID: "webstack/alert-subscribers", Title: "Alert topics should have a subscriber",
@@ -125,6 +86,49 @@ func alertTopicChecks() []*Check {
 			},
 		},
 	}
+}
+
+// publishersMayUseKey fails an alert topic whose KMS key or topic policy keeps a service that
+// notifies it from using the key or publishing.
+func publishersMayUseKey(s *Stack, r *mockaws.Resource) Verdict {
+	publishers := topicPublishers(s, r)
+	if len(publishers) == 0 {
+		return skip("nothing in the stack publishes to it")
+	}
+	keyRef := in(r, "kmsMasterKeyId")
+	key := s.Ref(keyRef, contract.TypeKMSKey)
+	if key == nil {
+		return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (alarms deploy and deliver nothing: docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")",
+			show(keyRef), strings.Join(publishers, " and "))
+	}
+	if !known(in(key, "policy")) {
+		return skip("key policy unknown until apply")
+	}
+	sts, err := parsePolicy(in(key, "policy"))
+	if err != nil {
+		return bad("key %s: %v", key.Name, err)
+	}
+	account := arnAccount(r.Output("arn"))
+	for _, svc := range publishers {
+		if !allows(sts, svc, "kms:Decrypt", account) || !allows(sts, svc, "kms:GenerateDataKey", account) {
+			return bad("the policy of key %s does not allow %s kms:Decrypt and kms:GenerateDataKey*: its notifications are dropped (docs/gotchas.md, \"Alarms to an encrypted topic need the key's grant\")", key.Name, svc)
+		}
+	}
+	for _, tp := range s.Referring(r, contract.TypeSNSTopicPolicy, "arn") {
+		if !known(in(tp, "policy")) {
+			return skip("topic policy unknown until apply")
+		}
+		sts, err := parsePolicy(in(tp, "policy"))
+		if err != nil {
+			return bad("topic policy %s: %v", tp.Name, err)
+		}
+		for _, svc := range publishers {
+			if !allows(sts, svc, "sns:Publish", account) {
+				return bad("topic policy %s does not allow %s sns:Publish", tp.Name, svc)
+			}
+		}
+	}
+	return ok("key %s and the topic policy let %s publish", key.Name, strings.Join(publishers, " and "))
 }
 
 // alarmChecks require the alarms every watched resource needs.

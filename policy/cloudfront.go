@@ -10,7 +10,15 @@ import (
 
 // CloudFront distribution checks.
 func init() {
-	register(
+	register(cloudFrontViewerChecks()...)
+	register(cloudFrontOriginChecks()...)
+	register(cloudFrontProductionChecks()...)
+}
+
+// cloudFrontViewerChecks judge what a viewer reaches and how: a default root object, HTTPS on
+// every cache behavior, and https-only where a behavior accepts a request body.
+func cloudFrontViewerChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "CloudFront.1", Title: "CloudFront distributions should have a default root object",
 			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
@@ -42,46 +50,57 @@ func init() {
 		&Check{
 			ID: "webstack/cloudfront-https-bodies", Title: "CloudFront behaviors that accept request bodies should be https-only",
 			Severity: Medium, Scope: AllStacks, Standard: Webstack, Types: []string{contract.TypeCloudFrontDistribution},
-			Eval: func(s *Stack, r *mockaws.Resource) Verdict {
-				// A redirect to HTTPS comes after the request (its body, cookies and
-				// Authorization header) crossed the network in clear, and CloudFront answers a
-				// POST with 307 or 403, a GET with 301; https-only refuses plain HTTP at once.
-				// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
-				type behavior struct {
-					path string
-					b    map[string]any
-				}
-				all := []behavior{{"defaultCacheBehavior", obj(in(r, "defaultCacheBehavior"))}}
-				for i, b := range list(in(r, "orderedCacheBehaviors")) {
-					all = append(all, behavior{fmt.Sprintf("orderedCacheBehaviors[%d]", i), obj(b)})
-				}
-				n := 0
-				for _, b := range all {
-					var body []string
-					for _, m := range strs(b.b["allowedMethods"]) {
-						if m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" {
-							body = append(body, m)
-						}
-					}
-					if len(body) == 0 {
-						continue
-					}
-					n++
-					if p := str(b.b["viewerProtocolPolicy"]); p != "https-only" {
-						label := b.path
-						if pp := str(b.b["pathPattern"]); pp != "" {
-							label += fmt.Sprintf(" (%q)", pp)
-						}
-						return bad("%s accepts %s with viewerProtocolPolicy %s, want \"https-only\": a body sent over HTTP has crossed the network in clear before any redirect",
-							label, strings.Join(body, ", "), show(b.b["viewerProtocolPolicy"]))
-					}
-				}
-				if n == 0 {
-					return skip("no behavior accepts a request body")
-				}
-				return ok("%d behavior(s) that accept bodies are https-only", n)
-			},
+			Eval: bodiesHTTPSOnly,
 		},
+	}
+}
+
+// bodiesHTTPSOnly fails a distribution whose cache behavior accepts POST, PUT, PATCH or DELETE
+// without viewerProtocolPolicy https-only.
+func bodiesHTTPSOnly(s *Stack, r *mockaws.Resource) Verdict {
+	// A redirect to HTTPS comes after the request (its body, cookies and
+	// Authorization header) crossed the network in clear, and CloudFront answers a
+	// POST with 307 or 403, a GET with 301; https-only refuses plain HTTP at once.
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
+	type behavior struct {
+		path string
+		b    map[string]any
+	}
+	all := []behavior{{"defaultCacheBehavior", obj(in(r, "defaultCacheBehavior"))}}
+	for i, b := range list(in(r, "orderedCacheBehaviors")) {
+		all = append(all, behavior{fmt.Sprintf("orderedCacheBehaviors[%d]", i), obj(b)})
+	}
+	n := 0
+	for _, b := range all {
+		var body []string
+		for _, m := range strs(b.b["allowedMethods"]) {
+			if m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" {
+				body = append(body, m)
+			}
+		}
+		if len(body) == 0 {
+			continue
+		}
+		n++
+		if p := str(b.b["viewerProtocolPolicy"]); p != "https-only" {
+			label := b.path
+			if pp := str(b.b["pathPattern"]); pp != "" {
+				label += fmt.Sprintf(" (%q)", pp)
+			}
+			return bad("%s accepts %s with viewerProtocolPolicy %s, want \"https-only\": a body sent over HTTP has crossed the network in clear before any redirect",
+				label, strings.Join(body, ", "), show(b.b["viewerProtocolPolicy"]))
+		}
+	}
+	if n == 0 {
+		return skip("no behavior accepts a request body")
+	}
+	return ok("%d behavior(s) that accept bodies are https-only", n)
+}
+
+// cloudFrontOriginChecks judge the distribution's origins: TLS to custom origins, and S3 origins
+// that belong to this stack and use origin access control.
+func cloudFrontOriginChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "CloudFront.9", Title: "CloudFront should encrypt traffic to custom origins",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
@@ -127,6 +146,14 @@ func init() {
 				return ""
 			}),
 		},
+	}
+}
+
+// cloudFrontProductionChecks hold what production asks of a distribution beyond the rest:
+// request logs, a WAF web ACL, a custom certificate served with SNI and a current TLS policy,
+// and origin failover.
+func cloudFrontProductionChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "CloudFront.5", Title: "CloudFront distributions should log requests",
 			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: []string{contract.TypeCloudFrontDistribution},
@@ -194,7 +221,7 @@ func init() {
 				return ok("origin group with failover")
 			},
 		},
-	)
+	}
 }
 
 // customOrigins judges every custom origin of a distribution; judge returns a failure or "".

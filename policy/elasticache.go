@@ -7,7 +7,14 @@ import (
 
 // ElastiCache (Redis/Valkey replication group) checks.
 func init() {
-	register(
+	register(elastiCacheDurabilityChecks()...)
+	register(elastiCacheAccessChecks()...)
+}
+
+// elastiCacheDurabilityChecks judge how a replication group survives: backups, minor version
+// upgrades, and automatic Multi-AZ failover.
+func elastiCacheDurabilityChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "ElastiCache.1", Title: "ElastiCache replication groups should keep automatic backups",
 			Severity: High, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
@@ -46,6 +53,13 @@ func init() {
 				return ok("automatic Multi-AZ failover")
 			},
 		},
+	}
+}
+
+// elastiCacheAccessChecks judge who can read the cache and how: encryption at rest and in transit,
+// client authentication, and the stack's own subnet group.
+func elastiCacheAccessChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "ElastiCache.4", Title: "ElastiCache replication groups should be encrypted at rest",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: []string{contract.TypeElastiCacheReplicationGroup},
@@ -90,5 +104,5 @@ func init() {
 				return ok("%s", field(r, "subnetGroupName"))
 			},
 		},
-	)
+	}
 }

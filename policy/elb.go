@@ -10,7 +10,15 @@ import (
 // Load balancer checks: HTTPS redirect, TLS policy, header handling, logging, deletion
 // protection, AZ spread, target health checks.
 func init() {
-	register(
+	register(elbListenerChecks()...)
+	register(elbLoadBalancerChecks()...)
+	register(targetGroupChecks()...)
+}
+
+// elbListenerChecks judge listeners: plain HTTP only redirects to HTTPS, and HTTPS uses a TLS 1.3
+// security policy.
+func elbListenerChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "ELB.1", Title: "ALB HTTP listeners should redirect to HTTPS",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: listenerTypes,
@@ -48,6 +56,13 @@ func init() {
 				return ok("%s", field(r, "sslPolicy"))
 			},
 		},
+	}
+}
+
+// elbLoadBalancerChecks judge the load balancer itself: header handling and desync mitigation,
+// access logs, deletion protection, and its spread over availability zones.
+func elbLoadBalancerChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "ELB.4", Title: "Application load balancers should drop invalid HTTP headers",
 			Severity: Medium, Scope: AllStacks, Standard: FSBP, Types: loadBalancerTypes,
@@ -109,6 +124,12 @@ func init() {
 				return ok("subnets span %s", strings.Join(keys(zones), ", "))
 			},
 		},
+	}
+}
+
+// targetGroupChecks judge how target groups decide that a target is healthy.
+func targetGroupChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "REL11-BP01/health-check", Title: "Target groups should health-check their targets on an explicit path and status",
 			Severity: Medium, Scope: AllStacks, Standard: WellArchitected, Types: targetGroupTypes,
@@ -125,7 +146,7 @@ func init() {
 				return ok("checks %s for %s", show(in(r, "healthCheck.path")), show(in(r, "healthCheck.matcher")))
 			},
 		},
-	)
+	}
 }
 
 // albOnly limits a check to application load balancers (loadBalancerType defaults to

@@ -11,7 +11,14 @@ import (
 // S3 bucket checks. Buckets are configured by companion resources (the V2 API of pulumi-aws
 // v6: BucketPublicAccessBlock, BucketPolicy, ...) whose `bucket` input names the bucket.
 func init() {
-	register(
+	register(s3AccessChecks()...)
+	register(s3DataChecks()...)
+}
+
+// s3AccessChecks judge who may reach a bucket and how: the public access block, no public grant
+// in a bucket policy, TLS required, and ACLs disabled.
+func s3AccessChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "S3.8", Title: "S3 buckets should block public access at the bucket level",
 			Severity: High, Scope: AllStacks, Standard: FSBP, Types: bucketTypes,
@@ -88,6 +95,13 @@ func init() {
 				return ok("ownership controls %s enforce bucket ownership", controls[0].Name)
 			},
 		},
+	}
+}
+
+// s3DataChecks judge what becomes of a bucket's objects: server access logs, a lifecycle rule,
+// versioning, and explicit default encryption.
+func s3DataChecks() []*Check {
+	return []*Check{
 		&Check{
 			ID: "S3.9", Title: "S3 buckets should have server access logging (log buckets excepted)",
 			Severity: Medium, Scope: ProductionOnly, Standard: FSBP, Types: bucketTypes,
@@ -155,7 +169,7 @@ func init() {
 				return ok("encryption %s sets a default algorithm", cfgs[0].Name)
 			},
 		},
-	)
+	}
 }
 
 // bucketName returns a bucket's name as the companion resources reference it.

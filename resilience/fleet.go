@@ -38,82 +38,120 @@ func (a *analyzer) liveFleet() (judge, error) {
 	if err != nil || listeners == nil {
 		return nil, err
 	}
-	shares := map[*mockaws.Resource]int{}
-	var order []*mockaws.Resource
-	fixed := false
-	forward := func(owner string, actions []any) error {
-		for _, raw := range actions {
-			act := obj(raw)
-			// The answer a listener gives in place of a color that runs no instances; a 403
-			// gate (requests without CloudFront's header) is not one.
-			if str(act["type"]) == "fixed-response" && str(obj(act["fixedResponse"])["statusCode"]) == compute.NoReleaseStatus {
-				fixed = true
-			}
-			if str(act["type"]) != "forward" {
-				continue
-			}
-			type weighted struct {
-				ref    any
-				weight int
-			}
-			var targets []weighted
-			if groups := list(obj(act["forward"])["targetGroups"]); len(groups) > 0 {
-				for _, g := range groups {
-					w, ok := num(obj(g)["weight"])
-					if !ok {
-						w = 1 // the provider's default weight
-					}
-					targets = append(targets, weighted{obj(g)["arn"], w})
-				}
-			} else {
-				targets = append(targets, weighted{act["targetGroupArn"], 1})
-			}
-			total := 0
-			for _, t := range targets {
-				total += t.weight
-			}
-			for _, t := range targets {
-				tg := a.s.Ref(t.ref, contract.TypeLBTargetGroup)
-				if tg == nil {
-					return fmt.Errorf("%s forwards to %s, which is not a registered target group", owner, show(t.ref))
-				}
-				if t.weight == 0 || total == 0 {
-					continue
-				}
-				if _, seen := shares[tg]; !seen {
-					order = append(order, tg)
-				}
-				shares[tg] = max(shares[tg], 100*t.weight/total)
-			}
-		}
-		return nil
+	t := &liveTraffic{a: a, shares: map[*mockaws.Resource]int{}}
+	if err := t.collect(listeners); err != nil {
+		return nil, err
 	}
-	for _, l := range listeners {
-		if err := forward("listener "+l.Name, list(l.Input("defaultActions"))); err != nil {
-			return nil, err
-		}
-		for _, rule := range a.s.Referring(l, contract.TypeLBListenerRule, "listenerArn") {
-			if releaseCheck(rule) {
-				// It forwards only the release tool's requests to the idle color: no
-				// production traffic.
-				continue
-			}
-			if err := forward("listener rule "+rule.Name, list(rule.Input("actions"))); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if len(order) == 0 && fixed {
+	if len(t.order) == 0 && t.fixed {
 		// No release yet: production answers a fixed 503 (while the active color has no
 		// version); no fleet serves, so none is judged.
 		a.notes = append(a.notes, fmt.Sprintf("%s: not judged: the production listener forwards to no target group, it answers a fixed %s "+
 			"(no release is deployed), so no fleet serves whichever AZ is lost", LiveFleet, compute.NoReleaseStatus))
 		return nil, nil
 	}
-	if len(order) == 0 {
+	if len(t.order) == 0 {
 		return nil, fmt.Errorf("the production listener forwards to no target group: cannot tell which fleet is live")
 	}
+	groups, err := a.liveGroups(t.order, t.shares)
+	if err != nil {
+		return nil, err
+	}
+	return a.judgeLiveGroups(groups), nil
+}
 
+// liveTraffic collects where the production listeners send traffic: each target group's
+// largest share in percent, the groups in the order first met, and whether a listener answers
+// the fixed response of a color with no release.
+type liveTraffic struct {
+	a      *analyzer
+	shares map[*mockaws.Resource]int
+	order  []*mockaws.Resource
+	fixed  bool
+}
+
+// collect follows the default actions of every listener and the actions of its rules, except
+// the release tool's check rule.
+func (t *liveTraffic) collect(listeners []*mockaws.Resource) error {
+	for _, l := range listeners {
+		if err := t.forward("listener "+l.Name, list(l.Input("defaultActions"))); err != nil {
+			return err
+		}
+		for _, rule := range t.a.s.Referring(l, contract.TypeLBListenerRule, "listenerArn") {
+			if releaseCheck(rule) {
+				// It forwards only the release tool's requests to the idle color: no
+				// production traffic.
+				continue
+			}
+			if err := t.forward("listener rule "+rule.Name, list(rule.Input("actions"))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// forward records the target groups owner's actions forward to, with their share of its
+// traffic.
+func (t *liveTraffic) forward(owner string, actions []any) error {
+	for _, raw := range actions {
+		act := obj(raw)
+		// The answer a listener gives in place of a color that runs no instances; a 403
+		// gate (requests without CloudFront's header) is not one.
+		if str(act["type"]) == "fixed-response" && str(obj(act["fixedResponse"])["statusCode"]) == compute.NoReleaseStatus {
+			t.fixed = true
+		}
+		if str(act["type"]) != "forward" {
+			continue
+		}
+		targets := weightedTargets(act)
+		total := 0
+		for _, w := range targets {
+			total += w.weight
+		}
+		for _, w := range targets {
+			tg := t.a.s.Ref(w.ref, contract.TypeLBTargetGroup)
+			if tg == nil {
+				return fmt.Errorf("%s forwards to %s, which is not a registered target group", owner, show(w.ref))
+			}
+			if w.weight == 0 || total == 0 {
+				continue
+			}
+			if _, seen := t.shares[tg]; !seen {
+				t.order = append(t.order, tg)
+			}
+			t.shares[tg] = max(t.shares[tg], 100*w.weight/total)
+		}
+	}
+	return nil
+}
+
+// weightedTarget is a target group reference of a forward action and its weight.
+type weightedTarget struct {
+	ref    any
+	weight int
+}
+
+// weightedTargets returns the target groups a forward action sends to: its weighted
+// forward.targetGroups, or else its targetGroupArn with weight 1.
+func weightedTargets(act map[string]any) []weightedTarget {
+	var targets []weightedTarget
+	if groups := list(obj(act["forward"])["targetGroups"]); len(groups) > 0 {
+		for _, g := range groups {
+			w, ok := num(obj(g)["weight"])
+			if !ok {
+				w = 1 // the provider's default weight
+			}
+			targets = append(targets, weightedTarget{obj(g)["arn"], w})
+		}
+	} else {
+		targets = append(targets, weightedTarget{act["targetGroupArn"], 1})
+	}
+	return targets
+}
+
+// liveGroups returns, for each target group in order, its share and the Auto Scaling groups
+// attached to it.
+func (a *analyzer) liveGroups(order []*mockaws.Resource, shares map[*mockaws.Resource]int) ([]liveGroup, error) {
 	var groups []liveGroup
 	for _, tg := range order {
 		g := liveGroup{share: shares[tg]}
@@ -133,6 +171,12 @@ func (a *analyzer) liveFleet() (judge, error) {
 		}
 		groups = append(groups, g)
 	}
+	return groups, nil
+}
+
+// judgeLiveGroups judges the live fleet as the sum of its groups; during a canary, one group
+// down while another serves is degraded, not down.
+func (a *analyzer) judgeLiveGroups(groups []liveGroup) judge {
 	return func(lost string) TierVerdict {
 		var parts []part
 		for _, g := range groups {
@@ -148,7 +192,7 @@ func (a *analyzer) liveFleet() (judge, error) {
 			v.Status = Degraded
 		}
 		return v
-	}, nil
+	}
 }
 
 // productionListeners returns the listener the stack exports as its production listener, or,

@@ -182,7 +182,16 @@ var (
 	profilePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$`)
 )
 
+// validate records every problem of the app settings under key: the fleet's own settings,
+// then the release state.
 func (a *AppConfig) validate(p *problems, key string) {
+	a.validateFleet(p, key)
+	a.validateRelease(p, key)
+}
+
+// validateFleet checks the settings of the fleet and of how the load balancer reaches it: ports,
+// health check, instance type, test listener networks, timeouts, retention and profile.
+func (a *AppConfig) validateFleet(p *problems, key string) {
 	validPort := func(k string, port int) bool {
 		if port < 1 || port > 65535 {
 			p.add(k, "%d is not a TCP port (1 to 65535)", port)
@@ -229,6 +238,11 @@ func (a *AppConfig) validate(p *problems, key string) {
 	if a.Profile != "" && !profilePattern.MatchString(a.Profile) {
 		p.add(key+".profile", "%s must be one or more profile names separated by commas (letters, digits, '_', '-')", quote(a.Profile))
 	}
+}
+
+// validateRelease checks the release state: each color's version and sizes, the active color
+// and the canary weight, then the rules that compare the colors.
+func (a *AppConfig) validateRelease(p *problems, key string) {
 	if a.MinActiveCapacity < 1 {
 		p.add(key+".minActiveCapacity", "%d must be at least 1: the active color always serves production traffic", a.MinActiveCapacity)
 	}

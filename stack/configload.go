@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -73,33 +74,11 @@ func bind(p *problems, key string, v any, dst any) {
 	bindValue(p, key, v, reflect.ValueOf(dst).Elem())
 }
 
+// bindValue binds v into dst by dst's kind, recording every problem under key.
 func bindValue(p *problems, key string, v any, dst reflect.Value) {
 	switch dst.Kind() {
 	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			p.add(key, "%s must be an object with the keys %s", quote(v), strings.Join(structKeys(dst.Type()), ", "))
-			return
-		}
-		fields := map[string]reflect.Value{}
-		for i := 0; i < dst.NumField(); i++ {
-			if name := dst.Type().Field(i).Tag.Get("key"); name != "" {
-				fields[name] = dst.Field(i)
-			}
-		}
-		names := make([]string, 0, len(obj))
-		for name := range obj {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			field, known := fields[name]
-			if !known {
-				p.add(key+"."+name, "unknown key%s", suggest(name, structKeys(dst.Type())))
-				continue
-			}
-			bindValue(p, key+"."+name, obj[name], field)
-		}
+		bindStruct(p, key, v, dst)
 	case reflect.String:
 		s, ok := v.(string)
 		if !ok {
@@ -115,52 +94,85 @@ func bindValue(p *problems, key string, v any, dst reflect.Value) {
 		}
 		dst.SetBool(b)
 	case reflect.Int:
-		n, ok := v.(json.Number)
-		if !ok {
-			p.add(key, "%s must be a whole number", quote(v))
-			return
-		}
-		i, err := n.Int64()
-		if err != nil || i > math.MaxInt32 || i < math.MinInt32 {
-			p.add(key, "%s must be a whole number", n.String())
-			return
-		}
-		dst.SetInt(i)
+		bindInt(p, key, v, dst)
 	case reflect.Slice:
-		list, ok := v.([]any)
-		if !ok {
-			p.add(key, "%s must be a list", quote(v))
-			return
-		}
-		out := reflect.MakeSlice(dst.Type(), len(list), len(list))
-		for i, item := range list {
-			bindValue(p, fmt.Sprintf("%s[%d]", key, i), item, out.Index(i))
-		}
-		dst.Set(out)
+		bindSlice(p, key, v, dst)
 	case reflect.Map:
-		// String-keyed maps (e.g. webstack:checks.waive): each entry is bound like a field, so
-		// that a bad value is reported under its full key.
-		obj, ok := v.(map[string]any)
-		if !ok || dst.Type().Key().Kind() != reflect.String {
-			p.add(key, "%s must be an object", quote(v))
-			return
-		}
-		names := make([]string, 0, len(obj))
-		for name := range obj {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		out := reflect.MakeMapWithSize(dst.Type(), len(obj))
-		for _, name := range names {
-			elem := reflect.New(dst.Type().Elem()).Elem()
-			bindValue(p, key+"."+name, obj[name], elem)
-			out.SetMapIndex(reflect.ValueOf(name).Convert(dst.Type().Key()), elem)
-		}
-		dst.Set(out)
+		bindMap(p, key, v, dst)
 	default:
 		// A programming error, not a user error: every config field type is handled above.
 		p.add(key, "internal error: unsupported config field type %s", dst.Type())
 	}
+}
+
+// bindStruct binds an object into a struct field by field, in key order; an unknown key is
+// recorded with a suggestion.
+func bindStruct(p *problems, key string, v any, dst reflect.Value) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		p.add(key, "%s must be an object with the keys %s", quote(v), strings.Join(structKeys(dst.Type()), ", "))
+		return
+	}
+	fields := map[string]reflect.Value{}
+	for i := 0; i < dst.NumField(); i++ {
+		if name := dst.Type().Field(i).Tag.Get("key"); name != "" {
+			fields[name] = dst.Field(i)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		field, known := fields[name]
+		if !known {
+			p.add(key+"."+name, "unknown key%s", suggest(name, structKeys(dst.Type())))
+			continue
+		}
+		bindValue(p, key+"."+name, obj[name], field)
+	}
+}
+
+// bindInt binds a whole number that fits in 32 bits.
+func bindInt(p *problems, key string, v any, dst reflect.Value) {
+	n, ok := v.(json.Number)
+	if !ok {
+		p.add(key, "%s must be a whole number", quote(v))
+		return
+	}
+	i, err := n.Int64()
+	if err != nil || i > math.MaxInt32 || i < math.MinInt32 {
+		p.add(key, "%s must be a whole number", n.String())
+		return
+	}
+	dst.SetInt(i)
+}
+
+// bindSlice binds a list item by item, each under key[i].
+func bindSlice(p *problems, key string, v any, dst reflect.Value) {
+	list, ok := v.([]any)
+	if !ok {
+		p.add(key, "%s must be a list", quote(v))
+		return
+	}
+	out := reflect.MakeSlice(dst.Type(), len(list), len(list))
+	for i, item := range list {
+		bindValue(p, fmt.Sprintf("%s[%d]", key, i), item, out.Index(i))
+	}
+	dst.Set(out)
+}
+
+// bindMap binds a string-keyed map (e.g. webstack:checks.waive): each entry is bound like a
+// field, so that a bad value is reported under its full key.
+func bindMap(p *problems, key string, v any, dst reflect.Value) {
+	obj, ok := v.(map[string]any)
+	if !ok || dst.Type().Key().Kind() != reflect.String {
+		p.add(key, "%s must be an object", quote(v))
+		return
+	}
+	out := reflect.MakeMapWithSize(dst.Type(), len(obj))
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		elem := reflect.New(dst.Type().Elem()).Elem()
+		bindValue(p, key+"."+name, obj[name], elem)
+		out.SetMapIndex(reflect.ValueOf(name).Convert(dst.Type().Key()), elem)
+	}
+	dst.Set(out)
 }
 
 // structKeys lists the config keys a struct accepts, in declaration order.

@@ -54,8 +54,21 @@ func resourceBaseName(project, stack string) string {
 // NAT gateways or the interface endpoints: the network config refuses neither).
 func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition, accountID string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*dataTier, error) {
 	base := resourceBaseName(cfg.Project, cfg.Stack)
-	d, c, al := cfg.Database, cfg.Cache, cfg.Alerts
-	db, err := data.NewDatabase(ctx, dbComponent, &data.DatabaseArgs{
+	db, err := data.NewDatabase(ctx, dbComponent, databaseArgs(cfg, base, net, partition, accountID, alertTopic), opts...)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := data.NewCache(ctx, cacheComponent, cacheArgs(cfg, base, net, alertTopic), opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &dataTier{Database: db, Cache: cache}, nil
+}
+
+// databaseArgs maps the database config onto the data tier's Args, named after base.
+func databaseArgs(cfg *Config, base string, net *network.Network, partition, accountID string, alertTopic pulumi.StringInput) *data.DatabaseArgs {
+	d, al := cfg.Database, cfg.Alerts
+	return &data.DatabaseArgs{
 		Identifier:                base + "-db",
 		EngineVersion:             d.EngineVersion,
 		ExtendedSupport:           d.ExtendedSupport,
@@ -103,11 +116,13 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 			Connections:       al.DBConnections,
 			ReplicaLagSeconds: al.DBReplicaLagSeconds,
 		},
-	}, opts...)
-	if err != nil {
-		return nil, err
 	}
-	cache, err := data.NewCache(ctx, cacheComponent, &data.CacheArgs{
+}
+
+// cacheArgs maps the cache config onto the data tier's Args, named after base.
+func cacheArgs(cfg *Config, base string, net *network.Network, alertTopic pulumi.StringInput) *data.CacheArgs {
+	c, al := cfg.Cache, cfg.Alerts
+	return &data.CacheArgs{
 		ReplicationGroupID:    base + "-cache",
 		Engine:                c.Engine,
 		EngineVersion:         c.EngineVersion,
@@ -130,11 +145,7 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 			MemoryPercent: al.CacheMemoryPercent,
 			Evictions:     al.CacheEvictions,
 		},
-	}, opts...)
-	if err != nil {
-		return nil, err
 	}
-	return &dataTier{Database: db, Cache: cache}, nil
 }
 
 // AppEnvironment is what the WAS fleet's containers receive: where the data tier is and which

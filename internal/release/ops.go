@@ -21,31 +21,9 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 	defer unlock()
 	name := r.Stack.Name()
 	r.logf("rollback stack %s: %s", name, Describe(cur))
-	target := cur
-	var title, want string
-	if cur.CanaryWeight > 0 {
-		target.CanaryWeight = 0
-		title = fmt.Sprintf("cancel the %d%% canary, all traffic to %s", cur.CanaryWeight, cur.Active)
-		want = cur.Fleet(cur.Active).Version
-	} else {
-		to := cur.Idle()
-		if !runs(cur, to) {
-			what := "it runs no version"
-			if cur.Fleet(to).Version != "" {
-				what = "it has no instances"
-			}
-			return fmt.Errorf("rollback: nothing to roll back to on stack %q: the idle color %s is not warm (%s: it was retired, or no release has been made before the current one); release the version you want instead", name, to, what)
-		}
-		target.Active = to
-		want = cur.Fleet(to).Version
-		title = fmt.Sprintf("flip production from %s to %s (%s)", cur.Active, to, want)
-		// A color whose alarms fire (a version a release rejected and could not stop) is no
-		// place to send production.
-		if r.Cloud != nil {
-			if err := r.alarms(ctx, out, to); err != nil {
-				return fmt.Errorf("rollback: refusing to make %s live: %w; release the version you want instead", to, err)
-			}
-		}
+	target, title, want, err := r.rollbackTarget(ctx, cur, out)
+	if err != nil {
+		return err
 	}
 	if err := target.Validate(); err != nil {
 		return fmt.Errorf("rollback: the program would refuse the rolled-back config: %w; fix the sizes with `deploy up` first", err)
@@ -57,23 +35,76 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 	r.notify(ctx, "rollback started: %s", title)
 	op := fmt.Sprintf("rollback of stack %q", name)
 	if target.Active != cur.Active && r.Cloud != nil {
-		// Every answer of the color about to go live must come from the version it should
-		// run: a color whose version changed in place would still serve a mix.
-		step := fmt.Sprintf("checking %s on %s before it takes production (the release-check path with its secret)", target.Active, want)
-		if err := r.timed(ctx, step, func() error {
-			checkURL, header, err := r.releaseCheck(ctx, out)
-			if err != nil {
-				return err
-			}
-			s, err := r.checker(header).Check(ctx, checkURL, want)
-			if s != nil {
-				r.logf("  %s", s)
-			}
-			return err
-		}); err != nil {
+		if err := r.checkBeforeLive(ctx, out, target.Active, want); err != nil {
 			return fmt.Errorf("rollback: refusing to make %s live: %w; nothing was changed; release the version you want instead", target.Active, err)
 		}
 	}
+	took, err := r.applyRollback(ctx, op, title, cur, target)
+	if err != nil {
+		return err
+	}
+	r.logf("  rollback took %s", took.Round(10*time.Millisecond))
+	if err := r.verifyProduction(ctx, out, want); err != nil {
+		f := &Failure{Op: op, Step: "verifying production", Err: err, State: "rolled back but production does not answer healthily: " + Describe(target)}
+		r.notify(ctx, "rollback: %v", f)
+		return f
+	}
+	r.logf("rolled back: %s", Describe(target))
+	r.notify(ctx, "rolled back in %s: %s", took.Round(time.Second), Describe(target))
+	return nil
+}
+
+// rollbackTarget returns the release state a rollback of cur moves to, the step's title and
+// the version production should then answer with: during a canary, all traffic back to the
+// live color; otherwise the idle color made live, which must be warm and quiet.
+func (r *Releaser) rollbackTarget(ctx context.Context, cur App, out Outputs) (target App, title, want string, err error) {
+	target = cur
+	if cur.CanaryWeight > 0 {
+		target.CanaryWeight = 0
+		title = fmt.Sprintf("cancel the %d%% canary, all traffic to %s", cur.CanaryWeight, cur.Active)
+		return target, title, cur.Fleet(cur.Active).Version, nil
+	}
+	to := cur.Idle()
+	if !runs(cur, to) {
+		what := "it runs no version"
+		if cur.Fleet(to).Version != "" {
+			what = "it has no instances"
+		}
+		return target, "", "", fmt.Errorf("rollback: nothing to roll back to on stack %q: the idle color %s is not warm (%s: it was retired, or no release has been made before the current one); release the version you want instead", r.Stack.Name(), to, what)
+	}
+	target.Active = to
+	want = cur.Fleet(to).Version
+	title = fmt.Sprintf("flip production from %s to %s (%s)", cur.Active, to, want)
+	// A color whose alarms fire (a version a release rejected and could not stop) is no
+	// place to send production.
+	if r.Cloud != nil {
+		if err := r.alarms(ctx, out, to); err != nil {
+			return target, "", "", fmt.Errorf("rollback: refusing to make %s live: %w; release the version you want instead", to, err)
+		}
+	}
+	return target, title, want, nil
+}
+
+// checkBeforeLive checks, through the release-check path, that every answer of color comes
+// from version want: a color whose version changed in place would still serve a mix.
+func (r *Releaser) checkBeforeLive(ctx context.Context, out Outputs, color contract.Color, want string) error {
+	step := fmt.Sprintf("checking %s on %s before it takes production (the release-check path with its secret)", color, want)
+	return r.timed(ctx, step, func() error {
+		checkURL, header, err := r.releaseCheck(ctx, out)
+		if err != nil {
+			return err
+		}
+		s, err := r.checker(header).Check(ctx, checkURL, want)
+		if s != nil {
+			r.logf("  %s", s)
+		}
+		return err
+	})
+}
+
+// applyRollback applies target with a targeted update and returns how long it took. When the
+// update fails, the error is a *Failure that says what state the stack is left in.
+func (r *Releaser) applyRollback(ctx context.Context, op, title string, cur, target App) (time.Duration, error) {
 	var took time.Duration
 	if err := r.timed(ctx, title, func() error {
 		t0 := r.now()
@@ -85,6 +116,7 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 		took = r.now().Sub(t0)
 		return err
 	}); err != nil {
+		name := r.Stack.Name()
 		f := &Failure{Op: op, Step: title, Err: err}
 		if errors.Is(err, ErrConcurrentUpdate) {
 			f.State = r.keepApplied(context.WithoutCancel(ctx), cur, "the refused update changed nothing")
@@ -94,27 +126,24 @@ func (r *Releaser) Rollback(ctx context.Context) error {
 			f.State = fmt.Sprintf("unknown: the update may have partly applied; the config is back to %s (what the stack's outputs say): check `deploy status -s %s` and run `deploy rollback` again", Describe(cur), name)
 		}
 		r.notify(ctx, "rollback FAILED: %v", f)
-		return f
+		return took, f
 	}
-	r.logf("  rollback took %s", took.Round(10*time.Millisecond))
+	return took, nil
+}
+
+// verifyProduction checks that production answers healthily with version want.
+func (r *Releaser) verifyProduction(ctx context.Context, out Outputs, want string) error {
 	u, err := productionURL(out)
-	if err == nil {
-		err = r.timed(ctx, "verifying production on "+want, func() error {
-			s, err := r.checker(nil).Check(ctx, u, want)
-			if s != nil {
-				r.logf("  %s", s)
-			}
-			return err
-		})
-	}
 	if err != nil {
-		f := &Failure{Op: op, Step: "verifying production", Err: err, State: "rolled back but production does not answer healthily: " + Describe(target)}
-		r.notify(ctx, "rollback: %v", f)
-		return f
+		return err
 	}
-	r.logf("rolled back: %s", Describe(target))
-	r.notify(ctx, "rolled back in %s: %s", took.Round(time.Second), Describe(target))
-	return nil
+	return r.timed(ctx, "verifying production on "+want, func() error {
+		s, err := r.checker(nil).Check(ctx, u, want)
+		if s != nil {
+			r.logf("  %s", s)
+		}
+		return err
+	})
 }
 
 // Retire stops the idle color's instances: its version becomes "" (its sizes stay, for the

@@ -210,74 +210,34 @@ func (r *Releaser) printReleasePlan(p *releasePlan, o Options) {
 // run carries out a checked plan, and restores or flips back at the first failure.
 func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outputs, sum *Summary) (*Summary, error) {
 	r.notify(ctx, "release %s started: %s", o.Version, Describe(p.prev))
-	applied := p.prev
+	x := &releaseRun{r: r, p: p, o: o, out: out, applied: p.prev}
 	fail := func(step string, cause error, afterFlip bool) (*Summary, error) {
 		op := fmt.Sprintf("release %q to stack %q", o.Version, sum.Stack)
 		var err error
 		if afterFlip {
-			err = r.flipBack(ctx, op, step, cause, applied, p.live, p.prev.Fleet(p.live).Version)
+			err = r.flipBack(ctx, op, step, cause, x.applied, p.live, p.prev.Fleet(p.live).Version)
 		} else {
-			err = r.restore(ctx, op, step, cause, applied, p.prev)
+			err = r.restore(ctx, op, step, cause, x.applied, p.prev)
 		}
 		r.notify(ctx, "release %s FAILED: %v", o.Version, err)
 		return nil, err
 	}
-	stepTo := func(to App, listenersOnly bool) error {
-		targets, err := r.targets(ctx, listenersOnly)
-		if err != nil {
-			return err
-		}
-		if err := r.apply(ctx, applied, to, targets); err != nil {
-			return err
-		}
-		applied = to
-		return nil
-	}
 
-	if p.warm {
-		step := fmt.Sprintf("scaling %s (warm on %s) to zero, so that only new instances run %s", p.idle, p.prev.Fleet(p.idle).Version, o.Version)
-		if err := r.timed(ctx, step, func() error { return stepTo(p.cleared, false) }); err != nil {
-			return fail(step, err, false)
-		}
-	}
-	step := fmt.Sprintf("deploying %s to %s (%s) and waiting for its instances to pass the health checks", o.Version, p.idle, p.deployed.Fleet(p.idle).Capacity)
-	if err := r.timed(ctx, step, func() error { return stepTo(p.deployed, false) }); err != nil {
-		return fail(step, err, false)
-	}
-	checkURL, header, err := r.releaseCheck(ctx, out)
+	check, step, err := x.deployAndSmokeTest(ctx)
 	if err != nil {
-		return fail("preparing the smoke test", err, false)
-	}
-	step = fmt.Sprintf("smoke-testing %s through CloudFront (%s with the release-check secret)", p.idle, checkURL)
-	if err := r.timed(ctx, step, func() error {
-		s, err := r.checker(header).Check(ctx, checkURL, o.Version)
-		if s != nil {
-			r.logf("  %s", s)
-		}
-		return err
-	}); err != nil {
 		return fail(step, err, false)
 	}
-
 	prodURL, err := productionURL(out)
 	if err != nil {
 		return fail("preparing the production checks", err, false)
 	}
-	for _, c := range p.canary {
-		step = fmt.Sprintf("canary %d%% of production to %s, baking %s", c.CanaryWeight, p.idle, o.Bake)
-		if err := r.timed(ctx, step, func() error {
-			if err := stepTo(c, true); err != nil {
-				return err
-			}
-			return r.watch(ctx, out, prodURL, p.idle, o.Bake, &colorCheck{checkURL, header, o.Version}, p.prev.Fleet(p.live).Version, o.Version)
-		}); err != nil {
-			return fail(step, err, false)
-		}
+	if step, err := x.canaries(ctx, prodURL, check); err != nil {
+		return fail(step, err, false)
 	}
 
 	step = fmt.Sprintf("flipping production from %s to %s", p.live, p.idle)
 	t0 := r.now()
-	if err := r.timed(ctx, step, func() error { return stepTo(p.flipped, true) }); err != nil {
+	if err := r.timed(ctx, step, func() error { return x.stepTo(ctx, p.flipped, true) }); err != nil {
 		return fail(step, err, true)
 	}
 	sum.Flip = r.now().Sub(t0)
@@ -293,6 +253,79 @@ func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outpu
 	r.logf("released %s: %s", o.Version, Describe(p.flipped))
 	r.notify(ctx, "release %s done in %s: %s", o.Version, sum.Total.Round(time.Second), Describe(p.flipped))
 	return sum, nil
+}
+
+// releaseRun is a release under way: the plan it carries out and the config last applied,
+// from which a failure restores or flips back.
+type releaseRun struct {
+	r       *Releaser
+	p       *releasePlan
+	o       Options
+	out     Outputs
+	applied App
+}
+
+// stepTo applies to (only the listeners when listenersOnly) and records it as applied.
+func (x *releaseRun) stepTo(ctx context.Context, to App, listenersOnly bool) error {
+	targets, err := x.r.targets(ctx, listenersOnly)
+	if err != nil {
+		return err
+	}
+	if err := x.r.apply(ctx, x.applied, to, targets); err != nil {
+		return err
+	}
+	x.applied = to
+	return nil
+}
+
+// deployAndSmokeTest scales a warm idle color to zero, deploys the version to it, and
+// smoke-tests it through CloudFront with the release-check secret. It returns how the new
+// color is reached on its own, or the step that failed and why.
+func (x *releaseRun) deployAndSmokeTest(ctx context.Context) (*colorCheck, string, error) {
+	r, p, o := x.r, x.p, x.o
+	if p.warm {
+		step := fmt.Sprintf("scaling %s (warm on %s) to zero, so that only new instances run %s", p.idle, p.prev.Fleet(p.idle).Version, o.Version)
+		if err := r.timed(ctx, step, func() error { return x.stepTo(ctx, p.cleared, false) }); err != nil {
+			return nil, step, err
+		}
+	}
+	step := fmt.Sprintf("deploying %s to %s (%s) and waiting for its instances to pass the health checks", o.Version, p.idle, p.deployed.Fleet(p.idle).Capacity)
+	if err := r.timed(ctx, step, func() error { return x.stepTo(ctx, p.deployed, false) }); err != nil {
+		return nil, step, err
+	}
+	checkURL, header, err := r.releaseCheck(ctx, x.out)
+	if err != nil {
+		return nil, "preparing the smoke test", err
+	}
+	step = fmt.Sprintf("smoke-testing %s through CloudFront (%s with the release-check secret)", p.idle, checkURL)
+	if err := r.timed(ctx, step, func() error {
+		s, err := r.checker(header).Check(ctx, checkURL, o.Version)
+		if s != nil {
+			r.logf("  %s", s)
+		}
+		return err
+	}); err != nil {
+		return nil, step, err
+	}
+	return &colorCheck{checkURL, header, o.Version}, "", nil
+}
+
+// canaries steps through the canary weights, baking each against production at prodURL and
+// the new color reached through check. It returns the step that failed and why.
+func (x *releaseRun) canaries(ctx context.Context, prodURL string, check *colorCheck) (string, error) {
+	r, p, o := x.r, x.p, x.o
+	for _, c := range p.canary {
+		step := fmt.Sprintf("canary %d%% of production to %s, baking %s", c.CanaryWeight, p.idle, o.Bake)
+		if err := r.timed(ctx, step, func() error {
+			if err := x.stepTo(ctx, c, true); err != nil {
+				return err
+			}
+			return r.watch(ctx, x.out, prodURL, p.idle, o.Bake, check, p.prev.Fleet(p.live).Version, o.Version)
+		}); err != nil {
+			return step, err
+		}
+	}
+	return "", nil
 }
 
 // colorCheck is the new color reached on its own during a canary: the release-check path with
