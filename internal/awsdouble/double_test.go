@@ -3,7 +3,6 @@ package awsdouble_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,30 +19,6 @@ import (
 	"github.com/webstack/webstack/internal/awsdouble"
 )
 
-// cli finds the Pulumi CLI: WEBSTACK_PULUMI_ROOT/bin/pulumi, else pulumi on PATH. Under CI a
-// missing CLI fails the test; locally it skips.
-func cli(t *testing.T) (string, auto.PulumiCommand) {
-	t.Helper()
-	root := os.Getenv("WEBSTACK_PULUMI_ROOT")
-	if root == "" {
-		if p, err := exec.LookPath("pulumi"); err == nil {
-			root = filepath.Dir(filepath.Dir(p))
-		}
-	}
-	if root == "" {
-		msg := "the Pulumi CLI is missing: run `.ci/deploy-checks.sh` (it builds it and prints WEBSTACK_PULUMI_ROOT) or put pulumi on PATH"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
-	if err != nil {
-		t.Fatalf("pulumi CLI under %s: %v", root, err)
-	}
-	return filepath.Join(root, "bin", "pulumi"), cmd
-}
-
 // TestPluginUnderTheRealEngine runs a small program under the real CLI with the double's
 // plugins: resources are created in the World with the mock's state, an invoke is answered, a
 // changed input is an update, and a rule's refusal fails the up with AWS's error.
@@ -51,7 +26,7 @@ func TestPluginUnderTheRealEngine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
-	bin, cmd := cli(t)
+	bin, cmd := awsdouble.CLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

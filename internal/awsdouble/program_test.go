@@ -3,8 +3,6 @@ package awsdouble_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +10,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
 	"github.com/webstack/webstack/internal/awsdouble"
-	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
 )
 
@@ -23,44 +20,10 @@ func TestRealProgramUp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("engine test: skipped with -short")
 	}
-	bin, cmd := cli(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	if err := awsdouble.Install(ctx, bin, home); err != nil {
-		t.Fatal(err)
-	}
-	sf, err := plan.Load("../..", "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	world, err := awsdouble.NewWorld(sf.Project, "dev", "ap-northeast-2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer world.Close()
-	env := map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(filepath.Join(dir, "state")),
-		"PULUMI_CONFIG_PASSPHRASE": "double-test-only",
-		"PULUMI_HOME":              home,
-		"PULUMI_SKIP_UPDATE_CHECK": "true",
-		awsdouble.EnvWorld:         world.URL(),
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s, err := auto.UpsertStackInlineSource(ctx, "dev", sf.Project, stack.Program, auto.Pulumi(cmd), auto.EnvVars(env), auto.WorkDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := auto.ConfigMap{}
-	for k, v := range sf.Values {
-		cfg[k] = auto.ConfigValue{Value: v}
-	}
-	if err := s.SetAllConfig(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
+	e := awsdouble.Start(ctx, t, "../..", "dev", nil)
+	s, sf := e.Stack, e.Files
 	var log strings.Builder
 	res, err := s.Up(ctx, progress(&log)...)
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/awsdouble"
-	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
 )
 
@@ -31,51 +28,18 @@ func TestSimulatedReleaseByHand(t *testing.T) {
 	// only when told so (docs/release.md, "Releasing by hand"); the inline program runs in
 	// this process, so the variable is set here rather than for the CLI.
 	t.Setenv(contract.EnvReleaseTool, "by hand")
-	bin, cmd := cli(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	if err := awsdouble.Install(ctx, bin, home); err != nil {
-		t.Fatal(err)
-	}
-	sf, err := plan.Load("../..", "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	world, err := awsdouble.NewWorld(sf.Project, "dev", "ap-northeast-2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer world.Close()
-	sim := awsdouble.NewSim(world)
-	defer sim.Close()
+	e := awsdouble.Start(ctx, t, "../..", "dev", nil)
+	s, sf, sim := e.Stack, e.Files, e.Sim
 	sim.Logf = t.Logf
-	env := map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + filepath.ToSlash(filepath.Join(dir, "state")),
-		"PULUMI_CONFIG_PASSPHRASE": "double-test-only",
-		"PULUMI_HOME":              home,
-		"PULUMI_SKIP_UPDATE_CHECK": "true",
-		awsdouble.EnvWorld:         world.URL(),
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s, err := auto.UpsertStackInlineSource(ctx, "dev", sf.Project, stack.Program, auto.Pulumi(cmd), auto.EnvVars(env), auto.WorkDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	app := func(mutate func(map[string]any)) {
 		t.Helper()
 		files, err := sf.WithSection("webstack:app", mutate)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := auto.ConfigMap{}
-		for k, v := range files.Values {
-			cfg[k] = auto.ConfigValue{Value: v}
-		}
-		if err := s.SetAllConfig(ctx, cfg); err != nil {
+		if err := e.SetConfig(ctx, files); err != nil {
 			t.Fatal(err)
 		}
 		sf = files
