@@ -35,8 +35,8 @@ type ComputeArgs struct {
 	AppSecurityGroupID pulumi.StringInput
 	// PublicPath is what the ALB must be created after; see LoadBalancerArgs. Optional.
 	PublicPath []pulumi.Resource
-	// Region and Partition locate the stack. Required. AccountID is required with
-	// AccessLogs.
+	// Region and Partition locate the stack. Required. AccountID is required unless
+	// DisableAccessLogs.
 	Region, Partition, AccountID string
 
 	// RepositoryName names the ECR repository. Required.
@@ -46,16 +46,17 @@ type ComputeArgs struct {
 	// Defaults to 30.
 	ImageRetentionCount int
 
-	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DeletionProtection are as in
+	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DisableDeletionProtection are as in
 	// LoadBalancerArgs; TestListenerPort too (required).
-	Port                int
-	HealthCheckPath     string
-	DeregistrationDelay int
-	IdleTimeout         int
-	DeletionProtection  bool
-	TestListenerPort    int
-	// AccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in LoadBalancerArgs.
-	AccessLogs             bool
+	Port                      int
+	HealthCheckPath           string
+	DeregistrationDelay       int
+	IdleTimeout               int
+	DisableDeletionProtection bool
+	TestListenerPort          int
+	// DisableAccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in
+	// LoadBalancerArgs.
+	DisableAccessLogs      bool
 	AccessLogRetentionDays int
 	RetainAccessLogs       bool
 
@@ -177,7 +178,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		Name:        args.RepositoryName,
 		KeepImages:  args.ImageRetentionCount,
 		PinnedTags:  args.versions(),
-		ForceDelete: !args.DeletionProtection,
+		ForceDelete: args.DisableDeletionProtection,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -240,30 +241,30 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 // check's value.
 func (args *ComputeArgs) loadBalancerArgs(releaseCheckValue pulumi.StringInput) *LoadBalancerArgs {
 	return &LoadBalancerArgs{
-		VpcID:                  args.VpcID,
-		SubnetIDs:              args.PublicSubnetIDs,
-		SecurityGroupID:        args.ALBSecurityGroupID,
-		PublicPath:             args.PublicPath,
-		Port:                   args.Port,
-		HealthCheckPath:        args.HealthCheckPath,
-		DeregistrationDelay:    args.DeregistrationDelay,
-		IdleTimeout:            args.IdleTimeout,
-		DeletionProtection:     args.DeletionProtection,
-		AccessLogs:             args.AccessLogs,
-		AccessLogRetentionDays: args.AccessLogRetentionDays,
-		RetainAccessLogs:       args.RetainAccessLogs,
-		AccountID:              args.AccountID,
-		Partition:              args.Partition,
-		ActiveColor:            args.ActiveColor,
-		CanaryWeight:           args.CanaryWeight,
-		TestListenerPort:       args.TestListenerPort,
-		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
-		CertificateARN:         args.CertificateARN,
-		HostName:               args.HostName,
-		OriginHeaderName:       args.OriginHeaderName,
-		OriginHeaderValue:      args.OriginHeaderValue,
-		ReleaseCheckValue:      releaseCheckValue,
-		Alarms:                 args.Alarms,
+		VpcID:                     args.VpcID,
+		SubnetIDs:                 args.PublicSubnetIDs,
+		SecurityGroupID:           args.ALBSecurityGroupID,
+		PublicPath:                args.PublicPath,
+		Port:                      args.Port,
+		HealthCheckPath:           args.HealthCheckPath,
+		DeregistrationDelay:       args.DeregistrationDelay,
+		IdleTimeout:               args.IdleTimeout,
+		DisableDeletionProtection: args.DisableDeletionProtection,
+		DisableAccessLogs:         args.DisableAccessLogs,
+		AccessLogRetentionDays:    args.AccessLogRetentionDays,
+		RetainAccessLogs:          args.RetainAccessLogs,
+		AccountID:                 args.AccountID,
+		Partition:                 args.Partition,
+		ActiveColor:               args.ActiveColor,
+		CanaryWeight:              args.CanaryWeight,
+		TestListenerPort:          args.TestListenerPort,
+		Running:                   map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
+		CertificateARN:            args.CertificateARN,
+		HostName:                  args.HostName,
+		OriginHeaderName:          args.OriginHeaderName,
+		OriginHeaderValue:         args.OriginHeaderValue,
+		ReleaseCheckValue:         releaseCheckValue,
+		Alarms:                    args.Alarms,
 	}
 }
 

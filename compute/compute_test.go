@@ -58,7 +58,25 @@ func minimalCompute() *ComputeArgs {
 		ActiveColor:        Blue,
 		Blue:               ColorArgs{Version: "1.4.2", MinSize: 2, DesiredCapacity: 2, MaxSize: 4},
 		Green:              ColorArgs{MaxSize: 4},
+		// Minimal: the secure defaults that need more arguments or make more resources are
+		// off here, and on in TestComputeSecureDefaults.
+		DisableDeletionProtection: true,
+		DisableAccessLogs:         true,
 	}
+}
+
+// TestComputeSecureDefaults: the optional args left unset give an ALB with deletion
+// protection and access logs, and an ECR repository that is not force-deleted.
+func TestComputeSecureDefaults(t *testing.T) {
+	args := minimalCompute()
+	args.DisableDeletionProtection, args.DisableAccessLogs = false, false
+	args.AccountID = mockaws.AccountID
+	res := runCompute(t, args)
+	alb := must(t, res, tLB, "app-alb-lb")
+	expect(t, alb, true, "enableDeletionProtection")
+	expect(t, alb, true, "accessLogs", "enabled")
+	must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
+	expect(t, must(t, res, tRepo, "app-ecr-repository"), false, "forceDelete")
 }
 
 func runCompute(t *testing.T, args *ComputeArgs) *mockaws.Result {
@@ -333,7 +351,7 @@ func TestLoadBalancerEdgeHooks(t *testing.T) {
 
 func TestLoadBalancerDeletionProtection(t *testing.T) {
 	args := minimalCompute()
-	args.DeletionProtection = true
+	args.DisableDeletionProtection = false
 	res := runCompute(t, args)
 	expect(t, must(t, res, tLB, "app-alb-lb"), true, "enableDeletionProtection")
 	expect(t, must(t, res, tRepo, "app-ecr-repository"), false, "forceDelete")
@@ -640,9 +658,9 @@ func TestAccessLogRetention(t *testing.T) {
 		retain, protect bool
 	}{{true, false}, {true, true}, {false, true}, {false, false}} {
 		args := minimalCompute()
-		args.AccessLogs = true
+		args.DisableAccessLogs = false
 		args.AccountID = mockaws.AccountID
-		args.DeletionProtection = tc.protect
+		args.DisableDeletionProtection = !tc.protect
 		args.RetainAccessLogs = tc.retain
 		res := runCompute(t, args)
 		expect(t, must(t, res, tLB, "app-alb-lb"), tc.protect, "enableDeletionProtection")
@@ -667,7 +685,7 @@ func TestAccessLogRetention(t *testing.T) {
 
 func TestLoadBalancerAccessLogs(t *testing.T) {
 	args := minimalCompute()
-	args.AccessLogs = true
+	args.DisableAccessLogs = false
 	args.AccountID = mockaws.AccountID
 	args.RetainAccessLogs = true
 	res := runCompute(t, args)

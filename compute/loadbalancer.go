@@ -49,22 +49,22 @@ type LoadBalancerArgs struct {
 	DeregistrationDelay int
 	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
 	IdleTimeout int
-	// DeletionProtection turns on the ALB's deletion protection (ELB.6). It says nothing about
-	// the access logs' fate (RetainAccessLogs does): turning it off to destroy the stack must
-	// not delete the logs. Optional. Defaults to false.
-	DeletionProtection bool
-	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
-	// Defaults to false.
-	AccessLogs bool
+	// DisableDeletionProtection turns off the ALB's deletion protection (ELB.6). It says
+	// nothing about the access logs' fate (RetainAccessLogs does): turning protection off to
+	// destroy the stack must not delete the logs. Optional. Default: false, protected.
+	DisableDeletionProtection bool
+	// DisableAccessLogs turns off the ALB's access logs (ELB.5). Optional. Default: false, the
+	// access logs go to a bucket of their own.
+	DisableAccessLogs bool
 	// RetainAccessLogs keeps the access log bucket, its logs and its settings (public access
 	// block, ownership controls, encryption, versioning, lifecycle, TLS-only policy) in the
-	// account when the stack is destroyed, the bucket is replaced or AccessLogs is turned off:
+	// account when the stack is destroyed, the bucket is replaced or the access logs are turned off:
 	// every one of them is retainOnDelete and the bucket is not force-destroyed. Without it the
 	// bucket and its logs are deleted with the stack. Optional. Defaults to false.
 	RetainAccessLogs bool
 	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
 	AccessLogRetentionDays int
-	// AccountID and Partition locate the log bucket's policy. Required with AccessLogs.
+	// AccountID and Partition locate the log bucket's policy. Required unless DisableAccessLogs.
 	AccountID, Partition string
 
 	// ActiveColor is the color the production listener forwards to. Required.
@@ -153,7 +153,7 @@ func (a *LoadBalancerArgs) validate() error {
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		errs = append(errs, fmt.Errorf("idle timeout %d out of range 1..4000", a.IdleTimeout))
 	}
-	if a.AccessLogs && (a.AccountID == "" || a.Partition == "") {
+	if !a.DisableAccessLogs && (a.AccountID == "" || a.Partition == "") {
 		errs = append(errs, errors.New("access logs need the account id and partition"))
 	}
 	if a.AccessLogRetentionDays < 1 {
@@ -295,12 +295,12 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	return l, nil
 }
 
-// newALB registers the internet-facing ALB, after the VPC's public path and, with AccessLogs,
+// newALB registers the internet-facing ALB, after the VPC's public path and, with access logs,
 // after its access log bucket and that bucket's policy.
 func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*lb.LoadBalancer, error) {
 	var accessLogs *lb.LoadBalancerAccessLogsArgs
 	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
-	if a.AccessLogs {
+	if !a.DisableAccessLogs {
 		logs, err := newAccessLogBucket(ctx, name+"-logs", a, parent)
 		if err != nil {
 			return nil, err
@@ -323,7 +323,7 @@ func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi
 		// a second request past it are closed (ELB.12, AWS's recommended mode).
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
-		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
+		EnableDeletionProtection: pulumi.Bool(!a.DisableDeletionProtection),
 		EnableHttp2:              pulumi.Bool(true),
 		// The application's keep-alive timeout must exceed this (the fleet's user data sets
 		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.
