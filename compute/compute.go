@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // ColorArgs is one color's version and capacity.
@@ -183,7 +184,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	logs, err := newAppLogGroup(ctx, name+"-container-logs", logRetention, parent)
+	logs, err := newAppLogGroup(ctx, contract.Child(name, contract.RoleContainerLogs), logRetention, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +209,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		checkValue = check.value
 		c.ReleaseCheckParameter = check.parameter.Name
 	}
-	alb, err := NewLoadBalancer(ctx, name+"-alb", args.loadBalancerArgs(checkValue), parent)
+	alb, err := NewLoadBalancer(ctx, contract.Child(name, contract.RoleALB), args.loadBalancerArgs(checkValue), parent)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -301,7 +302,7 @@ func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi
 	var accessLogs *lb.LoadBalancerAccessLogsArgs
 	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
 	if !a.DisableAccessLogs {
-		logs, err := newAccessLogBucket(ctx, name+"-logs", a, parent)
+		logs, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleLogBucket), a, parent)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +314,7 @@ func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi
 		// AWS checks that it may write to the bucket when logging is turned on.
 		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
 	}
-	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
+	alb, err := lb.NewLoadBalancer(ctx, contract.Child(name, contract.RoleLoadBalancer), &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("application"),
 		Internal:         pulumi.Bool(false),
 		Subnets:          a.SubnetIDs,

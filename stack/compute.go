@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/network"
 )
@@ -74,7 +75,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		// The certificate names origin.<domain>, so smoke tests must use that name.
 		args.HostName = origin.HostName
 	}
-	return compute.NewCompute(ctx, "app", args, opts...)
+	return compute.NewCompute(ctx, contract.AppComponent, args, opts...)
 }
 
 // computeOutputs are the compute tier's stack outputs: what deploy jobs read to push images,

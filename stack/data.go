@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/data"
 	"github.com/webstack/webstack/network"
 )
@@ -36,7 +37,7 @@ const (
 // Names of the data tier's components; their children's names start with them.
 const (
 	dbComponent    = "db"
-	cacheComponent = "cache"
+	cacheComponent = contract.CacheComponent
 )
 
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 )
 
@@ -69,5 +70,5 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Orig
 	if global != nil {
 		args.GlobalProvider = global
 	}
-	return edge.NewEdge(ctx, "edge", args, withProvider)
+	return edge.NewEdge(ctx, contract.EdgeComponent, args, withProvider)
 }
