@@ -158,7 +158,8 @@ type Network struct {
 // NewNetwork registers the network tier. It reads like the sections of terraform-aws-vpc, each
 // in its own file: the VPC and its subnets (subnets.go), the public, app and data routes
 // (routes.go), the NAT gateways (nat.go), the security groups (firewall.go), the VPC endpoints
-// (endpoints.go) and the flow logs (flowlogs.go). The order below is the registration order.
+// (endpoints.go) and the flow logs (flowlogs.go), called below in that order (the engine creates
+// independent resources concurrently, so the order of the calls is not the order of creation).
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
 	if args == nil {
 		return nil, errors.New("network: args are required")
