@@ -170,7 +170,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		logRetention = 365
 	}
 	c := &Compute{Fleets: map[Color]*Fleet{}}
-	if err := ctx.RegisterComponentResource("webstack:compute:Compute", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCompute, name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)

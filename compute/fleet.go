@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // Fleet sizing and timing defaults.
@@ -158,7 +159,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		return nil, fmt.Errorf("compute: fleet %s: %w", name, err)
 	}
 	f := &Fleet{}
-	if err := ctx.RegisterComponentResource("webstack:compute:Fleet", name, f, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeFleet, name, f, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(f)

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/ec2host"
 )
 
@@ -65,7 +66,7 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 		return nil, errors.New("compute: instance role: partition is required")
 	}
 	ir := &InstanceRole{}
-	if err := ctx.RegisterComponentResource("webstack:compute:InstanceRole", name, ir, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeInstanceRole, name, ir, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(ir)

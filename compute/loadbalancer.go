@@ -246,7 +246,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, fmt.Errorf("compute: load balancer: %w", err)
 	}
 	l := &LoadBalancer{}
-	if err := ctx.RegisterComponentResource("webstack:compute:LoadBalancer", name, l, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeLoadBalancer, name, l, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(l)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // RepositoryArgs configures a Repository.
@@ -68,7 +69,7 @@ func NewRepository(ctx *pulumi.Context, name string, args *RepositoryArgs, opts 
 		}
 	}
 	r := &Repository{}
-	if err := ctx.RegisterComponentResource("webstack:compute:Repository", name, r, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeRepository, name, r, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(r)

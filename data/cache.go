@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -160,7 +161,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, fmt.Errorf("data: cache %s: %w", name, err)
 	}
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource("webstack:data:Cache", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDataCache, name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -276,7 +277,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("data: database %s: %w", name, err)
 	}
 	db := &Database{}
-	if err := ctx.RegisterComponentResource("webstack:data:Database", name, db, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDataDatabase, name, db, opts...); err != nil {
 		return nil, err
 	}
 	b := &dbBuilder{ctx: ctx, name: name, args: &a, parent: pulumi.Parent(db), db: db}

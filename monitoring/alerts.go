@@ -107,7 +107,7 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 		return nil, fmt.Errorf("monitoring: alerts: %w", err)
 	}
 	al := &Alerts{}
-	if err := ctx.RegisterComponentResource("webstack:monitoring:Alerts", name, al, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeMonitoringAlerts, name, al, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(al)

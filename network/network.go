@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -170,7 +171,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	n := &Network{AZs: append([]string(nil), a.AZs...)}
-	if err := ctx.RegisterComponentResource("webstack:network:Network", name, n, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeNetwork, name, n, opts...); err != nil {
 		return nil, err
 	}
 
