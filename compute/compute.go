@@ -44,22 +44,23 @@ type ComputeArgs struct {
 	RepositoryName string
 	// ImageRetentionCount is how many images the repository's lifecycle policy keeps besides
 	// the colors' versions, which it never expires (see RepositoryArgs.PinnedTags). Optional.
-	// Defaults to 30.
+	// Default: DefaultImageRetentionCount.
 	ImageRetentionCount int
 
-	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DisableDeletionProtection are as in
-	// LoadBalancerArgs; TestListenerPort too (required).
+	// Port, HealthCheckPath, DeregistrationDelay, DisableDraining, IdleTimeout and
+	// DisableDeletionProtection are as in LoadBalancerArgs; TestListenerPort too (required).
 	Port                      int
 	HealthCheckPath           string
 	DeregistrationDelay       int
+	DisableDraining           bool
 	IdleTimeout               int
 	DisableDeletionProtection bool
 	TestListenerPort          int
-	// DisableAccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in
+	// DisableAccessLogs, AccessLogRetentionDays and DeleteAccessLogs are as in
 	// LoadBalancerArgs.
 	DisableAccessLogs      bool
 	AccessLogRetentionDays int
-	RetainAccessLogs       bool
+	DeleteAccessLogs       bool
 
 	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
 	InstanceType           string
@@ -90,7 +91,7 @@ type ComputeArgs struct {
 
 	// AppLogRetentionDays is the retention of the application's log group (AppLogGroupName),
 	// where both colors' containers write their output; a retention CloudWatch Logs accepts.
-	// Optional. Defaults to 365.
+	// Optional. Default: DefaultAppLogRetentionDays.
 	AppLogRetentionDays int
 	// Alarms are the load balancer's and the target groups' alarms; see AlarmArgs. Optional.
 	// Defaults to none.
@@ -157,6 +158,12 @@ type Compute struct {
 	ReleaseCheckParameter pulumi.StringOutput `pulumi:"releaseCheckParameter"`
 }
 
+// The compute tier's defaults (ComputeArgs).
+const (
+	DefaultAppLogRetentionDays = 365
+	DefaultImageRetentionCount = 30
+)
+
 // NewCompute registers the compute tier.
 func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pulumi.ResourceOption) (*Compute, error) {
 	if args == nil {
@@ -167,7 +174,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	}
 	logRetention := args.AppLogRetentionDays
 	if logRetention == 0 {
-		logRetention = 365
+		logRetention = DefaultAppLogRetentionDays
 	}
 	c := &Compute{Fleets: map[Color]*Fleet{}}
 	if err := ctx.RegisterComponentResource(contract.TypeCompute, name, c, opts...); err != nil {
@@ -249,11 +256,12 @@ func (args *ComputeArgs) loadBalancerArgs(releaseCheckValue pulumi.StringInput) 
 		Port:                      args.Port,
 		HealthCheckPath:           args.HealthCheckPath,
 		DeregistrationDelay:       args.DeregistrationDelay,
+		DisableDraining:           args.DisableDraining,
 		IdleTimeout:               args.IdleTimeout,
 		DisableDeletionProtection: args.DisableDeletionProtection,
 		DisableAccessLogs:         args.DisableAccessLogs,
 		AccessLogRetentionDays:    args.AccessLogRetentionDays,
-		RetainAccessLogs:          args.RetainAccessLogs,
+		DeleteAccessLogs:          args.DeleteAccessLogs,
 		AccountID:                 args.AccountID,
 		Partition:                 args.Partition,
 		ActiveColor:               args.ActiveColor,

@@ -148,7 +148,7 @@ func TestLoadBalancer(t *testing.T) {
 			expect(t, tg, 8080, "port")
 			expect(t, tg, "HTTP", "protocol")
 			expect(t, tg, "vpc-1", "vpcId")
-			expect(t, tg, 0, "deregistrationDelay")
+			expect(t, tg, DefaultDeregistrationDelay, "deregistrationDelay")
 			expect(t, tg, "/actuator/health", "healthCheck", "path")
 			expect(t, tg, "200", "healthCheck", "matcher")
 			expect(t, tg, 5, "healthCheck", "interval")
@@ -650,7 +650,7 @@ func TestArgsValidation(t *testing.T) {
 	}
 }
 
-// TestAccessLogRetention: RetainAccessLogs, not the ALB's deletion protection, decides whether
+// TestAccessLogRetention: DeleteAccessLogs, not the ALB's deletion protection, decides whether
 // the access logs outlive the stack, and when they do, so does every resource that configures
 // their bucket (the documented destroy path turns deletion protection off).
 func TestAccessLogRetention(t *testing.T) {
@@ -661,7 +661,7 @@ func TestAccessLogRetention(t *testing.T) {
 		args.DisableAccessLogs = false
 		args.AccountID = mockaws.AccountID
 		args.DisableDeletionProtection = !tc.protect
-		args.RetainAccessLogs = tc.retain
+		args.DeleteAccessLogs = !tc.retain
 		res := runCompute(t, args)
 		expect(t, must(t, res, tLB, "app-alb-lb"), tc.protect, "enableDeletionProtection")
 		bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
@@ -687,14 +687,14 @@ func TestLoadBalancerAccessLogs(t *testing.T) {
 	args := minimalCompute()
 	args.DisableAccessLogs = false
 	args.AccountID = mockaws.AccountID
-	args.RetainAccessLogs = true
+	args.DeleteAccessLogs = false
 	res := runCompute(t, args)
 
 	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
 	expect(t, bucket, false, "forceDestroy")
 	// The logs outlive a destroy (webstack/protect), whatever the ALB's deletion protection.
 	if !bucket.RetainOnDelete {
-		t.Error("app-alb-logs: retainOnDelete is false with RetainAccessLogs, want true")
+		t.Error("app-alb-logs: retainOnDelete is false without DeleteAccessLogs, want true")
 	}
 	// Versioned (S3.14); the lifecycle expires noncurrent versions and waits for versioning.
 	versioning := must(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "app-alb-logs-versioning")
@@ -743,5 +743,15 @@ func TestLoadBalancerAccessLogs(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("log bucket policy lacks %s: %s", want, doc)
 		}
+	}
+}
+
+// TestLoadBalancerDisableDraining: draining is on by default and off only when asked.
+func TestLoadBalancerDisableDraining(t *testing.T) {
+	args := minimalCompute()
+	args.DisableDraining, args.DeregistrationDelay = true, 120
+	res := runCompute(t, args)
+	for _, c := range Colors {
+		expect(t, must(t, res, tTG, "app-alb-"+string(c)+"-tg"), 0, "deregistrationDelay")
 	}
 }

@@ -43,27 +43,32 @@ type LoadBalancerArgs struct {
 	// Port is the application's port on the instances. Required.
 	Port int
 	// HealthCheckPath is the path the health check requests; it must answer 200. Optional.
-	// Defaults to "/actuator/health".
+	// Default: DefaultHealthCheckPath.
 	HealthCheckPath string
-	// DeregistrationDelay is how long (seconds) a leaving target drains. Optional. Defaults
-	// to 0 (no draining); the stack passes webstack:app.deregistrationDelay (default 30).
+	// DeregistrationDelay is how long (seconds, up to 3600) a leaving target drains its
+	// in-flight requests. Optional. Default: DefaultDeregistrationDelay.
 	DeregistrationDelay int
-	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
+	// DisableDraining deregisters leaving targets at once (DeregistrationDelay is then
+	// ignored). Optional. Default: false, targets drain.
+	DisableDraining bool
+	// IdleTimeout is the connection idle timeout in seconds. Optional. Default:
+	// DefaultIdleTimeout.
 	IdleTimeout int
 	// DisableDeletionProtection turns off the ALB's deletion protection (ELB.6). It says
-	// nothing about the access logs' fate (RetainAccessLogs does): turning protection off to
+	// nothing about the access logs' fate (DeleteAccessLogs does): turning protection off to
 	// destroy the stack must not delete the logs. Optional. Default: false, protected.
 	DisableDeletionProtection bool
 	// DisableAccessLogs turns off the ALB's access logs (ELB.5). Optional. Default: false, the
 	// access logs go to a bucket of their own.
 	DisableAccessLogs bool
-	// RetainAccessLogs keeps the access log bucket, its logs and its settings (public access
-	// block, ownership controls, encryption, versioning, lifecycle, TLS-only policy) in the
-	// account when the stack is destroyed, the bucket is replaced or the access logs are turned off:
-	// every one of them is retainOnDelete and the bucket is not force-destroyed. Without it the
-	// bucket and its logs are deleted with the stack. Optional. Defaults to false.
-	RetainAccessLogs bool
-	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
+	// DeleteAccessLogs deletes the access log bucket and its logs with the stack (the bucket
+	// is force-destroyed). Optional. Default: false, the bucket, its logs and its settings
+	// (public access block, ownership controls, encryption, versioning, lifecycle, TLS-only
+	// policy) stay in the account when the stack is destroyed, the bucket is replaced or the
+	// access logs are turned off: every one of them is retainOnDelete.
+	DeleteAccessLogs bool
+	// AccessLogRetentionDays is how long access logs are kept. Optional. Default:
+	// DefaultAccessLogRetentionDays.
 	AccessLogRetentionDays int
 	// AccountID and Partition locate the log bucket's policy. Required unless DisableAccessLogs.
 	AccountID, Partition string
@@ -107,19 +112,35 @@ type LoadBalancerArgs struct {
 	Alarms AlarmArgs
 }
 
+// The load balancer's defaults (LoadBalancerArgs).
+const (
+	DefaultHealthCheckPath        = "/actuator/health"
+	DefaultIdleTimeout            = 60
+	DefaultAccessLogRetentionDays = 90
+	// DefaultDeregistrationDelay is shorter than AWS's 300 s: long enough for the requests
+	// a web API serves, short enough that a flip or a scale-in does not wait 5 minutes.
+	DefaultDeregistrationDelay = 30
+)
+
 // headerName is an HTTP header field name (a token), as an ALB http-header condition takes it.
 var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
 
 func (a *LoadBalancerArgs) withDefaults() LoadBalancerArgs {
 	out := *a
 	if out.HealthCheckPath == "" {
-		out.HealthCheckPath = "/actuator/health"
+		out.HealthCheckPath = DefaultHealthCheckPath
 	}
 	if out.IdleTimeout == 0 {
-		out.IdleTimeout = 60
+		out.IdleTimeout = DefaultIdleTimeout
 	}
 	if out.AccessLogRetentionDays == 0 {
-		out.AccessLogRetentionDays = 90
+		out.AccessLogRetentionDays = DefaultAccessLogRetentionDays
+	}
+	switch {
+	case out.DisableDraining:
+		out.DeregistrationDelay = 0
+	case out.DeregistrationDelay == 0:
+		out.DeregistrationDelay = DefaultDeregistrationDelay
 	}
 	return out
 }

@@ -55,7 +55,7 @@ func NewRepository(ctx *pulumi.Context, name string, args *RepositoryArgs, opts 
 	}
 	a := *args
 	if a.KeepImages == 0 {
-		a.KeepImages = 30
+		a.KeepImages = DefaultImageRetentionCount
 	}
 	if !repositoryName.MatchString(a.Name) || len(a.Name) < 2 || len(a.Name) > 256 {
 		return nil, fmt.Errorf("compute: repository: name %q is not a valid ECR repository name", a.Name)

@@ -100,9 +100,9 @@ type EdgeArgs struct {
 	// NoncurrentVersionDays is how long previous versions are kept. Optional. Default:
 	// DefaultNoncurrentVersionDays (30).
 	NoncurrentVersionDays int
-	// Protect marks the buckets protected and keeps non-empty buckets from being deleted.
-	// Optional. Defaults to false.
-	Protect bool
+	// DisableProtect leaves the buckets and their key without Pulumi's protect and lets a
+	// destroy delete non-empty buckets. Optional. Default: false, protected.
+	DisableProtect bool
 }
 
 var apiPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)

@@ -164,11 +164,11 @@ func newLogs(ctx *pulumi.Context, name string, a *EdgeArgs, site *privateBucket,
 		return out, nil
 	}
 	keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
-	logs, err := newLogBucket(ctx, contract.Child(name, contract.RoleLogBucket), a.CanonicalUserID, keep, a.Protect, opts...)
+	logs, err := newLogBucket(ctx, contract.Child(name, contract.RoleLogBucket), a.CanonicalUserID, keep, !a.DisableProtect, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleAccessLogBucket), name+"-logs-site-access-logs", a.AccountID, site, keep, a.Protect, opts...); err != nil {
+	if _, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleAccessLogBucket), name+"-logs-site-access-logs", a.AccountID, site, keep, !a.DisableProtect, opts...); err != nil {
 		return nil, err
 	}
 	out.bucket = logs

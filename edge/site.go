@@ -27,7 +27,7 @@ func newSite(ctx *pulumi.Context, name string, a *EdgeArgs, opts ...pulumi.Resou
 		},
 	}}
 	site, err := newPrivateBucket(ctx, contract.Child(name, contract.RoleSiteBucket), bucketArgs{
-		role: "site", ownership: "BucketOwnerEnforced", versioning: !a.DisableVersioning, lifecycle: lifecycle, protect: a.Protect,
+		role: "site", ownership: "BucketOwnerEnforced", versioning: !a.DisableVersioning, lifecycle: lifecycle, protect: !a.DisableProtect,
 	}, opts...)
 	if err != nil {
 		return nil, nil, err

@@ -65,7 +65,7 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Orig
 		LogRetentionDays:       cfg.Edge.LogRetentionDays,
 		DisableVersioning:      !cfg.Edge.Versioning,
 		NoncurrentVersionDays:  cfg.Edge.NoncurrentVersionDays,
-		Protect:                cfg.Edge.Protect,
+		DisableProtect:         !cfg.Edge.Protect,
 	}
 	if global != nil {
 		args.GlobalProvider = global
