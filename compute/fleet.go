@@ -107,7 +107,7 @@ func gracePeriod(seconds int) int {
 
 func (a *FleetArgs) validate() error {
 	var errs []error
-	if err := a.Color.validate(); err != nil {
+	if err := validColor(a.Color); err != nil {
 		errs = append(errs, err)
 	}
 	if a.SubnetIDs == nil || a.SecurityGroupID == nil || a.TargetGroupARN == nil || a.TestTargetGroupARN == nil || a.InstanceProfileARN == nil || a.RepositoryURL == nil {

@@ -61,7 +61,7 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Render returns the user data script.
 func (u UserData) Render() (string, error) {
-	if err := u.Color.validate(); err != nil {
+	if err := validColor(u.Color); err != nil {
 		return "", err
 	}
 	env, err := u.environment()

@@ -3,7 +3,7 @@ package contract
 // Stack output names: the contract with deploy jobs and the release tool (`pulumi stack output
 // --json`). docs/outputs.md documents each one; renaming one breaks every job that reads it.
 const (
-	OutVpcID             = "vpcId"
+	OutVPCID             = "vpcId"
 	OutPublicSubnetIDs   = "publicSubnetIds"
 	OutAppSubnetIDs      = "appSubnetIds"
 	OutDataSubnetIDs     = "dataSubnetIds"
@@ -34,8 +34,8 @@ const (
 	OutGreenVersion             = "greenVersion"
 	OutECRRepositoryURL         = "ecrRepositoryUrl"
 	OutFrontendBucketName       = "frontendBucketName"
-	OutCloudfrontDistributionID = "cloudfrontDistributionId"
-	OutCloudfrontDomainName     = "cloudfrontDomainName"
+	OutCloudFrontDistributionID = "cloudfrontDistributionId"
+	OutCloudFrontDomainName     = "cloudfrontDomainName"
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
 
@@ -62,14 +62,14 @@ const (
 
 // OutputNames lists every stack output the program exports, in documentation order.
 var OutputNames = []string{
-	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
+	OutVPCID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
 	OutBastionInstanceID, OutBastionPublicIP,
 	OutDBWriterEndpoint, OutDBReaderEndpoints, OutDBPort, OutDBSecretARN,
 	OutRedisPrimaryEndpoint, OutRedisReaderEndpoint, OutRedisAuthSecretARN,
 	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
-	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
+	OutFrontendBucketName, OutCloudFrontDistributionID, OutCloudFrontDomainName, OutSiteURL, OutAPIURL,
 	OutAlertTopicARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }

@@ -138,7 +138,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}
 
 	d := &deployment{outputs: map[string]pulumi.Input{
-		OutVpcID:             net.VpcID,
+		OutVPCID:             net.VPCID,
 		OutPublicSubnetIDs:   net.PublicSubnetIDs,
 		OutAppSubnetIDs:      net.AppSubnetIDs,
 		OutDataSubnetIDs:     net.DataSubnetIDs,
@@ -146,8 +146,8 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutBastionPublicIP:   bastion.PublicIP,
 
 		OutFrontendBucketName:       site.BucketName,
-		OutCloudfrontDistributionID: site.DistributionID,
-		OutCloudfrontDomainName:     site.DomainName,
+		OutCloudFrontDistributionID: site.DistributionID,
+		OutCloudFrontDomainName:     site.DomainName,
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
 		OutAlertTopicARN:            alerts.TopicARN,
