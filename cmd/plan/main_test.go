@@ -124,7 +124,7 @@ func TestCheckFlagOnProd(t *testing.T) {
 	if code := run([]string{"-s", "prod", "-check", "-C", dir}, &out, &errb); code != 0 {
 		t.Fatalf("-s prod -check with the team's values exited %d, want 0: %s", code, errb.String())
 	}
-	if !strings.HasPrefix(strings.SplitN(out.String(), "\n\n", 2)[1], "Summary\n") || !strings.Contains(out.String(), "\n  checks: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
+	if !strings.HasPrefix(strings.SplitN(out.String(), "\n\n", 2)[1], "Summary\n") || !strings.Contains(out.String(), "\n  check results: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
 		t.Errorf("text view does not start with a summary of the checks:\n%s", out.String())
 	}
 }
