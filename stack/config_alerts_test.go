@@ -42,6 +42,24 @@ func TestAlertsConfigRejects(t *testing.T) {
 		{"free storage where autoscaling starts", alerts(`{"dbFreeStorageGiB":2}`, "webstack:database", `{"allocatedStorage":20,"maxAllocatedStorage":50}`),
 			`webstack:alerts.dbFreeStorageGiB: 2 GiB is not below 10% of webstack:database.allocatedStorage (20 GiB): storage autoscaling starts there, so the alarm would page on every routine growth`},
 		{"typo", alerts(`{"email":["a@example.com"]}`), `webstack:alerts.email: unknown key (did you mean "emails"?)`},
+		{"slack channel without workspace", alerts(`{"slack":{"channelId":"C07EZ1ABC23"}}`),
+			`Pulumi.dev.yaml: webstack:alerts.slack.workspaceId: is missing: a Slack channel (channelId "C07EZ1ABC23") needs its workspace's ID`},
+		{"slack workspace without channel", alerts(`{"slack":{"workspaceId":"T07EA123LEP"}}`),
+			`Pulumi.dev.yaml: webstack:alerts.slack.channelId: is missing: workspaceId "T07EA123LEP" needs the ID of the channel to post to`},
+		{"slack workspace name", alerts(`{"slack":{"workspaceId":"acme","channelId":"C07EZ1ABC23"}}`),
+			`Pulumi.dev.yaml: webstack:alerts.slack.workspaceId: "acme" is not a Slack workspace ID: T followed by capital letters and digits`},
+		{"slack channel name", alerts(`{"slack":{"workspaceId":"T07EA123LEP","channelId":"#alerts"}}`),
+			`Pulumi.dev.yaml: webstack:alerts.slack.channelId: "#alerts" is not a Slack channel ID: C (or G for a private channel)`},
+		{"slack region without the API", alerts(`{"slack":{"workspaceId":"T07EA123LEP","channelId":"C07EZ1ABC23","region":"ap-northeast-2"}}`),
+			`Pulumi.dev.yaml: webstack:alerts.slack.region: "ap-northeast-2" has no AWS Chatbot API; use one of us-east-2, us-west-2, eu-west-1, ap-southeast-1`},
+		{"slack a string", alerts(`{"slack":"C07EZ1ABC23"}`), `webstack:alerts.slack: "C07EZ1ABC23" must be an object with the keys workspaceId, channelId, region`},
+		{"webhook secret a URL", alerts(`{"webhookSecretArn":"https://hooks.slack.com/services/T0/B0/x"}`),
+			`Pulumi.dev.yaml: webstack:alerts.webhookSecretArn: "https://hooks.slack.com/services/T0/B0/x" is not a Secrets Manager secret ARN`},
+		{"webhook secret in another region", alerts(`{"webhookSecretArn":"arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf"}`),
+			`Pulumi.dev.yaml: webstack:alerts.webhookSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf" is in us-east-1, not in the stack's region ap-northeast-2`},
+		{"webhook secret in another partition", alerts(`{"webhookSecretArn":"arn:aws-cn:secretsmanager:ap-northeast-2:123456789012:secret:hook-AbCdEf"}`),
+			`webstack:alerts.webhookSecretArn: "arn:aws-cn:secretsmanager:ap-northeast-2:123456789012:secret:hook-AbCdEf" is in the partition aws-cn, but ap-northeast-2 is in aws`},
+		{"chat log retention", alerts(`{"chatLogRetentionDays":45}`), `webstack:alerts.chatLogRetentionDays: 45 is not a retention CloudWatch Logs accepts`},
 		{"app log retention", func() map[string]string {
 			v := validDev()
 			v["webstack:app"] = `{"testListenerCidrs":["203.0.113.0/24"],"blue":{"version":"1.0.0"},"logRetentionDays":45}`
@@ -147,3 +165,4 @@ func TestLogRetentionRelaxations(t *testing.T) {
 		}
 	}
 }
+
