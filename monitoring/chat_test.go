@@ -50,7 +50,9 @@ func webhookArgs() *WebhookArgs {
 		AlarmNamePrefix: "webstack-unit", LogRetentionDays: 30, Region: region, Partition: "aws"}
 }
 
-func dependsOn(r *mockaws.Resource, on *mockaws.Resource) bool { return slices.Contains(r.Dependencies, on.URN) }
+func dependsOn(r *mockaws.Resource, on *mockaws.Resource) bool {
+	return slices.Contains(r.Dependencies, on.URN)
+}
 
 func TestSlackChannel(t *testing.T) {
 	res, err := runChat(t, "us-east-2", nil)

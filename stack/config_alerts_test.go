@@ -165,4 +165,3 @@ func TestLogRetentionRelaxations(t *testing.T) {
 		}
 	}
 }
-
