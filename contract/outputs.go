@@ -58,6 +58,10 @@ const (
 	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
 	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
 	OutAlertTopicARN = "alertTopicArn"
+	// OutAlertWebhookSecretARN is webstack:alerts.webhookSecretArn: the Secrets Manager secret
+	// whose value is the chat's incoming-webhook URL, which the release tool posts releases to
+	// (empty without a webhook). Only the ARN: the URL is never an output.
+	OutAlertWebhookSecretARN = "alertWebhookSecretArn"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -70,7 +74,7 @@ var OutputNames = []string{
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 	OutFrontendBucketName, OutCloudFrontDistributionID, OutCloudFrontDomainName, OutSiteURL, OutAPIURL,
-	OutAlertTopicARN,
+	OutAlertTopicARN, OutAlertWebhookSecretARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }
 

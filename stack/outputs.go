@@ -45,6 +45,7 @@ const (
 	OutReleaseCheckParameter    = contract.OutReleaseCheckParameter
 	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
 	OutAlertTopicARN            = contract.OutAlertTopicARN
+	OutAlertWebhookSecretARN    = contract.OutAlertWebhookSecretARN
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.

@@ -112,6 +112,8 @@ func TestCheckFlagOnProd(t *testing.T) {
 	own := strings.NewReplacer(
 		"www.example.com", "www.acme.io", "hostedZoneName: example.com", "hostedZoneName: acme.io",
 		"oncall@example.com", "oncall@acme.io", `"203.0.113.0/24", "198.51.100.0/24"`, `"100.64.10.0/24"`,
+		"workspaceId: T00000000", "workspaceId: T07EA123LEP", "channelId: C00000000", "channelId: C07EZ1ABC23",
+		":000000000000:secret:", ":123456789012:secret:",
 	).Replace(string(prod))
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
 		t.Fatal(err)
