@@ -38,6 +38,8 @@ const (
 	OutCloudfrontDomainName     = "cloudfrontDomainName"
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
+	// OutUploadsBucketName is the uploads bucket (webstack:edge.uploads), "" without it.
+	OutUploadsBucketName = "uploadsBucketName"
 
 	// The release state as deployed, which the release tool starts from (it refuses a stack
 	// file that disagrees): the canary weight and each color's sizes (a Capacity as JSON:
@@ -70,6 +72,7 @@ var OutputNames = []string{
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
+	OutUploadsBucketName,
 	OutAlertTopicARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }

@@ -38,6 +38,7 @@ const (
 	OutCloudfrontDomainName     = contract.OutCloudfrontDomainName
 	OutSiteURL                  = contract.OutSiteURL
 	OutAPIURL                   = contract.OutAPIURL
+	OutUploadsBucketName        = contract.OutUploadsBucketName
 	OutCanaryWeight             = contract.OutCanaryWeight
 	OutBlueCapacity             = contract.OutBlueCapacity
 	OutGreenCapacity            = contract.OutGreenCapacity
