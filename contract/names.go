@@ -9,6 +9,9 @@ const (
 	EdgeSiteBucket      = "edge-site"
 	EdgeLogBucket       = "edge-logs"
 	EdgeAccessLogBucket = "edge-access-logs"
+	// EdgeUploadsBucket is the uploads bucket (webstack:edge.uploads), a child of the
+	// webstack:edge:Uploads component "uploads".
+	EdgeUploadsBucket = "uploads-bucket"
 	// The compute tier's load balancer, its listeners and its access-log bucket.
 	ALBLoadBalancer       = "app-alb-lb"
 	ALBProductionListener = "app-alb-production"

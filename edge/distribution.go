@@ -27,7 +27,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 	if err != nil {
 		return nil, err
 	}
-	headers, err := newSecurityHeaders(ctx, name, a.ContentSecurityPolicy, opts...)
+	headers, err := newSecurityHeaders(ctx, name, a.contentSecurityPolicy(), opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +73,18 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 		return nil, fmt.Errorf("distribution: %w", err)
 	}
 	return dist, nil
+}
+
+// contentSecurityPolicy is ContentSecurityPolicy, with the uploads bucket's host in connect-src
+// when browsers upload to it (CORS origins set): presigned PUTs go to the bucket's regional
+// endpoint, https://<bucket>.s3.<region>.amazonaws.com, not to the site.
+func (a *EdgeArgs) contentSecurityPolicy() pulumi.StringInput {
+	if a.Uploads == nil || len(a.Uploads.args.CORSOrigins) == 0 {
+		return pulumi.String(a.ContentSecurityPolicy)
+	}
+	return a.Uploads.bucket.bucket.BucketRegionalDomainName.ApplyT(func(host string) string {
+		return CSPWithConnectSource(a.ContentSecurityPolicy, "https://"+host)
+	}).(pulumi.StringOutput)
 }
 
 // newSiteRecords registers, with a custom domain, the domain's A and AAAA alias records for

@@ -145,6 +145,9 @@ var (
 	apiPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)
 )
 
+// edgeMaxCSP is the longest Content-Security-Policy a response headers policy takes.
+const edgeMaxCSP = 1783
+
 // validDNSName reports whether name is a fully qualified host name of at least two labels
 // (lower case, no trailing dot, no wildcard).
 func validDNSName(name string) bool {
@@ -219,8 +222,8 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 		p.add(key+".contentSecurityPolicy", "%s must not be empty: the SPA needs a Content-Security-Policy", quote(e.ContentSecurityPolicy))
 	case strings.IndexFunc(e.ContentSecurityPolicy, unicode.IsControl) >= 0:
 		p.add(key+".contentSecurityPolicy", "%s contains a control character (newline or tab); write the policy on one line", quote(e.ContentSecurityPolicy))
-	case len(e.ContentSecurityPolicy) > 1783:
-		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most 1783", len(e.ContentSecurityPolicy))
+	case len(e.ContentSecurityPolicy) > edgeMaxCSP:
+		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most %d", len(e.ContentSecurityPolicy), edgeMaxCSP)
 	}
 }
 
@@ -251,6 +254,10 @@ func (e *EdgeConfig) validateUploads(p *problems, key string, production bool) {
 	}
 	if u.NoncurrentVersionDays < 1 || u.NoncurrentVersionDays > edge.MaxNoncurrentVersionDays {
 		p.add(key+".noncurrentVersionDays", "%d must be between 1 and %d days", u.NoncurrentVersionDays, edge.MaxNoncurrentVersionDays)
+	}
+	if len(u.CORS) > 0 && len(e.ContentSecurityPolicy)+edge.MaxCSPConnectSourceLength > edgeMaxCSP {
+		p.add(key+".cors", "needs the bucket's host in %s:edge.contentSecurityPolicy's connect-src (up to %d characters), and the policy, %d characters, would pass CloudFront's %d",
+			Namespace, edge.MaxCSPConnectSourceLength, len(e.ContentSecurityPolicy), edgeMaxCSP)
 	}
 	if len(u.CORS) > edge.MaxCORSRules {
 		p.add(key+".cors", "has %d origins; S3 accepts at most %d", len(u.CORS), edge.MaxCORSRules)
