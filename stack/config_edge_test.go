@@ -2,10 +2,12 @@ package stack
 
 import (
 	"encoding/json"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/webstack/webstack/edge"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/edge"
 )
 
 // loadEdge loads a prod config whose webstack:edge section is edge (JSON), with the least
