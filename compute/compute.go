@@ -88,6 +88,9 @@ type ComputeArgs struct {
 	// FleetArgs and InstanceRoleArgs. Optional.
 	Environment        pulumi.StringMapInput
 	ReadableSecretARNs pulumi.StringArrayInput
+	// UploadsBucketARN and UploadsKeyARN are the edge tier's uploads bucket and its KMS key;
+	// see InstanceRoleArgs. Optional.
+	UploadsBucketARN, UploadsKeyARN pulumi.StringInput
 
 	// AppLogRetentionDays is the retention of the application's log group (AppLogGroupName),
 	// where both colors' containers write their output; a retention CloudWatch Logs accepts.
@@ -198,6 +201,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	role, err := NewInstanceRole(ctx, name+"-instance", &InstanceRoleArgs{
 		Partition:          args.Partition,
 		ReadableSecretARNs: args.ReadableSecretARNs,
+		Uploads:            uploadsGrant(args.UploadsBucketARN, args.UploadsKeyARN),
 		LogGroupARN:        logs.Arn,
 		RepositoryARN:      repo.ARN,
 	}, parent)

@@ -30,6 +30,9 @@ type InstanceRoleArgs struct {
 	// the role may pull from it and from no other repository (PullActions), plus log in to
 	// the registry. Optional. Defaults to none: no ECR permission at all.
 	RepositoryARN pulumi.StringInput
+	// Uploads is the uploads bucket the application writes and reads objects in, and its key
+	// (UploadsGrant). Optional. Defaults to nil: no uploads policy.
+	Uploads *UploadsGrant
 }
 
 // ManagedPolicies are the AWS managed policies the fleet's instance role carries: Systems
@@ -102,6 +105,11 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 			Policy: policy,
 		}, parent); err != nil {
 			return nil, fmt.Errorf("compute: instance role ECR policy: %w", err)
+		}
+	}
+	if args.Uploads != nil {
+		if err := args.Uploads.register(ctx, name+"-uploads", role.Name, parent); err != nil {
+			return nil, err
 		}
 	}
 	if args.LogGroupARN != nil {

@@ -44,6 +44,9 @@ const (
 	EdgeSiteBucket      = EdgeComponent + "-" + RoleSiteBucket
 	EdgeLogBucket       = EdgeComponent + "-" + RoleLogBucket
 	EdgeAccessLogBucket = EdgeComponent + "-" + RoleAccessLogBucket
+	// EdgeUploadsBucket is the uploads bucket (webstack:edge.uploads), a child of the
+	// webstack:edge:Uploads component "uploads".
+	EdgeUploadsBucket = "uploads-bucket"
 	// The compute tier's load balancer, its listeners and its access-log bucket.
 	ALBLoadBalancer       = ALBComponent + "-" + RoleLoadBalancer
 	ALBProductionListener = ALBComponent + "-" + RoleProduction

@@ -38,6 +38,8 @@ const (
 	OutCloudFrontDomainName     = "cloudfrontDomainName"
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
+	// OutUploadsBucketName is the uploads bucket (webstack:edge.uploads), "" without it.
+	OutUploadsBucketName = "uploadsBucketName"
 
 	// The release state as deployed, which the release tool starts from (it refuses a stack
 	// file that disagrees): the canary weight and each color's sizes (a Capacity as JSON:
@@ -74,6 +76,7 @@ var OutputNames = []string{
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
 	OutFrontendBucketName, OutCloudFrontDistributionID, OutCloudFrontDomainName, OutSiteURL, OutAPIURL,
+	OutUploadsBucketName,
 	OutAlertTopicARN, OutAlertWebhookSecretARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 }

@@ -64,6 +64,9 @@ const (
 
 	TypeKMSAlias = "aws:kms/alias:Alias"
 	TypeKMSKey   = "aws:kms/key:Key"
+	// TypeKMSKeyPolicy is a key's policy managed apart from the key (the uploads key's,
+	// which names the distribution created after the key).
+	TypeKMSKeyPolicy = "aws:kms/keyPolicy:KeyPolicy"
 
 	TypeLambdaFunction                  = "aws:lambda/function:Function"
 	TypeLambdaFunctionEventInvokeConfig = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
@@ -84,6 +87,7 @@ const (
 
 	TypeS3Bucket                                    = "aws:s3/bucket:Bucket"
 	TypeS3BucketACLV2                               = "aws:s3/bucketAclV2:BucketAclV2"
+	TypeS3BucketCORSConfigurationV2                 = "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2"
 	TypeS3BucketLifecycleConfigurationV2            = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 	TypeS3BucketLoggingV2                           = "aws:s3/bucketLoggingV2:BucketLoggingV2"
 	TypeS3BucketNotification                        = "aws:s3/bucketNotification:BucketNotification"

@@ -200,6 +200,9 @@ func FrontendBucketPolicy(bucketARN, distributionARN string) (string, error) {
 // bucket.
 const s3AccessLogPrefix = "s3-access/site/"
 
+// s3UploadsAccessLogPrefix is where the uploads bucket's server access logs go.
+const s3UploadsAccessLogPrefix = "s3-access/uploads/"
+
 // LogBucketPolicy is the CloudFront log bucket's policy: nothing reaches the bucket without
 // TLS. CloudFront's log delivery writes through the bucket ACL, not the policy.
 func LogBucketPolicy(bucketARN string) (string, error) {
@@ -215,24 +218,32 @@ func LogBucketPolicy(bucketARN string) (string, error) {
 // account it must belong to (accountID), since a bucket's ARN names no account; together they
 // keep the logging service from writing here on behalf of anyone else (the confused deputy).
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
-func AccessLogBucketPolicy(bucketARN, siteBucketARN, accountID string) (string, error) {
+//
+// uploadsBucketARN, if given, is the uploads bucket, whose logs go under
+// s3UploadsAccessLogPrefix with a statement of their own: each source bucket may write under
+// its own prefix only.
+func AccessLogBucketPolicy(bucketARN, siteBucketARN, accountID string, uploadsBucketARN ...string) (string, error) {
 	if accountID == "" {
 		return "", fmt.Errorf("access log bucket policy for %s: the account id is required", bucketARN)
 	}
-	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: []policyStatement{
-		{
-			Sid:       "AllowS3ServerAccessLogs",
+	grant := func(sid, prefix, source string) policyStatement {
+		return policyStatement{
+			Sid:       sid,
 			Effect:    "Allow",
 			Principal: map[string]string{"Service": "logging.s3.amazonaws.com"},
 			Action:    "s3:PutObject",
-			Resource:  bucketARN + "/" + s3AccessLogPrefix + "*",
+			Resource:  bucketARN + "/" + prefix + "*",
 			Condition: map[string]map[string]string{
-				"ArnLike":      {"aws:SourceArn": siteBucketARN},
+				"ArnLike":      {"aws:SourceArn": source},
 				"StringEquals": {"aws:SourceAccount": accountID},
 			},
-		},
-		denyInsecureTransport(bucketARN),
-	}})
+		}
+	}
+	statements := []policyStatement{grant("AllowS3ServerAccessLogs", s3AccessLogPrefix, siteBucketARN)}
+	for _, arn := range uploadsBucketARN {
+		statements = append(statements, grant("AllowS3ServerAccessLogsOfUploads", s3UploadsAccessLogPrefix, arn))
+	}
+	b, err := json.Marshal(policyDocument{Version: "2012-10-17", Statement: append(statements, denyInsecureTransport(bucketARN))})
 	return string(b), err
 }
 

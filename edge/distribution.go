@@ -28,7 +28,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 	if err != nil {
 		return nil, err
 	}
-	headers, err := newSecurityHeaders(ctx, name, a.ContentSecurityPolicy, opts...)
+	headers, err := newSecurityHeaders(ctx, name, a.contentSecurityPolicy(), opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 				},
 			},
 		},
-		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{apiBehavior(a, headers.ID())},
+		OrderedCacheBehaviors: orderedBehaviors(a, headers.ID()),
 		// No CustomErrorResponses: they apply to every behavior and would also turn the
 		// API's real 403/404 into index.html. spa-router.js handles client-side routes
 		// instead.
@@ -74,6 +74,18 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 		return nil, fmt.Errorf("distribution: %w", err)
 	}
 	return dist, nil
+}
+
+// contentSecurityPolicy is ContentSecurityPolicy, with the uploads bucket's host in connect-src
+// when browsers upload to it (CORS origins set): presigned PUTs go to the bucket's regional
+// endpoint, https://<bucket>.s3.<region>.amazonaws.com, not to the site.
+func (a *EdgeArgs) contentSecurityPolicy() pulumi.StringInput {
+	if a.Uploads == nil || len(a.Uploads.args.CORSOrigins) == 0 {
+		return pulumi.String(a.ContentSecurityPolicy)
+	}
+	return a.Uploads.bucket.bucket.BucketRegionalDomainName.ApplyT(func(host string) string {
+		return CSPWithConnectSource(a.ContentSecurityPolicy, "https://"+host)
+	}).(pulumi.StringOutput)
 }
 
 // newSiteRecords registers, with a custom domain, the domain's A and AAAA alias records for
@@ -101,10 +113,24 @@ func newSiteRecords(ctx *pulumi.Context, name string, origin *Origin, dist *clou
 	return pulumi.String("https://" + domain).ToStringOutput(), nil
 }
 
-// distributionOrigins are the distribution's two origins: the frontend bucket (siteOriginID),
-// reached through OAC, and the ALB (apiOriginID), which gets the origin header.
+// orderedBehaviors are the API's behavior and, with uploads, the uploads behavior after it.
+// The two patterns never overlap (validate), so their order decides nothing; the API's stays
+// first, where it has always been. 2 of the 25 behaviors a distribution may have.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
+func orderedBehaviors(a *EdgeArgs, headersID pulumi.IDOutput) cloudfront.DistributionOrderedCacheBehaviorArray {
+	out := cloudfront.DistributionOrderedCacheBehaviorArray{apiBehavior(a, headersID)}
+	if a.Uploads != nil {
+		out = append(out, a.Uploads.behavior(headersID))
+	}
+	return out
+}
+
+// distributionOrigins are the distribution's origins: the frontend bucket (siteOriginID),
+// reached through OAC, the ALB (apiOriginID), which gets the origin header, and with uploads
+// the uploads bucket (uploadsOriginID) through the same OAC (an OAC is not tied to a bucket).
+// 3 of the 25 origins a distribution may have.
 func distributionOrigins(a *EdgeArgs, p distributionParts) cloudfront.DistributionOriginArray {
-	return cloudfront.DistributionOriginArray{
+	origins := cloudfront.DistributionOriginArray{
 		&cloudfront.DistributionOriginArgs{
 			OriginId: pulumi.String(siteOriginID),
 			// The REST endpoint, not the website endpoint: OAC signs requests to it and
@@ -130,6 +156,10 @@ func distributionOrigins(a *EdgeArgs, p distributionParts) cloudfront.Distributi
 			}},
 		},
 	}
+	if a.Uploads != nil {
+		origins = append(origins, a.Uploads.origin(p.oac))
+	}
+	return origins
 }
 
 // apiBehavior is the cache behavior of APIPathPattern: uncached, every method, to the ALB.

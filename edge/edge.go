@@ -103,6 +103,18 @@ type EdgeArgs struct {
 	// DisableProtect leaves the buckets and their key without Pulumi's protect and lets a
 	// destroy delete non-empty buckets. Optional. Default: false, protected.
 	DisableProtect bool
+	// Uploads is the uploads bucket (NewUploads) to serve under its path pattern, through a
+	// second origin with origin access control; with logs, its server access logs go to the
+	// access-log bucket. Optional. Defaults to none.
+	Uploads *Uploads
+}
+
+// uploadsBucket is the uploads bucket, or nil without uploads.
+func (a *EdgeArgs) uploadsBucket() *privateBucket {
+	if a.Uploads == nil {
+		return nil
+	}
+	return a.Uploads.bucket
 }
 
 var apiPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)
@@ -180,6 +192,9 @@ func (a *EdgeArgs) validate() error {
 	if !a.DisableWAF && len(APIPathPrefix(a.APIPathPattern)) > MaxSearchStringBytes {
 		errs = append(errs, fmt.Errorf("api path prefix %q is longer than the %d bytes a WAF byte match can search for", APIPathPrefix(a.APIPathPattern), MaxSearchStringBytes))
 	}
+	if a.Uploads != nil && PathPatternsOverlap(a.Uploads.PathPattern, a.APIPathPattern) {
+		errs = append(errs, fmt.Errorf("uploads path pattern %q overlaps the api path pattern %q: one behavior would take the other's requests", a.Uploads.PathPattern, a.APIPathPattern))
+	}
 	if a.LogRetentionDays < 1 || a.NoncurrentVersionDays < 1 {
 		errs = append(errs, fmt.Errorf("log retention (%d) and noncurrent version days (%d) must be at least 1", a.LogRetentionDays, a.NoncurrentVersionDays))
 	}
@@ -197,6 +212,14 @@ func DotSegment(pattern string) string {
 		}
 	}
 	return ""
+}
+
+// PathPatternsOverlap reports whether two "/<prefix>/*" patterns can match the same request
+// path: one's prefix starts with the other's ("/api/*" and "/api/uploads/*"). CloudFront takes
+// the first behavior that matches, so the later one would lose requests to the earlier.
+func PathPatternsOverlap(a, b string) bool {
+	pa, pb := APIPathPrefix(a), APIPathPrefix(b)
+	return strings.HasPrefix(pa, pb) || strings.HasPrefix(pb, pa)
 }
 
 // APIBasePath is the path prefix of the API that a path pattern routes: "/api/*" -> "/api".
@@ -304,6 +327,11 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	}
 	if err := newSitePolicy(ctx, name, site, dist, parent...); err != nil {
 		return nil, fmt.Errorf("edge: %w", err)
+	}
+	if a.Uploads != nil {
+		if err := a.Uploads.grantDistribution(ctx, dist); err != nil {
+			return nil, fmt.Errorf("edge: %w", err)
+		}
 	}
 	if e.SiteURL, err = newSiteRecords(ctx, name, a.Origin, dist, parent...); err != nil {
 		return nil, fmt.Errorf("edge: %w", err)

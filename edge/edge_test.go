@@ -33,6 +33,8 @@ type shape struct {
 	// canonicalUserID and accountID are passed to the component as looked up, "" leaves the
 	// lookups to it.
 	canonicalUserID, accountID string
+	// uploads, when set, registers NewUploads before the edge and serves it.
+	uploads *UploadsArgs
 }
 
 // runEdge registers an Origin and an Edge of the given shape under the mock engine, the way
@@ -77,6 +79,11 @@ func edgeProgram(s shape) pulumi.RunFunc {
 		}
 		if s.domain == "" {
 			args.ALBDomainName = pulumi.String(fakeALBDNSName)
+		}
+		if s.uploads != nil {
+			if args.Uploads, err = NewUploads(ctx, "uploads", s.uploads, pulumi.Provider(regional)); err != nil {
+				return err
+			}
 		}
 		_, err = NewEdge(ctx, "edge", args, pulumi.Provider(regional))
 		return err

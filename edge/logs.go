@@ -106,9 +106,12 @@ func newLogBucket(ctx *pulumi.Context, name, ownerID string, keep logRetention, 
 // the edge key. BucketOwnerEnforced: the bucket policy grants the logging service.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
 //
+// With uploads (non-nil), the uploads bucket's access logs go there too, under
+// s3UploadsAccessLogPrefix.
+//
 // loggingName is the BucketLoggingV2's resource name, kept from when the logs went to the
 // CloudFront log bucket; accountID is the account's ID, for the policy's aws:SourceAccount.
-func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string, site *privateBucket, keep logRetention, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
+func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string, site, uploads *privateBucket, keep logRetention, protect bool, opts ...pulumi.ResourceOption) (*privateBucket, error) {
 	b, err := newPrivateBucket(ctx, name, bucketArgs{
 		role:       "s3access",
 		ownership:  "BucketOwnerEnforced",
@@ -125,6 +128,11 @@ func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string
 	policy := pulumi.All(b.bucket.Arn, site.bucket.Arn).ApplyT(func(v []any) (string, error) {
 		return AccessLogBucketPolicy(v[0].(string), v[1].(string), accountID)
 	}).(pulumi.StringOutput)
+	if uploads != nil {
+		policy = pulumi.All(b.bucket.Arn, site.bucket.Arn, uploads.bucket.Arn).ApplyT(func(v []any) (string, error) {
+			return AccessLogBucketPolicy(v[0].(string), v[1].(string), accountID, v[2].(string))
+		}).(pulumi.StringOutput)
+	}
 	pol, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: b.bucket.ID(),
 		Policy: policy,
@@ -139,6 +147,15 @@ func newAccessLogBucket(ctx *pulumi.Context, name, loggingName, accountID string
 		TargetPrefix: pulumi.String(s3AccessLogPrefix),
 	}, withOpts(opts, pulumi.DependsOn(b.ready))...); err != nil {
 		return nil, fmt.Errorf("frontend bucket access logging: %w", err)
+	}
+	if uploads != nil {
+		if _, err := s3.NewBucketLoggingV2(ctx, uploads.name+"-access-logs", &s3.BucketLoggingV2Args{
+			Bucket:       uploads.bucket.ID(),
+			TargetBucket: b.bucket.ID(),
+			TargetPrefix: pulumi.String(s3UploadsAccessLogPrefix),
+		}, withOpts(opts, pulumi.DependsOn(b.ready))...); err != nil {
+			return nil, fmt.Errorf("uploads bucket access logging: %w", err)
+		}
 	}
 	return b, nil
 }
@@ -168,7 +185,7 @@ func newLogs(ctx *pulumi.Context, name string, a *EdgeArgs, site *privateBucket,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleAccessLogBucket), name+"-logs-site-access-logs", a.AccountID, site, keep, !a.DisableProtect, opts...); err != nil {
+	if _, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleAccessLogBucket), name+"-logs-site-access-logs", a.AccountID, site, a.uploadsBucket(), keep, !a.DisableProtect, opts...); err != nil {
 		return nil, err
 	}
 	out.bucket = logs

@@ -27,7 +27,17 @@ const (
 	edgeMaxWebACLCapacity = 5000
 	edgeMaxFunctionCode   = 10 * 1024
 	edgeMaxCSPLength      = 1783
+	edgeTypeLifecycle     = contract.TypeS3BucketLifecycleConfigurationV2
+	edgeTypeCORS          = contract.TypeS3BucketCORSConfigurationV2
+	edgeTypeKeyPolicy     = contract.TypeKMSKeyPolicy
+	// edgeMaxCacheBehaviors and edgeMaxOrigins are CloudFront's default quotas per
+	// distribution.
+	edgeMaxCacheBehaviors = 25
+	edgeMaxOrigins        = 25
 )
+
+// edgeCORSMethods are the methods an S3 CORS rule may allow.
+var edgeCORSMethods = []string{"GET", "PUT", "POST", "DELETE", "HEAD"}
 
 // edgeRules are the AWS rules of the edge tier's resource types (see Rule).
 var edgeRules = []Rule{
@@ -601,6 +611,94 @@ var edgeRules = []Rule{
 			return nil
 		},
 	},
+	// cloudfront/distribution-quotas: a distribution has at most 25 cache behaviors besides the
+	// default and 25 origins (CloudFront's default quotas, raised only on request). CloudFront
+	// answers `TooManyCacheBehaviors: You cannot create more cache behaviors for the
+	// distribution.` and `TooManyOrigins: You cannot create more origins for the
+	// distribution.` (the API reference's descriptions of the two errors). Source: CloudFront
+	// developer guide, "Quotas" (cache behaviors per distribution 25, origins per distribution
+	// 25) and the CreateDistribution API reference, Errors.
+	{
+		ID:     "cloudfront/distribution-quotas",
+		Type:   edgeTypeDistribution,
+		Source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-web-distributions",
+		Create: func(e *Engine, r *Resource) error {
+			if len(r.inList("orderedCacheBehaviors")) > edgeMaxCacheBehaviors {
+				return apiErr("creating CloudFront Distribution", "CloudFront: CreateDistributionWithTags", "TooManyCacheBehaviors",
+					"You cannot create more cache behaviors for the distribution.")
+			}
+			if len(r.inList("origins")) > edgeMaxOrigins {
+				return apiErr("creating CloudFront Distribution", "CloudFront: CreateDistributionWithTags", "TooManyOrigins",
+					"You cannot create more origins for the distribution.")
+			}
+			return nil
+		},
+	},
+	// s3/lifecycle-abort-multipart-with-tags: a lifecycle rule that aborts incomplete
+	// multipart uploads cannot be filtered by tags (an upload in progress has none). S3 answers
+	// `InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.` at apply,
+	// though the configuration is valid to the provider. Source: S3 User Guide, "Configuring a
+	// bucket lifecycle configuration to delete incomplete multipart uploads"; the error as
+	// reported in terraform-aws-modules/terraform-aws-s3-bucket#109.
+	{
+		ID:     "s3/lifecycle-abort-multipart-with-tags",
+		Type:   edgeTypeLifecycle,
+		Source: "https://github.com/terraform-aws-modules/terraform-aws-s3-bucket/issues/109",
+		Create: func(e *Engine, r *Resource) error {
+			for i := range r.inList("rules") {
+				if !r.has("rules", i, "abortIncompleteMultipartUpload") {
+					continue
+				}
+				if r.has("rules", i, "filter", "tag") || len(r.inList("rules", i, "filter", "and", "tags")) > 0 || len(plain.Obj(r.Input("rules", i, "filter", "and", "tags"))) > 0 {
+					return apiErr("creating S3 Bucket Lifecycle Configuration", "S3: PutBucketLifecycleConfiguration", "InvalidRequest",
+						"AbortIncompleteMultipartUpload cannot be specified with Tags.")
+				}
+			}
+			return nil
+		},
+	},
+	// s3/cors-methods: a CORS rule allows only GET, PUT, POST, DELETE and HEAD (not OPTIONS:
+	// S3 answers preflights itself, nor "*"). S3 answers `InvalidRequest: Found unsupported
+	// HTTP method in CORS config. Unsupported method is <method>` (the wording as AWS emulators
+	// reproduce it, e.g. moto's test_s3 put_bucket_cors tests; unverified against AWS). Source:
+	// S3 User Guide, "CORS configuration", AllowedMethod.
+	{
+		ID:     "s3/cors-methods",
+		Type:   edgeTypeCORS,
+		Source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html",
+		Create: func(e *Engine, r *Resource) error {
+			for i := range r.inList("corsRules") {
+				for _, m := range plain.Strs(r.Input("corsRules", i, "allowedMethods")) {
+					if !slices.Contains(edgeCORSMethods, m) {
+						return apiErr("creating S3 Bucket CORS Configuration", "S3: PutBucketCors", "InvalidRequest",
+							"Found unsupported HTTP method in CORS config. Unsupported method is %s", m)
+					}
+				}
+			}
+			return nil
+		},
+	},
+	// kms/key-policy-resource-lockout: a policy set by a kms.KeyPolicy is held to the same
+	// lockout check as a key's own (kms/key-policy-lockout): it must let the account's root or
+	// the caller put the key policy again, or KMS answers `MalformedPolicyDocumentException:
+	// The new key policy will not allow you to update the key policy in the future.` unless
+	// bypassPolicyLockoutSafetyCheck is set. Source: AWS KMS API Reference, PutKeyPolicy
+	// (BypassPolicyLockoutSafetyCheck).
+	{
+		ID:     "kms/key-policy-resource-lockout",
+		Type:   edgeTypeKeyPolicy,
+		Source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
+		Create: func(e *Engine, r *Resource) error {
+			doc, err := policyDocument(r, "policy")
+			if err != nil || doc == nil || r.inBool("bypassPolicyLockoutSafetyCheck") {
+				return err
+			}
+			if keyPolicyAdministrable(doc) {
+				return nil
+			}
+			return apiErr("attaching KMS Key policy", "KMS: PutKeyPolicy", "MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
+		},
+	},
 }
 
 // edgeARNRegion returns the region of an ARN ("arn:aws:acm:us-east-1:1:certificate/x"), or "".
@@ -831,4 +929,25 @@ func matchCapacity(m map[string]any, base int) int {
 		}
 	}
 	return base
+}
+
+// keyPolicyAdministrable reports, as kms/key-policy-lockout judges a key's own policy, whether a
+// key policy has an Allow statement for the account
+// root or the caller whose actions cover kms:PutKeyPolicy (conditions are not evaluated).
+func keyPolicyAdministrable(doc policyDoc) bool {
+	for _, st := range doc.statements() {
+		if st.str("Effect") != "Allow" {
+			continue
+		}
+		admin := false
+		for _, p := range st.principals("AWS") {
+			if p == monAccountRoot || p == AccountID || p == monCallerARN || p == "*" {
+				admin = true
+			}
+		}
+		if admin && slices.ContainsFunc(st.strs("Action"), func(a string) bool { return actionMatches(a, "kms:PutKeyPolicy") }) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
@@ -489,6 +490,115 @@ var edgeRuleTests = []ruleTest{
 		refused: r53AliasRecord("Z0123456789"),
 		allowed: r53AliasRecord(CloudFrontHostedZoneID),
 	},
+	{
+		rule: "cloudfront/distribution-quotas", name: "behaviors", want: "TooManyCacheBehaviors: You cannot create more cache behaviors for the distribution.",
+		refused: cfDistribution(cfBehaviors(26)),
+		allowed: cfDistribution(cfBehaviors(25)),
+	},
+	{
+		rule: "cloudfront/distribution-quotas", name: "origins", want: "TooManyOrigins: You cannot create more origins for the distribution.",
+		refused: cfDistribution(cfOrigins(26)),
+		allowed: cfDistribution(cfOrigins(25)),
+	},
+	{
+		rule: "s3/lifecycle-abort-multipart-with-tags", name: "tag", want: "InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.",
+		refused: s3AbortLifecycle(&s3.BucketLifecycleConfigurationV2RuleFilterArgs{
+			Tag: &s3.BucketLifecycleConfigurationV2RuleFilterTagArgs{Key: pulumi.String("kind"), Value: pulumi.String("upload")},
+		}),
+		allowed: s3AbortLifecycle(&s3.BucketLifecycleConfigurationV2RuleFilterArgs{}),
+	},
+	{
+		rule: "s3/lifecycle-abort-multipart-with-tags", name: "and tags", want: "InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.",
+		refused: s3AbortLifecycle(&s3.BucketLifecycleConfigurationV2RuleFilterArgs{
+			And: &s3.BucketLifecycleConfigurationV2RuleFilterAndArgs{Prefix: pulumi.String("uploads/"), Tags: pulumi.StringMap{"kind": pulumi.String("upload")}},
+		}),
+		allowed: s3AbortLifecycle(&s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("uploads/")}),
+	},
+	{
+		rule: "s3/cors-methods", want: "InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported method is OPTIONS",
+		refused: s3CORS("PUT", "OPTIONS"),
+		allowed: s3CORS("PUT", "GET", "HEAD", "POST", "DELETE"),
+	},
+	{
+		rule: "kms/key-policy-resource-lockout", want: "MalformedPolicyDocumentException: The new key policy will not allow you to update the key policy in the future.",
+		refused: kmsKeyPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"}]}`),
+		allowed: kmsKeyPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}`),
+	},
+}
+
+// cfBehaviors gives a distribution n ordered cache behaviors to its one origin.
+func cfBehaviors(n int) func(*cloudfront.DistributionArgs) {
+	return func(a *cloudfront.DistributionArgs) {
+		var behaviors cloudfront.DistributionOrderedCacheBehaviorArray
+		for i := 0; i < n; i++ {
+			behaviors = append(behaviors, &cloudfront.DistributionOrderedCacheBehaviorArgs{
+				PathPattern: pulumi.Sprintf("/p%d/*", i), TargetOriginId: pulumi.String("site"), ViewerProtocolPolicy: pulumi.String("redirect-to-https"),
+				AllowedMethods: pulumi.ToStringArray([]string{"GET", "HEAD"}), CachedMethods: pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			})
+		}
+		a.OrderedCacheBehaviors = behaviors
+	}
+}
+
+// cfOrigins gives a distribution n S3 origins in all.
+func cfOrigins(n int) func(*cloudfront.DistributionArgs) {
+	return func(a *cloudfront.DistributionArgs) {
+		origins := a.Origins.(cloudfront.DistributionOriginArray)
+		for i := 1; i < n; i++ {
+			origins = append(origins, &cloudfront.DistributionOriginArgs{
+				OriginId: pulumi.Sprintf("o%d", i), DomainName: pulumi.Sprintf("b%d.s3.ap-northeast-2.amazonaws.com", i),
+			})
+		}
+		a.Origins = origins
+	}
+}
+
+// s3AbortLifecycle registers a bucket whose one lifecycle rule aborts incomplete multipart
+// uploads, with filter.
+func s3AbortLifecycle(filter *s3.BucketLifecycleConfigurationV2RuleFilterArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		b, err := s3.NewBucketV2(ctx, "b", &s3.BucketV2Args{})
+		if err != nil {
+			return err
+		}
+		_, err = s3.NewBucketLifecycleConfigurationV2(ctx, "lc", &s3.BucketLifecycleConfigurationV2Args{
+			Bucket: b.ID(),
+			Rules: s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+				Id: pulumi.String("abort"), Status: pulumi.String("Enabled"), Filter: filter,
+				AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(1)},
+			}},
+		})
+		return err
+	}
+}
+
+// s3CORS registers a bucket with one CORS rule allowing methods.
+func s3CORS(methods ...string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		b, err := s3.NewBucketV2(ctx, "b", &s3.BucketV2Args{})
+		if err != nil {
+			return err
+		}
+		_, err = s3.NewBucketCorsConfigurationV2(ctx, "cors", &s3.BucketCorsConfigurationV2Args{
+			Bucket: b.ID(),
+			CorsRules: s3.BucketCorsConfigurationV2CorsRuleArray{&s3.BucketCorsConfigurationV2CorsRuleArgs{
+				AllowedMethods: pulumi.ToStringArray(methods), AllowedOrigins: pulumi.ToStringArray([]string{"https://www.example.com"}),
+			}},
+		})
+		return err
+	}
+}
+
+// kmsKeyPolicy registers a key with its default policy, then policy through a kms.KeyPolicy.
+func kmsKeyPolicy(policy string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		k, err := kms.NewKey(ctx, "k", &kms.KeyArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = kms.NewKeyPolicy(ctx, "kp", &kms.KeyPolicyArgs{KeyId: k.KeyId, Policy: pulumi.String(policy)})
+		return err
+	}
 }
 
 // cfOACOn registers an S3 origin access control and a distribution that uses it on a custom

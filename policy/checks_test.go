@@ -187,6 +187,11 @@ var negatives = []negative{
 	{"webstack/s3-kms-access", "assets", to("assets-key", "policy", policyJSON(keyAdmin, oacDecrypt(fixtureCDN),
 		map[string]any{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"})),
 		`the policy of key assets-key does not allow cloudfront.amazonaws.com kms:Decrypt for arn:aws:cloudfront::1:distribution/d: CloudFront is refused every object of the bucket (403)`},
+	// A key whose policy is a kms.KeyPolicy of its own (the uploads key's) is judged by that
+	// policy, not by the key's (default) one.
+	{"webstack/s3-kms-access", "assets", func(t *testing.T, fxs []*fx) []*fx {
+		return append(fxs, &fx{typ: contract.TypeKMSKeyPolicy, name: "assets-key-policy", in: map[string]any{"keyId": fixtureAssetsKey, "policy": policyJSON(keyAdmin)}})
+	}, `the policy of key assets-key does not allow cloudfront.amazonaws.com kms:Decrypt for arn:aws:cloudfront::1:distribution/d: CloudFront is refused every object of the bucket (403)`},
 	{"webstack/s3-kms-access", "assets", to("assets-sse", "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId", "alias/aws/s3"),
 		`kmsMasterKeyId is "alias/aws/s3", not a KMS key of this stack whose policy lets distribution cdn through OAC use it (an AWS managed key's policy cannot be changed)`},
 	{"webstack/s3-kms-access", "assets", to("cdn", "loggingConfig.bucket", "assets-bucket.s3.amazonaws.com"),

@@ -55,10 +55,16 @@ func init() {
 					return bad("kmsMasterKeyId is %s, not a KMS key of this stack whose policy lets %s use it (an AWS managed key's policy cannot be changed)",
 						show(keyRef), needs[0].who)
 				}
-				if !known(in(key, "policy")) {
+				policy := in(key, "policy")
+				// A key whose policy is managed apart from it (the key is created before
+				// what its policy names) takes the kms.KeyPolicy's.
+				if kp := keyPolicyOf(s, key); kp != nil {
+					policy = in(kp, "policy")
+				}
+				if !known(policy) {
 					return skip("key policy unknown until apply")
 				}
-				sts, err := parsePolicy(in(key, "policy"))
+				sts, err := parsePolicy(policy)
 				if err != nil {
 					return bad("key %s: %v", key.Name, err)
 				}
@@ -75,6 +81,17 @@ func init() {
 			},
 		},
 	)
+}
+
+// keyPolicyOf returns the kms.KeyPolicy that sets key's policy (by its key ID or ARN), or nil.
+func keyPolicyOf(s *Stack, key *mockaws.Resource) *mockaws.Resource {
+	for _, kp := range s.ByType(contract.TypeKMSKeyPolicy) {
+		ref := str(in(kp, "keyId"))
+		if ref != "" && (ref == str(key.Output("keyId")) || ref == str(key.Output("arn")) || ref == key.ID) {
+			return kp
+		}
+	}
+	return nil
 }
 
 // sseDefault returns the first rule's default encryption of a configuration, and whether the

@@ -34,6 +34,7 @@ var prodExceptions = map[[2]string]string{
 var prodPlaceholders = map[string]bool{
 	"webstack:edge.domain":              true,
 	"webstack:edge.hostedZoneName":      true,
+	"webstack:edge.uploads.cors[0]":     true,
 	"webstack:alerts.emails[0]":         true,
 	"webstack:app.testListenerCidrs[0]": true,
 	"webstack:app.testListenerCidrs[1]": true,

@@ -19,7 +19,7 @@ import (
 // may read exactly those two secrets, and the production listener forwards only requests that
 // carry CloudFront's secret origin header (over HTTPS with the origin certificate when a
 // domain is configured).
-func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, accountID, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
+func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, uploads *edge.Uploads, accountID, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
 	app := cfg.App
 	color := func(c ColorConfig) compute.ColorArgs {
 		return compute.ColorArgs{Version: c.Version, MinSize: c.MinSize, DesiredCapacity: c.DesiredCapacity, MaxSize: c.MaxSize}
@@ -54,7 +54,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		Blue:                      color(app.Blue),
 		Green:                     color(app.Green),
 		Tags:                      DefaultTags(cfg),
-		Environment:               db.AppEnvironment(),
+		Environment:               mergeEnvironment(db.AppEnvironment(), uploadsEnvironment(cfg, uploads)),
 		ReadableSecretARNs:        db.ReadableSecretARNs(),
 		OriginHeaderName:          origin.HeaderName,
 		OriginHeaderValue:         origin.HeaderValue,
@@ -70,6 +70,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 			HealthCheckGracePeriod: app.HealthCheckGracePeriod,
 		},
 	}
+	grantUploads(args, uploads)
 	// A plain config value decides whether the listeners are HTTPS, never an Output.
 	if cfg.Edge.Domain != "" {
 		args.CertificateARN = origin.CertificateARN

@@ -188,6 +188,7 @@ func (c *Config) validate(p *problems) {
 	c.validateDataCrossSection(p)
 	c.App.validate(p, Namespace+":app")
 	c.Edge.validate(p, Namespace+":edge")
+	c.validateUploads(p)
 	c.Alerts.validate(p, Namespace+":alerts")
 	c.validateAlertsCrossSection(p)
 	c.validateWebhookSecret(p)

@@ -1,12 +1,14 @@
 package stack
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 )
 
@@ -79,6 +81,36 @@ type EdgeConfig struct {
 	// response: one line, at most 1783 characters. The default suits a React SPA that loads no
 	// inline script.
 	ContentSecurityPolicy string `key:"contentSecurityPolicy"`
+	// Uploads is the uploads bucket the application writes user files to, served by the
+	// distribution under a path of the site (docs/edge.md, "Uploads").
+	Uploads UploadsConfig `key:"uploads"`
+}
+
+// UploadsConfig is `webstack:edge.uploads`: a private, versioned bucket under its own KMS key
+// that the instance role may write and read, and that CloudFront serves (and nothing else
+// reads). It follows webstack:edge.protect and webstack:edge.logs like the other edge buckets.
+type UploadsConfig struct {
+	// Enabled creates the uploads bucket, its key, the distribution's uploads behavior and the
+	// instance role's grant, and gives the application UPLOADS_BUCKET, UPLOADS_PREFIX and
+	// UPLOADS_BASE_URL. false (the default) creates none of them.
+	Enabled bool `key:"enabled"`
+	// PathPattern is the path the distribution serves uploads under: a fixed prefix then "/*"
+	// ("/uploads/*"), with no "." or ".." segment, not overlapping apiPathPattern. Objects are
+	// stored under the same prefix without the leading slash ("uploads/"): CloudFront passes
+	// the path to S3 unchanged, so /uploads/a.png is the object uploads/a.png.
+	PathPattern string `key:"pathPattern"`
+	// CORS are the browser origins that may PUT objects directly to the bucket with presigned
+	// URLs, each "https://host[:port]" without a path (the site's own origin, such as
+	// "https://www.example.com"); "http://localhost:<port>" only in a stack whose
+	// webstack:checks.profile is not production. Empty (the default) adds no CORS
+	// configuration: no browser page may upload directly.
+	CORS []string `key:"cors"`
+	// IncompleteUploadDays is how many days the parts of an unfinished multipart upload are
+	// kept before the lifecycle aborts it: 1 to 365.
+	IncompleteUploadDays int `key:"incompleteUploadDays"`
+	// NoncurrentVersionDays is how many days a replaced or deleted upload's old version is
+	// kept (the bucket is always versioned): 1 to 365.
+	NoncurrentVersionDays int `key:"noncurrentVersionDays"`
 }
 
 // defaultEdgeConfig is secure by default: WAF and logs on, versioned bucket, prices of the
@@ -95,6 +127,11 @@ func defaultEdgeConfig() EdgeConfig {
 		Versioning:            true,
 		NoncurrentVersionDays: edge.DefaultNoncurrentVersionDays,
 		ContentSecurityPolicy: edge.DefaultContentSecurityPolicy,
+		Uploads: UploadsConfig{
+			PathPattern:           edge.DefaultUploadsPathPattern,
+			IncompleteUploadDays:  edge.DefaultIncompleteUploadDays,
+			NoncurrentVersionDays: edge.DefaultNoncurrentVersionDays,
+		},
 	}
 }
 
@@ -107,6 +144,9 @@ var (
 	// can never swallow the SPA's paths and the API's base URL follows from it.
 	apiPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)
 )
+
+// edgeMaxCSP is the longest Content-Security-Policy a response headers policy takes.
+const edgeMaxCSP = 1783
 
 // validDNSName reports whether name is a fully qualified host name of at least two labels
 // (lower case, no trailing dot, no wildcard).
@@ -182,8 +222,72 @@ func (e *EdgeConfig) validate(p *problems, key string) {
 		p.add(key+".contentSecurityPolicy", "%s must not be empty: the SPA needs a Content-Security-Policy", quote(e.ContentSecurityPolicy))
 	case strings.IndexFunc(e.ContentSecurityPolicy, unicode.IsControl) >= 0:
 		p.add(key+".contentSecurityPolicy", "%s contains a control character (newline or tab); write the policy on one line", quote(e.ContentSecurityPolicy))
-	case len(e.ContentSecurityPolicy) > 1783:
-		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most 1783", len(e.ContentSecurityPolicy))
+	case len(e.ContentSecurityPolicy) > edgeMaxCSP:
+		p.add(key+".contentSecurityPolicy", "is %d characters; CloudFront accepts at most %d", len(e.ContentSecurityPolicy), edgeMaxCSP)
+	}
+}
+
+// validateUploads judges webstack:edge.uploads, which depends on webstack:checks.profile.
+func (c *Config) validateUploads(p *problems) {
+	c.Edge.validateUploads(p, Namespace+":edge", c.Checks.Profile == contract.Production)
+}
+
+// validateUploads judges webstack:edge.uploads. production is whether the stack's checks
+// profile is production, where no CORS origin may be a developer's machine.
+func (e *EdgeConfig) validateUploads(p *problems, key string, production bool) {
+	u := e.Uploads
+	key += ".uploads"
+	switch {
+	case !apiPathPattern.MatchString(u.PathPattern):
+		p.add(key+".pathPattern", "%s must be a fixed path prefix followed by \"/*\", such as %q", quote(u.PathPattern), edge.DefaultUploadsPathPattern)
+	case edge.DotSegment(u.PathPattern) != "":
+		p.add(key+".pathPattern", "%s has a %q segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the uploads' prefix, such as %q",
+			quote(u.PathPattern), edge.DotSegment(u.PathPattern), edge.DefaultUploadsPathPattern)
+	case len(u.PathPattern) > 255:
+		p.add(key+".pathPattern", "%s is longer than CloudFront's 255 characters", quote(u.PathPattern))
+	case apiPathPattern.MatchString(e.APIPathPattern) && edge.PathPatternsOverlap(u.PathPattern, e.APIPathPattern):
+		p.add(key+".pathPattern", "%s overlaps %s:edge.apiPathPattern %s: CloudFront takes the first behavior that matches, so one of them would get the other's requests; choose a prefix of its own, such as %q",
+			quote(u.PathPattern), Namespace, quote(e.APIPathPattern), edge.DefaultUploadsPathPattern)
+	}
+	if u.IncompleteUploadDays < 1 || u.IncompleteUploadDays > edge.MaxIncompleteUploadDays {
+		p.add(key+".incompleteUploadDays", "%d must be between 1 and %d days", u.IncompleteUploadDays, edge.MaxIncompleteUploadDays)
+	}
+	if u.NoncurrentVersionDays < 1 || u.NoncurrentVersionDays > edge.MaxNoncurrentVersionDays {
+		p.add(key+".noncurrentVersionDays", "%d must be between 1 and %d days", u.NoncurrentVersionDays, edge.MaxNoncurrentVersionDays)
+	}
+	if len(u.CORS) > 0 && len(e.ContentSecurityPolicy)+edge.MaxCSPConnectSourceLength > edgeMaxCSP {
+		p.add(key+".cors", "needs the bucket's host in %s:edge.contentSecurityPolicy's connect-src (up to %d characters), and the policy, %d characters, would pass CloudFront's %d",
+			Namespace, edge.MaxCSPConnectSourceLength, len(e.ContentSecurityPolicy), edgeMaxCSP)
+	}
+	if len(u.CORS) > edge.MaxCORSRules {
+		p.add(key+".cors", "has %d origins; S3 accepts at most %d", len(u.CORS), edge.MaxCORSRules)
+	}
+	seen := map[string]bool{}
+	for i, o := range u.CORS {
+		k := fmt.Sprintf("%s.cors[%d]", key, i)
+		if err := edge.CheckCORSOrigin(o, !production); err != nil {
+			msg := strings.TrimPrefix(err.Error(), "cors origin "+strconv.Quote(o)+" ")
+			if strings.Contains(msg, "developer's machine") {
+				msg += " (" + Namespace + ":checks.profile is production)"
+			}
+			p.add(k, "%s %s", quote(o), msg)
+		} else if seen[o] {
+			p.add(k, "%s is listed twice", quote(o))
+		}
+		seen[o] = true
+	}
+	if !u.Enabled {
+		for _, set := range []struct {
+			name  string
+			isSet bool
+		}{
+			{"cors", len(u.CORS) > 0},
+			{"pathPattern", u.PathPattern != edge.DefaultUploadsPathPattern},
+		} {
+			if set.isSet {
+				p.add(key+"."+set.name, "has no effect without %s.enabled; turn uploads on or remove the key", key)
+			}
+		}
 	}
 }
 

@@ -34,6 +34,9 @@ func (e *EdgeConfig) relaxations() []contract.Relaxation {
 		out = append(out,
 			contract.Relaxation{Check: "CloudFront.5", Type: contract.TypeCloudFrontDistribution, Name: contract.EdgeDistribution, Key: key + "logs"},
 			contract.Relaxation{Check: "S3.9", Type: contract.TypeS3BucketV2, Name: contract.EdgeSiteBucket, Key: key + "logs"})
+		if e.Uploads.Enabled {
+			out = append(out, contract.Relaxation{Check: "S3.9", Type: contract.TypeS3BucketV2, Name: contract.EdgeUploadsBucket, Key: key + "logs"})
+		}
 	}
 	if !e.WAF {
 		out = append(out, contract.Relaxation{Check: "CloudFront.6", Type: contract.TypeCloudFrontDistribution, Name: contract.EdgeDistribution, Key: key + "waf"})
@@ -43,7 +46,11 @@ func (e *EdgeConfig) relaxations() []contract.Relaxation {
 		out = append(out, contract.Relaxation{Check: "S3.14", Type: contract.TypeS3BucketV2, Name: contract.EdgeSiteBucket, Key: key + "versioning"})
 	}
 	if !e.Protect {
-		for _, name := range []string{contract.EdgeSiteBucket, contract.EdgeLogBucket, contract.EdgeAccessLogBucket} {
+		buckets := []string{contract.EdgeSiteBucket, contract.EdgeLogBucket, contract.EdgeAccessLogBucket}
+		if e.Uploads.Enabled {
+			buckets = append(buckets, contract.EdgeUploadsBucket)
+		}
+		for _, name := range buckets {
 			out = append(out, contract.Relaxation{Check: "webstack/protect", Type: contract.TypeS3BucketV2, Name: name, Key: key + "protect"})
 		}
 	}

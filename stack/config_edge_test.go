@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/edge"
 )
 
 // loadEdge loads a prod config whose webstack:edge section is edge (JSON), with the least
@@ -106,5 +110,87 @@ func TestEdgeConfigDefaults(t *testing.T) {
 		!e.Versioning || e.WAFRateLimit != 2000 || e.LogRetentionDays != 365 || e.NoncurrentVersionDays != 30 || e.Protect ||
 		e.WAFBodyInspectionKB != 16 || e.WAFAPIMaxBodyKB != 0 || e.WAFInspectUploadBodies {
 		t.Errorf("edge defaults %s: want no domain, PriceClass_100, /api/*, WAF, logs and versioning on, 2000, 365, 30, unprotected, 16 KB inspected, no API body limit, uploads past the core body rules", got)
+	}
+}
+
+func TestUploadsConfigErrors(t *testing.T) {
+	const f = "Pulumi.prod.yaml: webstack:edge.uploads."
+	for _, tc := range []struct{ edge, want string }{
+		{`{"uploads":{"enabled":true,"pathPattern":"/uploads"}}`, f + `pathPattern: "/uploads" must be a fixed path prefix followed by "/*", such as "/uploads/*"`},
+		{`{"uploads":{"enabled":true,"pathPattern":"/*"}}`, f + `pathPattern: "/*" must be a fixed path prefix followed by "/*", such as "/uploads/*"`},
+		{`{"uploads":{"enabled":true,"pathPattern":"/a/../*"}}`, f + `pathPattern: "/a/../*" has a ".." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the uploads' prefix, such as "/uploads/*"`},
+		{`{"uploads":{"enabled":true,"pathPattern":"/api/*"}}`, f + `pathPattern: "/api/*" overlaps webstack:edge.apiPathPattern "/api/*": CloudFront takes the first behavior that matches, so one of them would get the other's requests; choose a prefix of its own, such as "/uploads/*"`},
+		{`{"apiPathPattern":"/files/api/*","uploads":{"enabled":true,"pathPattern":"/files/*"}}`, f + `pathPattern: "/files/*" overlaps webstack:edge.apiPathPattern "/files/api/*": CloudFront takes the first behavior that matches, so one of them would get the other's requests; choose a prefix of its own, such as "/uploads/*"`},
+		{`{"uploads":{"enabled":true,"incompleteUploadDays":0}}`, f + `incompleteUploadDays: 0 must be between 1 and 365 days`},
+		{`{"uploads":{"enabled":true,"noncurrentVersionDays":400}}`, f + `noncurrentVersionDays: 400 must be between 1 and 365 days`},
+		{`{"uploads":{"enabled":true,"cors":["https://www.acme.io/"]}}`, f + `cors[0]: "https://www.acme.io/" has more than scheme, host and port; an origin has no path (browsers send "https://www.acme.io")`},
+		{`{"uploads":{"enabled":true,"cors":["www.acme.io"]}}`, f + `cors[0]: "www.acme.io" is not an origin such as "https://www.example.com"`},
+		{`{"uploads":{"enabled":true,"cors":["http://www.acme.io"]}}`, f + `cors[0]: "http://www.acme.io" is not https:// (only http://localhost:<port> may be plain HTTP)`},
+		{`{"uploads":{"enabled":true,"cors":["https://*.acme.io"]}}`, f + `cors[0]: "https://*.acme.io" has a wildcard; name each origin`},
+		{`{"uploads":{"enabled":true,"cors":["https://www.acme.io","https://www.acme.io"]}}`, f + `cors[1]: "https://www.acme.io" is listed twice`},
+		{`{"uploads":{"enabled":true,"cors":["http://localhost:5173"]}}`, f + `cors[0]: "http://localhost:5173" is a developer's machine; allow it only in a stack that is not production (webstack:checks.profile is production)`},
+		{`{"uploads":{"cors":["https://www.acme.io"]}}`, f + `cors: has no effect without webstack:edge.uploads.enabled; turn uploads on or remove the key`},
+		{`{"uploads":{"pathPattern":"/media/*"}}`, f + `pathPattern: has no effect without webstack:edge.uploads.enabled; turn uploads on or remove the key`},
+		{`{"uploads":{"enabled":"yes"}}`, f + `enabled: "yes" must be true or false`},
+		{`{"uploads":{"enable":true}}`, f + `enable: unknown key (did you mean "enabled"?)`},
+		{`{"contentSecurityPolicy":"default-src 'self'; ` + strings.Repeat("a", 1700) + `","uploads":{"enabled":true,"cors":["https://www.acme.io"]}}`, f + `cors: needs the bucket's host in webstack:edge.contentSecurityPolicy's connect-src (up to 106 characters), and the policy, 1720 characters, would pass CloudFront's 1783`},
+	} {
+		_, err := loadEdge(tc.edge)
+		if err == nil {
+			t.Errorf("webstack:edge %s: no error, want %q", tc.edge, tc.want)
+			continue
+		}
+		if got := err.Error(); got != tc.want {
+			t.Errorf("webstack:edge %s:\n got  %s\n want %s", tc.edge, got, tc.want)
+		}
+	}
+}
+
+func TestUploadsConfigValid(t *testing.T) {
+	for _, edge := range []string{
+		`{"uploads":{"enabled":true}}`,
+		`{"uploads":{"enabled":true,"pathPattern":"/media/user/*","cors":["https://www.acme.io","https://admin.acme.io:8443"],"incompleteUploadDays":1,"noncurrentVersionDays":365}}`,
+		`{"apiPathPattern":"/api/v1/*","uploads":{"enabled":true,"pathPattern":"/apifiles/*"}}`,
+	} {
+		if _, err := loadEdge(edge); err != nil {
+			t.Errorf("webstack:edge %s: %v", edge, err)
+		}
+	}
+	// A developer's machine may upload outside production.
+	c, err := LoadConfig("webstack", "dev", map[string]string{
+		"webstack:edge":   `{"uploads":{"enabled":true,"cors":["http://localhost:5173"]}}`,
+		"webstack:checks": `{"profile":"nonproduction"}`,
+		"webstack:app":    minimalApp,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := c.Edge.Uploads
+	if !u.Enabled || u.PathPattern != "/uploads/*" || u.IncompleteUploadDays != 7 || u.NoncurrentVersionDays != 30 || len(u.CORS) != 1 {
+		t.Errorf("uploads %+v", u)
+	}
+	d, err := loadEdge(`{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Edge.Uploads.Enabled || len(d.Edge.Uploads.CORS) != 0 {
+		t.Errorf("uploads default %+v: want off, no CORS", d.Edge.Uploads)
+	}
+}
+
+func TestUploadsEnvironment(t *testing.T) {
+	if env := uploadsEnvironment(&Config{}, nil); len(env) != 0 {
+		t.Errorf("no uploads: environment %v", env)
+	}
+	u := &edge.Uploads{PathPattern: "/media/*", KeyPrefix: "media/"}
+	for _, tc := range []struct{ domain, base string }{{"www.acme.io", "https://www.acme.io/media"}, {"", "/media"}} {
+		env := uploadsEnvironment(&Config{Edge: EdgeConfig{Domain: tc.domain}}, u)
+		if env[EnvUploadsPrefix] != pulumi.String("media/") || env[EnvUploadsBaseURL] != pulumi.String(tc.base) || env[EnvUploadsBucket] == nil {
+			t.Errorf("domain %q: environment %v", tc.domain, env)
+		}
+	}
+	merged := mergeEnvironment(pulumi.StringMap{"A": pulumi.String("1")}, pulumi.StringMap{"B": pulumi.String("2")})
+	if len(merged) != 2 {
+		t.Errorf("merged %v", merged)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
@@ -150,5 +152,89 @@ func TestEdgeOnStackFiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUploadsOnStackFiles: every stack file turns uploads on; the bucket is protected and
+// retained where the file protects the edge, CloudFront serves it under /uploads/*, the
+// instance role may write and read its objects and use its key, and uploadsBucketName is the
+// bucket.
+func TestUploadsOnStackFiles(t *testing.T) {
+	for _, tc := range []struct {
+		stack   string
+		protect bool
+		cors    string
+	}{
+		{"prod", true, "[https://www.example.com]"},
+		{"dev", false, "[http://localhost:5173]"},
+		{"test", false, ""},
+	} {
+		t.Run(tc.stack, func(t *testing.T) {
+			p, res, err := plan.Run("..", tc.stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := res.Find("aws:s3/bucketV2:BucketV2", "uploads-bucket")
+			if b == nil {
+				t.Fatal("no uploads bucket")
+			}
+			if b.Protect != tc.protect || b.RetainOnDelete != tc.protect {
+				t.Errorf("uploads bucket protect %v retainOnDelete %v, want %v", b.Protect, b.RetainOnDelete, tc.protect)
+			}
+			if k := res.Find("aws:kms/key:Key", "uploads-key"); k == nil || k.Protect != tc.protect {
+				t.Errorf("uploads key %v, want protect %v", k, tc.protect)
+			}
+			if p.Outputs[stack.OutUploadsBucketName] != b.Output("bucket") {
+				t.Errorf("uploadsBucketName %v, want %v", p.Outputs[stack.OutUploadsBucketName], b.Output("bucket"))
+			}
+			d := res.Find("aws:cloudfront/distribution:Distribution", "edge-cdn")
+			if d.Input("orderedCacheBehaviors", 1, "pathPattern") != "/uploads/*" || d.Input("orderedCacheBehaviors", 1, "targetOriginId") != "uploads-bucket" {
+				t.Errorf("uploads behavior %v", d.Input("orderedCacheBehaviors"))
+			}
+			c := res.Find("aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2", "uploads-bucket-cors")
+			if got := ""; c != nil {
+				got = fmt.Sprint(c.Input("corsRules", 0, "allowedOrigins"))
+				if got != tc.cors {
+					t.Errorf("cors origins %s, want %s", got, tc.cors)
+				}
+			} else if tc.cors != "" {
+				t.Errorf("no CORS configuration, want %s", tc.cors)
+			}
+			role := res.Find("aws:iam/rolePolicy:RolePolicy", "app-instance-uploads")
+			if role == nil {
+				t.Fatal("no uploads policy on the instance role")
+			}
+			pol := fmt.Sprint(role.Input("policy"))
+			key := res.Find("aws:kms/key:Key", "uploads-key")
+			if !strings.Contains(pol, `"Resource":"`+fmt.Sprint(b.Output("arn"))+`/*"`) || !strings.Contains(pol, `"Resource":"`+fmt.Sprint(key.Output("arn"))+`"`) ||
+				!strings.Contains(pol, `"s3:PutObject"`) || strings.Contains(pol, "s3:ListBucket") || strings.Contains(pol, "s3:DeleteObject") || strings.Contains(pol, `"*"`) {
+				t.Errorf("instance role uploads policy %s", pol)
+			}
+		})
+	}
+}
+
+// TestUploadsOff: with uploads off nothing of them is registered and uploadsBucketName is "".
+func TestUploadsOff(t *testing.T) {
+	sf, err := plan.Load("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := sf.WithSection("webstack:edge", func(m map[string]any) { m["uploads"] = map[string]any{"enabled": false} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := mockaws.Run(off.Project, off.Stack, mockaws.Options{Config: off.Values, Region: "ap-northeast-2"},
+		func(ctx *pulumi.Context) error { return stack.Run(ctx, off.Values) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Resources {
+		if strings.Contains(r.Name, "uploads") {
+			t.Errorf("uploads off registers %s %s", r.Type, r.Name)
+		}
+	}
+	if v := res.Outputs[stack.OutUploadsBucketName]; v != "" {
+		t.Errorf("uploadsBucketName %v, want \"\"", v)
 	}
 }

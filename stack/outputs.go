@@ -38,6 +38,7 @@ const (
 	OutCloudFrontDomainName     = contract.OutCloudFrontDomainName
 	OutSiteURL                  = contract.OutSiteURL
 	OutAPIURL                   = contract.OutAPIURL
+	OutUploadsBucketName        = contract.OutUploadsBucketName
 	OutCanaryWeight             = contract.OutCanaryWeight
 	OutBlueCapacity             = contract.OutBlueCapacity
 	OutGreenCapacity            = contract.OutGreenCapacity

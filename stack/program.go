@@ -131,14 +131,18 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	app, err := newCompute(ctx, cfg, net, dataTier, origin, facts.accountID, facts.partition, alerts.TopicARN, withProvider)
+	uploads, err := buildUploads(ctx, cfg, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	app, err := newCompute(ctx, cfg, net, dataTier, origin, uploads, facts.accountID, facts.partition, alerts.TopicARN, withProvider)
 	if err != nil {
 		return nil, err
 	}
 	if err := buildDashboard(ctx, cfg, net, dataTier, app, chatAlarms, withProvider); err != nil {
 		return nil, err
 	}
-	site, err := buildEdge(ctx, cfg, facts, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
+	site, err := buildEdge(ctx, cfg, facts, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, uploads, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +160,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutCloudFrontDomainName:     site.DomainName,
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
+		OutUploadsBucketName:        uploadsBucketNameOutput(uploads),
 		OutAlertTopicARN:            alerts.TopicARN,
 		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
 		OutReleaseCheckParameter:    app.ReleaseCheckParameter,

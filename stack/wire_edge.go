@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 )
@@ -21,7 +22,7 @@ type albAddress struct {
 // withProvider is the stack's regional provider. What the edge needs from the account (the
 // canonical user ID and the account ID, for the log buckets) comes from lookUp, so that the
 // component looks up nothing after other tiers' resources are registered.
-func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Origin, alb albAddress, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
+func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Origin, alb albAddress, uploads *edge.Uploads, withProvider pulumi.ResourceOption) (*edge.Edge, error) {
 	var global *aws.Provider
 	if cfg.Edge.Domain != "" || cfg.Edge.WAF {
 		// CloudFront takes ACM certificates and WAF web ACLs (CLOUDFRONT scope) only from
@@ -66,9 +67,87 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Orig
 		DisableVersioning:      !cfg.Edge.Versioning,
 		NoncurrentVersionDays:  cfg.Edge.NoncurrentVersionDays,
 		DisableProtect:         !cfg.Edge.Protect,
+		Uploads:                uploads,
 	}
 	if global != nil {
 		args.GlobalProvider = global
 	}
 	return edge.NewEdge(ctx, contract.EdgeComponent, args, withProvider)
+}
+
+// Environment variable names the WAS fleet learns the uploads bucket under (docs/edge.md,
+// "Uploads").
+const (
+	// EnvUploadsBucket is the bucket the application writes to and presigns PUTs for.
+	EnvUploadsBucket = "UPLOADS_BUCKET"
+	// EnvUploadsPrefix is the key prefix of every object CloudFront serves ("uploads/").
+	EnvUploadsPrefix = "UPLOADS_PREFIX"
+	// EnvUploadsBaseURL is where an object is read: the base URL plus "/" plus the key
+	// without the prefix.
+	EnvUploadsBaseURL = "UPLOADS_BASE_URL"
+)
+
+// buildUploads registers the uploads bucket and its key with webstack:edge.uploads.enabled, or
+// returns nil. It comes before the compute tier, whose instance role is granted the two; the
+// edge tier serves the bucket later (buildEdge).
+func buildUploads(ctx *pulumi.Context, cfg *Config, withProvider pulumi.ResourceOption) (*edge.Uploads, error) {
+	u := cfg.Edge.Uploads
+	if !u.Enabled {
+		return nil, nil
+	}
+	return edge.NewUploads(ctx, "uploads", &edge.UploadsArgs{
+		PathPattern:           u.PathPattern,
+		CORSOrigins:           u.CORS,
+		IncompleteUploadDays:  u.IncompleteUploadDays,
+		NoncurrentVersionDays: u.NoncurrentVersionDays,
+		DisableProtect:        !cfg.Edge.Protect,
+	}, withProvider)
+}
+
+// uploadsEnvironment is what the fleet learns of the uploads bucket: its name, the key prefix
+// and the base URL objects are read under. The distribution is created after the fleet (it
+// needs the ALB), so its *.cloudfront.net name is not known to the fleet: without a custom
+// domain the base URL is the path alone ("/uploads"), which the SPA, served from the same
+// distribution, resolves against its own origin. None without uploads.
+func uploadsEnvironment(cfg *Config, uploads *edge.Uploads) pulumi.StringMap {
+	if uploads == nil {
+		return pulumi.StringMap{}
+	}
+	base := edge.APIBasePath(uploads.PathPattern)
+	if cfg.Edge.Domain != "" {
+		base = "https://" + cfg.Edge.Domain + base
+	}
+	return pulumi.StringMap{
+		EnvUploadsBucket:  uploads.BucketName,
+		EnvUploadsPrefix:  pulumi.String(uploads.KeyPrefix),
+		EnvUploadsBaseURL: pulumi.String(base),
+	}
+}
+
+// mergeEnvironment is the fleet's environment from several tiers' variables; a later map
+// wins a name both have (none do: each tier names its own).
+func mergeEnvironment(maps ...pulumi.StringMap) pulumi.StringMap {
+	env := pulumi.StringMap{}
+	for _, m := range maps {
+		for k, v := range m {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// grantUploads gives the instance role the uploads bucket's objects and its key (nothing
+// without uploads).
+func grantUploads(args *compute.ComputeArgs, uploads *edge.Uploads) {
+	if uploads != nil {
+		args.UploadsBucketARN, args.UploadsKeyARN = uploads.BucketARN, uploads.KeyARN
+	}
+}
+
+// uploadsBucketNameOutput is the uploadsBucketName output: the bucket, or "" without uploads.
+func uploadsBucketNameOutput(uploads *edge.Uploads) pulumi.StringInput {
+	if uploads == nil {
+		return pulumi.String("")
+	}
+	return uploads.BucketName
 }
