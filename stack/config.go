@@ -191,6 +191,7 @@ func (c *Config) validate(p *problems) {
 	c.Alerts.validate(p, Namespace+":alerts")
 	c.validateAlertsCrossSection(p)
 	c.validateReleaseCheckPath(p)
+	c.validateSettings(p)
 	c.validateQuotas(p)
 }
 

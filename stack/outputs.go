@@ -45,6 +45,7 @@ const (
 	OutReleaseCheckParameter    = contract.OutReleaseCheckParameter
 	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
 	OutAlertTopicARN            = contract.OutAlertTopicARN
+	OutAppSettingsPath          = contract.OutAppSettingsPath
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.

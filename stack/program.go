@@ -79,7 +79,8 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 // deployment is what build registered, for the outputs.
 type deployment struct {
 	outputs map[string]pulumi.Input
-	// data is the data tier, whose AppEnvironment and ReadableSecretARNs the compute tier takes.
+	// data is the data tier, whose AppEnvironment the settings and whose ReadableSecretARNs the
+	// compute tier take.
 	data *dataTier
 }
 
@@ -129,6 +130,11 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The settings the fleet reads at boot: no fleet resource depends on them (settings.go).
+	settings, err := buildSettings(ctx, cfg, dataTier.AppEnvironment(), withProvider)
+	if err != nil {
+		return nil, err
+	}
 	if err := buildDashboard(ctx, cfg, net, dataTier, app, withProvider); err != nil {
 		return nil, err
 	}
@@ -154,6 +160,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
 		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
 		OutAlarmNamePrefix:          pulumi.String(base),
+		OutAppSettingsPath:          settings.Path,
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)
