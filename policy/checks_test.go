@@ -50,6 +50,19 @@ func drop(names ...string) func(*testing.T, []*fx) []*fx {
 }
 
 var negatives = []negative{
+	// IAM database authentication
+	{"webstack/rds-iam-connect", "role-db-connect", to("role-db-connect", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "rds-db:connect",
+		"Resource": "arn:aws:rds-db:r:111122223333:dbuser:db-WRITER0123456789ABCDEFGHIJ/webstack_app"})),
+		`rds-db:connect as "webstack_app" does not name db-replica's DbiResourceId db-REPLICA123456789ABCDEFGHI: connections to it are refused`},
+	{"webstack/rds-iam-connect", "role-db-connect", to("role-db-connect", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "rds-db:connect",
+		"Resource": "arn:aws:rds-db:r:111122223333:dbuser:webstack-db/webstack_app"})),
+		`policy statement 0 names "arn:aws:rds-db:r:111122223333:dbuser:webstack-db/webstack_app": rds-db:connect needs arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>, one per instance, no wildcard`},
+	{"webstack/rds-iam-connect", "role-db-connect", to("role-db-connect", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "rds-db:connect",
+		"Resource": "arn:aws:rds-db:r:111122223333:dbuser:*/webstack_app"})),
+		`policy statement 0 names "arn:aws:rds-db:r:111122223333:dbuser:*/webstack_app": rds-db:connect needs arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>, one per instance, no wildcard`},
+	{"webstack/rds-iam-connect", "role-db-connect", to("role-db-connect", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "rds-db:connect",
+		"Resource": []any{"arn:aws:rds-db:r:111122223333:dbuser:db-WRITER0123456789ABCDEFGHIJ/webstack_admin", "arn:aws:rds-db:r:111122223333:dbuser:db-REPLICA123456789ABCDEFGHI/webstack_admin"}})),
+		`rds-db:connect as "webstack_admin", the database's master user: the application connects as a user of its own with only the grants it needs`},
 	// Secrets Manager
 	{"SecretsManager.1", "db-secret", drop("db-rotation"), `no aws:secretsmanager/secretRotation:SecretRotation names this secret in secretId: it never rotates`},
 	{"SecretsManager.1", "db-secret", to("db-rotation", "rotationLambdaArn", nil), `db-rotation has no rotationLambdaArn: Secrets Manager cannot rotate a secret it does not manage without a rotation function`},
