@@ -179,11 +179,23 @@ func (t *dataTier) AppEnvironment() pulumi.StringMap {
 		EnvDBSSLMode:          pulumi.String("VERIFY_IDENTITY"),
 		EnvDBCABundleURL:      pulumi.String(RDSCABundleURL(t.region)),
 		EnvRedisHost:          c.PrimaryEndpoint,
-		EnvRedisReaderHost:    c.ReaderEndpoint,
+		EnvRedisReaderHost:    orElse(c.ReaderEndpoint, c.PrimaryEndpoint),
 		EnvRedisPort:          c.Port.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		EnvRedisTLS:           pulumi.String("true"),
 		EnvRedisAuthSecretARN: c.AuthSecretARN,
 	}
+}
+
+// orElse is v, or fallback where v resolves to "": a setting is a parameter, and Parameter
+// Store refuses an empty value (a group of one node may report no reader endpoint; its reads
+// then go to the primary, which is what its reader endpoint would name).
+func orElse(v, fallback pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.All(v, fallback).ApplyT(func(a []any) string {
+		if s := a[0].(string); s != "" {
+			return s
+		}
+		return a[1].(string)
+	}).(pulumi.StringOutput)
 }
 
 // RDSCABundleURL is where AWS publishes the certificate bundle of a region's RDS instances
