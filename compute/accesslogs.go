@@ -26,18 +26,18 @@ type accessLogBucket struct {
 // Elastic Load Balancing write the ALB's logs, and whose lifecycle expires them. Only SSE-S3
 // works for ALB access logs (aws/aws-cdk#21947), so the bucket does not use KMS.
 //
-// With RetainAccessLogs the bucket and every resource that configures it are retainOnDelete: a
+// Unless DeleteAccessLogs, the bucket and every resource that configures it are retainOnDelete: a
 // `pulumi destroy`, a replacement or turning access logs off leaves the bucket, its logs and its
 // settings (private, owner-enforced, encrypted, versioned, TLS-only, still expiring its logs) in
 // the account, and the bucket refuses to be emptied by Pulumi. The ALB's deletion protection has
 // no say in it: prod turns that off to destroy the stack, which must not take the audit
-// evidence with it. Without RetainAccessLogs the bucket is force-destroyed with the stack.
+// evidence with it. With DeleteAccessLogs the bucket is force-destroyed with the stack.
 // Versioning (S3.14) keeps a deleted or expired log for AccessLogNoncurrentDays; logs are
 // written once and never overwritten, so it costs only those days of storage.
 func newAccessLogBucket(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*accessLogBucket, error) {
-	retain := pulumi.RetainOnDelete(a.RetainAccessLogs)
+	retain := pulumi.RetainOnDelete(!a.DeleteAccessLogs)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
-		ForceDestroy: pulumi.Bool(!a.RetainAccessLogs),
+		ForceDestroy: pulumi.Bool(a.DeleteAccessLogs),
 		Tags:         pulumi.StringMap{"Name": pulumi.Sprintf("%s-%s-alb-logs", ctx.Project(), ctx.Stack())},
 	}, parent, retain)
 	if err != nil {

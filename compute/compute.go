@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // ColorArgs is one color's version and capacity.
@@ -35,29 +36,31 @@ type ComputeArgs struct {
 	AppSecurityGroupID pulumi.StringInput
 	// PublicPath is what the ALB must be created after; see LoadBalancerArgs. Optional.
 	PublicPath []pulumi.Resource
-	// Region and Partition locate the stack. Required. AccountID is required with
-	// AccessLogs.
+	// Region and Partition locate the stack. Required. AccountID is required unless
+	// DisableAccessLogs.
 	Region, Partition, AccountID string
 
 	// RepositoryName names the ECR repository. Required.
 	RepositoryName string
 	// ImageRetentionCount is how many images the repository's lifecycle policy keeps besides
 	// the colors' versions, which it never expires (see RepositoryArgs.PinnedTags). Optional.
-	// Defaults to 30.
+	// Default: DefaultImageRetentionCount.
 	ImageRetentionCount int
 
-	// Port, HealthCheckPath, DeregistrationDelay, IdleTimeout and DeletionProtection are as in
-	// LoadBalancerArgs; TestListenerPort too (required).
-	Port                int
-	HealthCheckPath     string
-	DeregistrationDelay int
-	IdleTimeout         int
-	DeletionProtection  bool
-	TestListenerPort    int
-	// AccessLogs, AccessLogRetentionDays and RetainAccessLogs are as in LoadBalancerArgs.
-	AccessLogs             bool
+	// Port, HealthCheckPath, DeregistrationDelay, DisableDraining, IdleTimeout and
+	// DisableDeletionProtection are as in LoadBalancerArgs; TestListenerPort too (required).
+	Port                      int
+	HealthCheckPath           string
+	DeregistrationDelay       int
+	DisableDraining           bool
+	IdleTimeout               int
+	DisableDeletionProtection bool
+	TestListenerPort          int
+	// DisableAccessLogs, AccessLogRetentionDays and DeleteAccessLogs are as in
+	// LoadBalancerArgs.
+	DisableAccessLogs      bool
 	AccessLogRetentionDays int
-	RetainAccessLogs       bool
+	DeleteAccessLogs       bool
 
 	// InstanceType, Profile and HealthCheckGracePeriod are as in FleetArgs.
 	InstanceType           string
@@ -94,7 +97,7 @@ type ComputeArgs struct {
 
 	// AppLogRetentionDays is the retention of the application's log group (AppLogGroupName),
 	// where both colors' containers write their output; a retention CloudWatch Logs accepts.
-	// Optional. Defaults to 365.
+	// Optional. Default: DefaultAppLogRetentionDays.
 	AppLogRetentionDays int
 	// Alarms are the load balancer's and the target groups' alarms; see AlarmArgs. Optional.
 	// Defaults to none.
@@ -164,6 +167,12 @@ type Compute struct {
 	ReleaseCheckParameter pulumi.StringOutput `pulumi:"releaseCheckParameter"`
 }
 
+// The compute tier's defaults (ComputeArgs).
+const (
+	DefaultAppLogRetentionDays = 365
+	DefaultImageRetentionCount = 30
+)
+
 // NewCompute registers the compute tier.
 func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pulumi.ResourceOption) (*Compute, error) {
 	if args == nil {
@@ -174,10 +183,10 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	}
 	logRetention := args.AppLogRetentionDays
 	if logRetention == 0 {
-		logRetention = 365
+		logRetention = DefaultAppLogRetentionDays
 	}
 	c := &Compute{Fleets: map[Color]*Fleet{}}
-	if err := ctx.RegisterComponentResource("webstack:compute:Compute", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeCompute, name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
@@ -186,12 +195,12 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		Name:        args.RepositoryName,
 		KeepImages:  args.ImageRetentionCount,
 		PinnedTags:  args.versions(),
-		ForceDelete: !args.DeletionProtection,
+		ForceDelete: args.DisableDeletionProtection,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
-	logs, err := newAppLogGroup(ctx, name+"-container-logs", logRetention, parent)
+	logs, err := newAppLogGroup(ctx, contract.Child(name, contract.RoleContainerLogs), logRetention, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +230,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		checkValue = check.value
 		c.ReleaseCheckParameter = check.parameter.Name
 	}
-	alb, err := NewLoadBalancer(ctx, name+"-alb", args.loadBalancerArgs(checkValue), parent)
+	alb, err := NewLoadBalancer(ctx, contract.Child(name, contract.RoleALB), args.loadBalancerArgs(checkValue), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -254,30 +263,31 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 // check's value.
 func (args *ComputeArgs) loadBalancerArgs(releaseCheckValue pulumi.StringInput) *LoadBalancerArgs {
 	return &LoadBalancerArgs{
-		VpcID:                  args.VpcID,
-		SubnetIDs:              args.PublicSubnetIDs,
-		SecurityGroupID:        args.ALBSecurityGroupID,
-		PublicPath:             args.PublicPath,
-		Port:                   args.Port,
-		HealthCheckPath:        args.HealthCheckPath,
-		DeregistrationDelay:    args.DeregistrationDelay,
-		IdleTimeout:            args.IdleTimeout,
-		DeletionProtection:     args.DeletionProtection,
-		AccessLogs:             args.AccessLogs,
-		AccessLogRetentionDays: args.AccessLogRetentionDays,
-		RetainAccessLogs:       args.RetainAccessLogs,
-		AccountID:              args.AccountID,
-		Partition:              args.Partition,
-		ActiveColor:            args.ActiveColor,
-		CanaryWeight:           args.CanaryWeight,
-		TestListenerPort:       args.TestListenerPort,
-		Running:                map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
-		CertificateARN:         args.CertificateARN,
-		HostName:               args.HostName,
-		OriginHeaderName:       args.OriginHeaderName,
-		OriginHeaderValue:      args.OriginHeaderValue,
-		ReleaseCheckValue:      releaseCheckValue,
-		Alarms:                 args.Alarms,
+		VpcID:                     args.VpcID,
+		SubnetIDs:                 args.PublicSubnetIDs,
+		SecurityGroupID:           args.ALBSecurityGroupID,
+		PublicPath:                args.PublicPath,
+		Port:                      args.Port,
+		HealthCheckPath:           args.HealthCheckPath,
+		DeregistrationDelay:       args.DeregistrationDelay,
+		DisableDraining:           args.DisableDraining,
+		IdleTimeout:               args.IdleTimeout,
+		DisableDeletionProtection: args.DisableDeletionProtection,
+		DisableAccessLogs:         args.DisableAccessLogs,
+		AccessLogRetentionDays:    args.AccessLogRetentionDays,
+		DeleteAccessLogs:          args.DeleteAccessLogs,
+		AccountID:                 args.AccountID,
+		Partition:                 args.Partition,
+		ActiveColor:               args.ActiveColor,
+		CanaryWeight:              args.CanaryWeight,
+		TestListenerPort:          args.TestListenerPort,
+		Running:                   map[Color]bool{Blue: args.Blue.Running(), Green: args.Green.Running()},
+		CertificateARN:            args.CertificateARN,
+		HostName:                  args.HostName,
+		OriginHeaderName:          args.OriginHeaderName,
+		OriginHeaderValue:         args.OriginHeaderValue,
+		ReleaseCheckValue:         releaseCheckValue,
+		Alarms:                    args.Alarms,
 	}
 }
 

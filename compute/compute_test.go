@@ -60,7 +60,25 @@ func minimalCompute() *ComputeArgs {
 		ActiveColor:        Blue,
 		Blue:               ColorArgs{Version: "1.4.2", MinSize: 2, DesiredCapacity: 2, MaxSize: 4},
 		Green:              ColorArgs{MaxSize: 4},
+		// Minimal: the secure defaults that need more arguments or make more resources are
+		// off here, and on in TestComputeSecureDefaults.
+		DisableDeletionProtection: true,
+		DisableAccessLogs:         true,
 	}
+}
+
+// TestComputeSecureDefaults: the optional args left unset give an ALB with deletion
+// protection and access logs, and an ECR repository that is not force-deleted.
+func TestComputeSecureDefaults(t *testing.T) {
+	args := minimalCompute()
+	args.DisableDeletionProtection, args.DisableAccessLogs = false, false
+	args.AccountID = mockaws.AccountID
+	res := runCompute(t, args)
+	alb := must(t, res, tLB, "app-alb-lb")
+	expect(t, alb, true, "enableDeletionProtection")
+	expect(t, alb, true, "accessLogs", "enabled")
+	must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
+	expect(t, must(t, res, tRepo, "app-ecr-repository"), false, "forceDelete")
 }
 
 func runCompute(t *testing.T, args *ComputeArgs) *mockaws.Result {
@@ -132,7 +150,7 @@ func TestLoadBalancer(t *testing.T) {
 			expect(t, tg, 8080, "port")
 			expect(t, tg, "HTTP", "protocol")
 			expect(t, tg, "vpc-1", "vpcId")
-			expect(t, tg, 0, "deregistrationDelay")
+			expect(t, tg, DefaultDeregistrationDelay, "deregistrationDelay")
 			expect(t, tg, "/actuator/health", "healthCheck", "path")
 			expect(t, tg, "200", "healthCheck", "matcher")
 			expect(t, tg, 5, "healthCheck", "interval")
@@ -335,7 +353,7 @@ func TestLoadBalancerEdgeHooks(t *testing.T) {
 
 func TestLoadBalancerDeletionProtection(t *testing.T) {
 	args := minimalCompute()
-	args.DeletionProtection = true
+	args.DisableDeletionProtection = false
 	res := runCompute(t, args)
 	expect(t, must(t, res, tLB, "app-alb-lb"), true, "enableDeletionProtection")
 	expect(t, must(t, res, tRepo, "app-ecr-repository"), false, "forceDelete")
@@ -692,7 +710,7 @@ func TestArgsValidation(t *testing.T) {
 	}
 }
 
-// TestAccessLogRetention: RetainAccessLogs, not the ALB's deletion protection, decides whether
+// TestAccessLogRetention: DeleteAccessLogs, not the ALB's deletion protection, decides whether
 // the access logs outlive the stack, and when they do, so does every resource that configures
 // their bucket (the documented destroy path turns deletion protection off).
 func TestAccessLogRetention(t *testing.T) {
@@ -700,10 +718,10 @@ func TestAccessLogRetention(t *testing.T) {
 		retain, protect bool
 	}{{true, false}, {true, true}, {false, true}, {false, false}} {
 		args := minimalCompute()
-		args.AccessLogs = true
+		args.DisableAccessLogs = false
 		args.AccountID = mockaws.AccountID
-		args.DeletionProtection = tc.protect
-		args.RetainAccessLogs = tc.retain
+		args.DisableDeletionProtection = !tc.protect
+		args.DeleteAccessLogs = !tc.retain
 		res := runCompute(t, args)
 		expect(t, must(t, res, tLB, "app-alb-lb"), tc.protect, "enableDeletionProtection")
 		bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
@@ -727,16 +745,16 @@ func TestAccessLogRetention(t *testing.T) {
 
 func TestLoadBalancerAccessLogs(t *testing.T) {
 	args := minimalCompute()
-	args.AccessLogs = true
+	args.DisableAccessLogs = false
 	args.AccountID = mockaws.AccountID
-	args.RetainAccessLogs = true
+	args.DeleteAccessLogs = false
 	res := runCompute(t, args)
 
 	bucket := must(t, res, "aws:s3/bucketV2:BucketV2", "app-alb-logs")
 	expect(t, bucket, false, "forceDestroy")
 	// The logs outlive a destroy (webstack/protect), whatever the ALB's deletion protection.
 	if !bucket.RetainOnDelete {
-		t.Error("app-alb-logs: retainOnDelete is false with RetainAccessLogs, want true")
+		t.Error("app-alb-logs: retainOnDelete is false without DeleteAccessLogs, want true")
 	}
 	// Versioned (S3.14); the lifecycle expires noncurrent versions and waits for versioning.
 	versioning := must(t, res, "aws:s3/bucketVersioningV2:BucketVersioningV2", "app-alb-logs-versioning")
@@ -785,5 +803,15 @@ func TestLoadBalancerAccessLogs(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("log bucket policy lacks %s: %s", want, doc)
 		}
+	}
+}
+
+// TestLoadBalancerDisableDraining: draining is on by default and off only when asked.
+func TestLoadBalancerDisableDraining(t *testing.T) {
+	args := minimalCompute()
+	args.DisableDraining, args.DeregistrationDelay = true, 120
+	res := runCompute(t, args)
+	for _, c := range Colors {
+		expect(t, must(t, res, tTG, "app-alb-"+string(c)+"-tg"), 0, "deregistrationDelay")
 	}
 }

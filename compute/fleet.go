@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // Fleet sizing and timing defaults.
@@ -23,6 +24,8 @@ const (
 	// balancer's verdict on a new instance unless FleetArgs says otherwise: boot, Docker's
 	// installation, the image pull and the application's start.
 	DefaultHealthCheckGracePeriod = 240
+	// DefaultInstanceType is the fleet's instance type unless FleetArgs says otherwise.
+	DefaultInstanceType = "t4g.small"
 	// MaxHealthCheckGracePeriod is the longest grace period the fleet accepts (seconds).
 	MaxHealthCheckGracePeriod = 7200
 )
@@ -38,7 +41,7 @@ type FleetArgs struct {
 	// version: 0 <= MinSize <= DesiredCapacity <= MaxSize. Without a version the group is held
 	// at 0 instances (min and desired 0, MaxSize kept). Optional. Default to 0 (an empty fleet).
 	MinSize, DesiredCapacity, MaxSize int
-	// InstanceType is an arm64 instance type. Optional. Defaults to "t4g.small".
+	// InstanceType is an arm64 instance type. Optional. Default: DefaultInstanceType.
 	InstanceType string
 	// SubnetIDs are the private app subnets, one per AZ. Required.
 	SubnetIDs pulumi.StringArrayInput
@@ -84,7 +87,7 @@ type FleetArgs struct {
 func (a *FleetArgs) withDefaults() FleetArgs {
 	out := *a
 	if out.InstanceType == "" {
-		out.InstanceType = "t4g.small"
+		out.InstanceType = DefaultInstanceType
 	}
 	if out.KeepAliveTimeout == 0 {
 		out.KeepAliveTimeout = 75
@@ -161,7 +164,7 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 		return nil, fmt.Errorf("compute: fleet %s: %w", name, err)
 	}
 	f := &Fleet{}
-	if err := ctx.RegisterComponentResource("webstack:compute:Fleet", name, f, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeFleet, name, f, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(f)

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/ec2host"
 )
 
@@ -91,7 +92,7 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 		return nil, fmt.Errorf("compute: instance role: database user %q is not a MySQL user name (letters, digits, '_', at most 32)", args.DBUser)
 	}
 	ir := &InstanceRole{}
-	if err := ctx.RegisterComponentResource("webstack:compute:InstanceRole", name, ir, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeInstanceRole, name, ir, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(ir)

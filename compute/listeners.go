@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // CanaryStickiness is how long (seconds) a client stays on the color it first reached while a
@@ -89,7 +90,7 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 	gated := a.OriginHeaderName != ""
 	live, idle := a.Running[a.ActiveColor], a.Running[a.ActiveColor.Other()]
 
-	production, err := lb.NewListener(ctx, name+"-production", withTLS(&lb.ListenerArgs{
+	production, err := lb.NewListener(ctx, contract.Child(name, contract.RoleProduction), withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(port),
 		Protocol:        pulumi.String(protocol),
@@ -109,7 +110,7 @@ func (l *LoadBalancer) listeners(ctx *pulumi.Context, name string, alb *lb.LoadB
 		}
 	}
 
-	test, err := lb.NewListener(ctx, name+"-test", withTLS(&lb.ListenerArgs{
+	test, err := lb.NewListener(ctx, contract.Child(name, contract.RoleTest), withTLS(&lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
 		Port:            pulumi.Int(a.TestListenerPort),
 		Protocol:        pulumi.String(protocol),

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -42,29 +43,34 @@ type LoadBalancerArgs struct {
 	// Port is the application's port on the instances. Required.
 	Port int
 	// HealthCheckPath is the path the health check requests; it must answer 200. Optional.
-	// Defaults to "/actuator/health".
+	// Default: DefaultHealthCheckPath.
 	HealthCheckPath string
-	// DeregistrationDelay is how long (seconds) a leaving target drains. Optional. Defaults
-	// to 0 (no draining); the stack passes webstack:app.deregistrationDelay (default 30).
+	// DeregistrationDelay is how long (seconds, up to 3600) a leaving target drains its
+	// in-flight requests. Optional. Default: DefaultDeregistrationDelay.
 	DeregistrationDelay int
-	// IdleTimeout is the connection idle timeout in seconds. Optional. Defaults to 60.
+	// DisableDraining deregisters leaving targets at once (DeregistrationDelay is then
+	// ignored). Optional. Default: false, targets drain.
+	DisableDraining bool
+	// IdleTimeout is the connection idle timeout in seconds. Optional. Default:
+	// DefaultIdleTimeout.
 	IdleTimeout int
-	// DeletionProtection turns on the ALB's deletion protection (ELB.6). It says nothing about
-	// the access logs' fate (RetainAccessLogs does): turning it off to destroy the stack must
-	// not delete the logs. Optional. Defaults to false.
-	DeletionProtection bool
-	// AccessLogs writes the ALB's access logs to a bucket of its own (ELB.5). Optional.
-	// Defaults to false.
-	AccessLogs bool
-	// RetainAccessLogs keeps the access log bucket, its logs and its settings (public access
-	// block, ownership controls, encryption, versioning, lifecycle, TLS-only policy) in the
-	// account when the stack is destroyed, the bucket is replaced or AccessLogs is turned off:
-	// every one of them is retainOnDelete and the bucket is not force-destroyed. Without it the
-	// bucket and its logs are deleted with the stack. Optional. Defaults to false.
-	RetainAccessLogs bool
-	// AccessLogRetentionDays is how long access logs are kept. Optional. Defaults to 90.
+	// DisableDeletionProtection turns off the ALB's deletion protection (ELB.6). It says
+	// nothing about the access logs' fate (DeleteAccessLogs does): turning protection off to
+	// destroy the stack must not delete the logs. Optional. Default: false, protected.
+	DisableDeletionProtection bool
+	// DisableAccessLogs turns off the ALB's access logs (ELB.5). Optional. Default: false, the
+	// access logs go to a bucket of their own.
+	DisableAccessLogs bool
+	// DeleteAccessLogs deletes the access log bucket and its logs with the stack (the bucket
+	// is force-destroyed). Optional. Default: false, the bucket, its logs and its settings
+	// (public access block, ownership controls, encryption, versioning, lifecycle, TLS-only
+	// policy) stay in the account when the stack is destroyed, the bucket is replaced or the
+	// access logs are turned off: every one of them is retainOnDelete.
+	DeleteAccessLogs bool
+	// AccessLogRetentionDays is how long access logs are kept. Optional. Default:
+	// DefaultAccessLogRetentionDays.
 	AccessLogRetentionDays int
-	// AccountID and Partition locate the log bucket's policy. Required with AccessLogs.
+	// AccountID and Partition locate the log bucket's policy. Required unless DisableAccessLogs.
 	AccountID, Partition string
 
 	// ActiveColor is the color the production listener forwards to. Required.
@@ -106,19 +112,35 @@ type LoadBalancerArgs struct {
 	Alarms AlarmArgs
 }
 
+// The load balancer's defaults (LoadBalancerArgs).
+const (
+	DefaultHealthCheckPath        = "/actuator/health"
+	DefaultIdleTimeout            = 60
+	DefaultAccessLogRetentionDays = 90
+	// DefaultDeregistrationDelay is shorter than AWS's 300 s: long enough for the requests
+	// a web API serves, short enough that a flip or a scale-in does not wait 5 minutes.
+	DefaultDeregistrationDelay = 30
+)
+
 // headerName is an HTTP header field name (a token), as an ALB http-header condition takes it.
 var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$")
 
 func (a *LoadBalancerArgs) withDefaults() LoadBalancerArgs {
 	out := *a
 	if out.HealthCheckPath == "" {
-		out.HealthCheckPath = "/actuator/health"
+		out.HealthCheckPath = DefaultHealthCheckPath
 	}
 	if out.IdleTimeout == 0 {
-		out.IdleTimeout = 60
+		out.IdleTimeout = DefaultIdleTimeout
 	}
 	if out.AccessLogRetentionDays == 0 {
-		out.AccessLogRetentionDays = 90
+		out.AccessLogRetentionDays = DefaultAccessLogRetentionDays
+	}
+	switch {
+	case out.DisableDraining:
+		out.DeregistrationDelay = 0
+	case out.DeregistrationDelay == 0:
+		out.DeregistrationDelay = DefaultDeregistrationDelay
 	}
 	return out
 }
@@ -153,7 +175,7 @@ func (a *LoadBalancerArgs) validate() error {
 	if a.IdleTimeout < 1 || a.IdleTimeout > 4000 {
 		errs = append(errs, fmt.Errorf("idle timeout %d out of range 1..4000", a.IdleTimeout))
 	}
-	if a.AccessLogs && (a.AccountID == "" || a.Partition == "") {
+	if !a.DisableAccessLogs && (a.AccountID == "" || a.Partition == "") {
 		errs = append(errs, errors.New("access logs need the account id and partition"))
 	}
 	if a.AccessLogRetentionDays < 1 {
@@ -245,7 +267,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 		return nil, fmt.Errorf("compute: load balancer: %w", err)
 	}
 	l := &LoadBalancer{}
-	if err := ctx.RegisterComponentResource("webstack:compute:LoadBalancer", name, l, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeLoadBalancer, name, l, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(l)
@@ -295,13 +317,13 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	return l, nil
 }
 
-// newALB registers the internet-facing ALB, after the VPC's public path and, with AccessLogs,
+// newALB registers the internet-facing ALB, after the VPC's public path and, with access logs,
 // after its access log bucket and that bucket's policy.
 func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi.ResourceOrInvokeOption) (*lb.LoadBalancer, error) {
 	var accessLogs *lb.LoadBalancerAccessLogsArgs
 	albOpts := []pulumi.ResourceOption{parent, pulumi.DependsOn(a.PublicPath)}
-	if a.AccessLogs {
-		logs, err := newAccessLogBucket(ctx, name+"-logs", a, parent)
+	if !a.DisableAccessLogs {
+		logs, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleLogBucket), a, parent)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +335,7 @@ func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi
 		// AWS checks that it may write to the bucket when logging is turned on.
 		albOpts = append(albOpts, pulumi.DependsOn([]pulumi.Resource{logs.policy}))
 	}
-	alb, err := lb.NewLoadBalancer(ctx, name+"-lb", &lb.LoadBalancerArgs{
+	alb, err := lb.NewLoadBalancer(ctx, contract.Child(name, contract.RoleLoadBalancer), &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("application"),
 		Internal:         pulumi.Bool(false),
 		Subnets:          a.SubnetIDs,
@@ -323,7 +345,7 @@ func newALB(ctx *pulumi.Context, name string, a *LoadBalancerArgs, parent pulumi
 		// a second request past it are closed (ELB.12, AWS's recommended mode).
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
-		EnableDeletionProtection: pulumi.Bool(a.DeletionProtection),
+		EnableDeletionProtection: pulumi.Bool(!a.DisableDeletionProtection),
 		EnableHttp2:              pulumi.Bool(true),
 		// The application's keep-alive timeout must exceed this (the fleet's user data sets
 		// Tomcat's), or the ALB reuses connections the target already closed: sporadic 502s.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // RepositoryArgs configures a Repository.
@@ -54,7 +55,7 @@ func NewRepository(ctx *pulumi.Context, name string, args *RepositoryArgs, opts 
 	}
 	a := *args
 	if a.KeepImages == 0 {
-		a.KeepImages = 30
+		a.KeepImages = DefaultImageRetentionCount
 	}
 	if !repositoryName.MatchString(a.Name) || len(a.Name) < 2 || len(a.Name) > 256 {
 		return nil, fmt.Errorf("compute: repository: name %q is not a valid ECR repository name", a.Name)
@@ -68,7 +69,7 @@ func NewRepository(ctx *pulumi.Context, name string, args *RepositoryArgs, opts 
 		}
 	}
 	r := &Repository{}
-	if err := ctx.RegisterComponentResource("webstack:compute:Repository", name, r, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeRepository, name, r, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(r)

@@ -1,29 +1,62 @@
 package contract
 
+// Components are the names the wiring (package stack) gives the tiers' components; a child is
+// named `<component>-<role>`, with the role the tier's (below).
+const (
+	NetworkComponent = "net"
+	EdgeComponent    = "edge"
+	AppComponent     = "app"
+	CacheComponent   = "cache"
+	AlertsComponent  = "alerts"
+	// ALBComponent is the compute tier's load balancer component, a child of AppComponent.
+	ALBComponent = AppComponent + "-" + RoleALB
+	// BastionInstance is the network tier's bastion host (a component of its own).
+	BastionInstance = "bastion"
+)
+
+// Roles: the suffix a tier appends to its component's name for a child that another package
+// names. The tiers build those children's names from these, so that a rename here renames
+// the child and every reference to it at once (a rename replaces the real resource: give it
+// pulumi.Aliases).
+const (
+	RoleALB             = "alb"
+	RoleDistribution    = "cdn"
+	RoleSiteBucket      = "site"
+	RoleLogBucket       = "logs"
+	RoleAccessLogBucket = "access-logs"
+	RoleLoadBalancer    = "lb"
+	RoleProduction      = "production"
+	RoleTest            = "test"
+	RoleContainerLogs   = "container-logs"
+	RoleTopic           = "topic"
+	RoleFlowLogs        = "flow-logs"
+	RoleAuthSecret      = "auth-secret"
+)
+
+// Child is the name of a component's child in a role.
+func Child(component, role string) string { return component + "-" + role }
+
 // Names of resources one package creates and another names: the relaxations the config hands
-// the checks scope a control to one of them. A child is named `<component>-<role>`: the
-// component's name is the wiring's (package stack), the role the tier's.
+// the checks scope a control to one of them.
 const (
 	// The edge tier's CloudFront distribution and its buckets.
-	EdgeDistribution    = "edge-cdn"
-	EdgeSiteBucket      = "edge-site"
-	EdgeLogBucket       = "edge-logs"
-	EdgeAccessLogBucket = "edge-access-logs"
+	EdgeDistribution    = EdgeComponent + "-" + RoleDistribution
+	EdgeSiteBucket      = EdgeComponent + "-" + RoleSiteBucket
+	EdgeLogBucket       = EdgeComponent + "-" + RoleLogBucket
+	EdgeAccessLogBucket = EdgeComponent + "-" + RoleAccessLogBucket
 	// The compute tier's load balancer, its listeners and its access-log bucket.
-	ALBLoadBalancer       = "app-alb-lb"
-	ALBProductionListener = "app-alb-production"
-	ALBTestListener       = "app-alb-test"
-	ALBLogBucket          = "app-alb-logs"
+	ALBLoadBalancer       = ALBComponent + "-" + RoleLoadBalancer
+	ALBProductionListener = ALBComponent + "-" + RoleProduction
+	ALBTestListener       = ALBComponent + "-" + RoleTest
+	ALBLogBucket          = ALBComponent + "-" + RoleLogBucket
 	// AppLogGroup is the log group the application containers write to.
-	AppLogGroup = "app-container-logs"
+	AppLogGroup = AppComponent + "-" + RoleContainerLogs
 	// AlertTopic is the monitoring tier's SNS topic.
-	AlertTopic = "alerts-topic"
+	AlertTopic = AlertsComponent + "-" + RoleTopic
 	// FlowLogGroup is the network tier's VPC flow-log group.
-	FlowLogGroup = "net-flow-logs"
-	// BastionInstance is the network tier's bastion host.
-	BastionInstance = "bastion"
+	FlowLogGroup = NetworkComponent + "-" + RoleFlowLogs
 	// CacheAuthSecret is the data tier's Redis AUTH token secret.
-	CacheAuthSecret = "cache-auth-secret"
+	CacheAuthSecret = CacheComponent + "-" + RoleAuthSecret
 )
 
 // AppDatabaseUser is the MySQL user the application connects as, with IAM database

@@ -124,3 +124,23 @@ const (
 	InvokeS3GetCanonicalUserID    = "aws:s3/getCanonicalUserId:getCanonicalUserId"
 	InvokeSSMGetParameter         = "aws:ssm/getParameter:getParameter"
 )
+
+// Component type tokens: the tiers register their components under these, and a resource's
+// URN carries its parents' tokens, so the release tool finds what a step may change by them.
+const (
+	TypeCompute             = "webstack:compute:Compute"
+	TypeComputeFleet        = "webstack:compute:Fleet"
+	TypeComputeInstanceRole = "webstack:compute:InstanceRole"
+	TypeComputeLoadBalancer = "webstack:compute:LoadBalancer"
+	TypeComputeRepository   = "webstack:compute:Repository"
+	TypeDataCache           = "webstack:data:Cache"
+	TypeDataDatabase        = "webstack:data:Database"
+	TypeEdge                = "webstack:edge:Edge"
+	TypeEdgeOrigin          = "webstack:edge:Origin"
+	TypeMonitoringAlerts    = "webstack:monitoring:Alerts"
+	TypeMonitoringDashboard = "webstack:monitoring:Dashboard"
+	TypeNetworkBastion      = "webstack:network:Bastion"
+	TypeNetwork             = "webstack:network:Network"
+	// TypeAppSettings is the app's settings in Parameter Store, registered by the wiring.
+	TypeAppSettings = "webstack:stack:AppSettings"
+)

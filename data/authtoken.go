@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // AuthTokenLength is the length of the Redis AUTH token; ElastiCache accepts 16 to 128.
@@ -37,7 +38,7 @@ func newAuthToken(ctx *pulumi.Context, name, replicationGroupID string, opts ...
 	if err != nil {
 		return nil, fmt.Errorf("auth token: %w", err)
 	}
-	secret, err := secretsmanager.NewSecret(ctx, name+"-auth-secret", &secretsmanager.SecretArgs{
+	secret, err := secretsmanager.NewSecret(ctx, contract.Child(name, contract.RoleAuthSecret), &secretsmanager.SecretArgs{
 		Description: pulumi.Sprintf("AUTH token of the %s ElastiCache replication group", replicationGroupID),
 		// Short enough that a torn-down dev stack frees it soon, long enough to undo a mistake.
 		RecoveryWindowInDays: pulumi.Int(7),

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -30,9 +31,9 @@ type CacheArgs struct {
 	NodeType string
 	// Nodes is the number of cache clusters: one primary and Nodes-1 replicas. Required; 1 to 6.
 	Nodes int
-	// MultiAZ turns on automatic failover and Multi-AZ. Requires Nodes >= 2. Optional.
-	// Defaults to false.
-	MultiAZ bool
+	// DisableMultiAZ turns off automatic failover and Multi-AZ, which need Nodes >= 2 and two
+	// AZs. Optional. Default: false, automatic failover and Multi-AZ on.
+	DisableMultiAZ bool
 	// SnapshotRetentionDays is how long daily snapshots are kept. Required; 1 to 35.
 	SnapshotRetentionDays int
 	// SnapshotWindow ("hh:mm-hh:mm") and MaintenanceWindow ("ddd:hh:mm-ddd:hh:mm") are UTC
@@ -42,8 +43,9 @@ type CacheArgs struct {
 	Port int
 	// LogRetentionDays is the slow log's retention in CloudWatch Logs. Required.
 	LogRetentionDays int
-	// Protect sets Pulumi's protect option on the replication group. Optional. Defaults to false.
-	Protect bool
+	// DisableProtect leaves Pulumi's protect option off on the replication group. Optional.
+	// Default: false, protected.
+	DisableProtect bool
 	// ApplyImmediately applies changes to the nodes (node type, engine version, number of
 	// clusters) at once instead of in the maintenance window. ElastiCache refuses any change of
 	// the log delivery configuration without it ("To modify the log delivery configuration, set
@@ -99,7 +101,7 @@ func (a *CacheArgs) validate() error {
 	}
 	// AutomaticFailoverEnabled needs more than one cluster and MultiAzEnabled needs automatic
 	// failover (pulumi-aws elasticache.ReplicationGroupArgs).
-	if a.MultiAZ && a.Nodes < 2 {
+	if !a.DisableMultiAZ && a.Nodes < 2 {
 		bad("multi-AZ with %d node: automatic failover needs at least 2", a.Nodes)
 	}
 	if a.SnapshotRetentionDays < 1 || a.SnapshotRetentionDays > 35 {
@@ -111,8 +113,8 @@ func (a *CacheArgs) validate() error {
 	if a.LogRetentionDays <= 0 {
 		bad("log retention %d days: required", a.LogRetentionDays)
 	}
-	if len(a.AZs) == 0 || (a.MultiAZ && len(a.AZs) < 2) {
-		bad("%d availability zones given: need at least %d", len(a.AZs), map[bool]int{true: 2, false: 1}[a.MultiAZ])
+	if len(a.AZs) == 0 || (!a.DisableMultiAZ && len(a.AZs) < 2) {
+		bad("%d availability zones given: need at least %d", len(a.AZs), map[bool]int{true: 1, false: 2}[a.DisableMultiAZ])
 	}
 	if a.SubnetIDs == nil || a.SecurityGroupID == nil {
 		bad("subnet IDs and security group ID are required")
@@ -159,7 +161,7 @@ func NewCache(ctx *pulumi.Context, name string, args *CacheArgs, opts ...pulumi.
 		return nil, fmt.Errorf("data: cache %s: %w", name, err)
 	}
 	c := &Cache{}
-	if err := ctx.RegisterComponentResource("webstack:data:Cache", name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDataCache, name, c, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(c)
@@ -239,8 +241,8 @@ func newReplicationGroup(ctx *pulumi.Context, name string, a *CacheArgs, subnets
 		// ROTATE keeps the old token valid next to the new one until SET, so a rotation
 		// does not cut off instances still holding the old token.
 		AuthTokenUpdateStrategy:  pulumi.String("ROTATE"),
-		AutomaticFailoverEnabled: pulumi.Bool(a.MultiAZ),
-		MultiAzEnabled:           pulumi.Bool(a.MultiAZ),
+		AutomaticFailoverEnabled: pulumi.Bool(!a.DisableMultiAZ),
+		MultiAzEnabled:           pulumi.Bool(!a.DisableMultiAZ),
 		PreferredCacheClusterAzs: pulumi.ToStringArray(nodeAZs),
 		SnapshotRetentionLimit:   pulumi.Int(a.SnapshotRetentionDays),
 		SnapshotWindow:           pulumi.String(a.SnapshotWindow),
@@ -256,7 +258,7 @@ func newReplicationGroup(ctx *pulumi.Context, name string, a *CacheArgs, subnets
 			},
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.String(a.ReplicationGroupID)},
-	}, parent, pulumi.Protect(a.Protect))
+	}, parent, pulumi.Protect(!a.DisableProtect))
 	if err != nil {
 		return nil, fmt.Errorf("data: cache replication group: %w", err)
 	}

@@ -21,12 +21,10 @@ func prodCacheArgs() *CacheArgs {
 		EngineVersion:         "7.1",
 		NodeType:              "cache.m7g.large",
 		Nodes:                 2,
-		MultiAZ:               true,
 		SnapshotRetentionDays: 7,
 		SnapshotWindow:        "18:00-19:00",
 		MaintenanceWindow:     "sat:20:00-sat:21:00",
 		LogRetentionDays:      365,
-		Protect:               true,
 		AZs:                   testAZs,
 		SubnetIDs:             pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
 		SecurityGroupID:       pulumi.String("sg-cache"),
@@ -133,7 +131,7 @@ func secretString(t *testing.T, v resource.PropertyValue) string {
 
 func TestCacheDevelopmentShape(t *testing.T) {
 	a := prodCacheArgs()
-	a.Nodes, a.MultiAZ, a.Protect, a.Engine, a.EngineVersion = 1, false, false, "valkey", "8.0"
+	a.Nodes, a.DisableMultiAZ, a.DisableProtect, a.Engine, a.EngineVersion = 1, true, true, "valkey", "8.0"
 	res := runCache(t, a)
 	rg := mustFind(t, res, replicationGroup, "cache-group")
 	want(t, rg, "valkey", "engine")
@@ -169,5 +167,18 @@ func TestCacheArgsRejected(t *testing.T) {
 				t.Fatalf("args accepted or error without context: %v", err)
 			}
 		})
+	}
+}
+
+// TestCacheSecureDefaults: the optional args left unset give automatic failover, Multi-AZ and
+// Pulumi's protect.
+func TestCacheSecureDefaults(t *testing.T) {
+	a := prodCacheArgs()
+	a.DisableMultiAZ, a.DisableProtect = false, false
+	rg := mustFind(t, runCache(t, a), replicationGroup, "cache-group")
+	want(t, rg, true, "automaticFailoverEnabled")
+	want(t, rg, true, "multiAzEnabled")
+	if !rg.Protect {
+		t.Error("replication group: protect is off with zero-valued args, want on")
 	}
 }

@@ -11,14 +11,30 @@ import (
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
 // MySQLLogExports are the MySQL logs every instance exports to CloudWatch Logs (RDS.9).
 var MySQLLogExports = []string{"audit", "error", "general", "slowquery"}
 
-// MonitoringIntervals are the enhanced monitoring intervals RDS accepts, in seconds.
+// MonitoringIntervals are the enhanced monitoring intervals RDS accepts, in seconds (0 is
+// off).
 var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
+
+// DefaultMonitoringInterval is DatabaseArgs.MonitoringInterval's default, in seconds.
+const DefaultMonitoringInterval = 60
+
+// monitoringInterval is the interval the instances get: 0 when enhanced monitoring is off.
+func (a *DatabaseArgs) monitoringInterval() int {
+	switch {
+	case a.DisableEnhancedMonitoring:
+		return 0
+	case a.MonitoringInterval == 0:
+		return DefaultMonitoringInterval
+	}
+	return a.MonitoringInterval
+}
 
 // DatabaseArgs configures a Database. Its zero values are the secure choices: an optional
 // field left unset never turns a control off (Multi-AZ, deletion protection, the final snapshot
@@ -83,12 +99,16 @@ type DatabaseArgs struct {
 	// statement with its literal values. Its export stays enabled either way. Optional. Defaults
 	// to false.
 	GeneralLog bool
-	// PerformanceInsights turns on Performance Insights (7 days, free tier), encrypted with a
-	// customer-managed KMS key the database creates. Optional. Defaults to false.
-	PerformanceInsights bool
-	// MonitoringInterval is the enhanced monitoring interval in seconds; 0 turns it off.
-	// Optional. Defaults to 0.
+	// DisablePerformanceInsights turns Performance Insights off. Optional. Default: false,
+	// Performance Insights on (7 days, free tier), encrypted with a customer-managed KMS key
+	// the database creates.
+	DisablePerformanceInsights bool
+	// MonitoringInterval is the enhanced monitoring interval in seconds, one of
+	// MonitoringIntervals. Optional. Default: DefaultMonitoringInterval.
 	MonitoringInterval int
+	// DisableEnhancedMonitoring turns enhanced monitoring off (MonitoringInterval is then
+	// ignored). Optional. Default: false, enhanced monitoring on.
+	DisableEnhancedMonitoring bool
 	// Partition, Region and AccountID locate the stack: policy ARNs, the key policy, the rotation
 	// application and the Secrets Manager endpoint. Required.
 	Partition, Region, AccountID string
@@ -264,7 +284,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("data: database %s: %w", name, err)
 	}
 	db := &Database{}
-	if err := ctx.RegisterComponentResource("webstack:data:Database", name, db, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeDataDatabase, name, db, opts...); err != nil {
 		return nil, err
 	}
 	b := &dbBuilder{ctx: ctx, name: name, args: &a, parent: pulumi.Parent(db), db: db}

@@ -47,8 +47,6 @@ func prodDatabaseArgs() *DatabaseArgs {
 		Port:                    3307,
 		Username:                "webstack_admin",
 		LogRetentionDays:        365,
-		PerformanceInsights:     true,
-		MonitoringInterval:      60,
 		Partition:               "aws",
 		Region:                  "ap-northeast-2",
 		AccountID:               "123456789012",
@@ -246,7 +244,7 @@ func TestDatabaseProductionShape(t *testing.T) {
 func TestDatabaseDevelopmentShape(t *testing.T) {
 	a := prodDatabaseArgs()
 	a.DisableMultiAZ, a.DisableDeletionProtection, a.DisableFinalSnapshot, a.DisableProtect = true, true, true, true
-	a.MonitoringInterval, a.PerformanceInsights, a.AZs = 0, false, testAZs[:2]
+	a.DisableEnhancedMonitoring, a.DisablePerformanceInsights, a.AZs = true, true, testAZs[:2]
 	a.Replicas = 2
 	res := runDatabase(t, a)
 	w := mustFind(t, res, rdsInstance, "db-primary")
@@ -562,7 +560,7 @@ func TestRotationAppVersion(t *testing.T) {
 		a.Partition, a.RotationAppVersion = tt.partition, tt.version
 		// The mock's account is in the aws partition: a key policy naming another partition's
 		// root is refused as a lockout.
-		a.PerformanceInsights = false
+		a.DisablePerformanceInsights = true
 		fn := mustFind(t, runDatabase(t, a), "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
 		want(t, fn, tt.wantARN, "applicationId")
 		want(t, fn, tt.want, "semanticVersion")
@@ -641,10 +639,12 @@ func TestDatabaseGeneralLogAndApplyImmediately(t *testing.T) {
 
 // TestDatabaseSecureDefaults: the optional args left unset give the secure choices on every
 // instance: a Multi-AZ writer, deletion protection, a kept final snapshot with kept automated
-// backups, and Pulumi's protect.
+// backups, Pulumi's protect, Performance Insights with the database's own key and enhanced
+// monitoring every DefaultMonitoringInterval seconds.
 func TestDatabaseSecureDefaults(t *testing.T) {
 	a := prodDatabaseArgs()
 	a.DisableMultiAZ, a.DisableDeletionProtection, a.DisableFinalSnapshot, a.DisableProtect = false, false, false, false
+	a.DisablePerformanceInsights, a.DisableEnhancedMonitoring, a.MonitoringInterval = false, false, 0
 	res := runDatabase(t, a)
 	w := mustFind(t, res, rdsInstance, "db-primary")
 	want(t, w, true, "multiAz")
@@ -652,6 +652,8 @@ func TestDatabaseSecureDefaults(t *testing.T) {
 	want(t, w, false, "deleteAutomatedBackups")
 	for _, inst := range res.ByType(rdsInstance) {
 		want(t, inst, true, "deletionProtection")
+		want(t, inst, true, "performanceInsightsEnabled")
+		want(t, inst, float64(DefaultMonitoringInterval), "monitoringInterval")
 		if !inst.Protect {
 			t.Errorf("%s: protect is off with zero-valued args, want on", inst.Name)
 		}

@@ -29,9 +29,9 @@ func (b *dbBuilder) instanceArgs(identifier, class string, logGroups []pulumi.Re
 		OptionGroupName:                  b.options.Name,
 		EnabledCloudwatchLogsExports:     pulumi.ToStringArray(MySQLLogExports),
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
-		PerformanceInsightsEnabled:       pulumi.Bool(a.PerformanceInsights),
+		PerformanceInsightsEnabled:       pulumi.Bool(!a.DisablePerformanceInsights),
 		PerformanceInsightsKmsKeyId:      b.piKeyARN,
-		MonitoringInterval:               pulumi.Int(a.MonitoringInterval),
+		MonitoringInterval:               pulumi.Int(a.monitoringInterval()),
 		MonitoringRoleArn:                b.monitoringRoleARN,
 		CopyTagsToSnapshot:               pulumi.Bool(true),
 		AutoMinorVersionUpgrade:          pulumi.Bool(true),
@@ -43,7 +43,7 @@ func (b *dbBuilder) instanceArgs(identifier, class string, logGroups []pulumi.Re
 		DeletionProtection:               pulumi.Bool(!a.DisableDeletionProtection),
 		Tags:                             pulumi.StringMap{"Name": pulumi.String(identifier)},
 	}
-	if a.PerformanceInsights {
+	if !a.DisablePerformanceInsights {
 		ia.PerformanceInsightsRetentionPeriod = pulumi.Int(7)
 	}
 	deps := append(append([]pulumi.Resource{}, logGroups...), b.monitoringDeps...)

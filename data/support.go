@@ -10,8 +10,8 @@ import (
 // --- Subnet, parameter and option groups, monitoring -------------------------------------------
 
 // newSupport registers what every instance refers to: the subnet group, the parameter and
-// option groups, the enhanced monitoring role (with MonitoringInterval) and the Performance
-// Insights key (with PerformanceInsights).
+// option groups, the enhanced monitoring role (unless DisableEnhancedMonitoring) and the
+// Performance Insights key (unless DisablePerformanceInsights).
 func (b *dbBuilder) newSupport() error {
 	ctx, name, a, parent := b.ctx, b.name, b.args, b.parent
 	var err error
@@ -29,7 +29,7 @@ func (b *dbBuilder) newSupport() error {
 	if b.options, err = newOptionGroup(ctx, name, a.Identifier, a.EngineVersion, !a.DisableFinalSnapshot, parent); err != nil {
 		return fmt.Errorf("data: database: %w", err)
 	}
-	if a.MonitoringInterval > 0 {
+	if a.monitoringInterval() > 0 {
 		role, attachment, err := newMonitoringRole(ctx, name, a.Partition, parent)
 		if err != nil {
 			return fmt.Errorf("data: database: %w", err)
@@ -37,7 +37,7 @@ func (b *dbBuilder) newSupport() error {
 		b.monitoringRoleARN = role.Arn
 		b.monitoringDeps = append(b.monitoringDeps, attachment)
 	}
-	if a.PerformanceInsights {
+	if !a.DisablePerformanceInsights {
 		key, err := newPerformanceInsightsKey(ctx, name, a.Identifier, a.Partition, a.AccountID, parent)
 		if err != nil {
 			return fmt.Errorf("data: database: %w", err)

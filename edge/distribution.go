@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // --- Distribution ----------------------------------------------------------------------------
@@ -31,7 +32,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 	if err != nil {
 		return nil, err
 	}
-	dist, err := cloudfront.NewDistribution(ctx, name+"-cdn", &cloudfront.DistributionArgs{
+	dist, err := cloudfront.NewDistribution(ctx, contract.Child(name, contract.RoleDistribution), &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
 		Comment:           pulumi.Sprintf("%s-%s: single-page app and %s", ctx.Project(), ctx.Stack(), a.APIPathPattern),
 		Aliases:           p.viewer.aliases,

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // Origin IDs of the distribution.
@@ -99,9 +100,9 @@ type EdgeArgs struct {
 	// NoncurrentVersionDays is how long previous versions are kept. Optional. Default:
 	// DefaultNoncurrentVersionDays (30).
 	NoncurrentVersionDays int
-	// Protect marks the buckets protected and keeps non-empty buckets from being deleted.
-	// Optional. Defaults to false.
-	Protect bool
+	// DisableProtect leaves the buckets and their key without Pulumi's protect and lets a
+	// destroy delete non-empty buckets. Optional. Default: false, protected.
+	DisableProtect bool
 }
 
 var apiPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+/\*$`)
@@ -252,7 +253,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("edge: %w", err)
 	}
 	e := &Edge{}
-	if err := ctx.RegisterComponentResource("webstack:edge:Edge", name, e, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeEdge, name, e, opts...); err != nil {
 		return nil, err
 	}
 	parent := []pulumi.ResourceOption{pulumi.Parent(e)}

@@ -66,7 +66,7 @@ func edgeProgram(s shape) pulumi.RunFunc {
 			DisableWAF:        !s.waf,
 			DisableLogs:       !s.logs,
 			DisableVersioning: !s.versioning,
-			Protect:           s.protect,
+			DisableProtect:    !s.protect,
 			// The WAF settings as the config passes them: always set.
 			WAFBodyInspectionKB: s.inspectionKB,
 			WAFAPIMaxBodyKB:     s.apiBodyKB,
@@ -170,7 +170,7 @@ func TestFrontendBucket(t *testing.T) {
 		res := mustRun(t, shape{versioning: versioning, protect: versioning})
 		b := find(t, res, tBucket, "edge-site")
 		if b.Protect != versioning {
-			t.Errorf("versioning=%v: bucket protect %v, want it to follow Protect", versioning, b.Protect)
+			t.Errorf("versioning=%v: bucket protect %v, want it to follow DisableProtect", versioning, b.Protect)
 		}
 		if got := b.Input("forceDestroy"); got != !versioning {
 			t.Errorf("bucket forceDestroy %v, want %v (the opposite of protect)", got, !versioning)
@@ -941,7 +941,7 @@ func TestAPIBasePath(t *testing.T) {
 }
 
 // TestSecureDefaults: an edge whose optional args are all left unset gets the secure choices:
-// the WAF web ACL, CloudFront and access logs, and a versioned frontend bucket.
+// the WAF web ACL, CloudFront and access logs, and versioned, protected buckets.
 func TestSecureDefaults(t *testing.T) {
 	res, err := mockaws.Run("webstack", "test", mockaws.Options{Region: "ap-northeast-2"}, func(ctx *pulumi.Context) error {
 		global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
@@ -969,5 +969,10 @@ func TestSecureDefaults(t *testing.T) {
 	}
 	if d := find(t, res, tDistribution, "edge-cdn"); d.Input("loggingConfig") == nil {
 		t.Error("distribution has no logging config")
+	}
+	for _, b := range res.ByType(tBucket) {
+		if !b.Protect {
+			t.Errorf("bucket %s is not protected, want Pulumi's protect by default", b.Name)
+		}
 	}
 }

@@ -132,7 +132,7 @@ func EdgeKeyPolicy(distributionARN string, logs bool) (string, error) {
 // encryptBuckets registers the edge key and the frontend and log buckets' encryption under it,
 // and returns the key's ARN. The key policy names the distribution, so this comes after it.
 func encryptBuckets(ctx *pulumi.Context, name string, a *EdgeArgs, dist *cloudfront.Distribution, site, logs *privateBucket, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
-	key, err := newBucketKey(ctx, name, dist.Arn, !a.DisableLogs, a.Protect, opts...)
+	key, err := newBucketKey(ctx, name, dist.Arn, !a.DisableLogs, !a.DisableProtect, opts...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

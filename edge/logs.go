@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // logRetention is how long a log bucket keeps what is delivered to it.
@@ -163,11 +164,11 @@ func newLogs(ctx *pulumi.Context, name string, a *EdgeArgs, site *privateBucket,
 		return out, nil
 	}
 	keep := logRetention{days: a.LogRetentionDays, noncurrentDays: a.NoncurrentVersionDays}
-	logs, err := newLogBucket(ctx, name+"-logs", a.CanonicalUserID, keep, a.Protect, opts...)
+	logs, err := newLogBucket(ctx, contract.Child(name, contract.RoleLogBucket), a.CanonicalUserID, keep, !a.DisableProtect, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newAccessLogBucket(ctx, name+"-access-logs", name+"-logs-site-access-logs", a.AccountID, site, keep, a.Protect, opts...); err != nil {
+	if _, err := newAccessLogBucket(ctx, contract.Child(name, contract.RoleAccessLogBucket), name+"-logs-site-access-logs", a.AccountID, site, keep, !a.DisableProtect, opts...); err != nil {
 		return nil, err
 	}
 	out.bucket = logs

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // OriginArgs configures an Origin.
@@ -72,7 +73,7 @@ func NewOrigin(ctx *pulumi.Context, name string, args *OriginArgs, opts ...pulum
 		return nil, fmt.Errorf("edge: origin: %w", err)
 	}
 	o := &Origin{Domain: args.Domain, HeaderName: OriginHeaderName, Protocol: OriginHTTPOnly, ListenerPort: 80}
-	if err := ctx.RegisterComponentResource("webstack:edge:Origin", name, o, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeEdgeOrigin, name, o, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(o)

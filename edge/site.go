@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // --- Frontend bucket -------------------------------------------------------------------------
@@ -25,8 +26,8 @@ func newSite(ctx *pulumi.Context, name string, a *EdgeArgs, opts ...pulumi.Resou
 			DaysAfterInitiation: pulumi.Int(7),
 		},
 	}}
-	site, err := newPrivateBucket(ctx, name+"-site", bucketArgs{
-		role: "site", ownership: "BucketOwnerEnforced", versioning: !a.DisableVersioning, lifecycle: lifecycle, protect: a.Protect,
+	site, err := newPrivateBucket(ctx, contract.Child(name, contract.RoleSiteBucket), bucketArgs{
+		role: "site", ownership: "BucketOwnerEnforced", versioning: !a.DisableVersioning, lifecycle: lifecycle, protect: !a.DisableProtect,
 	}, opts...)
 	if err != nil {
 		return nil, nil, err

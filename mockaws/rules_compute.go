@@ -144,11 +144,11 @@ func lbActions(r *Resource, key string) []map[string]any {
 	return out
 }
 
-// computeRules are the AWS rules of the compute tier's resource types (see Rule).
 // ssmParameterName is what Parameter Store accepts as a parameter name: letters, digits and
 // . - _ in sub-paths divided by /.
 var ssmParameterName = regexp.MustCompile(`^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$`)
 
+// computeRules are the AWS rules of the compute tier's resource types (see Rule).
 var computeRules = []Rule{
 	// ssm/parameter-name: a parameter's name is letters, digits and . - _, in sub-paths
 	// divided by /, and may not start with "aws" or "ssm" (case-insensitive); AWS answers

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // KeyDeletionWindowDays is how long a deleted alert key can still be recovered: the longest
@@ -106,7 +107,7 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 		return nil, fmt.Errorf("monitoring: alerts: %w", err)
 	}
 	al := &Alerts{}
-	if err := ctx.RegisterComponentResource("webstack:monitoring:Alerts", name, al, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeMonitoringAlerts, name, al, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(al)
@@ -131,7 +132,7 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 	}, parent); err != nil {
 		return nil, fmt.Errorf("monitoring: alerts: key alias: %w", err)
 	}
-	topic, err := sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
+	topic, err := sns.NewTopic(ctx, contract.Child(name, contract.RoleTopic), &sns.TopicArgs{
 		Name:           pulumi.String(a.TopicName),
 		DisplayName:    pulumi.String(a.DisplayName),
 		KmsMasterKeyId: key.Arn,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // DashboardArgs configures a Dashboard. Nothing in it depends on which color is live, so a
@@ -78,7 +79,7 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 		return nil, fmt.Errorf("monitoring: dashboard: %w", err)
 	}
 	d := &Dashboard{}
-	if err := ctx.RegisterComponentResource("webstack:monitoring:Dashboard", name, d, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeMonitoringDashboard, name, d, opts...); err != nil {
 		return nil, err
 	}
 	inputs := []any{args.LoadBalancer, toArray(args.NATGateways), toArray(args.Alarms)}

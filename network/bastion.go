@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/ec2host"
 )
 
@@ -67,7 +68,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		instanceType = "t4g.nano"
 	}
 	b := &Bastion{}
-	if err := ctx.RegisterComponentResource("webstack:network:Bastion", name, b, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeNetworkBastion, name, b, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(b)

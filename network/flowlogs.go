@@ -8,13 +8,14 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/webstack/webstack/contract"
 )
 
 // newFlowLogs sends the VPC's flow logs (accepted and rejected traffic, EC2.6) to a CloudWatch
 // Logs group with a retention, through a role that the flow logs service of this account can
 // assume and that may write only to that group.
 func newFlowLogs(ctx *pulumi.Context, name string, v *ec2.Vpc, a *NetworkArgs, opts ...pulumi.ResourceOption) error {
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
+	group, err := cloudwatch.NewLogGroup(ctx, contract.Child(name, contract.RoleFlowLogs), &cloudwatch.LogGroupArgs{
 		NamePrefix:      pulumi.Sprintf("/%s/%s/vpc-flow-logs-", ctx.Project(), ctx.Stack()),
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
 	}, opts...)

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -158,7 +159,8 @@ type Network struct {
 // NewNetwork registers the network tier. It reads like the sections of terraform-aws-vpc, each
 // in its own file: the VPC and its subnets (subnets.go), the public, app and data routes
 // (routes.go), the NAT gateways (nat.go), the security groups (firewall.go), the VPC endpoints
-// (endpoints.go) and the flow logs (flowlogs.go). The order below is the registration order.
+// (endpoints.go) and the flow logs (flowlogs.go), called below in that order (the engine creates
+// independent resources concurrently, so the order of the calls is not the order of creation).
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
 	if args == nil {
 		return nil, errors.New("network: args are required")
@@ -169,7 +171,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	n := &Network{AZs: append([]string(nil), a.AZs...)}
-	if err := ctx.RegisterComponentResource("webstack:network:Network", name, n, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeNetwork, name, n, opts...); err != nil {
 		return nil, err
 	}
 

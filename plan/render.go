@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // JSON writes the plan as one indented JSON object. Map keys are sorted and resources are in
@@ -26,50 +28,50 @@ func (p *Plan) JSON(w io.Writer) error {
 // keySettings names, per resource type, the inputs the text view shows beside a resource.
 // Types without an entry show their name only; the JSON view always has every input.
 var keySettings = map[string][]string{
-	"pulumi:providers:aws":                                      {"region", "defaultTags.tags"},
-	"aws:ec2/vpc:Vpc":                                           {"cidrBlock", "enableDnsHostnames"},
-	"aws:ec2/subnet:Subnet":                                     {"availabilityZone", "cidrBlock", "mapPublicIpOnLaunch", "tags.Tier"},
-	"aws:ec2/natGateway:NatGateway":                             {"subnetId"},
-	"aws:ec2/route:Route":                                       {"destinationCidrBlock", "gatewayId", "natGatewayId"},
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                           {"serviceName", "vpcEndpointType"},
-	"aws:ec2/flowLog:FlowLog":                                   {"trafficType", "logDestinationType"},
-	"aws:cloudwatch/logGroup:LogGroup":                          {"retentionInDays"},
-	"aws:ec2/securityGroup:SecurityGroup":                       {"description"},
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
-	"aws:ec2/instance:Instance":                                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":         {"policyArn"},
+	contract.TypeAWSProvider:                 {"region", "defaultTags.tags"},
+	contract.TypeEC2VPC:                      {"cidrBlock", "enableDnsHostnames"},
+	contract.TypeEC2Subnet:                   {"availabilityZone", "cidrBlock", "mapPublicIpOnLaunch", "tags.Tier"},
+	contract.TypeEC2NatGateway:               {"subnetId"},
+	contract.TypeEC2Route:                    {"destinationCidrBlock", "gatewayId", "natGatewayId"},
+	contract.TypeEC2VPCEndpoint:              {"serviceName", "vpcEndpointType"},
+	contract.TypeEC2FlowLog:                  {"trafficType", "logDestinationType"},
+	contract.TypeCloudWatchLogGroup:          {"retentionInDays"},
+	contract.TypeEC2SecurityGroup:            {"description"},
+	contract.TypeVPCSecurityGroupIngressRule: {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
+	contract.TypeVPCSecurityGroupEgressRule:  {"fromPort", "cidrIpv4", "referencedSecurityGroupId", "prefixListId"},
+	contract.TypeEC2Instance:                 {"instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens", "rootBlockDevice.encrypted"},
+	contract.TypeIAMRolePolicyAttachment:     {"policyArn"},
 	// Data tier.
-	"aws:rds/instance:Instance":                         {"identifier", "instanceClass", "multiAz", "availabilityZone", "replicateSourceDb", "storageEncrypted", "manageMasterUserPassword", "backupRetentionPeriod", "deletionProtection", "port"},
-	"aws:rds/parameterGroup:ParameterGroup":             {"family"},
-	"aws:rds/optionGroup:OptionGroup":                   {"engineName", "majorEngineVersion"},
-	"aws:elasticache/replicationGroup:ReplicationGroup": {"engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "multiAzEnabled", "atRestEncryptionEnabled", "transitEncryptionMode", "authToken"},
-	"aws:secretsmanager/secretVersion:SecretVersion":    {"secretString"},
-	"random:index/randomPassword:RandomPassword":        {"length", "special"},
-	"aws:lb/loadBalancer:LoadBalancer":                  {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout", "accessLogs.enabled"},
-	"aws:lb/targetGroup:TargetGroup":                    {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
-	"aws:lb/listener:Listener":                          {"port", "protocol", "sslPolicy", "defaultActions"},
-	"aws:lb/listenerRule:ListenerRule":                  {"priority", "actions"},
-	"aws:ec2/launchTemplate:LaunchTemplate":             {"imageId", "instanceType", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit", "blockDeviceMappings"},
-	"aws:autoscaling/group:Group":                       {"minSize", "desiredCapacity", "maxSize", "healthCheckType", "waitForElbCapacity"},
-	"aws:ecr/repository:Repository":                     {"name", "imageTagMutability", "imageScanningConfiguration.scanOnPush"},
+	contract.TypeRDSInstance:                 {"identifier", "instanceClass", "multiAz", "availabilityZone", "replicateSourceDb", "storageEncrypted", "manageMasterUserPassword", "backupRetentionPeriod", "deletionProtection", "port"},
+	contract.TypeRDSParameterGroup:           {"family"},
+	contract.TypeRDSOptionGroup:              {"engineName", "majorEngineVersion"},
+	contract.TypeElastiCacheReplicationGroup: {"engine", "engineVersion", "nodeType", "numCacheClusters", "automaticFailoverEnabled", "multiAzEnabled", "atRestEncryptionEnabled", "transitEncryptionMode", "authToken"},
+	contract.TypeSecretsManagerSecretVersion: {"secretString"},
+	contract.TypeRandomPassword:              {"length", "special"},
+	contract.TypeLBLoadBalancer:              {"internal", "dropInvalidHeaderFields", "desyncMitigationMode", "enableDeletionProtection", "idleTimeout", "accessLogs.enabled"},
+	contract.TypeLBTargetGroup:               {"port", "healthCheck.path", "healthCheck.interval", "healthCheck.healthyThreshold", "deregistrationDelay"},
+	contract.TypeLBListener:                  {"port", "protocol", "sslPolicy", "defaultActions"},
+	contract.TypeLBListenerRule:              {"priority", "actions"},
+	contract.TypeEC2LaunchTemplate:           {"imageId", "instanceType", "metadataOptions.httpTokens", "metadataOptions.httpPutResponseHopLimit", "blockDeviceMappings"},
+	contract.TypeAutoscalingGroup:            {"minSize", "desiredCapacity", "maxSize", "healthCheckType", "waitForElbCapacity"},
+	contract.TypeECRRepository:               {"name", "imageTagMutability", "imageScanningConfiguration.scanOnPush"},
 
-	"aws:s3/bucketV2:BucketV2":                                                                   {"bucketPrefix", "forceDestroy"},
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     {"rule.objectOwnership"},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"},
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {"rules"},
-	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     {"targetPrefix"},
-	"aws:s3/bucketNotification:BucketNotification":                                               {"eventbridge"},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {"versioningConfiguration.status"},
-	"aws:cloudfront/originAccessControl:OriginAccessControl":                                     {"originAccessControlOriginType", "signingBehavior", "signingProtocol"},
-	"aws:cloudfront/function:Function":                                                           {"runtime", "publish"},
-	"aws:cloudfront/distribution:Distribution":                                                   {"aliases", "defaultRootObject", "priceClass", "httpVersion", "isIpv6Enabled", "viewerCertificate.minimumProtocolVersion", "webAclId"},
-	"aws:acm/certificate:Certificate":                                                            {"domainName", "validationMethod", "keyAlgorithm"},
-	"aws:route53/record:Record":                                                                  {"name", "type"},
-	"aws:wafv2/webAcl:WebAcl":                                                                    {"scope"},
+	contract.TypeS3BucketV2:                                  {"bucketPrefix", "forceDestroy"},
+	contract.TypeS3BucketOwnershipControls:                   {"rule.objectOwnership"},
+	contract.TypeS3BucketPublicAccessBlock:                   {"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"},
+	contract.TypeS3BucketServerSideEncryptionConfigurationV2: {"rules"},
+	contract.TypeS3BucketLoggingV2:                           {"targetPrefix"},
+	contract.TypeS3BucketNotification:                        {"eventbridge"},
+	contract.TypeS3BucketVersioningV2:                        {"versioningConfiguration.status"},
+	contract.TypeCloudFrontOriginAccessControl:               {"originAccessControlOriginType", "signingBehavior", "signingProtocol"},
+	contract.TypeCloudFrontFunction:                          {"runtime", "publish"},
+	contract.TypeCloudFrontDistribution:                      {"aliases", "defaultRootObject", "priceClass", "httpVersion", "isIpv6Enabled", "viewerCertificate.minimumProtocolVersion", "webAclId"},
+	contract.TypeACMCertificate:                              {"domainName", "validationMethod", "keyAlgorithm"},
+	contract.TypeRoute53Record:                               {"name", "type"},
+	contract.TypeWAFv2WebACL:                                 {"scope"},
 }
 
-// Text writes the human view, most important first: a summary (resources, checks passed,
+// Text writes the human view, most important first: a summary (resources, check results passed,
 // failed and excepted, the AZ-loss verdict), every failed check and every exception, then the
 // default tags, the resource tree with key settings, counts by type, the outputs and what losing
 // an AZ does. Passed checks are counted but not listed; VerboseText lists them too.
@@ -98,7 +100,7 @@ func (p *Plan) text(w io.Writer, verbose bool) error {
 	if verbose {
 		writeChecks(&b, "Passed checks", "PASS", passed)
 	} else if len(passed) > 0 {
-		fmt.Fprintf(&b, "\nPassed checks: %d (-v lists them)\n", len(passed))
+		fmt.Fprintf(&b, "\nPassed check results: %d (-v lists them)\n", len(passed))
 	}
 	if len(p.ChecksNotApplicable) > 0 {
 		b.WriteString("Checks not applicable: " + strings.Join(p.ChecksNotApplicable, ", ") + "\n")
@@ -129,14 +131,19 @@ func (p *Plan) checksByOutcome() (passed, failed, exceptions []Check) {
 func (p *Plan) writeSummary(b *strings.Builder, passed, failed, exceptions int) {
 	b.WriteString("\nSummary\n")
 	fmt.Fprintf(b, "  %s, %s\n", plural(len(p.Resources), "resource"), plural(len(p.Outputs), "output"))
-	fmt.Fprintf(b, "  checks: %d passed, %d failed, %s", passed, failed, plural(exceptions, "exception"))
+	// A result is one check judging one resource, so there are more results than checks.
+	fmt.Fprintf(b, "  check results: %d passed, %d failed, %s", passed, failed, plural(exceptions, "exception"))
 	if len(p.ChecksNotApplicable) > 0 {
 		fmt.Fprintf(b, "; %s not applicable (no resource of their types)", plural(len(p.ChecksNotApplicable), "check"))
 	}
 	b.WriteString("\n")
 	switch {
 	case p.AZLoss != nil:
-		fmt.Fprintf(b, "  AZ loss: %s\n", p.AZLoss.Summary())
+		fmt.Fprintf(b, "  AZ loss: %s", p.AZLoss.Summary())
+		if n := len(p.AZLoss.Notes); n > 0 {
+			fmt.Fprintf(b, " %s not judged (see the notes below).", plural(n, "part"))
+		}
+		b.WriteString("\n")
 	case p.AZLossErr != nil:
 		fmt.Fprintf(b, "  AZ loss: not analysed: %v\n", p.AZLossErr)
 	}
@@ -158,7 +165,7 @@ func writeChecks(b *strings.Builder, title, status string, list []Check) {
 // the images assumed pushed to ECR.
 func (p *Plan) writeAssumptions(b *strings.Builder) {
 	for _, r := range p.Resources {
-		if tags := lookup(r.Inputs, []string{"defaultTags", "tags"}); r.Type == "pulumi:providers:aws" && tags != nil {
+		if tags := lookup(r.Inputs, []string{"defaultTags", "tags"}); r.Type == contract.TypeAWSProvider && tags != nil {
 			fmt.Fprintf(b, "Default tags of provider %s (on every resource it creates that takes tags): %s\n", r.Name, compact(tags))
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/webstack/webstack/resilience"
 )
 
 // textPlan is a small plan whose resources arrive in URN order, as the JSON has them: the
@@ -45,7 +47,7 @@ var (
 func TestTextSummaryFirst(t *testing.T) {
 	out := text(t, textPlan(5, pass, fail, exception), false)
 	order := []string{
-		"\nSummary\n  5 resources, 1 output\n  checks: 1 passed, 1 failed, 1 exception\n",
+		"\nSummary\n  5 resources, 1 output\n  check results: 1 passed, 1 failed, 1 exception\n",
 		"\nFailed checks (1)\n  FAIL      EC2.6                      net-vpc: no flow log\n",
 		"\nExceptions (1)\n  EXCEPTION RDS.8                      db: deletionProtection is false\n",
 		"\nResources (5)\n",
@@ -64,7 +66,7 @@ func TestTextSummaryFirst(t *testing.T) {
 // TestTextPassOnlyVerbose: passed checks are counted, and listed only in the verbose view.
 func TestTextPassOnlyVerbose(t *testing.T) {
 	p := textPlan(5, pass, fail)
-	if out := text(t, p, false); strings.Contains(out, "PASS") || !strings.Contains(out, "Passed checks: 1 (-v lists them)") {
+	if out := text(t, p, false); strings.Contains(out, "PASS") || !strings.Contains(out, "Passed check results: 1 (-v lists them)") {
 		t.Errorf("text view lists passed checks or does not count them:\n%s", out)
 	}
 	if out := text(t, p, true); !strings.Contains(out, "\nPassed checks (1)\n  PASS      EC2.2                      net-default-sg: no rules\n") || !strings.Contains(out, "  FAIL ") {
@@ -94,11 +96,26 @@ func TestTextPlurals(t *testing.T) {
 		p    *Plan
 		want string
 	}{
-		{textPlan(1), "  1 resource, 1 output\n  checks: 0 passed, 0 failed, 0 exceptions\n"},
-		{textPlan(2, exception, exception), "  2 resources, 1 output\n  checks: 0 passed, 0 failed, 2 exceptions\n"},
+		{textPlan(1), "  1 resource, 1 output\n  check results: 0 passed, 0 failed, 0 exceptions\n"},
+		{textPlan(2, exception, exception), "  2 resources, 1 output\n  check results: 0 passed, 0 failed, 2 exceptions\n"},
 	} {
 		if out := text(t, tt.p, false); !strings.Contains(out, tt.want) {
 			t.Errorf("text view lacks %q:\n%s", tt.want, out)
 		}
+	}
+}
+
+// TestTextSummaryNamesWhatTheAZLossVerdictLeftOut: a verdict with parts not judged says so in
+// the summary, not only in the notes at the bottom.
+func TestTextSummaryNamesWhatTheAZLossVerdictLeftOut(t *testing.T) {
+	p := textPlan(1)
+	p.AZLoss = &resilience.Report{AZs: []string{"a", "b"}}
+	if out := text(t, p, false); strings.Contains(out, "not judged") {
+		t.Errorf("a verdict that judged everything mentions parts not judged:\n%s", out)
+	}
+	p.AZLoss.Notes = []string{"app fleet: not judged: no release is deployed"}
+	want := "  AZ loss: Survives the loss of any one of its 2 AZs: every serving tier keeps serving. 1 part not judged (see the notes below).\n"
+	if out := text(t, p, false); !strings.Contains(out, want) {
+		t.Errorf("text view lacks %q:\n%s", want, out)
 	}
 }

@@ -1,6 +1,6 @@
 // Package policy holds webstack's built-in security and reliability checks and the engine that
 // runs them over what a mock run registered (a *mockaws.Result). Each check implements one
-// control of CONTROLS.md: an AWS Security Hub FSBP control where one exists (its ID is the
+// control listed in docs/checks.md: an AWS Security Hub FSBP control where one exists (its ID is the
 // check's ID), a Well-Architected reliability practice, or a webstack rule.
 //
 // A check applies to the resources of its types. For each such resource it passes, fails, or

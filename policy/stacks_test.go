@@ -16,7 +16,7 @@ import (
 var prodExceptions = map[[2]string]string{
 	// One frontend bucket and one ALB: no second origin to fail over to (waiver with reason).
 	{"CloudFront.4", "edge-cdn"}: contract.WaiveKey + ".CloudFront.4",
-	// CloudFront standard logs need ACLs on their bucket (CONTROLS gotcha 18).
+	// CloudFront standard logs need ACLs on their bucket (docs/gotchas.md, "CloudFront standard logs need bucket ACLs").
 	{"S3.12", "edge-logs"}: "webstack:edge.logs",
 	// Buckets whose writers accept only SSE-S3: Elastic Load Balancing's access logs and S3's
 	// server access logs.

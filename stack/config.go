@@ -310,8 +310,8 @@ func joinInts(list []int) string {
 	return strings.Join(s, ", ")
 }
 
-// configKeysJSON is the form in which the engine hands all config to a program
-// (the PULUMI_CONFIG environment variable): a JSON object of full keys to strings.
+// parseConfigJSON reads the form in which the engine hands all config to a program (the
+// PULUMI_CONFIG environment variable): a JSON object of full keys to strings.
 func parseConfigJSON(raw string) (map[string]string, error) {
 	values := map[string]string{}
 	if raw == "" {

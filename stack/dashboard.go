@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/alarm"
 	"github.com/webstack/webstack/monitoring"
 	"github.com/webstack/webstack/network"
@@ -41,7 +42,7 @@ func buildDashboard(ctx *pulumi.Context, cfg *Config, net *network.Network, db *
 // buildAlerts registers the stack's alert topic and its email subscriptions. It comes before
 // the tiers: their alarms and the database's events notify it.
 func buildAlerts(ctx *pulumi.Context, cfg *Config, found *facts, opts ...pulumi.ResourceOption) (*monitoring.Alerts, error) {
-	return monitoring.NewAlerts(ctx, "alerts", &monitoring.AlertsArgs{
+	return monitoring.NewAlerts(ctx, contract.AlertsComponent, &monitoring.AlertsArgs{
 		TopicName:   resourceBaseName(cfg.Project, cfg.Stack) + "-alerts",
 		DisplayName: fmt.Sprintf("%s %s alerts", cfg.Project, cfg.Stack),
 		Emails:      cfg.Alerts.Emails,

@@ -18,7 +18,7 @@ const (
 )
 
 // TestAlarmsNotifyTheTopic: every stack has one alert topic; every alarm sends ALARM and OK to
-// it; prod's alarms cover what the operations issue asks for.
+// it; prod's alarms cover what docs/operations.md promises.
 func TestAlarmsNotifyTheTopic(t *testing.T) {
 	for _, tt := range []struct {
 		stack  string

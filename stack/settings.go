@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/compute"
+	"github.com/webstack/webstack/contract"
 )
 
 // The app's settings are Parameter Store parameters under compute.SettingsPath
@@ -19,9 +20,6 @@ import (
 // the instances wait for at boot (compute/userdata.sh.tmpl). The fleet takes only the path, so
 // it depends on none of these parameters nor on what their values come from: a fresh `up`
 // creates the fleet while the read replica is still being created.
-
-// appSettingsType is the type token of the settings' component.
-const appSettingsType = "webstack:stack:AppSettings"
 
 // settingsComponent is the settings' component name; its children are "app-settings-<NAME>"
 // and "app-settings-manifest".
@@ -83,7 +81,7 @@ func buildSettings(ctx *pulumi.Context, cfg *Config, generated pulumi.StringMap,
 	}
 	path := compute.SettingsPath(cfg.Project, cfg.Stack)
 	s := &AppSettings{Names: slices.Sorted(maps.Keys(values))}
-	if err := ctx.RegisterComponentResource(appSettingsType, settingsComponent, s, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeAppSettings, settingsComponent, s, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(s)

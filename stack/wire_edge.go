@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 )
 
@@ -64,10 +65,10 @@ func buildEdge(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Orig
 		LogRetentionDays:       cfg.Edge.LogRetentionDays,
 		DisableVersioning:      !cfg.Edge.Versioning,
 		NoncurrentVersionDays:  cfg.Edge.NoncurrentVersionDays,
-		Protect:                cfg.Edge.Protect,
+		DisableProtect:         !cfg.Edge.Protect,
 	}
 	if global != nil {
 		args.GlobalProvider = global
 	}
-	return edge.NewEdge(ctx, "edge", args, withProvider)
+	return edge.NewEdge(ctx, contract.EdgeComponent, args, withProvider)
 }

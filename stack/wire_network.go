@@ -3,6 +3,7 @@ package stack
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/network"
 )
@@ -12,7 +13,7 @@ import (
 // public subnet after the internet gateway when webstack:bastion.allowedCidrs names admin
 // networks.
 func buildNetwork(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.Origin, alertTopic pulumi.StringInput, withProvider pulumi.ResourceOption) (*network.Network, *network.Bastion, error) {
-	net, err := network.NewNetwork(ctx, "net", &network.NetworkArgs{
+	net, err := network.NewNetwork(ctx, contract.NetworkComponent, &network.NetworkArgs{
 		CIDR:                 cfg.Network.CIDR,
 		AZs:                  found.azs,
 		NATGateways:          cfg.Network.NATGateways,
@@ -50,7 +51,7 @@ func buildNetwork(ctx *pulumi.Context, cfg *Config, found *facts, origin *edge.O
 		bastionSubnets = net.PublicSubnetIDs
 		bastionAfter = net.PublicPath
 	}
-	bastion, err := network.NewBastion(ctx, "bastion", &network.BastionArgs{
+	bastion, err := network.NewBastion(ctx, contract.BastionInstance, &network.BastionArgs{
 		InstanceType:    cfg.Bastion.InstanceType,
 		SubnetID:        bastionSubnets.Index(pulumi.Int(0)),
 		SecurityGroupID: net.SecurityGroups.Bastion,

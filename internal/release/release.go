@@ -128,15 +128,15 @@ func (r *Releaser) plan(ctx context.Context, prev App, out Outputs, o *Options) 
 	return p, nil
 }
 
-// planTimes sets how long production is watched after the flip (by default the new color's
-// longest alarm window, so that each of its alarms can fire), warns about bakes too short for
-// the alarms, and refuses a release that could outlast the AWS credentials: a failure found
-// after they expired could not be undone.
 // MetricDelay is how long after the fact an alarm can see a minute of load balancer metrics:
 // Application Load Balancers publish to CloudWatch every 60 seconds, the data points land a
 // minute or two later, and alarms evaluate once a minute.
 const MetricDelay = 3 * time.Minute
 
+// planTimes sets how long production is watched after the flip (by default the new color's
+// longest alarm window, so that each of its alarms can fire), warns about bakes too short for
+// the alarms, and refuses a release that could outlast the AWS credentials: a failure found
+// after they expired could not be undone.
 func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o Options) error {
 	p.watch = o.Watch
 	if r.Cloud == nil {

@@ -321,7 +321,7 @@ func (r *Releaser) apply(ctx context.Context, from, app App, targets []string) e
 // Targets of the targeted updates: what a step may change. Everything a release changes is
 // in the compute tier (its URNs carry the Compute component's type), and a flip or a canary
 // step changes only the listeners, their rules and the load balancer's alarms.
-const computeComponent = "webstack:compute:Compute$"
+const computeComponent = contract.TypeCompute + "$"
 
 func (r *Releaser) targets(ctx context.Context, listenersOnly bool) ([]string, error) {
 	urns, err := r.Stack.URNs(ctx)
@@ -333,8 +333,8 @@ func (r *Releaser) targets(ctx context.Context, listenersOnly bool) ([]string, e
 		if !strings.Contains(u, computeComponent) {
 			continue
 		}
-		if listenersOnly && !strings.Contains(u, "$aws:lb/listener:Listener::") && !strings.Contains(u, "$aws:lb/listenerRule:ListenerRule::") &&
-			!(strings.Contains(u, "webstack:compute:LoadBalancer$") && strings.Contains(u, "$aws:cloudwatch/metricAlarm:MetricAlarm::")) {
+		if listenersOnly && !strings.Contains(u, "$"+contract.TypeLBListener+"::") && !strings.Contains(u, "$"+contract.TypeLBListenerRule+"::") &&
+			!(strings.Contains(u, contract.TypeComputeLoadBalancer+"$") && strings.Contains(u, "$"+contract.TypeCloudWatchMetricAlarm+"::")) {
 			continue
 		}
 		out = append(out, u)
