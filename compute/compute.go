@@ -83,14 +83,20 @@ type ComputeArgs struct {
 	OriginHeaderName  string
 	OriginHeaderValue pulumi.StringInput
 
-	// Environment (extra container environment, non-secret values only) and
-	// ReadableSecretARNs (secrets the instance role may read) are the data tier's hooks; see
-	// FleetArgs and InstanceRoleArgs. Optional.
-	Environment        pulumi.StringMapInput
+	// SettingsPath is the Parameter Store path of the app's settings (SettingsPath): the
+	// instances read it at boot and the instance role may read it, nothing else of Parameter
+	// Store. Required.
+	SettingsPath string
+	// ReadableSecretARNs (secrets the instance role may read) and DBResourceIDs with DBUser
+	// (whom the instances may connect to the database as, with IAM authentication) are the
+	// data tier's hooks; see InstanceRoleArgs. Optional. No fleet resource depends on them:
+	// they are inputs of the role's policies only, never of the instance profile.
 	ReadableSecretARNs pulumi.StringArrayInput
 	// UploadsBucketARN and UploadsKeyARN are the edge tier's uploads bucket and its KMS key;
 	// see InstanceRoleArgs. Optional.
 	UploadsBucketARN, UploadsKeyARN pulumi.StringInput
+	DBResourceIDs                   pulumi.StringArrayInput
+	DBUser                          string
 
 	// AppLogRetentionDays is the retention of the application's log group (AppLogGroupName),
 	// where both colors' containers write their output; a retention CloudWatch Logs accepts.
@@ -126,6 +132,9 @@ func (a *ComputeArgs) versions() []string {
 func (args *ComputeArgs) validate() error {
 	if args.Region == "" || args.Partition == "" {
 		return errors.New("compute: region and partition are required")
+	}
+	if !settingsPath.MatchString(args.SettingsPath) {
+		return fmt.Errorf("compute: settings path %q is not a Parameter Store path such as \"/webstack/prod/app\"", args.SettingsPath)
 	}
 	if err := validColor(args.ActiveColor); err != nil {
 		return fmt.Errorf("compute: active %w", err)
@@ -200,8 +209,13 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	}
 	role, err := NewInstanceRole(ctx, name+"-instance", &InstanceRoleArgs{
 		Partition:          args.Partition,
+		Region:             args.Region,
+		AccountID:          args.AccountID,
+		SettingsPath:       args.SettingsPath,
 		ReadableSecretARNs: args.ReadableSecretARNs,
 		Uploads:            uploadsGrant(args.UploadsBucketARN, args.UploadsKeyARN),
+		DBResourceIDs:      args.DBResourceIDs,
+		DBUser:             args.DBUser,
 		LogGroupARN:        logs.Arn,
 		RepositoryARN:      repo.ARN,
 	}, parent)
@@ -307,7 +321,7 @@ func (args *ComputeArgs) fleetArgs(color Color, alb *LoadBalancer, role *Instanc
 		Profile:                args.Profile,
 		KeepAliveTimeout:       idleTimeout + 15,
 		HealthCheckGracePeriod: args.HealthCheckGracePeriod,
-		Environment:            args.Environment,
+		SettingsPath:           args.SettingsPath,
 		Tags:                   args.Tags,
 		LogGroupName:           logs.Name,
 		DependsOn:              []pulumi.Resource{alb.Anchor()},

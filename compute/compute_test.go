@@ -52,6 +52,8 @@ func minimalCompute() *ComputeArgs {
 		AppSecurityGroupID: pulumi.String("sg-app"),
 		Region:             region,
 		Partition:          "aws",
+		AccountID:          mockaws.AccountID,
+		SettingsPath:       "/webstack/unit/app",
 		RepositoryName:     "webstack-unit",
 		Port:               8080,
 		TestListenerPort:   9000,
@@ -110,7 +112,7 @@ func expect(t *testing.T, r *mockaws.Resource, want any, path ...any) {
 func TestComputeCounts(t *testing.T) {
 	res := runCompute(t, minimalCompute())
 	want := map[string]int{
-		tLB: 1, tTG: 4, tLst: 2, tRule: 1, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 1, tRP: 2, tProf: 1, tLogs: 1,
+		tLB: 1, tTG: 4, tLst: 2, tRule: 1, tLT: 2, tASG: 2, tRepo: 1, tLCP: 1, tRole: 1, tRPA: 1, tRP: 3, tProf: 1, tLogs: 1, // inline policies: settings, ECR, logs
 		"webstack:compute:Compute": 1, "webstack:compute:LoadBalancer": 1, "webstack:compute:Fleet": 2,
 		"webstack:compute:Repository": 1, "webstack:compute:InstanceRole": 1,
 	}
@@ -428,8 +430,8 @@ func TestInstanceRole(t *testing.T) {
 	if want := []string{"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}; !reflect.DeepEqual(arns, want) {
 		t.Errorf("instance role managed policies = %v, want exactly %v", arns, want)
 	}
-	if n := len(res.ByType(tRP)); n != 2 {
-		t.Errorf("%d inline policies without ReadableSecretARNs, want 2 (logs and ECR)", n)
+	if n := len(res.ByType(tRP)); n != 3 {
+		t.Errorf("%d inline policies without ReadableSecretARNs and DBResourceIDs, want 3 (settings, logs and ECR)", n)
 	}
 	repo := must(t, res, tRepo, "app-ecr-repository").Output("arn").(string)
 	var ecrDoc struct {
@@ -481,7 +483,6 @@ func TestInstanceRole(t *testing.T) {
 	args := minimalCompute()
 	secrets := []string{"arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbC", "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:redis-DeF"}
 	args.ReadableSecretARNs = pulumi.ToStringArray(secrets)
-	args.Environment = pulumi.StringMap{"DB_SECRET_ARN": pulumi.String(secrets[0])}
 	res = runCompute(t, args)
 	policy := must(t, res, tRP, "app-instance-secrets")
 	var doc struct {
@@ -498,8 +499,67 @@ func TestInstanceRole(t *testing.T) {
 		t.Errorf("secrets policy = %+v, want GetSecretValue on exactly %v", doc, secrets)
 	}
 	ud, _ := base64.StdEncoding.DecodeString(must(t, res, tLT, "app-blue-lt").Input("userData").(string))
-	if !strings.Contains(string(ud), "\nDB_SECRET_ARN="+secrets[0]+"\n") {
-		t.Error("extra environment is missing from the user data")
+	if !strings.Contains(string(ud), "\npath=/webstack/unit/app\n") || strings.Contains(string(ud), "secretsmanager") {
+		t.Error("the user data must name the settings' path and no setting's value")
+	}
+}
+
+// TestInstanceRoleSettingsAndDatabase pins what the role may read of Parameter Store (the
+// settings' path and what is under it, never the stack's path) and whom it may connect to the
+// database as (the app user, on the writer and each replica by DbiResourceId).
+func TestInstanceRoleSettingsAndDatabase(t *testing.T) {
+	args := minimalCompute()
+	ids := []string{"db-ABCDEFGHIJKLMNOPQRSTUVWXY1", "db-ABCDEFGHIJKLMNOPQRSTUVWXY2"}
+	args.DBResourceIDs = pulumi.ToStringArray(ids)
+	args.DBUser = "webstack_app"
+	res := runCompute(t, args)
+	type stmt struct {
+		Sid      string
+		Effect   string
+		Action   any
+		Resource any
+	}
+	policy := func(name string) []stmt {
+		var doc struct{ Statement []stmt }
+		if err := json.Unmarshal([]byte(must(t, res, tRP, name).Input("policy").(string)), &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return doc.Statement
+	}
+	arn := "arn:aws:ssm:ap-northeast-2:" + mockaws.AccountID + ":parameter/webstack/unit/app"
+	wantSettings := []stmt{
+		{"ReadApplicationSettingsByPath", "Allow", "ssm:GetParametersByPath", arn},
+		{"ReadEachApplicationSetting", "Allow", []any{"ssm:GetParameter", "ssm:GetParameters"}, arn + "/*"},
+	}
+	if got := policy("app-instance-settings"); !reflect.DeepEqual(got, wantSettings) {
+		t.Errorf("settings policy = %+v, want %+v", got, wantSettings)
+	}
+	wantDB := []stmt{{"ConnectAsTheApplicationUser", "Allow", "rds-db:connect", []any{
+		"arn:aws:rds-db:ap-northeast-2:" + mockaws.AccountID + ":dbuser:" + ids[0] + "/webstack_app",
+		"arn:aws:rds-db:ap-northeast-2:" + mockaws.AccountID + ":dbuser:" + ids[1] + "/webstack_app",
+	}}}
+	if got := policy("app-instance-db-connect"); !reflect.DeepEqual(got, wantDB) {
+		t.Errorf("database policy = %+v, want %+v", got, wantDB)
+	}
+	// The fleets wait for neither policy: the instance profile depends on the role alone.
+	prof := must(t, res, tProf, "app-instance-profile")
+	for _, d := range prof.Dependencies {
+		if strings.Contains(d, "RolePolicy") {
+			t.Errorf("the instance profile depends on %s", d)
+		}
+	}
+	for _, bad := range [][]string{nil, {"webstack-unit-db"}, {"arn:aws:rds:ap-northeast-2:1:db:webstack-unit-db"}} {
+		if _, err := dbConnectPolicy("aws", region, mockaws.AccountID, "webstack_app", bad); err == nil {
+			t.Errorf("dbConnectPolicy(%q) accepted what is not a DbiResourceId", bad)
+		}
+	}
+	bad := minimalCompute()
+	bad.DBResourceIDs, bad.DBUser = pulumi.ToStringArray(ids), "webstack-app"
+	if _, err := mockaws.Run(project, "unit", mockaws.Options{Region: region}, func(ctx *pulumi.Context) error {
+		_, err := NewCompute(ctx, "app", bad)
+		return err
+	}); err == nil {
+		t.Error("a database user with a hyphen was accepted")
 	}
 }
 

@@ -69,9 +69,9 @@ type FleetArgs struct {
 	// (the fleet has no launch lifecycle hook). Optional; 0 means the default,
 	// DefaultHealthCheckGracePeriod (240). At most MaxHealthCheckGracePeriod.
 	HealthCheckGracePeriod int
-	// Environment is extra container environment (non-secret values only). Optional.
-	// Defaults to none.
-	Environment pulumi.StringMapInput
+	// SettingsPath is the Parameter Store path of the app's settings, which the instances read
+	// at boot (see UserData.SettingsPath). Required with a Version.
+	SettingsPath string
 	// Tags are put on the Auto Scaling group and propagated to its instances (the provider's
 	// default tags do not reach instances an Auto Scaling group launches). Optional.
 	Tags map[string]string
@@ -115,6 +115,9 @@ func (a *FleetArgs) validate() error {
 	}
 	if a.Region == "" {
 		errs = append(errs, errors.New("region is required"))
+	}
+	if a.Version != "" && !settingsPath.MatchString(a.SettingsPath) {
+		errs = append(errs, fmt.Errorf("settings path %q is not a Parameter Store path such as \"/webstack/prod/app\"", a.SettingsPath))
 	}
 	if a.Port < 1 || a.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d out of range 1..65535", a.Port))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -17,11 +18,27 @@ import (
 type InstanceRoleArgs struct {
 	// Partition is the AWS partition ("aws") for managed policy ARNs. Required.
 	Partition string
+	// Region and AccountID locate the settings' parameters and the database users. Required
+	// with SettingsPath or DBResourceIDs.
+	Region, AccountID string
+	// SettingsPath is the Parameter Store path of the app's settings (SettingsPath): the role
+	// may read the parameters under it (settingsPolicy) and no other parameter. Optional.
+	// Defaults to none: no Parameter Store permission.
+	SettingsPath string
 	// ReadableSecretARNs are the Secrets Manager secrets the application may read
 	// (secretsmanager:GetSecretValue on exactly these ARNs). Optional. Defaults to none: nil
 	// registers no secrets policy. When set, it must resolve to at least one ARN, none
-	// containing a wildcard.
+	// containing a wildcard. Never the database's master secret: the application connects as
+	// DBUser.
 	ReadableSecretARNs pulumi.StringArrayInput
+	// DBResourceIDs are the DbiResourceIds of the database's writer and every replica, and
+	// DBUser the MySQL user the application connects as with IAM database authentication:
+	// the role may rds-db:connect as DBUser to exactly these instances (dbConnectPolicy).
+	// Optional. Defaults to none: nil registers no such policy. The policy is a resource of
+	// its own that only the role's permissions depend on: the instance profile, and so the
+	// fleets, never wait for the replicas.
+	DBResourceIDs pulumi.StringArrayInput
+	DBUser        string
 	// LogGroupARN is the CloudWatch Logs group the application's output is written to: the
 	// role may create streams in it and put events to them, nothing else in CloudWatch Logs.
 	// Optional. Defaults to none.
@@ -68,6 +85,15 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 	if args == nil || args.Partition == "" {
 		return nil, errors.New("compute: instance role: partition is required")
 	}
+	if (args.SettingsPath != "" || args.DBResourceIDs != nil) && (args.Region == "" || args.AccountID == "") {
+		return nil, errors.New("compute: instance role: region and account are required with a settings path or database instances")
+	}
+	if args.SettingsPath != "" && !settingsPath.MatchString(args.SettingsPath) {
+		return nil, fmt.Errorf("compute: instance role: settings path %q is not a Parameter Store path", args.SettingsPath)
+	}
+	if args.DBResourceIDs != nil && !mysqlUser.MatchString(args.DBUser) {
+		return nil, fmt.Errorf("compute: instance role: database user %q is not a MySQL user name (letters, digits, '_', at most 32)", args.DBUser)
+	}
 	ir := &InstanceRole{}
 	if err := ctx.RegisterComponentResource(contract.TypeComputeInstanceRole, name, ir, opts...); err != nil {
 		return nil, err
@@ -96,6 +122,30 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 			Policy: policy,
 		}, parent); err != nil {
 			return nil, fmt.Errorf("compute: instance role secrets policy: %w", err)
+		}
+	}
+	if args.SettingsPath != "" {
+		policy, err := settingsPolicy(args.Partition, args.Region, args.AccountID, args.SettingsPath)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := iam.NewRolePolicy(ctx, name+"-settings", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: pulumi.String(policy),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role settings policy: %w", err)
+		}
+	}
+	if args.DBResourceIDs != nil {
+		a := *args
+		policy := args.DBResourceIDs.ToStringArrayOutput().ApplyT(func(ids []string) (string, error) {
+			return dbConnectPolicy(a.Partition, a.Region, a.AccountID, a.DBUser, ids)
+		}).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, name+"-db-connect", &iam.RolePolicyArgs{
+			Role:   role.Name,
+			Policy: policy,
+		}, parent); err != nil {
+			return nil, fmt.Errorf("compute: instance role database policy: %w", err)
 		}
 	}
 	if args.RepositoryARN != nil {
@@ -157,6 +207,80 @@ func secretsPolicy(arns []string) (string, error) {
 			"Sid":      "ReadApplicationSecrets",
 			"Effect":   "Allow",
 			"Action":   "secretsmanager:GetSecretValue",
+			"Resource": arns,
+		}},
+	})
+	return string(b), err
+}
+
+// settingsPolicy allows reading the app's settings and nothing else of Parameter Store.
+// GetParametersByPath is authorized against the path the request names, not against the
+// parameters it returns (Systems Manager User Guide, "How Parameter Store authorizes
+// parameter retrieval",
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html),
+// so it is granted on exactly the path webstack-settings asks for (no trailing slash), never on
+// the stack's path above it, whose recursive read would return the release-check secret
+// (/<project>/<stack>/release-check). GetParameter and GetParameters, which the application
+// may use to re-read a setting, are granted on the parameters under the path ("<path>/*", not
+// "<path>*", which would also match "/webstack/prod/apple").
+func settingsPolicy(partition, region, accountID, path string) (string, error) {
+	arn := fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", partition, region, accountID, path)
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{
+			{
+				"Sid":      "ReadApplicationSettingsByPath",
+				"Effect":   "Allow",
+				"Action":   "ssm:GetParametersByPath",
+				"Resource": arn,
+			},
+			{
+				"Sid":      "ReadEachApplicationSetting",
+				"Effect":   "Allow",
+				"Action":   []string{"ssm:GetParameter", "ssm:GetParameters"},
+				"Resource": arn + "/*",
+			},
+		},
+	})
+	return string(b), err
+}
+
+// mysqlUser is a MySQL user name the program accepts: at most 32 characters (MySQL 8's
+// limit), none that would need quoting in an ARN or a GRANT.
+var mysqlUser = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
+
+// dbResourceID is an RDS DbiResourceId ("db-" and upper-case letters and digits).
+var dbResourceID = regexp.MustCompile(`^db-[A-Z0-9]+$`)
+
+// DBConnectARN is the resource an IAM policy names to let a principal connect to one RDS
+// instance as user with IAM database authentication: the instance's DbiResourceId, not its
+// identifier or ARN (RDS User Guide, "Creating and using an IAM policy for IAM database access",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html).
+func DBConnectARN(partition, region, accountID, resourceID, user string) string {
+	return fmt.Sprintf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", partition, region, accountID, resourceID, user)
+}
+
+// dbConnectPolicy allows connecting as user to exactly the given instances. Every replica has
+// a DbiResourceId of its own, so each is listed (aws/aws-cdk#31061: a grant that named only the
+// source left the replica refusing every connection). A wrong resource is not refused by IAM
+// when the policy is written, only by every connection after, so it is checked here.
+func dbConnectPolicy(partition, region, accountID, user string, resourceIDs []string) (string, error) {
+	if len(resourceIDs) == 0 {
+		return "", errors.New("compute: instance role: DBResourceIDs resolved to no instance; pass nil for no database access")
+	}
+	arns := make([]string, 0, len(resourceIDs))
+	for _, id := range resourceIDs {
+		if !dbResourceID.MatchString(id) {
+			return "", fmt.Errorf("compute: instance role: %q is not an RDS DbiResourceId (db-…)", id)
+		}
+		arns = append(arns, DBConnectARN(partition, region, accountID, id, user))
+	}
+	b, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Sid":      "ConnectAsTheApplicationUser",
+			"Effect":   "Allow",
+			"Action":   "rds-db:connect",
 			"Resource": arns,
 		}},
 	})

@@ -17,15 +17,13 @@ import (
 // volume, no public address.
 func newLaunchTemplate(ctx *pulumi.Context, name string, a *FleetArgs, instanceName string, opts ...pulumi.ResourceOption) (*ec2.LaunchTemplate, error) {
 	color := string(a.Color)
-	env := pulumi.StringMap{}.ToStringMapOutput()
-	if a.Environment != nil {
-		env = a.Environment.ToStringMapOutput()
-	}
 	logGroup := pulumi.String("").ToStringOutput()
 	if a.LogGroupName != nil {
 		logGroup = a.LogGroupName.ToStringOutput()
 	}
-	userData := pulumi.All(a.RepositoryURL, env, logGroup).ApplyT(func(v []any) (string, error) {
+	// The user data names the settings' path, never a setting's value: nothing the data tier
+	// creates is an input of the launch template (settings.go).
+	userData := pulumi.All(a.RepositoryURL, logGroup).ApplyT(func(v []any) (string, error) {
 		script, err := UserData{
 			Color:            a.Color,
 			Version:          a.Version,
@@ -34,8 +32,8 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, a *FleetArgs, instanceN
 			Port:             a.Port,
 			Profile:          a.Profile,
 			KeepAliveTimeout: a.KeepAliveTimeout,
-			Environment:      v[1].(map[string]string),
-			LogGroup:         v[2].(string),
+			SettingsPath:     a.SettingsPath,
+			LogGroup:         v[1].(string),
 		}.Render()
 		if err != nil {
 			return "", fmt.Errorf("compute: fleet %s: user data: %w", name, err)

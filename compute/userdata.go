@@ -3,10 +3,8 @@ package compute
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -35,9 +33,10 @@ type UserData struct {
 	// KeepAliveTimeout is the application server's keep-alive timeout in seconds; it must
 	// exceed the ALB's idle timeout.
 	KeepAliveTimeout int
-	// Environment is extra container environment (the data tier's endpoints and secret ARNs).
-	// Optional. Names must not collide with BuiltinEnvironment.
-	Environment map[string]string
+	// SettingsPath is the Parameter Store path of the app's settings (SettingsPath), which the
+	// instance reads at boot and before every start of the container (webstack-settings).
+	// Required with a Version.
+	SettingsPath string
 	// LogGroup is the CloudWatch Logs group the container's output goes to, one stream per
 	// instance. Optional. Defaults to none: the output stays in the instance's journal.
 	LogGroup string
@@ -50,23 +49,21 @@ var logGroupName = regexp.MustCompile(`^[A-Za-z0-9_/.#-]{1,512}$`)
 // EnvVar is one variable of the container's environment.
 type EnvVar struct{ Name, Value string }
 
-// BuiltinEnvironment names the variables the fleet always sets; Environment may not override
-// them.
+// BuiltinEnvironment names the variables the fleet always sets; no setting may be named like
+// one (webstack-settings ignores such a setting on the instance).
 var BuiltinEnvironment = []string{
 	"APP_COLOR", "APP_VERSION", "AWS_DEFAULT_REGION", "AWS_REGION", "SERVER_PORT",
 	"SERVER_TOMCAT_KEEPALIVETIMEOUT", "SPRING_PROFILES_ACTIVE",
 }
-
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Render returns the user data script.
 func (u UserData) Render() (string, error) {
 	if err := validColor(u.Color); err != nil {
 		return "", err
 	}
-	env, err := u.environment()
-	if err != nil {
-		return "", err
+	env := u.environment()
+	if u.Version != "" && !settingsPath.MatchString(u.SettingsPath) {
+		return "", fmt.Errorf("settings path %q is not a Parameter Store path such as \"/webstack/prod/app\"", u.SettingsPath)
 	}
 	if u.LogGroup != "" && !logGroupName.MatchString(u.LogGroup) {
 		return "", fmt.Errorf("log group %q is not a CloudWatch Logs group name", u.LogGroup)
@@ -80,17 +77,19 @@ func (u UserData) Render() (string, error) {
 		image = u.Repository + ":" + u.Version
 	}
 	var b bytes.Buffer
-	err = userData.Execute(&b, struct {
+	err := userData.Execute(&b, struct {
 		UserData
 		Image, Registry string
 		Environment     []EnvVar
-	}{u, image, registry, env})
+		ManifestName    string
+		SettingsWait    int
+	}{u, image, registry, env, ManifestName, SettingsWaitSeconds})
 	return b.String(), err
 }
 
-// environment returns the container's variables sorted by name: the built-in ones and the
-// extra ones.
-func (u UserData) environment() ([]EnvVar, error) {
+// environment returns the variables the fleet sets itself (BuiltinEnvironment), sorted by
+// name; the app's settings join them on the instance.
+func (u UserData) environment() []EnvVar {
 	env := map[string]string{
 		"APP_COLOR":          string(u.Color),
 		"APP_VERSION":        u.Version,
@@ -105,26 +104,10 @@ func (u UserData) environment() ([]EnvVar, error) {
 	if u.Profile != "" {
 		env["SPRING_PROFILES_ACTIVE"] = u.Profile
 	}
-	var errs []error
-	for name, value := range u.Environment {
-		switch {
-		case !envName.MatchString(name):
-			errs = append(errs, fmt.Errorf("environment variable name %q is not a shell variable name", name))
-		case slices.Contains(BuiltinEnvironment, name):
-			errs = append(errs, fmt.Errorf("environment variable %s is set by the fleet itself", name))
-		case strings.ContainsAny(value, "\r\n\x00"):
-			errs = append(errs, fmt.Errorf("environment variable %s: value contains a line break or NUL", name))
-		default:
-			env[name] = value
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	out := make([]EnvVar, 0, len(env))
 	for name, value := range env {
 		out = append(out, EnvVar{name, value})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return out
 }

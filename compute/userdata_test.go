@@ -19,12 +19,8 @@ func goldenUserData() UserData {
 		Port:             8080,
 		Profile:          "prod",
 		KeepAliveTimeout: 75,
-		Environment: map[string]string{
-			"DB_WRITER_ENDPOINT": "webstack-prod.cluster-abc.ap-northeast-2.rds.amazonaws.com:3306",
-			"DB_SECRET_ARN":      "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbCdEf",
-			"REDIS_ENDPOINT":     "master.webstack-prod.abc.apne2.cache.amazonaws.com:6379",
-		},
-		LogGroup: "/webstack/prod/app",
+		SettingsPath:     "/webstack/prod/app",
+		LogGroup:         "/webstack/prod/app",
 	}
 }
 
@@ -73,7 +69,15 @@ func TestUserDataContent(t *testing.T) {
 		"\nSERVER_PORT=8080\n",
 		"\nSPRING_PROFILES_ACTIVE=prod\n",
 		"\nAPP_COLOR=green\n",
-		"\nDB_SECRET_ARN=arn:aws:secretsmanager:",
+		// The settings: read from Parameter Store, on exactly the granted path, paged by the
+		// CLI, waiting for the manifest; at boot and before every start.
+		"aws ssm get-parameters-by-path --region ap-northeast-2 --path \"$path\" --recursive --with-decryption",
+		"\npath=/webstack/prod/app\n",
+		"\nwait_s=${1:-180}\n",
+		"_manifest) manifest=$value ;;",
+		"LC_ALL=C sort | sha256sum",
+		"\n/usr/local/bin/webstack-settings\n",
+		"ExecStartPre=/usr/local/bin/webstack-settings 60\n",
 		"systemctl enable --now webstack-app.service",
 		// A restart needs the registry only if the image is not on the instance.
 		"ExecStartPre=-/usr/local/bin/webstack-ecr-login\n",
@@ -93,19 +97,13 @@ func TestUserDataContent(t *testing.T) {
 	}
 }
 
-func TestUserDataRejectsBadEnvironment(t *testing.T) {
-	for name, env := range map[string]map[string]string{
-		"bad name":         {"DB-HOST": "x"},
-		"builtin":          {"SERVER_PORT": "9090"},
-		"newline in value": {"DB_HOST": "a\nSERVER_PORT=1"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			u := goldenUserData()
-			u.Environment = env
-			if _, err := u.Render(); err == nil {
-				t.Errorf("Render accepted environment %q", env)
-			}
-		})
+func TestUserDataRejectsBadSettingsPath(t *testing.T) {
+	for _, path := range []string{"", "webstack/prod/app", "/webstack/prod/app/", "/webstack prod/app", "/webstack/$(reboot)/app"} {
+		u := goldenUserData()
+		u.SettingsPath = path
+		if _, err := u.Render(); err == nil {
+			t.Errorf("Render accepted settings path %q", path)
+		}
 	}
 	u := goldenUserData()
 	u.Repository = "no-registry"

@@ -107,6 +107,7 @@ var CheckIDs = []string{
 	"webstack/performance-insights-cmk",
 	"webstack/placeholders",
 	"webstack/protect",
+	"webstack/rds-iam-connect",
 	"webstack/s3-encryption",
 	"webstack/s3-kms-access",
 }

@@ -61,3 +61,8 @@ const (
 	// CacheAuthSecret is the data tier's Redis AUTH token secret.
 	CacheAuthSecret = CacheComponent + "-" + RoleAuthSecret
 )
+
+// AppDatabaseUser is the MySQL user the application connects as, with IAM database
+// authentication: the migration step creates it, the instance role may connect as it
+// (rds-db:connect), and the app's settings name it (DB_USER). Never the master user.
+const AppDatabaseUser = "webstack_app"

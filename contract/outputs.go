@@ -56,6 +56,10 @@ const (
 	// OutAlarmNamePrefix starts every alarm's name ("<project>-<stack>"); a color's alarms
 	// start with "<prefix>-<color>-".
 	OutAlarmNamePrefix = "alarmNamePrefix"
+	// OutAppSettingsPath is the Parameter Store path the app's settings live under
+	// ("/<project>/<stack>/app"): one String parameter per setting and a _manifest listing
+	// them, which the instances read at boot and at every restart of the application.
+	OutAppSettingsPath = "appSettingsPath"
 
 	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
 	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
@@ -79,6 +83,7 @@ var OutputNames = []string{
 	OutUploadsBucketName,
 	OutAlertTopicARN, OutAlertWebhookSecretARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
+	OutAppSettingsPath,
 }
 
 // OutVersion names the output that holds color c's version.

@@ -153,4 +153,6 @@ const (
 	TypeMonitoringDashboard = "webstack:monitoring:Dashboard"
 	TypeNetworkBastion      = "webstack:network:Bastion"
 	TypeNetwork             = "webstack:network:Network"
+	// TypeAppSettings is the app's settings in Parameter Store, registered by the wiring.
+	TypeAppSettings = "webstack:stack:AppSettings"
 )

@@ -261,6 +261,13 @@ type Database struct {
 	// WriterARN and WriterIdentifier identify the writer.
 	WriterARN        pulumi.StringOutput `pulumi:"writerArn"`
 	WriterIdentifier pulumi.StringOutput `pulumi:"writerIdentifier"`
+	// ResourceIDs are the DbiResourceIds ("db-ABCDEFGHIJKL0123456789") of the writer and then
+	// each replica: what an IAM policy names in rds-db:connect
+	// (arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>). Each replica
+	// has its own, and none is the identifier or the ARN (RDS User Guide, "Creating and using
+	// an IAM policy for IAM database access",
+	// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html).
+	ResourceIDs pulumi.StringArrayOutput `pulumi:"resourceIds"`
 }
 
 // NewDatabase registers the RDS MySQL writer, its read replicas and what they need, in
@@ -345,12 +352,15 @@ func (db *Database) setOutputs(writer *rds.Instance, readers []*rds.Instance, se
 	db.DBName = writer.DbName
 	db.Username = writer.Username
 	addresses, endpoints := pulumi.StringArray{}, pulumi.StringArray{}
+	ids := pulumi.StringArray{writer.ResourceId}
 	for _, r := range readers {
 		addresses = append(addresses, r.Address)
 		endpoints = append(endpoints, r.Endpoint)
+		ids = append(ids, r.ResourceId)
 	}
 	db.ReaderAddresses = addresses.ToStringArrayOutput()
 	db.ReaderEndpoints = endpoints.ToStringArrayOutput()
+	db.ResourceIDs = ids.ToStringArrayOutput()
 	db.MasterSecretARN = secret.Arn
 }
 

@@ -87,7 +87,7 @@ func (e *RuleError) Error() string {
 func (e *RuleError) Unwrap() error { return e.Err }
 
 // rules holds every rule by resource type; each tier's file contributes its own list.
-var rules = indexRules(networkRules, dataRules, computeRules, edgeRules, monitoringRules)
+var rules = indexRules(networkRules, dataRules, computeRules, edgeRules, monitoringRules, settingsRules)
 
 func indexRules(lists ...[]Rule) map[string][]*Rule {
 	out := map[string][]*Rule{}

@@ -29,7 +29,7 @@ type ruleTest struct {
 // ruleTests are every tier's cases.
 func ruleTests() []ruleTest {
 	var all []ruleTest
-	for _, list := range [][]ruleTest{networkRuleTests, dataRuleTests, computeRuleTests, edgeRuleTests, monitoringRuleTests} {
+	for _, list := range [][]ruleTest{networkRuleTests, dataRuleTests, computeRuleTests, edgeRuleTests, monitoringRuleTests, settingsRuleTests} {
 		all = append(all, list...)
 	}
 	return all

@@ -33,7 +33,9 @@ var dataStates = map[string]stateFunc{
 		s["endpoint"] = resource.NewProperty(fmt.Sprintf("%s:%d", address, int(port)))
 		s["port"] = resource.NewProperty(port)
 		s["arn"] = resource.NewProperty(e.arn("rds", "db:"+id))
-		s["resourceId"] = resource.NewProperty(r.ID)
+		// The DbiResourceId: "db-" and 26 upper-case letters and digits, never the identifier
+		// (what rds-db:connect policies name).
+		s["resourceId"] = resource.NewProperty("db-" + strings.ToUpper(hash(r.URN+"dbi", 26)))
 		s["hostedZoneId"] = resource.NewProperty("ZLA2NUCOLGUUR")
 		s["status"] = resource.NewProperty("available")
 		if str(s, "availabilityZone") == "" {

@@ -15,10 +15,11 @@ import (
 )
 
 // newCompute wires the compute tier from webstack:app, the network, data and edge tiers: the
-// fleet's containers get the data endpoints and secret ARNs as environment, the instance role
-// may read exactly those two secrets, and the production listener forwards only requests that
-// carry CloudFront's secret origin header (over HTTPS with the origin certificate when a
-// domain is configured).
+// fleet reads the app's settings from Parameter Store (settings.go), so no fleet resource takes
+// anything of the data tier as an input; the instance role may read the settings and the
+// cache's AUTH token and connect to the database as the app user; and the production listener
+// forwards only requests that carry CloudFront's secret origin header (over HTTPS with the
+// origin certificate when a domain is configured).
 func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, origin *edge.Origin, uploads *edge.Uploads, accountID, partition string, alertTopic pulumi.StringInput, opts ...pulumi.ResourceOption) (*compute.Compute, error) {
 	app := cfg.App
 	color := func(c ColorConfig) compute.ColorArgs {
@@ -54,8 +55,10 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		Blue:                      color(app.Blue),
 		Green:                     color(app.Green),
 		Tags:                      DefaultTags(cfg),
-		Environment:               mergeEnvironment(db.AppEnvironment(), uploadsEnvironment(cfg, uploads)),
+		SettingsPath:              compute.SettingsPath(cfg.Project, cfg.Stack),
 		ReadableSecretARNs:        db.ReadableSecretARNs(),
+		DBResourceIDs:             db.Database.ResourceIDs,
+		DBUser:                    contract.AppDatabaseUser,
 		OriginHeaderName:          origin.HeaderName,
 		OriginHeaderValue:         origin.HeaderValue,
 		AppLogRetentionDays:       app.LogRetentionDays,

@@ -193,6 +193,7 @@ func (c *Config) validate(p *problems) {
 	c.validateAlertsCrossSection(p)
 	c.validateWebhookSecret(p)
 	c.validateReleaseCheckPath(p)
+	c.validateSettings(p)
 	c.validateQuotas(p)
 }
 

@@ -81,6 +81,16 @@ type AppConfig struct {
 	// Profile is the application's active profile (SPRING_PROFILES_ACTIVE); empty means the
 	// stack name.
 	Profile string `key:"profile"`
+	// Settings are the team's own application settings, NAME: value, which the containers
+	// receive as environment variables besides the generated ones (the data tier's endpoints,
+	// DB_USER, the secrets' ARNs; docs/compute.md). Each is a String parameter under
+	// /<project>/<stack>/app/ in Parameter Store, read by every instance at boot and at every
+	// restart of the application. Names are upper case ([A-Z_][A-Z0-9_]*, at most 64), none a
+	// generated name; values are non-empty single lines of at most 4096 characters, and never
+	// secrets: values that look like credentials, and names that say PASSWORD, SECRET, TOKEN or
+	// API_KEY, are refused. Put a secret in Secrets Manager and set its ARN (e.g.
+	// PAYMENT_API_KEY_ARN).
+	Settings map[string]string `key:"settings"`
 	// Blue is the blue fleet.
 	Blue ColorConfig `key:"blue"`
 	// Green is the green fleet.
@@ -158,6 +168,7 @@ func defaultAppConfig() AppConfig {
 		HealthCheckGracePeriod: compute.DefaultHealthCheckGracePeriod,
 		IdleTimeout:            compute.DefaultIdleTimeout,
 		ImageRetentionCount:    compute.DefaultImageRetentionCount,
+		Settings:               map[string]string{},
 		Blue:                   ColorConfig{MinSize: 1, DesiredCapacity: 1, MaxSize: 2},
 		Green:                  ColorConfig{MinSize: 0, DesiredCapacity: 0, MaxSize: 2},
 	}

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -234,5 +235,103 @@ func TestReleaseCheckPath(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("releaseCheckPath %q: %v\nwant %s", custom, err, want)
 		}
+	}
+}
+
+// TestAppSettingsRules breaks one rule of webstack:app.settings per case and expects its
+// message, naming the file, the full key and (unless it may be a secret) the value.
+func TestAppSettingsRules(t *testing.T) {
+	const f = "Pulumi.prod.yaml: webstack:app.settings"
+	many := map[string]any{}
+	for i := 0; i <= maxSettings; i++ {
+		many[fmt.Sprintf("S%03d", i)] = "x"
+	}
+	long := map[string]any{}
+	for i := 0; i < 70; i++ {
+		long[fmt.Sprintf("S%02d_%s", i, strings.Repeat("N", 58))] = "x"
+	}
+	cases := []struct {
+		name     string
+		settings any
+		want     string
+	}{
+		{"not an object", "FEATURE_X=on", f + `: "FEATURE_X=on" must be an object`},
+		{"value not a string", map[string]any{"POOL_SIZE": 10}, f + `.POOL_SIZE: 10 must be a string (put it in quotes)`},
+		{"lower case name", map[string]any{"feature_x": "on"},
+			f + `.feature_x: "feature_x" is not a setting name: upper-case letters, digits and '_', not starting with a digit, at most 64 characters (it becomes an environment variable)`},
+		{"name with a hyphen", map[string]any{"FEATURE-X": "on"}, f + `.FEATURE-X: "FEATURE-X" is not a setting name`},
+		{"name starting with a digit", map[string]any{"1X": "on"}, f + `.1X: "1X" is not a setting name`},
+		{"generated name", map[string]any{"DB_WRITER_HOST": "localhost"}, f + `.DB_WRITER_HOST: "DB_WRITER_HOST" is a setting the program writes itself`},
+		{"the fleet's own variable", map[string]any{"SERVER_PORT": "9090"}, f + `.SERVER_PORT: "SERVER_PORT" is a setting the program writes itself`},
+		{"the uploads helper's", map[string]any{"UPLOADS_BUCKET": "mine"}, f + `.UPLOADS_BUCKET: "UPLOADS_BUCKET" is a setting the program writes itself`},
+		{"empty value", map[string]any{"FEATURE_X": ""}, f + `.FEATURE_X: "" is empty: Parameter Store refuses an empty value (remove the setting, or give it a value)`},
+		{"too long", map[string]any{"BIG": strings.Repeat("x", 4097)}, f + `.BIG: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… is 4097 characters, more than the 4096 of a Standard parameter`},
+		{"line break", map[string]any{"GREETING": "hello\nSERVER_PORT=1"},
+			f + `.GREETING: "hello\nSERVER_PORT=1" contains a line break, tab or other control character: each setting is one line of the container's environment file`},
+		{"tab", map[string]any{"GREETING": "a\tb"}, f + `.GREETING: "a\tb" contains a line break`},
+		{"aws access key", map[string]any{"S3_KEY_ID": "AKIAIOSFODNN7EXAMPLE"}, f + `.S3_KEY_ID: the value looks like an AWS access key ID (not shown here)`},
+		{"url with a password", map[string]any{"BROKER_URL": "amqp://app:hunter2@mq.internal:5672"}, f + `.BROKER_URL: the value looks like a URL with a password (not shown here)`},
+		{"private key", map[string]any{"SIGNING": "-----BEGIN RSA PRIVATE KEY-----MIIE"}, f + `.SIGNING: the value looks like a private key (not shown here)`},
+		{"slack webhook", map[string]any{"ALERTS": "https://hooks.slack.com/services/T000/B000/XXXX"}, f + `.ALERTS: the value looks like a Slack webhook URL (not shown here)`},
+		{"secret name", map[string]any{"PAYMENT_API_KEY": "abc123"},
+			f + `.PAYMENT_API_KEY: "PAYMENT_API_KEY" names a secret, and settings are plain text in Parameter Store, in previews and on every instance: put the secret in Secrets Manager and set its ARN instead, as PAYMENT_API_KEY_ARN`},
+		{"password name", map[string]any{"SMTP_PASSWORD": "abc"}, f + `.SMTP_PASSWORD: "SMTP_PASSWORD" names a secret`},
+		{"too many", many, f + `: 101 settings are more than 100`},
+		{"manifest too long", long, f + `: the settings' names make a manifest (_manifest) of`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := validApp()
+			app["settings"] = tc.settings
+			_, err := loadApp(t, app)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("settings %.80v:\n  got  %v\n  want %s…", tc.settings, err, tc.want)
+			}
+			if err != nil && strings.Contains(tc.want, "not shown here") {
+				for _, v := range tc.settings.(map[string]any) {
+					if strings.Contains(err.Error(), v.(string)) {
+						t.Errorf("the error shows the value it says may be a secret: %v", err)
+					}
+				}
+			}
+		})
+	}
+
+	// What a team sets: feature flags, URLs without credentials, a secret's ARN under a
+	// secret's name.
+	app := validApp()
+	app["settings"] = map[string]any{
+		"FEATURE_NEW_CHECKOUT": "true",
+		"PAYMENT_API_URL":      "https://api.payments.example.com/v2",
+		"PAYMENT_API_KEY_ARN":  "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:payment-key-AbCdEf",
+		"SESSION_SECRET":       "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:session-AbCdEf",
+		"GREETING":             "Hello, world = 1",
+		"JAVA_TOOL_OPTIONS":    "-Xmx512m -XX:+UseG1GC",
+	}
+	cfg, err := loadApp(t, app)
+	if err != nil {
+		t.Fatalf("valid settings refused: %v", err)
+	}
+	if len(cfg.App.Settings) != 6 || cfg.App.Settings["GREETING"] != "Hello, world = 1" {
+		t.Errorf("settings = %v", cfg.App.Settings)
+	}
+}
+
+// TestSettingsPathNames: a project name Parameter Store refuses at the start of a path (aws…,
+// ssm…, any case) is refused before anything is registered, naming Pulumi.yaml's name.
+func TestSettingsPathNames(t *testing.T) {
+	raw, _ := json.Marshal(validApp())
+	for project, want := range map[string]string{
+		"aws-shop": `Pulumi.yaml: name: "aws-shop": the project name starts the app settings' path /aws-shop/prod/app, and Parameter Store refuses every parameter name that begins with "aws" or "ssm" (any case); rename the project`,
+		"SSMapp":   `Pulumi.yaml: name: "SSMapp": the project name starts the app settings' path /SSMapp/prod/app, and Parameter Store refuses`,
+		"web@shop": `Pulumi.yaml: name: "web@shop": the project name starts the app settings' path /web@shop/prod/app, and Parameter Store accepts only letters, digits, '.', '-' and '_' in it`,
+	} {
+		_, err := LoadConfig(project, "prod", map[string]string{"webstack:app": string(raw)})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("project %q: %v\nwant %s", project, err, want)
+		}
+	}
+	if _, err := LoadConfig("awesome", "prod", map[string]string{"webstack:app": string(raw)}); err != nil {
+		t.Errorf("project \"awesome\" (not aws…) refused: %v", err)
 	}
 }

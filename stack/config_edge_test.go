@@ -179,14 +179,17 @@ func TestUploadsConfigValid(t *testing.T) {
 }
 
 func TestUploadsEnvironment(t *testing.T) {
-	if env := uploadsEnvironment(&Config{}, nil); len(env) != 0 {
+	if env := uploadsEnvironment(nil, pulumi.String("https://www.acme.io").ToStringOutput()); len(env) != 0 {
 		t.Errorf("no uploads: environment %v", env)
 	}
 	u := &edge.Uploads{PathPattern: "/media/*", KeyPrefix: "media/"}
-	for _, tc := range []struct{ domain, base string }{{"www.acme.io", "https://www.acme.io/media"}, {"", "/media"}} {
-		env := uploadsEnvironment(&Config{Edge: EdgeConfig{Domain: tc.domain}}, u)
-		if env[EnvUploadsPrefix] != pulumi.String("media/") || env[EnvUploadsBaseURL] != pulumi.String(tc.base) || env[EnvUploadsBucket] == nil {
-			t.Errorf("domain %q: environment %v", tc.domain, env)
+	env := uploadsEnvironment(u, pulumi.String("https://www.acme.io").ToStringOutput())
+	if env[EnvUploadsPrefix] != pulumi.String("media/") || env[EnvUploadsBaseURL] == nil || env[EnvUploadsBucket] == nil {
+		t.Errorf("environment %v", env)
+	}
+	for site, want := range map[string]string{"https://www.acme.io": "https://www.acme.io/media", "https://d111.cloudfront.net/": "https://d111.cloudfront.net/media"} {
+		if got := uploadsBaseURL(site, u.PathPattern); got != want {
+			t.Errorf("uploadsBaseURL(%q) = %q, want %q", site, got, want)
 		}
 	}
 	merged := mergeEnvironment(pulumi.StringMap{"A": pulumi.String("1")}, pulumi.StringMap{"B": pulumi.String("2")})

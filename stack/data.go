@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,16 +18,28 @@ import (
 type dataTier struct {
 	Database *data.Database
 	Cache    *data.Cache
+	// region is the stack's region, for the RDS certificate bundle's URL.
+	region string
 }
 
-// Environment variable names the WAS fleet receives the data tier under (docs/data.md).
+// Setting names the WAS fleet receives the data tier under (docs/data.md): parameters under
+// the app's settings path (settings.go), variables in the container.
 const (
-	EnvDBWriterHost       = "DB_WRITER_HOST"
-	EnvDBReaderHost       = "DB_READER_HOST"
-	EnvDBReaderHosts      = "DB_READER_HOSTS"
-	EnvDBPort             = "DB_PORT"
-	EnvDBName             = "DB_NAME"
-	EnvDBSecretARN        = "DB_SECRET_ARN"
+	EnvDBWriterHost  = "DB_WRITER_HOST"
+	EnvDBReaderHost  = "DB_READER_HOST"
+	EnvDBReaderHosts = "DB_READER_HOSTS"
+	EnvDBPort        = "DB_PORT"
+	EnvDBName        = "DB_NAME"
+	// EnvDBUser is the user the application connects as (contract.AppDatabaseUser), and
+	// EnvDBAuth how: "iam", an IAM authentication token (rds generate-db-auth-token) as the
+	// password, over TLS. The master secret is not the application's any more.
+	EnvDBUser = "DB_USER"
+	EnvDBAuth = "DB_AUTH"
+	// EnvDBSSLMode is the TLS mode the application's driver must use, and EnvDBCABundleURL
+	// where the region's RDS certificate bundle is published, which VERIFY_IDENTITY checks
+	// the server against (bake it into the image; do not fetch it at every start).
+	EnvDBSSLMode          = "DB_SSL_MODE"
+	EnvDBCABundleURL      = "DB_CA_BUNDLE_URL"
 	EnvRedisHost          = "REDIS_HOST"
 	EnvRedisReaderHost    = "REDIS_READER_HOST"
 	EnvRedisPort          = "REDIS_PORT"
@@ -63,7 +76,7 @@ func buildData(ctx *pulumi.Context, cfg *Config, net *network.Network, partition
 	if err != nil {
 		return nil, err
 	}
-	return &dataTier{Database: db, Cache: cache}, nil
+	return &dataTier{Database: db, Cache: cache, region: cfg.Region}, nil
 }
 
 // databaseArgs maps the database config onto the data tier's Args, named after base.
@@ -150,9 +163,10 @@ func cacheArgs(cfg *Config, base string, net *network.Network, alertTopic pulumi
 	}
 }
 
-// AppEnvironment is what the WAS fleet's containers receive: where the data tier is and which
-// secrets hold its credentials. No secret value is in it, only ARNs; nothing in it depends on
-// the app's version or color.
+// AppEnvironment is the data tier's part of the app's settings: where the data tier is, whom
+// the application connects to the database as (the app user, with IAM authentication over
+// TLS) and which secret holds the cache's AUTH token. No secret value is in it, only an ARN;
+// nothing in it depends on the app's version or color.
 func (t *dataTier) AppEnvironment() pulumi.StringMap {
 	db, c := t.Database, t.Cache
 	return pulumi.StringMap{
@@ -161,22 +175,46 @@ func (t *dataTier) AppEnvironment() pulumi.StringMap {
 		EnvDBReaderHosts:      db.ReaderAddresses.ApplyT(func(a []string) string { return strings.Join(a, ",") }).(pulumi.StringOutput),
 		EnvDBPort:             db.Port.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		EnvDBName:             db.DBName,
-		EnvDBSecretARN:        db.MasterSecretARN,
+		EnvDBUser:             pulumi.String(contract.AppDatabaseUser),
+		EnvDBAuth:             pulumi.String("iam"),
+		EnvDBSSLMode:          pulumi.String("VERIFY_IDENTITY"),
+		EnvDBCABundleURL:      pulumi.String(RDSCABundleURL(t.region)),
 		EnvRedisHost:          c.PrimaryEndpoint,
-		EnvRedisReaderHost:    c.ReaderEndpoint,
+		EnvRedisReaderHost:    orElse(c.ReaderEndpoint, c.PrimaryEndpoint),
 		EnvRedisPort:          c.Port.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		EnvRedisTLS:           pulumi.String("true"),
 		EnvRedisAuthSecretARN: c.AuthSecretARN,
 	}
 }
 
-// ReadableSecretARNs are exactly the secrets the WAS instance role may read: the database's
-// master credentials (JSON, rotated by Secrets Manager: read them again after an
-// authentication failure) and the AUTH token. Both are encrypted with the account's
-// aws/secretsmanager key, whose key policy lets Secrets Manager decrypt for any principal the
-// IAM policy allows, so no KMS statement is needed.
+// orElse is v, or fallback where v resolves to "": a setting is a parameter, and Parameter
+// Store refuses an empty value (a group of one node may report no reader endpoint; its reads
+// then go to the primary, which is what its reader endpoint would name).
+func orElse(v, fallback pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.All(v, fallback).ApplyT(func(a []any) string {
+		if s := a[0].(string); s != "" {
+			return s
+		}
+		return a[1].(string)
+	}).(pulumi.StringOutput)
+}
+
+// RDSCABundleURL is where AWS publishes the certificate bundle of a region's RDS instances
+// (RDS User Guide, "Using SSL/TLS to encrypt a connection to a DB instance or cluster",
+// "Certificate bundles by AWS Region",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
+func RDSCABundleURL(region string) string {
+	return fmt.Sprintf("https://truststore.pki.rds.amazonaws.com/%s/%s-bundle.pem", region, region)
+}
+
+// ReadableSecretARNs are exactly the secrets the WAS instance role may read: the cache's AUTH
+// token, encrypted with the account's aws/secretsmanager key, whose key policy lets Secrets
+// Manager decrypt for any principal the IAM policy allows, so no KMS statement is needed. Not
+// the database's master secret: the application connects as contract.AppDatabaseUser with
+// IAM authentication (the instance role's rds-db:connect, compute.InstanceRoleArgs), and only
+// the migration step uses the master credentials.
 func (t *dataTier) ReadableSecretARNs() pulumi.StringArray {
-	return pulumi.StringArray{t.Database.MasterSecretARN, t.Cache.AuthSecretARN}
+	return pulumi.StringArray{t.Cache.AuthSecretARN}
 }
 
 // addOutputs adds the data tier's stack outputs.

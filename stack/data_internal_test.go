@@ -10,8 +10,9 @@ import (
 	"github.com/webstack/webstack/mockaws"
 )
 
-// TestAppEnvironment: the WAS fleet gets every data endpoint and exactly the two secret ARNs,
-// never a secret value.
+// TestAppEnvironment: the WAS fleet gets every data endpoint, the app user and how it
+// connects, and exactly the cache's AUTH token secret ARN: never a secret value, never the
+// master secret.
 func TestAppEnvironment(t *testing.T) {
 	var env pulumi.StringMap
 	var arns pulumi.StringArray
@@ -39,7 +40,10 @@ func TestAppEnvironment(t *testing.T) {
 		EnvDBReaderHosts:      res.Outputs[OutDBReaderEndpoints].([]any)[0].(string),
 		EnvDBPort:             "3307",
 		EnvDBName:             "app",
-		EnvDBSecretARN:        res.Outputs[OutDBSecretARN].(string),
+		EnvDBUser:             "webstack_app",
+		EnvDBAuth:             "iam",
+		EnvDBSSLMode:          "VERIFY_IDENTITY",
+		EnvDBCABundleURL:      "https://truststore.pki.rds.amazonaws.com/ap-northeast-2/ap-northeast-2-bundle.pem",
 		EnvRedisHost:          res.Outputs[OutRedisPrimaryEndpoint].(string),
 		EnvRedisReaderHost:    res.Outputs[OutRedisReaderEndpoint].(string),
 		EnvRedisPort:          "6379",
@@ -55,7 +59,7 @@ func TestAppEnvironment(t *testing.T) {
 		}
 	}
 	gotARNs, _ := res.Outputs["arns"].([]any)
-	wantARNs := []any{res.Outputs[OutDBSecretARN], res.Outputs[OutRedisAuthSecretARN]}
+	wantARNs := []any{res.Outputs[OutRedisAuthSecretARN]}
 	if !slices.Equal(gotARNs, wantARNs) {
 		t.Errorf("readable secret ARNs = %v, want exactly %v", gotARNs, wantARNs)
 	}

@@ -47,6 +47,7 @@ const (
 	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
 	OutAlertTopicARN            = contract.OutAlertTopicARN
 	OutAlertWebhookSecretARN    = contract.OutAlertWebhookSecretARN
+	OutAppSettingsPath          = contract.OutAppSettingsPath
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.

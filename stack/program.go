@@ -81,7 +81,8 @@ func Run(ctx *pulumi.Context, values map[string]string) error {
 // deployment is what build registered, for the outputs.
 type deployment struct {
 	outputs map[string]pulumi.Input
-	// data is the data tier, whose AppEnvironment and ReadableSecretARNs the compute tier takes.
+	// data is the data tier, whose AppEnvironment the settings and whose ReadableSecretARNs the
+	// compute tier take.
 	data *dataTier
 }
 
@@ -146,6 +147,12 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The settings the fleet reads at boot: no fleet resource depends on them (settings.go);
+	// registered after the edge, so the uploads' base URL is the site's.
+	settings, err := buildSettings(ctx, cfg, mergeEnvironment(dataTier.AppEnvironment(), uploadsEnvironment(uploads, site.SiteURL)), withProvider)
+	if err != nil {
+		return nil, err
+	}
 
 	d := &deployment{outputs: map[string]pulumi.Input{
 		OutVPCID:             net.VPCID,
@@ -166,6 +173,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
 		OutAlarmNamePrefix:          pulumi.String(base),
 		OutAlertWebhookSecretARN:    pulumi.String(cfg.Alerts.WebhookSecretARN),
+		OutAppSettingsPath:          settings.Path,
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

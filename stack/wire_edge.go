@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -104,24 +105,27 @@ func buildUploads(ctx *pulumi.Context, cfg *Config, withProvider pulumi.Resource
 	}, withProvider)
 }
 
-// uploadsEnvironment is what the fleet learns of the uploads bucket: its name, the key prefix
-// and the base URL objects are read under. The distribution is created after the fleet (it
-// needs the ALB), so its *.cloudfront.net name is not known to the fleet: without a custom
-// domain the base URL is the path alone ("/uploads"), which the SPA, served from the same
-// distribution, resolves against its own origin. None without uploads.
-func uploadsEnvironment(cfg *Config, uploads *edge.Uploads) pulumi.StringMap {
+// uploadsEnvironment is what the app's settings say of the uploads bucket: its name, the key
+// prefix and the base URL objects are read under, the site's URL (the custom domain's, or the
+// distribution's *.cloudfront.net name) and the path pattern's prefix. The settings are
+// parameters registered after the edge, so the fleet, which the distribution needs first,
+// waits for none of it. None without uploads.
+func uploadsEnvironment(uploads *edge.Uploads, siteURL pulumi.StringOutput) pulumi.StringMap {
 	if uploads == nil {
 		return pulumi.StringMap{}
 	}
-	base := edge.APIBasePath(uploads.PathPattern)
-	if cfg.Edge.Domain != "" {
-		base = "https://" + cfg.Edge.Domain + base
-	}
+	pattern := uploads.PathPattern
 	return pulumi.StringMap{
 		EnvUploadsBucket:  uploads.BucketName,
 		EnvUploadsPrefix:  pulumi.String(uploads.KeyPrefix),
-		EnvUploadsBaseURL: pulumi.String(base),
+		EnvUploadsBaseURL: siteURL.ApplyT(func(u string) string { return uploadsBaseURL(u, pattern) }).(pulumi.StringOutput),
 	}
+}
+
+// uploadsBaseURL is the URL objects under a path pattern are read at: "https://www.acme.io"
+// and "/media/*" give "https://www.acme.io/media".
+func uploadsBaseURL(siteURL, pathPattern string) string {
+	return strings.TrimSuffix(siteURL, "/") + edge.APIBasePath(pathPattern)
 }
 
 // mergeEnvironment is the fleet's environment from several tiers' variables; a later map
