@@ -1,28 +1,26 @@
 package compute
 
-import "fmt"
+import (
+	"fmt"
 
-// Color names one of the two fleets of a blue/green deployment.
-type Color string
+	"github.com/webstack/webstack/contract"
+)
+
+// Color names one of the two fleets of a blue/green deployment: the contract's, which the
+// release tool shares.
+type Color = contract.Color
 
 // The two colors.
 const (
-	Blue  Color = "blue"
-	Green Color = "green"
+	Blue  = contract.Blue
+	Green = contract.Green
 )
 
 // Colors lists both colors in a fixed order, so that resources are always registered alike.
 var Colors = []Color{Blue, Green}
 
-// Other returns the other color.
-func (c Color) Other() Color {
-	if c == Green {
-		return Blue
-	}
-	return Green
-}
-
-func (c Color) validate() error {
+// validColor refuses anything but the two colors.
+func validColor(c Color) error {
 	if c != Blue && c != Green {
 		return fmt.Errorf("color %q is not %q or %q", string(c), Blue, Green)
 	}

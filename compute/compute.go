@@ -27,7 +27,7 @@ func (c ColorArgs) Running() bool { return c.Version != "" && c.DesiredCapacity 
 // ComputeArgs configures the compute tier.
 type ComputeArgs struct {
 	// VpcID, PublicSubnetIDs and AppSubnetIDs come from the network tier. Required.
-	VpcID           pulumi.StringInput
+	VPCID           pulumi.StringInput
 	PublicSubnetIDs pulumi.StringArrayInput
 	AppSubnetIDs    pulumi.StringArrayInput
 	// ALBSecurityGroupID and AppSecurityGroupID are the network tier's groups for the ALB and
@@ -133,7 +133,7 @@ func (args *ComputeArgs) validate() error {
 	if !settingsPath.MatchString(args.SettingsPath) {
 		return fmt.Errorf("compute: settings path %q is not a Parameter Store path such as \"/webstack/prod/app\"", args.SettingsPath)
 	}
-	if err := args.ActiveColor.validate(); err != nil {
+	if err := validColor(args.ActiveColor); err != nil {
 		return fmt.Errorf("compute: active %w", err)
 	}
 	// The unhealthy-host alarms wait out the fleets' grace period: both must name the same.
@@ -263,7 +263,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 // check's value.
 func (args *ComputeArgs) loadBalancerArgs(releaseCheckValue pulumi.StringInput) *LoadBalancerArgs {
 	return &LoadBalancerArgs{
-		VpcID:                     args.VpcID,
+		VPCID:                     args.VPCID,
 		SubnetIDs:                 args.PublicSubnetIDs,
 		SecurityGroupID:           args.ALBSecurityGroupID,
 		PublicPath:                args.PublicPath,

@@ -45,7 +45,7 @@ func run(t *testing.T, program pulumi.RunFunc) *mockaws.Result {
 
 func minimalCompute() *ComputeArgs {
 	return &ComputeArgs{
-		VpcID:              pulumi.String("vpc-1"),
+		VPCID:              pulumi.String("vpc-1"),
 		PublicSubnetIDs:    pulumi.ToStringArray([]string{"subnet-p1", "subnet-p2"}),
 		AppSubnetIDs:       pulumi.ToStringArray([]string{"subnet-a1", "subnet-a2"}),
 		ALBSecurityGroupID: pulumi.String("sg-alb"),

@@ -39,7 +39,7 @@ type FleetArgs struct {
 	Version string
 	// MinSize, DesiredCapacity and MaxSize size the Auto Scaling group once the fleet has a
 	// version: 0 <= MinSize <= DesiredCapacity <= MaxSize. Without a version the group is held
-	// at 0 instances (min and desired 0, MaxSize kept). Optional. Default to 0 (an empty fleet).
+	// at 0 instances (min and desired 0, MaxSize kept). Optional. Default: 0 (an empty fleet).
 	MinSize, DesiredCapacity, MaxSize int
 	// InstanceType is an arm64 instance type. Optional. Default: DefaultInstanceType.
 	InstanceType string
@@ -107,7 +107,7 @@ func gracePeriod(seconds int) int {
 
 func (a *FleetArgs) validate() error {
 	var errs []error
-	if err := a.Color.validate(); err != nil {
+	if err := validColor(a.Color); err != nil {
 		errs = append(errs, err)
 	}
 	if a.SubnetIDs == nil || a.SecurityGroupID == nil || a.TargetGroupARN == nil || a.TestTargetGroupARN == nil || a.InstanceProfileARN == nil || a.RepositoryURL == nil {

@@ -29,7 +29,7 @@ const (
 // LoadBalancerArgs configures a LoadBalancer.
 type LoadBalancerArgs struct {
 	// VpcID is the VPC of the target groups. Required.
-	VpcID pulumi.StringInput
+	VPCID pulumi.StringInput
 	// SubnetIDs are the public subnets, one per AZ, at least two. Required.
 	SubnetIDs pulumi.StringArrayInput
 	// SecurityGroupID is the ALB's security group from the network tier. Required.
@@ -147,7 +147,7 @@ func (a *LoadBalancerArgs) withDefaults() LoadBalancerArgs {
 
 func (a *LoadBalancerArgs) validate() error {
 	var errs []error
-	if a.VpcID == nil || a.SubnetIDs == nil || a.SecurityGroupID == nil {
+	if a.VPCID == nil || a.SubnetIDs == nil || a.SecurityGroupID == nil {
 		errs = append(errs, errors.New("vpc, subnets and security group are required"))
 	}
 	for _, p := range []struct {
@@ -161,7 +161,7 @@ func (a *LoadBalancerArgs) validate() error {
 	if a.TestListenerPort == 80 || a.TestListenerPort == 443 {
 		errs = append(errs, fmt.Errorf("test listener port %d collides with a production listener", a.TestListenerPort))
 	}
-	if err := a.ActiveColor.validate(); err != nil {
+	if err := validColor(a.ActiveColor); err != nil {
 		errs = append(errs, fmt.Errorf("active %w", err))
 	}
 	if a.CanaryWeight < 0 || a.CanaryWeight > 100 {
@@ -390,7 +390,7 @@ func newTargetGroup(ctx *pulumi.Context, name string, c Color, traffic Traffic, 
 		resource, tagName = fmt.Sprintf("%s-%s-test-tg", name, c), tagName+"-test"
 	}
 	tg, err := lb.NewTargetGroup(ctx, resource, &lb.TargetGroupArgs{
-		VpcId:               a.VpcID,
+		VpcId:               a.VPCID,
 		TargetType:          pulumi.String("instance"),
 		Protocol:            pulumi.String("HTTP"),
 		ProtocolVersion:     pulumi.String("HTTP1"),

@@ -58,7 +58,7 @@ var BuiltinEnvironment = []string{
 
 // Render returns the user data script.
 func (u UserData) Render() (string, error) {
-	if err := u.Color.validate(); err != nil {
+	if err := validColor(u.Color); err != nil {
 		return "", err
 	}
 	env := u.environment()

@@ -3,7 +3,7 @@ package contract
 // Stack output names: the contract with deploy jobs and the release tool (`pulumi stack output
 // --json`). docs/outputs.md documents each one; renaming one breaks every job that reads it.
 const (
-	OutVpcID             = "vpcId"
+	OutVPCID             = "vpcId"
 	OutPublicSubnetIDs   = "publicSubnetIds"
 	OutAppSubnetIDs      = "appSubnetIds"
 	OutDataSubnetIDs     = "dataSubnetIds"
@@ -34,8 +34,8 @@ const (
 	OutGreenVersion             = "greenVersion"
 	OutECRRepositoryURL         = "ecrRepositoryUrl"
 	OutFrontendBucketName       = "frontendBucketName"
-	OutCloudfrontDistributionID = "cloudfrontDistributionId"
-	OutCloudfrontDomainName     = "cloudfrontDomainName"
+	OutCloudFrontDistributionID = "cloudfrontDistributionId"
+	OutCloudFrontDomainName     = "cloudfrontDomainName"
 	OutSiteURL                  = "siteUrl"
 	OutAPIURL                   = "apiUrl"
 
@@ -62,19 +62,23 @@ const (
 	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
 	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
 	OutAlertTopicARN = "alertTopicArn"
+	// OutAlertWebhookSecretARN is webstack:alerts.webhookSecretArn: the Secrets Manager secret
+	// whose value is the chat's incoming-webhook URL, which the release tool posts releases to
+	// (empty without a webhook). Only the ARN: the URL is never an output.
+	OutAlertWebhookSecretARN = "alertWebhookSecretArn"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
 var OutputNames = []string{
-	OutVpcID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
+	OutVPCID, OutPublicSubnetIDs, OutAppSubnetIDs, OutDataSubnetIDs,
 	OutBastionInstanceID, OutBastionPublicIP,
 	OutDBWriterEndpoint, OutDBReaderEndpoints, OutDBPort, OutDBSecretARN,
 	OutRedisPrimaryEndpoint, OutRedisReaderEndpoint, OutRedisAuthSecretARN,
 	OutALBDNSName, OutALBARN, OutProductionListenerARN, OutTestListenerARN, OutTestURL,
 	OutBlueTargetGroupARN, OutGreenTargetGroupARN, OutBlueASGName, OutGreenASGName,
 	OutActiveColor, OutIdleColor, OutBlueVersion, OutGreenVersion, OutECRRepositoryURL,
-	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
-	OutAlertTopicARN,
+	OutFrontendBucketName, OutCloudFrontDistributionID, OutCloudFrontDomainName, OutSiteURL, OutAPIURL,
+	OutAlertTopicARN, OutAlertWebhookSecretARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 	OutAppSettingsPath,
 }

@@ -20,6 +20,8 @@ const (
 
 	TypeAutoscalingGroup = "aws:autoscaling/group:Group"
 
+	TypeChatbotSlackChannelConfiguration = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
+
 	TypeCloudFrontDistribution          = "aws:cloudfront/distribution:Distribution"
 	TypeCloudFrontFunction              = "aws:cloudfront/function:Function"
 	TypeCloudFrontOriginAccessControl   = "aws:cloudfront/originAccessControl:OriginAccessControl"
@@ -63,6 +65,10 @@ const (
 	TypeKMSAlias = "aws:kms/alias:Alias"
 	TypeKMSKey   = "aws:kms/key:Key"
 
+	TypeLambdaFunction                  = "aws:lambda/function:Function"
+	TypeLambdaFunctionEventInvokeConfig = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+	TypeLambdaPermission                = "aws:lambda/permission:Permission"
+
 	TypeLBListener     = "aws:lb/listener:Listener"
 	TypeLBListenerRule = "aws:lb/listenerRule:ListenerRule"
 	TypeLBLoadBalancer = "aws:lb/loadBalancer:LoadBalancer"
@@ -97,6 +103,8 @@ const (
 	TypeSNSTopic             = "aws:sns/topic:Topic"
 	TypeSNSTopicPolicy       = "aws:sns/topicPolicy:TopicPolicy"
 	TypeSNSTopicSubscription = "aws:sns/topicSubscription:TopicSubscription"
+
+	TypeSQSQueue = "aws:sqs/queue:Queue"
 
 	TypeSSMParameter = "aws:ssm/parameter:Parameter"
 

@@ -27,6 +27,10 @@ const (
 	monRole          = contract.TypeIAMRole
 	monRolePolicy    = contract.TypeIAMRolePolicy
 	monPolicyAttach  = contract.TypeIAMRolePolicyAttachment
+	monChatbotSlack  = contract.TypeChatbotSlackChannelConfiguration
+	monFunction      = contract.TypeLambdaFunction
+	monInvokeConfig  = contract.TypeLambdaFunctionEventInvokeConfig
+	monQueue         = contract.TypeSQSQueue
 	monCallerARN     = "arn:" + Partition + ":iam::" + AccountID + ":user/plan"
 	monAccountRoot   = "arn:" + Partition + ":iam::" + AccountID + ":root"
 	monInlinePerRole = 10240
@@ -64,8 +68,9 @@ var awsManagedPolicies = []string{
 	"service-role/AmazonRDSEnhancedMonitoringRole",
 }
 
-// monitoringRules are the AWS rules of CloudWatch (logs, alarms, dashboards), SNS, KMS and IAM.
-var monitoringRules = []Rule{
+// monitoringRules are the AWS rules of CloudWatch (logs, alarms, dashboards), SNS, KMS and IAM,
+// and those of what posts alerts to chat (chatRules).
+var monitoringRules = slices.Concat(chatRules, []Rule{
 	// logs/retention-values: a log group's retentionInDays must be one of the periods
 	// CloudWatch Logs offers. The provider refuses anything else before calling AWS:
 	// `expected retention_in_days to be one of [0 1 3 5 7 ...], got 2`. Source: CloudWatch
@@ -547,7 +552,7 @@ var monitoringRules = []Rule{
 			return nil
 		},
 	},
-}
+})
 
 // policyDoc is a parsed IAM-style policy document.
 type policyDoc map[string]any
@@ -729,4 +734,274 @@ func metricLine(m any) bool {
 		}
 	}
 	return true
+}
+
+// chatbotRegions are the regions with the Chatbot API (Amazon Q Developer in chat applications
+// API Reference, Welcome).
+var chatbotRegions = []string{"us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"}
+
+// lambdaBlockedRuntimes are the runtimes Lambda no longer lets a function be created with, as of
+// the mock's date (late 2026): every runtime deprecated at least six months earlier (Lambda
+// Developer Guide, "Lambda runtimes", deprecated runtimes table; "Runtime deprecation policy":
+// creating is blocked some time after the deprecation date, updating later still). python3.9
+// was deprecated 2025-12-15, nodejs18.x 2025-09-01, nodejs20.x 2026-04-30; the rest long before.
+var lambdaBlockedRuntimes = []string{
+	"nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "nodejs20.x",
+	"python2.7", "python3.6", "python3.7", "python3.8", "python3.9",
+	"ruby2.5", "ruby2.7", "ruby3.2", "java8", "go1.x", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6", "dotnet7",
+}
+
+// lambdaMinUnreserved is the unreserved concurrency Lambda always keeps, and the mock account's
+// whole concurrency limit: a new account's limit is 10 (Lambda Developer Guide, "Lambda quotas";
+// "Configuring reserved concurrency": "Lambda requires at least 100 unreserved concurrency" on a
+// default account, and keeps the limit's minimum unreserved on a young one).
+const lambdaMinUnreserved = 10
+
+// chatRules are the rules of what posts alerts to chat: the Chatbot Slack channel, the webhook
+// function, its asynchronous invocation and its failure queue.
+var chatRules = []Rule{
+	// chatbot/api-region: the Chatbot API exists only in us-east-2, us-west-2, eu-west-1 and
+	// ap-southeast-1; a configuration created through a provider of any other region fails on
+	// an endpoint that does not exist (`dial tcp: lookup chatbot.<region>.amazonaws.com: no
+	// such host`; the CLI words it `Could not connect to the endpoint URL
+	// "https://chatbot.<region>.amazonaws.com/"`, aws/aws-cli#8658). Source: Amazon Q Developer
+	// in chat applications API Reference, Welcome ("APIs are currently available in the
+	// following Regions"), and its endpoints page. Config check: webstack:alerts.slack.region.
+	{
+		ID:     "chatbot/api-region",
+		Type:   monChatbotSlack,
+		Source: "https://docs.aws.amazon.com/chatbot/latest/APIReference/Welcome.html",
+		Create: func(e *Engine, r *Resource) error {
+			if region := e.providerRegion(r.Provider); !slices.Contains(chatbotRegions, region) {
+				return providerErr("creating Chatbot Slack Channel Configuration (%s): operation error chatbot: CreateSlackChannelConfiguration, "+
+					"https response error StatusCode: 0, RequestID: , request send failed, Post \"https://chatbot.%s.amazonaws.com/create-slack-channel-configuration\": "+
+					"dial tcp: lookup chatbot.%s.amazonaws.com: no such host", r.inStr("configurationName"), region, region)
+			}
+			return nil
+		},
+	},
+	// chatbot/channel-once-per-account: a Slack channel can have one channel configuration per
+	// AWS account; a second one (another stack of the account naming the same channel) is
+	// refused: `InvalidRequestException: Invalid request provided: Slack channel with ID <C…>
+	// in Slack team <T…> has already been configured for AWS account <account>.` (quoted from
+	// real deployments in cloudcomponents/cdk-constructs#92 and
+	// hashicorp/terraform-provider-awscc#1011; AWS's answer in
+	// aws-cloudformation/cloudformation-coverage-roadmap#1155: "there is no way of creating
+	// multiple SlackChannelConfiguration for the same channel id"). The mock's account holds what
+	// one engine registered. Config check: the committed stack files name a channel each
+	// (stack.TestSlackChannelsDiffer).
+	{
+		ID:     "chatbot/channel-once-per-account",
+		Type:   monChatbotSlack,
+		Source: "https://github.com/cloudcomponents/cdk-constructs/issues/92",
+		Create: func(e *Engine, r *Resource) error {
+			team, channel := r.inStr("slackTeamId"), r.inStr("slackChannelId")
+			if !knownValue(team) || !knownValue(channel) {
+				return nil
+			}
+			if len(e.Registered(monChatbotSlack, func(o *Resource) bool {
+				return o.inStr("slackTeamId") == team && o.inStr("slackChannelId") == channel
+			})) > 0 {
+				return apiErr("creating Chatbot Slack Channel Configuration ("+r.inStr("configurationName")+")", "chatbot: CreateSlackChannelConfiguration", "InvalidRequestException",
+					"Invalid request provided: Slack channel with ID %s in Slack team %s has already been configured for AWS account %s.", channel, team, AccountID)
+			}
+			return nil
+		},
+	},
+	// chatbot/logging-level: a configuration logs at ERROR, INFO or NONE; the provider refuses
+	// anything else: `expected logging_level to be one of ["ERROR" "INFO" "NONE"], got …`.
+	// Source: the pulumi-aws doc comment of SlackChannelConfigurationArgs.LoggingLevel and
+	// CreateSlackChannelConfiguration (LoggingLevel).
+	{
+		ID:     "chatbot/logging-level",
+		Type:   monChatbotSlack,
+		Source: "https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CreateSlackChannelConfiguration.html",
+		Create: func(e *Engine, r *Resource) error {
+			if l := r.inStr("loggingLevel"); knownValue(l) && l != "" && !slices.Contains([]string{"ERROR", "INFO", "NONE"}, l) {
+				return providerErr(`expected logging_level to be one of ["ERROR" "INFO" "NONE"], got %s`, l)
+			}
+			return nil
+		},
+	},
+	// lambda/runtime-deprecated: Lambda refuses to create a function on a runtime past its
+	// block-create date: `InvalidParameterValueException: The runtime parameter of <runtime> is
+	// no longer supported for creating or updating AWS Lambda functions. We recommend you use
+	// the new runtime (<runtime>) while creating or updating functions.` (quoted from real
+	// deployments in many public projects found through the code index). Source: Lambda
+	// Developer Guide, "Lambda runtimes" (lambdaBlockedRuntimes). webstack's runtime is a
+	// constant (monitoring.WebhookRuntime) whose test holds its deprecation a year away.
+	{
+		ID:     "lambda/runtime-deprecated",
+		Type:   monFunction,
+		Source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+		Create: func(e *Engine, r *Resource) error {
+			rt := r.inStr("runtime")
+			if !slices.Contains(lambdaBlockedRuntimes, rt) {
+				return nil
+			}
+			newer := "python3.13"
+			if strings.HasPrefix(rt, "nodejs") {
+				newer = "nodejs22.x"
+			}
+			return apiErr("creating Lambda Function ("+r.inStr("name")+")", "Lambda: CreateFunction", "InvalidParameterValueException",
+				"The runtime parameter of %s is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (%s) while creating or updating functions.", rt, newer)
+		},
+	},
+	// lambda/reserved-concurrency: Lambda keeps at least 10 concurrent executions unreserved,
+	// and a young account's limit is 10, so any reservation fails there:
+	// `InvalidParameterValueException: Specified ReservedConcurrentExecutions for function
+	// decreases account's UnreservedConcurrentExecution below its minimum value of [10].`
+	// (quoted from real deployments; research notes for issue 14). The mock's account is young.
+	// Source: Lambda Developer Guide, "Configuring reserved concurrency".
+	{
+		ID:     "lambda/reserved-concurrency",
+		Type:   monFunction,
+		Source: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html",
+		Create: func(e *Engine, r *Resource) error {
+			if n, ok := r.inNum("reservedConcurrentExecutions"); ok && n >= 1 {
+				return apiErr("setting Lambda Function ("+r.inStr("name")+") concurrency", "Lambda: PutFunctionConcurrency", "InvalidParameterValueException",
+					"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", lambdaMinUnreserved)
+			}
+			return nil
+		},
+	},
+	// lambda/role-assumable: a function's execution role must trust lambda.amazonaws.com, or
+	// Lambda answers `InvalidParameterValueException: The role defined for the function cannot
+	// be assumed by Lambda.` Source: Lambda API Reference, CreateFunction (InvalidParameterValue)
+	// and Lambda Developer Guide, "Lambda execution role".
+	{
+		ID:     "lambda/role-assumable",
+		Type:   monFunction,
+		Source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+		Create: func(e *Engine, r *Resource) error {
+			role := e.byRef(monRole, r.inStr("role"))
+			if role == nil {
+				return nil
+			}
+			doc, err := policyDocument(role, "assumeRolePolicy")
+			if err != nil || doc == nil {
+				return nil
+			}
+			for _, st := range doc.statements() {
+				if st.str("Effect") == "Allow" && slices.Contains(st.principals("Service"), "lambda.amazonaws.com") {
+					return nil
+				}
+			}
+			return apiErr("creating Lambda Function ("+r.inStr("name")+")", "Lambda: CreateFunction", "InvalidParameterValueException",
+				"The role defined for the function cannot be assumed by Lambda.")
+		},
+	},
+	// lambda/dead-letter-permission: a function whose deadLetterConfig sends to an SQS queue
+	// needs sqs:SendMessage on it in its role when it is created (the role policy created
+	// first: dependsOn), or Lambda answers `InvalidParameterValueException: The provided
+	// execution role does not have permissions to call SendMessage on SQS`. Source: Lambda
+	// Developer Guide, "Adding a dead-letter queue" (execution role permissions); the error as
+	// nasa/cumulus's troubleshooting docs quote it.
+	{
+		ID:     "lambda/dead-letter-permission",
+		Type:   monFunction,
+		Source: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+		Create: func(e *Engine, r *Resource) error {
+			target := r.inStr("deadLetterConfig", "targetArn")
+			if !strings.Contains(target, ":sqs:") || e.roleMaySend(r, r.inStr("role"), target) {
+				return nil
+			}
+			return apiErr("creating Lambda Function ("+r.inStr("name")+")", "Lambda: CreateFunction", "InvalidParameterValueException",
+				"The provided execution role does not have permissions to call SendMessage on SQS")
+		},
+	},
+	// lambda/invoke-config-bounds: an asynchronous-invocation config retries 0 to 2 times and
+	// keeps events 60 to 21,600 seconds; the provider refuses anything else: `expected
+	// maximum_retry_attempts to be in the range (0 - 2), got 3`, `expected
+	// maximum_event_age_in_seconds to be in the range (60 - 21600), got 30`. Source: the
+	// pulumi-aws doc comments of FunctionEventInvokeConfigArgs and Lambda API Reference,
+	// PutFunctionEventInvokeConfig.
+	{
+		ID:     "lambda/invoke-config-bounds",
+		Type:   monInvokeConfig,
+		Source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
+		Create: func(e *Engine, r *Resource) error {
+			if n, ok := r.inNum("maximumRetryAttempts"); ok && (n < 0 || n > 2) {
+				return providerErr("expected maximum_retry_attempts to be in the range (0 - 2), got %d", int(n))
+			}
+			if n, ok := r.inNum("maximumEventAgeInSeconds"); ok && (n < 60 || n > 21600) {
+				return providerErr("expected maximum_event_age_in_seconds to be in the range (60 - 21600), got %d", int(n))
+			}
+			return nil
+		},
+	},
+	// lambda/destination-permission: Lambda checks an on-failure (or on-success) destination
+	// against the function's execution role when the config is written: an SQS destination
+	// needs sqs:SendMessage on it in the role beforehand (dependsOn on the role policy), or
+	// `InvalidParameterValueException: The function's execution role does not have permissions
+	// to call SendMessage on <queue ARN>`. Source: Lambda Developer Guide, "Capturing records of
+	// Lambda asynchronous invocations" (execution role permissions for destinations).
+	{
+		ID:     "lambda/destination-permission",
+		Type:   monInvokeConfig,
+		Source: "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+		Create: func(e *Engine, r *Resource) error {
+			fn := e.byRef(monFunction, r.inStr("functionName"))
+			for _, path := range [][]any{{"destinationConfig", "onFailure", "destination"}, {"destinationConfig", "onSuccess", "destination"}} {
+				dest := r.inStr(path...)
+				if fn == nil || !strings.Contains(dest, ":sqs:") || e.roleMaySend(r, fn.inStr("role"), dest) {
+					continue
+				}
+				return apiErr("creating Lambda Function Event Invoke Config ("+r.inStr("functionName")+")", "Lambda: PutFunctionEventInvokeConfig", "InvalidParameterValueException",
+					"The function's execution role does not have permissions to call SendMessage on %s", dest)
+			}
+			return nil
+		},
+	},
+	// sqs/sse-conflict: a queue is encrypted with SQS-owned keys (sqsManagedSseEnabled) or with
+	// a KMS key (kmsMasterKeyId), not both; the provider refuses both: `"kms_master_key_id":
+	// conflicts with sqs_managed_sse_enabled` (ConflictsWith in aws_sqs_queue). Source: SQS
+	// Developer Guide, "Encryption at rest" (SSE-SQS or SSE-KMS).
+	{
+		ID:     "sqs/sse-conflict",
+		Type:   monQueue,
+		Source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html",
+		Create: func(e *Engine, r *Resource) error {
+			if r.has("kmsMasterKeyId") && r.inBool("sqsManagedSseEnabled") {
+				return providerErr(`"kms_master_key_id": conflicts with sqs_managed_sse_enabled`)
+			}
+			return nil
+		},
+	},
+}
+
+// roleMaySend reports whether an inline policy of the role (an ARN or a name) grants
+// sqs:SendMessage on queueARN and r depends on it, so that it exists when r is created.
+func (e *Engine) roleMaySend(r *Resource, roleRef, queueARN string) bool {
+	role := e.byRef(monRole, roleRef)
+	if role == nil {
+		return true // a role the mock does not hold: nothing to judge
+	}
+	granting := map[string]bool{}
+	// Registered holds the engine's lock while it matches: the role is looked up after.
+	for _, p := range e.Registered(monRolePolicy, nil) {
+		if e.byRef(monRole, p.inStr("role")) != role {
+			continue
+		}
+		doc, err := policyDocument(p, "policy")
+		if err != nil || doc == nil {
+			continue
+		}
+		for _, st := range doc.statements() {
+			if st.str("Effect") != "Allow" {
+				continue
+			}
+			action, resource := false, false
+			for _, a := range st.strs("Action") {
+				action = action || actionMatches(a, "sqs:SendMessage")
+			}
+			for _, res := range st.strs("Resource") {
+				resource = resource || res == "*" || res == queueARN
+			}
+			if action && resource {
+				granting[p.URN] = true
+			}
+		}
+	}
+	return len(granting) > 0 && e.dependsOn(r, func(urn string) bool { return granting[urn] })
 }

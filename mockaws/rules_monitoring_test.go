@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/chatbot"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -150,7 +154,178 @@ func attachment(policy string) pulumi.RunFunc {
 	}
 }
 
+// slackChannel registers a Chatbot Slack channel configuration through a provider in region,
+// after mutate changes its arguments; with twice, a second one like it.
+func slackChannel(region string, twice bool, mutate func(a *chatbot.SlackChannelConfigurationArgs)) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "chatbot", &aws.ProviderArgs{Region: pulumi.String(region)})
+		if err != nil {
+			return err
+		}
+		for i := 0; i < 1 || (twice && i < 2); i++ {
+			a := &chatbot.SlackChannelConfigurationArgs{
+				ConfigurationName:   pulumi.Sprintf("webstack-rules-alerts-%d", i),
+				IamRoleArn:          pulumi.String("arn:aws:iam::123456789012:role/chatbot"),
+				SlackTeamId:         pulumi.String("T07EA123LEP"),
+				SlackChannelId:      pulumi.Sprintf("C07EZ1ABC2%d", i),
+				SnsTopicArns:        pulumi.StringArray{pulumi.String(testTopicARN)},
+				GuardrailPolicyArns: pulumi.StringArray{pulumi.String("arn:aws:iam::aws:policy/ReadOnlyAccess")},
+				LoggingLevel:        pulumi.String("ERROR"),
+			}
+			mutate(a)
+			if _, err := chatbot.NewSlackChannelConfiguration(ctx, fmt.Sprintf("slack-%d", i), a, pulumi.Provider(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// lambdaTrust lets Lambda assume a role.
+var lambdaTrust = policyJSON(map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
+
+// notifier registers a failure queue, a role (trust policy trustPolicy), a role policy granting
+// sqs:SendMessage on the queue when grant is set, a function and its invoke config, the
+// function and the config depending on the role policy when ordered is set; mutate changes
+// the function's arguments, config the invoke config's.
+func notifier(trustPolicy string, grant, ordered bool, mutate func(*lambda.FunctionArgs), config func(*lambda.FunctionEventInvokeConfigArgs)) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		q, err := sqs.NewQueue(ctx, "failures", &sqs.QueueArgs{Name: pulumi.String("webhook-failures"), SqsManagedSseEnabled: pulumi.Bool(true)})
+		if err != nil {
+			return err
+		}
+		role, err := iam.NewRole(ctx, "role", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(trustPolicy)})
+		if err != nil {
+			return err
+		}
+		action := "logs:PutLogEvents"
+		if grant {
+			action = "sqs:SendMessage"
+		}
+		doc := q.Arn.ApplyT(func(arn string) string {
+			return policyJSON(map[string]any{"Effect": "Allow", "Action": action, "Resource": arn})
+		}).(pulumi.StringOutput)
+		rp, err := iam.NewRolePolicy(ctx, "role-policy", &iam.RolePolicyArgs{Role: role.ID(), Policy: doc})
+		if err != nil {
+			return err
+		}
+		var opts []pulumi.ResourceOption
+		if ordered {
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{rp}))
+		}
+		fa := &lambda.FunctionArgs{
+			Name:    pulumi.String("webhook"),
+			Role:    role.Arn,
+			Runtime: pulumi.String("python3.13"),
+			Handler: pulumi.String("index.handler"),
+			Code:    pulumi.NewAssetArchive(map[string]any{"index.py": pulumi.NewStringAsset("def handler(e, c): pass")}),
+		}
+		if mutate != nil {
+			mutate(fa)
+		}
+		fn, err := lambda.NewFunction(ctx, "fn", fa, opts...)
+		if err != nil {
+			return err
+		}
+		ca := &lambda.FunctionEventInvokeConfigArgs{
+			FunctionName:             fn.Name,
+			MaximumRetryAttempts:     pulumi.Int(2),
+			MaximumEventAgeInSeconds: pulumi.Int(3600),
+			DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+				OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: q.Arn},
+			},
+		}
+		if config != nil {
+			config(ca)
+		}
+		_, err = lambda.NewFunctionEventInvokeConfig(ctx, "invoke-config", ca, opts...)
+		return err
+	}
+}
+
+// withDLQ sets the function's dead-letter queue to the test queue.
+func withDLQ(a *lambda.FunctionArgs) {
+	a.DeadLetterConfig = &lambda.FunctionDeadLetterConfigArgs{TargetArn: pulumi.String("arn:aws:sqs:ap-northeast-2:123456789012:webhook-failures")}
+}
+
 var monitoringRuleTests = []ruleTest{
+	{
+		rule: "chatbot/api-region", want: "dial tcp: lookup chatbot.ap-northeast-2.amazonaws.com: no such host",
+		refused: slackChannel("ap-northeast-2", false, func(*chatbot.SlackChannelConfigurationArgs) {}),
+		allowed: slackChannel("us-east-2", false, func(*chatbot.SlackChannelConfigurationArgs) {}),
+	},
+	{
+		rule:    "chatbot/channel-once-per-account",
+		want:    "InvalidRequestException: Invalid request provided: Slack channel with ID C07EZ1ABC23 in Slack team T07EA123LEP has already been configured for AWS account 123456789012.",
+		refused: slackChannel("us-east-2", true, func(a *chatbot.SlackChannelConfigurationArgs) { a.SlackChannelId = pulumi.String("C07EZ1ABC23") }),
+		allowed: slackChannel("us-east-2", true, func(*chatbot.SlackChannelConfigurationArgs) {}),
+	},
+	{
+		rule: "chatbot/logging-level", want: `expected logging_level to be one of ["ERROR" "INFO" "NONE"], got WARN`,
+		refused: slackChannel("us-west-2", false, func(a *chatbot.SlackChannelConfigurationArgs) { a.LoggingLevel = pulumi.String("WARN") }),
+		allowed: slackChannel("us-west-2", false, func(a *chatbot.SlackChannelConfigurationArgs) { a.LoggingLevel = pulumi.String("NONE") }),
+	},
+	{
+		rule:    "lambda/runtime-deprecated",
+		want:    "InvalidParameterValueException: The runtime parameter of python3.9 is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (python3.13)",
+		refused: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.Runtime = pulumi.String("python3.9") }, nil),
+		allowed: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.Runtime = pulumi.String("python3.12") }, nil),
+	},
+	{
+		rule: "lambda/runtime-deprecated", name: "nodejs20.x", want: "The runtime parameter of nodejs20.x is no longer supported",
+		refused: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.Runtime = pulumi.String("nodejs20.x") }, nil),
+		allowed: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.Runtime = pulumi.String("nodejs22.x") }, nil),
+	},
+	{
+		rule:    "lambda/reserved-concurrency",
+		want:    "InvalidParameterValueException: Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [10].",
+		refused: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.ReservedConcurrentExecutions = pulumi.Int(1) }, nil),
+		allowed: notifier(lambdaTrust, true, true, func(a *lambda.FunctionArgs) { a.ReservedConcurrentExecutions = pulumi.Int(-1) }, nil),
+	},
+	{
+		rule: "lambda/role-assumable", want: "InvalidParameterValueException: The role defined for the function cannot be assumed by Lambda.",
+		refused: notifier(trust, true, true, nil, nil),
+		allowed: notifier(lambdaTrust, true, true, nil, nil),
+	},
+	{
+		rule: "lambda/dead-letter-permission", want: "InvalidParameterValueException: The provided execution role does not have permissions to call SendMessage on SQS",
+		refused: notifier(lambdaTrust, true, false, withDLQ, nil),
+		allowed: notifier(lambdaTrust, true, true, withDLQ, nil),
+	},
+	{
+		rule: "lambda/dead-letter-permission", name: "not granted", want: "does not have permissions to call SendMessage on SQS",
+		refused: notifier(lambdaTrust, false, true, withDLQ, nil),
+	},
+	{
+		rule: "lambda/invoke-config-bounds", want: "expected maximum_retry_attempts to be in the range (0 - 2), got 3",
+		refused: notifier(lambdaTrust, true, true, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumRetryAttempts = pulumi.Int(3) }),
+		allowed: notifier(lambdaTrust, true, true, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumRetryAttempts = pulumi.Int(0) }),
+	},
+	{
+		rule: "lambda/invoke-config-bounds", name: "event age", want: "expected maximum_event_age_in_seconds to be in the range (60 - 21600), got 30",
+		refused: notifier(lambdaTrust, true, true, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumEventAgeInSeconds = pulumi.Int(30) }),
+		allowed: notifier(lambdaTrust, true, true, nil, func(a *lambda.FunctionEventInvokeConfigArgs) { a.MaximumEventAgeInSeconds = pulumi.Int(21600) }),
+	},
+	{
+		rule: "lambda/destination-permission", want: "InvalidParameterValueException: The function's execution role does not have permissions to call SendMessage on arn:aws:sqs:ap-northeast-2:123456789012:webhook-failures",
+		refused: notifier(lambdaTrust, false, true, nil, nil),
+		allowed: notifier(lambdaTrust, true, true, nil, nil),
+	},
+	{
+		rule: "lambda/destination-permission", name: "not ordered", want: "does not have permissions to call SendMessage on",
+		refused: notifier(lambdaTrust, true, false, nil, nil),
+	},
+	{
+		rule: "sqs/sse-conflict", want: `"kms_master_key_id": conflicts with sqs_managed_sse_enabled`,
+		refused: func(ctx *pulumi.Context) error {
+			_, err := sqs.NewQueue(ctx, "q", &sqs.QueueArgs{KmsMasterKeyId: pulumi.String("alias/aws/sqs"), SqsManagedSseEnabled: pulumi.Bool(true)})
+			return err
+		},
+		allowed: func(ctx *pulumi.Context) error {
+			_, err := sqs.NewQueue(ctx, "q", &sqs.QueueArgs{SqsManagedSseEnabled: pulumi.Bool(true)})
+			return err
+		},
+	},
 	{
 		rule: "logs/retention-values", want: "expected retention_in_days to be one of",
 		refused: func(ctx *pulumi.Context) error {

@@ -41,6 +41,26 @@ var monitoringStates = map[string]stateFunc{
 		s["dashboardArn"] = resource.NewProperty(fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", Partition, AccountID, str(s, "dashboardName")))
 		s["arn"] = s["dashboardArn"]
 	},
+	contract.TypeChatbotSlackChannelConfiguration: func(e *Engine, r *Resource, s resource.PropertyMap) {
+		// Chatbot configurations are global: their ARN has no region.
+		arn := fmt.Sprintf("arn:%s:chatbot::%s:chat-configuration/slack-channel/%s", Partition, AccountID, str(s, "configurationName"))
+		s["chatConfigurationArn"], s["arn"] = resource.NewProperty(arn), resource.NewProperty(arn)
+	},
+	contract.TypeLambdaFunction: func(e *Engine, r *Resource, s resource.PropertyMap) {
+		name := autoName(r, s)
+		arn := e.arn("lambda", "function:"+name)
+		s["name"] = resource.NewProperty(name)
+		s["arn"] = resource.NewProperty(arn)
+		s["qualifiedArn"] = resource.NewProperty(arn + ":$LATEST")
+		s["version"] = resource.NewProperty("$LATEST")
+		s["invokeArn"] = resource.NewProperty(fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Partition, e.Region, arn))
+	},
+	contract.TypeSQSQueue: func(e *Engine, r *Resource, s resource.PropertyMap) {
+		name := autoName(r, s)
+		s["name"] = resource.NewProperty(name)
+		s["arn"] = resource.NewProperty(e.arn("sqs", name))
+		s["url"] = resource.NewProperty(fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", e.Region, AccountID, name))
+	},
 	contract.TypeRDSEventSubscription: func(e *Engine, r *Resource, s resource.PropertyMap) {
 		name := autoName(r, s)
 		s["name"] = resource.NewProperty(name)

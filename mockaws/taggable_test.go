@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/chatbot"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -14,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -21,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/serverlessrepository"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
@@ -64,6 +67,7 @@ var sdkTypes = map[string]reflect.Type{
 	contract.TypeACMCertificate:                              reflect.TypeOf(acm.Certificate{}),
 	contract.TypeACMCertificateValidation:                    reflect.TypeOf(acm.CertificateValidation{}),
 	contract.TypeAutoscalingGroup:                            reflect.TypeOf(autoscaling.Group{}),
+	contract.TypeChatbotSlackChannelConfiguration:            reflect.TypeOf(chatbot.SlackChannelConfiguration{}),
 	contract.TypeCloudFrontDistribution:                      reflect.TypeOf(cloudfront.Distribution{}),
 	contract.TypeCloudFrontFunction:                          reflect.TypeOf(cloudfront.Function{}),
 	contract.TypeCloudFrontOriginAccessControl:               reflect.TypeOf(cloudfront.OriginAccessControl{}),
@@ -97,6 +101,9 @@ var sdkTypes = map[string]reflect.Type{
 	contract.TypeIAMRolePolicyAttachment:                     reflect.TypeOf(iam.RolePolicyAttachment{}),
 	contract.TypeKMSAlias:                                    reflect.TypeOf(kms.Alias{}),
 	contract.TypeKMSKey:                                      reflect.TypeOf(kms.Key{}),
+	contract.TypeLambdaFunction:                              reflect.TypeOf(lambda.Function{}),
+	contract.TypeLambdaFunctionEventInvokeConfig:             reflect.TypeOf(lambda.FunctionEventInvokeConfig{}),
+	contract.TypeLambdaPermission:                            reflect.TypeOf(lambda.Permission{}),
 	contract.TypeLBListener:                                  reflect.TypeOf(lb.Listener{}),
 	contract.TypeLBListenerRule:                              reflect.TypeOf(lb.ListenerRule{}),
 	contract.TypeLBLoadBalancer:                              reflect.TypeOf(lb.LoadBalancer{}),
@@ -124,6 +131,7 @@ var sdkTypes = map[string]reflect.Type{
 	contract.TypeSNSTopic:                                    reflect.TypeOf(sns.Topic{}),
 	contract.TypeSNSTopicPolicy:                              reflect.TypeOf(sns.TopicPolicy{}),
 	contract.TypeSNSTopicSubscription:                        reflect.TypeOf(sns.TopicSubscription{}),
+	contract.TypeSQSQueue:                                    reflect.TypeOf(sqs.Queue{}),
 	contract.TypeSSMParameter:                                reflect.TypeOf(ssm.Parameter{}),
 	contract.TypeVPCSecurityGroupEgressRule:                  reflect.TypeOf(vpc.SecurityGroupEgressRule{}),
 	contract.TypeVPCSecurityGroupIngressRule:                 reflect.TypeOf(vpc.SecurityGroupIngressRule{}),

@@ -132,8 +132,8 @@ type Network struct {
 	// NATGatewayIDs are the NAT gateways, in AZ order.
 	NATGatewayIDs pulumi.StringArrayOutput `pulumi:"natGatewayIds"`
 
-	VpcID           pulumi.StringOutput      `pulumi:"vpcId"`
-	VpcCIDR         pulumi.StringOutput      `pulumi:"vpcCidr"`
+	VPCID           pulumi.StringOutput      `pulumi:"vpcId"`
+	VPCCIDR         pulumi.StringOutput      `pulumi:"vpcCidr"`
 	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	AppSubnetIDs    pulumi.StringArrayOutput `pulumi:"appSubnetIds"`
 	DataSubnetIDs   pulumi.StringArrayOutput `pulumi:"dataSubnetIds"`
@@ -184,8 +184,8 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err := b.newVPC(); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	n.VpcID = b.vpc.ID().ToStringOutput()
-	n.VpcCIDR = b.vpc.CidrBlock
+	n.VPCID = b.vpc.ID().ToStringOutput()
+	n.VPCCIDR = b.vpc.CidrBlock
 	subnets, err := b.newSubnets()
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
@@ -220,7 +220,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	}
 
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
-		"vpcId":           n.VpcID,
+		"vpcId":           n.VPCID,
 		"publicSubnetIds": n.PublicSubnetIDs,
 		"appSubnetIds":    n.AppSubnetIDs,
 		"dataSubnetIds":   n.DataSubnetIDs,

@@ -182,6 +182,15 @@ func compliant() []*fx {
 		}
 		fxs = append(fxs, f)
 	}
+	// What posts alerts to chat (monitoring/chat.go, monitoring/webhook.go).
+	fxs = append(fxs,
+		&fx{typ: contract.TypeChatbotSlackChannelConfiguration, name: "slack", in: map[string]any{
+			"guardrailPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, "snsTopicArns": []any{fixtureTopic}}},
+		&fx{typ: contract.TypeLambdaFunction, name: "alert-webhook", in: map[string]any{"runtime": "python3.13", "handler": "index.handler"}},
+		&fx{typ: contract.TypeLambdaPermission, name: "alert-webhook-from-topic", in: map[string]any{
+			"principal": "sns.amazonaws.com", "action": "lambda:InvokeFunction", "sourceArn": fixtureTopic}},
+		&fx{typ: contract.TypeSQSQueue, name: "alert-webhook-failures", in: map[string]any{"sqsManagedSseEnabled": true}},
+	)
 	for _, db := range []string{"db", "db-replica"} {
 		id := map[string]string{"db": "webstack-db", "db-replica": "webstack-db-replica-1"}[db]
 		for _, m := range []string{"CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections"} {

@@ -65,7 +65,7 @@ func init() {
 				var who []string
 				for _, n := range needs {
 					for _, action := range n.actions {
-						if !grantsFor(sts, n.service, action, n.sourceArn) {
+						if !grantsFor(sts, n.service, action, n.sourceARN) {
 							return bad("the policy of key %s does not allow %s %s%s: %s", key.Name, n.service, action, n.forWhat(), n.fails)
 						}
 					}
@@ -93,17 +93,17 @@ type kmsNeed struct {
 	// who names the user in messages ("distribution cdn through OAC").
 	who string
 	// service is the service principal; sourceArn, if any, the AWS:SourceArn it acts for.
-	service, sourceArn string
+	service, sourceARN string
 	actions            []string
 	// fails says what happens without the grant.
 	fails string
 }
 
 func (n kmsNeed) forWhat() string {
-	if n.sourceArn == "" {
+	if n.sourceARN == "" {
 		return ""
 	}
-	return " for " + n.sourceArn
+	return " for " + n.sourceARN
 }
 
 // kmsUsers returns what the AWS services that use a bucket need of its KMS key: CloudFront
@@ -128,7 +128,7 @@ func kmsUsers(s *Stack, r *mockaws.Resource, bucketKey bool) ([]kmsNeed, error) 
 			}
 			// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-permissions-sse-kms
 			needs = append(needs, kmsNeed{
-				who: fmt.Sprintf("distribution %s through OAC", d.Name), service: "cloudfront.amazonaws.com", sourceArn: arn,
+				who: fmt.Sprintf("distribution %s through OAC", d.Name), service: "cloudfront.amazonaws.com", sourceARN: arn,
 				actions: []string{"kms:Decrypt"}, fails: "CloudFront is refused every object of the bucket (403)",
 			})
 		}
@@ -151,7 +151,7 @@ func kmsUsers(s *Stack, r *mockaws.Resource, bucketKey bool) ([]kmsNeed, error) 
 // acting for sourceArn when one is given: an Allow names the service and the action (exactly,
 // as a prefix with "*", or through "kms:*"), and its AWS:SourceArn condition, if any, matches
 // sourceArn; no unconditioned Deny takes it away.
-func grantsFor(sts []statement, service, action, sourceArn string) bool {
+func grantsFor(sts []statement, service, action, sourceARN string) bool {
 	grants := func(st statement) bool {
 		for _, a := range st.Action {
 			if a == action || a == "kms:*" || a == "*" || (strings.HasSuffix(a, "*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*"))) {
@@ -166,7 +166,7 @@ func grantsFor(sts []statement, service, action, sourceArn string) bool {
 		switch {
 		case st.Effect == "Deny" && len(st.Condition) == 0 && (names || st.publicPrincipal()) && grants(st):
 			return false
-		case st.Effect == "Allow" && names && grants(st) && sourceMatches(st, sourceArn):
+		case st.Effect == "Allow" && names && grants(st) && sourceMatches(st, sourceARN):
 			allowed = true
 		}
 	}

@@ -37,6 +37,9 @@ var prodPlaceholders = map[string]bool{
 	"webstack:alerts.emails[0]":         true,
 	"webstack:app.testListenerCidrs[0]": true,
 	"webstack:app.testListenerCidrs[1]": true,
+	"webstack:alerts.slack.workspaceId": true,
+	"webstack:alerts.slack.channelId":   true,
+	"webstack:alerts.webhookSecretArn":  true,
 }
 
 // TestRealStacks runs every check on the real stack files. No stack may fail a check. Every

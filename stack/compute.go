@@ -26,7 +26,7 @@ func newCompute(ctx *pulumi.Context, cfg *Config, net *network.Network, db *data
 		return compute.ColorArgs{Version: c.Version, MinSize: c.MinSize, DesiredCapacity: c.DesiredCapacity, MaxSize: c.MaxSize}
 	}
 	args := &compute.ComputeArgs{
-		VpcID:                     net.VpcID,
+		VPCID:                     net.VPCID,
 		PublicSubnetIDs:           net.PublicSubnetIDs,
 		AppSubnetIDs:              net.AppSubnetIDs,
 		ALBSecurityGroupID:        net.SecurityGroups.ALB,

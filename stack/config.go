@@ -190,6 +190,7 @@ func (c *Config) validate(p *problems) {
 	c.Edge.validate(p, Namespace+":edge")
 	c.Alerts.validate(p, Namespace+":alerts")
 	c.validateAlertsCrossSection(p)
+	c.validateWebhookSecret(p)
 	c.validateReleaseCheckPath(p)
 	c.validateSettings(p)
 	c.validateQuotas(p)

@@ -63,7 +63,38 @@ type AlertsConfig struct {
 	// NATPortAllocationErrors is how many port allocation errors a NAT gateway may report in
 	// 5 minutes (0 or more).
 	NATPortAllocationErrors int `key:"natPortAllocationErrors"`
+
+	// Slack posts every alert to a Slack channel through AWS Chatbot (docs/alerts.md): set
+	// workspaceId and channelId together, or neither (no Slack channel).
+	Slack SlackConfig `key:"slack"`
+	// WebhookSecretARN is the ARN of a Secrets Manager secret, created by the team outside the
+	// program in the stack's region and account, whose value is a Slack-compatible or Discord
+	// incoming-webhook URL: a function posts every alert to it, and the release tool its
+	// releases (docs/alerts.md). Empty: no webhook. The URL itself never appears in config.
+	WebhookSecretARN string `key:"webhookSecretArn"`
+	// ChatLogRetentionDays is how long the webhook function's log group, and the Slack channel
+	// configuration's error log, keep their lines (a period CloudWatch Logs offers).
+	ChatLogRetentionDays int `key:"chatLogRetentionDays"`
 }
+
+// SlackConfig is `webstack:alerts.slack`: the Slack channel that AWS Chatbot posts the alert
+// topic's notifications to, with a read-only guardrail.
+type SlackConfig struct {
+	// WorkspaceID is the Slack workspace (team) ID, "T…", which the Chatbot console shows once
+	// the workspace is authorized there (a one-time step no API can do).
+	WorkspaceID string `key:"workspaceId"`
+	// ChannelID is the channel's ID, "C…" (or "G…" for a private channel, to which the @aws
+	// app must be invited). A channel can be configured once per AWS account: stacks that share
+	// an account need a channel each.
+	ChannelID string `key:"channelId"`
+	// Region is where the Chatbot configuration is created: one of the regions with the Chatbot
+	// API (us-east-2, us-west-2, eu-west-1, ap-southeast-1). It subscribes the alert topic in
+	// the stack's region from there.
+	Region string `key:"region"`
+}
+
+// Enabled reports whether the stack has a Slack channel.
+func (s SlackConfig) Enabled() bool { return s.WorkspaceID != "" || s.ChannelID != "" }
 
 // defaultAlertsConfig pages on what users notice (errors, slowness, lost capacity) and on what
 // is about to break (storage, memory, connections, lag), with no subscriber until a stack file
@@ -84,6 +115,8 @@ func defaultAlertsConfig() AlertsConfig {
 		CacheMemoryPercent:      80,
 		CacheEvictions:          100,
 		NATPortAllocationErrors: 0,
+		Slack:                   SlackConfig{Region: "us-east-2"},
+		ChatLogRetentionDays:    365,
 	}
 }
 
@@ -135,6 +168,81 @@ func (a *AlertsConfig) validate(p *problems, key string) {
 			p.add(key+"."+c.name, "%d must be at least 1 (%s)", c.value, c.unit)
 		}
 	}
+	a.Slack.validate(p, key+".slack")
+	validateLogRetention(p, key+".chatLogRetentionDays", a.ChatLogRetentionDays)
+}
+
+func (s *SlackConfig) validate(p *problems, key string) {
+	switch {
+	case s.WorkspaceID == "" && s.ChannelID != "":
+		p.add(key+".workspaceId", "is missing: a Slack channel (channelId %s) needs its workspace's ID, which the Chatbot console shows once the workspace is authorized", quote(s.ChannelID))
+	case s.WorkspaceID != "" && s.ChannelID == "":
+		p.add(key+".channelId", "is missing: workspaceId %s needs the ID of the channel to post to", quote(s.WorkspaceID))
+	case s.Enabled():
+		if !monitoring.ValidSlackTeamID(s.WorkspaceID) {
+			p.add(key+".workspaceId", "%s is not a Slack workspace ID: T followed by capital letters and digits (e.g. \"T07EA123LEP\"), as the Chatbot console shows it", quote(s.WorkspaceID))
+		}
+		if !monitoring.ValidSlackChannelID(s.ChannelID) {
+			p.add(key+".channelId", "%s is not a Slack channel ID: C (or G for a private channel) followed by capital letters and digits (e.g. \"C07EZ1ABC23\"), under the channel's details in Slack", quote(s.ChannelID))
+		}
+	}
+	if !monitoring.IsChatbotRegion(s.Region) {
+		p.add(key+".region", "%s has no AWS Chatbot API; use one of %s", quote(s.Region), strings.Join(monitoring.ChatbotRegions, ", "))
+	}
+}
+
+// validateWebhookSecret checks webstack:alerts.webhookSecretArn's form and that the secret is
+// in the stack's region and partition (the account is checked against the caller's once it is
+// looked up: checkWebhookSecretAccount): the function reads it with an identity policy only,
+// which cannot reach another account's secret without a resource policy on it.
+func (c *Config) validateWebhookSecret(p *problems) {
+	arn := c.Alerts.WebhookSecretARN
+	if arn == "" {
+		return
+	}
+	key := Namespace + ":alerts.webhookSecretArn"
+	partition, region, _, err := monitoring.SecretARNParts(arn)
+	switch {
+	case err != nil:
+		p.add(key, "%s is not a Secrets Manager secret ARN such as \"arn:aws:secretsmanager:%s:123456789012:secret:webstack-alert-webhook-AbCdEf\" (the secret's full ARN, with the six characters Secrets Manager appends)", quote(arn), c.Region)
+	case region != c.Region:
+		p.add(key, "%s is in %s, not in the stack's region %s: create the secret in %s", quote(arn), region, c.Region, c.Region)
+	case partition != regionPartition(c.Region):
+		p.add(key, "%s is in the partition %s, but %s is in %s", quote(arn), partition, c.Region, regionPartition(c.Region))
+	}
+	// Lambda function names are at most 64 characters.
+	if fn := webhookFunctionName(c); len(fn) > 64 {
+		p.add(key, "needs the function %q, longer than Lambda's 64 characters: shorten the project or stack name", fn)
+	}
+}
+
+// webhookFunctionName is the webhook function's name, "<project>-<stack>-alert-webhook".
+func webhookFunctionName(c *Config) string {
+	return resourceBaseName(c.Project, c.Stack) + "-alert-webhook"
+}
+
+// checkWebhookSecretAccount refuses a webhook secret of another account than the stack's.
+func (c *Config) checkWebhookSecretAccount(accountID string) error {
+	// A placeholder is reported as one (webstack/placeholders), not as another account's.
+	if c.Alerts.WebhookSecretARN == "" || placeholderKind(c.Alerts.WebhookSecretARN) != "" {
+		return nil
+	}
+	if _, _, account, err := monitoring.SecretARNParts(c.Alerts.WebhookSecretARN); err == nil && account != accountID {
+		return &configError{File: c.File, Key: Namespace + ":alerts.webhookSecretArn", Msg: fmt.Sprintf(
+			"%s belongs to the account %s, not to the stack's account %s: create the secret in the stack's account", quote(c.Alerts.WebhookSecretARN), account, accountID)}
+	}
+	return nil
+}
+
+// regionPartition is the partition a region belongs to.
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // validateAlertsCrossSection checks the thresholds that only make sense against another

@@ -14,15 +14,15 @@ import (
 
 // buildDashboard registers the stack's dashboard over what the tiers registered: both colors'
 // target groups (never which one is live), the database and cache instances, the NAT gateways
-// and every alarm.
-func buildDashboard(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, app *compute.Compute, opts ...pulumi.ResourceOption) error {
+// and every alarm (chat: the alert webhook's own).
+func buildDashboard(ctx *pulumi.Context, cfg *Config, net *network.Network, db *dataTier, app *compute.Compute, chat alarm.Set, opts ...pulumi.ResourceOption) error {
 	alb := app.LoadBalancer
 	var colors []monitoring.ColorTargetGroup
 	for _, c := range compute.Colors {
 		colors = append(colors, monitoring.ColorTargetGroup{Color: string(c), TargetGroup: alb.TargetGroupARNSuffixes[c]})
 	}
 	var alarms alarm.Set
-	for _, set := range []alarm.Set{alb.Alarms, db.Database.Alarms, db.Cache.Alarms, net.Alarms} {
+	for _, set := range []alarm.Set{alb.Alarms, db.Database.Alarms, db.Cache.Alarms, net.Alarms, chat} {
 		alarms = append(alarms, set...)
 	}
 	_, err := monitoring.NewDashboard(ctx, "dashboard", &monitoring.DashboardArgs{

@@ -110,7 +110,7 @@ func TestEdgeOnStackFiles(t *testing.T) {
 			}
 
 			// Outputs.
-			for _, name := range []string{stack.OutFrontendBucketName, stack.OutCloudfrontDistributionID, stack.OutCloudfrontDomainName, stack.OutSiteURL, stack.OutAPIURL} {
+			for _, name := range []string{stack.OutFrontendBucketName, stack.OutCloudFrontDistributionID, stack.OutCloudFrontDomainName, stack.OutSiteURL, stack.OutAPIURL} {
 				if v, ok := p.Outputs[name].(string); !ok || v == "" {
 					t.Errorf("output %s = %v", name, p.Outputs[name])
 				}
@@ -119,8 +119,8 @@ func TestEdgeOnStackFiles(t *testing.T) {
 			if !strings.HasPrefix(siteURL, tc.siteURLPrefix) || p.Outputs[stack.OutAPIURL] != siteURL+"/api" {
 				t.Errorf("siteUrl %v apiUrl %v", siteURL, p.Outputs[stack.OutAPIURL])
 			}
-			if !regexp.MustCompile(`^E[0-9A-Z]+$`).MatchString(fmt.Sprint(p.Outputs[stack.OutCloudfrontDistributionID])) {
-				t.Errorf("distribution id %v", p.Outputs[stack.OutCloudfrontDistributionID])
+			if !regexp.MustCompile(`^E[0-9A-Z]+$`).MatchString(fmt.Sprint(p.Outputs[stack.OutCloudFrontDistributionID])) {
+				t.Errorf("distribution id %v", p.Outputs[stack.OutCloudFrontDistributionID])
 			}
 			if p.Outputs[stack.OutFrontendBucketName] != site.Output("bucket") {
 				t.Errorf("frontendBucketName %v, want the bucket %v", p.Outputs[stack.OutFrontendBucketName], site.Output("bucket"))

@@ -6,7 +6,7 @@ import "github.com/webstack/webstack/contract"
 // contract documents them), so an output is named once and renaming one breaks the build of
 // the release tool too.
 const (
-	OutVpcID                    = contract.OutVpcID
+	OutVPCID                    = contract.OutVPCID
 	OutPublicSubnetIDs          = contract.OutPublicSubnetIDs
 	OutAppSubnetIDs             = contract.OutAppSubnetIDs
 	OutDataSubnetIDs            = contract.OutDataSubnetIDs
@@ -34,8 +34,8 @@ const (
 	OutGreenVersion             = contract.OutGreenVersion
 	OutECRRepositoryURL         = contract.OutECRRepositoryURL
 	OutFrontendBucketName       = contract.OutFrontendBucketName
-	OutCloudfrontDistributionID = contract.OutCloudfrontDistributionID
-	OutCloudfrontDomainName     = contract.OutCloudfrontDomainName
+	OutCloudFrontDistributionID = contract.OutCloudFrontDistributionID
+	OutCloudFrontDomainName     = contract.OutCloudFrontDomainName
 	OutSiteURL                  = contract.OutSiteURL
 	OutAPIURL                   = contract.OutAPIURL
 	OutCanaryWeight             = contract.OutCanaryWeight
@@ -45,6 +45,7 @@ const (
 	OutReleaseCheckParameter    = contract.OutReleaseCheckParameter
 	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
 	OutAlertTopicARN            = contract.OutAlertTopicARN
+	OutAlertWebhookSecretARN    = contract.OutAlertWebhookSecretARN
 	OutAppSettingsPath          = contract.OutAppSettingsPath
 )
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -73,8 +74,22 @@ func walkStrings(key string, v reflect.Value, f func(key, v string)) {
 	}
 }
 
+// documentationAccount matches an ARN in the account 000000000000, and zeroSlackID a Slack ID
+// of zeros only: neither AWS nor Slack assigns such an ID: the stack files' placeholders
+// for a team's Secrets Manager secret and its Slack workspace and channel.
+var (
+	documentationAccount = regexp.MustCompile(`^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:000000000000:`)
+	zeroSlackID          = regexp.MustCompile(`^[TCG]0+$`)
+)
+
 // placeholderKind says what kind of documentation placeholder v is, or "" if it is none.
 func placeholderKind(v string) string {
+	if documentationAccount.MatchString(v) {
+		return "an ARN in the account 000000000000, which AWS never assigns"
+	}
+	if zeroSlackID.MatchString(v) {
+		return "a Slack ID of zeros, which Slack never assigns"
+	}
 	if p, err := netip.ParsePrefix(v); err == nil {
 		for _, doc := range documentationRanges {
 			if doc.Overlaps(p) {

@@ -14,7 +14,7 @@ import (
 // TestPlaceholdersInCommittedFiles names what each committed stack file leaves to the team.
 func TestPlaceholdersInCommittedFiles(t *testing.T) {
 	for stackName, want := range map[string][]string{
-		"prod": {"webstack:alerts.emails[0]", "webstack:app.testListenerCidrs[0]", "webstack:app.testListenerCidrs[1]", "webstack:edge.domain", "webstack:edge.hostedZoneName"},
+		"prod": {"webstack:alerts.emails[0]", "webstack:alerts.slack.workspaceId", "webstack:alerts.slack.channelId", "webstack:alerts.webhookSecretArn", "webstack:app.testListenerCidrs[0]", "webstack:app.testListenerCidrs[1]", "webstack:edge.domain", "webstack:edge.hostedZoneName"},
 		"dev":  {"webstack:app.testListenerCidrs[0]"},
 		"test": {"webstack:app.testListenerCidrs[0]"},
 	} {
@@ -55,7 +55,8 @@ func TestUpRefusesPlaceholdersInProduction(t *testing.T) {
 	if res != nil && len(res.Resources) > 0 {
 		t.Errorf("up registered %d resources before refusing", len(res.Resources))
 	}
-	for _, key := range []string{"webstack:edge.domain", "webstack:edge.hostedZoneName", "webstack:alerts.emails[0]", "webstack:app.testListenerCidrs[0]", "webstack:app.testListenerCidrs[1]"} {
+	for _, key := range []string{"webstack:edge.domain", "webstack:edge.hostedZoneName", "webstack:alerts.emails[0]", "webstack:app.testListenerCidrs[0]", "webstack:app.testListenerCidrs[1]",
+		"webstack:alerts.slack.workspaceId", "webstack:alerts.slack.channelId", "webstack:alerts.webhookSecretArn"} {
 		if !strings.Contains(err.Error(), "Pulumi.prod.yaml: "+key+": ") {
 			t.Errorf("refusal does not name %s:\n%v", key, err)
 		}
@@ -67,7 +68,11 @@ func TestUpRefusesPlaceholdersInProduction(t *testing.T) {
 	// With the team's own values, up goes ahead.
 	own, err := sf.WithSection("webstack:edge", func(m map[string]any) { m["domain"], m["hostedZoneName"] = "www.acme.io", "acme.io" })
 	if err == nil {
-		own, err = own.WithSection("webstack:alerts", func(m map[string]any) { m["emails"] = []any{"oncall@acme.io"} })
+		own, err = own.WithSection("webstack:alerts", func(m map[string]any) {
+			m["emails"] = []any{"oncall@acme.io"}
+			m["slack"] = map[string]any{"workspaceId": "T07EA123LEP", "channelId": "C07EZ1ABC23", "region": "us-east-2"}
+			m["webhookSecretArn"] = "arn:aws:secretsmanager:ap-northeast-2:" + mockaws.AccountID + ":secret:webstack-prod-alert-webhook-AbCdEf"
+		})
 	}
 	if err == nil {
 		own, err = own.WithSection("webstack:app", func(m map[string]any) { m["testListenerCidrs"] = []any{"100.64.10.0/24"} })

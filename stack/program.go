@@ -18,6 +18,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/webstack/webstack/edge"
+	"github.com/webstack/webstack/internal/alarm"
+	"github.com/webstack/webstack/monitoring"
 	"github.com/webstack/webstack/network"
 )
 
@@ -106,6 +108,10 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	chatAlarms, err := buildChat(ctx, cfg, facts, alerts, withProvider)
+	if err != nil {
+		return nil, err
+	}
 
 	// The edge tier's origin side comes first: the ALB's production port, and (with compute)
 	// the listener's certificate and secret header, follow from it.
@@ -135,7 +141,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := buildDashboard(ctx, cfg, net, dataTier, app, withProvider); err != nil {
+	if err := buildDashboard(ctx, cfg, net, dataTier, app, chatAlarms, withProvider); err != nil {
 		return nil, err
 	}
 	site, err := buildEdge(ctx, cfg, facts, origin, albAddress{DNSName: app.LoadBalancer.DNSName, ZoneID: app.LoadBalancer.ZoneID}, withProvider)
@@ -144,7 +150,7 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}
 
 	d := &deployment{outputs: map[string]pulumi.Input{
-		OutVpcID:             net.VpcID,
+		OutVPCID:             net.VPCID,
 		OutPublicSubnetIDs:   net.PublicSubnetIDs,
 		OutAppSubnetIDs:      net.AppSubnetIDs,
 		OutDataSubnetIDs:     net.DataSubnetIDs,
@@ -152,14 +158,15 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		OutBastionPublicIP:   bastion.PublicIP,
 
 		OutFrontendBucketName:       site.BucketName,
-		OutCloudfrontDistributionID: site.DistributionID,
-		OutCloudfrontDomainName:     site.DomainName,
+		OutCloudFrontDistributionID: site.DistributionID,
+		OutCloudFrontDomainName:     site.DomainName,
 		OutSiteURL:                  site.SiteURL,
 		OutAPIURL:                   site.APIURL,
 		OutAlertTopicARN:            alerts.TopicARN,
 		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
 		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
 		OutAlarmNamePrefix:          pulumi.String(base),
+		OutAlertWebhookSecretARN:    pulumi.String(cfg.Alerts.WebhookSecretARN),
 		OutAppSettingsPath:          settings.Path,
 	}}
 	d.data = dataTier
@@ -171,6 +178,64 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// buildChat registers what posts the alert topic's messages to the team's chat: with
+// webstack:alerts.slack, the AWS Chatbot Slack channel (its API exists only in a few regions, so
+// through a provider of its own in webstack:alerts.slack.region, and its log group through one in
+// us-east-1, where Chatbot logs); with webstack:alerts.webhookSecretArn, the webhook function.
+// It returns the webhook function's alarms, for the dashboard.
+func buildChat(ctx *pulumi.Context, cfg *Config, found *facts, alerts *monitoring.Alerts, withProvider pulumi.ResourceOption) (alarm.Set, error) {
+	var alarms alarm.Set
+	base := resourceBaseName(cfg.Project, cfg.Stack)
+	if s := cfg.Alerts.Slack; s.Enabled() {
+		regional := func(name, region string) (*aws.Provider, error) {
+			p, err := aws.NewProvider(ctx, name, &aws.ProviderArgs{
+				Region:      pulumi.String(region),
+				DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(DefaultTags(cfg))},
+			})
+			if err != nil {
+				return nil, fmt.Errorf("aws %s provider: %w", region, err)
+			}
+			return p, nil
+		}
+		chatbotProvider, err := regional("aws-chatbot", s.Region)
+		if err != nil {
+			return nil, err
+		}
+		logProvider, err := regional("aws-chatbot-logs", monitoring.ChatbotLogRegion)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := monitoring.NewSlackChannel(ctx, "slack", &monitoring.SlackChannelArgs{
+			Name:             base + "-alerts",
+			WorkspaceID:      s.WorkspaceID,
+			ChannelID:        s.ChannelID,
+			TopicARN:         alerts.TopicARN,
+			Partition:        found.partition,
+			Provider:         chatbotProvider,
+			LogProvider:      logProvider,
+			LogRetentionDays: cfg.Alerts.ChatLogRetentionDays,
+		}, withProvider); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Alerts.WebhookSecretARN != "" {
+		webhook, err := monitoring.NewWebhook(ctx, "alert-webhook", &monitoring.WebhookArgs{
+			FunctionName:     webhookFunctionName(cfg),
+			SecretARN:        cfg.Alerts.WebhookSecretARN,
+			TopicARN:         alerts.TopicARN,
+			AlarmNamePrefix:  base,
+			LogRetentionDays: cfg.Alerts.ChatLogRetentionDays,
+			Region:           cfg.Region,
+			Partition:        found.partition,
+		}, withProvider)
+		if err != nil {
+			return nil, err
+		}
+		alarms = webhook.Alarms
+	}
+	return alarms, nil
 }
 
 // newProvider registers the stack's AWS provider, in cfg.Region with DefaultTags, and returns
@@ -230,6 +295,9 @@ func lookUp(ctx *pulumi.Context, cfg *Config, opts ...pulumi.InvokeOption) (*fac
 	}
 	if idErr == nil && partErr == nil {
 		f.accountID, f.partition, f.dnsSuffix = identity.AccountId, partition.Partition, partition.DnsSuffix
+		if err := cfg.checkWebhookSecretAccount(f.accountID); err != nil {
+			errs = append(errs, err)
+		}
 		// A version whose image is not in the stack's repository is refused before any tier
 		// resource is registered (stack/compute.go).
 		if err := checkImages(ctx, cfg, f.accountID, f.dnsSuffix, opts...); err != nil {

@@ -97,8 +97,8 @@ func TestOutputsContract(t *testing.T) {
 		if len(res.Outputs) != len(stack.OutputNames) {
 			t.Errorf("%s: %d outputs, the contract names %d", name, len(res.Outputs), len(stack.OutputNames))
 		}
-		if !strings.HasPrefix(res.Outputs[stack.OutVpcID].(string), "vpc-") {
-			t.Errorf("%s: vpcId = %v", name, res.Outputs[stack.OutVpcID])
+		if !strings.HasPrefix(res.Outputs[stack.OutVPCID].(string), "vpc-") {
+			t.Errorf("%s: vpcId = %v", name, res.Outputs[stack.OutVPCID])
 		}
 		for _, k := range []string{stack.OutPublicSubnetIDs, stack.OutAppSubnetIDs, stack.OutDataSubnetIDs} {
 			if ids, ok := res.Outputs[k].([]any); !ok || len(ids) < 2 {

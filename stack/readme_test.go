@@ -39,8 +39,10 @@ var thresholdKeys = map[string]string{
 	"DatabaseMemoryUsagePercentage":                                "cacheMemoryPercent",
 	"Evictions":                                                    "cacheEvictions",
 	"ErrorPortAllocation":                                          "natPortAllocationErrors",
-	// The rotation function's errors: any error is a failed rotation.
+	// The rotation function's and the alert webhook's errors: any error is a failure.
 	"Errors": "",
+	// The alert webhook's failure queue: any message is an alert that never reached chat.
+	"ApproximateNumberOfMessagesVisible": "",
 }
 
 var comparisons = map[string]string{

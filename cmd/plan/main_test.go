@@ -112,6 +112,8 @@ func TestCheckFlagOnProd(t *testing.T) {
 	own := strings.NewReplacer(
 		"www.example.com", "www.acme.io", "hostedZoneName: example.com", "hostedZoneName: acme.io",
 		"oncall@example.com", "oncall@acme.io", `"203.0.113.0/24", "198.51.100.0/24"`, `"100.64.10.0/24"`,
+		"workspaceId: T00000000", "workspaceId: T07EA123LEP", "channelId: C00000000", "channelId: C07EZ1ABC23",
+		":000000000000:secret:", ":123456789012:secret:",
 	).Replace(string(prod))
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
 		t.Fatal(err)
@@ -124,7 +126,7 @@ func TestCheckFlagOnProd(t *testing.T) {
 	if code := run([]string{"-s", "prod", "-check", "-C", dir}, &out, &errb); code != 0 {
 		t.Fatalf("-s prod -check with the team's values exited %d, want 0: %s", code, errb.String())
 	}
-	if !strings.HasPrefix(strings.SplitN(out.String(), "\n\n", 2)[1], "Summary\n") || !strings.Contains(out.String(), "\n  checks: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
+	if !strings.HasPrefix(strings.SplitN(out.String(), "\n\n", 2)[1], "Summary\n") || !strings.Contains(out.String(), "\n  check results: ") || !strings.Contains(out.String(), " passed, 0 failed, ") {
 		t.Errorf("text view does not start with a summary of the checks:\n%s", out.String())
 	}
 }
