@@ -24,4 +24,8 @@ const (
 	BastionInstance = "bastion"
 	// CacheAuthSecret is the data tier's Redis AUTH token secret.
 	CacheAuthSecret = "cache-auth-secret"
+	// AppDatabaseUser is the application's own MySQL user (IAM database authentication): the
+	// migration runner creates it and grants it DML on the application's schema; the instances
+	// connect as it, never as the master user.
+	AppDatabaseUser = "webstack_app"
 )

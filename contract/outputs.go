@@ -58,6 +58,12 @@ const (
 	// OutAlertTopicARN is the SNS topic every alarm and RDS event notifies: subscribe an
 	// on-call tool (PagerDuty, Opsgenie, a chat webhook) to it.
 	OutAlertTopicARN = "alertTopicArn"
+
+	// The migration runner (docs/release.md, "The migration step"): the launch template the
+	// release tool launches one instance from before each release, and the log group that
+	// holds each run's whole output.
+	OutMigrateLaunchTemplateID = "migrateLaunchTemplateId"
+	OutMigrateLogGroupName     = "migrateLogGroupName"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -72,6 +78,7 @@ var OutputNames = []string{
 	OutFrontendBucketName, OutCloudfrontDistributionID, OutCloudfrontDomainName, OutSiteURL, OutAPIURL,
 	OutAlertTopicARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
+	OutMigrateLaunchTemplateID, OutMigrateLogGroupName,
 }
 
 // OutVersion names the output that holds color c's version.

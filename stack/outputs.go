@@ -45,6 +45,8 @@ const (
 	OutReleaseCheckParameter    = contract.OutReleaseCheckParameter
 	OutAlarmNamePrefix          = contract.OutAlarmNamePrefix
 	OutAlertTopicARN            = contract.OutAlertTopicARN
+	OutMigrateLaunchTemplateID  = contract.OutMigrateLaunchTemplateID
+	OutMigrateLogGroupName      = contract.OutMigrateLogGroupName
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.

@@ -129,6 +129,10 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	migrate, err := buildMigrationRunner(ctx, cfg, net, dataTier, app, facts.partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
 	if err := buildDashboard(ctx, cfg, net, dataTier, app, withProvider); err != nil {
 		return nil, err
 	}
@@ -157,6 +161,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)
+	for k, v := range migrate {
+		d.outputs[k] = v
+	}
 	for k, v := range computeOutputs(cfg, app) {
 		d.outputs[k] = v
 	}
