@@ -163,8 +163,15 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("recover: %w", err)
 	}
+	// A killed release may have left its migration runner running (with the master secret):
+	// terminated whatever else there is to do.
+	runners := ""
+	if !r.DryRun {
+		runners = r.terminateLeftoverRunners(ctx)
+	}
 	if l == nil {
-		return r.recoverUnlocked(ctx)
+		what, err := r.recoverUnlocked(ctx)
+		return what + runners, err
 	}
 	if l.Holder != r.holder() && !force {
 		return "", fmt.Errorf("recover: stack %q is held by %s (%s, since %s), not by %s: if that run is no longer running, run `deploy recover -s %s --force`",
@@ -180,7 +187,7 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 		if err := r.Stack.RemoveTag(ctx, LockTag); err != nil {
 			return "", fmt.Errorf("recover: %w", err)
 		}
-		return fmt.Sprintf("%q changes no release state: the lock is cleared; if it was killed, run `deploy up -s %s` again to finish its update", l.Op, name), nil
+		return fmt.Sprintf("%q changes no release state: the lock is cleared; if it was killed, run `deploy up -s %s` again to finish its update", l.Op, name) + runners, nil
 	}
 	file, err := r.Stack.App(ctx)
 	if err != nil {
@@ -224,6 +231,7 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 			}
 		}
 	}
+	what += runners
 	r.notify(ctx, "%s", what)
 	return what, nil
 }
