@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// WebhookSecretOutput is the stack output holding the ARN of the Secrets Manager secret whose
+// value is the release webhook's URL (webstack:alerts.webhookSecretArn); absent or empty means
+// no webhook.
+const WebhookSecretOutput = "alertWebhookSecretArn"
+
 // Notifier receives each release's start, steps, result and any rollback, e.g. for a chat
 // channel. A notifier that fails never fails the release.
 type Notifier interface {
