@@ -185,6 +185,12 @@ func TestRecoverTerminatesALeftoverRunner(t *testing.T) {
 	defer h.stack.close()
 	ctx := context.Background()
 	id, _ := h.runner.LaunchRunner(ctx, fakeLaunchTemplate, []string{"subnet-a1"}, map[string]string{RunnerTag: fakeLaunchTemplate})
+	// Another operator's release holds the stack: its runner may be at work, and stays.
+	h.stack.tags[LockTag] = `{"holder":"alice@laptop","op":"release 1.5.0","token":"k"}`
+	if _, err := h.r.Recover(ctx, false); err == nil || len(h.runner.runningRunners()) != 1 {
+		t.Fatalf("recover of another holder's stack: %v, runners %v", err, h.runner.runningRunners())
+	}
+	delete(h.stack.tags, LockTag)
 	what, err := h.r.Recover(ctx, false)
 	if err != nil || !strings.Contains(what, "terminated the leftover migration runner(s) "+id) {
 		t.Fatalf("recover: %q, %v", what, err)

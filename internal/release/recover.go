@@ -163,8 +163,13 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("recover: %w", err)
 	}
+	if l != nil && l.Holder != r.holder() && !force {
+		return "", fmt.Errorf("recover: stack %q is held by %s (%s, since %s), not by %s: if that run is no longer running, run `deploy recover -s %s --force`",
+			name, l.Holder, l.Op, l.Since.UTC().Format(time.RFC3339), r.holder(), name)
+	}
 	// A killed release may have left its migration runner running (with the master secret):
-	// terminated whatever else there is to do.
+	// terminated whatever else there is to do. Not while another run holds the stack: its
+	// runner may be at work. Without a lock no release runs: every release holds it.
 	runners := ""
 	if !r.DryRun {
 		runners = r.terminateLeftoverRunners(ctx)
@@ -172,10 +177,6 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	if l == nil {
 		what, err := r.recoverUnlocked(ctx)
 		return what + runners, err
-	}
-	if l.Holder != r.holder() && !force {
-		return "", fmt.Errorf("recover: stack %q is held by %s (%s, since %s), not by %s: if that run is no longer running, run `deploy recover -s %s --force`",
-			name, l.Holder, l.Op, l.Since.UTC().Format(time.RFC3339), r.holder(), name)
 	}
 	if l.Before == nil || l.Op == "up" {
 		// `deploy up` changes no release state: what a killed one leaves is a half-applied
