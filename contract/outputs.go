@@ -68,6 +68,12 @@ const (
 	// whose value is the chat's incoming-webhook URL, which the release tool posts releases to
 	// (empty without a webhook). Only the ARN: the URL is never an output.
 	OutAlertWebhookSecretARN = "alertWebhookSecretArn"
+
+	// The migration runner (docs/release.md, "The migration step"): the launch template the
+	// release tool launches one instance from before each release, and the log group that
+	// holds each run's whole output.
+	OutMigrateLaunchTemplateID = "migrateLaunchTemplateId"
+	OutMigrateLogGroupName     = "migrateLogGroupName"
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.
@@ -84,6 +90,7 @@ var OutputNames = []string{
 	OutAlertTopicARN, OutAlertWebhookSecretARN,
 	OutCanaryWeight, OutBlueCapacity, OutGreenCapacity, OutReleaseCheckURL, OutReleaseCheckParameter, OutAlarmNamePrefix,
 	OutAppSettingsPath,
+	OutMigrateLaunchTemplateID, OutMigrateLogGroupName,
 }
 
 // OutVersion names the output that holds color c's version.

@@ -1,6 +1,7 @@
 package mockaws
 
 import (
+	"encoding/base64"
 	"fmt"
 	"regexp"
 	"slices"
@@ -611,6 +612,30 @@ var computeRules = []Rule{
 			case !ecrRepositoryName.MatchString(name):
 				return apiErr(op, "ECR: CreateRepository", "InvalidParameterException",
 					"Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''")
+			}
+			return nil
+		},
+	},
+	// ec2/launch-template-user-data-size: EC2 limits user data to 16 KB before base64
+	// ("User data is limited to 16 KB, in raw form, before it is base64-encoded"), and refuses
+	// a launch template that carries more: `InvalidParameterValue: User data is limited to
+	// 16384 bytes` (EC2 User Guide, "Run commands when you launch an EC2 instance with user data
+	// input"; the CloudFormation failure on a LaunchTemplate is quoted in several post-mortems
+	// found by the error text). The migration runner's user data embeds its whole script.
+	{
+		ID: "ec2/launch-template-user-data-size", Type: contract.TypeEC2LaunchTemplate,
+		Source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
+		Create: func(e *Engine, r *Resource) error {
+			ud := r.inStr("userData")
+			if ud == "" {
+				return nil
+			}
+			raw, err := base64.StdEncoding.DecodeString(ud)
+			if err != nil {
+				return apiErr("creating EC2 Launch Template", "EC2: CreateLaunchTemplate", "InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.")
+			}
+			if len(raw) > 16384 {
+				return apiErr("creating EC2 Launch Template", "EC2: CreateLaunchTemplate", "InvalidParameterValue", "User data is limited to 16384 bytes")
 			}
 			return nil
 		},

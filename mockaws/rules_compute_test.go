@@ -1,6 +1,7 @@
 package mockaws
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -205,7 +206,19 @@ func cmpRepository(name string) pulumi.RunFunc {
 	}
 }
 
+func cmpLaunchTemplate(userData string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := ec2.NewLaunchTemplate(ctx, "lt", &ec2.LaunchTemplateArgs{
+			InstanceType: pulumi.String("t4g.small"),
+			UserData:     pulumi.String(base64.StdEncoding.EncodeToString([]byte(userData))),
+		})
+		return err
+	}
+}
+
 var computeRuleTests = []ruleTest{
+	{rule: "ec2/launch-template-user-data-size", name: "over 16 KB", want: "InvalidParameterValue: User data is limited to 16384 bytes",
+		refused: cmpLaunchTemplate("#!/bin/bash\n" + strings.Repeat("x", 16384)), allowed: cmpLaunchTemplate("#!/bin/bash\n" + strings.Repeat("x", 16000))},
 	{rule: "ssm/parameter-name", name: "ssm prefix", want: `ValidationException: Parameter name: can't be prefixed with "ssm"`,
 		refused: ssmParameter("/ssm/release-check"), allowed: ssmParameter("/webstack/prod/release-check")},
 	{rule: "ssm/parameter-name", name: "characters", want: `ValidationException: Parameter name: can't be prefixed with "ssm"`,

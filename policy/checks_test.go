@@ -74,17 +74,6 @@ var negatives = []negative{
 	{"webstack/rds-iam-connect", "role-db-connect", to("role-db-connect", "policy", policyJSON(map[string]any{"Effect": "Allow", "Action": "rds-db:connect",
 		"Resource": []any{"arn:aws:rds-db:r:111122223333:dbuser:db-WRITER0123456789ABCDEFGHIJ/webstack_admin", "arn:aws:rds-db:r:111122223333:dbuser:db-REPLICA123456789ABCDEFGHI/webstack_admin"}})),
 		`rds-db:connect as "webstack_admin", the database's master user: the application connects as a user of its own with only the grants it needs`},
-	// Alerts in chat
-	{"webstack/chatbot-guardrail", "slack", to("slack", "guardrailPolicyArns", nil),
-		`guardrailPolicyArns is not set: Chatbot applies AdministratorAccess, so anyone in the channel may act on the account through the role; set arn:aws:iam::aws:policy/ReadOnlyAccess`},
-	{"webstack/chatbot-guardrail", "slack", to("slack", "guardrailPolicyArns", []any{"arn:aws:iam::aws:policy/AdministratorAccess"}),
-		`guardrailPolicyArns holds arn:aws:iam::aws:policy/AdministratorAccess: the guardrail should be ReadOnlyAccess only`},
-	{"Lambda.1", "alert-webhook-from-topic", to("alert-webhook-from-topic", "sourceArn", nil),
-		`principal is "sns.amazonaws.com" without sourceArn or sourceAccount: any account's sns resource may invoke the function (confused deputy)`},
-	{"Lambda.1", "alert-webhook-from-topic", to("alert-webhook-from-topic", "principal", "*"), `principal is "*": anyone may invoke the function`},
-	{"Lambda.2", "alert-webhook", to("alert-webhook", "runtime", "python3.9"), `runtime is "python3.9", which Lambda no longer supports (or soon will not)`},
-	{"SQS.1", "alert-webhook-failures", to("alert-webhook-failures", "sqsManagedSseEnabled", false),
-		`sqsManagedSseEnabled is false and no kmsMasterKeyId is set: messages are stored unencrypted`},
 	// Secrets Manager
 	{"SecretsManager.1", "db-secret", drop("db-rotation"), `no aws:secretsmanager/secretRotation:SecretRotation names this secret in secretId: it never rotates`},
 	{"SecretsManager.1", "db-secret", to("db-rotation", "rotationLambdaArn", nil), `db-rotation has no rotationLambdaArn: Secrets Manager cannot rotate a secret it does not manage without a rotation function`},

@@ -357,9 +357,9 @@ func TestStackFilesCompute(t *testing.T) {
 			counts := res.Counts()
 			for typ, n := range map[string]int{
 				// Two target groups per color (production and test), the origin, release-check
-				// and anchor rules.
+				// and anchor rules; a launch template per color and the migration runner's.
 				"aws:lb/loadBalancer:LoadBalancer": 1, typeTargetGroup: 4, typeListener: w.listeners, typeListenerRule: 3,
-				"aws:ec2/launchTemplate:LaunchTemplate": 2, "aws:autoscaling/group:Group": 2,
+				"aws:ec2/launchTemplate:LaunchTemplate": 3, "aws:autoscaling/group:Group": 2,
 				"aws:ecr/repository:Repository": 1, "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
 			} {
 				if counts[typ] != n {

@@ -95,6 +95,17 @@ type AppConfig struct {
 	Blue ColorConfig `key:"blue"`
 	// Green is the green fleet.
 	Green ColorConfig `key:"green"`
+	// Migrate is the migration command every release runs once, before any instance of the
+	// new version starts: the words after the image in `docker run --rm <repository>:<new
+	// version> <migrate>` (e.g. "flyway -connectRetries=10 migrate"), run by the migration
+	// runner inside the VPC with DB_HOST, DB_PORT, DB_NAME, DB_USER and DB_PASSWORD (the
+	// master user's) in its environment. Words of letters, digits and `_ . / : = , @ + -`
+	// separated by single spaces, at most 1024 characters: no quotes, no shell. Empty runs no
+	// migration; the runner still maintains the application's database user.
+	Migrate string `key:"migrate"`
+	// Contract is the release tool's record of the last contract migration
+	// (`deploy release --migration contract`); never edit it by hand.
+	Contract ContractConfig `key:"contract"`
 }
 
 // ColorConfig is one color's fleet: `webstack:app.blue` or `webstack:app.green`.
@@ -198,6 +209,7 @@ var (
 func (a *AppConfig) validate(p *problems, key string) {
 	a.validateFleet(p, key)
 	a.validateRelease(p, key)
+	a.validateMigration(p, key)
 }
 
 // validateFleet checks the settings of the fleet and of how the load balancer reaches it: ports,

@@ -48,6 +48,8 @@ const (
 	OutAlertTopicARN            = contract.OutAlertTopicARN
 	OutAlertWebhookSecretARN    = contract.OutAlertWebhookSecretARN
 	OutAppSettingsPath          = contract.OutAppSettingsPath
+	OutMigrateLaunchTemplateID  = contract.OutMigrateLaunchTemplateID
+	OutMigrateLogGroupName      = contract.OutMigrateLogGroupName
 )
 
 // OutputNames lists every stack output the program exports, in documentation order.

@@ -140,6 +140,10 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	migrate, err := buildMigrationRunner(ctx, cfg, net, dataTier, app, facts.partition, withProvider)
+	if err != nil {
+		return nil, err
+	}
 	if err := buildDashboard(ctx, cfg, net, dataTier, app, chatAlarms, withProvider); err != nil {
 		return nil, err
 	}
@@ -177,6 +181,9 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)
+	for k, v := range migrate {
+		d.outputs[k] = v
+	}
 	for k, v := range computeOutputs(cfg, app) {
 		d.outputs[k] = v
 	}

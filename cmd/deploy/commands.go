@@ -25,7 +25,7 @@ const usage = `deploy: blue/green releases of a webstack stack through the Pulum
 
 Usage:
   deploy status   -s STACK [--json]
-  deploy release  -s STACK --version V [--canary 10,50] [--bake 5m] [--watch 1m] [--yes] [--dry-run]
+  deploy release  -s STACK --version V [--migration expand|contract] [--canary 10,50] [--bake 5m] [--watch 1m] [--yes] [--dry-run]
   deploy rollback -s STACK [--yes] [--dry-run]
   deploy retire   -s STACK [--yes] [--dry-run]
   deploy up       -s STACK [--yes] [--dry-run]
@@ -36,7 +36,12 @@ Usage:
 Commands:
   status    What is deployed (live and idle colors, versions, capacities), the URLs, any
             difference between the stack file and what is deployed, and who holds the stack.
-  release   Deploy version V to the idle color from zero instances and wait for them to pass
+  release   First the migration step: launch a one-off runner instance that creates the app's
+            database user and runs webstack:app.migrate with V's image (its output in the
+            release log); a failure stops the release with nothing changed. --migration
+            contract (removing what older versions read) needs a retired idle color and makes
+            a rollback to the version it replaced impossible. Then deploy version V to the
+            idle color from zero instances and wait for them to pass
             the health checks, smoke-test it through CloudFront with the release-check
             secret (a sample of requests: error rate and version), step through the canary
             weights (each baked against the error rate of production requests and the new
@@ -70,9 +75,11 @@ for confirmation unless --yes, and prints each step with how long it took. Run
 
 Environment: the Pulumi CLI on PATH, PULUMI_BACKEND_URL or PULUMI_ACCESS_TOKEN, the stack's
 secrets passphrase or KMS access, AWS credentials (as for pulumi up; the release also reads the
-new color's CloudWatch alarms and the release-check secret), and optionally
-WEBSTACK_RELEASE_WEBHOOK: a Slack- or Discord-compatible incoming webhook URL that receives
-each step.
+new color's CloudWatch alarms and the release-check secret, launches and terminates the
+migration runner (EC2, SSM, CloudWatch Logs) and reads the webhook secret). Each release's
+start, steps, result and any rollback are posted to the Slack- or Discord-compatible incoming
+webhook whose URL is in the Secrets Manager secret of the stack output alertWebhookSecretArn
+(webstack:alerts.webhookSecretArn), or to WEBSTACK_RELEASE_WEBHOOK, which overrides it.
 `
 
 // env is what run needs from the outside world.
@@ -108,11 +115,12 @@ func openStack(ctx context.Context, stack, dir string, progress io.Writer) (rele
 }
 
 type common struct {
-	stack  string
-	cwd    string
-	quiet  bool
-	yes    bool
-	dryRun bool
+	stack    string
+	cwd      string
+	quiet    bool
+	yes      bool
+	dryRun   bool
+	mutating bool
 }
 
 // newFlags returns a command's flag set: -h prints the command's synopsis and every flag.
@@ -124,6 +132,7 @@ func newFlags(name, synopsis string, c *common, mutating bool, stderr io.Writer)
 	fs.StringVar(&c.cwd, "cwd", ".", "directory of Pulumi.yaml")
 	fs.BoolVar(&c.quiet, "q", false, "do not stream the engine's output")
 	fs.BoolVar(&c.quiet, "quiet", false, "same as -q")
+	c.mutating = mutating
 	if mutating {
 		fs.BoolVar(&c.yes, "yes", false, "do not ask for confirmation")
 		fs.BoolVar(&c.dryRun, "dry-run", false, "print the config changes without applying them")
@@ -222,14 +231,47 @@ func (c *common) releaser(ctx context.Context, e env) (*release.Releaser, error)
 		return nil, err
 	}
 	r := &release.Releaser{Stack: st, Cloud: cloud, Out: e.stdout, DryRun: c.dryRun, Holder: holder(e.getenv)}
+	if runner, ok := cloud.(release.Runner); ok {
+		r.Runner = runner
+	}
 	if raw := e.getenv("WEBSTACK_RELEASE_WEBHOOK"); raw != "" {
 		hook, err := release.ParseWebhook(raw)
 		if err != nil {
 			return nil, fmt.Errorf("WEBSTACK_RELEASE_WEBHOOK: %w", err)
 		}
 		r.Notify = hook
+	} else if c.mutating {
+		r.Notify = stackWebhook(ctx, st, cloud, e.stderr)
 	}
 	return r, nil
+}
+
+// stackWebhook returns the webhook whose URL is in the secret the stack output
+// alertWebhookSecretArn names, or nil when there is none. A webhook that cannot be read turns
+// the notifications off with a warning, never the release: the URL is a credential and is never
+// printed.
+func stackWebhook(ctx context.Context, st release.Stack, cloud release.Cloud, warn io.Writer) release.Notifier {
+	out, err := st.Outputs(ctx)
+	if err != nil {
+		return nil
+	}
+	arn := out.String(release.WebhookSecretOutput)
+	if arn == "" {
+		return nil
+	}
+	secrets, ok := cloud.(release.SecretReader)
+	if !ok {
+		return nil
+	}
+	raw, err := secrets.SecretValue(ctx, arn)
+	if err == nil {
+		var hook *release.Webhook
+		if hook, err = release.ParseWebhook(strings.TrimSpace(raw)); err == nil {
+			return hook
+		}
+	}
+	fmt.Fprintf(warn, "deploy: release notifications are off: the webhook secret %s: %v\n", arn, err)
+	return nil
 }
 
 // confirm shows the plan (a dry run) and asks before a change, unless --yes or --dry-run. It
@@ -333,6 +375,7 @@ func runRelease(ctx context.Context, args []string, e env) error {
 	watch := fs.Duration("watch", 0, "how long production is watched after the flip (default: the new color's longest alarm window plus 3m of metric delay)")
 	samples := fs.Int("samples", 50, "requests in each check")
 	maxErrors := fs.Float64("max-error-rate", 0.02, "share of failed requests a check tolerates, above 0 and below 1 (below 1/samples: none)")
+	migration := fs.String("migration", string(release.Expand), "the release's migration: expand (the live version keeps working on the new schema) or contract (removes what older versions read; needs a retired idle color, and no rollback to the version it replaces)")
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
@@ -340,6 +383,10 @@ func runRelease(ctx context.Context, args []string, e env) error {
 		return usageError{errors.New("--version is required")}
 	}
 	weights, err := parseCanary(*canary)
+	if err != nil {
+		return usageError{err}
+	}
+	kind, err := release.ParseMigration(*migration)
 	if err != nil {
 		return usageError{err}
 	}
@@ -354,7 +401,7 @@ func runRelease(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	r.Samples, r.MaxErrorRate = *samples, *maxErrors
-	o := release.Options{Version: *version, Canary: weights, Bake: *bake, Watch: *watch}
+	o := release.Options{Version: *version, Canary: weights, Bake: *bake, Watch: *watch, Migration: kind}
 	if err := c.confirm(e, r, func() error { _, err := r.Release(ctx, o); return err }); err != nil {
 		return err
 	}

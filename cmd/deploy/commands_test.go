@@ -29,6 +29,10 @@ type memStack struct {
 	ups           int
 	failUp        error
 	neverDeployed bool
+	// webhook is the value of the secret the output alertWebhookSecretArn names ("" for no
+	// such output); migrations counts the migration steps run.
+	webhook    string
+	migrations int
 }
 
 func (m *memStack) Name() string { return "prod" }
@@ -67,7 +71,9 @@ func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
 		"blueVersion": d.Blue.Version, "greenVersion": d.Green.Version,
 		"blueCapacity": capacity(d.Blue.Capacity), "greenCapacity": capacity(d.Green.Capacity),
 		"testUrl": m.url, "siteUrl": m.url, "releaseCheckUrl": m.url + "/api/actuator/health",
-		"releaseCheckParameter": "/webstack/prod/release-check", "alarmNamePrefix": "webstack-prod"}, nil
+		"releaseCheckParameter": "/webstack/prod/release-check", "alarmNamePrefix": "webstack-prod",
+		"migrateLaunchTemplateId": "lt-0migrate", "migrateLogGroupName": "/webstack/prod/migrations", "appSubnetIds": []any{"subnet-a1"},
+		release.WebhookSecretOutput: map[bool]string{true: "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:hook", false: ""}[m.webhook != ""]}, nil
 }
 func (m *memStack) URNs(context.Context) ([]string, error) {
 	return []string{"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production"}, nil
@@ -93,12 +99,32 @@ func (m *memStack) RemoveTag(_ context.Context, k string) error {
 func (m *memStack) Preview(context.Context) ([]string, error) { return nil, nil }
 func (m *memStack) Cancel(context.Context) error              { return nil }
 
-type memCloud struct{}
+// memCloud plays CloudWatch, SSM and Secrets Manager, and a migration runner that succeeds.
+type memCloud struct{ m *memStack }
 
 func (memCloud) AlarmsInAlarm(context.Context, string) ([]string, error)    { return nil, nil }
 func (memCloud) AlarmWindow(context.Context, string) (time.Duration, error) { return 0, nil }
 func (memCloud) Parameter(context.Context, string) (string, error)          { return "s3cret", nil }
 func (memCloud) CredentialsExpire(context.Context) (time.Time, error)       { return time.Time{}, nil }
+
+func (c memCloud) SecretValue(context.Context, string) (string, error) { return c.m.webhook, nil }
+func (memCloud) LaunchRunner(context.Context, string, []string, map[string]string) (string, error) {
+	return "i-runner", nil
+}
+func (memCloud) RunnerOnline(context.Context, string) (bool, error) { return true, nil }
+func (c memCloud) SendRunnerCommand(context.Context, string, string, string, time.Duration) (string, error) {
+	c.m.mu.Lock()
+	defer c.m.mu.Unlock()
+	c.m.migrations++
+	return "cmd-1", nil
+}
+func (memCloud) RunnerCommand(context.Context, string, string) (release.CommandState, error) {
+	return release.CommandState{Done: true, Status: "Success"}, nil
+}
+func (memCloud) RunnerOutput(context.Context, string, string, string) (string, error) {
+	return "webstack-migrate: no migration to run", nil
+}
+func (memCloud) TerminateRunners(context.Context, string, string) ([]string, error) { return nil, nil }
 
 func newMem(t *testing.T) *memStack {
 	t.Helper()
@@ -138,7 +164,7 @@ func runEnv(t *testing.T, m *memStack, vars map[string]string, interactive bool,
 			if stack != "prod" {
 				return nil, nil, errors.New("stack " + stack + " does not exist")
 			}
-			return m, memCloud{}, nil
+			return m, memCloud{m}, nil
 		}}
 	code := run(context.Background(), args, e)
 	return code, out.String(), errOut.String()
@@ -425,5 +451,48 @@ func TestSecondInterruptExits(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q: %q", want, out.String())
 		}
+	}
+}
+
+// TestWebhookFromTheStackSecret: without WEBSTACK_RELEASE_WEBHOOK the release posts to the URL
+// in the secret the stack output names; a secret that holds no https URL turns notifications
+// off with a warning that never shows the value, and the release goes on.
+func TestWebhookFromTheStackSecret(t *testing.T) {
+	m := newMem(t)
+	m.webhook = "hooks.example.invalid/T000/B000/s3cr3t-path"
+	code, out, errOut := runEnv(t, m, map[string]string{}, false, "", "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q", "--watch", "1ms")
+	if code != 0 {
+		t.Fatalf("release: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "release notifications are off") || strings.Contains(out+errOut, "s3cr3t-path") {
+		t.Errorf("a bad webhook secret is not reported, or its value was printed:\nstdout: %s\nstderr: %s", out, errOut)
+	}
+	if m.migrations != 1 {
+		t.Errorf("%d migration steps, want 1", m.migrations)
+	}
+	// An https URL in the secret is used (the test server is not trusted by the default
+	// client: the failed post is reported without the URL).
+	m2 := newMem(t)
+	m2.webhook = "https://127.0.0.1:1/hooks/s3cr3t-path"
+	code, out, errOut = runEnv(t, m2, map[string]string{}, false, "", "release", "-s", "prod", "--version", "1.5.0", "--yes", "-q", "--watch", "1ms")
+	if code != 0 || !strings.Contains(out, "notification not sent") || strings.Contains(out+errOut, "s3cr3t-path") {
+		t.Errorf("release with the secret's webhook: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
+
+func TestReleaseMigrationFlag(t *testing.T) {
+	m := newMem(t)
+	code, _, errOut := runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--migration", "drop", "--yes")
+	if code != 2 || !strings.Contains(errOut, `--migration "drop"`) {
+		t.Errorf("--migration drop: exit %d, %s", code, errOut)
+	}
+	// Green is retired: a contract release is allowed and recorded.
+	code, _, errOut = runWith(t, m, "release", "-s", "prod", "--version", "1.5.0", "--migration", "contract", "--yes", "-q", "--watch", "1ms")
+	if code != 0 || m.cfg.Contract.Version != "1.5.0" || m.cfg.Contract.Replaced != "1.4.2" {
+		t.Errorf("contract release: exit %d, record %+v\n%s", code, m.cfg.Contract, errOut)
+	}
+	code, _, errOut = runWith(t, m, "rollback", "-s", "prod", "--yes", "-q")
+	if code != 1 || !strings.Contains(errOut, "ran a contract migration") {
+		t.Errorf("rollback across the contract: exit %d, %s", code, errOut)
 	}
 }

@@ -59,6 +59,7 @@ type Sim struct {
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 	tls      *tlsMaterial
+	runners  *runners
 	// Logf, when set, receives a line for every event (instance launched, healthy, stopped).
 	Logf func(format string, args ...any)
 }
@@ -79,7 +80,8 @@ func NewSim(w *World) *Sim {
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Sim{Scale: 0.01, BootSeconds: 60, w: w, faults: map[string]Fault{}, lts: map[string]map[int]string{},
 		served: map[string]int{}, asgs: map[string]*asg{}, tgHealth: map[string]map[string]*targetHealth{}, proxies: map[string]*proxy{},
-		metrics: newMetrics(), ctx: ctx, stop: stop}
+		metrics: newMetrics(), ctx: ctx, stop: stop,
+		runners: &runners{instances: map[string]*runnerInstance{}, commands: map[string]*runnerCommand{}, faults: map[string]int{}}}
 	w.Hooks = s
 	s.wg.Add(1)
 	go s.healthLoop()

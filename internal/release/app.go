@@ -30,8 +30,20 @@ type App struct {
 	CanaryWeight int
 	Blue         contract.Fleet
 	Green        contract.Fleet
+	// Contract is webstack:app.contract: the release tool's record of the last contract
+	// migration (migrate.go).
+	Contract ContractRecord
+	// Migrate is webstack:app.migrate, the migration command; the release tool only reads it.
+	Migrate string
 
 	raw map[string]any
+}
+
+// ContractRecord is webstack:app.contract: Version's release ran the last contract migration,
+// when Replaced was live; while Replaced is set, a rollback to it is refused.
+type ContractRecord struct {
+	Version  string
+	Replaced string
 }
 
 // Fleet returns the fleet of color c.
@@ -88,6 +100,13 @@ func ParseApp(data []byte) (App, error) {
 		f, err := parseFleet(c, raw[string(c)])
 		errs = append(errs, err)
 		a.SetFleet(c, f)
+	}
+	if m, ok := raw["migrate"].(string); ok {
+		a.Migrate = m
+	}
+	if c, ok := raw["contract"].(map[string]any); ok {
+		a.Contract.Version, _ = c["version"].(string)
+		a.Contract.Replaced, _ = c["replaced"].(string)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return App{}, err
@@ -166,6 +185,10 @@ func (a App) Object() map[string]any {
 		fleet["desiredCapacity"] = f.Capacity.Desired
 		fleet["maxSize"] = f.Capacity.Max
 		obj[string(c)] = fleet
+	}
+	// The record appears in the stack file with the first contract migration, not before.
+	if _, had := obj["contract"]; had || a.Contract != (ContractRecord{}) {
+		obj["contract"] = map[string]any{"version": a.Contract.Version, "replaced": a.Contract.Replaced}
 	}
 	return obj
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -34,9 +37,12 @@ type Cloud interface {
 // AWSCloud implements Cloud with the AWS SDK, from the credentials and region of the
 // environment (as `pulumi up` finds them).
 type AWSCloud struct {
-	cw    *cloudwatch.Client
-	ssm   *ssm.Client
-	creds aws.CredentialsProvider
+	cw      *cloudwatch.Client
+	ssm     *ssm.Client
+	ec2     *ec2.Client
+	logs    *cloudwatchlogs.Client
+	secrets *secretsmanager.Client
+	creds   aws.CredentialsProvider
 }
 
 // NewAWSCloud loads the AWS configuration of the environment for region.
@@ -49,7 +55,8 @@ func NewAWSCloud(ctx context.Context, region string) (*AWSCloud, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS credentials: %w", err)
 	}
-	return &AWSCloud{cw: cloudwatch.NewFromConfig(cfg), ssm: ssm.NewFromConfig(cfg), creds: cfg.Credentials}, nil
+	return &AWSCloud{cw: cloudwatch.NewFromConfig(cfg), ssm: ssm.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
+		logs: cloudwatchlogs.NewFromConfig(cfg), secrets: secretsmanager.NewFromConfig(cfg), creds: cfg.Credentials}, nil
 }
 
 // AlarmsInAlarm lists the metric and composite alarms with the name prefix in state ALARM.

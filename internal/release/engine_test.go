@@ -105,7 +105,7 @@ func TestEngineReleases(t *testing.T) {
 	client := env.Sim.Client()
 	n := &notes{}
 	newReleaser := func(holder string) *release.Releaser {
-		return &release.Releaser{Stack: as, Cloud: env.Cloud(), Client: client, Out: &log, Notify: n, Holder: holder,
+		return &release.Releaser{Stack: as, Cloud: env.Cloud(), Runner: env.Runner(), PollInterval: 20 * time.Millisecond, Client: client, Out: &log, Notify: n, Holder: holder,
 			BakeInterval: 200 * time.Millisecond, LockSettle: 50 * time.Millisecond, Samples: 40}
 	}
 	r := newReleaser("engine test")
@@ -212,6 +212,39 @@ func TestEngineReleases(t *testing.T) {
 		if v != "1.3.0" {
 			t.Errorf("instance %s of the new live color %s runs %s", id, idle, v)
 		}
+	}
+
+	step("a migration that fails stops the release before anything changes")
+	env.Sim.SetMigrationFault("1.3.5", 1)
+	before, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Release(ctx, release.Options{Version: "1.3.5", Watch: time.Second})
+	var mf *release.Failure
+	if !errors.As(err, &mf) || !strings.HasPrefix(mf.Step, "migration step") || !strings.Contains(mf.State, "nothing in the stack was changed") {
+		t.Fatalf("release with a failing migration: %v", err)
+	}
+	live("1.3.0")
+	after, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Blue != before.Blue || after.Green != before.Green || after.ActiveColor != before.ActiveColor || after.Lock != nil || len(after.Drift) > 0 {
+		t.Errorf("after the failed migration: %+v, was %+v", after, before)
+	}
+	for _, c := range []contract.Color{contract.Blue, contract.Green} {
+		for id, v := range env.Sim.Instances("app-" + string(c) + "-asg") {
+			if v == "1.3.5" {
+				t.Errorf("instance %s of %s runs 1.3.5, whose migration failed", id, c)
+			}
+		}
+	}
+	if left := env.Sim.RunningRunners(); len(left) > 0 {
+		t.Errorf("migration runners left running: %v", left)
+	}
+	if !strings.Contains(log.String(), "  | ERROR: Migration of 1.3.5 failed") {
+		t.Errorf("the failed migration's output is not in the release log")
 	}
 
 	step("a version erroring on 10% of requests is caught before any user sees it")
@@ -329,6 +362,32 @@ func TestEngineReleases(t *testing.T) {
 	live("1.4.0")
 	t.Logf("measured: flip %s (targeted update of the listeners), rollback %s (flip back and a production check)",
 		flipTime.Round(time.Millisecond), rollbackTime.Round(time.Millisecond))
+
+	step("a contract migration needs a retired idle color and refuses a later rollback")
+	if _, err := r.Release(ctx, release.Options{Version: "1.7.0", Watch: time.Second, Migration: release.Contract}); err == nil || !strings.Contains(err.Error(), "deploy retire") {
+		t.Fatalf("contract release with a warm idle color: %v", err)
+	}
+	if err := r.Retire(ctx); err != nil {
+		t.Fatalf("retire: %v", err)
+	}
+	if _, err := r.Release(ctx, release.Options{Version: "1.7.0", Watch: time.Second, Migration: release.Contract}); err != nil {
+		t.Fatalf("contract release 1.7.0: %v", err)
+	}
+	live("1.7.0")
+	file, err := as.App(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file.Contract != (release.ContractRecord{Version: "1.7.0", Replaced: "1.4.0"}) {
+		t.Errorf("webstack:app.contract in the stack = %+v, want 1.7.0 replacing 1.4.0", file.Contract)
+	}
+	if err := r.Rollback(ctx); err == nil || !strings.Contains(err.Error(), "ran a contract migration") {
+		t.Fatalf("rollback across the contract migration: %v", err)
+	}
+	live("1.7.0")
+	if left := env.Sim.RunningRunners(); len(left) > 0 || env.Sim.Runners() == 0 {
+		t.Errorf("migration runners: %d launched, %v left running", env.Sim.Runners(), left)
+	}
 	t.Logf("release log:\n%s", &log)
 }
 

@@ -185,18 +185,21 @@ func (f *fakeStack) Outputs(context.Context) (Outputs, error) {
 		return map[string]any{"minSize": float64(c.Min), "desiredCapacity": float64(c.Desired), "maxSize": float64(c.Max)}
 	}
 	return Outputs{
-		contract.OutActiveColor:           string(d.Active),
-		contract.OutIdleColor:             string(d.Idle()),
-		contract.OutCanaryWeight:          float64(d.CanaryWeight),
-		contract.OutBlueVersion:           d.Blue.Version,
-		contract.OutGreenVersion:          d.Green.Version,
-		contract.OutBlueCapacity:          capacity(d.Blue.Capacity),
-		contract.OutGreenCapacity:         capacity(d.Green.Capacity),
-		contract.OutTestURL:               "http://alb.example:9000",
-		contract.OutSiteURL:               f.srv.URL,
-		contract.OutReleaseCheckURL:       f.srv.URL + checkPath,
-		contract.OutReleaseCheckParameter: "/webstack/prod/release-check",
-		contract.OutAlarmNamePrefix:       "webstack-prod",
+		contract.OutActiveColor:             string(d.Active),
+		contract.OutIdleColor:               string(d.Idle()),
+		contract.OutCanaryWeight:            float64(d.CanaryWeight),
+		contract.OutBlueVersion:             d.Blue.Version,
+		contract.OutGreenVersion:            d.Green.Version,
+		contract.OutBlueCapacity:            capacity(d.Blue.Capacity),
+		contract.OutGreenCapacity:           capacity(d.Green.Capacity),
+		contract.OutTestURL:                 "http://alb.example:9000",
+		contract.OutSiteURL:                 f.srv.URL,
+		contract.OutReleaseCheckURL:         f.srv.URL + checkPath,
+		contract.OutReleaseCheckParameter:   "/webstack/prod/release-check",
+		contract.OutAlarmNamePrefix:         "webstack-prod",
+		contract.OutMigrateLaunchTemplateID: fakeLaunchTemplate,
+		contract.OutMigrateLogGroupName:     fakeMigrationLogs,
+		contract.OutAppSubnetIDs:            []any{"subnet-a1", "subnet-a2"},
 	}, nil
 }
 
@@ -308,16 +311,17 @@ func liveBlue() App {
 }
 
 type harness struct {
-	stack *fakeStack
-	cloud *fakeCloud
-	out   *strings.Builder
-	r     *Releaser
+	stack  *fakeStack
+	cloud  *fakeCloud
+	runner *fakeRunner
+	out    *strings.Builder
+	r      *Releaser
 }
 
 func newHarness(app App) *harness {
-	h := &harness{stack: newFake(app), cloud: &fakeCloud{}, out: &strings.Builder{}}
+	h := &harness{stack: newFake(app), cloud: &fakeCloud{}, runner: newFakeRunner(), out: &strings.Builder{}}
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	h.r = &Releaser{Stack: h.stack, Cloud: h.cloud, Client: h.stack.srv.Client(), Out: h.out, Now: clock.Now, Sleep: clock.Sleep,
+	h.r = &Releaser{Stack: h.stack, Cloud: h.cloud, Runner: h.runner, Client: h.stack.srv.Client(), Out: h.out, Now: clock.Now, Sleep: clock.Sleep,
 		BakeInterval: 10 * time.Second, Samples: 20}
 	return h
 }
@@ -336,3 +340,131 @@ func failWhen(pred func(App) bool, err error) func(App, int) error {
 func lockedErr() error {
 	return fmt.Errorf("pulumi up: %w: [409] Conflict: Another update is currently in progress", ErrConcurrentUpdate)
 }
+
+// fakeRunner plays EC2 and SSM for the migration step: a runner is online after onlineAfter
+// reads, a command ends after two reads with the exit status failing names for its version (0
+// otherwise), and its output is in the "log group" unless logsErr.
+type fakeRunner struct {
+	mu          sync.Mutex
+	onlineAfter int
+	failing     map[string]int // version -> exit status
+	logsErr     error
+	launchErr   error
+	launched    []string
+	tags        []map[string]string
+	running     map[string]bool
+	commands    []string
+	reads       map[string]int
+	terminated  []string
+	nextID      int
+	// onCommand runs when a command is sent (a test acting during the migration). Optional.
+	onCommand func()
+}
+
+func newFakeRunner() *fakeRunner {
+	return &fakeRunner{failing: map[string]int{}, running: map[string]bool{}, reads: map[string]int{}}
+}
+
+func (f *fakeRunner) LaunchRunner(_ context.Context, lt string, subnets []string, tags map[string]string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.launchErr != nil {
+		return "", f.launchErr
+	}
+	if lt != fakeLaunchTemplate || len(subnets) == 0 {
+		return "", fmt.Errorf("launch from %q in %v", lt, subnets)
+	}
+	f.nextID++
+	id := fmt.Sprintf("i-runner%d", f.nextID)
+	f.launched = append(f.launched, id)
+	f.tags = append(f.tags, tags)
+	f.running[id] = true
+	return id, nil
+}
+
+func (f *fakeRunner) RunnerOnline(_ context.Context, id string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads[id]++
+	return f.running[id] && f.reads[id] > f.onlineAfter, nil
+}
+
+func (f *fakeRunner) SendRunnerCommand(_ context.Context, id, command, group string, _ time.Duration) (string, error) {
+	f.mu.Lock()
+	if !f.running[id] || group != fakeMigrationLogs {
+		f.mu.Unlock()
+		return "", fmt.Errorf("InvalidInstanceId: %s", id)
+	}
+	f.commands = append(f.commands, command)
+	cmd := fmt.Sprintf("cmd-%d", len(f.commands))
+	hook := f.onCommand
+	f.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return cmd, nil
+}
+
+func (f *fakeRunner) version(cmd string) string {
+	var n int
+	fmt.Sscanf(cmd, "cmd-%d", &n)
+	return strings.TrimPrefix(f.commands[n-1], "webstack-migrate ")
+}
+
+func (f *fakeRunner) RunnerCommand(_ context.Context, cmd, id string) (CommandState, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reads[cmd]++
+	if f.reads[cmd] < 2 {
+		return CommandState{Status: "InProgress", ExitCode: -1}, nil
+	}
+	if rc := f.failing[f.version(cmd)]; rc != 0 {
+		return CommandState{Done: true, Status: "Failed", ExitCode: rc, Output: "ERROR 1064 (truncated)"}, nil
+	}
+	return CommandState{Done: true, Status: "Success", Output: "ok (truncated)"}, nil
+}
+
+func (f *fakeRunner) RunnerOutput(_ context.Context, group, cmd, id string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.logsErr != nil {
+		return "", f.logsErr
+	}
+	v := f.version(cmd)
+	if rc := f.failing[v]; rc != 0 {
+		return fmt.Sprintf("webstack-migrate: running the migration with %s\nERROR: Migration V7__drop_name.sql failed\nwebstack-migrate: the migration of %s exited with status %d", v, v, rc), nil
+	}
+	return "webstack-migrate: ensuring the database user 'webstack_app'\nwebstack-migrate: the migration of " + v + " succeeded", nil
+}
+
+func (f *fakeRunner) TerminateRunners(_ context.Context, lt, id string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, r := range f.launched {
+		if f.running[r] && (id == "" || r == id) {
+			f.running[r] = false
+			out = append(out, r)
+		}
+	}
+	f.terminated = append(f.terminated, out...)
+	return out, nil
+}
+
+// runningRunners lists the runners not terminated.
+func (f *fakeRunner) runningRunners() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, r := range f.launched {
+		if f.running[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+const (
+	fakeLaunchTemplate = "lt-0migrate"
+	fakeMigrationLogs  = "/webstack/prod/migrations"
+)

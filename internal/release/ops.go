@@ -65,6 +65,9 @@ func (r *Releaser) rollbackTarget(ctx context.Context, cur App, out Outputs) (ta
 		return target, title, cur.Fleet(cur.Active).Version, nil
 	}
 	to := cur.Idle()
+	if err := contractRefusal(cur, r.Stack.Name()); err != nil {
+		return target, "", "", err
+	}
 	if !runs(cur, to) {
 		what := "it runs no version"
 		if cur.Fleet(to).Version != "" {

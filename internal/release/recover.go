@@ -163,12 +163,20 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("recover: %w", err)
 	}
-	if l == nil {
-		return r.recoverUnlocked(ctx)
-	}
-	if l.Holder != r.holder() && !force {
+	if l != nil && l.Holder != r.holder() && !force {
 		return "", fmt.Errorf("recover: stack %q is held by %s (%s, since %s), not by %s: if that run is no longer running, run `deploy recover -s %s --force`",
 			name, l.Holder, l.Op, l.Since.UTC().Format(time.RFC3339), r.holder(), name)
+	}
+	// A killed release may have left its migration runner running (with the master secret):
+	// terminated whatever else there is to do. Not while another run holds the stack: its
+	// runner may be at work. Without a lock no release runs: every release holds it.
+	runners := ""
+	if !r.DryRun {
+		runners = r.terminateLeftoverRunners(ctx)
+	}
+	if l == nil {
+		what, err := r.recoverUnlocked(ctx)
+		return what + runners, err
 	}
 	if l.Before == nil || l.Op == "up" {
 		// `deploy up` changes no release state: what a killed one leaves is a half-applied
@@ -180,7 +188,7 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 		if err := r.Stack.RemoveTag(ctx, LockTag); err != nil {
 			return "", fmt.Errorf("recover: %w", err)
 		}
-		return fmt.Sprintf("%q changes no release state: the lock is cleared; if it was killed, run `deploy up -s %s` again to finish its update", l.Op, name), nil
+		return fmt.Sprintf("%q changes no release state: the lock is cleared; if it was killed, run `deploy up -s %s` again to finish its update", l.Op, name) + runners, nil
 	}
 	file, err := r.Stack.App(ctx)
 	if err != nil {
@@ -224,6 +232,7 @@ func (r *Releaser) Recover(ctx context.Context, force bool) (string, error) {
 			}
 		}
 	}
+	what += runners
 	r.notify(ctx, "%s", what)
 	return what, nil
 }

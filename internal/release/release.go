@@ -26,6 +26,8 @@ type releasePlan struct {
 	warm                             bool // the idle color runs a version: scale it to zero first
 	canary                           []App
 	watch                            time.Duration
+	// contract is the record a contract release writes once its migration ran; nil otherwise.
+	contract *ContractRecord
 }
 
 // Release deploys o.Version to the idle color from zero instances, smoke-tests it through
@@ -39,6 +41,12 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	if err := validateCanary(o.Canary); err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	if o.Migration == "" {
+		o.Migration = Expand
+	}
+	if _, err := ParseMigration(string(o.Migration)); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	prev, out, unlock, err := r.begin(ctx, fmt.Sprintf("release %s", o.Version), false)
@@ -57,6 +65,9 @@ func (r *Releaser) Release(ctx context.Context, o Options) (*Summary, error) {
 		r.logf("version %s is already live on %s: nothing to do", o.Version, live)
 		sum.NoOp, sum.To = true, live
 		return sum, nil
+	}
+	if err := checkContract(prev, name, o.Migration); err != nil {
+		return nil, fmt.Errorf("release: %w", err)
 	}
 	p, err := r.plan(ctx, prev, out, &o)
 	if err != nil {
@@ -99,6 +110,7 @@ func (r *Releaser) plan(ctx context.Context, prev App, out Outputs, o *Options) 
 		r.logf("no release is live yet: the canary steps %v are skipped, production moves at the flip", o.Canary)
 		o.Canary = nil
 	}
+	p.withContract(o.Version, o.Migration)
 	for _, w := range o.Canary {
 		c := p.deployed
 		c.CanaryWeight = w
@@ -172,7 +184,9 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 	// watch then needs the flip back and the rejected version stopped. A failure before the
 	// flip costs at most a second capacity wait for the restore, less than going on.
 	// The clean-checkout preview runs after this budget is taken: one more step.
-	worst := stepAllowance + CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
+	// The migration step comes first; its failure needs no undo, but everything after it
+	// still does.
+	worst := migrationAllowance + stepAllowance + CapacityWait + stepAllowance + time.Duration(len(o.Canary))*(o.Bake+stepAllowance) + stepAllowance + p.watch + 2*stepAllowance
 	if p.warm {
 		worst += stepAllowance
 	}
@@ -193,6 +207,14 @@ func (r *Releaser) planTimes(ctx context.Context, p *releasePlan, out Outputs, o
 }
 
 func (r *Releaser) printReleasePlan(p *releasePlan, o Options) {
+	what := "ensure the app's database user " + contract.AppDatabaseUser
+	if p.prev.Migrate != "" {
+		what += ", then run " + p.prev.Migrate + " with " + o.Version + "'s image"
+	}
+	r.logf("dry run: migration step (%s) on a runner instance: %s", o.Migration, what)
+	if p.contract != nil {
+		r.logf("  then record the contract: %s.contract %s (a rollback to %s is refused afterwards)", AppKey, formatContract(*p.contract), orNone(p.contract.Replaced))
+	}
 	step := p.prev
 	if p.warm {
 		r.printPlan(fmt.Sprintf("scale %s (warm on %s) to zero,", p.idle, p.prev.Fleet(p.idle).Version), p.prev, p.cleared)
@@ -211,6 +233,17 @@ func (r *Releaser) printReleasePlan(p *releasePlan, o Options) {
 func (r *Releaser) run(ctx context.Context, p *releasePlan, o Options, out Outputs, sum *Summary) (*Summary, error) {
 	r.notify(ctx, "release %s started: %s", o.Version, Describe(p.prev))
 	x := &releaseRun{r: r, p: p, o: o, out: out, applied: p.prev}
+	// The migration runs before the stack changes at all: before the idle color is scaled to
+	// zero and before any instance of the new version starts, so that no instance of it ever
+	// runs on the schema before its migration, and a failure leaves everything as it was.
+	if step, err := x.migrate(ctx); err != nil {
+		f := &Failure{Op: fmt.Sprintf("release %q to stack %q", o.Version, sum.Stack), Step: step, Err: err,
+			State: fmt.Sprintf("nothing in the stack was changed: %s; production stays on %s; the release lock is released. "+
+				"An expand migration that failed half-way left only additions the live version does not read: fix it and release again", Describe(p.prev), p.live)}
+		r.notify(ctx, "release %s FAILED: %v", o.Version, f)
+		return nil, f
+	}
+	p.recordContract()
 	fail := func(step string, cause error, afterFlip bool) (*Summary, error) {
 		op := fmt.Sprintf("release %q to stack %q", o.Version, sum.Stack)
 		var err error

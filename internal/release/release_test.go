@@ -49,8 +49,8 @@ func TestReleaseHappyPathWithCanary(t *testing.T) {
 	if sum.From != contract.Blue || sum.To != contract.Green || sum.Previous != fleet("1.4.2", 2, 2, 4) || sum.ProductionURL != h.stack.srv.URL+checkPath || sum.NoOp || sum.Flip <= 0 {
 		t.Errorf("summary = %+v", sum)
 	}
-	if len(sum.Steps) != 6 {
-		t.Errorf("steps = %d, want 6 (deploy, smoke, 2 canaries, flip, verify): %+v", len(sum.Steps), sum.Steps)
+	if len(sum.Steps) != 7 || !strings.HasPrefix(sum.Steps[0].Name, "migration step") {
+		t.Errorf("steps = %d, want 7 (migration, deploy, smoke, 2 canaries, flip, verify): %+v", len(sum.Steps), sum.Steps)
 	}
 	// Untouched fields survive the round trip.
 	obj := h.stack.cfg.Object()
@@ -305,7 +305,7 @@ func TestSyncWritesTheDeployedReleaseState(t *testing.T) {
 func TestOneReleaseAtATime(t *testing.T) {
 	h := newHarness(liveBlue())
 	defer h.stack.close()
-	second := &Releaser{Stack: h.stack, Cloud: h.cloud, Client: h.stack.srv.Client(), Holder: "bob@laptop", Now: h.r.Now, Sleep: h.r.Sleep}
+	second := &Releaser{Stack: h.stack, Cloud: h.cloud, Runner: h.runner, Client: h.stack.srv.Client(), Holder: "bob@laptop", Now: h.r.Now, Sleep: h.r.Sleep}
 	var rollbackErr error
 	h.stack.upErr = func(cfg App, n int) error {
 		if n == 2 { // the first canary step: the release holds the stack

@@ -29,6 +29,12 @@ type Releaser struct {
 	Out io.Writer
 	// Notify receives the release's start, steps, result and any rollback. Optional.
 	Notify Notifier
+	// Runner launches and drives the migration runner of each release (migrate.go). Required
+	// for a release unless DryRun.
+	Runner Runner
+	// PollInterval is the pause between reads of the migration runner's state. Optional.
+	// Defaults to 5 s.
+	PollInterval time.Duration
 	// Holder names who holds the release lock (user@host, a CI run's URL). Optional.
 	Holder string
 	// DryRun prints the config changes instead of applying them.
@@ -68,6 +74,8 @@ type Options struct {
 	// release is done; a failure flips back. Optional. Defaults to the longest alarm window of
 	// the new color's alarms plus MetricDelay, so that every one of them can fire.
 	Watch time.Duration
+	// Migration declares the release's migration: Expand (the default) or Contract.
+	Migration Migration
 }
 
 // Summary describes a finished release.
@@ -301,6 +309,9 @@ func (r *Releaser) apply(ctx context.Context, from, app App, targets []string) e
 	}
 	for _, c := range Diff(from, app) {
 		r.logf("  set %s", c)
+	}
+	if from.Contract != app.Contract {
+		r.logf("  set %s.contract: %s -> %s", AppKey, formatContract(from.Contract), formatContract(app.Contract))
 	}
 	if err := r.Stack.SetApp(ctx, app); err != nil {
 		return fmt.Errorf("writing config: %w", err)

@@ -88,7 +88,7 @@ func TestReleaseRefusesToOutlastTheCredentials(t *testing.T) {
 	h.cloud.expires = h.r.now().Add(time.Hour)
 	o := Options{Version: "1.5.0", Canary: []int{10, 50}, Bake: 30 * time.Minute}
 	_, err := h.r.Release(context.Background(), o)
-	if err == nil || !strings.Contains(err.Error(), "the AWS credentials expire in 1h0m0s, and this release can take up to 1h32m0s") {
+	if err == nil || !strings.Contains(err.Error(), "the AWS credentials expire in 1h0m0s, and this release can take up to 1h53m0s") {
 		t.Fatalf("release longer than the session: %v", err)
 	}
 	if h.stack.ups != 0 {

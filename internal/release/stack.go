@@ -53,6 +53,21 @@ func (o Outputs) String(name string) string {
 	return s
 }
 
+// Strings returns output name as a list of strings (a list output), or nil.
+func (o Outputs) Strings(name string) []string {
+	var out []string
+	list, _ := o[name].([]any)
+	for _, v := range list {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	if ss, ok := o[name].([]string); ok {
+		out = append(out, ss...)
+	}
+	return out
+}
+
 // need returns a string output, or an error naming it when it is missing.
 func (o Outputs) need(name string) (string, error) {
 	if v := o.String(name); v != "" {
