@@ -202,6 +202,12 @@ func TestFleetDependsOnNoDataTier(t *testing.T) {
 		if !strings.HasPrefix(r.Name, "app-") {
 			continue // the bastion's profile
 		}
+		if strings.HasPrefix(r.Name, "app-migrate") {
+			// The migration runner is not the fleet: it embeds the writer's address and reads the
+			// master secret by design, and nothing in `up` waits for it (the release tool
+			// launches it afterwards); TestCriticalPath still weighs it.
+			continue
+		}
 		seen := map[string]bool{}
 		stack := append([]string(nil), r.Dependencies...)
 		for len(stack) > 0 {
