@@ -8,7 +8,6 @@ import (
 	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
-	"github.com/webstack/webstack/stack"
 )
 
 // asgModel is what the analysis needs of an Auto Scaling group.
@@ -202,10 +201,10 @@ func (a *analyzer) productionListeners() ([]*mockaws.Resource, error) {
 	if len(all) == 0 {
 		return nil, nil
 	}
-	if ref, ok := a.res.Outputs[stack.OutProductionListenerARN]; ok {
+	if ref, ok := a.res.Outputs[contract.OutProductionListenerARN]; ok {
 		l := a.s.Ref(ref, contract.TypeLBListener)
 		if l == nil {
-			return nil, fmt.Errorf("stack output %s is %s, which is not a registered listener", stack.OutProductionListenerARN, show(ref))
+			return nil, fmt.Errorf("stack output %s is %s, which is not a registered listener", contract.OutProductionListenerARN, show(ref))
 		}
 		return []*mockaws.Resource{l}, nil
 	}
@@ -216,7 +215,7 @@ func (a *analyzer) productionListeners() ([]*mockaws.Resource, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no stack output %s and no listener on port 80 or 443: cannot tell which listener serves production", stack.OutProductionListenerARN)
+		return nil, fmt.Errorf("no stack output %s and no listener on port 80 or 443: cannot tell which listener serves production", contract.OutProductionListenerARN)
 	}
 	return out, nil
 }

@@ -219,11 +219,11 @@ func (t *dataTier) ReadableSecretARNs() pulumi.StringArray {
 
 // addOutputs adds the data tier's stack outputs.
 func (t *dataTier) addOutputs(out map[string]pulumi.Input) {
-	out[OutDBWriterEndpoint] = t.Database.WriterAddress
-	out[OutDBReaderEndpoints] = t.Database.ReaderAddresses
-	out[OutDBPort] = t.Database.Port
-	out[OutDBSecretARN] = t.Database.MasterSecretARN
-	out[OutRedisPrimaryEndpoint] = t.Cache.PrimaryEndpoint
-	out[OutRedisReaderEndpoint] = t.Cache.ReaderEndpoint
-	out[OutRedisAuthSecretARN] = t.Cache.AuthSecretARN
+	out[contract.OutDBWriterEndpoint] = t.Database.WriterAddress
+	out[contract.OutDBReaderEndpoints] = t.Database.ReaderAddresses
+	out[contract.OutDBPort] = t.Database.Port
+	out[contract.OutDBSecretARN] = t.Database.MasterSecretARN
+	out[contract.OutRedisPrimaryEndpoint] = t.Cache.PrimaryEndpoint
+	out[contract.OutRedisReaderEndpoint] = t.Cache.ReaderEndpoint
+	out[contract.OutRedisAuthSecretARN] = t.Cache.AuthSecretARN
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 )
 
@@ -35,20 +36,20 @@ func TestAppEnvironment(t *testing.T) {
 	}
 	got, _ := res.Outputs["env"].(map[string]any)
 	want := map[string]string{
-		EnvDBWriterHost:       res.Outputs[OutDBWriterEndpoint].(string),
-		EnvDBReaderHost:       res.Outputs[OutDBReaderEndpoints].([]any)[0].(string),
-		EnvDBReaderHosts:      res.Outputs[OutDBReaderEndpoints].([]any)[0].(string),
+		EnvDBWriterHost:       res.Outputs[contract.OutDBWriterEndpoint].(string),
+		EnvDBReaderHost:       res.Outputs[contract.OutDBReaderEndpoints].([]any)[0].(string),
+		EnvDBReaderHosts:      res.Outputs[contract.OutDBReaderEndpoints].([]any)[0].(string),
 		EnvDBPort:             "3307",
 		EnvDBName:             "app",
 		EnvDBUser:             "webstack_app",
 		EnvDBAuth:             "iam",
 		EnvDBSSLMode:          "VERIFY_IDENTITY",
 		EnvDBCABundleURL:      "https://truststore.pki.rds.amazonaws.com/ap-northeast-2/ap-northeast-2-bundle.pem",
-		EnvRedisHost:          res.Outputs[OutRedisPrimaryEndpoint].(string),
-		EnvRedisReaderHost:    res.Outputs[OutRedisReaderEndpoint].(string),
+		EnvRedisHost:          res.Outputs[contract.OutRedisPrimaryEndpoint].(string),
+		EnvRedisReaderHost:    res.Outputs[contract.OutRedisReaderEndpoint].(string),
 		EnvRedisPort:          "6379",
 		EnvRedisTLS:           "true",
-		EnvRedisAuthSecretARN: res.Outputs[OutRedisAuthSecretARN].(string),
+		EnvRedisAuthSecretARN: res.Outputs[contract.OutRedisAuthSecretARN].(string),
 	}
 	if len(got) != len(want) {
 		t.Errorf("environment has %d variables, want %d: %v", len(got), len(want), got)
@@ -59,7 +60,7 @@ func TestAppEnvironment(t *testing.T) {
 		}
 	}
 	gotARNs, _ := res.Outputs["arns"].([]any)
-	wantARNs := []any{res.Outputs[OutRedisAuthSecretARN]}
+	wantARNs := []any{res.Outputs[contract.OutRedisAuthSecretARN]}
 	if !slices.Equal(gotARNs, wantARNs) {
 		t.Errorf("readable secret ARNs = %v, want exactly %v", gotARNs, wantARNs)
 	}

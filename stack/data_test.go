@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/data"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
-	"github.com/webstack/webstack/stack"
 )
 
 const (
@@ -126,9 +126,9 @@ func TestDataTierShapePerStack(t *testing.T) {
 				t.Errorf("no app route table associations found")
 			}
 			if alert := find(t, res, "aws:cloudwatch/eventTarget:EventTarget", "db-rotation-failed-alert"); !slices.Contains(rot.Dependencies, alert.URN) ||
-				alert.Input("arn") != res.Outputs[stack.OutAlertTopicARN] {
+				alert.Input("arn") != res.Outputs[contract.OutAlertTopicARN] {
 				t.Errorf("failed rotations: target %v waited for %v, want the alert topic %v before the first rotation",
-					alert.Input("arn"), slices.Contains(rot.Dependencies, alert.URN), res.Outputs[stack.OutAlertTopicARN])
+					alert.Input("arn"), slices.Contains(rot.Dependencies, alert.URN), res.Outputs[contract.OutAlertTopicARN])
 			}
 			// A failed rotation also pages where the account has no CloudTrail trail (which
 			// the event rule needs): the rotation function's Errors alarm, in place before the
@@ -137,7 +137,7 @@ func TestDataTierShapePerStack(t *testing.T) {
 			errs := find(t, res, "aws:cloudwatch/metricAlarm:MetricAlarm", "db-rotation-errors-alarm")
 			if errs.Input("namespace") != "AWS/Lambda" || errs.Input("metricName") != "Errors" ||
 				errs.Input("dimensions", "FunctionName") != fn.Input("parameters", "functionName") ||
-				errs.Input("alarmActions", 0) != res.Outputs[stack.OutAlertTopicARN] || !slices.Contains(rot.Dependencies, errs.URN) {
+				errs.Input("alarmActions", 0) != res.Outputs[contract.OutAlertTopicARN] || !slices.Contains(rot.Dependencies, errs.URN) {
 				t.Errorf("rotation errors alarm on %v %v of %v notifying %v (first rotation waits: %v), want AWS/Lambda Errors of the rotation function %v to the alert topic",
 					errs.Input("namespace"), errs.Input("metricName"), errs.Input("dimensions"), errs.Input("alarmActions"), slices.Contains(rot.Dependencies, errs.URN), fn.Input("parameters", "functionName"))
 			}
@@ -165,7 +165,7 @@ func TestDataTierShapePerStack(t *testing.T) {
 			}
 
 			// Both subnet groups hold exactly the data subnets.
-			data := res.Outputs[stack.OutDataSubnetIDs]
+			data := res.Outputs[contract.OutDataSubnetIDs]
 			for _, sg := range []*mockaws.Resource{
 				find(t, res, "aws:rds/subnetGroup:SubnetGroup", "db-subnets"),
 				find(t, res, "aws:elasticache/subnetGroup:SubnetGroup", "cache-subnets"),
@@ -251,7 +251,7 @@ func TestDataSecurityGroupRules(t *testing.T) {
 			}
 			fn := find(t, res, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "db-rotation-function")
 			var appSubnets []string
-			for _, s := range res.Outputs[stack.OutAppSubnetIDs].([]any) {
+			for _, s := range res.Outputs[contract.OutAppSubnetIDs].([]any) {
 				appSubnets = append(appSubnets, s.(string))
 			}
 			if fn.Input("parameters", "vpcSecurityGroupIds") != rotation || fn.Input("parameters", "vpcSubnetIds") != strings.Join(appSubnets, ",") {
@@ -402,22 +402,22 @@ func TestDataOutputs(t *testing.T) {
 	for _, name := range stacks {
 		t.Run(name, func(t *testing.T) {
 			_, res := runStack(t, name)
-			for _, out := range []string{stack.OutDBWriterEndpoint, stack.OutDBSecretARN, stack.OutRedisPrimaryEndpoint, stack.OutRedisReaderEndpoint, stack.OutRedisAuthSecretARN} {
+			for _, out := range []string{contract.OutDBWriterEndpoint, contract.OutDBSecretARN, contract.OutRedisPrimaryEndpoint, contract.OutRedisReaderEndpoint, contract.OutRedisAuthSecretARN} {
 				s, ok := res.Outputs[out].(string)
 				if !ok || s == "" || s == mockaws.Secret || s == mockaws.Unknown {
 					t.Errorf("output %s = %#v, want a plain non-empty string", out, res.Outputs[out])
 				}
 			}
-			for _, out := range []string{stack.OutDBSecretARN, stack.OutRedisAuthSecretARN} {
+			for _, out := range []string{contract.OutDBSecretARN, contract.OutRedisAuthSecretARN} {
 				if s, _ := res.Outputs[out].(string); !strings.HasPrefix(s, "arn:aws:secretsmanager:") {
 					t.Errorf("output %s = %q, want a Secrets Manager ARN", out, s)
 				}
 			}
-			if readers, _ := res.Outputs[stack.OutDBReaderEndpoints].([]any); len(readers) != 1 {
-				t.Errorf("output %s = %v, want one endpoint per replica", stack.OutDBReaderEndpoints, res.Outputs[stack.OutDBReaderEndpoints])
+			if readers, _ := res.Outputs[contract.OutDBReaderEndpoints].([]any); len(readers) != 1 {
+				t.Errorf("output %s = %v, want one endpoint per replica", contract.OutDBReaderEndpoints, res.Outputs[contract.OutDBReaderEndpoints])
 			}
-			if p := num(res.Outputs[stack.OutDBPort]); p != 3307 {
-				t.Errorf("output %s = %v, want the configured 3307", stack.OutDBPort, res.Outputs[stack.OutDBPort])
+			if p := num(res.Outputs[contract.OutDBPort]); p != 3307 {
+				t.Errorf("output %s = %v, want the configured 3307", contract.OutDBPort, res.Outputs[contract.OutDBPort])
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
@@ -112,20 +113,20 @@ func TestEdgeOnStackFiles(t *testing.T) {
 			}
 
 			// Outputs.
-			for _, name := range []string{stack.OutFrontendBucketName, stack.OutCloudFrontDistributionID, stack.OutCloudFrontDomainName, stack.OutSiteURL, stack.OutAPIURL} {
+			for _, name := range []string{contract.OutFrontendBucketName, contract.OutCloudFrontDistributionID, contract.OutCloudFrontDomainName, contract.OutSiteURL, contract.OutAPIURL} {
 				if v, ok := p.Outputs[name].(string); !ok || v == "" {
 					t.Errorf("output %s = %v", name, p.Outputs[name])
 				}
 			}
-			siteURL := fmt.Sprint(p.Outputs[stack.OutSiteURL])
-			if !strings.HasPrefix(siteURL, tc.siteURLPrefix) || p.Outputs[stack.OutAPIURL] != siteURL+"/api" {
-				t.Errorf("siteUrl %v apiUrl %v", siteURL, p.Outputs[stack.OutAPIURL])
+			siteURL := fmt.Sprint(p.Outputs[contract.OutSiteURL])
+			if !strings.HasPrefix(siteURL, tc.siteURLPrefix) || p.Outputs[contract.OutAPIURL] != siteURL+"/api" {
+				t.Errorf("siteUrl %v apiUrl %v", siteURL, p.Outputs[contract.OutAPIURL])
 			}
-			if !regexp.MustCompile(`^E[0-9A-Z]+$`).MatchString(fmt.Sprint(p.Outputs[stack.OutCloudFrontDistributionID])) {
-				t.Errorf("distribution id %v", p.Outputs[stack.OutCloudFrontDistributionID])
+			if !regexp.MustCompile(`^E[0-9A-Z]+$`).MatchString(fmt.Sprint(p.Outputs[contract.OutCloudFrontDistributionID])) {
+				t.Errorf("distribution id %v", p.Outputs[contract.OutCloudFrontDistributionID])
 			}
-			if p.Outputs[stack.OutFrontendBucketName] != site.Output("bucket") {
-				t.Errorf("frontendBucketName %v, want the bucket %v", p.Outputs[stack.OutFrontendBucketName], site.Output("bucket"))
+			if p.Outputs[contract.OutFrontendBucketName] != site.Output("bucket") {
+				t.Errorf("frontendBucketName %v, want the bucket %v", p.Outputs[contract.OutFrontendBucketName], site.Output("bucket"))
 			}
 
 			// The origin secret never shows in the plan, as text or JSON.
@@ -184,8 +185,8 @@ func TestUploadsOnStackFiles(t *testing.T) {
 			if k := res.Find("aws:kms/key:Key", "uploads-key"); k == nil || k.Protect != tc.protect {
 				t.Errorf("uploads key %v, want protect %v", k, tc.protect)
 			}
-			if p.Outputs[stack.OutUploadsBucketName] != b.Output("bucket") {
-				t.Errorf("uploadsBucketName %v, want %v", p.Outputs[stack.OutUploadsBucketName], b.Output("bucket"))
+			if p.Outputs[contract.OutUploadsBucketName] != b.Output("bucket") {
+				t.Errorf("uploadsBucketName %v, want %v", p.Outputs[contract.OutUploadsBucketName], b.Output("bucket"))
 			}
 			d := res.Find("aws:cloudfront/distribution:Distribution", "edge-cdn")
 			if d.Input("orderedCacheBehaviors", 1, "pathPattern") != "/uploads/*" || d.Input("orderedCacheBehaviors", 1, "targetOriginId") != "uploads-bucket" {
@@ -234,7 +235,7 @@ func TestUploadsOff(t *testing.T) {
 			t.Errorf("uploads off registers %s %s", r.Type, r.Name)
 		}
 	}
-	if v := res.Outputs[stack.OutUploadsBucketName]; v != "" {
+	if v := res.Outputs[contract.OutUploadsBucketName]; v != "" {
 		t.Errorf("uploadsBucketName %v, want \"\"", v)
 	}
 }

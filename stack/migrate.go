@@ -44,7 +44,7 @@ func buildMigrationRunner(ctx *pulumi.Context, cfg *Config, net *network.Network
 		return nil, err
 	}
 	return map[string]pulumi.Input{
-		OutMigrateLaunchTemplateID: m.LaunchTemplateID,
-		OutMigrateLogGroupName:     m.LogGroupName,
+		contract.OutMigrateLaunchTemplateID: m.LaunchTemplateID,
+		contract.OutMigrateLogGroupName:     m.LogGroupName,
 	}, nil
 }

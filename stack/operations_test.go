@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
-	"github.com/webstack/webstack/stack"
 )
 
 const (
@@ -40,8 +40,8 @@ func TestAlarmsNotifyTheTopic(t *testing.T) {
 				t.Fatalf("%d alert topics, want 1", len(topics))
 			}
 			arn := topics[0].Output("arn")
-			if res.Outputs[stack.OutAlertTopicARN] != arn {
-				t.Errorf("output %s = %v, want the topic %v", stack.OutAlertTopicARN, res.Outputs[stack.OutAlertTopicARN], arn)
+			if res.Outputs[contract.OutAlertTopicARN] != arn {
+				t.Errorf("output %s = %v, want the topic %v", contract.OutAlertTopicARN, res.Outputs[contract.OutAlertTopicARN], arn)
 			}
 			alarms := res.ByType(tAlarm)
 			if len(alarms) != tt.alarms {

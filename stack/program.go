@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/internal/alarm"
 	"github.com/webstack/webstack/monitoring"
@@ -159,25 +160,25 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}
 
 	d := &deployment{outputs: map[string]pulumi.Input{
-		OutVPCID:             net.VPCID,
-		OutPublicSubnetIDs:   net.PublicSubnetIDs,
-		OutAppSubnetIDs:      net.AppSubnetIDs,
-		OutDataSubnetIDs:     net.DataSubnetIDs,
-		OutBastionInstanceID: bastion.InstanceID,
-		OutBastionPublicIP:   bastion.PublicIP,
+		contract.OutVPCID:             net.VPCID,
+		contract.OutPublicSubnetIDs:   net.PublicSubnetIDs,
+		contract.OutAppSubnetIDs:      net.AppSubnetIDs,
+		contract.OutDataSubnetIDs:     net.DataSubnetIDs,
+		contract.OutBastionInstanceID: bastion.InstanceID,
+		contract.OutBastionPublicIP:   bastion.PublicIP,
 
-		OutFrontendBucketName:       site.BucketName,
-		OutCloudFrontDistributionID: site.DistributionID,
-		OutCloudFrontDomainName:     site.DomainName,
-		OutSiteURL:                  site.SiteURL,
-		OutAPIURL:                   site.APIURL,
-		OutUploadsBucketName:        uploadsBucketNameOutput(uploads),
-		OutAlertTopicARN:            alerts.TopicARN,
-		OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
-		OutReleaseCheckParameter:    app.ReleaseCheckParameter,
-		OutAlarmNamePrefix:          pulumi.String(base),
-		OutAlertWebhookSecretARN:    pulumi.String(cfg.Alerts.WebhookSecretARN),
-		OutAppSettingsPath:          settings.Path,
+		contract.OutFrontendBucketName:       site.BucketName,
+		contract.OutCloudFrontDistributionID: site.DistributionID,
+		contract.OutCloudFrontDomainName:     site.DomainName,
+		contract.OutSiteURL:                  site.SiteURL,
+		contract.OutAPIURL:                   site.APIURL,
+		contract.OutUploadsBucketName:        uploadsBucketNameOutput(uploads),
+		contract.OutAlertTopicARN:            alerts.TopicARN,
+		contract.OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
+		contract.OutReleaseCheckParameter:    app.ReleaseCheckParameter,
+		contract.OutAlarmNamePrefix:          pulumi.String(base),
+		contract.OutAlertWebhookSecretARN:    pulumi.String(cfg.Alerts.WebhookSecretARN),
+		contract.OutAppSettingsPath:          settings.Path,
 	}}
 	d.data = dataTier
 	dataTier.addOutputs(d.outputs)

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/mockaws"
 	"github.com/webstack/webstack/plan"
 	"github.com/webstack/webstack/stack"
@@ -97,10 +98,10 @@ func TestOutputsContract(t *testing.T) {
 		if len(res.Outputs) != len(stack.OutputNames) {
 			t.Errorf("%s: %d outputs, the contract names %d", name, len(res.Outputs), len(stack.OutputNames))
 		}
-		if !strings.HasPrefix(res.Outputs[stack.OutVPCID].(string), "vpc-") {
-			t.Errorf("%s: vpcId = %v", name, res.Outputs[stack.OutVPCID])
+		if !strings.HasPrefix(res.Outputs[contract.OutVPCID].(string), "vpc-") {
+			t.Errorf("%s: vpcId = %v", name, res.Outputs[contract.OutVPCID])
 		}
-		for _, k := range []string{stack.OutPublicSubnetIDs, stack.OutAppSubnetIDs, stack.OutDataSubnetIDs} {
+		for _, k := range []string{contract.OutPublicSubnetIDs, contract.OutAppSubnetIDs, contract.OutDataSubnetIDs} {
 			if ids, ok := res.Outputs[k].([]any); !ok || len(ids) < 2 {
 				t.Errorf("%s: %s = %v, want a subnet per AZ", name, k, res.Outputs[k])
 			}
@@ -174,10 +175,10 @@ func TestBastionPlacementFollowsAllowedCIDRs(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := res.Find("aws:ec2/instance:Instance", "bastion")
-	if b.Input("associatePublicIpAddress") != false || res.Outputs[stack.OutBastionPublicIP] != "" {
-		t.Errorf("private bastion: public ip %v, output %v", b.Input("associatePublicIpAddress"), res.Outputs[stack.OutBastionPublicIP])
+	if b.Input("associatePublicIpAddress") != false || res.Outputs[contract.OutBastionPublicIP] != "" {
+		t.Errorf("private bastion: public ip %v, output %v", b.Input("associatePublicIpAddress"), res.Outputs[contract.OutBastionPublicIP])
 	}
-	appSubnets := res.Outputs[stack.OutAppSubnetIDs].([]any)
+	appSubnets := res.Outputs[contract.OutAppSubnetIDs].([]any)
 	if b.Input("subnetId") != appSubnets[0] {
 		t.Errorf("private bastion in %v, want the first app subnet %v", b.Input("subnetId"), appSubnets[0])
 	}
@@ -188,9 +189,9 @@ func TestBastionPlacementFollowsAllowedCIDRs(t *testing.T) {
 		t.Fatal(err)
 	}
 	b = res.Find("aws:ec2/instance:Instance", "bastion")
-	publicSubnets := res.Outputs[stack.OutPublicSubnetIDs].([]any)
-	if b.Input("associatePublicIpAddress") != true || b.Input("subnetId") != publicSubnets[0] || res.Outputs[stack.OutBastionPublicIP] == "" {
-		t.Errorf("public bastion: public ip %v in %v, output %v", b.Input("associatePublicIpAddress"), b.Input("subnetId"), res.Outputs[stack.OutBastionPublicIP])
+	publicSubnets := res.Outputs[contract.OutPublicSubnetIDs].([]any)
+	if b.Input("associatePublicIpAddress") != true || b.Input("subnetId") != publicSubnets[0] || res.Outputs[contract.OutBastionPublicIP] == "" {
+		t.Errorf("public bastion: public ip %v in %v, output %v", b.Input("associatePublicIpAddress"), b.Input("subnetId"), res.Outputs[contract.OutBastionPublicIP])
 	}
 	ssh := res.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "net-bastion-from-admin0-22")
 	if ssh == nil || ssh.Input("cidrIpv4") != "198.51.100.7/32" {

@@ -32,10 +32,10 @@ func checkReleaseState(ctx *pulumi.Context, cfg *Config) error {
 		output, key string
 		file        any
 	}{
-		{OutActiveColor, key + ".activeColor", cfg.App.ActiveColor},
-		{OutCanaryWeight, key + ".canaryWeight", cfg.App.CanaryWeight},
-		{OutBlueVersion, key + ".blue.version", cfg.App.Blue.Version},
-		{OutGreenVersion, key + ".green.version", cfg.App.Green.Version},
+		{contract.OutActiveColor, key + ".activeColor", cfg.App.ActiveColor},
+		{contract.OutCanaryWeight, key + ".canaryWeight", cfg.App.CanaryWeight},
+		{contract.OutBlueVersion, key + ".blue.version", cfg.App.Blue.Version},
+		{contract.OutGreenVersion, key + ".green.version", cfg.App.Green.Version},
 	} {
 		d, err := ref.GetOutputDetails(c.output)
 		if err != nil {

@@ -29,8 +29,8 @@ func TestReleaseStateOnlyThroughTheReleaseTool(t *testing.T) {
 	}
 	// The dev file says blue live, neither color released; the stack runs green on 1.5.0.
 	released := map[string]any{
-		stack.OutActiveColor: "green", stack.OutCanaryWeight: 0.0,
-		stack.OutBlueVersion: "", stack.OutGreenVersion: "1.5.0",
+		contract.OutActiveColor: "green", contract.OutCanaryWeight: 0.0,
+		contract.OutBlueVersion: "", contract.OutGreenVersion: "1.5.0",
 	}
 	e, err := run(released)
 	for _, want := range []string{
@@ -55,7 +55,7 @@ func TestReleaseStateOnlyThroughTheReleaseTool(t *testing.T) {
 		t.Errorf("under cmd/deploy: %v", err)
 	}
 	t.Setenv(contract.EnvReleaseTool, "")
-	agrees := map[string]any{stack.OutActiveColor: "blue", stack.OutCanaryWeight: 0.0, stack.OutBlueVersion: "", stack.OutGreenVersion: ""}
+	agrees := map[string]any{contract.OutActiveColor: "blue", contract.OutCanaryWeight: 0.0, contract.OutBlueVersion: "", contract.OutGreenVersion: ""}
 	if e, err := run(agrees); err != nil || len(e.Resources()) == 0 {
 		t.Errorf("a file that agrees: %v", err)
 	}

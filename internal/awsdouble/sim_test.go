@@ -13,7 +13,6 @@ import (
 
 	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/internal/awsdouble"
-	"github.com/webstack/webstack/stack"
 )
 
 // TestSimulatedReleaseByHand drives the real program's dev stack through a release by hand
@@ -72,8 +71,8 @@ func TestSimulatedReleaseByHand(t *testing.T) {
 		m["green"] = map[string]any{"version": "", "minSize": 0, "desiredCapacity": 0, "maxSize": 2}
 	})
 	out := up("first up, blue on 1.4.2")
-	api := out[stack.OutAPIURL].Value.(string) + "/actuator/health"
-	test := out[stack.OutTestURL].Value.(string) + "/actuator/health"
+	api := out[contract.OutAPIURL].Value.(string) + "/actuator/health"
+	test := out[contract.OutTestURL].Value.(string) + "/actuator/health"
 	if code, v := get(api); code != 200 || v != "1.4.2" {
 		t.Errorf("production after the first up: %d, version %q; want 200 from 1.4.2", code, v)
 	}
