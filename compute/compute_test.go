@@ -514,10 +514,11 @@ func TestInstanceRoleSettingsAndDatabase(t *testing.T) {
 	args.DBUser = "webstack_app"
 	res := runCompute(t, args)
 	type stmt struct {
-		Sid      string
-		Effect   string
-		Action   any
-		Resource any
+		Sid         string
+		Effect      string
+		Action      any
+		Resource    any
+		NotResource any
 	}
 	policy := func(name string) []stmt {
 		var doc struct{ Statement []stmt }
@@ -528,8 +529,11 @@ func TestInstanceRoleSettingsAndDatabase(t *testing.T) {
 	}
 	arn := "arn:aws:ssm:ap-northeast-2:" + mockaws.AccountID + ":parameter/webstack/unit/app"
 	wantSettings := []stmt{
-		{"ReadApplicationSettingsByPath", "Allow", "ssm:GetParametersByPath", arn},
-		{"ReadEachApplicationSetting", "Allow", []any{"ssm:GetParameter", "ssm:GetParameters"}, arn + "/*"},
+		{"ReadApplicationSettingsByPath", "Allow", "ssm:GetParametersByPath", arn, nil},
+		{"ReadEachApplicationSetting", "Allow", []any{"ssm:GetParameter", "ssm:GetParameters"}, arn + "/*", nil},
+		// AmazonSSMManagedInstanceCore's GetParameter(s) on "*" would reach the release-check
+		// secret: every other parameter is denied.
+		{"ReadNoOtherParameter", "Deny", []any{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}, nil, []any{arn, arn + "/*"}},
 	}
 	if got := policy("app-instance-settings"); !reflect.DeepEqual(got, wantSettings) {
 		t.Errorf("settings policy = %+v, want %+v", got, wantSettings)
@@ -537,7 +541,7 @@ func TestInstanceRoleSettingsAndDatabase(t *testing.T) {
 	wantDB := []stmt{{"ConnectAsTheApplicationUser", "Allow", "rds-db:connect", []any{
 		"arn:aws:rds-db:ap-northeast-2:" + mockaws.AccountID + ":dbuser:" + ids[0] + "/webstack_app",
 		"arn:aws:rds-db:ap-northeast-2:" + mockaws.AccountID + ":dbuser:" + ids[1] + "/webstack_app",
-	}}}
+	}, nil}}
 	if got := policy("app-instance-db-connect"); !reflect.DeepEqual(got, wantDB) {
 		t.Errorf("database policy = %+v, want %+v", got, wantDB)
 	}

@@ -222,7 +222,12 @@ func secretsPolicy(arns []string) (string, error) {
 // the stack's path above it, whose recursive read would return the release-check secret
 // (/<project>/<stack>/release-check). GetParameter and GetParameters, which the application
 // may use to re-read a setting, are granted on the parameters under the path ("<path>/*", not
-// "<path>*", which would also match "/webstack/prod/apple").
+// "<path>*", which would also match "/webstack/prod/apple"). The role's
+// AmazonSSMManagedInstanceCore allows ssm:GetParameter and GetParameters on "*" (AWS managed
+// policy reference), which would let the application read every parameter of the account,
+// the release-check secret among them (a SecureString under aws/ssm, whose key lets any
+// principal of the account decrypt through Parameter Store): so the policy also denies every
+// parameter read outside the app's path (an explicit Deny wins over the managed Allow).
 func settingsPolicy(partition, region, accountID, path string) (string, error) {
 	arn := fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", partition, region, accountID, path)
 	b, err := json.Marshal(map[string]any{
@@ -240,10 +245,19 @@ func settingsPolicy(partition, region, accountID, path string) (string, error) {
 				"Action":   []string{"ssm:GetParameter", "ssm:GetParameters"},
 				"Resource": arn + "/*",
 			},
+			{
+				"Sid":         "ReadNoOtherParameter",
+				"Effect":      "Deny",
+				"Action":      parameterReads,
+				"NotResource": []string{arn, arn + "/*"},
+			},
 		},
 	})
 	return string(b), err
 }
+
+// parameterReads are every Parameter Store action that reads a parameter's value.
+var parameterReads = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
 
 // mysqlUser is a MySQL user name the program accepts: at most 32 characters (MySQL 8's
 // limit), none that would need quoting in an ARN or a GRANT.

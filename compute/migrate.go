@@ -202,6 +202,9 @@ func migrationPolicy(repositoryARN, secretARN, logGroupARN string) (string, erro
 			{"Sid": "WriteTheMigrationOutput", "Effect": "Allow",
 				"Action":   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 				"Resource": []string{group, group + ":log-stream:*"}},
+			// AmazonSSMManagedInstanceCore allows reading every parameter ("*"), the
+			// release-check secret among them; the runner needs none.
+			{"Sid": "ReadNoParameter", "Effect": "Deny", "Action": parameterReads, "Resource": "*"},
 		},
 	})
 	return string(b), err

@@ -92,7 +92,9 @@ func TestMigrationRunner(t *testing.T) {
 		got[s.Sid] = s.Resource
 	}
 	if got["ReadTheMigrationCredentials"] != "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:webstack-unit-db-master-AbCdEf" ||
-		got["PullTheApplicationImage"] != "arn:aws:ecr:ap-northeast-2:123456789012:repository/webstack-unit" {
+		got["PullTheApplicationImage"] != "arn:aws:ecr:ap-northeast-2:123456789012:repository/webstack-unit" ||
+		// The SSM managed policy's GetParameter on "*" would reach the release-check secret.
+		got["ReadNoParameter"] != "*" || !strings.Contains(policy["policy"].(string), `"Effect":"Deny","Resource":"*","Sid":"ReadNoParameter"`) {
 		t.Errorf("runner policy %s", policy["policy"])
 	}
 }

@@ -28,9 +28,17 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 	if err != nil {
 		return nil, err
 	}
-	headers, err := newSecurityHeaders(ctx, name, a.contentSecurityPolicy(), opts...)
+	headers, err := newSecurityHeaders(ctx, name, "Security headers for the single-page app and its API", a.contentSecurityPolicy(), opts...)
 	if err != nil {
 		return nil, err
+	}
+	uploadsHeaders := headers.ID()
+	if a.Uploads != nil {
+		h, err := newSecurityHeaders(ctx, name+"-uploads", "Security headers for uploaded files: no script, sandboxed", pulumi.String(UploadsContentSecurityPolicy), opts...)
+		if err != nil {
+			return nil, err
+		}
+		uploadsHeaders = h.ID()
 	}
 	dist, err := cloudfront.NewDistribution(ctx, contract.Child(name, contract.RoleDistribution), &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
@@ -58,7 +66,7 @@ func newDistribution(ctx *pulumi.Context, name string, a *EdgeArgs, p distributi
 				},
 			},
 		},
-		OrderedCacheBehaviors: orderedBehaviors(a, headers.ID()),
+		OrderedCacheBehaviors: orderedBehaviors(a, headers.ID(), uploadsHeaders),
 		// No CustomErrorResponses: they apply to every behavior and would also turn the
 		// API's real 403/404 into index.html. spa-router.js handles client-side routes
 		// instead.
@@ -117,10 +125,10 @@ func newSiteRecords(ctx *pulumi.Context, name string, origin *Origin, dist *clou
 // The two patterns never overlap (validate), so their order decides nothing; the API's stays
 // first, where it has always been. 2 of the 25 behaviors a distribution may have.
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
-func orderedBehaviors(a *EdgeArgs, headersID pulumi.IDOutput) cloudfront.DistributionOrderedCacheBehaviorArray {
+func orderedBehaviors(a *EdgeArgs, headersID, uploadsHeadersID pulumi.IDOutput) cloudfront.DistributionOrderedCacheBehaviorArray {
 	out := cloudfront.DistributionOrderedCacheBehaviorArray{apiBehavior(a, headersID)}
 	if a.Uploads != nil {
-		out = append(out, a.Uploads.behavior(headersID))
+		out = append(out, a.Uploads.behavior(uploadsHeadersID))
 	}
 	return out
 }

@@ -11,12 +11,21 @@ import (
 // hstsMaxAge is two years, the value hstspreload.org asks for.
 const hstsMaxAge = 63072000
 
-// newSecurityHeaders registers the response headers policy of every behavior: HSTS,
+// UploadsContentSecurityPolicy is the Content-Security-Policy of everything served from the
+// uploads path. Users choose what they upload, and its Content-Type: an uploaded HTML page
+// served on the site's own origin under the site's policy could load an uploaded script as
+// 'self' and call the API with the visitor's credentials. Under this policy an uploaded page
+// runs no script, loads nothing but images and media of the site, and is sandboxed (a unique
+// origin: no cookies, no storage, no API).
+const UploadsContentSecurityPolicy = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+// newSecurityHeaders registers a response headers policy (the site's, named
+// <name>-security-headers, and the uploads', <name>-uploads-security-headers): HSTS,
 // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, a strict Referrer-Policy and the
-// site's Content-Security-Policy. Override replaces whatever an origin sends.
-func newSecurityHeaders(ctx *pulumi.Context, name string, csp pulumi.StringInput, opts ...pulumi.ResourceOption) (*cloudfront.ResponseHeadersPolicy, error) {
+// given Content-Security-Policy. Override replaces whatever an origin sends.
+func newSecurityHeaders(ctx *pulumi.Context, name, comment string, csp pulumi.StringInput, opts ...pulumi.ResourceOption) (*cloudfront.ResponseHeadersPolicy, error) {
 	p, err := cloudfront.NewResponseHeadersPolicy(ctx, name+"-security-headers", &cloudfront.ResponseHeadersPolicyArgs{
-		Comment: pulumi.String("Security headers for the single-page app and its API"),
+		Comment: pulumi.String(comment),
 		SecurityHeadersConfig: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs{
 			StrictTransportSecurity: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs{
 				AccessControlMaxAgeSec: pulumi.Int(hstsMaxAge),

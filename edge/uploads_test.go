@@ -130,9 +130,21 @@ func TestUploadsBehavior(t *testing.T) {
 	be := func(path ...any) any { return d.Input(append([]any{"orderedCacheBehaviors", 1}, path...)...) }
 	if be("pathPattern") != "/media/*" || be("targetOriginId") != uploadsOriginID || be("cachePolicyId") != CachingOptimizedPolicyID ||
 		fmt.Sprint(be("allowedMethods")) != "[GET HEAD]" || fmt.Sprint(be("cachedMethods")) != "[GET HEAD]" ||
-		be("viewerProtocolPolicy") != "redirect-to-https" || be("responseHeadersPolicyId") != d.Input("defaultCacheBehavior", "responseHeadersPolicyId") ||
+		be("viewerProtocolPolicy") != "redirect-to-https" ||
 		be("originRequestPolicyId") != nil || be("functionAssociations") != nil {
 		t.Errorf("uploads behavior %v", d.Input("orderedCacheBehaviors", 1))
+	}
+	// Uploaded files get a policy of their own: no script, sandboxed; never the site's, under
+	// which an uploaded page could run an uploaded script as 'self'.
+	h := find(t, res, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-uploads-security-headers")
+	if be("responseHeadersPolicyId") != h.ID || be("responseHeadersPolicyId") == d.Input("defaultCacheBehavior", "responseHeadersPolicyId") {
+		t.Errorf("uploads behavior's headers policy %v, want edge-uploads-security-headers (%v), not the site's", be("responseHeadersPolicyId"), h.ID)
+	}
+	if got := h.Input("securityHeadersConfig", "contentSecurityPolicy", "contentSecurityPolicy"); got != UploadsContentSecurityPolicy {
+		t.Errorf("uploads CSP %v, want %q", got, UploadsContentSecurityPolicy)
+	}
+	if got := h.Input("securityHeadersConfig", "contentTypeOptions", "override"); got != true {
+		t.Errorf("uploads nosniff override %v", got)
 	}
 	if UploadsKeyPrefix("/media/*") != "media/" || UploadsKeyPrefix("/a/b/*") != "a/b/" {
 		t.Errorf("key prefixes %q %q", UploadsKeyPrefix("/media/*"), UploadsKeyPrefix("/a/b/*"))

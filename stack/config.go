@@ -52,8 +52,9 @@ type NetworkConfig struct {
 	// gateway takes an Elastic IP, 5 per region by default, shared by every stack in the account.
 	AZCount int `key:"azCount"`
 	// NATGateways is how the app subnets reach the internet: perAz (one NAT gateway per AZ: losing an AZ costs no other AZ its egress),
-	// single (cheaper; its AZ is a single point of failure for egress) or none (no egress;
-	// requires interfaceEndpoints true).
+	// single (cheaper; its AZ is a single point of failure for egress) or none (no egress),
+	// which the program refuses: the app and the migration runner download the RDS CA bundle
+	// from the internet.
 	NATGateways string `key:"natGateways"`
 	// FlowLogs turns VPC flow logs (all traffic) to CloudWatch Logs on or off (EC2.6).
 	FlowLogs bool `key:"flowLogs"`
@@ -235,9 +236,10 @@ func (n *NetworkConfig) validate(p *problems, key string) {
 	switch n.NATGateways {
 	case network.NATPerAZ, network.NATSingle:
 	case network.NATNone:
-		if !n.InterfaceEndpoints {
-			p.add(key+".natGateways", "%s leaves the app subnets without a way to reach SSM, ECR and Secrets Manager; also set %s.interfaceEndpoints: true", quote(n.NATGateways), key)
-		}
+		// Interface endpoints reach SSM, ECR and Secrets Manager, but no VPC endpoint serves
+		// the RDS CA bundle (truststore.pki.rds.amazonaws.com): without egress the migration
+		// runner stops before it is ready and the app cannot verify the database.
+		p.add(key+".natGateways", "%s leaves the app subnets without internet egress: the migration runner and the app download the RDS CA bundle from truststore.pki.rds.amazonaws.com, which no VPC endpoint serves; use %q or %q", quote(n.NATGateways), network.NATSingle, network.NATPerAZ)
 	default:
 		p.add(key+".natGateways", "%s must be one of %q, %q or %q", quote(n.NATGateways), network.NATPerAZ, network.NATSingle, network.NATNone)
 	}

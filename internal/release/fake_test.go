@@ -359,6 +359,11 @@ type fakeRunner struct {
 	nextID      int
 	// onCommand runs when a command is sent (a test acting during the migration). Optional.
 	onCommand func()
+	// shortLogs is how many reads of the log group see only the output's first line (the agent
+	// still uploading).
+	shortLogs int
+	// ssmOutput is the output SSM itself returns for a successful command. Optional.
+	ssmOutput string
 }
 
 func newFakeRunner() *fakeRunner {
@@ -421,7 +426,11 @@ func (f *fakeRunner) RunnerCommand(_ context.Context, cmd, id string) (CommandSt
 	if rc := f.failing[f.version(cmd)]; rc != 0 {
 		return CommandState{Done: true, Status: "Failed", ExitCode: rc, Output: "ERROR 1064 (truncated)"}, nil
 	}
-	return CommandState{Done: true, Status: "Success", Output: "ok (truncated)"}, nil
+	out := "ok (truncated)"
+	if f.ssmOutput != "" {
+		out = f.ssmOutput
+	}
+	return CommandState{Done: true, Status: "Success", Output: out}, nil
 }
 
 func (f *fakeRunner) RunnerOutput(_ context.Context, group, cmd, id string) (string, error) {
@@ -433,6 +442,10 @@ func (f *fakeRunner) RunnerOutput(_ context.Context, group, cmd, id string) (str
 	v := f.version(cmd)
 	if rc := f.failing[v]; rc != 0 {
 		return fmt.Sprintf("webstack-migrate: running the migration with %s\nERROR: Migration V7__drop_name.sql failed\nwebstack-migrate: the migration of %s exited with status %d", v, v, rc), nil
+	}
+	if f.shortLogs > 0 {
+		f.shortLogs--
+		return "webstack-migrate: ensuring the database user 'webstack_app'\n", nil
 	}
 	return "webstack-migrate: ensuring the database user 'webstack_app'\nwebstack-migrate: the migration of " + v + " succeeded", nil
 }

@@ -265,8 +265,26 @@ func (r *Releaser) waitCommand(ctx context.Context, cmd, id string) (CommandStat
 
 // printOutput prints the command's whole output into the release log, from the log group; when
 // that cannot be read, the part SSM returns.
+// outputSettle and outputSettleReads bound the wait for the output's last log events.
+const (
+	outputSettle      = 5 * time.Second
+	outputSettleReads = 3
+)
+
 func (r *Releaser) printOutput(ctx context.Context, group, cmd, id string, st CommandState) {
 	text, err := r.Runner.RunnerOutput(context.WithoutCancel(ctx), group, cmd, id)
+	// The agent may still be uploading the output when the command's status is final: a log
+	// copy shorter than SSM's own (at most its first 24,000 characters) is still arriving.
+	for i := 0; err == nil && len(text) < len(st.Output) && i < outputSettleReads; i++ {
+		if r.sleep(context.WithoutCancel(ctx), outputSettle) != nil {
+			break
+		}
+		text, err = r.Runner.RunnerOutput(context.WithoutCancel(ctx), group, cmd, id)
+	}
+	if err == nil && len(text) < len(st.Output) {
+		r.logf("  (log group %s holds less of the output than SSM; SSM's first 24,000 characters follow)", group)
+		text = ""
+	}
 	if err != nil || text == "" {
 		if err != nil {
 			r.logf("  (the output in log group %s could not be read: %v; SSM's first 24,000 characters follow)", group, err)

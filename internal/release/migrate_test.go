@@ -100,6 +100,21 @@ func TestMigrationOutputFallsBackToSSM(t *testing.T) {
 	}
 }
 
+// TestMigrationOutputWaitsForTheLogs: a log copy shorter than SSM's is still arriving; the
+// release log waits for it instead of printing the head alone.
+func TestMigrationOutputWaitsForTheLogs(t *testing.T) {
+	h := newHarness(liveBlue())
+	defer h.stack.close()
+	h.runner.ssmOutput = "webstack-migrate: ensuring the database user 'webstack_app'\nwebstack-migrate: the migration of 1.5.0 succ"
+	h.runner.shortLogs = 2
+	if err := h.release(t, "1.5.0", ""); err != nil {
+		t.Fatal(err)
+	}
+	if out := h.out.String(); !strings.Contains(out, "  | webstack-migrate: the migration of 1.5.0 succeeded") {
+		t.Errorf("release log:\n%s", out)
+	}
+}
+
 func TestRunnerNeverOnline(t *testing.T) {
 	h := newHarness(liveBlue())
 	defer h.stack.close()

@@ -70,6 +70,10 @@ def webhook_url():
 
 
 def _allowed(url):
+    # A space or control character would make urlopen raise InvalidURL, whose message quotes
+    # the URL (the webhook's token) into the function's logs.
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return False
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return True
@@ -179,6 +183,9 @@ def post(url, text, remaining_ms=lambda: 60000):
             # The reason names no URL; the URL itself is never logged.
             status = None
             LOG.warning("webhook unreachable (%s, attempt %d of %d)", type(getattr(err, "reason", err)).__name__, attempt, ATTEMPTS)
+        except Exception as err:  # noqa: BLE001: anything else may quote the URL (InvalidURL)
+            # Only the exception's type: its message may quote the URL.
+            raise DeliveryError("webhook request failed ({0})".format(type(err).__name__)) from None
         if attempt == ATTEMPTS:
             break
         if wait > MAX_RETRY_AFTER or wait * 1000 > remaining_ms() - RESERVE_MS - TIMEOUT * 1000:

@@ -4,6 +4,7 @@ Run by monitoring's Go tests (TestWebhookFunction) with `python3 -m unittest`; s
 only, like the function.
 """
 
+import http.client
 import http.server
 import json
 import logging
@@ -175,11 +176,28 @@ class WebhookTest(unittest.TestCase):
         self.assertTrue(any("answered 404" in line for line in logs.output))
 
     def test_refuses_a_url_that_is_not_https(self):
-        for value in ("file:///etc/passwd", "http://hooks.slack.com/services/" + TOKEN, "not a url"):
+        # A space or a control character in the URL would make urlopen raise InvalidURL, whose
+        # message quotes the URL: refused before any request.
+        for value in ("file:///etc/passwd", "http://hooks.slack.com/services/" + TOKEN, "not a url",
+                      "https://hooks.slack.com/services/" + TOKEN + " x", "https://hooks.slack.com/services/\n" + TOKEN):
             index._secrets, index._url = FakeSecrets(value), None
             with self.assertRaises(ValueError) as caught:
                 index.webhook_url()
             self.assertNotIn(TOKEN, str(caught.exception))
+
+    def test_an_unexpected_error_never_quotes_the_url(self):
+        real = index.urllib.request.urlopen
+
+        def fail(req, timeout=None):
+            raise http.client.InvalidURL("URL can't contain control characters. %r" % req.full_url)
+        index.urllib.request.urlopen = fail
+        try:
+            with self.assertRaises(index.DeliveryError) as caught:
+                index.post(self.url, "hello", lambda: 60000)
+            self.assertNotIn(TOKEN, str(caught.exception))
+            self.assertIsNone(caught.exception.__cause__)
+        finally:
+            index.urllib.request.urlopen = real
 
 
 if __name__ == "__main__":
