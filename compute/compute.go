@@ -207,18 +207,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	role, err := NewInstanceRole(ctx, name+"-instance", &InstanceRoleArgs{
-		Partition:          args.Partition,
-		Region:             args.Region,
-		AccountID:          args.AccountID,
-		SettingsPath:       args.SettingsPath,
-		ReadableSecretARNs: args.ReadableSecretARNs,
-		Uploads:            uploadsGrant(args.UploadsBucketARN, args.UploadsKeyARN),
-		DBResourceIDs:      args.DBResourceIDs,
-		DBUser:             args.DBUser,
-		LogGroupARN:        logs.Arn,
-		RepositoryARN:      repo.ARN,
-	}, parent)
+	role, err := NewInstanceRole(ctx, name+"-instance", args.instanceRoleArgs(logs.Arn, repo.ARN), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +250,23 @@ func NewCompute(ctx *pulumi.Context, name string, args *ComputeArgs, opts ...pul
 		return nil, err
 	}
 	return c, nil
+}
+
+// instanceRoleArgs returns the instance role's args: the compute tier's, with its log group
+// and repository.
+func (args *ComputeArgs) instanceRoleArgs(logGroupARN, repositoryARN pulumi.StringInput) *InstanceRoleArgs {
+	return &InstanceRoleArgs{
+		Partition:          args.Partition,
+		Region:             args.Region,
+		AccountID:          args.AccountID,
+		SettingsPath:       args.SettingsPath,
+		ReadableSecretARNs: args.ReadableSecretARNs,
+		Uploads:            uploadsGrant(args.UploadsBucketARN, args.UploadsKeyARN),
+		DBResourceIDs:      args.DBResourceIDs,
+		DBUser:             args.DBUser,
+		LogGroupARN:        logGroupARN,
+		RepositoryARN:      repositoryARN,
+	}
 }
 
 // loadBalancerArgs returns the load balancer's args: the compute tier's, with the release

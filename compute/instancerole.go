@@ -82,17 +82,8 @@ type InstanceRole struct {
 
 // NewInstanceRole registers the role, its policies and the instance profile.
 func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, opts ...pulumi.ResourceOption) (*InstanceRole, error) {
-	if args == nil || args.Partition == "" {
-		return nil, errors.New("compute: instance role: partition is required")
-	}
-	if (args.SettingsPath != "" || args.DBResourceIDs != nil) && (args.Region == "" || args.AccountID == "") {
-		return nil, errors.New("compute: instance role: region and account are required with a settings path or database instances")
-	}
-	if args.SettingsPath != "" && !settingsPath.MatchString(args.SettingsPath) {
-		return nil, fmt.Errorf("compute: instance role: settings path %q is not a Parameter Store path", args.SettingsPath)
-	}
-	if args.DBResourceIDs != nil && !mysqlUser.MatchString(args.DBUser) {
-		return nil, fmt.Errorf("compute: instance role: database user %q is not a MySQL user name (letters, digits, '_', at most 32)", args.DBUser)
+	if err := args.validate(); err != nil {
+		return nil, err
 	}
 	ir := &InstanceRole{}
 	if err := ctx.RegisterComponentResource(contract.TypeComputeInstanceRole, name, ir, opts...); err != nil {
@@ -115,61 +106,8 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 			return nil, fmt.Errorf("compute: instance role policy %s: %w", p.Name, err)
 		}
 	}
-	if args.ReadableSecretARNs != nil {
-		policy := args.ReadableSecretARNs.ToStringArrayOutput().ApplyT(secretsPolicy).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-secrets", &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: policy,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("compute: instance role secrets policy: %w", err)
-		}
-	}
-	if args.SettingsPath != "" {
-		policy, err := settingsPolicy(args.Partition, args.Region, args.AccountID, args.SettingsPath)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := iam.NewRolePolicy(ctx, name+"-settings", &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: pulumi.String(policy),
-		}, parent); err != nil {
-			return nil, fmt.Errorf("compute: instance role settings policy: %w", err)
-		}
-	}
-	if args.DBResourceIDs != nil {
-		a := *args
-		policy := args.DBResourceIDs.ToStringArrayOutput().ApplyT(func(ids []string) (string, error) {
-			return dbConnectPolicy(a.Partition, a.Region, a.AccountID, a.DBUser, ids)
-		}).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-db-connect", &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: policy,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("compute: instance role database policy: %w", err)
-		}
-	}
-	if args.RepositoryARN != nil {
-		policy := args.RepositoryARN.ToStringOutput().ApplyT(ecrPolicy).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-ecr", &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: policy,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("compute: instance role ECR policy: %w", err)
-		}
-	}
-	if args.Uploads != nil {
-		if err := args.Uploads.register(ctx, name+"-uploads", role.Name, parent); err != nil {
-			return nil, err
-		}
-	}
-	if args.LogGroupARN != nil {
-		policy := args.LogGroupARN.ToStringOutput().ApplyT(logsPolicy).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-logs", &iam.RolePolicyArgs{
-			Role:   role.Name,
-			Policy: policy,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("compute: instance role logs policy: %w", err)
-		}
+	if err := args.registerPolicies(ctx, name, role.Name, parent); err != nil {
+		return nil, err
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
 		Role: role.Name,
@@ -189,6 +127,72 @@ func NewInstanceRole(ctx *pulumi.Context, name string, args *InstanceRoleArgs, o
 		return nil, err
 	}
 	return ir, nil
+}
+
+func (args *InstanceRoleArgs) validate() error {
+	if args == nil || args.Partition == "" {
+		return errors.New("compute: instance role: partition is required")
+	}
+	if (args.SettingsPath != "" || args.DBResourceIDs != nil) && (args.Region == "" || args.AccountID == "") {
+		return errors.New("compute: instance role: region and account are required with a settings path or database instances")
+	}
+	if args.SettingsPath != "" && !settingsPath.MatchString(args.SettingsPath) {
+		return fmt.Errorf("compute: instance role: settings path %q is not a Parameter Store path", args.SettingsPath)
+	}
+	if args.DBResourceIDs != nil && !mysqlUser.MatchString(args.DBUser) {
+		return fmt.Errorf("compute: instance role: database user %q is not a MySQL user name (letters, digits, '_', at most 32)", args.DBUser)
+	}
+	return nil
+}
+
+// registerPolicies registers the role's inline policies, each only with what it grants: the
+// secrets, the settings, the database connection, the repository, the uploads and the log
+// group. The instance profile waits for none of them (nothing the fleet needs waits for the
+// data tier's database-connection policy).
+func (args *InstanceRoleArgs) registerPolicies(ctx *pulumi.Context, name string, role pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	inline := func(suffix, what string, policy pulumi.StringInput) error {
+		if _, err := iam.NewRolePolicy(ctx, name+"-"+suffix, &iam.RolePolicyArgs{Role: role, Policy: policy}, parent); err != nil {
+			return fmt.Errorf("compute: instance role %s policy: %w", what, err)
+		}
+		return nil
+	}
+	if args.ReadableSecretARNs != nil {
+		if err := inline("secrets", "secrets", args.ReadableSecretARNs.ToStringArrayOutput().ApplyT(secretsPolicy).(pulumi.StringOutput)); err != nil {
+			return err
+		}
+	}
+	if args.SettingsPath != "" {
+		policy, err := settingsPolicy(args.Partition, args.Region, args.AccountID, args.SettingsPath)
+		if err != nil {
+			return err
+		}
+		if err := inline("settings", "settings", pulumi.String(policy)); err != nil {
+			return err
+		}
+	}
+	if args.DBResourceIDs != nil {
+		a := *args
+		policy := args.DBResourceIDs.ToStringArrayOutput().ApplyT(func(ids []string) (string, error) {
+			return dbConnectPolicy(a.Partition, a.Region, a.AccountID, a.DBUser, ids)
+		}).(pulumi.StringOutput)
+		if err := inline("db-connect", "database", policy); err != nil {
+			return err
+		}
+	}
+	if args.RepositoryARN != nil {
+		if err := inline("ecr", "ECR", args.RepositoryARN.ToStringOutput().ApplyT(ecrPolicy).(pulumi.StringOutput)); err != nil {
+			return err
+		}
+	}
+	if args.Uploads != nil {
+		if err := args.Uploads.register(ctx, name+"-uploads", role, parent); err != nil {
+			return err
+		}
+	}
+	if args.LogGroupARN != nil {
+		return inline("logs", "logs", args.LogGroupARN.ToStringOutput().ApplyT(logsPolicy).(pulumi.StringOutput))
+	}
+	return nil
 }
 
 // secretsPolicy allows reading exactly the given secrets.

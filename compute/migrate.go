@@ -16,6 +16,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
+
 	"github.com/webstack/webstack/internal/ec2host"
 )
 
@@ -117,7 +119,7 @@ func NewMigrationRunner(ctx *pulumi.Context, name string, args *MigrationRunnerA
 		retention = 365
 	}
 	m := &MigrationRunner{}
-	if err := ctx.RegisterComponentResource("webstack:compute:MigrationRunner", name, m, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeComputeMigrationRunner, name, m, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(m)

@@ -154,5 +154,9 @@ const (
 	TypeNetworkBastion      = "webstack:network:Bastion"
 	TypeNetwork             = "webstack:network:Network"
 	// TypeAppSettings is the app's settings in Parameter Store, registered by the wiring.
-	TypeAppSettings = "webstack:stack:AppSettings"
+	TypeAppSettings            = "webstack:stack:AppSettings"
+	TypeComputeMigrationRunner = "webstack:compute:MigrationRunner"
+	TypeEdgeUploads            = "webstack:edge:Uploads"
+	TypeMonitoringSlackChannel = "webstack:monitoring:SlackChannel"
+	TypeMonitoringWebhook      = "webstack:monitoring:Webhook"
 )

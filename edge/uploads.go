@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // --- Uploads bucket --------------------------------------------------------------------------
@@ -168,7 +170,7 @@ func NewUploads(ctx *pulumi.Context, name string, args *UploadsArgs, opts ...pul
 		return nil, fmt.Errorf("edge: uploads: %w", err)
 	}
 	u := &Uploads{PathPattern: a.PathPattern, KeyPrefix: UploadsKeyPrefix(a.PathPattern), name: name, args: a}
-	if err := ctx.RegisterComponentResource("webstack:edge:Uploads", name, u, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeEdgeUploads, name, u, opts...); err != nil {
 		return nil, err
 	}
 	parent := []pulumi.ResourceOption{pulumi.Parent(u)}

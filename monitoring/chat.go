@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/webstack/webstack/contract"
 )
 
 // ChatbotRegions are the regions that have the AWS Chatbot (Amazon Q Developer in chat
@@ -114,7 +116,7 @@ func NewSlackChannel(ctx *pulumi.Context, name string, args *SlackChannelArgs, o
 		return nil, fmt.Errorf("monitoring: slack channel: %w", err)
 	}
 	sc := &SlackChannel{}
-	if err := ctx.RegisterComponentResource("webstack:monitoring:SlackChannel", name, sc, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeMonitoringSlackChannel, name, sc, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(sc)

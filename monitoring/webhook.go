@@ -14,6 +14,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/contract"
+
 	"github.com/webstack/webstack/internal/alarm"
 )
 
@@ -129,7 +131,7 @@ func NewWebhook(ctx *pulumi.Context, name string, args *WebhookArgs, opts ...pul
 		return nil, fmt.Errorf("monitoring: webhook: %w", err)
 	}
 	w := &Webhook{}
-	if err := ctx.RegisterComponentResource("webstack:monitoring:Webhook", name, w, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(contract.TypeMonitoringWebhook, name, w, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(w)
@@ -149,22 +151,9 @@ func NewWebhook(ctx *pulumi.Context, name string, args *WebhookArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("monitoring: webhook: log group: %w", err)
 	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Description:      pulumi.Sprintf("%s: posts the alert topic's messages to the chat webhook", a.FunctionName),
-		AssumeRolePolicy: pulumi.String(servicePrincipalTrust("lambda.amazonaws.com")),
-	}, parent)
+	role, rolePolicy, err := newWebhookRole(ctx, name, &a, logGroup, queue, parent)
 	if err != nil {
-		return nil, fmt.Errorf("monitoring: webhook: role: %w", err)
-	}
-	policy := pulumi.All(logGroup.Arn, queue.Arn).ApplyT(func(v []any) (string, error) {
-		return webhookRolePolicy(v[0].(string), v[1].(string), a.SecretARN)
-	}).(pulumi.StringOutput)
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Role:   role.ID(),
-		Policy: policy,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("monitoring: webhook: role policy: %w", err)
+		return nil, err
 	}
 	fn, err := lambda.NewFunction(ctx, name, &lambda.FunctionArgs{
 		Name:          pulumi.String(a.FunctionName),
@@ -187,31 +176,8 @@ func NewWebhook(ctx *pulumi.Context, name string, args *WebhookArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("monitoring: webhook: function: %w", err)
 	}
-	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name+"-invoke-config", &lambda.FunctionEventInvokeConfigArgs{
-		FunctionName:             fn.Name,
-		MaximumRetryAttempts:     pulumi.Int(webhookRetries),
-		MaximumEventAgeInSeconds: pulumi.Int(webhookMaxEventAge),
-		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
-			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: queue.Arn},
-		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy})); err != nil {
-		return nil, fmt.Errorf("monitoring: webhook: invoke config: %w", err)
-	}
-	permission, err := lambda.NewPermission(ctx, name+"-from-topic", &lambda.PermissionArgs{
-		Function:  fn.Name,
-		Action:    pulumi.String("lambda:InvokeFunction"),
-		Principal: pulumi.String("sns.amazonaws.com"),
-		SourceArn: a.TopicARN,
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("monitoring: webhook: permission: %w", err)
-	}
-	if _, err := sns.NewTopicSubscription(ctx, name+"-subscription", &sns.TopicSubscriptionArgs{
-		Topic:    a.TopicARN,
-		Protocol: pulumi.String("lambda"),
-		Endpoint: fn.Arn,
-	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
-		return nil, fmt.Errorf("monitoring: webhook: subscription: %w", err)
+	if err := subscribeWebhook(ctx, name, &a, fn, queue, rolePolicy, parent); err != nil {
+		return nil, err
 	}
 	w.Alarms, err = alarm.NewSet(ctx, name, webhookAlarms(&a, queue.Name), a.TopicARN, parent)
 	if err != nil {
@@ -222,6 +188,63 @@ func NewWebhook(ctx *pulumi.Context, name string, args *WebhookArgs, opts ...pul
 		return nil, err
 	}
 	return w, nil
+}
+
+// newWebhookRole registers the function's role and its policy (its log group, the secret, its
+// failure queue); the function and its invoke config wait for the policy (Lambda checks the
+// role's permissions on the dead-letter destination when they are created).
+func newWebhookRole(ctx *pulumi.Context, name string, a *WebhookArgs, logGroup *cloudwatch.LogGroup, queue *sqs.Queue, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicy, error) {
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Description:      pulumi.Sprintf("%s: posts the alert topic's messages to the chat webhook", a.FunctionName),
+		AssumeRolePolicy: pulumi.String(servicePrincipalTrust("lambda.amazonaws.com")),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("monitoring: webhook: role: %w", err)
+	}
+	secretARN := a.SecretARN
+	policy := pulumi.All(logGroup.Arn, queue.Arn).ApplyT(func(v []any) (string, error) {
+		return webhookRolePolicy(v[0].(string), v[1].(string), secretARN)
+	}).(pulumi.StringOutput)
+	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: policy,
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("monitoring: webhook: role policy: %w", err)
+	}
+	return role, rolePolicy, nil
+}
+
+// subscribeWebhook registers the function's invoke config (retries, the failure queue), SNS's
+// permission to invoke it for the topic only, and then the subscription.
+func subscribeWebhook(ctx *pulumi.Context, name string, a *WebhookArgs, fn *lambda.Function, queue *sqs.Queue, rolePolicy *iam.RolePolicy, parent pulumi.ResourceOption) error {
+	if _, err := lambda.NewFunctionEventInvokeConfig(ctx, name+"-invoke-config", &lambda.FunctionEventInvokeConfigArgs{
+		FunctionName:             fn.Name,
+		MaximumRetryAttempts:     pulumi.Int(webhookRetries),
+		MaximumEventAgeInSeconds: pulumi.Int(webhookMaxEventAge),
+		DestinationConfig: &lambda.FunctionEventInvokeConfigDestinationConfigArgs{
+			OnFailure: &lambda.FunctionEventInvokeConfigDestinationConfigOnFailureArgs{Destination: queue.Arn},
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy})); err != nil {
+		return fmt.Errorf("monitoring: webhook: invoke config: %w", err)
+	}
+	permission, err := lambda.NewPermission(ctx, name+"-from-topic", &lambda.PermissionArgs{
+		Function:  fn.Name,
+		Action:    pulumi.String("lambda:InvokeFunction"),
+		Principal: pulumi.String("sns.amazonaws.com"),
+		SourceArn: a.TopicARN,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("monitoring: webhook: permission: %w", err)
+	}
+	if _, err := sns.NewTopicSubscription(ctx, name+"-subscription", &sns.TopicSubscriptionArgs{
+		Topic:    a.TopicARN,
+		Protocol: pulumi.String("lambda"),
+		Endpoint: fn.Arn,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
+		return fmt.Errorf("monitoring: webhook: subscription: %w", err)
+	}
+	return nil
 }
 
 // webhookRolePolicy lets the function write its own log group, read the one secret and record

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/contract"
 	"github.com/webstack/webstack/edge"
 	"github.com/webstack/webstack/internal/alarm"
@@ -104,7 +105,6 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 	}
 
 	// The alert topic comes before the tiers: their alarms and the database's events notify it.
-	base := resourceBaseName(cfg.Project, cfg.Stack)
 	alerts, err := buildAlerts(ctx, cfg, facts, withProvider)
 	if err != nil {
 		return nil, err
@@ -159,6 +159,26 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		return nil, err
 	}
 
+	return export(ctx, cfg, built{net: net, bastion: bastion, data: dataTier, uploads: uploads, app: app,
+		migrate: migrate, site: site, settings: settings, alerts: alerts})
+}
+
+// built is what build registered that the stack outputs read.
+type built struct {
+	net      *network.Network
+	bastion  *network.Bastion
+	data     *dataTier
+	uploads  *edge.Uploads
+	app      *compute.Compute
+	migrate  map[string]pulumi.Input
+	site     *edge.Edge
+	settings *AppSettings
+	alerts   *monitoring.Alerts
+}
+
+// export exports the stack outputs (package contract names and documents them).
+func export(ctx *pulumi.Context, cfg *Config, b built) (*deployment, error) {
+	net, bastion, site, app := b.net, b.bastion, b.site, b.app
 	d := &deployment{outputs: map[string]pulumi.Input{
 		contract.OutVPCID:             net.VPCID,
 		contract.OutPublicSubnetIDs:   net.PublicSubnetIDs,
@@ -172,17 +192,17 @@ func build(ctx *pulumi.Context, cfg *Config) (*deployment, error) {
 		contract.OutCloudFrontDomainName:     site.DomainName,
 		contract.OutSiteURL:                  site.SiteURL,
 		contract.OutAPIURL:                   site.APIURL,
-		contract.OutUploadsBucketName:        uploadsBucketNameOutput(uploads),
-		contract.OutAlertTopicARN:            alerts.TopicARN,
+		contract.OutUploadsBucketName:        uploadsBucketNameOutput(b.uploads),
+		contract.OutAlertTopicARN:            b.alerts.TopicARN,
 		contract.OutReleaseCheckURL:          pulumi.Sprintf("%s%s", site.SiteURL, cfg.ReleaseCheckPath()),
 		contract.OutReleaseCheckParameter:    app.ReleaseCheckParameter,
-		contract.OutAlarmNamePrefix:          pulumi.String(base),
+		contract.OutAlarmNamePrefix:          pulumi.String(resourceBaseName(cfg.Project, cfg.Stack)),
 		contract.OutAlertWebhookSecretARN:    pulumi.String(cfg.Alerts.WebhookSecretARN),
-		contract.OutAppSettingsPath:          settings.Path,
+		contract.OutAppSettingsPath:          b.settings.Path,
 	}}
-	d.data = dataTier
-	dataTier.addOutputs(d.outputs)
-	for k, v := range migrate {
+	d.data = b.data
+	b.data.addOutputs(d.outputs)
+	for k, v := range b.migrate {
 		d.outputs[k] = v
 	}
 	for k, v := range computeOutputs(cfg, app) {
