@@ -52,26 +52,8 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, a *FleetArgs, instanceN
 		VpcSecurityGroupIds:  pulumi.StringArray{a.SecurityGroupID},
 		UserData:             userData,
 		UpdateDefaultVersion: pulumi.Bool(true),
-		// IMDSv2 only, one hop (EC2.170, AutoScaling.3/.4): the container runs with host
-		// networking, so it needs no second hop to reach the instance role's credentials.
-		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
-			InstanceMetadataTags:    pulumi.String("disabled"),
-		},
-		// Encrypted gp3 root volume (EC2.3, EC2.181); the launch template takes strings here.
-		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
-			&ec2.LaunchTemplateBlockDeviceMappingArgs{
-				DeviceName: pulumi.String("/dev/xvda"),
-				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-					VolumeSize:          pulumi.Int(RootVolumeSize),
-					VolumeType:          pulumi.String("gp3"),
-					Encrypted:           pulumi.String("true"),
-					DeleteOnTermination: pulumi.String("true"),
-				},
-			},
-		},
+		MetadataOptions:      imdsv2OneHop(),
+		BlockDeviceMappings:  encryptedRootVolume(),
 		// No NetworkInterfaces block: instances get no public address (EC2.25) and land in
 		// the private subnets the Auto Scaling group names.
 		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
@@ -86,4 +68,33 @@ func newLaunchTemplate(ctx *pulumi.Context, name string, a *FleetArgs, instanceN
 		return nil, fmt.Errorf("compute: fleet %s: launch template: %w", name, err)
 	}
 	return lt, nil
+}
+
+// imdsv2OneHop is the instance metadata options of every webstack launch template: IMDSv2
+// only, one hop (EC2.170, AutoScaling.3/.4). The fleet's container runs with host networking,
+// so it needs no second hop to reach the instance role's credentials.
+func imdsv2OneHop() *ec2.LaunchTemplateMetadataOptionsArgs {
+	return &ec2.LaunchTemplateMetadataOptionsArgs{
+		HttpEndpoint:            pulumi.String("enabled"),
+		HttpTokens:              pulumi.String("required"),
+		HttpPutResponseHopLimit: pulumi.Int(1),
+		InstanceMetadataTags:    pulumi.String("disabled"),
+	}
+}
+
+// encryptedRootVolume is the root volume of every webstack launch template: encrypted gp3 of
+// RootVolumeSize GiB, deleted with the instance (EC2.3, EC2.181); the launch template takes
+// strings for the booleans.
+func encryptedRootVolume() ec2.LaunchTemplateBlockDeviceMappingArray {
+	return ec2.LaunchTemplateBlockDeviceMappingArray{
+		&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/xvda"),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(RootVolumeSize),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		},
+	}
 }

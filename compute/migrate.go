@@ -238,23 +238,8 @@ func newMigrationLaunchTemplate(ctx *pulumi.Context, name string, a *MigrationRu
 		UpdateDefaultVersion: pulumi.Bool(true),
 		// Its own shutdown (the lifetime in user data) terminates it.
 		InstanceInitiatedShutdownBehavior: pulumi.String("terminate"),
-		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
-			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
-			InstanceMetadataTags:    pulumi.String("disabled"),
-		},
-		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{
-			&ec2.LaunchTemplateBlockDeviceMappingArgs{
-				DeviceName: pulumi.String("/dev/xvda"),
-				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-					VolumeSize:          pulumi.Int(RootVolumeSize),
-					VolumeType:          pulumi.String("gp3"),
-					Encrypted:           pulumi.String("true"),
-					DeleteOnTermination: pulumi.String("true"),
-				},
-			},
-		},
+		MetadataOptions:                   imdsv2OneHop(),
+		BlockDeviceMappings:               encryptedRootVolume(),
 		// No NetworkInterfaces block: no public address (EC2.25); the release tool names one of
 		// the app subnets when it launches the runner.
 		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
