@@ -930,24 +930,3 @@ func matchCapacity(m map[string]any, base int) int {
 	}
 	return base
 }
-
-// keyPolicyAdministrable reports, as kms/key-policy-lockout judges a key's own policy, whether a
-// key policy has an Allow statement for the account
-// root or the caller whose actions cover kms:PutKeyPolicy (conditions are not evaluated).
-func keyPolicyAdministrable(doc policyDoc) bool {
-	for _, st := range doc.statements() {
-		if st.str("Effect") != "Allow" {
-			continue
-		}
-		admin := false
-		for _, p := range st.principals("AWS") {
-			if p == monAccountRoot || p == AccountID || p == monCallerARN || p == "*" {
-				admin = true
-			}
-		}
-		if admin && slices.ContainsFunc(st.strs("Action"), func(a string) bool { return actionMatches(a, "kms:PutKeyPolicy") }) {
-			return true
-		}
-	}
-	return false
-}

@@ -423,19 +423,8 @@ var monitoringRules = slices.Concat(chatRules, []Rule{
 			if err != nil || doc == nil || r.inBool("bypassPolicyLockoutSafetyCheck") {
 				return err
 			}
-			for _, st := range doc.statements() {
-				if st.str("Effect") != "Allow" {
-					continue
-				}
-				admin := false
-				for _, p := range st.principals("AWS") {
-					if p == monAccountRoot || p == AccountID || p == monCallerARN || p == "*" {
-						admin = true
-					}
-				}
-				if admin && slices.ContainsFunc(st.strs("Action"), func(a string) bool { return actionMatches(a, "kms:PutKeyPolicy") }) {
-					return nil
-				}
+			if keyPolicyAdministrable(doc) {
+				return nil
 			}
 			return apiErr("creating KMS Key", "KMS: CreateKey", "MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future.")
 		},
@@ -1004,4 +993,26 @@ func (e *Engine) roleMaySend(r *Resource, roleRef, queueARN string) bool {
 		}
 	}
 	return len(granting) > 0 && e.dependsOn(r, func(urn string) bool { return granting[urn] })
+}
+
+// keyPolicyAdministrable reports whether a key policy lets the deployer change it later: an
+// Allow statement for the account root or the caller whose actions cover kms:PutKeyPolicy
+// (conditions are not evaluated). kms/key-policy-lockout judges a key's own policy with it,
+// kms/key-policy-resource-lockout a kms.KeyPolicy's.
+func keyPolicyAdministrable(doc policyDoc) bool {
+	for _, st := range doc.statements() {
+		if st.str("Effect") != "Allow" {
+			continue
+		}
+		admin := false
+		for _, p := range st.principals("AWS") {
+			if p == monAccountRoot || p == AccountID || p == monCallerARN || p == "*" {
+				admin = true
+			}
+		}
+		if admin && slices.ContainsFunc(st.strs("Action"), func(a string) bool { return actionMatches(a, "kms:PutKeyPolicy") }) {
+			return true
+		}
+	}
+	return false
 }
