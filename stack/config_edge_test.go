@@ -18,7 +18,7 @@ func loadEdge(edge string) (*Config, error) {
 
 func TestEdgeConfigErrors(t *testing.T) {
 	const f = "Pulumi.prod.yaml: webstack:edge."
-	for _, tc := range []struct{ edge, want string }{
+	wantEdgeErrors(t, []edgeError{
 		// A domain needs its zone, exactly one way.
 		{`{"domain":"www.example.com"}`, f + `domain: "www.example.com" needs the Route 53 zone that holds it: set webstack:edge.hostedZoneName (e.g. "example.com") or webstack:edge.hostedZoneId`},
 		{`{"domain":"www.example.com","hostedZoneName":"example.com","hostedZoneId":"Z123ABC"}`, f + `hostedZoneId: "Z123ABC" and webstack:edge.hostedZoneName "example.com" are both set; set only one`},
@@ -68,16 +68,7 @@ func TestEdgeConfigErrors(t *testing.T) {
 		// Types and keys, through the shared binder.
 		{`{"waf":"yes"}`, f + `waf: "yes" must be true or false`},
 		{`{"domian":"www.example.com"}`, f + `domian: unknown key (did you mean "domain"?)`},
-	} {
-		_, err := loadEdge(tc.edge)
-		if err == nil {
-			t.Errorf("webstack:edge %s: no error, want %q", tc.edge, tc.want)
-			continue
-		}
-		if got := err.Error(); got != tc.want {
-			t.Errorf("webstack:edge %s:\n got  %s\n want %s", tc.edge, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestEdgeConfigValid(t *testing.T) {
@@ -115,7 +106,7 @@ func TestEdgeConfigDefaults(t *testing.T) {
 
 func TestUploadsConfigErrors(t *testing.T) {
 	const f = "Pulumi.prod.yaml: webstack:edge.uploads."
-	for _, tc := range []struct{ edge, want string }{
+	wantEdgeErrors(t, []edgeError{
 		{`{"uploads":{"enabled":true,"pathPattern":"/uploads"}}`, f + `pathPattern: "/uploads" must be a fixed path prefix followed by "/*", such as "/uploads/*"`},
 		{`{"uploads":{"enabled":true,"pathPattern":"/*"}}`, f + `pathPattern: "/*" must be a fixed path prefix followed by "/*", such as "/uploads/*"`},
 		{`{"uploads":{"enabled":true,"pathPattern":"/a/../*"}}`, f + `pathPattern: "/a/../*" has a ".." segment: clients remove dot segments before they send a path (RFC 3986, section 5.2.4), so no request would match it; name the uploads' prefix, such as "/uploads/*"`},
@@ -134,16 +125,7 @@ func TestUploadsConfigErrors(t *testing.T) {
 		{`{"uploads":{"enabled":"yes"}}`, f + `enabled: "yes" must be true or false`},
 		{`{"uploads":{"enable":true}}`, f + `enable: unknown key (did you mean "enabled"?)`},
 		{`{"contentSecurityPolicy":"default-src 'self'; ` + strings.Repeat("a", 1700) + `","uploads":{"enabled":true,"cors":["https://www.acme.io"]}}`, f + `cors: needs the bucket's host in webstack:edge.contentSecurityPolicy's connect-src (up to 106 characters), and the policy, 1720 characters, would pass CloudFront's 1783`},
-	} {
-		_, err := loadEdge(tc.edge)
-		if err == nil {
-			t.Errorf("webstack:edge %s: no error, want %q", tc.edge, tc.want)
-			continue
-		}
-		if got := err.Error(); got != tc.want {
-			t.Errorf("webstack:edge %s:\n got  %s\n want %s", tc.edge, got, tc.want)
-		}
-	}
+	})
 }
 
 func TestUploadsConfigValid(t *testing.T) {
@@ -195,5 +177,23 @@ func TestUploadsEnvironment(t *testing.T) {
 	merged := mergeEnvironment(pulumi.StringMap{"A": pulumi.String("1")}, pulumi.StringMap{"B": pulumi.String("2")})
 	if len(merged) != 2 {
 		t.Errorf("merged %v", merged)
+	}
+}
+
+// edgeError is a webstack:edge section and the error loading it must give.
+type edgeError struct{ edge, want string }
+
+// wantEdgeErrors loads each webstack:edge section and wants exactly its error.
+func wantEdgeErrors(t *testing.T, cases []edgeError) {
+	t.Helper()
+	for _, tc := range cases {
+		_, err := loadEdge(tc.edge)
+		if err == nil {
+			t.Errorf("webstack:edge %s: no error, want %q", tc.edge, tc.want)
+			continue
+		}
+		if got := err.Error(); got != tc.want {
+			t.Errorf("webstack:edge %s:\n got  %s\n want %s", tc.edge, got, tc.want)
+		}
 	}
 }

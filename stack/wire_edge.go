@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -130,12 +131,10 @@ func uploadsBaseURL(siteURL, pathPattern string) string {
 
 // mergeEnvironment is the fleet's environment from several tiers' variables; a later map
 // wins a name both have (none do: each tier names its own).
-func mergeEnvironment(maps ...pulumi.StringMap) pulumi.StringMap {
+func mergeEnvironment(envs ...pulumi.StringMap) pulumi.StringMap {
 	env := pulumi.StringMap{}
-	for _, m := range maps {
-		for k, v := range m {
-			env[k] = v
-		}
+	for _, m := range envs {
+		maps.Copy(env, m)
 	}
 	return env
 }
