@@ -12,6 +12,7 @@ import (
 
 	"github.com/webstack/webstack/compute"
 	"github.com/webstack/webstack/contract"
+	"github.com/webstack/webstack/monitoring"
 )
 
 // The app's settings are Parameter Store parameters under compute.SettingsPath
@@ -169,8 +170,6 @@ var (
 		{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+`)},
 		{"a URL with a password", regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`)},
 	}
-	// secretARN is a Secrets Manager secret's ARN: what a setting names instead of a secret.
-	secretARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 )
 
 // validateSettings checks webstack:app.settings (names, values, no secrets, what Parameter
@@ -233,7 +232,7 @@ func validateSetting(p *problems, key, name, value string) {
 		if what := credentialIn(value); what != "" {
 			p.add(key, "the value looks like %s (not shown here). Settings are plain text in Parameter Store, in previews and on every instance: "+
 				"put the secret in Secrets Manager and set its ARN instead (e.g. %s_ARN)", what, name)
-		} else if secretSettingName.MatchString(name) && !strings.HasSuffix(name, "_ARN") && !secretARN.MatchString(value) {
+		} else if secretSettingName.MatchString(name) && !strings.HasSuffix(name, "_ARN") && !isSecretARN(value) {
 			p.add(key, "%s names a secret, and settings are plain text in Parameter Store, in previews and on every instance: put the secret in Secrets Manager "+
 				"and set its ARN instead, as %s_ARN", quote(name), name)
 		}
@@ -248,4 +247,11 @@ func credentialIn(value string) string {
 		}
 	}
 	return ""
+}
+
+// isSecretARN reports whether a setting's value is a Secrets Manager secret's ARN (what a setting
+// names instead of a secret), by the same rule as webstack:alerts.webhookSecretArn's.
+func isSecretARN(value string) bool {
+	_, _, _, err := monitoring.SecretARNParts(value)
+	return err == nil
 }
