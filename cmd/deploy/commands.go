@@ -255,7 +255,7 @@ func stackWebhook(ctx context.Context, st release.Stack, cloud release.Cloud, wa
 	if err != nil {
 		return nil
 	}
-	arn := out.String(release.WebhookSecretOutput)
+	arn := out.String(contract.OutAlertWebhookSecretARN)
 	if arn == "" {
 		return nil
 	}

@@ -73,7 +73,7 @@ func (m *memStack) Outputs(context.Context) (release.Outputs, error) {
 		"testUrl": m.url, "siteUrl": m.url, "releaseCheckUrl": m.url + "/api/actuator/health",
 		"releaseCheckParameter": "/webstack/prod/release-check", "alarmNamePrefix": "webstack-prod",
 		"migrateLaunchTemplateId": "lt-0migrate", "migrateLogGroupName": "/webstack/prod/migrations", "appSubnetIds": []any{"subnet-a1"},
-		release.WebhookSecretOutput: map[bool]string{true: "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:hook", false: ""}[m.webhook != ""]}, nil
+		contract.OutAlertWebhookSecretARN: map[bool]string{true: "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:hook", false: ""}[m.webhook != ""]}, nil
 }
 func (m *memStack) URNs(context.Context) ([]string, error) {
 	return []string{"urn:pulumi:prod::webstack::webstack:compute:Compute$webstack:compute:LoadBalancer$aws:lb/listener:Listener::app-alb-production"}, nil

@@ -8,14 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/webstack/webstack/contract"
 )
-
-// WebhookSecretOutput is the stack output holding the ARN of the Secrets Manager secret whose
-// value is the release webhook's URL (webstack:alerts.webhookSecretArn); absent or empty means
-// no webhook.
-const WebhookSecretOutput = contract.OutAlertWebhookSecretARN
 
 // Notifier receives each release's start, steps, result and any rollback, e.g. for a chat
 // channel. A notifier that fails never fails the release.
